@@ -1,0 +1,21 @@
+"""Production: every secret from the environment, HTTPS only, PostgreSQL by DATABASE_URL."""
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import BLIND_INDEX_KEY, DATA_ENCRYPTION_KEYS, SECRET_KEY, env_bool
+
+DEBUG = False
+if not SECRET_KEY or not DATA_ENCRYPTION_KEYS or not BLIND_INDEX_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY, JIAYUAN_DATA_KEYS and JIAYUAN_INDEX_KEY must be set in production"
+    )
+
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True

@@ -1,0 +1,79 @@
+"""The acting user: the user plus the postings active today, asked "what may I do, and where?"."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.utils import timezone
+
+from .registry import permission_table
+from .roles import Role, Scope
+
+
+@dataclass
+class Actor:
+    user: object  # accounts.User, or None for an anonymous visitor
+    postings: list = field(default_factory=list)
+
+    @classmethod
+    def for_user(cls, user, *, on: dt.date | None = None) -> "Actor":
+        from jiayuan.accounts.models import Posting
+
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return cls(user=None, postings=[])
+        postings = list(
+            Posting.objects.active(on or timezone.localdate())
+            .filter(user=user)
+            .select_related("division", "agency")
+            .order_by("valid_from", "id")
+        )
+        return cls(user=user, postings=postings)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def user_id(self):
+        return getattr(self.user, "pk", None)
+
+    @cached_property
+    def roles(self) -> set[Role]:
+        return {Role(p.role) for p in self.postings}
+
+    @cached_property
+    def agency_ids(self) -> set[int]:
+        return {p.agency_id for p in self.postings if p.agency_id}
+
+    @property
+    def primary_posting(self):
+        return self.postings[0] if self.postings else None
+
+    def scopes(self, perm: str) -> list[tuple[Scope, object]]:
+        """Every (scope, posting) through which the actor holds `perm`."""
+        grants = permission_table().get(perm)
+        if grants is None:
+            raise KeyError(f"unknown permission {perm}")
+        result = []
+        for posting in self.postings:
+            scope = grants.get(Role(posting.role))
+            if scope is not None:
+                result.append((scope, posting))
+        return result
+
+    def has_perm(self, perm: str) -> bool:
+        return bool(self.scopes(perm))
+
+    def broadest_prefix(self, perm: str) -> str | None:
+        """The widest division prefix for `perm` ("" for all), or None when only granted records count."""
+        prefixes = []
+        for scope, posting in self.scopes(perm):
+            if scope == Scope.ALL:
+                return ""
+            if scope in (Scope.SUBTREE, Scope.LEVEL) and posting.division_id:
+                prefixes.append(posting.division.prefix)
+        return min(prefixes, key=len) if prefixes else None
+
+
+ANONYMOUS = Actor(user=None, postings=[])

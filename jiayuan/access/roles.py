@@ -1,0 +1,46 @@
+"""Roles and data scopes: the vocabulary of the permission table.
+
+Each app declares the permissions it uses in its own `permissions.py` as
+``PERMISSIONS = {"<app>.<action>": {"<role>": "<scope>", ...}}``; `registry.py` assembles them into
+the one table that the policy module enforces and the tests walk.
+"""
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COMMUNITY_WORKER = "community_worker", "社区妇联主席/社工"
+    STREET_STAFF = "street_staff", "街道妇联工作人员"
+    DISTRICT_RIGHTS = "district_rights", "区妇联维权部"
+    HOTLINE_OPERATOR = "hotline_operator", "12338 热线接线员"
+    MEDIATOR = "mediator", "婚调委调解员"
+    AGENCY_USER = "agency_user", "协作单位工作人员"
+    VOLUNTEER = "volunteer", "巾帼志愿者/爱心妈妈"
+    LEADER = "leader", "妇联领导"
+    USER_ADMIN = "user_admin", "单位用户管理员"
+    SYSADMIN = "sysadmin", "系统管理员"
+    AUDITOR = "auditor", "审计员"
+    LEGAL_REVIEWER = "legal_reviewer", "法律知识审核员"
+
+
+class Scope(models.TextChoices):
+    """Data scope, in the words Chinese admin users know."""
+
+    OWN = "own", "本人"  # only records explicitly granted (assigned, team, referral, pairing)
+    LEVEL = "level", "本级"  # records of the posting's own division
+    SUBTREE = "subtree", "本级及以下"  # the posting's division and everything under it
+    ALL = "all", "全部"
+
+
+# Roles whose postings sit at a partner agency rather than a division.
+AGENCY_ROLES = {Role.AGENCY_USER}
+# Roles that only a system administrator may hand out.
+PRIVILEGED_ROLES = {Role.SYSADMIN, Role.AUDITOR, Role.USER_ADMIN}
+
+# Actions that only read: a read-only grant (referral, break-glass) extends these and nothing else.
+READ_ACTIONS = {"view", "list", "search", "reveal", "reveal_highly", "history", "export", "viewers", "stats"}
+
+
+def is_read_permission(code: str) -> bool:
+    return code.rsplit(".", 1)[-1] in READ_ACTIONS

@@ -1,0 +1,63 @@
+"""Break-glass reads and access requests."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from jiayuan.access.decorators import require_login, require_perm
+from jiayuan.core.errors import ApplicationError
+from jiayuan.divisions.models import subtree_q
+
+from . import services
+from .models import AccessRequest
+
+
+@require_perm("access.breakglass")
+def break_glass(request, label: str, object_id: int):
+    target = services.break_glass_target(label)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            services.break_glass_open(actor=request.actor, label=label, object_id=object_id,
+                                      reason=request.POST.get("reason", ""), request=request)
+        except ApplicationError as exc:
+            errors = getattr(exc, "errors", None) or {"form": exc.message}
+        else:
+            messages.warning(request, "已开启紧急查阅，有效期内可查看该记录；本次查阅已通知其辖区负责人并记入日志。")
+            return redirect(target.url(object_id))
+    return render(request, "access/break_glass.html", {"errors": errors, "label": label, "object_id": object_id},
+                  status=400 if errors else 200)
+
+
+@require_POST
+@require_login
+def request_person(request, person_id: int):
+    try:
+        services.access_request_create(actor=request.actor, label="people.person", object_id=person_id,
+                                       reason=request.POST.get("reason", ""), request=request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "查阅申请已提交，对方辖区同意后您会收到通知。")
+    return redirect("people:list")
+
+
+@require_perm("access.decide_request")
+def request_list(request):
+    prefix = request.actor.broadest_prefix("access.decide_request")
+    items = AccessRequest.objects.filter(subtree_q(prefix, "division")).select_related("requester")[:200]
+    return render(request, "access/requests.html", {"items": items})
+
+
+@require_POST
+@require_perm("access.decide_request")
+def request_decide(request, request_id: int):
+    prefix = request.actor.broadest_prefix("access.decide_request")
+    item = get_object_or_404(AccessRequest.objects.filter(subtree_q(prefix, "division")), pk=request_id)
+    try:
+        services.access_request_decide(actor=request.actor, access_request=item,
+                                       approve=request.POST.get("decision") == "approve")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("access:requests")

@@ -1,0 +1,29 @@
+"""API authentication: bearer tokens for machines, the session for the project's own pages."""
+from __future__ import annotations
+
+from ninja.security import HttpBearer, SessionAuth
+
+from jiayuan.access.actor import Actor
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        from jiayuan.accounts.models import ApiToken
+
+        found = ApiToken.objects.find_active(token)
+        if found is None or not found.user.is_active:
+            return None
+        request.user = found.user
+        request.actor = Actor.for_user(found.user)
+        return found.user
+
+
+class SessionActorAuth(SessionAuth):
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None:
+            request.actor = Actor.for_user(user)
+        return user
+
+
+DEFAULT_AUTH = [TokenAuth(), SessionActorAuth()]

@@ -1,0 +1,81 @@
+"""The JSON API: one NinjaAPI, each app's router, Chinese error bodies, OpenAPI at /api/openapi.json."""
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from jiayuan.core.errors import ApplicationError
+
+from .auth import DEFAULT_AUTH
+
+api = NinjaAPI(
+    title="家园 妇女儿童智慧维权关爱系统 API",
+    version="1.0",
+    description="供 12338 热线、小程序和市级平台调用。除公开接口外，须以 `Authorization: Bearer <令牌>` 调用；"
+    "令牌由 `POST /api/token` 签发。超出权限范围的记录一律返回 404。",
+    auth=DEFAULT_AUTH,
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request, exc: ApplicationError):
+    body = {"detail": exc.message}
+    if getattr(exc, "errors", None):
+        body["errors"] = exc.errors
+    if getattr(exc, "field", None):
+        body["field"] = exc.field
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "未找到该记录。"}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request, exc: ValidationError):
+    problems = []
+    for error in exc.errors:
+        location = ".".join(str(part) for part in error.get("loc", []) if part not in ("body", "payload"))
+        problems.append({"field": location, "message": "取值不正确或缺失"})
+    return api.create_response(request, {"detail": "请求参数不正确，请检查后重试。", "errors": problems},
+                               status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "请先登录或提供有效的令牌。"}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _add_routers() -> None:
+    from importlib import import_module
+
+    for prefix, module in [
+        ("", "jiayuan.accounts.api"),
+        ("/divisions", "jiayuan.divisions.api"),
+        ("/people", "jiayuan.people.api"),
+        ("/cases", "jiayuan.cases.api"),
+        ("/care", "jiayuan.care.api"),
+        ("/screening", "jiayuan.screening.api"),
+        ("/legal", "jiayuan.legal.api"),
+    ]:
+        try:
+            router = import_module(module).router
+        except ModuleNotFoundError as exc:
+            if exc.name == module:  # that module has not been built yet
+                continue
+            raise
+        api.add_router(prefix, router)
+
+
+_add_routers()
+urlpatterns = api.urls

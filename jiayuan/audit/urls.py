@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.access_log, name="log"),
+    path("verify/", views.verify, name="verify"),
+    path("history/", views.change_history, name="history"),
+]

@@ -1,0 +1,49 @@
+"""The auditor's pages: the access log with filters, the chain check, the change history."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import render
+
+from jiayuan.access.decorators import require_perm
+from jiayuan.core.pagination import paginate
+
+from . import selectors
+from .models import Action
+from .services import access_log_verify, access_log_write
+
+
+def _date(value: str):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_perm("audit.view")
+def access_log(request):
+    g = request.GET
+    filters = selectors.LogFilters(username=g.get("username", ""), action=g.get("action", ""),
+                                   object_type=g.get("object_type", ""), object_id=g.get("object_id", ""),
+                                   since=_date(g.get("since", "")), until=_date(g.get("until", "")))
+    page = paginate(selectors.access_log_list(actor=request.actor, filters=filters), g.get("page"))
+    access_log_write(actor=request.actor, request=request, action=Action.AUDIT_VIEW, object_type="audit.accesslog",
+                     detail={"filters": {k: v for k, v in g.items() if k != "page"}})
+    return render(request, "audit/log.html", {"page": page, "filters": filters, "actions": Action.choices,
+                                              "querystring": g.urlencode()})
+
+
+@require_perm("audit.verify")
+def verify(request):
+    ok, message = access_log_verify()
+    return render(request, "audit/verify.html", {"ok": ok, "message": message})
+
+
+@require_perm("audit.view")
+def change_history(request):
+    model = request.GET.get("model", "people.person")
+    rows = selectors.change_history_list(actor=request.actor, model_label=model,
+                                         object_id=request.GET.get("object_id", ""),
+                                         username=request.GET.get("username", ""))
+    return render(request, "audit/history.html", {"rows": rows, "models": selectors.HISTORY_MODELS.items(),
+                                                  "model": model})

@@ -1,0 +1,36 @@
+"""Errors that carry a message for the user (in Chinese) and are safe to show."""
+from __future__ import annotations
+
+
+class ApplicationError(Exception):
+    """A refused request: the message is shown to the user as is."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None, extra: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.extra = extra or {}
+
+
+class ValidationFailed(ApplicationError):
+    """Bad input: one message per field."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        first = next(iter(errors.values())) if errors else "输入有误"
+        super().__init__(first)
+
+
+class StaleEditError(ApplicationError):
+    status_code = 409
+
+    def __init__(self, message: str = "该记录已被他人修改，请刷新页面后重新编辑。您的修改未保存。"):
+        super().__init__(message)
+
+
+class WorkflowError(ApplicationError):
+    """A workflow step that is not allowed from the current state."""
+
+    status_code = 409

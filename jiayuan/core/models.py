@@ -1,0 +1,43 @@
+"""The base model: timestamps and an edit version for optimistic locking."""
+from __future__ import annotations
+
+from django.db import models
+from django.db import transaction
+
+from .errors import StaleEditError
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimeStampedModel):
+    """A record edited by people: every save through `save_versioned` checks the version read."""
+
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        abstract = True
+
+    def save_versioned(self, *, expected_version: int) -> None:
+        """Save only if nobody saved since `expected_version` was read; otherwise refuse.
+
+        The row is locked while the version is compared, so two concurrent edits cannot both pass.
+        A normal save() follows, so the change history records it.
+        """
+        model = type(self)
+        with transaction.atomic():
+            current = (
+                model._base_manager.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is None or current != expected_version:
+                raise StaleEditError()
+            self.version = expected_version + 1
+            self.save()

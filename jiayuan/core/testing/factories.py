@@ -1,0 +1,97 @@
+"""Test factories shared by every app's tests: divisions, users with postings, people."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+
+import factory
+from stdnum.cn import ric
+
+from jiayuan.access.actor import Actor
+from jiayuan.accounts.models import Posting, User
+from jiayuan.divisions.models import Division
+from jiayuan.divisions.services import divisions_load
+from jiayuan.orgs.models import AgencyKind, PartnerAgency
+from jiayuan.people.models import IdType, Person
+from jiayuan.people.services import PersonInput, person_create
+
+# Places used across the tests (real Shenzhen codes).
+CITY = "440300"
+FUTIAN = "440304"
+NANSHAN = "440305"
+XIANGMIHU = "440304006"  # 香蜜湖街道 (福田)
+MEILIN = "440304007"  # 梅林街道 (福田)
+PASSWORD = "Test-password-2026"
+
+_serial = itertools.count(1)
+
+
+def ensure_divisions() -> None:
+    """The division tree, loaded once per database (browser tests empty the tables, so check each time)."""
+    if not Division.objects.filter(code=FUTIAN).exists():
+        divisions_load()
+
+
+def community_of(street: str, index: int = 0) -> str:
+    ensure_divisions()
+    return list(Division.objects.filter(parent_id=street).order_by("code").values_list("code", flat=True))[index]
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"测试用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def make_agency(name: str = "测试公安分局", kind: str = AgencyKind.POLICE, division: str = FUTIAN) -> PartnerAgency:
+    ensure_divisions()
+    agency, _ = PartnerAgency.objects.get_or_create(name=name, defaults={"kind": kind, "division_id": division})
+    return agency
+
+
+def make_user(role: str, division: str | None = FUTIAN, *, agency: PartnerAgency | None = None,
+              valid_from: dt.date | None = None, valid_to: dt.date | None = None, **kwargs) -> User:
+    ensure_divisions()
+    user = UserFactory(**kwargs)
+    Posting.objects.create(
+        user=user, role=role, division_id=None if agency else division, agency=agency,
+        valid_from=valid_from or dt.date(2020, 1, 1), valid_to=valid_to,
+    )
+    return user
+
+
+def actor_of(user: User) -> Actor:
+    return Actor.for_user(user)
+
+
+def synthetic_id(birth: dt.date = dt.date(1990, 5, 17), female: bool = True, region: str = FUTIAN,
+                 rng: random.Random | None = None) -> str:
+    rng = rng or random.Random(next(_serial))
+    last = rng.choice([0, 2, 4, 6, 8] if female else [1, 3, 5, 7, 9])
+    body = f"{region}{birth:%Y%m%d}{rng.randint(0, 99):02d}{last}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def make_person(division: str | None = None, *, name: str | None = None, id_number: str | None = "auto",
+                phone: str | None = None, birth: dt.date | None = None, actor: Actor | None = None,
+                address: str = "") -> Person:
+    ensure_divisions()
+    division = division or community_of(XIANGMIHU)
+    if id_number == "auto":
+        id_number = synthetic_id(birth or dt.date(1990, 5, 17))
+    data = PersonInput(
+        name=name or f"测试{next(_serial)}号", division_code=division,
+        id_type=IdType.RESIDENT if id_number else IdType.NONE, id_number=id_number or "",
+        birth_date=birth if not id_number else None, address_detail=address,
+    )
+    return person_create(actor=actor, data=data, phones=[phone] if phone else [])

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DictionariesConfig(AppConfig):
+    name = "jiayuan.dictionaries"
+    label = "dictionaries"
+    verbose_name = "字典"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DivisionsConfig(AppConfig):
+    name = "jiayuan.divisions"
+    label = "divisions"

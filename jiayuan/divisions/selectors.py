@@ -1,0 +1,43 @@
+"""Reading the division tree: children, ancestors, subtrees (all by code, never a Python walk)."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Division, Level, subtree_q
+
+
+def division_get(code: str) -> Division:
+    return get_object_or_404(Division, code=code)
+
+
+def division_children(division: Division | None, *, include_special: bool = False) -> QuerySet[Division]:
+    qs = Division.objects.filter(parent=division) if division else Division.objects.filter(level=Level.CITY)
+    if not include_special:
+        qs = qs.filter(special=False)
+    return qs.order_by("code")
+
+
+def division_ancestors(division: Division) -> list[Division]:
+    """The chain from the top down to `division`, read in one query by code prefixes."""
+    codes = {division.code}
+    code = division.code
+    if len(code) == 12:
+        codes.update({code[:9], code[:6], code[:4] + "00"})
+    elif len(code) == 9:
+        codes.update({code[:6], code[:4] + "00"})
+    elif len(code) == 6 and not code.endswith("00"):
+        codes.add(code[:4] + "00")
+    return sorted(Division.objects.filter(code__in=codes), key=lambda d: d.depth)
+
+
+def division_subtree(prefix: str, *, level: str | None = None) -> QuerySet[Division]:
+    qs = Division.objects.filter(subtree_q(prefix, "code"))
+    if level:
+        qs = qs.filter(level=level)
+    return qs
+
+
+def division_choices(prefix: str, *, level: str = Level.COMMUNITY) -> QuerySet[Division]:
+    """Divisions a user may pick for a record: the given level, within their scope, no special zones."""
+    return division_subtree(prefix, level=level).filter(special=False).order_by("code")

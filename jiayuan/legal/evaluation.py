@@ -1,0 +1,158 @@
+"""Evaluation of the legal assistant's retrieval against the plain BM25 baseline (used by the
+``legal_eval`` command and ``bench/bench_legal.py``).
+
+A question is found at k when any of its expected articles is among the first k results; MRR uses the
+rank of the first expected article (0 when not in the first 10).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .corpus import Corpus, get_corpus
+from .parser import DATA_DIR
+
+EVAL_FILES = {
+    "eval": DATA_DIR / "eval_questions.yaml",
+    "holdout": DATA_DIR / "eval_holdout.yaml",
+}
+DEPTH = 10
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    question: str
+    expected: tuple[tuple[str, int], ...]
+
+
+def load_eval(name_or_path: str | Path = "eval", corpus: Corpus | None = None) -> list[EvalQuestion]:
+    """The evaluation questions; raises KeyError when an expected article does not exist."""
+    corpus = corpus or get_corpus()
+    path = EVAL_FILES.get(str(name_or_path), Path(name_or_path))
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    out = []
+    for item in raw["questions"]:
+        expected = tuple(corpus.parse_ref(ref).key for ref in item["expect"])
+        out.append(EvalQuestion(question=str(item["q"]), expected=expected))
+    return out
+
+
+@dataclass
+class Metrics:
+    name: str
+    n: int = 0
+    hits1: int = 0
+    hits5: int = 0
+    rr_sum: float = 0.0
+    times_ms: list[float] = field(default_factory=list)
+    misses: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def add(self, expected: set, ranked_keys: list, elapsed_ms: float, question: str) -> None:
+        self.n += 1
+        self.times_ms.append(elapsed_ms)
+        rank = next((i + 1 for i, key in enumerate(ranked_keys[:DEPTH]) if key in expected), None)
+        if rank == 1:
+            self.hits1 += 1
+        if rank is not None and rank <= 5:
+            self.hits5 += 1
+        else:
+            self.misses.append((question, [f"{law}:{n}" for law, n in ranked_keys[:5]]))
+        self.rr_sum += 1.0 / rank if rank else 0.0
+
+    @property
+    def recall1(self) -> float:
+        return self.hits1 / self.n if self.n else 0.0
+
+    @property
+    def recall5(self) -> float:
+        return self.hits5 / self.n if self.n else 0.0
+
+    @property
+    def mrr(self) -> float:
+        return self.rr_sum / self.n if self.n else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.times_ms:
+            return 0.0
+        ordered = sorted(self.times_ms)
+        index = min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))
+        return ordered[index]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.times_ms) if self.times_ms else 0.0
+
+    @property
+    def p95(self) -> float:
+        return self.percentile(95)
+
+    def as_dict(self) -> dict:
+        return {
+            "questions": self.n,
+            "recall@1": round(self.recall1, 4),
+            "recall@5": round(self.recall5, 4),
+            "mrr": round(self.mrr, 4),
+            "p50_ms": round(self.p50, 3),
+            "p95_ms": round(self.p95, 3),
+        }
+
+
+
+@dataclass
+class EvalReport:
+    assistant: Metrics
+    baseline: Metrics
+    index_build_s: float
+    baseline_build_s: float
+
+    def as_dict(self) -> dict:
+        return {
+            "assistant": self.assistant.as_dict(),
+            "baseline": self.baseline.as_dict(),
+            "index_build_s": round(self.index_build_s, 3),
+            "baseline_build_s": round(self.baseline_build_s, 3),
+        }
+
+
+def run_eval(questions: list[EvalQuestion], *, answer_path: bool = True) -> EvalReport:
+    """Rank every question with the assistant and the baseline; times are per question.
+
+    With ``answer_path`` the assistant's time is that of the full answer (emergency check, topic,
+    composition) without the database, not just the ranking.
+    """
+    from .answers import compose_answer
+    from .retrieval import get_baseline, get_index
+
+    t0 = time.perf_counter()
+    index = get_index()
+    index_build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    baseline = get_baseline()
+    baseline_build = time.perf_counter() - t0
+
+    assistant = Metrics("assistant")
+    plain = Metrics("baseline")
+    for q in questions:
+        expected = set(q.expected)
+        started = time.perf_counter()
+        if answer_path:
+            answer = compose_answer(q.question, index=index, curated=False, llm=False, k=DEPTH)
+            ranked = [c.key for c in answer.ranked]
+        else:
+            ranked = [h.article.key for h in index.search(q.question, k=DEPTH).hits]
+        assistant.add(expected, ranked, (time.perf_counter() - started) * 1000, q.question)
+        started = time.perf_counter()
+        ranked = [a.key for a in baseline.search(q.question, k=DEPTH)]
+        plain.add(expected, ranked, (time.perf_counter() - started) * 1000, q.question)
+    return EvalReport(
+        assistant=assistant,
+        baseline=plain,
+        index_build_s=index.build_seconds if index_build < 1e-3 else index_build,
+        baseline_build_s=baseline.build_seconds if baseline_build < 1e-3 else baseline_build,
+    )

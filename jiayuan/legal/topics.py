@@ -1,0 +1,81 @@
+"""Topic data of the legal assistant (``data/topics.yaml``): recognising a question's topic, the articles a
+topic rests on, and the seed text of the reviewer-editable guidance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from .corpus import get_corpus
+from .parser import DATA_DIR
+from .text import normalize, trigger_matches
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    title: str
+    triggers: tuple[str, ...]
+    also_any: tuple[str, ...]
+    article_idx: frozenset[int]
+    article_refs: tuple[str, ...]
+    guidance: tuple[str, ...]
+    help: tuple[str, ...]
+    order: int
+
+    def match_strength(self, normalized_question: str) -> int:
+        """How many distinct trigger phrases occur (0 when `also_any` is set and none of it occurs)."""
+        hits = sum(1 for t in self.triggers if trigger_matches(t, normalized_question))
+        if hits and self.also_any and not any(trigger_matches(a, normalized_question) for a in self.also_any):
+            return 0
+        return hits
+
+
+@dataclass(frozen=True)
+class TopicData:
+    topics: tuple[Topic, ...]
+    contacts: dict
+
+    def by_slug(self, slug: str) -> Topic | None:
+        return next((t for t in self.topics if t.slug == slug), None)
+
+
+def _raw() -> dict:
+    return yaml.safe_load((DATA_DIR / "topics.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def topic_data() -> TopicData:
+    corpus = get_corpus()
+    raw = _raw()
+    topics = []
+    for i, item in enumerate(raw["topics"]):
+        arts = corpus.expand_refs(item.get("articles", []))
+        topics.append(
+            Topic(
+                slug=item["slug"],
+                title=item["title"],
+                triggers=tuple(normalize(t) for t in item.get("triggers", [])),
+                also_any=tuple(normalize(t) for t in item.get("also_any", [])),
+                article_idx=frozenset(a.idx for a in arts),
+                article_refs=tuple(item.get("articles", [])),
+                guidance=tuple(item.get("guidance", [])),
+                help=tuple(str(h) for h in item.get("help", [])),
+                order=i,
+            )
+        )
+    contacts = {str(k): v for k, v in raw.get("contacts", {}).items()}
+    return TopicData(topics=tuple(topics), contacts=contacts)
+
+
+def match_topics(question: str, data: TopicData | None = None) -> list[tuple[Topic, int]]:
+    """Topics the question is about, strongest first."""
+    data = data or topic_data()
+    norm = normalize(question)
+    found = [(t, t.match_strength(norm)) for t in data.topics]
+    found = [(t, s) for t, s in found if s > 0]
+    found.sort(key=lambda ts: (-ts[1], ts[0].order))
+    return found

@@ -1,0 +1,52 @@
+"""Sending notifications, and finding who supervises a place."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from .models import Level, Notification
+
+
+def notify(*, users: Iterable, title: str, body: str = "", url: str = "", level: str = Level.INFO,
+           dedupe_key: str = "") -> int:
+    """Notify each user once (a repeated `dedupe_key` for the same user is ignored)."""
+    count = 0
+    for user in {u.pk: u for u in users if u is not None}.values():
+        if dedupe_key and Notification.objects.filter(user=user, dedupe_key=dedupe_key).exists():
+            continue
+        Notification.objects.create(user=user, title=title, body=body, url=url, level=level, dedupe_key=dedupe_key)
+        count += 1
+    return count
+
+
+def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())
+
+
+def supervisors_of(division_code: str, *, roles: Iterable[str] | None = None):
+    """Users who supervise a place: the nearest level above (or at) it that has such users.
+
+    Community → its street staff; street → district rights staff; district → district rights, then city.
+    """
+    from jiayuan.access.roles import Role
+    from jiayuan.accounts.models import Posting, User
+
+    roles = list(roles or [Role.STREET_STAFF, Role.DISTRICT_RIGHTS])
+    candidates = []
+    code = division_code
+    if len(code) == 12:
+        candidates = [code[:9], code[:6], code[:4] + "00"]
+    elif len(code) == 9:
+        candidates = [code[:6], code[:4] + "00"]
+    elif len(code) == 6:
+        candidates = [code, code[:4] + "00"]
+    for candidate in candidates:
+        user_ids = Posting.objects.active().filter(division_id=candidate, role__in=roles).values("user_id")
+        users = list(User.objects.filter(pk__in=user_ids, is_active=True))
+        if users:
+            return users
+    return []

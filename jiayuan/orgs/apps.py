@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "jiayuan.orgs"
+    label = "orgs"
+    verbose_name = "组织"
+
+    def ready(self) -> None:
+        from jiayuan.access import policy
+
+        from .models import ExecutiveMember, Organisation, PartnerAgency
+
+        policy.register(Organisation, policy.ScopeSpec(division="division"))
+        policy.register(PartnerAgency, policy.ScopeSpec(division="division"))
+        policy.register(ExecutiveMember, policy.ScopeSpec(division="organisation__division"))

@@ -1,0 +1,74 @@
+"""Creating and editing organisations: validated credit codes, version-checked edits."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from jiayuan.access import policy
+from jiayuan.access.actor import Actor
+from jiayuan.core.errors import ValidationFailed
+from jiayuan.core.validators import validate_credit_code
+from jiayuan.divisions.models import Division
+
+from .models import DomainType, Organisation, OrgKind
+
+
+def _clean(*, actor: Actor | None, name: str, kind: str, domain_type: str, division_code: str,
+           founded_on, credit_code: str) -> dict:
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = "请填写组织名称。"
+    if kind not in OrgKind.values:
+        errors["kind"] = "请选择组织类型。"
+    if kind == OrgKind.NEW_DOMAIN and domain_type not in DomainType.values:
+        errors["domain_type"] = "新领域妇联须选择领域类别。"
+    division = Division.objects.filter(code=division_code).first()
+    if division is None:
+        errors["division"] = "请选择所属区划。"
+    elif actor is not None:
+        prefix = actor.broadest_prefix("orgs.manage")
+        if prefix is None or not division.code.startswith(prefix):
+            errors["division"] = "所选区划不在您的管辖范围内。"
+    if isinstance(founded_on, str) and founded_on:
+        try:
+            founded_on = dt.date.fromisoformat(founded_on)
+        except ValueError:
+            errors["founded_on"] = "成立日期格式不正确。"
+    founded_on = founded_on or None
+    if isinstance(founded_on, dt.date) and founded_on > dt.date.today():
+        errors["founded_on"] = "成立日期不能晚于今天。"
+    code = (credit_code or "").strip()
+    if code:
+        try:
+            code = validate_credit_code(code)
+        except ValidationError as exc:
+            errors["credit_code"] = exc.messages[0]
+    if errors:
+        raise ValidationFailed(errors)
+    return dict(name=name, kind=kind, domain_type=domain_type if kind == OrgKind.NEW_DOMAIN else "",
+                division=division, founded_on=founded_on, credit_code=code)
+
+
+def organisation_create(*, actor: Actor | None, name: str, kind: str, division_code: str, domain_type: str = "",
+                        founded_on=None, credit_code: str = "", address: str = "") -> Organisation:
+    values = _clean(actor=actor, name=name, kind=kind, domain_type=domain_type, division_code=division_code,
+                    founded_on=founded_on, credit_code=credit_code)
+    with transaction.atomic():
+        return Organisation.objects.create(**values, address=(address or "").strip())
+
+
+def organisation_update(*, actor: Actor | None, organisation: Organisation, expected_version: int, name: str,
+                        kind: str, division_code: str, domain_type: str = "", founded_on=None,
+                        credit_code: str = "", address: str = "") -> Organisation:
+    if actor is not None:
+        policy.require(actor, "orgs.manage", organisation)
+    values = _clean(actor=actor, name=name, kind=kind, domain_type=domain_type, division_code=division_code,
+                    founded_on=founded_on, credit_code=credit_code)
+    for key, value in values.items():
+        setattr(organisation, key, value)
+    organisation.address = (address or "").strip()
+    organisation.save_versioned(expected_version=expected_version)
+    return organisation

@@ -1,0 +1,224 @@
+"""People pages: list and search (masked), detail, create, edit (version-checked), reveal, history."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from config.nav import PERSON_PANELS
+from jiayuan.access import policy
+from jiayuan.access.decorators import require_perm
+from jiayuan.access.fields import mask_phone
+from jiayuan.audit.models import Action
+from jiayuan.audit.services import access_log_write
+from jiayuan.core.errors import ApplicationError, StaleEditError
+from jiayuan.core.pagination import paginate
+from jiayuan.divisions.selectors import division_choices
+
+from . import exports, selectors, services
+from .models import Gender, IdType, Person
+
+
+def _filters(request) -> selectors.PersonFilters:
+    minor = request.GET.get("minor")
+    return selectors.PersonFilters(
+        q=request.GET.get("q", "")[:64],
+        division=request.GET.get("division", "")[:12],
+        gender=request.GET.get("gender", ""),
+        minor=True if minor == "1" else False if minor == "0" else None,
+    )
+
+
+@require_perm("people.view")
+def person_list(request):
+    filters = _filters(request)
+    qs = selectors.person_list(actor=request.actor, filters=filters)
+    page = paginate(qs, request.GET.get("page"))
+    rows = selectors.person_rows(page.object_list)
+    if filters.q:
+        kind = selectors.classify_query(filters.q)
+        detail = {"kind": kind}
+        if kind in ("name", "initials"):
+            detail["query_length"] = len(filters.q)
+        access_log_write(actor=request.actor, request=request, action=Action.SEARCH, object_type="people.person",
+                         field_classes=["personal"], detail={**detail, "results": page.paginator.count})
+    prefix = request.actor.broadest_prefix("people.view")
+    context = {
+        "page": page, "rows": rows, "filters": filters,
+        "communities": division_choices(prefix) if prefix is not None else [],
+        "can_create": request.actor.has_perm("people.create"),
+        "can_export": request.actor.has_perm("people.export"),
+        "querystring": request.GET.urlencode(),
+    }
+    template = "people/partials/results.html" if request.htmx else "people/list.html"
+    return render(request, template, context)
+
+
+@require_perm("people.view")
+def person_detail(request, person_id: int):
+    person = selectors.person_get(actor=request.actor, person_id=person_id)
+    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=person,
+                     field_classes=["public", "personal"])
+    actor = request.actor
+    context = {
+        "person": person,
+        "masked": selectors.person_rows([person])[0],
+        "phones": [{"id": p.pk, "masked": mask_phone(p.number), "kind": p.get_kind_display(),
+                    "safe_to_call": p.safe_to_call, "safe_to_text": p.safe_to_text, "safe_times": p.safe_times}
+                   for p in person.phones.all()],
+        "can_edit": policy.allows(actor, "people.edit", person),
+        "can_reveal": policy.allows(actor, "people.reveal", person),
+        "can_history": policy.allows(actor, "people.history", person),
+        "can_viewers": policy.allows(actor, "people.viewers", person),
+        "person_panels": [t for t, perm in PERSON_PANELS if actor.has_perm(perm)],
+    }
+    return render(request, "people/detail.html", context)
+
+
+@require_POST
+@require_perm("people.reveal")
+def person_reveal(request, person_id: int, field: str):
+    person = selectors.person_get(actor=request.actor, person_id=person_id)
+    try:
+        value = services.person_reveal(actor=request.actor, person=person, field=field, request=request)
+    except ApplicationError as exc:
+        return HttpResponse(exc.message, status=400)
+    return render(request, "people/partials/revealed.html", {"value": value, "field": field})
+
+
+def _input_from(post) -> services.PersonInput:
+    birth = None
+    if post.get("birth_date"):
+        try:
+            birth = dt.date.fromisoformat(post["birth_date"])
+        except ValueError:
+            birth = "invalid"
+    return services.PersonInput(
+        name=post.get("name", ""), division_code=post.get("division", ""), gender=post.get("gender", "U"),
+        birth_date=birth if birth != "invalid" else None, id_type=post.get("id_type", IdType.NONE),
+        id_number=post.get("id_number", ""), address_detail=post.get("address_detail", ""),
+        ethnicity=post.get("ethnicity", ""), notes=post.get("notes", ""),
+    ), birth == "invalid"
+
+
+def _form_context(request, **extra):
+    prefix = request.actor.broadest_prefix("people.create")
+    return {
+        "communities": division_choices(prefix) if prefix is not None else [],
+        "genders": Gender.choices, "id_types": IdType.choices, **extra,
+    }
+
+
+@require_perm("people.create")
+def person_create(request):
+    errors: dict[str, str] = {}
+    duplicate = None
+    if request.method == "POST":
+        data, bad_date = _input_from(request.POST)
+        if bad_date:
+            errors = {"birth_date": "出生日期格式不正确。"}
+        else:
+            try:
+                person = services.person_create(actor=request.actor, data=data,
+                                                phones=[request.POST.get("phone", "")])
+            except services.DuplicatePerson as exc:
+                if exc.person is not None:
+                    messages.info(request, exc.message)
+                    return redirect("people:detail", person_id=exc.person.pk)
+                duplicate = exc
+            except ApplicationError as exc:
+                errors = getattr(exc, "errors", None) or {"form": exc.message}
+            else:
+                messages.success(request, "人员已登记。")
+                return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/form.html", _form_context(
+        request, errors=errors, data=request.POST, duplicate=duplicate, creating=True))
+
+
+@require_perm("people.edit")
+def person_edit(request, person_id: int):
+    person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data, bad_date = _input_from(request.POST)
+        try:
+            expected = int(request.POST.get("version", "0"))
+        except ValueError:
+            expected = 0
+        if bad_date:
+            errors = {"birth_date": "出生日期格式不正确。"}
+        else:
+            try:
+                services.person_update(actor=request.actor, person=person, expected_version=expected, data=data)
+            except StaleEditError as exc:
+                errors = {"version": exc.message}
+            except services.DuplicatePerson as exc:
+                errors = {"id_number": "该证件号码已属于另一人员档案。" if exc.person else exc.message}
+            except ApplicationError as exc:
+                errors = getattr(exc, "errors", None) or {"form": exc.message}
+            else:
+                messages.success(request, "已保存。")
+                return redirect("people:detail", person_id=person.pk)
+        data = request.POST
+    else:
+        data = {
+            "name": person.name, "division": person.division_id, "gender": person.gender,
+            "birth_date": person.birth_date.isoformat() if person.birth_date else "", "id_type": person.id_type,
+            "ethnicity": person.ethnicity, "version": person.version,
+        }
+    status = 409 if "version" in errors else 200
+    return render(request, "people/form.html", _form_context(
+        request, errors=errors, data=data, person=person, creating=False), status=status)
+
+
+@require_POST
+@require_perm("people.edit")
+def person_phone_add(request, person_id: int):
+    person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+    try:
+        services.person_phone_add(
+            actor=request.actor, person=person, number=request.POST.get("number", ""),
+            safe_to_call=request.POST.get("safe_to_call") == "on",
+            safe_to_text=request.POST.get("safe_to_text") == "on",
+            safe_times=request.POST.get("safe_times", "")[:100],
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "电话已添加。")
+    return redirect("people:detail", person_id=person.pk)
+
+
+@require_perm("people.history")
+def person_history(request, person_id: int):
+    person = selectors.person_get(actor=request.actor, person_id=person_id)
+    versions = selectors.person_history(actor=request.actor, person=person)
+    return render(request, "people/history.html", {"person": person, "versions": versions})
+
+
+@require_perm("people.viewers")
+def person_viewers(request, person_id: int):
+    person = selectors.person_get(actor=request.actor, person_id=person_id)
+    rows = selectors.person_viewers(actor=request.actor, person=person)
+    return render(request, "people/viewers.html", {"person": person, "rows": rows})
+
+
+@require_perm("people.export")
+def person_export(request):
+    filters = _filters(request)
+    qs = selectors.person_list(actor=request.actor, filters=filters, perm="people.export")
+    content, count = exports.people_xlsx(qs)
+    access_log_write(actor=request.actor, request=request, action=Action.EXPORT, object_type="people.person",
+                     field_classes=["personal", "sensitive"], detail={"rows": count, "masked": True})
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename=people.xlsx"
+    return response
+
+
+def detail_url(person: Person) -> str:
+    return reverse("people:detail", kwargs={"person_id": person.pk})
