@@ -29,7 +29,6 @@ setup-dev: $(DEV_STAMP)
 run: setup
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py load_laws
 	@echo ""
 	@echo "家园 已启动：请在浏览器打开 http://127.0.0.1:8000/"
 	@$(BIN)/python manage.py demo_accounts

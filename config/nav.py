@@ -4,6 +4,13 @@ from __future__ import annotations
 NAV = [
     # (label, url name, permission or None for any signed-in user)
     ("人员", "people:list", "people.view"),
+    ("个案", "cases:list", "cases.list"),
+    ("高风险", "cases:high_risk", "cases.list"),
+    ("热线受理", "cases:intake", "cases.intake"),
+    ("困境妇女儿童", "care:register", "care.list"),
+    ("结对帮扶", "care:pairings", "care.pairing_view"),
+    ("救助申请", "care:relief", "care.list"),
+    ("隐患排查", "screening:campaigns", "screening.list"),
     ("区划与组织", "orgs:list", "orgs.view"),
     ("法律助手", "legal:staff", "legal.staff"),
     ("用户管理", "accounts:users", "accounts.view_users"),
@@ -14,8 +21,13 @@ NAV = [
 # from the `actor` in its context through the owning app's selectors (template tags or HTMX loads).
 HOME_PANELS = [
     ("people/partials/home_panel.html", "people.view"),
+    ("cases/partials/home_panel.html", "cases.list"),
+    ("care/partials/home_panel.html", "care.list"),
 ]
 
 # Panels on a person's page (cases, register entries…): (template, permission). The template gets
 # `person` and `actor` and loads its content through the owning app's selectors.
-PERSON_PANELS: list[tuple[str, str]] = []
+PERSON_PANELS: list[tuple[str, str]] = [
+    ("cases/partials/person_panel.html", "cases.view"),
+    ("care/partials/person_panel.html", "care.view"),
+]

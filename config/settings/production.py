@@ -19,3 +19,17 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# One cache shared by every worker process on the host: sessions are cached (cached_db), rate-limit
+# counters live there too. A per-process memory cache would let a session signed out in one worker stay
+# valid in another, and would multiply every rate limit by the number of workers.
+import os as _os  # noqa: E402
+
+from .base import VAR_DIR as _VAR_DIR  # noqa: E402
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": _os.environ.get("JIAYUAN_CACHE_DIR", str(_VAR_DIR / "cache")),
+    }
+}

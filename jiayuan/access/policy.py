@@ -16,7 +16,7 @@ from django.http import Http404
 from jiayuan.divisions.models import subtree_q
 
 from .actor import Actor
-from .models import AccessGrant
+from .models import AccessGrant, GrantKind
 from .roles import Scope, is_read_permission
 
 
@@ -60,6 +60,9 @@ def _grant_ids(actor: Actor, perm: str, grant_model: type[Model]):
     grants = grants.filter(who)
     if not is_read_permission(perm):
         grants = grants.filter(write=True)
+    if perm.rsplit(".", 1)[-1] != "view":
+        # An emergency (break-glass) read opens the record to view, not to reveal, export or history.
+        grants = grants.exclude(kind=GrantKind.BREAK_GLASS)
     return grants.values("object_id")
 
 
@@ -75,7 +78,8 @@ def scope_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
     place: Q | None = None
     for scope, posting in scopes:
         if scope == Scope.ALL:
-            part = Q()
+            # Not an empty Q(): `Q() | granted` would collapse to `granted` alone.
+            part = Q(pk__isnull=False)
         elif scope == Scope.SUBTREE and posting.division_id and spec.division:
             part = subtree_q(posting.division.prefix, spec.division)
         elif scope == Scope.LEVEL and posting.division_id and spec.division:

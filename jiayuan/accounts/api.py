@@ -9,6 +9,7 @@ from jiayuan.access.actor import Actor
 from jiayuan.api.routing import LOGIN, PUBLIC, operation
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
+from jiayuan.core.ratelimit import rate_limit
 
 from .models import ApiToken
 
@@ -32,6 +33,7 @@ class MeOut(Schema):
 
 
 @operation(router, "POST", "/token", perm=PUBLIC, response=TokenOut)
+@rate_limit("token")
 def token_create(request, payload: TokenIn):
     user = authenticate(request, username=payload.username[:150], password=payload.password)
     if user is None or not user.is_active:

@@ -7,6 +7,9 @@ from django.conf import settings
 from django.contrib.auth import logout
 
 
+TOUCH_EVERY_SECONDS = 60
+
+
 class IdleTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -17,6 +20,8 @@ class IdleTimeoutMiddleware:
             last = request.session.get("last_seen")
             if last is not None and now - int(last) > settings.IDLE_TIMEOUT_SECONDS:
                 logout(request)
-            else:
+            elif last is None or now - int(last) >= TOUCH_EVERY_SECONDS:
+                # Writing the session on every request would cost a database write per page view;
+                # a minute's granularity is plenty for a 30-minute idle limit.
                 request.session["last_seen"] = now
         return self.get_response(request)

@@ -75,12 +75,18 @@ def user_create(*, actor: Actor | None, username: str, display_name: str, passwo
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        user = User.objects.create_user(username=username, password=password, display_name=display_name.strip())
-        posting = Posting.objects.create(
+        author = getattr(actor, "user", None)  # named in the history rows
+        user = User(username=User.normalize_username(username), display_name=display_name.strip())
+        user.set_password(password)
+        user._history_user = author
+        user.save(force_insert=True)
+        posting = Posting(
             user=user, role=role, division=None if role in AGENCY_ROLES else division,
             agency=agency if role in AGENCY_ROLES else None, valid_from=start, valid_to=end,
-            created_by=getattr(actor, "user", None),
+            created_by=author,
         )
+        posting._history_user = author
+        posting.save(force_insert=True)
         if actor is not None:
             access_log_write(actor=actor, action=Action.ADMIN, obj=user,
                              detail={"event": "user_create", "role": role, "posting": posting.pk})
@@ -100,8 +106,11 @@ def posting_add(*, actor: Actor | None, user: User, role: str, division_code: st
     posting_check(actor=actor, role=role, division=division, agency=agency, errors=errors)
     if errors:
         raise ValidationFailed(errors)
-    return Posting.objects.create(
+    posting = Posting(
         user=user, role=role, division=None if role in AGENCY_ROLES else division,
         agency=agency if role in AGENCY_ROLES else None, valid_from=start, valid_to=end, note=note,
         created_by=getattr(actor, "user", None),
     )
+    posting._history_user = getattr(actor, "user", None)  # the author of the history row
+    posting.save(force_insert=True)
+    return posting

@@ -12,6 +12,7 @@ from jiayuan.access.decorators import public_view, require_perm
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.errors import ApplicationError
+from jiayuan.core.ratelimit import rate_limit
 
 from . import selectors, services
 
@@ -24,6 +25,7 @@ class LoginForm(AuthenticationForm):
 
 
 @public_view
+@rate_limit("login", methods=("POST",))
 def login_view(request):
     if request.user.is_authenticated:
         return redirect("home")

@@ -29,8 +29,14 @@ class ScrubPersonalDataFilter(logging.Filter):
             message = str(record.msg)
         record.msg = scrub(message)
         record.args = None
+        if record.exc_info and not record.exc_text:
+            # Format the traceback now, so the exception's message (which may quote the request) is
+            # scrubbed too; formatters reuse exc_text instead of formatting the exception again.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
         return True
 
 

@@ -77,7 +77,8 @@ def validate_phone(value: str) -> Phone:
     if re.fullmatch(r"1[3-9]\d{9}", number):
         return Phone(number=number, kind="mobile")
     landline = re.sub(r"[\s()（）]", "", raw)
-    match = re.fullmatch(r"(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?", landline)
+    # Area codes: 010 and 02x have three digits, all others (03xx–09xx) four, so "01012345678" is 010-12345678.
+    match = re.fullmatch(r"(0[12]\d|0[3-9]\d{2})-?(\d{7,8})(?:-(\d{1,6}))?", landline)
     if match:
         area, local, ext = match.groups()
         return Phone(number=f"{area}-{local}" + (f"-{ext}" if ext else ""), kind="landline")

@@ -123,8 +123,8 @@ class EvalReport:
 def run_eval(questions: list[EvalQuestion], *, answer_path: bool = True) -> EvalReport:
     """Rank every question with the assistant and the baseline; times are per question.
 
-    With ``answer_path`` the assistant's time is that of the full answer (emergency check, topic,
-    composition) without the database, not just the ranking.
+    With ``answer_path`` the assistant's time is that of the whole answer (emergency check, ranking,
+    topic, composition; no database, no LLM), not just the ranking.
     """
     from .answers import compose_answer
     from .retrieval import get_baseline, get_index
@@ -142,7 +142,7 @@ def run_eval(questions: list[EvalQuestion], *, answer_path: bool = True) -> Eval
         expected = set(q.expected)
         started = time.perf_counter()
         if answer_path:
-            answer = compose_answer(q.question, index=index, curated=False, llm=False, k=DEPTH)
+            answer = compose_answer(q.question, index=index, db=False, llm=False, k=DEPTH)
             ranked = [c.key for c in answer.ranked]
         else:
             ranked = [h.article.key for h in index.search(q.question, k=DEPTH).hits]

@@ -28,6 +28,7 @@ from .topics import Topic, TopicData, match_topics, topic_data
 K1 = 1.2
 B = 0.75
 TOPIC_LIFT = 0.35  # share of the best BM25 score added to the articles of a recognised topic
+CORE_LIFT = 1.2  # the topic's core articles get this much more of the lift
 PATH_REPEAT = 1  # how many times the headings above an article count in its text
 
 
@@ -56,6 +57,9 @@ def confidence_from(top_score: float, matched: float, has_topic: bool) -> float:
         return 0.0
     strength = 1.0 - math.exp(-top_score / 12.0)
     conf = 0.55 * strength + 0.35 * matched + (0.1 if has_topic else 0.0)
+    if matched == 0 and not has_topic:
+        # Only words the map added were found: the statutes may not speak to this question at all.
+        conf *= 0.75
     return round(max(0.0, min(1.0, conf)), 3)
 
 
@@ -98,6 +102,11 @@ class LegalIndex:
                 np.asarray(vals[term], dtype=np.float64) * idf,
             )
         self.doc_terms = [frozenset(tf) for tf in doc_tfs]
+        self.topic_arrays = {}
+        for topic in topics.topics:
+            idx = np.fromiter(sorted(topic.article_idx), dtype=np.int32)
+            share = np.array([CORE_LIFT if i in topic.core_idx else 1.0 for i in idx], dtype=np.float64)
+            self.topic_arrays[topic.slug] = (idx, share)
         self.priors = priors
         self.n = n
         self.build_seconds = time.perf_counter() - started
@@ -112,25 +121,27 @@ class LegalIndex:
         scores *= self.priors
         best_bm25 = float(scores.max()) if self.n else 0.0
         topics = match_topics(question, self.topics) if use_topics else []
+        topic_arrays = self.topic_arrays
         if topics and best_bm25 > 0:
             strongest = topics[0][1]
             for topic, strength in topics:
                 lift = TOPIC_LIFT * best_bm25 * strength / strongest
-                idx = np.fromiter(topic.article_idx, dtype=np.int32)
-                if len(idx):
-                    # Only articles that share a word with the question are lifted, so a topic with many
-                    # articles does not push unrelated ones up.
-                    mask = scores[idx] > 0
-                    scores[idx[mask]] += lift
+                idx, share = topic_arrays[topic.slug]
+                # Only articles that share a word with the question are lifted, so a topic with many
+                # articles does not push unrelated ones up.
+                mask = scores[idx] > 0
+                scores[idx[mask]] += lift * share[mask]
         k = max(1, min(k, self.n))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         hits = [Hit(self.corpus.articles[int(i)], float(scores[i])) for i in top if scores[i] > 0]
-        own = {t: w for t, w in terms.items() if w >= 1.0}
+        # Coverage counts the question's own words only: words added by the map prove nothing about
+        # whether the statutes speak to this question.
+        own = set(tokens(question))
         matched = 0.0
         if hits and own:
             doc = self.doc_terms[hits[0].article.idx]
-            matched = sum(w for t, w in own.items() if t in doc) / sum(own.values())
+            matched = sum(1 for t in own if t in doc) / len(own)
         return SearchResult(
             hits=hits,
             top_score=float(scores[top[0]]) if len(top) else 0.0,

@@ -64,11 +64,21 @@ def tokens(text: str) -> list[str]:
     return result
 
 
+def words(text: str) -> list[str]:
+    """Whole words of `text` (no sub-words), without stopwords: a legal term stays one term."""
+    stop = stopwords()
+    return [
+        w for w in legal_tokenizer().cut(normalize(text), HMM=False)
+        if (len(w) > 1 or w in MEANINGFUL_SINGLES) and w not in stop and not _PUNCT_RE.match(w)
+    ]
+
+
 @dataclass(frozen=True)
 class Expansion:
     triggers: tuple[str, ...]
     terms: tuple[str, ...]
     weight: float
+    also_any: tuple[str, ...] = ()  # when set, one of these must occur too (context)
 
 
 @lru_cache(maxsize=1)
@@ -81,20 +91,25 @@ def expansions() -> tuple[Expansion, ...]:
                 triggers=tuple(normalize(str(s)) for s in entry["say"]),
                 terms=tuple(str(t) for t in entry["means"]),
                 weight=float(entry.get("w", 1.0)),
+                also_any=tuple(normalize(str(s)) for s in entry.get("also_any", [])),
             )
         )
     return tuple(result)
 
 
 @lru_cache(maxsize=1)
-def _expansion_terms_tokens() -> tuple[tuple[tuple[str, ...], float, tuple[str, ...]], ...]:
-    """Each expansion with its legal terms already tokenized (done once)."""
+def _expansion_terms_tokens() -> tuple[tuple[tuple[str, ...], tuple[str, ...], float, tuple[str, ...]], ...]:
+    """Each expansion as (triggers, context, weight, legal-term words), tokenized once.
+
+    Legal terms are added as whole words ("人民调解委员会", not also "人民", "委员会"…): the articles are
+    indexed with their sub-words too, so the whole word matches, and one concept counts once.
+    """
     out = []
     for exp in expansions():
         toks: list[str] = []
         for term in exp.terms:
-            toks.extend(tokens(term) or [normalize(term)])
-        out.append((exp.triggers, exp.weight, tuple(dict.fromkeys(toks))))
+            toks.extend(words(term) or [normalize(term)])
+        out.append((exp.triggers, exp.also_any, exp.weight, tuple(dict.fromkeys(toks))))
     return tuple(out)
 
 
@@ -115,8 +130,10 @@ def query_terms(question: str, *, expand: bool = True) -> dict[str, float]:
         terms[tok] = 1.0
     if expand:
         norm = normalize(question)
-        for triggers, weight, toks in _expansion_terms_tokens():
-            if any(trigger_matches(t, norm) for t in triggers):
+        for triggers, context, weight, toks in _expansion_terms_tokens():
+            if any(trigger_matches(t, norm) for t in triggers) and (
+                not context or any(trigger_matches(c, norm) for c in context)
+            ):
                 for tok in toks:
                     if terms.get(tok, 0.0) < weight:
                         terms[tok] = weight

@@ -21,6 +21,7 @@ class Topic:
     triggers: tuple[str, ...]
     also_any: tuple[str, ...]
     article_idx: frozenset[int]
+    core_idx: frozenset[int]
     article_refs: tuple[str, ...]
     guidance: tuple[str, ...]
     help: tuple[str, ...]
@@ -54,13 +55,15 @@ def topic_data() -> TopicData:
     topics = []
     for i, item in enumerate(raw["topics"]):
         arts = corpus.expand_refs(item.get("articles", []))
+        core = corpus.expand_refs(item.get("core", []))
         topics.append(
             Topic(
                 slug=item["slug"],
                 title=item["title"],
                 triggers=tuple(normalize(t) for t in item.get("triggers", [])),
                 also_any=tuple(normalize(t) for t in item.get("also_any", [])),
-                article_idx=frozenset(a.idx for a in arts),
+                article_idx=frozenset(a.idx for a in arts) | frozenset(a.idx for a in core),
+                core_idx=frozenset(a.idx for a in core),
                 article_refs=tuple(item.get("articles", [])),
                 guidance=tuple(item.get("guidance", [])),
                 help=tuple(str(h) for h in item.get("help", [])),

@@ -56,8 +56,11 @@ def organisation_create(*, actor: Actor | None, name: str, kind: str, division_c
                         founded_on=None, credit_code: str = "", address: str = "") -> Organisation:
     values = _clean(actor=actor, name=name, kind=kind, domain_type=domain_type, division_code=division_code,
                     founded_on=founded_on, credit_code=credit_code)
+    organisation = Organisation(**values, address=(address or "").strip())
+    organisation._history_user = getattr(actor, "user", None)  # the author of the history row
     with transaction.atomic():
-        return Organisation.objects.create(**values, address=(address or "").strip())
+        organisation.save(force_insert=True)
+    return organisation
 
 
 def organisation_update(*, actor: Actor | None, organisation: Organisation, expected_version: int, name: str,
@@ -70,5 +73,6 @@ def organisation_update(*, actor: Actor | None, organisation: Organisation, expe
     for key, value in values.items():
         setattr(organisation, key, value)
     organisation.address = (address or "").strip()
+    organisation._history_user = getattr(actor, "user", None)
     organisation.save_versioned(expected_version=expected_version)
     return organisation

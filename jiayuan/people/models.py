@@ -74,8 +74,11 @@ class Person(VersionedModel):
         verbose_name = "人员"
         verbose_name_plural = "人员"
         indexes = [
-            models.Index(fields=["division", "name"]),
-            models.Index(fields=["name"]),
+            # Lists and name searches only ever show people who are not deleted.
+            models.Index(fields=["division", "id"], condition=Q(deleted_at__isnull=True), name="person_alive_div_id"),
+            models.Index(fields=["division", "name"], condition=Q(deleted_at__isnull=True),
+                         name="person_alive_div_name"),
+            models.Index(fields=["name"], condition=Q(deleted_at__isnull=True), name="person_alive_name"),
         ]
         constraints = [
             models.UniqueConstraint(

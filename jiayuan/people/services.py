@@ -110,28 +110,38 @@ def _raise_duplicate(actor: Actor | None, existing: Person) -> None:
     raise DuplicatePerson(person=visible, existing_id=existing.pk)
 
 
+def _by(actor: Actor | None, obj):
+    """Name the acting user as the author of the history row the next save writes."""
+    obj._history_user = getattr(actor, "user", None)
+    return obj
+
+
 def person_create(*, actor: Actor | None, data: PersonInput, phones: list[str] = ()) -> Person:
     """Register a person; an identity number already on file leads to that record instead."""
     cleaned, digest, division = _clean(data, actor=actor, perm="people.create")
-    phone_values = [validate_phone(p) for p in phones if p and p.strip()] if phones else []
+    try:
+        phone_values = [validate_phone(p) for p in phones if p and p.strip()] if phones else []
+    except ValidationError as exc:  # a Chinese message for the form, never a server error
+        raise ValidationFailed({"phone": exc.messages[0]}) from None
     if digest:
         existing = Person.objects.filter(id_type=cleaned.id_type, id_hash=digest).first()
         if existing is not None:
             _raise_duplicate(actor, existing)
     try:
         with transaction.atomic():
-            person = Person.objects.create(
+            person = _by(actor, Person(
                 name=cleaned.name, name_initials=initials(cleaned.name), gender=cleaned.gender,
                 birth_date=cleaned.birth_date, id_type=cleaned.id_type, id_number=cleaned.id_number,
                 id_hash=digest, division=division, address_detail=cleaned.address_detail,
                 ethnicity=cleaned.ethnicity, notes=cleaned.notes,
                 created_by=getattr(actor, "user", None),
-            )
+            ))
+            person.save(force_insert=True)
             for index, phone in enumerate(phone_values):
-                PersonPhone.objects.create(
+                _by(actor, PersonPhone(
                     person=person, number=phone.number, number_hash=phone_hash(phone.number), kind=phone.kind,
                     is_primary=index == 0, safe_to_call=True,
-                )
+                )).save(force_insert=True)
     except IntegrityError:
         # Two clerks registering the same person at once: the second one is led to the first.
         existing = Person.objects.filter(id_type=cleaned.id_type, id_hash=digest).first()
@@ -162,6 +172,7 @@ def person_update(*, actor: Actor | None, person: Person, expected_version: int,
     person.ethnicity = cleaned.ethnicity
     person.notes = cleaned.notes
     person._change_reason = "编辑人员信息"
+    _by(actor, person)
     with transaction.atomic():
         person.save_versioned(expected_version=expected_version)
     return person
@@ -179,11 +190,13 @@ def person_phone_add(*, actor: Actor | None, person: Person, number: str, safe_t
     if PersonPhone.objects.filter(person=person, number_hash=digest).exists():
         raise ValidationFailed({"phone": "该号码已登记。"})
     with transaction.atomic():
-        return PersonPhone.objects.create(
+        item = _by(actor, PersonPhone(
             person=person, number=phone.number, number_hash=digest, kind=phone.kind,
             safe_to_call=safe_to_call, safe_to_text=safe_to_text, safe_times=safe_times,
             is_primary=not person.phones.exists(),
-        )
+        ))
+        item.save(force_insert=True)
+        return item
 
 
 def person_delete(*, actor: Actor, person: Person, reason: str) -> Person:
@@ -194,6 +207,7 @@ def person_delete(*, actor: Actor, person: Person, reason: str) -> Person:
     person.deleted_at = timezone.now()
     person.deleted_reason = reason.strip()[:200]
     person._change_reason = "删除"
+    _by(actor, person)
     person.save_versioned(expected_version=person.version)
     return person
 

@@ -4,3 +4,32 @@ from django.apps import AppConfig
 class ScreeningConfig(AppConfig):
     name = "jiayuan.screening"
     label = "screening"
+    verbose_name = "隐患排查"
+
+    def ready(self) -> None:
+        from django.db.models import Q
+
+        from jiayuan.access import policy
+
+        from .models import Campaign, Hazard, Visit
+
+        from jiayuan.divisions.models import subtree_q
+
+        def campaigns_covering(actor, perm):
+            # A campaign organised higher up is visible wherever it covers (a community sees the district's
+            # campaign that covers it; a street sees one covering some of its communities).
+            through = Campaign.covered.through
+            cover = None
+            for _scope, posting in actor.scopes(perm):
+                code = posting.division_id or ""
+                if not code:
+                    continue
+                part = Q(division_id__in={code, code[:9], code[:6]}) | subtree_q(posting.division.prefix, "division")
+                cover = part if cover is None else cover | part
+            if cover is None:
+                return None
+            return Q(pk__in=through.objects.filter(cover).values("campaign_id"))
+
+        policy.register(Campaign, policy.ScopeSpec(division="division", extra=campaigns_covering))
+        policy.register(Visit, policy.ScopeSpec(division="division"))
+        policy.register(Hazard, policy.ScopeSpec(division="division"))

@@ -95,3 +95,54 @@ def make_person(division: str | None = None, *, name: str | None = None, id_numb
         birth_date=birth if not id_number else None, address_detail=address,
     )
     return person_create(actor=actor, data=data, phones=[phone] if phone else [])
+
+
+# --- Shared helpers for module-scoped data and raw records (used by the foundation tests) ---------------
+
+import contextlib  # noqa: E402
+
+from django.db import transaction  # noqa: E402
+
+
+@contextlib.contextmanager
+def shared_data(django_db_blocker):
+    """Build data once for a whole test module: it lives in an outer transaction rolled back at the end.
+
+    Each test's own transaction (pytest-django) nests inside it as a savepoint, so tests still roll back
+    their own changes and the module's data never leaks into other modules.
+
+        @pytest.fixture(scope="module")
+        def world(django_db_setup, django_db_blocker):
+            with shared_data(django_db_blocker):
+                yield build_world()
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def raw_person(division: str, *, name: str | None = None) -> Person:
+    """A person row at any division (also a street or district), bypassing the service's checks."""
+    ensure_divisions()
+    return Person.objects.create(name=name or f"测试{next(_serial)}号", division_id=division)
+
+
+def make_org(division: str, *, name: str | None = None, kind: str = "community"):
+    from jiayuan.orgs.models import Organisation
+
+    ensure_divisions()
+    return Organisation.objects.create(name=name or f"测试妇联{next(_serial)}", kind=kind, division_id=division)
+
+
+def synthetic_credit_code(prefix: str = "51", region: str = FUTIAN, rng: random.Random | None = None) -> str:
+    from stdnum.cn import uscc
+
+    rng = rng or random.Random(next(_serial))
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = prefix + region + "".join(rng.choice(alphabet) for _ in range(9))
+    return body + uscc.calc_check_digit(body)

@@ -1,0 +1,24 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def care_person_panel(context, person):
+    """The person page's care panel: register entry, plan and ledger, through the scoped selectors."""
+    from jiayuan.access import policy
+
+    from ..models import EntryStatus
+    from ..selectors import person_entries, person_ledger, person_plan
+
+    actor = context.get("actor") or getattr(context.get("request"), "actor", None)
+    if actor is None or not actor.has_perm("care.view"):
+        return {}
+    entries = list(person_entries(actor=actor, person=person)[:5])
+    entry = next((e for e in entries if e.status == EntryStatus.ACTIVE), entries[0] if entries else None)
+    plan = person_plan(actor=actor, person=person)
+    return {
+        "entry": entry, "plan": plan, "measures": plan.measures.count() if plan else 0,
+        "ledger": person_ledger(actor=actor, person=person).count(),
+        "can_enter": (entry is None or entry.status != EntryStatus.ACTIVE) and policy.allows(actor, "care.edit", person),
+    }

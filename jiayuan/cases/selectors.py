@@ -1,0 +1,441 @@
+"""Reads of cases, always scoped to the acting user: lists with filters, the case page, boards, the
+move inbox, cases of a person, and the statistics (reused by the reports module)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from jiayuan.access import policy
+from jiayuan.access.actor import Actor
+from jiayuan.access.fields import mask_name, mask_text
+from jiayuan.divisions.models import subtree_q
+
+from . import rules
+from .models import (
+    HIGH_LEVELS, ActionKind, Case, CaseAction, CaseCategory, CaseEvent, CaseMove, CaseParty, MoveKind,
+    MoveStatus, Outcome, RiskAssessment, Status,
+)
+
+# ---------------------------------------------------------------------------------------------------
+# the policy's extra way in for moves
+
+
+def move_addressed_q(actor: Actor, perm: str) -> Q | None:
+    """Moves addressed to the actor: to the user, to their agency, or to a division in their scope."""
+    if not actor.is_authenticated:
+        return None
+    q = Q(to_user_id=actor.user_id)
+    if actor.agency_ids:
+        q |= Q(to_agency_id__in=list(actor.agency_ids))
+    answer_perm = "cases.answer_move"
+    prefix = actor.broadest_prefix(answer_perm) if actor.has_perm(answer_perm) else None
+    if prefix is not None:
+        q |= Q(answer_division__isnull=False) & subtree_q(prefix, "answer_division")
+    return q
+
+
+# ---------------------------------------------------------------------------------------------------
+# lists
+
+
+@dataclass
+class CaseFilters:
+    q: str = ""  # case number
+    division: str = ""  # a division code prefix
+    status: str = ""  # a status, or "open"
+    channel: str = ""
+    category: str = ""
+    risk: str = ""  # a level, or "high" for high + extreme
+    urgent: bool = False
+    overdue: bool = False
+    mine: bool = False
+    outcome: str = ""
+    mediated: bool = False
+    handled: bool = False
+    followed_up: str = ""  # "1" / "0": closed cases with / without a follow-up visit
+    agency: int | None = None  # referred to this agency
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None  # inclusive
+    closed_from: dt.date | None = None
+    closed_to: dt.date | None = None
+
+    def querystring(self, **changes) -> str:
+        values = {**self.__dict__, **changes}
+        pairs = {}
+        for key, value in values.items():
+            if value in ("", None, False):
+                continue
+            pairs[key] = "1" if value is True else value.isoformat() if isinstance(value, dt.date) else value
+        return urlencode(pairs)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+
+
+def apply_filters(qs: QuerySet, f: CaseFilters, *, actor: Actor | None = None, now: dt.datetime | None = None
+                  ) -> QuerySet:
+    if f.q:
+        qs = qs.filter(number=f.q.strip().upper())
+    if f.division:
+        qs = qs.filter(subtree_q(f.division, "division"))
+    if f.status == "open":
+        qs = qs.exclude(status=Status.CLOSED)
+    elif f.status in Status.values:
+        qs = qs.filter(status=f.status)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.category:
+        qs = qs.filter(Exists(CaseCategory.objects.filter(case_id=OuterRef("pk"), code=f.category)))
+    if f.risk == "high":
+        qs = qs.filter(Q(risk_level__in=HIGH_LEVELS) | Q(urgent=True))
+    elif f.risk == "none":
+        qs = qs.filter(risk_level="")
+    elif f.risk:
+        qs = qs.filter(risk_level=f.risk)
+    if f.urgent:
+        qs = qs.filter(urgent=True)
+    if f.overdue:
+        qs = qs.filter(next_due_at__lt=now or timezone.now())
+    if f.mine and actor is not None:
+        qs = qs.filter(handler_id=actor.user_id)
+    if f.outcome:
+        qs = qs.filter(outcome=f.outcome)
+    if f.handled:
+        qs = qs.exclude(status=Status.REGISTERED)
+    if f.mediated:
+        qs = qs.filter(Exists(CaseAction.objects.filter(case_id=OuterRef("pk"), kind=ActionKind.MEDIATION)))
+    if f.followed_up in ("0", "1"):
+        has = Exists(CaseAction.objects.filter(case_id=OuterRef("pk"), kind=ActionKind.FOLLOW_UP))
+        qs = qs.filter(status=Status.CLOSED).filter(has if f.followed_up == "1" else ~has)
+    if f.agency:
+        qs = qs.filter(Exists(CaseMove.objects.filter(case_id=OuterRef("pk"), kind=MoveKind.REFER,
+                                                      to_agency_id=f.agency)))
+    if f.received_from:
+        qs = qs.filter(received_at__gte=_day_start(f.received_from))
+    if f.received_to:
+        qs = qs.filter(received_at__lt=_day_start(f.received_to + dt.timedelta(days=1)))
+    if f.closed_from:
+        qs = qs.filter(closed_at__gte=_day_start(f.closed_from))
+    if f.closed_to:
+        qs = qs.filter(closed_at__lt=_day_start(f.closed_to + dt.timedelta(days=1)))
+    return qs
+
+
+def case_list(*, actor: Actor, filters: CaseFilters | None = None, perm: str = "cases.list") -> QuerySet[Case]:
+    qs = policy.scoped(actor, perm, Case)
+    qs = apply_filters(qs, filters or CaseFilters(), actor=actor)
+    return qs.select_related("division", "handler").order_by("-received_at", "-id")
+
+
+def access_case_by_id(actor: Actor, case_id, *, perm: str = "cases.view") -> Case:
+    """Load and authorise one case (404 when missing or out of scope)."""
+    return policy.access_by_id(actor, perm, Case.objects.select_related("division", "handler", "created_by"),
+                               case_id)
+
+
+@dataclass
+class CaseRow:
+    id: int
+    number: str
+    received_at: dt.datetime
+    channel: str
+    categories: list[str]
+    status: str
+    status_code: str
+    risk: str
+    risk_code: str
+    urgent: bool
+    division: str
+    handler: str
+    next_due_at: dt.datetime | None
+    overdue: bool
+    seeker: str = ""
+
+
+def case_rows(cases, *, now: dt.datetime | None = None, with_people: bool = True) -> list[CaseRow]:
+    """What a list shows: masked names, categories, deadlines. Three queries for any page size."""
+    cases = list(cases)
+    now = now or timezone.now()
+    ids = [c.pk for c in cases]
+    cats: dict[int, list[str]] = defaultdict(list)
+    seekers: dict[int, str] = {}
+    if ids:
+        for case_id, code in CaseCategory.objects.filter(case_id__in=ids).values_list("case_id", "code"):
+            cats[case_id].append(rules.category_name(code))
+        if with_people:
+            for case_id, name in (CaseParty.objects.filter(case_id__in=ids, role="seeker")
+                                  .order_by("id").values_list("case_id", "person__name")):
+                seekers.setdefault(case_id, mask_name(name))
+    return [
+        CaseRow(id=c.pk, number=c.number, received_at=c.received_at, channel=c.get_channel_display(),
+                categories=cats.get(c.pk, []), status=c.get_status_display(), status_code=c.status,
+                risk=c.get_risk_level_display(), risk_code=c.risk_level, urgent=c.urgent,
+                division=c.division.name, handler=str(c.handler) if c.handler_id else "",
+                next_due_at=c.next_due_at, overdue=bool(c.next_due_at and c.next_due_at < now),
+                seeker=seekers.get(c.pk, ""))
+        for c in cases
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# the case page
+
+
+@dataclass
+class TimelineEntry:
+    id: int
+    at: dt.datetime
+    kind: str
+    kind_label: str
+    title: str
+    actor: str
+    note: str
+    masked: bool
+    corrects_id: int | None
+    corrected_by: list[int] = field(default_factory=list)
+
+
+def may_reveal(actor: Actor, case: Case) -> bool:
+    perm = "cases.reveal_highly" if case.highly_sensitive else "cases.reveal"
+    return actor.has_perm(perm) and policy.allows(actor, perm, case)
+
+
+def case_timeline(*, actor: Actor, case: Case, reveal: bool | None = None) -> list[TimelineEntry]:
+    """Every entry of the case, oldest first; notes of highly sensitive entries masked unless revealed."""
+    if reveal is None:
+        reveal = may_reveal(actor, case)
+    events = list(policy.scoped(actor, "cases.view", CaseEvent).filter(case_id=case.pk).order_by("id"))
+    corrections: dict[int, list[int]] = defaultdict(list)
+    for e in events:
+        if e.corrects_id:
+            corrections[e.corrects_id].append(e.pk)
+    result = []
+    for e in events:
+        hide = (e.sensitive or case.highly_sensitive) and not reveal and bool(e.note)
+        result.append(TimelineEntry(
+            id=e.pk, at=e.at, kind=e.kind, kind_label=e.get_kind_display(), title=e.title, actor=e.actor_name,
+            note=mask_text(e.note) if hide else e.note, masked=hide, corrects_id=e.corrects_id,
+            corrected_by=corrections.get(e.pk, []),
+        ))
+    return result
+
+
+def case_parties(*, case: Case) -> list[dict]:
+    return [{"id": p.person_id, "name": mask_name(p.person.name), "role": p.get_role_display(),
+             "minor": p.person.is_minor}
+            for p in CaseParty.objects.filter(case=case).select_related("person").order_by("id")]
+
+
+def case_moves(*, actor: Actor, case: Case) -> list[CaseMove]:
+    return list(policy.scoped(actor, "cases.view", CaseMove).filter(case_id=case.pk)
+                .select_related("to_division", "to_agency", "to_user", "created_by", "answered_by").order_by("id"))
+
+
+def case_assessments(*, actor: Actor, case: Case) -> list[RiskAssessment]:
+    return list(policy.scoped(actor, "cases.view", RiskAssessment).filter(case_id=case.pk)
+                .select_related("assessor").order_by("-id"))
+
+
+def case_categories(case: Case) -> list[str]:
+    return list(case.category_rows.values_list("code", flat=True))
+
+
+# ---------------------------------------------------------------------------------------------------
+# boards and inbox
+
+
+def high_risk_board(*, actor: Actor) -> QuerySet[Case]:
+    return case_list(actor=actor, filters=CaseFilters(risk="high", status="open"))
+
+
+def handler_board(*, actor: Actor, now: dt.datetime | None = None) -> dict:
+    """The handler's board: my open cases, overdue in my scope, moves waiting for me."""
+    now = now or timezone.now()
+    mine = case_list(actor=actor, filters=CaseFilters(mine=True, status="open"))
+    overdue = case_list(actor=actor, filters=CaseFilters(overdue=True))
+    return {
+        "mine": case_rows(mine[:10], now=now, with_people=False),
+        "mine_count": mine.count(),
+        "overdue": case_rows(overdue[:10], now=now, with_people=False),
+        "overdue_count": overdue.count(),
+        "inbox_count": move_inbox(actor=actor).count(),
+        "high_count": high_risk_board(actor=actor).count(),
+    }
+
+
+def move_inbox(*, actor: Actor) -> QuerySet[CaseMove]:
+    """Pending moves addressed to the actor (a user, their agency, a division in their scope)."""
+    q = move_addressed_q(actor, "cases.answer_move")
+    if q is None or not actor.has_perm("cases.answer_move"):
+        return CaseMove.objects.none()
+    base = policy.scoped(actor, "cases.answer_move", CaseMove)
+    return (base.filter(q).filter(status__in=[MoveStatus.PENDING, MoveStatus.ACCEPTED])
+            .exclude(Q(status=MoveStatus.ACCEPTED) & ~Q(kind=MoveKind.REFER))
+            .select_related("case", "to_division", "to_agency", "from_division", "created_by").order_by("due_at", "id"))
+
+
+def person_cases(*, actor: Actor, person_id: int) -> list[CaseRow]:
+    """Cases in scope where this person is a party (for the person page and repeat callers)."""
+    qs = policy.scoped(actor, "cases.view", Case).filter(
+        Exists(CaseParty.objects.filter(case_id=OuterRef("pk"), person_id=person_id)))
+    return case_rows(qs.select_related("division", "handler").order_by("-received_at")[:20], with_people=False)
+
+
+# ---------------------------------------------------------------------------------------------------
+# statistics
+
+
+@dataclass
+class Figure:
+    label: str
+    value: int | float | str
+    link: str = ""
+
+
+def _link(base: CaseFilters, **changes) -> str:
+    return "/cases/?" + base.querystring(**changes)
+
+
+def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: dt.date,
+               now: dt.datetime | None = None) -> dict:
+    """The figures the work reports publish, for any scope and period; each links to its cases.
+
+    Cases "received" in the period are those with `received_at` in [date_from, date_to]; closures,
+    outcomes and follow-up coverage count cases closed in the period.
+    """
+    now = now or timezone.now()
+    base_filters = CaseFilters(division=prefix, received_from=date_from, received_to=date_to)
+    scoped = policy.scoped(actor, "cases.stats", Case)
+    if prefix:
+        scoped = scoped.filter(subtree_q(prefix, "division"))
+    received = apply_filters(scoped, CaseFilters(received_from=date_from, received_to=date_to))
+    closed_filters = CaseFilters(division=prefix, closed_from=date_from, closed_to=date_to, status=Status.CLOSED)
+    closed = apply_filters(scoped, CaseFilters(closed_from=date_from, closed_to=date_to, status=Status.CLOSED))
+
+    total = received.count()
+    by_channel = [Figure(label, n, _link(base_filters, channel=code))
+                  for code, label, n in _grouped(received, "channel", dict(Case._meta.get_field("channel").choices))]
+    cat_counts = Counter(dict(CaseCategory.objects.filter(case__in=received.values("pk"))
+                              .values_list("code").annotate(n=Count("case_id", distinct=True))))
+    by_category = [Figure(rules.category_name(code), cat_counts[code], _link(base_filters, category=code))
+                   for code in rules.categories() if cat_counts.get(code)]
+    levels = dict(Case._meta.get_field("risk_level").choices)
+    by_level = [Figure(label or "未评估", n, _link(base_filters, risk=code or "none"))
+                for code, label, n in _grouped(received, "risk_level", levels)]
+    months = Counter()
+    for at in received.values_list("received_at", flat=True):
+        months[timezone.localtime(at).strftime("%Y-%m")] += 1
+    by_month = []
+    for month in sorted(months):
+        y, m = map(int, month.split("-"))
+        start = max(dt.date(y, m, 1), date_from)
+        end = min((dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)), date_to)
+        by_month.append(Figure(month, months[month], _link(base_filters, received_from=start, received_to=end)))
+
+    handled = received.exclude(status=Status.REGISTERED).count()
+    mediated = received.filter(Exists(CaseAction.objects.filter(case_id=OuterRef("pk"),
+                                                                kind=ActionKind.MEDIATION))).count()
+    mediated_ok = closed.filter(outcome=Outcome.MEDIATED).count()
+    closed_count = closed.count()
+    rate = round(100.0 * mediated_ok / closed_count, 1) if closed_count else 0.0
+
+    high = received.filter(Q(risk_level__in=HIGH_LEVELS) | Q(urgent=True))
+    hours = []
+    for rec, first in high.exclude(first_contact_at__isnull=True).values_list("received_at", "first_contact_at"):
+        hours.append((first - rec).total_seconds() / 3600)
+    hours.sort()
+    median_hours = round(hours[len(hours) // 2], 1) if hours else None
+    high_closed = high.filter(status=Status.CLOSED).exclude(closed_at__isnull=True)
+    days = sorted((c - r).total_seconds() / 86400 for r, c in high_closed.values_list("received_at", "closed_at"))
+
+    overdue = scoped.filter(next_due_at__lt=now).count()
+
+    referrals = (CaseMove.objects.filter(kind=MoveKind.REFER, case__in=received.values("pk"))
+                 .values_list("to_agency_id", "to_agency__name", "status").annotate(n=Count("id")))
+    by_agency: dict[int, dict] = {}
+    for agency_id, name, status, n in referrals:
+        row = by_agency.setdefault(agency_id, {"agency": name, "link": _link(base_filters, agency=agency_id),
+                                               "total": 0, **{s: 0 for s in MoveStatus.values}})
+        row[status] += n
+        row["total"] += n
+
+    with_followup = closed.filter(Exists(CaseAction.objects.filter(case_id=OuterRef("pk"),
+                                                                   kind=ActionKind.FOLLOW_UP))).count()
+    coverage = round(100.0 * with_followup / closed_count, 1) if closed_count else 0.0
+
+    result = {
+        "period": (date_from, date_to), "prefix": prefix,
+        "received": Figure("受理个案", total, _link(base_filters)),
+        "by_channel": by_channel, "by_category": by_category, "by_level": by_level, "by_month": by_month,
+        "handled": Figure("已处置", handled, _link(base_filters, handled=True)),
+        "mediated": Figure("开展调解", mediated, _link(base_filters, mediated=True)),
+        "mediated_ok": Figure("调解成功", mediated_ok, _link(closed_filters, outcome=Outcome.MEDIATED)),
+        "closed": Figure("结案", closed_count, _link(closed_filters)),
+        "success_rate": Figure("调解成功率（调解成功/结案）", f"{rate}%", _link(closed_filters, outcome=Outcome.MEDIATED)),
+        "high": Figure("高风险个案", high.count(), _link(base_filters, risk="high")),
+        "high_first_contact_hours": median_hours,
+        "high_close_days": round(days[len(days) // 2], 1) if days else None,
+        "overdue": Figure("当前逾期", overdue, _link(CaseFilters(division=prefix), overdue=True)),
+        "referrals": list(by_agency.values()),
+        "followed_up": Figure("已回访的结案个案", with_followup, _link(closed_filters, followed_up="1")),
+        "followup_coverage": Figure("回访覆盖率", f"{coverage}%", _link(closed_filters, followed_up="0")),
+    }
+    result["headline"] = [result[k] for k in ("received", "handled", "mediated", "mediated_ok", "closed",
+                                              "success_rate", "high", "overdue", "followed_up", "followup_coverage")]
+    return result
+
+
+def _grouped(qs: QuerySet, column: str, labels: dict) -> list[tuple[str, str, int]]:
+    rows = qs.order_by().values_list(column).annotate(n=Count("id"))
+    return sorted(((code, labels.get(code, code), n) for code, n in rows), key=lambda r: -r[2])
+
+
+# ---------------------------------------------------------------------------------------------------
+# choices for the case page, the calendar
+
+
+def assignable_users(*, actor: Actor, case: Case) -> list:
+    """Staff and mediators the actor may assign: posted inside the actor's scope, or above the case's place."""
+    from jiayuan.accounts.models import Posting, User
+
+    prefix = actor.broadest_prefix("cases.move")
+    if prefix is None:
+        return []
+    roles = ["community_worker", "street_staff", "district_rights", "mediator"]
+    postings = Posting.objects.active().filter(role__in=roles, division__isnull=False)
+    codes = [case.division_id[:n] for n in (6, 9, 12) if len(case.division_id) >= n]
+    postings = postings.filter(subtree_q(prefix, "division") | Q(division_id__in=codes))
+    return list(User.objects.filter(pk__in=postings.values("user_id"), is_active=True).order_by("display_name", "id"))
+
+
+def agency_choices():
+    from jiayuan.orgs.models import PartnerAgency
+
+    return list(PartnerAgency.objects.order_by("kind", "name"))
+
+
+def agency_get(agency_id: int):
+    from jiayuan.orgs.models import PartnerAgency
+
+    return PartnerAgency.objects.filter(pk=agency_id).first()
+
+
+def case_team(case: Case) -> list:
+    return list(case.team.filter(removed_at__isnull=True).select_related("user").order_by("id"))
+
+
+def case_attachments(case: Case) -> list:
+    return list(case.attachments.order_by("id"))
+
+
+def calendar_days(year: int):
+    from .models import CalendarDay
+
+    return list(CalendarDay.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
+                .order_by("date"))

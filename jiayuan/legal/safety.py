@@ -1,0 +1,70 @@
+"""Safety of the legal assistant: spotting immediate danger or suicide in a question (cues kept in
+``data/emergency.yaml``) and removing personal data from a question before it is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from jiayuan.core.logging import scrub as scrub_numbers
+
+from .parser import DATA_DIR
+from .text import normalize
+
+
+@dataclass(frozen=True)
+class EmergencyCues:
+    danger: tuple[re.Pattern, ...]
+    suicide: tuple[re.Pattern, ...]
+    guidance: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def emergency_cues() -> EmergencyCues:
+    raw = yaml.safe_load((DATA_DIR / "emergency.yaml").read_text(encoding="utf-8"))
+    return EmergencyCues(
+        danger=tuple(re.compile(p) for p in raw["danger"]),
+        suicide=tuple(re.compile(p) for p in raw["suicide"]),
+        guidance=tuple(raw["guidance"]),
+    )
+
+
+def emergency_kind(question: str) -> str | None:
+    """"danger", "suicide" or None."""
+    text = normalize(question)
+    cues = emergency_cues()
+    if any(p.search(text) for p in cues.danger):
+        return "danger"
+    if any(p.search(text) for p in cues.suicide):
+        return "suicide"
+    return None
+
+
+def is_emergency(question: str) -> bool:
+    return emergency_kind(question) is not None
+
+
+# Names: "我叫王小红", "我是李娟，…" (only when what follows 我是 looks like a name: a common surname and
+# one or two more characters, then a pause), "我老公叫张伟", "孩子叫…".
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_NAME_AFTER_CALL = re.compile(r"(我|他|她|孩子|儿子|女儿|老公|丈夫|老婆|妻子|前夫|前妻|对方)(的名字)?(叫|名叫|名字是)(?![我你他她])([\u4e00-\u9fff·]{1,4})")
+_NAME_AFTER_IS = re.compile(rf"(我是)([{_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[，,。.！!？?\s、；;]|$)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_LONG_DIGITS = re.compile(r"(?<!\d)\d{9,}(?!\d)")  # bank cards, QQ numbers and other long identifiers
+
+
+def scrub_personal_data(text: str) -> str:
+    """The question without ID numbers, phone numbers, e-mail addresses, long numbers and names."""
+    text = scrub_numbers(text or "")
+    text = _EMAIL.sub("[邮箱]", text)
+    text = _LONG_DIGITS.sub("[号码]", text)
+    text = _NAME_AFTER_CALL.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}{m.group(3)}[姓名]", text)
+    text = _NAME_AFTER_IS.sub(lambda m: f"{m.group(1)}[姓名]", text)
+    return text

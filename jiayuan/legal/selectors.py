@@ -1,0 +1,225 @@
+"""Reads of the legal assistant: the law pages, search, reviewer data (guides, curated answers), the
+review queue and the call-back tickets.
+
+The statutes are public; guides, curated answers, questions and tickets are read by staff holding
+``legal.staff`` / ``legal.curate`` (both granted at scope 全部, so there is no division filter to apply).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, QuerySet
+from django.http import Http404
+
+from .corpus import get_corpus
+from .models import Article, AskedQuestion, CallbackTicket, CuratedAnswer, Law, ReviewStatus, TopicGuide
+
+CURATED_MIN_SIMILARITY = 0.62
+
+
+# --- statutes -------------------------------------------------------------------------------------
+
+def law_list() -> QuerySet[Law]:
+    return Law.objects.all()
+
+
+def law_get(slug: str) -> Law:
+    law = Law.objects.filter(slug=slug).first()
+    if law is None:
+        raise Http404("未找到该法律")
+    return law
+
+
+def article_list(law: Law) -> QuerySet[Article]:
+    return law.articles.order_by("number")
+
+
+def article_get(slug: str, number: int) -> Article:
+    article = Article.objects.select_related("law").filter(law__slug=slug, number=number).first()
+    if article is None:
+        raise Http404("未找到该条文")
+    return article
+
+
+def article_neighbours(article: Article) -> tuple[int | None, int | None]:
+    prev_n = article.number - 1 if article.number > 1 else None
+    next_n = article.number + 1 if article.number < article.law.article_count else None
+    return prev_n, next_n
+
+
+def article_search(query: str, *, limit: int = 20) -> list[Article]:
+    """Articles for a search box: the assistant's ranking, returned as DB rows in rank order."""
+    from .retrieval import get_index
+
+    query = (query or "").strip()
+    if not query:
+        return []
+    hits = get_index().search(query, k=limit).hits
+    keys = [(h.article.law_slug, h.article.number) for h in hits]
+    rows = {
+        (a.law.slug, a.number): a
+        for a in Article.objects.select_related("law").filter(
+            law__slug__in={s for s, _ in keys}, number__in={n for _, n in keys}
+        )
+    }
+    return [rows[k] for k in keys if k in rows]
+
+
+# --- topic guides -----------------------------------------------------------------------------------
+
+def topic_guide_list() -> QuerySet[TopicGuide]:
+    return TopicGuide.objects.select_related("updated_by").order_by("id")
+
+
+def topic_guide_get(slug: str) -> TopicGuide:
+    guide = TopicGuide.objects.filter(slug=slug).first()
+    if guide is None:
+        raise Http404("未找到该主题")
+    return guide
+
+
+_cache_lock = threading.Lock()
+_guide_cache: dict = {"stamp": None, "map": {}}
+
+
+def topic_guide_map() -> dict:
+    """Active guides by slug as ``answers.Guide``; reloaded when a guide changes (one aggregate query)."""
+    from .answers import Guide
+
+    stamp = TopicGuide.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    stamp = (stamp["n"], stamp["at"])
+    if _guide_cache["stamp"] != stamp:
+        with _cache_lock:
+            _guide_cache["map"] = {
+                g.slug: Guide(slug=g.slug, title=g.title, guidance=tuple(g.guidance_lines),
+                              help=tuple(g.help_lines))
+                for g in TopicGuide.objects.filter(is_active=True)
+            }
+            _guide_cache["stamp"] = stamp
+    return _guide_cache["map"]
+
+
+# --- curated answers --------------------------------------------------------------------------------
+
+def curated_list() -> QuerySet[CuratedAnswer]:
+    return CuratedAnswer.objects.select_related("updated_by")
+
+
+def curated_get(curated_id: int) -> CuratedAnswer:
+    entry = CuratedAnswer.objects.filter(pk=curated_id).first()
+    if entry is None:
+        raise Http404("未找到该问答")
+    return entry
+
+
+@dataclass(frozen=True)
+class _CuratedVector:
+    entry: CuratedAnswer
+    weights: dict
+    norm: float
+    citations: list
+
+
+_curated_cache: dict = {"stamp": None, "vectors": []}
+
+
+def _term_vector(question: str, index) -> dict[str, float]:
+    from .text import query_terms
+
+    vector = {}
+    for term, weight in query_terms(question).items():
+        posting = index.postings.get(term)
+        df = len(posting[0]) if posting is not None else 1
+        vector[term] = weight * math.log(1 + index.n / df)
+    return vector
+
+
+def curated_match(question: str, *, index=None):
+    """The active curated answer whose question matches best, if similar enough:
+    ``(entry, similarity, [Citation…])`` or None. Similarity is the cosine of IDF-weighted terms."""
+    from .answers import Citation
+    from .retrieval import get_index
+
+    index = index or get_index()
+    stamp = CuratedAnswer.objects.filter(is_active=True).aggregate(n=Count("id"), at=Max("updated_at"))
+    stamp = (stamp["n"], stamp["at"])
+    if _curated_cache["stamp"] != stamp:
+        corpus = get_corpus()
+        vectors = []
+        for entry in CuratedAnswer.objects.filter(is_active=True):
+            weights = _term_vector(entry.question, index)
+            cited = []
+            for ref in entry.citation_refs:
+                art = parse_citation(ref)
+                if art is not None:
+                    cited.append(Citation.of(corpus.by_key[art]))
+            vectors.append(_CuratedVector(entry, weights, math.sqrt(sum(w * w for w in weights.values())) or 1.0,
+                                          cited))
+        with _cache_lock:
+            _curated_cache["vectors"] = vectors
+            _curated_cache["stamp"] = stamp
+    if not _curated_cache["vectors"]:
+        return None
+    query = _term_vector(question, index)
+    qnorm = math.sqrt(sum(w * w for w in query.values())) or 1.0
+    best, best_sim = None, 0.0
+    for vec in _curated_cache["vectors"]:
+        dot = sum(w * vec.weights[t] for t, w in query.items() if t in vec.weights)
+        sim = dot / (qnorm * vec.norm)
+        if sim > best_sim:
+            best, best_sim = vec, sim
+    if best is None or best_sim < CURATED_MIN_SIMILARITY:
+        return None
+    return best.entry, best_sim, best.citations
+
+
+def parse_citation(ref: str) -> tuple[str, int] | None:
+    """``民法典:1084``, ``民法典 1084``, ``《民法典》第一千零八十四条`` → ("民法典", 1084) if it exists."""
+    import re
+
+    from .corpus import number_from_text
+
+    corpus = get_corpus()
+    ref = ref.strip()
+    m = re.fullmatch(r"《?([^《》:：\s]+?)》?\s*[:：\s]?\s*第?([0-9零〇一二三四五六七八九十百千两]+)条?", ref)
+    if not m:
+        return None
+    law = corpus.resolve_law(m.group(1))
+    try:
+        number = number_from_text(m.group(2))
+    except ValueError:
+        return None
+    if law is None or (law, number) not in corpus.by_key:
+        return None
+    return (law, number)
+
+
+# --- questions and tickets ----------------------------------------------------------------------------
+
+def question_get(question_id: int) -> AskedQuestion:
+    found = AskedQuestion.objects.filter(pk=question_id).first()
+    if found is None:
+        raise Http404("未找到该咨询记录")
+    return found
+
+
+def review_queue() -> QuerySet[AskedQuestion]:
+    """Low-confidence questions not yet handled by a reviewer, newest first."""
+    return AskedQuestion.objects.filter(low_confidence=True, review_status=ReviewStatus.PENDING)
+
+
+def ticket_list(*, status: str | None = None) -> QuerySet[CallbackTicket]:
+    tickets = CallbackTicket.objects.select_related("question", "handled_by")
+    if status:
+        tickets = tickets.filter(status=status)
+    return tickets
+
+
+def ticket_get(ticket_id: int) -> CallbackTicket:
+    ticket = CallbackTicket.objects.select_related("question", "handled_by").filter(pk=ticket_id).first()
+    if ticket is None:
+        raise Http404("未找到该工单")
+    return ticket

@@ -1,0 +1,109 @@
+"""Retrieval and answers without a database: the evaluation set, the targets, citations, topics."""
+
+import re
+
+import pytest
+
+from jiayuan.legal.answers import compose_answer
+from jiayuan.legal.corpus import get_corpus
+from jiayuan.legal.evaluation import EVAL_FILES, load_eval, run_eval
+from jiayuan.legal.parser import DATA_DIR
+from jiayuan.legal.text import query_terms, tokens
+from jiayuan.legal.topics import match_topics, topic_data
+
+
+def test_eval_set_is_large_varied_and_every_expected_article_exists():
+    questions = load_eval("eval")  # raises KeyError on an expected article that does not exist
+    assert len(questions) >= 150
+    assert len({q.question for q in questions}) == len(questions), "duplicate questions"
+    laws_covered = {law for q in questions for law, _ in q.expected}
+    assert laws_covered == set(get_corpus().counts), "every statute has questions"
+    corpus = get_corpus()
+    for q in questions:
+        assert q.expected
+        for key in q.expected:
+            assert key in corpus.by_key
+
+
+def test_holdout_set_exists_and_is_disjoint():
+    holdout = load_eval("holdout")
+    assert len(holdout) >= 40
+    assert not {q.question for q in holdout} & {q.question for q in load_eval("eval")}
+
+
+def test_synonym_map_does_not_contain_eval_questions():
+    synonyms = (DATA_DIR / "synonyms.yaml").read_text(encoding="utf-8")
+    topics = (DATA_DIR / "topics.yaml").read_text(encoding="utf-8")
+    for name in EVAL_FILES:
+        for q in load_eval(name):
+            # No question, nor any long stretch of one, is pasted into the map.
+            core = re.sub(r"[，。？！、,.?!\s]", "", q.question)
+            for i in range(0, max(1, len(core) - 11)):
+                chunk = core[i:i + 12]
+                assert chunk not in synonyms and chunk not in topics, f"{q.question!r} copied into the data"
+
+
+def test_assistant_meets_targets_and_beats_the_baseline(legal_index):
+    report = run_eval(load_eval("eval"))
+    a, b = report.assistant, report.baseline
+    assert a.recall5 >= 0.90
+    assert a.recall1 > b.recall1
+    assert a.mrr > b.mrr
+    assert a.p95 <= 50
+    assert legal_index.build_seconds <= 10
+
+
+@pytest.mark.parametrize("name", ["eval", "holdout"])
+def test_answers_cite_only_existing_articles(legal_index, name):
+    corpus = get_corpus()
+    for q in load_eval(name):
+        answer = compose_answer(q.question, index=legal_index, db=False, llm=False)
+        for c in answer.citations:
+            art = corpus.by_key.get((c.law, c.article))
+            assert art is not None
+            assert c.text == art.text
+            assert c.url == f"/legal/laws/{art.law_slug}/{art.number}/"
+        # Every 《…》第…条 in the answer text names an article that exists.
+        for law, numeral in re.findall(r"《([^》]+)》(第[零〇一二三四五六七八九十百千]+条)", answer.answer):
+            assert any(c.law == law and c.label == numeral for c in answer.citations)
+
+
+def test_documented_shape(legal_index):
+    answer = compose_answer("离婚了孩子跟谁", index=legal_index, db=False, llm=False)
+    data = answer.as_dict()
+    assert set(data) == {"answer", "citations", "emergency", "confidence", "topic"}
+    assert data["emergency"] is False
+    assert 0.0 <= data["confidence"] <= 1.0
+    assert data["topic"] == "custody"
+    assert data["citations"] and set(data["citations"][0]) == {"law", "article", "text", "url"}
+    assert ("民法典", 1084) in [(c["law"], c["article"]) for c in data["citations"]]
+    # What to do now comes first, then the articles, then where to get help.
+    text = data["answer"]
+    assert text.index("现在可以这样做") < text.index("法律依据") < text.index("可以找谁帮忙")
+    assert "12338" in text
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样", "红烧肉怎么做", "我家猫不吃东西怎么办", "驾照扣分了怎么办"])
+def test_out_of_scope_questions_say_so(legal_index, question):
+    answer = compose_answer(question, index=legal_index, db=False, llm=False)
+    assert answer.low_confidence
+    assert answer.confidence < 0.45
+    assert "超出了我目前掌握" in answer.answer
+    assert not answer.guidance
+
+
+def test_query_expansion_maps_everyday_words():
+    terms = query_terms("他喝了酒就打我")
+    assert "家庭暴力" in terms
+    assert "抚养" in query_terms("离婚了孩子跟谁")
+    assert "彩礼" in query_terms("彩礼能要回来吗") and "返还" in query_terms("彩礼能要回来吗")
+    assert "的" not in tokens("他的孩子")
+
+
+def test_topics_reference_existing_articles_and_match():
+    data = topic_data()  # expanding the refs raises KeyError on a missing article
+    assert len(data.topics) >= 20
+    assert all(t.guidance and t.help and t.article_idx for t in data.topics)
+    assert match_topics("人身安全保护令怎么申请")[0][0].slug == "protection-order"
+    assert match_topics("公司因为我怀孕要辞退我")[0][0].slug == "employment"
+    assert not any(t.slug == "employment" for t, _ in match_topics("学校说要开除孩子"))

@@ -1,0 +1,327 @@
+"""Pages of the legal assistant: the public chat and call-back request, the browsable statutes, and the
+staff pages (ask with one-click case intake, call-back tickets, review queue, curated answers, guides).
+
+Public pages leave no trace in the browser: nothing in the URL (questions are POSTed), no cookies (no CSRF
+token is rendered; the public POSTs are anonymous, CSRF-exempt and rate-limited per client), and
+``Cache-Control: no-store`` on every response.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jiayuan.access.decorators import public_view, require_perm
+from jiayuan.access.fields import mask_phone
+from jiayuan.core.errors import ApplicationError, ValidationFailed
+
+from . import selectors, services
+from .forms import AskForm, CallbackForm, CuratedAnswerForm, TicketForm, TopicGuideForm
+from .models import Channel, ReviewStatus, TicketStatus
+from .ratelimit import RATE_LIMITED_MESSAGE, allow
+
+PUBLIC_CONTEXT = {"csrf_token": ""}  # rendering the real token would set a cookie on a public page
+LAW_PAGE_GROUP_THRESHOLD = 300
+
+
+def _public(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    response = render(request, template, {**context, **PUBLIC_CONTEXT}, status=status)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _errors(form_errors: dict) -> dict[str, str]:
+    return {field: errs[0] for field, errs in form_errors.items()}
+
+
+# --- public chat ----------------------------------------------------------------------------------------
+
+@public_view
+@require_GET
+def chat(request):
+    return _public(request, "legal/pages/chat.html", {"form": AskForm()})
+
+
+@public_view
+@csrf_exempt
+@require_POST
+def ask(request):
+    partial = bool(getattr(request, "htmx", False))
+    template = "legal/partials/answer.html" if partial else "legal/pages/chat.html"
+    form = AskForm(request.POST)
+    context = {"form": form, "public": True}
+    if not allow(request, "ask"):
+        return _public(request, template, {**context, "error": RATE_LIMITED_MESSAGE}, status=429)
+    if not form.is_valid():
+        return _public(request, template, {**context, "error": next(iter(_errors(form.errors).values()))},
+                      status=400 if not partial else 200)
+    try:
+        answer, record = services.question_answer(question=form.cleaned_data["question"], channel=Channel.WEB)
+    except ApplicationError as exc:
+        return _public(request, template, {**context, "error": exc.message})
+    callback = CallbackForm(initial={"question_id": record.pk, "question_text": answer.question})
+    # A fresh, empty form: the question is not kept on the page after it is answered.
+    return _public(request, template, {**context, "form": AskForm(), "answer": answer, "callback": callback,
+                                       "oob": partial})
+
+
+@public_view
+@csrf_exempt
+@require_POST
+def callback(request):
+    form = CallbackForm(request.POST)
+    context = {"callback": form}
+    if not allow(request, "callback"):
+        return _public(request, "legal/partials/callback.html", {**context, "error": RATE_LIMITED_MESSAGE},
+                       status=429)
+    if not form.is_valid():
+        return _public(request, "legal/partials/callback.html", {**context, "errors": _errors(form.errors)})
+    data = form.cleaned_data
+    try:
+        services.callback_create(
+            phone=data["phone"], safe_time=data["safe_time"], consent=data["consent"],
+            question_id=data.get("question_id"), question_text=data.get("question_text") or "",
+            note=data.get("note") or "",
+        )
+    except ValidationFailed as exc:
+        return _public(request, "legal/partials/callback.html", {**context, "errors": exc.errors})
+    return _public(request, "legal/partials/callback.html", {"done": True})
+
+
+# --- statutes -----------------------------------------------------------------------------------------
+
+@public_view
+@require_GET
+def law_list(request):
+    return _public(request, "legal/pages/law_list.html", {"laws": selectors.law_list()})
+
+
+@public_view
+@require_GET
+def law_detail(request, slug: str):
+    law = selectors.law_get(slug)
+    articles = list(selectors.article_list(law))
+    groups: list[dict] = []
+    for art in articles:
+        if not groups or groups[-1]["path"] != art.path:
+            groups.append({"path": art.path, "articles": []})
+        groups[-1]["articles"].append(art)
+    for i, group in enumerate(groups):
+        group["index"] = i
+        group["first"], group["last"] = group["articles"][0].number, group["articles"][-1].number
+    selected = None
+    if len(articles) > LAW_PAGE_GROUP_THRESHOLD:
+        try:
+            selected = int(request.GET.get("part", ""))
+        except ValueError:
+            selected = None
+        if selected is not None and not 0 <= selected < len(groups):
+            selected = None
+    return _public(request, "legal/pages/law_detail.html", {
+        "law": law, "groups": groups, "grouped": len(articles) > LAW_PAGE_GROUP_THRESHOLD,
+        "selected": groups[selected] if selected is not None else None,
+    })
+
+
+@public_view
+@require_GET
+def article_detail(request, slug: str, number: int):
+    article = selectors.article_get(slug, number)
+    prev_n, next_n = selectors.article_neighbours(article)
+    return _public(request, "legal/pages/article.html", {"article": article, "prev_n": prev_n, "next_n": next_n})
+
+
+@public_view
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def law_search(request):
+    """Search the statutes; POSTed so the words searched never appear in the address bar or history."""
+    query = (request.POST.get("q") or "").strip()[:100] if request.method == "POST" else ""
+    results, error = [], ""
+    if query:
+        if allow(request, "ask"):
+            results = selectors.article_search(query)
+        else:
+            error = RATE_LIMITED_MESSAGE
+    return _public(request, "legal/pages/law_search.html", {"query": query, "results": results, "error": error})
+
+
+# --- staff ----------------------------------------------------------------------------------------------
+
+@require_perm("legal.staff")
+@require_GET
+def staff_home(request):
+    tickets = selectors.ticket_list(status=TicketStatus.NEW)
+    return render(request, "legal/pages/staff_home.html", {
+        "form": AskForm(),
+        "tickets": [(t, mask_phone(t.phone)) for t in tickets[:10]],
+        "ticket_count": tickets.count(),
+        "can_curate": request.actor.has_perm("legal.curate"),
+        "review_count": selectors.review_queue().count() if request.actor.has_perm("legal.curate") else 0,
+    })
+
+
+@require_perm("legal.staff")
+@require_POST
+def staff_ask(request):
+    form = AskForm(request.POST)
+    context = {"form": form, "staff": True}
+    if not form.is_valid():
+        return render(request, "legal/partials/answer.html", {**context, "error": _errors(form.errors)["question"]})
+    answer, record = services.question_answer(question=form.cleaned_data["question"], channel=Channel.STAFF,
+                                              actor=request.actor)
+    return render(request, "legal/partials/answer.html", {**context, "answer": answer, "record": record,
+                                                           "form": AskForm(), "oob": True})
+
+
+@require_perm("legal.staff")
+@require_GET
+def ticket_list(request):
+    status = request.GET.get("status") or ""
+    tickets = selectors.ticket_list(status=status if status in TicketStatus.values else None)
+    page = Paginator(tickets, 30).get_page(request.GET.get("page"))
+    rows = [(t, mask_phone(t.phone)) for t in page.object_list]
+    return render(request, "legal/pages/ticket_list.html", {
+        "page": page, "rows": rows, "status": status, "statuses": TicketStatus.choices,
+    })
+
+
+@require_perm("legal.staff")
+@require_http_methods(["GET", "POST"])
+def ticket_detail(request, ticket_id: int):
+    ticket = selectors.ticket_get(ticket_id)
+    phone = mask_phone(ticket.phone)
+    form = TicketForm(initial={"status": ticket.status, "outcome": ticket.outcome, "version": ticket.version})
+    if request.method == "POST" and request.POST.get("action") == "reveal":
+        phone = services.callback_reveal_phone(actor=request.actor, ticket=ticket, request=request)
+    elif request.method == "POST":
+        form = TicketForm(request.POST)
+        if form.is_valid():
+            try:
+                services.callback_update(actor=request.actor, ticket=ticket, status=form.cleaned_data["status"],
+                                         outcome=form.cleaned_data["outcome"],
+                                         expected_version=form.cleaned_data["version"])
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "工单已更新。")
+                return redirect("legal:ticket", ticket_id=ticket.pk)
+    return render(request, "legal/pages/ticket_detail.html", {"ticket": ticket, "phone": phone, "form": form})
+
+
+@require_perm("legal.curate")
+@require_GET
+def review_list(request):
+    page = Paginator(selectors.review_queue(), 30).get_page(request.GET.get("page"))
+    return render(request, "legal/pages/review_list.html", {"page": page})
+
+
+@require_perm("legal.curate")
+@require_POST
+def review_action(request, question_id: int):
+    question = selectors.question_get(question_id)
+    status = request.POST.get("status", ReviewStatus.DISMISSED)
+    try:
+        services.question_review(actor=request.actor, question=question, status=status)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("legal:review")
+
+
+@require_perm("legal.curate")
+@require_GET
+def curated_list(request):
+    page = Paginator(selectors.curated_list(), 30).get_page(request.GET.get("page"))
+    return render(request, "legal/pages/curated_list.html", {"page": page})
+
+
+@require_perm("legal.curate")
+@require_http_methods(["GET", "POST"])
+def curated_new(request):
+    source = None
+    if request.GET.get("question"):
+        try:
+            source = selectors.question_get(int(request.GET["question"]))
+        except ValueError:
+            source = None
+    form = CuratedAnswerForm(initial={"question": source.text if source else "", "is_active": True})
+    if request.method == "POST":
+        form = CuratedAnswerForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                entry = services.curated_create(actor=request.actor, question=data["question"],
+                                                answer=data["answer"], citations=data["citations"])
+                if source is not None:
+                    services.question_review(actor=request.actor, question=source, status=ReviewStatus.ANSWERED)
+            except ValidationFailed as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, "审核问答已保存，之后相同的问题会优先给出这条解答。")
+                return redirect("legal:curated_edit", curated_id=entry.pk)
+    return render(request, "legal/pages/curated_form.html", {"form": form, "entry": None})
+
+
+@require_perm("legal.curate")
+@require_http_methods(["GET", "POST"])
+def curated_edit(request, curated_id: int):
+    entry = selectors.curated_get(curated_id)
+    form = CuratedAnswerForm(initial={"question": entry.question, "answer": entry.answer,
+                                      "citations": entry.citations, "is_active": entry.is_active,
+                                      "version": entry.version})
+    if request.method == "POST":
+        form = CuratedAnswerForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.curated_update(actor=request.actor, entry=entry, question=data["question"],
+                                        answer=data["answer"], citations=data["citations"],
+                                        is_active=data["is_active"], expected_version=data["version"] or 0)
+            except ValidationFailed as exc:
+                _add_errors(form, exc)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "已保存。")
+                return redirect("legal:curated_edit", curated_id=entry.pk)
+    return render(request, "legal/pages/curated_form.html", {"form": form, "entry": entry})
+
+
+@require_perm("legal.curate")
+@require_GET
+def guide_list(request):
+    return render(request, "legal/pages/guide_list.html", {"guides": selectors.topic_guide_list()})
+
+
+@require_perm("legal.curate")
+@require_http_methods(["GET", "POST"])
+def guide_edit(request, slug: str):
+    guide = selectors.topic_guide_get(slug)
+    form = TopicGuideForm(initial={"title": guide.title, "guidance": guide.guidance, "help": guide.help,
+                                   "is_active": guide.is_active, "version": guide.version})
+    if request.method == "POST":
+        form = TopicGuideForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.topic_guide_update(actor=request.actor, guide=guide, title=data["title"],
+                                            guidance=data["guidance"], help=data["help"],
+                                            is_active=data["is_active"], expected_version=data["version"])
+            except ValidationFailed as exc:
+                _add_errors(form, exc)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "主题指引已保存。")
+                return redirect("legal:guides")
+    return render(request, "legal/pages/guide_form.html", {"form": form, "guide": guide})
+
+
+def _add_errors(form, exc: ValidationFailed) -> None:
+    for field, message in exc.errors.items():
+        form.add_error(field if field in form.fields else None, message)

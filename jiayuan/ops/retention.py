@@ -1,0 +1,166 @@
+"""Retention: records past their keeping period are anonymised, statistics stay intact, every run is logged.
+
+Apps declare what may be anonymised and when, in their `apps.py` `ready()`:
+
+    from jiayuan.ops.retention import register_rule, register_hold
+
+    register_rule(
+        "cases.closed",                                   # unique key
+        model=Person,                                     # what gets anonymised
+        description="结案满保存期限的案件当事人",
+        eligible=lambda cutoff: Person.objects.filter(...closed before cutoff...),
+        anonymise=person_anonymise,                       # optional: default for Person is people's own
+    )
+    register_hold("cases.open", model=Person,
+                  keep=lambda qs, cutoff: qs.exclude(case_parties__case__closed_at__isnull=True))
+
+A rule gives the rows that have become eligible (`eligible(cutoff)`: a queryset of `model`); every hold
+registered for that model then removes rows another module still needs (an open case, a register entry
+still active, an exit younger than the period). What remains is anonymised one row at a time, each in its
+own transaction, and entered in the ledger (`RetentionEntry`) so that it is never processed twice.
+Anonymising keeps what statistics count (division, gender, birth year, category tags, the record itself
+and its links) and removes what identifies (name, identifiers, phones, addresses, free text), in the
+change history too. Each anonymised row and each run are written to the access log.
+
+Built in: people soft-deleted longer than the period ("people.deleted").
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+ANONYMOUS_NAME = "（已匿名）"
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    model: type[Model]
+    description: str
+    eligible: Callable[[dt.datetime], QuerySet]
+    anonymise: Callable[[Model], None]
+
+
+@dataclass(frozen=True)
+class Hold:
+    key: str
+    model: type[Model]
+    keep: Callable[[QuerySet, dt.datetime], QuerySet]
+
+
+_RULES: dict[str, Rule] = {}
+_HOLDS: dict[str, Hold] = {}
+_ANONYMISERS: dict[type[Model], Callable[[Model], None]] = {}
+
+
+def register_anonymiser(model: type[Model], func: Callable[[Model], None]) -> None:
+    """How to anonymise one row of `model` (used by rules that do not bring their own)."""
+    _ANONYMISERS[model] = func
+
+
+def register_rule(key: str, *, model: type[Model], description: str,
+                  eligible: Callable[[dt.datetime], QuerySet],
+                  anonymise: Callable[[Model], None] | None = None) -> None:
+    func = anonymise or _ANONYMISERS.get(model)
+    if func is None:
+        raise ValueError(f"retention rule {key}: no anonymiser registered for {model.__name__}")
+    _RULES[key] = Rule(key, model, description, eligible, func)
+
+
+def register_hold(key: str, *, model: type[Model], keep: Callable[[QuerySet, dt.datetime], QuerySet]) -> None:
+    _HOLDS[key] = Hold(key, model, keep)
+
+
+def rules() -> list[Rule]:
+    return [_RULES[k] for k in sorted(_RULES)]
+
+
+def candidates(rule: Rule, cutoff: dt.datetime) -> QuerySet:
+    from .models import RetentionEntry
+
+    qs = rule.eligible(cutoff)
+    for hold in _HOLDS.values():
+        if hold.model is rule.model:
+            qs = hold.keep(qs, cutoff)
+    from django.db.models import CharField, Exists, OuterRef
+    from django.db.models.functions import Cast
+
+    done = RetentionEntry.objects.filter(model=rule.model._meta.label_lower,
+                                         object_id=Cast(OuterRef("pk"), CharField()))
+    return qs.exclude(Exists(done)).order_by("pk")
+
+
+@dataclass
+class RunResult:
+    rule: str
+    description: str
+    count: int
+    ids: list
+
+
+def run_retention(*, older_than_days: int, dry_run: bool = False, only: str | None = None,
+                  actor=None) -> list[RunResult]:
+    from jiayuan.audit.models import Action
+    from jiayuan.audit.services import access_log_write
+
+    from .models import RetentionEntry
+
+    if older_than_days < 1:
+        raise ValueError("older_than_days must be at least 1")
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    results = []
+    for rule in rules():
+        if only and rule.key != only:
+            continue
+        ids = list(candidates(rule, cutoff).values_list("pk", flat=True))
+        if not dry_run:
+            label = rule.model._meta.label_lower
+            for pk in ids:
+                with transaction.atomic():
+                    obj = rule.model._base_manager.select_for_update().get(pk=pk)
+                    rule.anonymise(obj)
+                    RetentionEntry.objects.create(model=label, object_id=str(pk), rule=rule.key)
+                    access_log_write(actor=actor, action=Action.ADMIN, object_type=label, object_id=str(pk),
+                                     division_code=getattr(obj, "division_id", "") or "",
+                                     username="" if actor else "retention",
+                                     detail={"retention": rule.key, "older_than_days": older_than_days})
+        access_log_write(actor=actor, action=Action.ADMIN, object_type="ops.retention",
+                         username="" if actor else "retention",
+                         detail={"rule": rule.key, "older_than_days": older_than_days, "dry_run": dry_run,
+                                 "count": len(ids), "cutoff": cutoff.isoformat()})
+        results.append(RunResult(rule.key, rule.description, len(ids), ids))
+    return results
+
+
+# --- the people registry -------------------------------------------------------------------------------
+
+def person_anonymise(person) -> None:
+    """Remove what identifies a person; keep division, gender, birth year, tags, links and the record."""
+    from jiayuan.people.models import Person, PersonPhone
+
+    birth = dt.date(person.birth_date.year, 1, 1) if person.birth_date else None
+    blank = {"name": ANONYMOUS_NAME, "name_initials": "", "id_number": "", "id_hash": "", "address_detail": "",
+             "notes": "", "birth_date": birth}
+    Person._base_manager.filter(pk=person.pk).update(**blank)
+    Person.history.model._base_manager.filter(id=person.pk).update(**blank)
+    PersonPhone.objects.filter(person_id=person.pk).delete()  # its history rows are blanked next
+    PersonPhone.history.model._base_manager.filter(person_id=person.pk).update(number="", number_hash="",
+                                                                               safe_times="")
+    if hasattr(person, "deleted_reason"):
+        Person._base_manager.filter(pk=person.pk).update(deleted_reason="")
+        Person.history.model._base_manager.filter(id=person.pk).update(deleted_reason="")
+
+
+def register_builtin_rules() -> None:
+    from jiayuan.people.models import Person
+
+    register_anonymiser(Person, person_anonymise)
+    register_rule(
+        "people.deleted", model=Person, description="已删除超过保存期限的人员档案",
+        eligible=lambda cutoff: Person.objects.filter(deleted_at__isnull=False, deleted_at__lt=cutoff),
+    )
