@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     from jiayuan.legal.topics import topic_data
 
     laws_load()
-    settings.LEGAL_RATE_LIMITS = {"ask": (10**9, 60), "callback": (10**9, 60)}
+    settings.JIAYUAN_RATE_LIMITS = {"legal_chat": (10**9, 60), "legal_public": (10**9, 60)}
     corpus, topics = get_corpus(), topic_data()
 
     started = time.perf_counter()

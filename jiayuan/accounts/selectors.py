@@ -18,7 +18,8 @@ def user_list(*, actor: Actor, q: str = "", perm: str = "accounts.view_users"):
     qs = User.objects.all()
     if prefix:
         # Out of reach: any posting outside the admin's subtree (or at an agency outside it).
-        outside = Posting.objects.filter(user=OuterRef("pk")).exclude(subtree_q(prefix, "division"))
+        inside = subtree_q(prefix, "division") | subtree_q(prefix, "agency__division")
+        outside = Posting.objects.filter(user=OuterRef("pk")).exclude(inside)
         qs = qs.filter(~Exists(outside), Exists(Posting.objects.filter(user=OuterRef("pk"))))
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q))

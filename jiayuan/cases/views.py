@@ -194,8 +194,8 @@ def case_detail(request, case_id: int):
         "account": case.account if reveal else "", "account_masked": selectors.mask_text(case.account),
         "can_reveal": reveal, "can_handle": can_handle, "can_move": can_move, "can_assess": can("cases.assess"),
         "can_team": can("cases.team"), "can_export": can("cases.export"),
-        "transitions": [t for t in services.available_transitions(actor=actor, case=case)
-                        if can(t.perm)],
+        "transitions": [{"name": t.name, "label": t.label}
+                        for t in services.available_transitions(actor=actor, case=case) if can(t.perm)],
         "now": timezone.now(), "pending_closure": pending,
         "may_decide_closure": bool(pending and closure.may_decide(actor, pending)),
         "action_kinds": ActionKind.choices, "outcomes": Outcome.choices, "reasons": MoveReason.choices,

@@ -8,10 +8,10 @@ from ninja.errors import HttpError
 
 from jiayuan.api.routing import PUBLIC, operation
 from jiayuan.core.errors import ApplicationError
+from jiayuan.core.ratelimit import rate_limit
 
 from . import services
 from .models import Channel
-from .ratelimit import RATE_LIMITED_MESSAGE, allow
 
 router = Router(tags=["legal"])
 
@@ -36,9 +36,8 @@ class AskOut(Schema):
 
 
 @operation(router, "POST", "/ask", perm=PUBLIC, response=AskOut, summary="婚姻家庭法律助手：提问并获得附法条依据的解答")
+@rate_limit("legal_chat")
 def ask(request, payload: AskIn):
-    if not allow(request, "ask"):
-        raise HttpError(429, RATE_LIMITED_MESSAGE)
     try:
         answer, _ = services.question_answer(question=payload.question, channel=Channel.API)
     except ApplicationError as exc:

@@ -9,7 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from jiayuan.core.fields import EncryptedTextField
-from jiayuan.core.models import TimeStampedModel, VersionedModel
+from jiayuan.core.models import VersionedModel
 
 
 class Law(models.Model):

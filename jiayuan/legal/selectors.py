@@ -8,6 +8,7 @@ The statutes are public; guides, curated answers, questions and tickets are read
 from __future__ import annotations
 
 import math
+import re
 import threading
 from dataclasses import dataclass
 
@@ -178,8 +179,6 @@ def curated_match(question: str, *, index=None):
 
 def parse_citation(ref: str) -> tuple[str, int] | None:
     """``民法典:1084``, ``民法典 1084``, ``《民法典》第一千零八十四条`` → ("民法典", 1084) if it exists."""
-    import re
-
     from .corpus import number_from_text
 
     corpus = get_corpus()

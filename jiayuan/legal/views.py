@@ -18,14 +18,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiayuan.access.decorators import public_view, require_perm
 from jiayuan.access.fields import mask_phone
 from jiayuan.core.errors import ApplicationError, ValidationFailed
+from jiayuan.core.ratelimit import check as rate_limit_check
 
 from . import selectors, services
 from .forms import AskForm, CallbackForm, CuratedAnswerForm, TicketForm, TopicGuideForm
 from .models import Channel, ReviewStatus, TicketStatus
-from .ratelimit import RATE_LIMITED_MESSAGE, allow
 
 PUBLIC_CONTEXT = {"csrf_token": ""}  # rendering the real token would set a cookie on a public page
 LAW_PAGE_GROUP_THRESHOLD = 300
+RATE_LIMITED_MESSAGE = "提问太频繁了，请稍等一分钟再试。如有紧急危险，请立即拨打 110；也可以拨打 12338 妇女维权热线。"
+
+
+def _limited(request, template: str, context: dict, partial: bool, wait: int) -> HttpResponse:
+    """Over the project's per-address budget (jiayuan.core.ratelimit): nothing is answered or stored.
+    A plain form post gets 429; an HTMX request gets the message where the answer would go (HTMX does
+    not swap error responses into the page)."""
+    response = _public(request, template, {**context, "error": RATE_LIMITED_MESSAGE},
+                       status=200 if partial else 429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _public(request, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -55,8 +66,9 @@ def ask(request):
     template = "legal/partials/answer.html" if partial else "legal/pages/chat.html"
     form = AskForm(request.POST)
     context = {"form": form, "public": True}
-    if not allow(request, "ask"):
-        return _public(request, template, {**context, "error": RATE_LIMITED_MESSAGE}, status=429)
+    wait = rate_limit_check(request, "legal_chat")
+    if wait is not None:
+        return _limited(request, template, context, partial, wait)
     if not form.is_valid():
         return _public(request, template, {**context, "error": next(iter(_errors(form.errors).values()))},
                       status=400 if not partial else 200)
@@ -76,9 +88,10 @@ def ask(request):
 def callback(request):
     form = CallbackForm(request.POST)
     context = {"callback": form}
-    if not allow(request, "callback"):
-        return _public(request, "legal/partials/callback.html", {**context, "error": RATE_LIMITED_MESSAGE},
-                       status=429)
+    wait = rate_limit_check(request, "legal_public")
+    if wait is not None:
+        return _limited(request, "legal/partials/callback.html", context, bool(getattr(request, "htmx", False)),
+                        wait)
     if not form.is_valid():
         return _public(request, "legal/partials/callback.html", {**context, "errors": _errors(form.errors)})
     data = form.cleaned_data
@@ -144,7 +157,7 @@ def law_search(request):
     query = (request.POST.get("q") or "").strip()[:100] if request.method == "POST" else ""
     results, error = [], ""
     if query:
-        if allow(request, "ask"):
+        if rate_limit_check(request, "legal_public") is None:
             results = selectors.article_search(query)
         else:
             error = RATE_LIMITED_MESSAGE

@@ -61,7 +61,9 @@ class PersonInput:
     notes: str = ""
 
 
-def _clean(data: PersonInput, *, actor: Actor | None, perm: str) -> tuple[PersonInput, str, Division]:
+def _clean(data: PersonInput, *, actor: Actor | None, perm: str,
+           keep: str | None = None) -> tuple[PersonInput, str, Division]:
+    """Validate input; `keep` is the record's current community, which a (write-granted) editor may keep."""
     errors: dict[str, str] = {}
     name = (data.name or "").strip()
     if not name:
@@ -91,7 +93,7 @@ def _clean(data: PersonInput, *, actor: Actor | None, perm: str) -> tuple[Person
     division = Division.objects.filter(code=data.division_code).first()
     if division is None or division.level != Level.COMMUNITY:
         errors["division_code"] = "请选择人员所在的社区。"
-    elif actor is not None:
+    elif actor is not None and division.code != keep:
         prefix = actor.broadest_prefix(perm)
         if prefix is None or not division.code.startswith(prefix):
             errors["division_code"] = "所选社区不在您的管辖范围内。"
@@ -155,7 +157,7 @@ def person_update(*, actor: Actor | None, person: Person, expected_version: int,
     """Edit a person; refused if someone else saved since `expected_version` was read."""
     if actor is not None:
         policy.require(actor, "people.edit", person)
-    cleaned, digest, division = _clean(data, actor=actor, perm="people.edit")
+    cleaned, digest, division = _clean(data, actor=actor, perm="people.edit", keep=person.division_id)
     if digest and digest != person.id_hash:
         existing = Person.objects.filter(id_type=cleaned.id_type, id_hash=digest).exclude(pk=person.pk).first()
         if existing is not None:

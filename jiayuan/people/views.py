@@ -107,8 +107,12 @@ def _input_from(post) -> services.PersonInput:
 
 def _form_context(request, **extra):
     prefix = request.actor.broadest_prefix("people.create")
+    communities = list(division_choices(prefix)) if prefix is not None else []
+    person = extra.get("person")
+    if person is not None and person.division_id not in {d.code for d in communities}:
+        communities.insert(0, person.division)  # a granted record outside one's scope keeps its community
     return {
-        "communities": division_choices(prefix) if prefix is not None else [],
+        "communities": communities,
         "genders": Gender.choices, "id_types": IdType.choices, **extra,
     }
 

@@ -25,7 +25,7 @@ def worker():
     user = make_user(Role.COMMUNITY_WORKER, home, username="shequ_test", display_name="社区社工 陈晓梅")
     make_person(home, name="张小红", id_number=ID_NUMBER, phone="13812345678", address="香蜜湖路1号")
     make_person(home, name="李秀兰", phone="13912345678")
-    make_person(home, name="周小华")
+    make_person(home, name="周敏")
     return user
 
 

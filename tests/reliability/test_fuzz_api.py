@@ -19,8 +19,8 @@ from jiayuan.access.roles import Role
 from jiayuan.accounts.models import ApiToken
 from jiayuan.core.testing.factories import FUTIAN, XIANGMIHU, community_of, make_person, make_user
 
-EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 6}
-BUDGET_SECONDS = 45
+EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 5}
+BUDGET_SECONDS = 25
 
 
 def _is_set(value) -> bool:

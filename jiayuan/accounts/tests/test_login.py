@@ -121,3 +121,24 @@ def test_open_redirect_after_login_is_refused(client, user):
     response = client.post("/accounts/login/?next=https://evil.example/", {"username": "linxuefang",
                                                                            "password": PASSWORD})
     assert response.status_code == 302 and response.url == "/"
+
+
+def test_api_with_the_session_needs_csrf_for_writes(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert client.get("/api/me").status_code == 200
+    response = client.post("/api/people", {"name": "王芳", "division_code": XIANGMIHU + "001"},
+                           content_type="application/json")
+    assert response.status_code == 403
+
+
+def test_logs_are_scrubbed_of_identifiers():
+    import logging
+
+    from jiayuan.core.logging import ScrubPersonalDataFilter, scrub
+
+    assert scrub("身份证 44030419900307123X 手机 +8613812345678 座机 0755-83456789") == \
+        "身份证 [身份证号] 手机 [手机号] 座机 [电话]"
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "查询 %s", ("440304201506150028",), None)
+    ScrubPersonalDataFilter().filter(record)
+    assert record.getMessage() == "查询 [身份证号]"

@@ -120,3 +120,13 @@ def test_agency_users_need_an_agency(admins):
         user_create(actor=Actor.for_user(admins["sysadmin"]), username="pol1", display_name="", password=NEW_PASSWORD,
                     role=Role.AGENCY_USER)
     assert "协作单位" in info.value.errors["agency"]
+
+
+def test_agency_users_are_managed_where_their_agency_is(admins):
+    from jiayuan.core.testing.factories import make_agency
+
+    futian_police = make_user(Role.AGENCY_USER, None, agency=make_agency("福田公安分局（测）", division=FUTIAN))
+    nanshan_police = make_user(Role.AGENCY_USER, None, agency=make_agency("南山公安分局（测）", division=NANSHAN))
+    seen = set(user_list(actor=Actor.for_user(admins["futian"])))
+    assert futian_police in seen and nanshan_police not in seen
+    assert {futian_police, nanshan_police} <= set(user_list(actor=Actor.for_user(admins["sysadmin"])))

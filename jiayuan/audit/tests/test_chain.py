@@ -149,6 +149,15 @@ def test_auditor_reads_and_filters_the_log_and_runs_the_check(client, rows):
     assert page.status_code == 200
     assert page.context["page"].paginator.count == 1
     assert AccessLog.objects.filter(action=Action.AUDIT_VIEW, user=auditor).exists()
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    assert client.get("/audit/", {"since": str(today + dt.timedelta(days=1))}).context["page"].paginator.count == 0
+    page = client.get("/audit/", {"since": str(today), "until": str(today), "username": rows[0].username})
+    assert page.context["page"].paginator.count == 5
+    assert client.get("/audit/", {"until": str(today - dt.timedelta(days=1))}).context["page"].paginator.count == 0
     page = client.get("/audit/verify/")
     assert page.status_code == 200 and "校验通过" in page.content.decode()
     staff = make_user(Role.STREET_STAFF, XIANGMIHU)

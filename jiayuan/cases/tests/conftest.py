@@ -35,10 +35,22 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
+def _fresh_calendar_cache(request):
     workdays.clear_cache()
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+        _ensure_calendar()
     yield
     workdays.clear_cache()
+
+
+def _ensure_calendar() -> None:
+    """The calendar is seeded by a data migration; a transactional test elsewhere may have flushed it."""
+    from jiayuan.cases.models import CalendarDay
+
+    if not CalendarDay.objects.exists():
+        CalendarDay.objects.bulk_create([CalendarDay(date=d, is_workday=w, name=n, source="chinesecalendar")
+                                         for d, w, n in workdays.calendar_seed_rows()])
 
 
 @pytest.fixture

@@ -24,7 +24,9 @@ def test_ask_returns_the_documented_shape(client):
     first = data["citations"][0]
     assert set(first) == {"law", "article", "text", "url"}
     assert ("妇女权益保障法", 48) in [(c["law"], c["article"]) for c in data["citations"]]
-    assert first["url"] == f"/legal/laws/women-rights-law/{first['article']}/"
+    cited = next(c for c in data["citations"] if c["law"] == "妇女权益保障法" and c["article"] == 48)
+    assert cited["url"] == "/legal/laws/women-rights-law/48/"
+    assert cited["text"].startswith("用人单位不得因结婚、怀孕、产假、哺乳等情形")
     assert AskedQuestion.objects.get().channel == "api"
 
 
@@ -41,9 +43,10 @@ def test_bad_requests_get_chinese_errors(client):
 
 
 def test_rate_limited(client, settings):
-    settings.LEGAL_RATE_LIMITS = {"ask": (2, 60), "callback": (5, 3600)}
-    codes = [post(client, {"question": "抚养费给到多大"}).status_code for _ in range(3)]
-    assert codes == [200, 200, 429]
+    settings.JIAYUAN_RATE_LIMITS = {"legal_chat": (2, 60)}
+    answers = [post(client, {"question": "抚养费给到多大"}) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[-1].json()["detail"] == "操作过于频繁，请稍后再试。"
 
 
 def test_operation_is_in_the_openapi_document(client):

@@ -9,7 +9,7 @@ from jiayuan.core.testing.factories import actor_of, make_user
 from jiayuan.legal import services
 from jiayuan.legal.answers import compose_answer
 from jiayuan.legal.models import (
-    Article, AskedQuestion, CallbackTicket, Channel, CuratedAnswer, Law, ReviewStatus, TopicGuide,
+    Article, CallbackTicket, Channel, CuratedAnswer, Law, ReviewStatus, TopicGuide,
 )
 from jiayuan.legal.selectors import review_queue
 

@@ -68,11 +68,17 @@ def test_emergency_question_puts_guidance_first(client):
 
 
 def test_ask_is_rate_limited_per_client(client, settings):
-    settings.LEGAL_RATE_LIMITS = {"ask": (3, 60), "callback": (5, 3600)}
-    codes = [client.post(reverse("legal:ask"), {"question": "离婚冷静期多久"}, **HTMX).status_code
-             for _ in range(5)]
-    assert codes == [200, 200, 200, 429, 429]
+    settings.JIAYUAN_RATE_LIMITS = {"legal_chat": (3, 60)}
+    codes = [client.post(reverse("legal:ask"), {"question": "离婚冷静期多久"}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    # With HTMX the message goes where the answer would have gone.
+    limited = client.post(reverse("legal:ask"), {"question": "离婚冷静期多久"}, **HTMX)
+    assert "提问太频繁了" in limited.content.decode() and limited["Retry-After"]
+    assert_no_trace(limited)
     assert AskedQuestion.objects.count() == 3
+    # Another address has its own budget.
+    other = client.post(reverse("legal:ask"), {"question": "离婚冷静期多久"}, REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 200
 
 
 def test_callback_request_creates_a_ticket(client):

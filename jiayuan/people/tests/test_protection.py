@@ -82,6 +82,13 @@ def test_raw_database_holds_no_plaintext_identifiers(client, scene):
     found = [(table, column, secret) for table, column, text in _every_stored_value()
              for secret in secrets if secret in text]
     assert found == []
+    # Nor does the cache (locmem in tests: keys and pickled values).
+    from django.core.cache import cache
+
+    for key, value in getattr(cache, "_cache", {}).items():
+        text = str(key) + (bytes(value).decode("utf-8", "replace") if isinstance(value, (bytes, bytearray))
+                           else repr(value))
+        assert not [secret for secret in secrets if secret in text], key
     # The values are there, encrypted: the application reads them back.
     person = Person.objects.get(pk=person.pk)
     assert (person.id_number, person.address_detail, person.notes) == (ID_NUMBER, NEW_ADDRESS, NOTE)

@@ -279,3 +279,29 @@ def test_who_viewed_this_lists_views_and_reveals(client, scene):
     client.force_login(scene["worker"])
     assert client.get(f"/people/{person.pk}/viewers/").status_code == 404
     assert AccessLog.objects.filter(object_id=str(person.pk)).count() == 2
+
+
+def test_write_grant_lets_the_grantee_edit_in_place_but_not_move_it_away(client, scene):
+    from jiayuan.access.models import GrantKind
+    from jiayuan.access.services import grant_access
+
+    elsewhere = community_of(MEILIN, 0)
+    person = make_person(elsewhere, name="郑美玲", id_number=VALID_ID)
+    grant_access(obj=person, kind=GrantKind.HANDLER, user=scene["worker"], write=True)
+    client.force_login(scene["worker"])
+    form = _form(elsewhere, name="郑美玲", version="1", phone="")
+    response = client.post(f"/people/{person.pk}/edit/", {**form, "ethnicity": "汉族"})
+    assert response.status_code == 302, response.content.decode()[-600:]
+    person.refresh_from_db()
+    assert person.ethnicity == "汉族" and person.division_id == elsewhere
+    response = client.post(f"/people/{person.pk}/edit/", {**form, "version": "2", "division": community_of(MEILIN, 1)})
+    assert "不在您的管辖范围内" in response.content.decode()
+    person.refresh_from_db()
+    assert person.division_id == elsewhere and person.version == 2
+    # A read-only grant does not open the edit page at all.
+    other = make_person(elsewhere)
+    grant_access(obj=other, kind=GrantKind.REFERRAL, user=scene["worker"], write=False)
+    assert client.get(f"/people/{other.pk}/").status_code == 200
+    assert client.get(f"/people/{other.pk}/edit/").status_code == 404
+    page = client.get(f"/people/{person.pk}/edit/").content.decode()
+    assert f'<option value="{elsewhere}" selected>' in page

@@ -1,0 +1,104 @@
+"""Seed the load-test database: the demo, then a city-scale people registry, then the load plan.
+
+    python bench/load/seed.py --people 200000 --plan bench/load/out/plan.json
+
+Runs with whatever settings the environment gives (scripts/load.sh: production settings on PostgreSQL).
+People are generated with `bench/bench_people.py`'s bulk generator (encrypted identifiers, phones, blind
+indexes); the plan holds what the locust users need: Futian's communities, case categories, people to
+read and to edit (with their identity numbers, which the edit form needs re-entered).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _demo() -> None:
+    """The foundation's demo, then each module's demo and the statutes; a module whose demo fails is
+    reported and skipped (the load run then shows that module's errors), the rest goes on."""
+    from importlib import import_module
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from jiayuan.core.demo import load_demo
+    from jiayuan.core.management.commands.load_demo import MODULE_DEMOS
+
+    load_demo(people=300)
+    steps = [(name, lambda m=module, f=function: getattr(import_module(m), f)()) for module, function in MODULE_DEMOS
+             for name in [module]]
+    steps.append(("load_laws", lambda: call_command("load_laws", verbosity=0)))
+    for name, step in steps:
+        try:
+            with transaction.atomic():
+                step()
+        except ModuleNotFoundError:
+            continue
+        except Exception as exc:  # noqa: BLE001 - report and go on
+            print(f"WARNING: demo step {name} failed: {type(exc).__name__}: {exc}"[:300], flush=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=200_000)
+    parser.add_argument("--plan", default=str(ROOT / "bench" / "out" / "load" / "plan.json"))
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    from jiayuan.divisions.models import Division, Level
+    from jiayuan.people.models import Person, PersonPhone
+
+    started = time.perf_counter()
+    if Person.objects.count() < 100:
+        _demo()
+        print(f"demo loaded ({time.perf_counter() - started:.0f} s)", flush=True)
+
+    from bench.bench_people import generate
+
+    generate(args.people, random.Random(20261124))
+    with connection.cursor() as cursor:  # the generator inserts explicit ids
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Person, PersonPhone]):
+            cursor.execute(sql)
+    print(f"people: {Person.objects.count():,} ({time.perf_counter() - started:.0f} s)", flush=True)
+
+    futian = list(Division.objects.filter(code__startswith="440304", level=Level.COMMUNITY, special=False)
+                  .order_by("code").values_list("code", flat=True))
+    rng = random.Random(7)
+    in_futian = Person.objects.filter(division_id__startswith="440304", deleted_at__isnull=True,
+                                      id_type="resident")
+    ids = list(in_futian.order_by("id").values_list("id", flat=True)[:50_000])
+    rng.shuffle(ids)
+    editable = []
+    for person in Person.objects.filter(pk__in=ids[:1500]).only("id", "id_number", "division_id", "gender"):
+        editable.append({"id": person.pk, "id_number": person.id_number, "division_code": person.division_id})
+    phones = [p.number for p in PersonPhone.objects.filter(person_id__in=ids[1500:1800])]
+    try:
+        from jiayuan.cases import rules
+
+        categories = [code for code, row in rules.categories().items() if not row.get("urgent")] or \
+            list(rules.categories())
+    except Exception:  # the cases module is not there yet
+        categories = []
+    plan = {"communities": futian, "read_ids": ids[1500:6500], "edit": editable, "phones": phones,
+            "categories": categories[:20], "password": "Jiayuan@2026"}
+    Path(args.plan).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.plan).write_text(json.dumps(plan, ensure_ascii=False))
+    print(f"plan: {len(futian)} communities, {len(plan['read_ids'])} people to read, {len(editable)} to edit, "
+          f"{len(categories)} case categories", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

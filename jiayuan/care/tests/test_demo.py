@@ -1,0 +1,54 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_care_demo_loads_and_is_idempotent():
+    from jiayuan.care.demo import load_care_demo
+    from jiayuan.care.models import Helper, Pairing, RegisterEntry, ReliefApplication
+    from jiayuan.screening.models import Visit
+
+    load_care_demo()
+    counts = (RegisterEntry.objects.count(), Helper.objects.count(), Pairing.objects.count(),
+              ReliefApplication.objects.count(), Visit.objects.count())
+    assert counts[0] == 40 and counts[1] == 20 and counts[2] >= 10 and counts[3] >= 5 and counts[4] >= 4
+    assert set(ReliefApplication.objects.values_list("status", flat=True)) >= {"disbursed", "pending", "returned"}
+    load_care_demo()
+    assert (RegisterEntry.objects.count(), Helper.objects.count(), Pairing.objects.count(),
+            ReliefApplication.objects.count(), Visit.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_every_care_and_screening_page_renders_on_the_demo(client):
+    from jiayuan.accounts.models import User
+    from jiayuan.care.demo import load_care_demo
+    from jiayuan.care.models import Pairing, RegisterEntry, ReliefApplication
+    from jiayuan.screening.models import Campaign, Hazard
+
+    load_care_demo()
+    entry = RegisterEntry.objects.filter(worker__username="shequ").first()
+    pairing = Pairing.objects.filter(helper__user__username="aixin").first()
+    app = ReliefApplication.objects.filter(division_id=entry.division_id).first()
+    campaign = Campaign.objects.first()
+    hazard = Hazard.objects.first()
+    pages = ["/", "/care/", "/care/?due=1&paired=no&status=all", f"/care/register/{entry.pk}/",
+             f"/care/register/new/?person={entry.person_id}", f"/care/people/{entry.person_id}/plan/",
+             f"/care/people/{entry.person_id}/ledger/", "/care/pairings/", f"/care/pairings/{pairing.pk}/",
+             f"/care/pairings/new/?person={entry.person_id}", "/care/helpers/", "/care/helpers/new/", "/care/relief/",
+             f"/care/relief/new/?person={entry.person_id}", f"/care/relief/{app.pk}/", "/care/funds/",
+             "/care/condolence/", "/care/stats/", "/care/board/", "/care/reviews/", "/care/measures/?overdue=1",
+             f"/people/{entry.person_id}/", "/screening/", f"/screening/{campaign.pk}/",
+             f"/screening/{campaign.pk}/visit/", "/screening/visits/", "/screening/hazards/"]
+    if hazard:
+        pages.append(f"/screening/hazards/{hazard.pk}/")
+    for username in ("shequ", "jiedao", "weiquan"):
+        client.force_login(User.objects.get(username=username))
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code in (200, 302, 404), (username, url, response.status_code)
+            if username == "shequ" and "/screening/hazards/" not in url:
+                assert response.status_code in (200, 302), (username, url)
+    client.force_login(User.objects.get(username="aixin"))
+    assert client.get("/care/my-pairings/").status_code == 200
+    assert client.get(f"/care/pairings/{pairing.pk}/").status_code == 200
+    assert client.get("/care/pairings/").status_code == 302
+    assert client.get("/care/").status_code == 404
