@@ -78,12 +78,12 @@ psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS jiayuan_load"
 psql "$PG/postgres" -qc "CREATE DATABASE jiayuan_load TEMPLATE jiayuan_load_seed"
 export DATABASE_URL="$PG/jiayuan_load"
 "$BIN/python" manage.py migrate --noinput -v 0
-"$BIN/python" manage.py check --deploy --fail-level ERROR -v 0 >/dev/null
+"$BIN/python" manage.py check --deploy --fail-level ERROR >"$OUT/check.log" 2>&1 || { cat "$OUT/check.log"; exit 1; }
 
 # --- serve ------------------------------------------------------------------------------------------------
 say "gunicorn: $WORKERS workers on 127.0.0.1:$PORT (production settings)"
 "$BIN/gunicorn" config.wsgi --workers "$WORKERS" --bind "127.0.0.1:$PORT" --timeout 60 \
-    --error-logfile "$OUT/gunicorn.log" --log-level warning &
+    --error-logfile "$OUT/gunicorn.log" --log-level warning 2>>"$OUT/gunicorn.log" &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 1 60); do
@@ -96,7 +96,7 @@ done
 say "locust: $USERS users, spawn $SPAWN/s, $DURATION"
 LOAD_PLAN="$OUT/plan.json" LOAD_RESULTS="$OUT/results.json" "$BIN/locust" -f bench/load/locustfile.py \
     --headless -u "$USERS" -r "$SPAWN" -t "$DURATION" --host "http://127.0.0.1:$PORT" \
-    --only-summary --csv "$OUT/locust" --exit-code-on-error 0 2>"$OUT/locust.log" | tail -n 40
+    --stop-timeout 20 --only-summary --csv "$OUT/locust" --exit-code-on-error 0 2>"$OUT/locust.log" | tail -n 40
 sleep 1
 
 say "figures"

@@ -17,11 +17,14 @@ import random
 import re
 import uuid
 
+from gevent.lock import Semaphore
 from locust import HttpUser, between, events, task
 
-PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())
+with open(os.environ["LOAD_PLAN"], encoding="utf-8") as _plan:
+    PLAN = json.load(_plan)
 RESULTS = {"people": [], "cases": [], "updates": 0, "conflicts": 0, "case_api": None}
 TOKENS: dict[str, str] = {}
+_TOKEN_LOCK = Semaphore()  # one token per account, however many users start at once
 API_ACCOUNTS = ["rexian", "weiquan"]  # hotline operator and district rights of Futian
 PAGE_ACCOUNTS = ["weiquan"]  # district rights: sees all of Futian
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁"
@@ -48,10 +51,11 @@ class ApiUser(HttpUser):
 
     def on_start(self):
         self.account = random.choice(API_ACCOUNTS)
-        if self.account not in TOKENS:
-            response = self.client.post("/api/token", json={"username": self.account, "password": PLAN["password"]},
-                                        name="POST /api/token")
-            TOKENS[self.account] = response.json()["token"]
+        with _TOKEN_LOCK:
+            if self.account not in TOKENS:
+                response = self.client.post("/api/token", name="POST /api/token",
+                                            json={"username": self.account, "password": PLAN["password"]})
+                TOKENS[self.account] = response.json()["token"]
         self.headers = {"Authorization": f"Bearer {TOKENS[self.account]}"}
         if RESULTS["case_api"] is None:
             probe = self.client.get("/api/cases", headers=self.headers, name="GET /api/cases")
@@ -103,7 +107,7 @@ class ApiUser(HttpUser):
                    "address_detail": _marker("U"), "version": current["version"]}
         with self.client.put(f"/api/people/{target['id']}", json=payload, headers=self.headers,
                              name="PUT /api/people/{id}", catch_response=True) as response:
-            if response.status_code == 409 and "已被他人修改" in response.text:
+            if response.status_code == 409 and "已被他人修改" in response.json().get("detail", ""):
                 RESULTS["conflicts"] += 1
                 response.success()
             elif _expect(response, 200):

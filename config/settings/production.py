@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import BLIND_INDEX_KEY, DATA_ENCRYPTION_KEYS, SECRET_KEY, env_bool
 
 DEBUG = False
@@ -23,9 +23,9 @@ SECURE_HSTS_PRELOAD = True
 # One cache shared by every worker process on the host: sessions are cached (cached_db), rate-limit
 # counters live there too. A per-process memory cache would let a session signed out in one worker stay
 # valid in another, and would multiply every rate limit by the number of workers.
-import os as _os  # noqa: E402
+import os as _os
 
-from .base import VAR_DIR as _VAR_DIR  # noqa: E402
+from .base import VAR_DIR as _VAR_DIR
 
 CACHES = {
     "default": {

@@ -20,3 +20,5 @@ from pathlib import Path as _Path  # noqa: E402
 
 MEDIA_ROOT = _Path(_tempfile.mkdtemp(prefix="jiayuan-media-"))
 AUDIT_LOG_FLUSHABLE_FOR_TESTS = True
+STATIC_ROOT = _Path(_tempfile.mkdtemp(prefix="jiayuan-static-"))
+WHITENOISE_USE_FINDERS = True

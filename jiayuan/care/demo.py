@@ -181,12 +181,13 @@ def load_care_demo() -> str:
                                    hazard_level="medium" if found else None,
                                    findings="夫妻近期矛盾激烈，邻里反映有争吵" if found else "")
             counts["visits"] += 1
-        if not families:
-            for n, code in enumerate(communities[:4]):
-                screening.visit_record(actor=a_jiedao, campaign=campaign, division_code=code, visited_on=today,
-                                       answers={"financial_crisis": n % 2 == 0}, hazard_level="low" if n % 2 == 0
-                                       else None, people=[entries[n].person] if entries[n].division_id == code else [])
-                counts["visits"] += 1
+        for n in range(max(0, 6 - len(families))):  # a small foundation demo has few households
+            code = communities[n % 4]
+            people = [e.person for e in entries if e.division_id == code][:1]
+            screening.visit_record(actor=a_jiedao, campaign=campaign, division_code=code, visited_on=today,
+                                   answers={"financial_crisis": n % 2 == 0}, people=people,
+                                   hazard_level="low" if n % 2 == 0 else None)
+            counts["visits"] += 1
     assert HouseholdMember  # noqa: S101  (households come from the foundation's demo)
     return (f"困境登记 {counts['entries']}，帮扶人 {counts['helpers']}，结对 {counts['pairings']}，"
             f"救助申请 {counts['applications']}，排查走访 {counts['visits']}")

@@ -20,8 +20,8 @@ from jiayuan.divisions.models import subtree_q
 from jiayuan.people.models import minor_cutoff
 
 from .models import (
-    SKILL_KIND, VULNERABILITY_KIND, CareLevel, EntryStatus, Fund, LedgerEntry, Pairing, PairingStatus,
-    PlanMeasure, RegisterEntry, RegisterReview, ReliefApplication, ReliefStatus,
+    VULNERABILITY_KIND, CareLevel, EntryStatus, LedgerEntry, Pairing, PlanMeasure, RegisterEntry, RegisterReview,
+    ReliefApplication, ReliefStatus,
 )
 
 
@@ -180,4 +180,4 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     return result
 
 
-__all__ = ["care_stats", "CareStats", "Figure", "Section", "stats_prefix", "active_on", "Fund", "SKILL_KIND"]
+__all__ = ["care_stats", "CareStats", "Figure", "Section", "stats_prefix", "active_on"]

@@ -398,6 +398,9 @@ def relief_list(request):
     if status == ReliefStatus.DISBURSED and _date(request.GET.get("start")):
         qs = qs.filter(disbursed_on__range=(_date(request.GET.get("start")), _date(request.GET.get("end"),
                                                                                      timezone.localdate())))
+    if request.GET.get("final") in ("city", "district"):
+        # The level that gave the final approval: the chain's last division.
+        qs = qs.filter(approval__current_division__level=request.GET["final"])
     page = paginate(qs, request.GET.get("page"))
     awaiting = selectors.relief_awaiting(actor=request.actor) if request.actor.has_perm("care.relief_approve") else []
     return render(request, "care/relief_list.html", {

@@ -24,5 +24,9 @@ class CasesConfig(AppConfig):
         # A move is also reachable by whoever it is addressed to (a user, an agency, a receiving division).
         policy.register(m.CaseMove, policy.ScopeSpec(**child, extra=move_addressed_q))
 
+        from .closure import register as register_closure_approval
+
+        register_closure_approval()
+
         register_break_glass_target("cases.case", BreakGlassTarget(
             model=m.Case, perm="cases.view", url=lambda pk: reverse("cases:detail", kwargs={"case_id": pk})))

@@ -72,7 +72,7 @@ def load_cases_demo(*, total: int = TOTAL) -> str:
         return "未载入区划，跳过个案演示数据"
     home = [c for c in communities if c.startswith(STREET)][:1] or communities[:1]
     people = _people(rng, communities)
-    rexian, shequ, jiedao, weiquan = (_actor(n) for n in ("rexian", "shequ", "jiedao", "weiquan"))
+    rexian, shequ, weiquan = (_actor(n) for n in ("rexian", "shequ", "weiquan"))
     handler = shequ.user if shequ else None
     mediator = _actor("tiaojie")
     from jiayuan.orgs.models import PartnerAgency

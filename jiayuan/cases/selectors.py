@@ -17,8 +17,19 @@ from jiayuan.divisions.models import subtree_q
 
 from . import rules
 from .models import (
-    HIGH_LEVELS, ActionKind, Case, CaseAction, CaseCategory, CaseEvent, CaseMove, CaseParty, MoveKind,
-    MoveStatus, Outcome, RiskAssessment, Status,
+    HIGH_LEVELS,
+    ActionKind,
+    Case,
+    CaseAction,
+    CaseCategory,
+    CaseEvent,
+    CaseMove,
+    CaseParty,
+    MoveKind,
+    MoveStatus,
+    Outcome,
+    RiskAssessment,
+    Status,
 )
 
 # ---------------------------------------------------------------------------------------------------
@@ -439,3 +450,28 @@ def calendar_days(year: int):
 
     return list(CalendarDay.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
                 .order_by("date"))
+
+
+def case_permissions(*, actor: Actor, case: Case, perms) -> dict[str, bool]:
+    """Which of `perms` the actor holds on this case, through the policy's record check.
+
+    Permissions that reach the actor through the same postings and the same kind of grant (read or
+    write) give the same filter, so each distinct filter is checked once.
+    """
+    from jiayuan.access.roles import is_read_permission
+
+    result: dict[str, bool] = {}
+    checked: dict[tuple, bool] = {}
+    for perm in perms:
+        scopes = actor.scopes(perm)
+        if not scopes and not actor.is_authenticated:
+            result[perm] = False
+            continue
+        if not scopes:
+            result[perm] = False
+            continue
+        key = (tuple(sorted((str(scope), posting.pk) for scope, posting in scopes)), is_read_permission(perm))
+        if key not in checked:
+            checked[key] = policy.allows(actor, perm, case)
+        result[perm] = checked[key]
+    return result

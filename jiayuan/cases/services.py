@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from jiayuan.access.roles import Role
 from jiayuan.access.services import grant_access, revoke_access
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.errors import ApplicationError, ValidationFailed, WorkflowError
+from jiayuan.core.errors import ValidationFailed, WorkflowError
 from jiayuan.divisions.models import Division, Level
 from jiayuan.notifications.models import Level as NoticeLevel
 from jiayuan.notifications.services import notify, supervisors_of
@@ -32,9 +33,28 @@ from jiayuan.people.models import Person
 
 from . import rules
 from .models import (
-    HIGH_LEVELS, RISK_ORDER, ActionKind, Case, CaseAction, CaseAttachment, CaseCategory, CaseEvent, CaseMove,
-    CaseParty, CaseTeamMember, Channel, EventKind, MoveKind, MoveReason, MoveStatus, Outcome, PartyRole,
-    RiskAssessment, RiskLevel, Status, TeamRole,
+    HIGH_LEVELS,
+    RISK_ORDER,
+    ActionKind,
+    Case,
+    CaseAction,
+    CaseAttachment,
+    CaseCategory,
+    CaseEvent,
+    CaseMove,
+    CaseParty,
+    CaseTeamMember,
+    Channel,
+    EventKind,
+    MoveKind,
+    MoveReason,
+    MoveStatus,
+    Outcome,
+    PartyRole,
+    RiskAssessment,
+    RiskLevel,
+    Status,
+    TeamRole,
 )
 
 # ---------------------------------------------------------------------------------------------------
@@ -182,7 +202,7 @@ def case_create(*, actor: Actor | None, data: CaseInput) -> Case:
     urgent = rules.is_urgent_category(codes) or suicide_cue
     with transaction.atomic():
         case = Case.objects.create(
-            number=f"tmp-{now.timestamp()}-{id(data)}", channel=data.channel, received_at=received,
+            number=f"tmp{uuid.uuid4().hex[:20]}", channel=data.channel, received_at=received,
             division=division, status=Status.REGISTERED, primary_category=codes[0], urgent=urgent,
             highly_sensitive=rules.is_highly_sensitive(codes) or suicide_cue, restricted=bool(data.restricted),
             consent_to_share=bool(data.consent_to_share), account=account, source=(data.source or "")[:200],
@@ -924,7 +944,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> int:
     ).order_by("id").values_list("id", flat=True))
     for case_id in ids:
         with transaction.atomic():
-            case = Case.objects.select_for_update().select_related("handler").get(pk=case_id)
+            case = Case.objects.select_for_update().get(pk=case_id)
             what = []
             if case.first_contact_due and not case.first_contact_at and case.first_contact_due < now:
                 what.append("首次联系")

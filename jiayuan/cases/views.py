@@ -22,8 +22,20 @@ from jiayuan.divisions.selectors import division_choices, division_subtree
 
 from . import closure, rules, selectors, services
 from .models import (
-    ActionKind, CaseAttachment, CaseEvent, CaseMove, CaseTeamMember, Channel, ClosureApproval, MoveKind,
-    MoveReason, Outcome, PartyRole, RiskLevel, Status, TeamRole,
+    ActionKind,
+    CaseAttachment,
+    CaseEvent,
+    CaseMove,
+    CaseTeamMember,
+    Channel,
+    ClosureApproval,
+    MoveKind,
+    MoveReason,
+    Outcome,
+    PartyRole,
+    RiskLevel,
+    Status,
+    TeamRole,
 )
 
 
@@ -178,8 +190,13 @@ def case_detail(request, case_id: int):
     access_log_write(actor=actor, request=request, action=Action.VIEW, obj=case,
                      field_classes=["public", "personal"] + ([case.account_class] if reveal else []))
 
+    known = selectors.case_permissions(actor=actor, case=case, perms=[
+        "cases.handle", "cases.move", "cases.assess", "cases.team", "cases.export", "cases.close", "cases.reopen"])
+
     def can(perm):
-        return actor.has_perm(perm) and policy.allows(actor, perm, case)
+        if perm not in known:
+            known[perm] = actor.has_perm(perm) and policy.allows(actor, perm, case)
+        return known[perm]
 
     can_handle, can_move = can("cases.handle"), can("cases.move")
     pending = closure.pending_closure(case) if case.closure_pending else None

@@ -145,7 +145,7 @@ def backup_write(out, *, key: bytes | None = None, media_root: Path | None = Non
                 qs = model._base_manager.order_by("pk")
                 count = 0
 
-                def rows():
+                def rows(qs=qs):
                     nonlocal count
                     for obj in qs.iterator(chunk_size=BATCH):
                         count += 1

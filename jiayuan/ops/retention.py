@@ -27,8 +27,8 @@ Built in: people soft-deleted longer than the period ("people.deleted").
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.db import transaction
 from django.db.models import Model, QuerySet

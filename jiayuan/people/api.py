@@ -71,6 +71,11 @@ class PersonIn(Schema):
 
 class PersonUpdateIn(PersonIn):
     version: int
+    # Omitted (null) protected fields keep their stored value; send "" to clear one.
+    id_number: str | None = None
+    address_detail: str | None = None
+    ethnicity: str | None = None
+    notes: str | None = None
 
 
 class RevealIn(Schema):
@@ -138,9 +143,17 @@ def person_create(request, payload: PersonIn):
 @operation(router, "PUT", "/{int:person_id}", perm="people.edit", response={200: PersonOut, 409: DuplicateOut})
 def person_update(request, person_id: int, payload: PersonUpdateIn):
     person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+
+    def keep(value, current):
+        return current if value is None else value
+
+    same_type = payload.id_type == person.id_type
     data = services.PersonInput(name=payload.name, division_code=payload.division_code, gender=payload.gender,
                                 birth_date=payload.birth_date, id_type=payload.id_type,
-                                id_number=payload.id_number, address_detail=payload.address_detail)
+                                id_number=keep(payload.id_number, person.id_number if same_type else ""),
+                                address_detail=keep(payload.address_detail, person.address_detail),
+                                ethnicity=keep(payload.ethnicity, person.ethnicity),
+                                notes=keep(payload.notes, person.notes))
     try:
         services.person_update(actor=request.actor, person=person, expected_version=payload.version, data=data)
     except services.DuplicatePerson as exc:

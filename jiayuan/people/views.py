@@ -149,6 +149,13 @@ def person_edit(request, person_id: int):
     errors: dict[str, str] = {}
     if request.method == "POST":
         data, bad_date = _input_from(request.POST)
+        # The form never shows the protected values: left blank (or absent), they are kept, not wiped.
+        if not data.id_number.strip() and data.id_type == person.id_type:
+            data.id_number = person.id_number
+        if not data.address_detail.strip() and request.POST.get("clear_address_detail") != "on":
+            data.address_detail = person.address_detail
+        if "notes" not in request.POST:
+            data.notes = person.notes
         try:
             expected = int(request.POST.get("version", "0"))
         except ValueError:

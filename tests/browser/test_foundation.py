@@ -95,3 +95,31 @@ def test_people_list_on_a_phone_has_no_horizontal_scroll(page, worker):
     assert widths["overflow"] in ("auto", "scroll"), widths
     assert widths["wrapClient"] <= widths["view"], widths
     _no_axe_problems(page, "people list at 360px")
+
+
+def test_other_foundation_pages_are_accessible(page):
+    """One user holding several postings opens the remaining foundation pages; axe checks each."""
+    import datetime as dt
+
+    from jiayuan.access.roles import Role
+    from jiayuan.accounts.models import Posting
+    from jiayuan.core.testing.factories import FUTIAN, PASSWORD, XIANGMIHU, community_of, make_person, make_user
+
+    user = make_user(Role.STREET_STAFF, XIANGMIHU, username="many_hats")
+    for role, place in ((Role.AUDITOR, "440300"), (Role.USER_ADMIN, FUTIAN)):
+        Posting.objects.create(user=user, role=role, division_id=place, valid_from=dt.date(2020, 1, 1))
+    person = make_person(community_of(XIANGMIHU, 0), name="张小红", id_number=ID_NUMBER, phone="13812345678")
+    login(page, "many_hats", PASSWORD)
+    for url in ("/people/new/", f"/people/{person.pk}/edit/", f"/people/{person.pk}/history/",
+                f"/people/{person.pk}/viewers/", "/orgs/", f"/orgs/?division={FUTIAN}", "/orgs/new/",
+                "/notifications/", "/audit/", "/audit/history/", "/audit/verify/", "/accounts/users/",
+                "/accounts/users/new/", "/access/requests/", "/people/999999/"):
+        page.goto(url)
+        _no_axe_problems(page, url)
+    # A form with errors is accessible too.
+    page.goto("/people/new/")
+    page.fill("#name", "王秀英")
+    page.fill("#id_number", "440304199003071230")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_selector("text=校验位不正确")
+    _no_axe_problems(page, "people form with errors")

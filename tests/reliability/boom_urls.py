@@ -1,7 +1,8 @@
 """The product's URL map plus two test-only views that fail with personal data in hand."""
 from django.urls import path
 
-from config.urls import handler404, handler500, urlpatterns as product_urlpatterns  # noqa: F401
+from config.urls import handler404, handler500  # noqa: F401
+from config.urls import urlpatterns as product_urlpatterns
 from jiayuan.access.decorators import public_view
 
 

@@ -65,7 +65,7 @@ def test_two_simultaneous_edits_one_wins_one_is_refused():
             outcomes[name] = "saved"
         except StaleEditError:
             outcomes[name] = "refused"
-        except Exception as exc:  # pragma: no cover - reported below
+        except Exception as exc:  # noqa: BLE001 - reported below
             outcomes[name] = f"error: {exc!r}"
         finally:
             connection.close()

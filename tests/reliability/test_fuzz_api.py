@@ -19,8 +19,8 @@ from jiayuan.access.roles import Role
 from jiayuan.accounts.models import ApiToken
 from jiayuan.core.testing.factories import FUTIAN, XIANGMIHU, community_of, make_person, make_user
 
-EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 5}
-BUDGET_SECONDS = 25
+EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
+BUDGET_SECONDS = 20
 
 
 def _is_set(value) -> bool:
@@ -75,7 +75,7 @@ def test_fuzzing_every_operation_gives_no_server_error_and_clear_messages(client
                 status = response.status_code
                 calls["n"] += 1
                 calls["status"].add(status)
-                label = f"{case.method} {case.formatted_path} ({mode.value})"
+                label = f"{case.method} {case.formatted_path} ({mode.value})"  # noqa: B023 - run() is called at once
                 if status >= 500:
                     problems.append(f"{label}: {status} for query={case.query!r} body={case.body!r}")
                 elif status >= 400:

@@ -139,9 +139,9 @@ def test_api_answers_as_the_role_table_says(probe_users):
             elif allowed and not op.params and (op.perm in (PUBLIC, LOGIN) or is_read_permission(op.perm)) \
                     and status == 404:
                 problems.append(f"{role.value} {op.key}: 404, but the role holds {op.perm}")
-            if status >= 400 and response.get("Content-Type", "").startswith("application/json"):
-                if "detail" not in response.json():
-                    problems.append(f"{role.value} {op.key}: {status} without a detail message")
+            if status >= 400 and response.get("Content-Type", "").startswith("application/json") \
+                    and "detail" not in response.json():
+                problems.append(f"{role.value} {op.key}: {status} without a detail message")
     assert not problems, "\n".join(problems)
 
 

@@ -13,7 +13,9 @@ from jiayuan.access.roles import Role
 from jiayuan.access.services import access_request_create, access_request_decide, break_glass_open
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.core.errors import ValidationFailed
-from jiayuan.core.testing.factories import FUTIAN, NANSHAN, XIANGMIHU, community_of, make_person, make_user
+from jiayuan.core.testing.factories import (
+    FUTIAN, NANSHAN, XIANGMIHU, community_of, ensure_divisions, make_person, make_user,
+)
 from jiayuan.divisions.models import Division, Level
 from jiayuan.notifications.models import Notification
 from jiayuan.people.models import Person
@@ -23,6 +25,7 @@ REASON = "来电称当事人正遭受家暴，需立即核实其登记信息"
 
 @pytest.fixture
 def scene(db):
+    ensure_divisions()
     community = Division.objects.filter(code__startswith=NANSHAN, level=Level.COMMUNITY).order_by("code").first()
     street = community.parent_id
     person = make_person(community.code, phone="13912345678")

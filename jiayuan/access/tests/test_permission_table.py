@@ -9,10 +9,12 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.models import GrantKind
+from jiayuan.access.policy import BREAK_GLASS_ACTIONS
 from jiayuan.access.registry import permission_table
 from jiayuan.access.roles import AGENCY_ROLES, Role, Scope, is_read_permission
 from jiayuan.access.services import grant_access
@@ -94,9 +96,12 @@ def world(django_db_setup, django_db_blocker):
             places = {place: builder(code) for place, code in codes.items()}
             places["granted_read"] = builder(codes["other_district"])
             places["granted_write"] = builder(codes["other_district"])
+            places["break_glass"] = builder(codes["other_district"])
             for user in users.values():
                 grant_access(obj=places["granted_read"], kind=GrantKind.REFERRAL, user=user, write=False)
                 grant_access(obj=places["granted_write"], kind=GrantKind.HANDLER, user=user, write=True)
+                grant_access(obj=places["break_glass"], kind=GrantKind.BREAK_GLASS, user=user, write=False,
+                             until=timezone.now() + dt.timedelta(hours=1))
             records[builder] = places
         actors = {role: Actor.for_user(user) for role, user in users.items()}
         yield {"users": users, "actors": actors, "records": records}
@@ -106,8 +111,10 @@ def expected_places(scope: Scope | None, perm: str, has_division: bool) -> set[s
     if scope is None:
         return set()
     granted = {"granted_write"} | ({"granted_read"} if is_read_permission(perm) else set())
+    if perm.rsplit(".", 1)[-1] in BREAK_GLASS_ACTIONS:  # an emergency read opens viewing only
+        granted.add("break_glass")
     if scope == Scope.ALL:
-        return set(PLACES) | {"granted_read", "granted_write"}
+        return set(PLACES) | {"granted_read", "granted_write", "break_glass"}
     if scope == Scope.OWN or not has_division:
         return granted
     if scope == Scope.LEVEL:

@@ -106,3 +106,26 @@ def test_stats_outside_scope_is_404(place, world, client):
     page = client.get("/care/stats/")
     assert page.status_code == 200 and "/care/register/?" in page.content.decode()
     assert client.get("/care/stats/?division=440304007").status_code == 404
+
+
+def test_each_figure_links_to_the_same_records(place, world, client):
+    import re
+
+    client.force_login(place.users["district"])
+    start, end = place.today - dt.timedelta(days=90), place.today
+    result = care_stats(actor=place.actors["district"], start=start, end=end)
+    checked = 0
+    for section in result.sections:
+        for figure in section.figures:
+            if not figure.url or not isinstance(figure.value, int) or "统计" in figure.label:
+                continue
+            if figure.url.startswith(("/care/register/", "/care/relief/", "/care/pairings/", "/care/reviews/",
+                                      "/care/measures/")):
+                page = client.get(figure.url)
+                assert page.status_code == 200, figure.url
+                shown = int(re.search(r"共 (\d+)", page.content.decode()).group(1))
+                if figure.label in ("在册人数", "期内纳入", "期内退出", "期末结对中", "在册儿童", "已结对儿童",
+                                    "期内复核", "期内到期措施") or figure.label.startswith(("类型：", "等级：")):
+                    assert shown == figure.value, (figure.label, figure.url, shown, figure.value)
+                    checked += 1
+    assert checked >= 10

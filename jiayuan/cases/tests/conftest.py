@@ -8,7 +8,14 @@ import pytest
 from jiayuan.access.roles import Role
 from jiayuan.core import workdays
 from jiayuan.core.testing.factories import (
-    FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_agency, make_person, make_user,
+    FUTIAN,
+    MEILIN,
+    XIANGMIHU,
+    actor_of,
+    community_of,
+    make_agency,
+    make_person,
+    make_user,
 )
 from jiayuan.orgs.models import AgencyKind
 
@@ -79,7 +86,7 @@ def new_case(world: World, *, by=None, division=None, categories=("marriage_fami
 
     by = by or world.operator
     division = division or world.c1
-    person = person if person is not None else make_person(division)
+    person = person if person is not None else make_person(division, id_number=None)
     return case_create(actor=actor_of(by), data=CaseInput(
         channel=channel, division_code=division, parties=[(person.pk, "seeker")], categories=list(categories),
         account=account, consent_to_share=consent, restricted=restricted, received_at=received_at))

@@ -6,7 +6,7 @@ import pytest
 from jiayuan.cases import services
 from jiayuan.cases.models import Case, CaseEvent, ClosureApproval, EventKind, Status
 from jiayuan.core.errors import ValidationFailed, WorkflowError
-from jiayuan.core.testing.factories import actor_of
+from jiayuan.core.testing.factories import actor_of, make_user
 
 from .conftest import ALL_NO, new_case
 
@@ -135,3 +135,35 @@ def test_closing_a_high_risk_case_needs_the_level_above(world):
     closure.closure_decide(actor=actor_of(world.street), approval=approval, decision="approve")
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.outcome == "resolved"
+
+
+@pytest.mark.django_db
+def test_closure_approval_through_the_shared_engine_can_be_rejected(world, client):
+    from jiayuan.cases import closure
+    from jiayuan.workflows.models import ApprovalRequest, ApprovalStatus
+
+    district = actor_of(world.district)
+    case = new_case(world, categories=["suicide_risk"], account="说过不想活了")
+    assert case.is_high_risk
+    services.case_assign(actor=district, case=case, to_user=world.worker)
+    case.refresh_from_db()
+    services.case_transition(actor=actor_of(world.worker), case=case, name="start")
+    services.case_action_add(actor=actor_of(world.worker), case=case, kind="follow_up", satisfaction=3, note="回访")
+    services.case_transition(actor=actor_of(world.street), case=case, name="close", outcome="resolved")
+    record = closure.pending_closure(case)
+    engine = ApprovalRequest.objects.get(pk=int(record.external_ref))
+    assert engine.kind == closure.KIND and engine.current_division_id == case.division_id[:9]
+    with pytest.raises(WorkflowError):  # the requester cannot approve their own request
+        closure.closure_decide(actor=actor_of(world.street), approval=record, decision="approve")
+    with pytest.raises(WorkflowError):  # the district is not the approving level for a community's case
+        closure.closure_decide(actor=district, approval=record, decision="approve")
+    other_street = make_user("street_staff", case.division_id[:9], display_name="街道二")
+    client.force_login(other_street)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "提交审批" in page
+    client.post(f"/cases/closures/{record.pk}/decide/", {"decision": "reject", "comment": "安全风险未消除"})
+    engine.refresh_from_db()
+    case.refresh_from_db()
+    assert engine.status == ApprovalStatus.REJECTED
+    assert case.status == Status.IN_PROGRESS and not case.closure_pending
+    assert case.events.filter(kind=EventKind.APPROVAL, title__contains="不同意").exists()

@@ -8,12 +8,19 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from jiayuan.core.testing.factories import CITY, FUTIAN, MEILIN, NANSHAN, XIANGMIHU, community_of
+from jiayuan.core.testing.factories import CITY, FUTIAN, MEILIN, NANSHAN, XIANGMIHU, community_of, ensure_divisions
 from jiayuan.divisions.models import Division, Level, scope_prefix, subtree_q
 from jiayuan.divisions.selectors import division_ancestors, division_choices, division_children, division_subtree
 from jiayuan.divisions.services import DEFAULT_CSV, divisions_load
 
 EXPECTED = {Level.CITY: 1, Level.DISTRICT: 9, Level.STREET: 79, Level.COMMUNITY: 787}
+
+
+@pytest.fixture(autouse=True)
+def _tree(request):
+    # Browser tests empty the tables of their worker: make sure the tree is there.
+    if request.node.get_closest_marker("django_db"):
+        ensure_divisions()
 
 
 def test_csv_has_the_expected_rows():

@@ -12,8 +12,14 @@ from jiayuan.access.roles import Role
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.testing.factories import XIANGMIHU, actor_of, community_of, make_person, make_user
-from jiayuan.ops.backup import RestoreError, _delete_all, backup_models, backup_restore, backup_write, \
-    raw_encrypted_values
+from jiayuan.ops.backup import (
+    RestoreError,
+    _delete_all,
+    backup_models,
+    backup_restore,
+    backup_write,
+    raw_encrypted_values,
+)
 from jiayuan.ops.crypto import BackupDecryptError, derive_key
 from jiayuan.people.models import Person
 from jiayuan.people.services import PersonInput, person_update
@@ -79,7 +85,7 @@ def test_restore_refuses_a_database_with_data():
 
 @pytest.mark.django_db
 def test_a_tampered_truncated_or_wrongly_keyed_backup_restores_nothing():
-    person, media = _some_data()
+    _, media = _some_data()
     buffer = io.BytesIO()
     backup_write(buffer)
     data = buffer.getvalue()

@@ -118,6 +118,11 @@ def test_list_search_api_and_export_are_masked(client, scene):
     rows = client.get("/api/people", {"q": "张小红"}, **bearer(scene["token"])).json()["results"]
     assert rows == [{"id": person.pk, "name": "张*红", "gender": "男", "age": rows[0]["age"], "is_minor": False,
                      "id_number": ID_MASKED, "phone": PHONE_MASKED, "division": person.division.name}]
+    for q, expected in ((ID_NUMBER.lower(), [person.pk]), (PHONE, [person.pk]), ("+86 138-1234-5678", [person.pk]),
+                        ("44030419900307124X", []), ("13812345679", []), ("zxh", [person.pk]), ("张小", [person.pk]),
+                        ("小红", [])):
+        found = client.get("/api/people", {"q": q}, **bearer(scene["token"])).json()["results"]
+        assert [r["id"] for r in found] == expected, q
     detail = client.get(f"/api/people/{person.pk}", **bearer(scene["token"])).json()
     assert detail["name"] == "张*红" and detail["id_number"] == ID_MASKED
     assert [p["number"] for p in detail["phones"]] == [PHONE_MASKED]

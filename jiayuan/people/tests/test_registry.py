@@ -305,3 +305,58 @@ def test_write_grant_lets_the_grantee_edit_in_place_but_not_move_it_away(client,
     assert client.get(f"/people/{other.pk}/edit/").status_code == 404
     page = client.get(f"/people/{person.pk}/edit/").content.decode()
     assert f'<option value="{elsewhere}" selected>' in page
+
+
+def test_editing_other_fields_keeps_the_hidden_protected_values(client, scene):
+    """The edit form never shows the ID number, address or notes; leaving them blank must not wipe them."""
+    actor = Actor.for_user(scene["worker"])
+    person = make_person(scene["home"], name="吴秀兰", id_number=VALID_ID, address="香蜜湖路8号")
+    person_update(actor=actor, person=person, expected_version=1, data=PersonInput(
+        name="吴秀兰", division_code=scene["home"], id_type=IdType.RESIDENT, id_number=VALID_ID,
+        address_detail="香蜜湖路8号", notes="曾在 2025 年求助"))
+    client.force_login(scene["worker"])
+    page = client.get(f"/people/{person.pk}/edit/").content.decode()
+    assert VALID_ID not in page and "香蜜湖路8号" not in page
+    response = client.post(f"/people/{person.pk}/edit/", _form(scene["home"], name="吴秀兰", id_number="",
+                                                              address_detail="", phone="", ethnicity="汉族",
+                                                              version="2"))
+    assert response.status_code == 302, response.content.decode()[-500:]
+    person = Person.objects.get(pk=person.pk)
+    assert (person.id_number, person.address_detail, person.notes, person.ethnicity) == (
+        VALID_ID, "香蜜湖路8号", "曾在 2025 年求助", "汉族")
+    assert person_history(actor=Actor.for_user(make_user(Role.STREET_STAFF, XIANGMIHU)),
+                          person=person)[0]["changed"] == ["民族"]
+    # Over the API, omitted protected fields are kept as well.
+    response = client.put(f"/api/people/{person.pk}", {"name": "吴秀兰", "division_code": scene["home"],
+                                                       "id_type": "resident", "version": 3},
+                          content_type="application/json", **bearer(scene["token"]))
+    assert response.status_code == 200, response.content
+    person = Person.objects.get(pk=person.pk)
+    assert (person.id_number, person.address_detail, person.notes, person.ethnicity) == (
+        VALID_ID, "香蜜湖路8号", "曾在 2025 年求助", "汉族")
+    # Clearing the address is an explicit choice.
+    response = client.post(f"/people/{person.pk}/edit/", {**_form(scene["home"], name="吴秀兰", id_number="",
+                                                                  address_detail="", phone="", ethnicity="汉族",
+                                                                  version="4"), "clear_address_detail": "on"})
+    assert response.status_code == 302
+    assert Person.objects.get(pk=person.pk).address_detail == ""
+
+
+def test_minor_flag_and_filter(client, scene):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jiayuan.people.models import minor_cutoff
+
+    today, cutoff = timezone.localdate(), minor_cutoff()
+    child = make_person(scene["home"], name="小孩", id_number=None, birth=dt.date(today.year - 10, 1, 1))
+    adult = make_person(scene["home"], name="大人", id_number=None, birth=dt.date(1980, 1, 1))
+    almost = make_person(scene["home"], name="将满", id_number=None, birth=cutoff + dt.timedelta(days=1))
+    exactly = make_person(scene["home"], name="刚满", id_number=None, birth=cutoff)
+    assert (child.is_minor, adult.is_minor, almost.is_minor, exactly.is_minor) == (True, False, True, False)
+    client.force_login(scene["worker"])
+    minors = {row.id for row in client.get("/people/", {"minor": "1"}).context["rows"]}
+    adults = {row.id for row in client.get("/people/", {"minor": "0"}).context["rows"]}
+    assert {child.pk, almost.pk} <= minors and not minors & {adult.pk, exactly.pk}
+    assert {adult.pk, exactly.pk} <= adults and not adults & {child.pk, almost.pk}

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "每日任务：提醒超期未联系的结对，开启每月重复的隐患排查活动"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=None, help="未联系提醒天数（默认 30，或系统设置）")
+
+    def handle(self, *args, **options):
+        from jiayuan.care.services import pairings_flag_uncontacted
+        from jiayuan.screening.services import campaigns_roll
+
+        flagged = pairings_flag_uncontacted(days=options["days"])
+        rolled = campaigns_roll()
+        self.stdout.write(f"结对未联系提醒：帮扶人 {flagged['helper']}，责任社工 {flagged['worker']}；"
+                          f"新开启排查活动 {rolled} 个")
