@@ -164,6 +164,7 @@ class LedgerEntry(models.Model):
         indexes = [
             models.Index(fields=["person", "on"]),
             models.Index(fields=["division", "on"]),
+            models.Index(fields=["kind", "on"]),
         ]
 
 

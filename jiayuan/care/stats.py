@@ -79,8 +79,8 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
 
     # 1. The register at the end of the period, by type and by level.
     register = Section("困境妇女儿童数据库（期末在册）")
-    total = on_register.count()
-    register.figures.append(Figure("在册人数", total, _url("/care/register/", **iso)))
+    by_level = dict(on_register.values("care_level").annotate(n=Count("id")).values_list("care_level", "n"))
+    register.figures.append(Figure("在册人数", sum(by_level.values()), _url("/care/register/", **iso)))
     by_type = dict(on_register.values("types__code").annotate(n=Count("id", distinct=True))
                    .values_list("types__code", "n"))
     from jiayuan.dictionaries.services import dictionary_items
@@ -88,7 +88,6 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     for item in dictionary_items(VULNERABILITY_KIND):
         register.figures.append(Figure(f"类型：{item.label}", by_type.get(item.code, 0),
                                        _url("/care/register/", type=item.code, **iso)))
-    by_level = dict(on_register.values("care_level").annotate(n=Count("id")).values_list("care_level", "n"))
     for code, label in CareLevel.choices:
         register.figures.append(Figure(f"等级：{label}", by_level.get(code, 0),
                                        _url("/care/register/", level=code, **iso)))
@@ -96,9 +95,12 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
 
     # 2. Entries and exits in the period.
     flow = Section("纳入与退出")
-    flow.figures.append(Figure("期内纳入", entries.filter(entered_on__range=(start, end)).count(),
+    moved = entries.filter(Q(entered_on__range=(start, end)) | Q(exited_on__range=(start, end))).aggregate(
+        entered=Count("id", filter=Q(entered_on__range=(start, end))),
+        exited=Count("id", filter=Q(exited_on__range=(start, end))))
+    flow.figures.append(Figure("期内纳入", moved["entered"],
                                _url("/care/register/", status="all", entered_from=start, entered_to=end, **iso)))
-    flow.figures.append(Figure("期内退出", entries.filter(exited_on__range=(start, end)).count(),
+    flow.figures.append(Figure("期内退出", moved["exited"],
                                _url("/care/register/", status="exited", exited_from=start, exited_to=end, **iso)))
     result.sections.append(flow)
 
@@ -106,17 +108,19 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     timely = Section("一人一策与动态复核")
     reviews = policy.scoped(actor, "care.stats", RegisterReview).filter(
         subtree_q(prefix, "entry__division"), reviewed_on__range=(start, end))
-    timely.figures.append(Figure("期内复核", reviews.count(), _url("/care/reviews/", start=start, end=end, **iso)))
-    timely.figures.append(Figure("其中按期复核", reviews.filter(on_time=True).count(),
+    r = reviews.aggregate(n=Count("id"), on_time=Count("id", filter=Q(on_time=True)))
+    timely.figures.append(Figure("期内复核", r["n"], _url("/care/reviews/", start=start, end=end, **iso)))
+    timely.figures.append(Figure("其中按期复核", r["on_time"],
                                  _url("/care/reviews/", start=start, end=end, on_time=1, **iso)))
     overdue_reviews = entries.filter(status=EntryStatus.ACTIVE, next_review_on__lt=end).count()
     timely.figures.append(Figure("期末逾期未复核", overdue_reviews, _url("/care/register/", due=1, **iso)))
     measures = policy.scoped(actor, "care.stats", PlanMeasure).filter(subtree_q(prefix, "plan__division"),
                                                                       due_on__range=(start, end))
-    timely.figures.append(Figure("期内到期措施", measures.count(),
-                                 _url("/care/measures/", start=start, end=end, **iso)))
-    timely.figures.append(Figure("其中按期完成", measures.filter(done_on__isnull=False, done_on__lte=F("due_on"))
-                                 .count(), _url("/care/measures/", start=start, end=end, on_time=1, **iso)))
+    mm = measures.aggregate(n=Count("id"), on_time=Count("id", filter=Q(done_on__isnull=False,
+                                                                       done_on__lte=F("due_on"))))
+    timely.figures.append(Figure("期内到期措施", mm["n"], _url("/care/measures/", start=start, end=end, **iso)))
+    timely.figures.append(Figure("其中按期完成", mm["on_time"],
+                                 _url("/care/measures/", start=start, end=end, on_time=1, **iso)))
     plans = on_register.filter(person__care_plan__isnull=False).count()
     timely.figures.append(Figure("在册人员已制定帮扶计划", plans, _url("/care/register/", **iso)))
     result.sections.append(timely)
@@ -142,9 +146,11 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     relief = Section("救助申请与资金")
     apps = policy.scoped(actor, "care.stats", ReliefApplication).filter(
         subtree_q(prefix, "division"), created_at__date__range=(start, end))
-    relief.figures.append(Figure("期内申请", apps.count(), _url("/care/relief/", start=start, end=end, **iso)))
+    by_status = dict(apps.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    relief.figures.append(Figure("期内申请", sum(by_status.values()),
+                                 _url("/care/relief/", start=start, end=end, **iso)))
     for code, label in ReliefStatus.choices:
-        n = apps.filter(status=code).count()
+        n = by_status.get(code, 0)
         if n:
             relief.figures.append(Figure(f"其中{label}", n, _url("/care/relief/", status=code, start=start, end=end,
                                                                    **iso)))

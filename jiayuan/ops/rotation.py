@@ -2,9 +2,10 @@
 
 Run with both keys configured, the new one first (`JIAYUAN_DATA_KEYS=new,old`): readers decrypt with
 either, writers already use the new one. Rows are rotated in small batches, each in its own short
-transaction; a row is only rewritten if its stored value is still the one read (compare-and-set), so an
-edit made meanwhile is never overwritten. Values already under the newest key are skipped, so the command
+transaction. Values already under the newest key are skipped, so the command
 can be interrupted and run again. When it reports nothing left, the old key can be removed.
+Each batch locks its rows (SELECT ... FOR UPDATE) while it rewrites them with one UPDATE: an edit of one of
+those rows waits a few milliseconds and then writes its own value, so nothing is lost or overwritten.
 """
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ def encrypted_fields() -> list[tuple[type, list[str]]]:
 class RotationReport:
     rotated: dict[str, int] = field(default_factory=dict)
     current: int = 0  # already under the newest key
-    skipped_changed: int = 0  # edited while rotating (already written under the newest key)
 
     @property
     def total(self) -> int:
@@ -66,30 +66,35 @@ def rotate_all(*, batch_size: int = 500, dry_run: bool = False, say=None) -> Rot
         rotated = 0
         with raw_encrypted_values():
             while True:
-                qs = manager.order_by("pk")
-                if last_pk is not None:
-                    qs = qs.filter(pk__gt=last_pk)
-                rows = list(qs.values_list("pk", *names)[:batch_size])
-                if not rows:
-                    break
-                last_pk = rows[-1][0]
                 with transaction.atomic():
+                    qs = manager.order_by("pk")
+                    if last_pk is not None:
+                        qs = qs.filter(pk__gt=last_pk)
+                    if not dry_run:
+                        # The batch's rows are locked until its commit (milliseconds): an edit of one of them
+                        # waits and then writes its own value; readers never wait (MVCC).
+                        qs = qs.select_for_update()
+                    rows = list(qs.values_list("pk", *names)[:batch_size])
+                    if not rows:
+                        break
+                    last_pk = rows[-1][0]
+                    changed = []
                     for pk, *values in rows:
+                        fresh = {}
                         for name, stored in zip(names, values):
                             if not stored or not stored.startswith(PREFIX):
                                 continue
                             if is_current(stored, newest):
                                 report.current += 1
                                 continue
-                            if dry_run:
-                                rotated += 1
-                                continue
-                            fresh = PREFIX + crypto.rotate(stored[len(PREFIX):])
-                            changed = manager.filter(pk=pk, **{name: stored}).update(**{name: fresh})
-                            if changed:
-                                rotated += 1
-                            else:
-                                report.skipped_changed += 1
+                            rotated += 1
+                            fresh[name] = PREFIX + crypto.rotate(stored[len(PREFIX):])
+                        if fresh and not dry_run:
+                            changed.append((pk, fresh))
+                    for name in names:
+                        objs = [model(pk=pk, **{name: fresh[name]}) for pk, fresh in changed if name in fresh]
+                        if objs:
+                            manager.bulk_update(objs, [name], batch_size=batch_size)
         report.rotated[label] = rotated
         if rotated:
             say(f"{label}: {rotated}")

@@ -76,3 +76,35 @@ def organisation_update(*, actor: Actor | None, organisation: Organisation, expe
     organisation._history_user = getattr(actor, "user", None)
     organisation.save_versioned(expected_version=expected_version)
     return organisation
+
+
+def executive_member_add(*, actor: Actor | None, organisation: Organisation, person, post: str,
+                         term_start, term_end=None) -> "ExecutiveMember":
+    """Seat a person from the registry in an organisation's post for a term."""
+    from .models import ExecutiveMember
+
+    if actor is not None:
+        policy.require(actor, "orgs.manage", organisation)
+        policy.require(actor, "people.view", person)
+    errors: dict[str, str] = {}
+    if post not in ExecutiveMember.Post.values:
+        errors["post"] = "请选择职务。"
+    dates = {}
+    for key, value in (("term_start", term_start), ("term_end", term_end)):
+        if isinstance(value, str) and value:
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                errors[key] = "日期格式不正确。"
+        dates[key] = value or None
+    if dates["term_start"] is None and "term_start" not in errors:
+        errors["term_start"] = "请填写任期开始日期。"
+    if dates["term_start"] and dates["term_end"] and dates["term_end"] < dates["term_start"]:
+        errors["term_end"] = "任期结束日期不能早于开始日期。"
+    if not errors and ExecutiveMember.objects.filter(organisation=organisation, person=person, post=post,
+                                                     term_start=dates["term_start"]).exists():
+        errors["person"] = "该人员已在此任期担任该职务。"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        return ExecutiveMember.objects.create(organisation=organisation, person=person, post=post, **dates)

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.org_list, name="list"),
     path("new/", views.org_create, name="create"),
     path("<int:org_id>/edit/", views.org_edit, name="edit"),
+    path("<int:org_id>/members/", views.org_members, name="members"),
 ]

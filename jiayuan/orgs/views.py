@@ -87,3 +87,43 @@ def org_edit(request, org_id: int):
             return redirect(f"/orgs/?division={org.division_id}")
     return render(request, "orgs/form.html", _form_context(request, errors=errors, data=data, org=org),
                   status=409 if "version" in errors else 400 if errors else 200)
+
+
+@require_perm("orgs.members")
+def org_members(request, org_id: int):
+    """An organisation's executive members and posts (names masked), and seating a new one."""
+    from jiayuan.access.fields import mask_name
+    from jiayuan.people.models import Person
+
+    from .models import ExecutiveMember
+    from .services import executive_member_add
+
+    org = policy.access_by_id(request.actor, "orgs.view", Organisation.objects.select_related("division"), org_id)
+    can_manage = policy.allows(request.actor, "orgs.manage", org)
+    errors: dict[str, str] = {}
+    if request.method == "POST" and can_manage:
+        person_id = request.POST.get("person_id", "")
+        person = policy.scoped(request.actor, "people.view", Person).filter(
+            pk=int(person_id) if person_id.isdigit() else 0).first()
+        if person is None:
+            errors = {"person": "未找到该人员（请填写您辖区内人员的编号）。"}
+        else:
+            try:
+                executive_member_add(actor=request.actor, organisation=org, person=person,
+                                     post=request.POST.get("post", ""),
+                                     term_start=request.POST.get("term_start", ""),
+                                     term_end=request.POST.get("term_end", ""))
+            except ApplicationError as exc:
+                errors = getattr(exc, "errors", None) or {"form": exc.message}
+            else:
+                messages.success(request, "已添加。")
+                return redirect("orgs:members", org_id=org.pk)
+    members = [
+        {"name": mask_name(m.person.name), "post": m.get_post_display(), "term_start": m.term_start,
+         "term_end": m.term_end}
+        for m in policy.scoped(request.actor, "orgs.members", ExecutiveMember)
+        .filter(organisation=org).select_related("person").order_by("post", "term_start")
+    ]
+    return render(request, "orgs/members.html", {"org": org, "members": members, "errors": errors,
+                                                 "can_manage": can_manage, "posts": ExecutiveMember.Post.choices},
+                  status=400 if errors else 200)

@@ -65,19 +65,15 @@ def test_rotation_keeps_every_value_readable_and_frees_the_old_key():
 
 
 @pytest.mark.django_db
-def test_rotation_never_overwrites_a_value_edited_meanwhile():
+def test_values_written_during_the_rotation_stay_as_written():
     home = community_of(XIANGMIHU, 0)
     with override_settings(DATA_ENCRYPTION_KEYS=[OLD]):
-        person = make_person(home, address="旧地址")
+        people = [make_person(home, address=f"旧地址 {i}") for i in range(4)]
     with override_settings(DATA_ENCRYPTION_KEYS=[NEW, OLD]):
-        with raw_encrypted_values():
-            stale = Person.objects.values_list("address_detail", flat=True).get(pk=person.pk)
-        Person.objects.filter(pk=person.pk).update(address_detail="刚刚修改的地址")
-        from jiayuan.core import crypto
-        from jiayuan.core.fields import PREFIX
-
-        changed = Person.objects.filter(pk=person.pk, address_detail=stale).update(
-            address_detail=PREFIX + crypto.rotate(stale[len(PREFIX):]))
-        assert changed == 0  # the compare-and-set the command uses
-        rotate_all()
-        assert Person.objects.get(pk=person.pk).address_detail == "刚刚修改的地址"
+        Person.objects.filter(pk=people[1].pk).update(address_detail="刚刚修改的地址")  # under the new key
+        report = rotate_all(batch_size=1)
+        assert report.current >= 1
+        assert Person.objects.get(pk=people[1].pk).address_detail == "刚刚修改的地址"
+        assert [Person.objects.get(pk=p.pk).address_detail for p in people] == \
+            ["旧地址 0", "刚刚修改的地址", "旧地址 2", "旧地址 3"]
+        assert remaining_under_old_keys() == 0

@@ -22,8 +22,7 @@ class Command(BaseCommand):
             raise CommandError("--batch-size 必须大于 0")
         report = rotate_all(batch_size=batch_size, dry_run=dry_run, say=self.stdout.write)
         verb = "需重新加密" if dry_run else "已重新加密"
-        self.stdout.write(f"{verb} {report.total} 个值；已是新密钥 {report.current} 个；"
-                          f"轮换期间被他人修改（已为新密钥）{report.skipped_changed} 个。")
+        self.stdout.write(f"{verb} {report.total} 个值；已是新密钥 {report.current} 个。")
         if not dry_run:
             left = remaining_under_old_keys()
             if left:
