@@ -40,6 +40,8 @@ def token_create(request, payload: TokenIn):
         access_log_write(request=request, action=Action.LOGIN_FAILED, username=payload.username[:150],
                          detail={"channel": "api"})
         if getattr(request, "axes_locked_out", False):
+            # Answer in JSON here: left set, axes' middleware would replace this with its HTML page.
+            request.axes_locked_out = False
             raise HttpError(429, "登录失败次数过多，账号已暂时锁定，请 30 分钟后再试。")
         raise HttpError(401, "用户名或密码不正确。")
     token, raw = ApiToken.issue(user, days=settings.API_TOKEN_DAYS)

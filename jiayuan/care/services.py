@@ -426,3 +426,18 @@ def pairings_flag_uncontacted(*, today: dt.date | None = None, days: int | None 
             Pairing.objects.filter(pk=pairing.pk).update(flag_level=1)
             counts["helper"] += 1
     return counts
+
+
+def reviews_due_notify(*, today: dt.date | None = None) -> int:
+    """System sweep: tell each responsible worker about register entries whose review falls due (once per due
+    date), and about plan measures past their deadline."""
+    from jiayuan.notifications.services import notify
+
+    today = today or timezone.localdate()
+    sent = 0
+    due = (RegisterEntry.objects.filter(status=EntryStatus.ACTIVE, next_review_on__lte=today, worker__isnull=False)
+           .select_related("worker"))
+    for entry in due.iterator():
+        sent += notify(users=[entry.worker], title="有困境登记到期待复核", url=f"/care/register/{entry.pk}/",
+                       dedupe_key=f"care-review:{entry.pk}:{entry.next_review_on}")
+    return sent

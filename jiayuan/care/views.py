@@ -496,7 +496,10 @@ def fund_list(request):
     prefix = request.actor.broadest_prefix("care.fund_edit")
     from jiayuan.divisions.models import Division
 
-    levels = Division.objects.filter(code__in=[prefix, prefix[:4] + "00"]) if prefix else []
+    from jiayuan.workflows.services import covers
+
+    levels = [d for d in Division.objects.filter(code__in=[prefix, prefix[:6], prefix[:4] + "00"]).order_by("code")
+              if covers(request.actor, "care.fund_edit", d.code)] if prefix else []
     return render(request, "care/fund_list.html", {
         "funds": selectors.fund_list(actor=request.actor), "errors": errors, "kinds": FundKind.choices,
         "can_edit": request.actor.has_perm("care.fund_edit"), "levels": levels, "year": timezone.localdate().year})

@@ -87,8 +87,9 @@ class Case(VersionedModel):
     number = models.CharField("案件编号", max_length=24, unique=True)
     channel = models.CharField("来源渠道", max_length=24, choices=Channel.choices)
     received_at = models.DateTimeField("受理时间")
+    # Indexed by the composite indexes below, which all lead with the division.
     division = models.ForeignKey("divisions.Division", verbose_name="承办区划", on_delete=models.PROTECT,
-                                 related_name="+")
+                                 related_name="+", db_index=False)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.REGISTERED)
     primary_category = models.CharField("主要类别", max_length=32, blank=True)
     risk_level = models.CharField("风险等级", max_length=8, choices=RiskLevel.choices, blank=True, default="")
@@ -111,15 +112,19 @@ class Case(VersionedModel):
     followup_due = models.DateTimeField("回访期限", null=True, blank=True)
     followup_at = models.DateTimeField("最近回访时间", null=True, blank=True)
     next_due_at = models.DateTimeField("最近期限", null=True, blank=True)
+    on_board = models.BooleanField("在高风险看板上", default=False,
+                                   help_text="高风险、极高风险或紧急且尚未结案（由服务维护，供看板索引）")
     overdue_notified_at = models.DateTimeField("逾期提醒时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "维权个案"
         verbose_name_plural = "维权个案"
         indexes = [
-            models.Index(fields=["division", "status", "created_at"], name="case_div_status_created"),
-            models.Index(fields=["division", "received_at"], name="case_div_received"),
-            models.Index(fields=["risk_level", "status", "division"], name="case_risk_status_div"),
+            # Lists and statistics of a place: a division prefix is a range, so later columns cannot narrow
+            # the seek; instead the policy's place predicate (division range, not restricted), the status
+            # and the received date are all answered from this one index before any row is read.
+            models.Index(fields=["division", "status", "restricted", "received_at"], name="case_div_status_recv"),
+            models.Index(fields=["on_board", "division", "restricted", "received_at"], name="case_board"),
             models.Index(fields=["next_due_at", "status"], name="case_next_due"),
             models.Index(fields=["handler", "status"], name="case_handler_status"),
         ]
@@ -136,7 +141,9 @@ class Case(VersionedModel):
         return FieldClass.HIGHLY_SENSITIVE if self.highly_sensitive else FieldClass.SENSITIVE
 
     def refresh_next_due(self) -> None:
-        """The nearest deadline still open (first contact, review, follow-up)."""
+        """Derived columns: the nearest deadline still open (first contact, review, follow-up) and
+        whether the case is on the high-risk board."""
+        self.on_board = (self.risk_level in HIGH_LEVELS or self.urgent) and self.status != Status.CLOSED
         candidates = []
         if self.first_contact_due and not self.first_contact_at and self.status != Status.CLOSED:
             candidates.append(self.first_contact_due)

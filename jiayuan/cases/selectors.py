@@ -103,7 +103,9 @@ def apply_filters(qs: QuerySet, f: CaseFilters, *, actor: Actor | None = None, n
         qs = qs.filter(channel=f.channel)
     if f.category:
         qs = qs.filter(Exists(CaseCategory.objects.filter(case_id=OuterRef("pk"), code=f.category)))
-    if f.risk == "high":
+    if f.risk == "high" and f.status == "open":
+        qs = qs.filter(on_board=True)
+    elif f.risk == "high":
         qs = qs.filter(Q(risk_level__in=HIGH_LEVELS) | Q(urgent=True))
     elif f.risk == "none":
         qs = qs.filter(risk_level="")
@@ -141,7 +143,9 @@ def apply_filters(qs: QuerySet, f: CaseFilters, *, actor: Actor | None = None, n
 def case_list(*, actor: Actor, filters: CaseFilters | None = None, perm: str = "cases.list") -> QuerySet[Case]:
     qs = policy.scoped(actor, perm, Case)
     qs = apply_filters(qs, filters or CaseFilters(), actor=actor)
-    return qs.select_related("division", "handler").order_by("-received_at", "-id")
+    # No join to the divisions here: the planner must drive the query from the case's own indexes;
+    # `case_rows` looks the names of one page's divisions up separately.
+    return qs.select_related("handler").order_by("-received_at", "-id")
 
 
 def access_case_by_id(actor: Actor, case_id, *, perm: str = "cases.view") -> Case:
@@ -176,7 +180,11 @@ def case_rows(cases, *, now: dt.datetime | None = None, with_people: bool = True
     ids = [c.pk for c in cases]
     cats: dict[int, list[str]] = defaultdict(list)
     seekers: dict[int, str] = {}
+    names: dict[str, str] = {}
     if ids:
+        from jiayuan.divisions.models import Division
+
+        names = dict(Division.objects.filter(code__in={c.division_id for c in cases}).values_list("code", "name"))
         for case_id, code in CaseCategory.objects.filter(case_id__in=ids).values_list("case_id", "code"):
             cats[case_id].append(rules.category_name(code))
         if with_people:
@@ -187,7 +195,7 @@ def case_rows(cases, *, now: dt.datetime | None = None, with_people: bool = True
         CaseRow(id=c.pk, number=c.number, received_at=c.received_at, channel=c.get_channel_display(),
                 categories=cats.get(c.pk, []), status=c.get_status_display(), status_code=c.status,
                 risk=c.get_risk_level_display(), risk_code=c.risk_level, urgent=c.urgent,
-                division=c.division.name, handler=str(c.handler) if c.handler_id else "",
+                division=names.get(c.division_id, c.division_id), handler=str(c.handler) if c.handler_id else "",
                 next_due_at=c.next_due_at, overdue=bool(c.next_due_at and c.next_due_at < now),
                 seeker=seekers.get(c.pk, ""))
         for c in cases
@@ -218,10 +226,13 @@ def may_reveal(actor: Actor, case: Case) -> bool:
 
 
 def case_timeline(*, actor: Actor, case: Case, reveal: bool | None = None) -> list[TimelineEntry]:
-    """Every entry of the case, oldest first; notes of highly sensitive entries masked unless revealed."""
+    """Every entry of an authorised case (from `access_case_by_id`), oldest first; notes of highly
+    sensitive entries masked unless the actor may reveal them."""
     if reveal is None:
         reveal = may_reveal(actor, case)
-    events = list(policy.scoped(actor, "cases.view", CaseEvent).filter(case_id=case.pk).order_by("id"))
+    # The entries of a case follow it under the same rule (registered with grant_model=Case and the case's
+    # division): once the case itself was authorised, all of its entries are in reach.
+    events = list(CaseEvent.objects.filter(case_id=case.pk).order_by("id"))
     corrections: dict[int, list[int]] = defaultdict(list)
     for e in events:
         if e.corrects_id:
@@ -244,12 +255,14 @@ def case_parties(*, case: Case) -> list[dict]:
 
 
 def case_moves(*, actor: Actor, case: Case) -> list[CaseMove]:
-    return list(policy.scoped(actor, "cases.view", CaseMove).filter(case_id=case.pk)
+    """Moves of an authorised case (they follow the case, like its timeline)."""
+    return list(CaseMove.objects.filter(case_id=case.pk)
                 .select_related("to_division", "to_agency", "to_user", "created_by", "answered_by").order_by("id"))
 
 
 def case_assessments(*, actor: Actor, case: Case) -> list[RiskAssessment]:
-    return list(policy.scoped(actor, "cases.view", RiskAssessment).filter(case_id=case.pk)
+    """Assessments of an authorised case, newest first."""
+    return list(RiskAssessment.objects.filter(case_id=case.pk)
                 .select_related("assessor").order_by("-id"))
 
 
@@ -295,7 +308,7 @@ def person_cases(*, actor: Actor, person_id: int) -> list[CaseRow]:
     """Cases in scope where this person is a party (for the person page and repeat callers)."""
     qs = policy.scoped(actor, "cases.view", Case).filter(
         Exists(CaseParty.objects.filter(case_id=OuterRef("pk"), person_id=person_id)))
-    return case_rows(qs.select_related("division", "handler").order_by("-received_at")[:20], with_people=False)
+    return case_rows(qs.select_related("handler").order_by("-received_at")[:20], with_people=False)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -318,30 +331,43 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
     """The figures the work reports publish, for any scope and period; each links to its cases.
 
     Cases "received" in the period are those with `received_at` in [date_from, date_to]; closures,
-    outcomes and follow-up coverage count cases closed in the period.
+    outcomes and follow-up coverage count cases closed in the period. One pass over the received cases
+    and one over the closed ones, then a query per related table.
     """
     now = now or timezone.now()
     base_filters = CaseFilters(division=prefix, received_from=date_from, received_to=date_to)
+    closed_filters = CaseFilters(division=prefix, closed_from=date_from, closed_to=date_to, status=Status.CLOSED)
     scoped = policy.scoped(actor, "cases.stats", Case)
     if prefix:
         scoped = scoped.filter(subtree_q(prefix, "division"))
     received = apply_filters(scoped, CaseFilters(received_from=date_from, received_to=date_to))
-    closed_filters = CaseFilters(division=prefix, closed_from=date_from, closed_to=date_to, status=Status.CLOSED)
     closed = apply_filters(scoped, CaseFilters(closed_from=date_from, closed_to=date_to, status=Status.CLOSED))
 
-    total = received.count()
-    by_channel = [Figure(label, n, _link(base_filters, channel=code))
-                  for code, label, n in _grouped(received, "channel", dict(Case._meta.get_field("channel").choices))]
-    cat_counts = Counter(dict(CaseCategory.objects.filter(case__in=received.values("pk"))
-                              .values_list("code").annotate(n=Count("case_id", distinct=True))))
-    by_category = [Figure(rules.category_name(code), cat_counts[code], _link(base_filters, category=code))
-                   for code in rules.categories() if cat_counts.get(code)]
-    levels = dict(Case._meta.get_field("risk_level").choices)
-    by_level = [Figure(label or "未评估", n, _link(base_filters, risk=code or "none"))
-                for code, label, n in _grouped(received, "risk_level", levels)]
-    months = Counter()
-    for at in received.values_list("received_at", flat=True):
-        months[timezone.localtime(at).strftime("%Y-%m")] += 1
+    rows = list(received.order_by().values_list("id", "channel", "risk_level", "urgent", "status", "received_at",
+                                                "first_contact_at", "closed_at"))
+    ids = {r[0] for r in rows}
+    channels, levels, months = Counter(), Counter(), Counter()
+    handled, high, hours, days = 0, 0, [], []
+    for _, channel, level, urgent, status, received_at, first_contact, closed_at in rows:
+        channels[channel] += 1
+        levels[level] += 1
+        months[timezone.localtime(received_at).strftime("%Y-%m")] += 1
+        handled += status != Status.REGISTERED
+        if level in HIGH_LEVELS or urgent:
+            high += 1
+            if first_contact:
+                hours.append((first_contact - received_at).total_seconds() / 3600)
+            if status == Status.CLOSED and closed_at:
+                days.append((closed_at - received_at).total_seconds() / 86400)
+    hours.sort()
+    days.sort()
+
+    channel_labels = dict(Case._meta.get_field("channel").choices)
+    by_channel = [Figure(channel_labels.get(code, code), n, _link(base_filters, channel=code))
+                  for code, n in channels.most_common()]
+    level_labels = dict(Case._meta.get_field("risk_level").choices)
+    by_level = [Figure(level_labels.get(code) or "未评估", n, _link(base_filters, risk=code or "none"))
+                for code, n in levels.most_common()]
     by_month = []
     for month in sorted(months):
         y, m = map(int, month.split("-"))
@@ -349,25 +375,26 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
         end = min((dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)), date_to)
         by_month.append(Figure(month, months[month], _link(base_filters, received_from=start, received_to=end)))
 
-    handled = received.exclude(status=Status.REGISTERED).count()
-    mediated = received.filter(Exists(CaseAction.objects.filter(case_id=OuterRef("pk"),
-                                                                kind=ActionKind.MEDIATION))).count()
-    mediated_ok = closed.filter(outcome=Outcome.MEDIATED).count()
-    closed_count = closed.count()
-    rate = round(100.0 * mediated_ok / closed_count, 1) if closed_count else 0.0
+    in_period = received.values("pk")
+    cat_counts = Counter(code for case_id, code in CaseCategory.objects.filter(case__in=in_period)
+                         .values_list("case_id", "code"))
+    by_category = [Figure(rules.category_name(code), cat_counts[code], _link(base_filters, category=code))
+                   for code in rules.categories() if cat_counts.get(code)]
+    mediated = len(set(CaseAction.objects.filter(kind=ActionKind.MEDIATION, case__in=in_period)
+                       .values_list("case_id", flat=True)) & ids)
 
-    high = received.filter(Q(risk_level__in=HIGH_LEVELS) | Q(urgent=True))
-    hours = []
-    for rec, first in high.exclude(first_contact_at__isnull=True).values_list("received_at", "first_contact_at"):
-        hours.append((first - rec).total_seconds() / 3600)
-    hours.sort()
-    median_hours = round(hours[len(hours) // 2], 1) if hours else None
-    high_closed = high.filter(status=Status.CLOSED).exclude(closed_at__isnull=True)
-    days = sorted((c - r).total_seconds() / 86400 for r, c in high_closed.values_list("received_at", "closed_at"))
+    closed_rows = list(closed.order_by().values_list("id", "outcome"))
+    closed_ids = {r[0] for r in closed_rows}
+    closed_count = len(closed_rows)
+    mediated_ok = sum(1 for _, outcome in closed_rows if outcome == Outcome.MEDIATED)
+    rate = round(100.0 * mediated_ok / closed_count, 1) if closed_count else 0.0
+    with_followup = len(set(CaseAction.objects.filter(kind=ActionKind.FOLLOW_UP, case__in=closed.values("pk"))
+                            .values_list("case_id", flat=True)) & closed_ids)
+    coverage = round(100.0 * with_followup / closed_count, 1) if closed_count else 0.0
 
     overdue = scoped.filter(next_due_at__lt=now).count()
 
-    referrals = (CaseMove.objects.filter(kind=MoveKind.REFER, case__in=received.values("pk"))
+    referrals = (CaseMove.objects.filter(kind=MoveKind.REFER, case__in=in_period).order_by()
                  .values_list("to_agency_id", "to_agency__name", "status").annotate(n=Count("id")))
     by_agency: dict[int, dict] = {}
     for agency_id, name, status, n in referrals:
@@ -376,21 +403,17 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
         row[status] += n
         row["total"] += n
 
-    with_followup = closed.filter(Exists(CaseAction.objects.filter(case_id=OuterRef("pk"),
-                                                                   kind=ActionKind.FOLLOW_UP))).count()
-    coverage = round(100.0 * with_followup / closed_count, 1) if closed_count else 0.0
-
     result = {
         "period": (date_from, date_to), "prefix": prefix,
-        "received": Figure("受理个案", total, _link(base_filters)),
+        "received": Figure("受理个案", len(rows), _link(base_filters)),
         "by_channel": by_channel, "by_category": by_category, "by_level": by_level, "by_month": by_month,
         "handled": Figure("已处置", handled, _link(base_filters, handled=True)),
         "mediated": Figure("开展调解", mediated, _link(base_filters, mediated=True)),
         "mediated_ok": Figure("调解成功", mediated_ok, _link(closed_filters, outcome=Outcome.MEDIATED)),
         "closed": Figure("结案", closed_count, _link(closed_filters)),
         "success_rate": Figure("调解成功率（调解成功/结案）", f"{rate}%", _link(closed_filters, outcome=Outcome.MEDIATED)),
-        "high": Figure("高风险个案", high.count(), _link(base_filters, risk="high")),
-        "high_first_contact_hours": median_hours,
+        "high": Figure("高风险个案", high, _link(base_filters, risk="high")),
+        "high_first_contact_hours": round(hours[len(hours) // 2], 1) if hours else None,
         "high_close_days": round(days[len(days) // 2], 1) if days else None,
         "overdue": Figure("当前逾期", overdue, _link(CaseFilters(division=prefix), overdue=True)),
         "referrals": list(by_agency.values()),
@@ -400,11 +423,6 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
     result["headline"] = [result[k] for k in ("received", "handled", "mediated", "mediated_ok", "closed",
                                               "success_rate", "high", "overdue", "followed_up", "followup_coverage")]
     return result
-
-
-def _grouped(qs: QuerySet, column: str, labels: dict) -> list[tuple[str, str, int]]:
-    rows = qs.order_by().values_list(column).annotate(n=Count("id"))
-    return sorted(((code, labels.get(code, code), n) for code, n in rows), key=lambda r: -r[2])
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -995,10 +995,12 @@ def calendar_day_set(*, actor: Actor | None, day: dt.date | None, is_workday: bo
 
 
 def caller_resolve(*, actor: Actor | None, division_code: str, name: str = "", phone: str = "", id_number: str = "",
-                   person_id: int | None = None) -> Person | None:
+                   person_id: int | None = None, new_person: bool = False) -> Person | None:
     """The caller: the person picked, else found by ID number, else by phone (one match), else registered.
 
-    Repeat callers are found before anyone new is created; an anonymous call gives None.
+    Repeat callers are found before anyone new is created (unless the operator said the caller is not the
+    person found: `new_person`); an anonymous call gives None. An ID number already registered still
+    leads to that person.
     """
     from jiayuan.people.models import IdType
     from jiayuan.people.selectors import person_find_by_identity, person_find_by_phone, person_get
@@ -1014,7 +1016,7 @@ def caller_resolve(*, actor: Actor | None, division_code: str, name: str = "", p
             Person.objects.filter(id_type=IdType.RESIDENT, id_hash=id_hash(IdType.RESIDENT, id_number.upper())).first()
         if found:
             return found
-    if phone and actor is not None:
+    if phone and actor is not None and not new_person:
         found = person_find_by_phone(actor=actor, number=phone)
         if len(found) == 1:
             return found[0]

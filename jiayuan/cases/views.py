@@ -142,7 +142,7 @@ def _intake_person(request):
     return services.caller_resolve(
         actor=request.actor, division_code=post.get("division", ""), name=post.get("name", ""),
         phone=post.get("phone", ""), id_number=post.get("id_number", ""),
-        person_id=int(picked) if picked.isdigit() else None)
+        person_id=int(picked) if picked.isdigit() else None, new_person=picked == "new")
 
 
 @require_perm("cases.intake")
@@ -186,12 +186,13 @@ def _case(request, case_id, perm="cases.view"):
 def case_detail(request, case_id: int):
     actor = request.actor
     case = _case(request, case_id)
-    reveal = selectors.may_reveal(actor, case)
+    reveal_perm = "cases.reveal_highly" if case.highly_sensitive else "cases.reveal"
+    known = selectors.case_permissions(actor=actor, case=case, perms=[
+        "cases.handle", "cases.move", "cases.assess", "cases.team", "cases.export", "cases.close", "cases.reopen",
+        reveal_perm])
+    reveal = known[reveal_perm]
     access_log_write(actor=actor, request=request, action=Action.VIEW, obj=case,
                      field_classes=["public", "personal"] + ([case.account_class] if reveal else []))
-
-    known = selectors.case_permissions(actor=actor, case=case, perms=[
-        "cases.handle", "cases.move", "cases.assess", "cases.team", "cases.export", "cases.close", "cases.reopen"])
 
     def can(perm):
         if perm not in known:

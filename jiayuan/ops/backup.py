@@ -189,9 +189,13 @@ def _reset_sequences(models) -> None:
 
 
 def _load_rows(model, lines: list[str]) -> int:
-    objects = [item.object for item in serializers.deserialize("jsonl", lines, ignorenonexistent=False)]
-    model._base_manager.bulk_create(objects, batch_size=500)
-    return len(objects)
+    items = list(serializers.deserialize("jsonl", lines, ignorenonexistent=False))
+    if model._meta.parents:  # multi-table inheritance: bulk_create cannot; a raw save writes this table only
+        for item in items:
+            item.save()
+    else:
+        model._base_manager.bulk_create([item.object for item in items], batch_size=500)
+    return len(items)
 
 
 def _load_stream(model, handle) -> int:

@@ -106,5 +106,8 @@ def executive_member_add(*, actor: Actor | None, organisation: Organisation, per
         errors["person"] = "该人员已在此任期担任该职务。"
     if errors:
         raise ValidationFailed(errors)
+    member = ExecutiveMember(organisation=organisation, person=person, post=post, **dates)
+    member._history_user = getattr(actor, "user", None)  # the author of the history row
     with transaction.atomic():
-        return ExecutiveMember.objects.create(organisation=organisation, person=person, post=post, **dates)
+        member.save(force_insert=True)
+    return member

@@ -103,17 +103,21 @@ def test_other_foundation_pages_are_accessible(page):
 
     from jiayuan.access.roles import Role
     from jiayuan.accounts.models import Posting
-    from jiayuan.core.testing.factories import FUTIAN, PASSWORD, XIANGMIHU, community_of, make_person, make_user
+    from jiayuan.core.testing.factories import (
+        FUTIAN, PASSWORD, XIANGMIHU, community_of, make_org, make_person, make_user,
+    )
 
     user = make_user(Role.STREET_STAFF, XIANGMIHU, username="many_hats")
     for role, place in ((Role.AUDITOR, "440300"), (Role.USER_ADMIN, FUTIAN)):
         Posting.objects.create(user=user, role=role, division_id=place, valid_from=dt.date(2020, 1, 1))
     person = make_person(community_of(XIANGMIHU, 0), name="张小红", id_number=ID_NUMBER, phone="13812345678")
+    org = make_org(XIANGMIHU, name="香蜜湖街道妇女联合会", kind="street")
     login(page, "many_hats", PASSWORD)
     for url in ("/people/new/", f"/people/{person.pk}/edit/", f"/people/{person.pk}/history/",
                 f"/people/{person.pk}/viewers/", "/orgs/", f"/orgs/?division={FUTIAN}", "/orgs/new/",
-                "/notifications/", "/audit/", "/audit/history/", "/audit/verify/", "/accounts/users/",
-                "/accounts/users/new/", "/access/requests/", "/people/999999/"):
+                f"/orgs/{org.pk}/edit/", f"/orgs/{org.pk}/members/", "/notifications/", "/audit/",
+                "/audit/history/", "/audit/verify/", "/accounts/users/", "/accounts/users/new/",
+                "/access/requests/", "/people/999999/"):
         page.goto(url)
         _no_axe_problems(page, url)
     # A form with errors is accessible too.

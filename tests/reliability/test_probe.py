@@ -145,6 +145,30 @@ def test_api_answers_as_the_role_table_says(probe_users):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.django_db
+def test_api_writes_are_refused_without_the_permission(probe_users):
+    """Every non-GET operation: 401 anonymous; a role without the permission never gets through (404, or
+    422 when the body is refused before the permission is looked at — either way nothing is written)."""
+    _, users = probe_users
+    table = permission_table()
+    problems: list[str] = []
+    anonymous = _client()
+    operations = [op for op in probe.api_operations(_schema(anonymous)) if op.method != "GET" and op.perm != PUBLIC]
+    clients = {role: _client(user) for role, (user, _) in users.items()}
+    for op in operations:
+        url = op.url()
+        response = anonymous.generic(op.method, url, "{}", content_type="application/json")
+        if response.status_code != 401:
+            problems.append(f"anonymous {op.key}: {response.status_code}, expected 401")
+        for role, client in clients.items():
+            if op.perm == LOGIN or role in table.get(op.perm, {}):
+                continue
+            status = client.generic(op.method, url, "{}", content_type="application/json").status_code
+            if status not in (404, 422):
+                problems.append(f"{role.value} {op.key}: {status}, expected 404 (no {op.perm})")
+    assert not problems, "\n".join(problems)
+
+
 def _missing(kwargs: dict) -> dict:
     return {k: (probe.MISSING_ID if isinstance(v, int) else v) for k, v in kwargs.items()}
 
@@ -186,6 +210,9 @@ def test_records_inside_and_outside_each_roles_scope(probe_users):
             for role, (client, place) in clients.items():
                 scope = table[perm].get(role)
                 answers = {which: client.get(url) for which, url in urls.items()}
+                if any(r.status_code == 405 for r in answers.values()):
+                    problems.append(f"probe hook of {label}: {key} does not answer GET — hook GET routes only")
+                    break
                 for which, response in answers.items():
                     if response.status_code >= 500:
                         problems.append(f"{role.value} {key} {which}: {response.status_code}")

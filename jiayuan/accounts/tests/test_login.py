@@ -55,7 +55,8 @@ def test_five_failures_lock_the_account(client, user):
     response = client.post("/api/token", {"username": "linxuefang", "password": PASSWORD},
                            content_type="application/json")
     assert response.status_code == 429
-    assert b"\"token\"" not in response.content and ApiToken.objects.count() == 0
+    assert response.json() == {"detail": "登录失败次数过多，账号已暂时锁定，请 30 分钟后再试。"}
+    assert ApiToken.objects.count() == 0
 
 
 def test_idle_session_ends_after_thirty_minutes(client, user):

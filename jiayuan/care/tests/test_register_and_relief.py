@@ -230,3 +230,40 @@ def test_relief_and_fund_scoping(place, fund, client):
                               amount="10")
     assert Fund.objects.count() == 1
     assert child_birth()  # helper import used
+
+
+def test_due_reviews_become_notifications_once(place):
+    from django.core.management import call_command
+
+    from jiayuan.notifications.models import Notification
+
+    person, entry = enter(place)
+    entry.next_review_on = place.today
+    entry.save()
+    assert services.reviews_due_notify() == 1
+    assert services.reviews_due_notify() == 0
+    assert Notification.objects.filter(user=place.users["community"], title__contains="待复核").count() == 1
+    call_command("care_sweep", stdout=open("/dev/null", "w"))
+
+
+def test_api_apply_and_decide_refuses_a_replay(place, fund, client):
+    person, _ = enter(place)
+    client.force_login(place.users["community"])
+    created = client.post("/api/care/relief", {"fund_id": fund.pk, "person_id": person.pk, "amount": "300",
+                                                "reason": "临时困难"}, content_type="application/json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["chain"] == [place.home, place.home[:9], FUTIAN]
+    decide = {"decision": "approve", "comment": "", "version": body["approval_version"]}
+    first = client.post(f"/api/care/relief/{body['id']}/decide", decide, content_type="application/json")
+    assert first.status_code == 200 and first.json()["current_level"] == 1
+    again = client.post(f"/api/care/relief/{body['id']}/decide", decide, content_type="application/json")
+    assert again.status_code == 409
+    # The street cannot be skipped by the district.
+    client.force_login(place.users["district"])
+    skip = client.post(f"/api/care/relief/{body['id']}/decide",
+                       {**decide, "version": first.json()["approval_version"]}, content_type="application/json")
+    assert skip.status_code == 409
+    client.force_login(place.users["other_street"])
+    assert client.post(f"/api/care/relief/{body['id']}/decide", decide,
+                       content_type="application/json").status_code == 404

@@ -101,3 +101,14 @@ def test_suicide_cue_in_the_words_is_urgent(world):
     assert case.urgent and case.highly_sensitive and case.is_high_risk
     assert Notification.objects.filter(user=world.district, title__contains=case.number).exists()
     assert (case.first_contact_due - case.received_at).total_seconds() == 24 * 3600
+
+
+@pytest.mark.django_db
+def test_operator_can_say_the_caller_is_someone_else(world, client):
+    make_person(world.c1, name="母亲", phone="13500135005", id_number=None)
+    client.force_login(world.operator)
+    before = Person.objects.count()
+    client.post("/cases/intake/", {"phone": "13500135005", "name": "女儿", "person_id": "new", "division": world.c1,
+                                   "categories": ["youth_mental_health"]})
+    assert Person.objects.count() == before + 1
+    assert Case.objects.order_by("-id").first().parties.get().person.name == "女儿"

@@ -66,6 +66,7 @@ births = st.dates(min_value=dt.date(1900, 1, 1), max_value=TODAY)
 sequences = st.integers(0, 999)
 
 
+@settings(deadline=None)
 @given(regions, births, sequences)
 def test_generated_ids_pass_and_give_birth_date_and_gender(region, birth, seq):
     body = _id_body(region, birth, seq)
@@ -77,6 +78,7 @@ def test_generated_ids_pass_and_give_birth_date_and_gender(region, birth, seq):
     assert validate_resident_id(number.lower(), today=TODAY) == result
 
 
+@settings(deadline=None)
 @given(regions, births, sequences, st.integers(0, 16), st.integers(1, 9))
 def test_any_single_digit_change_in_the_first_17_fails(region, birth, seq, position, delta):
     body = _id_body(region, birth, seq)
@@ -87,6 +89,7 @@ def test_any_single_digit_change_in_the_first_17_fails(region, birth, seq, posit
         validate_resident_id(tampered, today=TODAY)
 
 
+@settings(deadline=None)
 @given(regions, births, sequences)
 def test_a_wrong_check_character_fails(region, birth, seq):
     body = _id_body(region, birth, seq)
@@ -122,11 +125,13 @@ def test_invalid_credit_codes(code, message):
 credit_bodies = st.text(alphabet=CHARSET, min_size=17, max_size=17)
 
 
+@settings(deadline=None)
 @given(credit_bodies)
 def test_generated_credit_codes_pass(body):
     assert validate_credit_code(body + uscc.calc_check_digit(body)) == body + uscc.calc_check_digit(body)
 
 
+@settings(deadline=None)
 @given(credit_bodies, st.integers(0, 16), st.integers(1, 30))
 def test_any_single_character_change_of_a_credit_code_fails(body, position, delta):
     code = body + uscc.calc_check_digit(body)
@@ -191,6 +196,7 @@ def _decorate(number: str, style: int) -> str:
     return number
 
 
+@settings(deadline=None)
 @given(mobiles, st.integers(0, 3))
 def test_mobile_normalisation_is_idempotent(number, style):
     first = validate_phone(_decorate(number, style))
@@ -198,6 +204,7 @@ def test_mobile_normalisation_is_idempotent(number, style):
     assert validate_phone(first.number) == first
 
 
+@settings(deadline=None)
 @given(landlines)
 def test_landline_normalisation_is_idempotent(number):
     first = validate_phone(number)
@@ -207,11 +214,13 @@ def test_landline_normalisation_is_idempotent(number):
 
 # --- money amounts ----------------------------------------------------------------------------------------------
 
+@settings(deadline=None)
 @given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999999.99"), places=2))
 def test_amounts_with_two_places_pass(amount):
     assert parse_amount(str(amount)) == amount
 
 
+@settings(deadline=None)
 @given(st.decimals(max_value=Decimal("0"), allow_nan=False, allow_infinity=False, places=2))
 def test_non_positive_amounts_are_refused(amount):
     with pytest.raises(ValidationError) as info:
@@ -219,6 +228,7 @@ def test_non_positive_amounts_are_refused(amount):
     assert info.value.messages == ["金额必须大于 0。"]
 
 
+@settings(deadline=None)
 @given(st.decimals(min_value=Decimal("0.001"), max_value=Decimal("999999"), places=3))
 def test_more_than_two_decimals_are_refused(amount):
     assume(amount != amount.quantize(Decimal("0.01")))
@@ -240,7 +250,7 @@ def test_amount_with_thousands_separator():
     assert parse_amount("1,234.50") == Decimal("1234.50")
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(st.text(max_size=20))
 def test_validators_never_crash_on_any_text(text):
     for validator in (validate_resident_id, validate_phone, validate_credit_code, parse_amount):

@@ -62,3 +62,14 @@ def test_service_rules(staff):
     with pytest.raises(StaleEditError):
         organisation_update(actor=actor, organisation=Organisation.objects.get(pk=org.pk), expected_version=1,
                             name="园区妇联二", kind="street", division_code=XIANGMIHU)
+
+
+def test_executive_member_history_names_the_author(staff):
+    from jiayuan.core.testing.factories import make_person
+    from jiayuan.orgs.services import executive_member_add
+
+    org = make_org(XIANGMIHU, kind="street")
+    person = make_person(community_of(XIANGMIHU, 0))
+    member = executive_member_add(actor=Actor.for_user(staff), organisation=org, person=person, post="executive",
+                                  term_start="2026-01-01")
+    assert member.history.get().history_user == staff

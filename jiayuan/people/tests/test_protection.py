@@ -6,6 +6,8 @@ import io
 import openpyxl
 import pytest
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jiayuan.access.actor import Actor
 from jiayuan.access.models import GrantKind
@@ -198,3 +200,32 @@ def test_masks():
     assert mask_phone(LANDLINE) == "0755-****6789"
     assert mask_text(NOTE) == f"〔已隐藏，共 {len(NOTE)} 字〕"
     assert mask_name("") == mask_id_number("") == mask_phone("") == ""
+
+
+@settings(deadline=None)
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9).map(lambda s: "13" + s))
+def test_masked_mobile_hides_the_middle_four(number):
+    from jiayuan.access.fields import mask_phone
+
+    masked = mask_phone(number)
+    assert masked == number[:3] + "****" + number[-4:]
+
+
+@settings(deadline=None)
+@given(st.text(alphabet="0123456789X", min_size=18, max_size=18))
+def test_masked_id_number_keeps_only_eight_characters(number):
+    from jiayuan.access.fields import mask_id_number
+
+    masked = mask_id_number(number)
+    assert len(masked) == 18 and masked.count("*") == 10
+    assert masked[:4] == number[:4] and masked[-4:] == number[-4:]
+
+
+@settings(deadline=None)
+@given(st.text(min_size=3, max_size=8).filter(lambda s: "*" not in s))
+def test_masked_name_hides_all_but_first_and_last(name):
+    from jiayuan.access.fields import mask_name
+
+    masked = mask_name(name)
+    assert len(masked) == len(name) and masked[0] == name[0] and masked[-1] == name[-1]
+    assert set(masked[1:-1]) == {"*"}

@@ -138,3 +138,18 @@ def test_scoping_of_approval_lists(chain_users):
     with pytest.raises(Http404):
         services.approval_request_create(actor=sibling, kind="test.thing", subject=make_person(u["home"]),
                                          division_code=u["home"], amount=Decimal("10"))
+
+
+def test_category_goes_to_city_and_withdraw(chain_users):
+    u = chain_users
+    register_kind("test.category", levels=amount_levels(city_threshold=None, category_to_city=("major",)),
+                  on_approved=lambda approval: None, on_rejected=lambda approval: CALLS.append(("withdrawn",
+                                                                                                approval.status)),
+                  perms={"request": "workflows.view", "approve": "workflows.view", "return": "workflows.view",
+                         "reject": "workflows.view"})
+    a = services.approval_request_create(actor=u["community"], kind="test.category", subject=make_person(u["home"]),
+                                         division_code=u["home"], category="major")
+    assert a.chain[-1] == CITY
+    CALLS.clear()
+    services.approval_withdraw(actor=u["community"], approval=a, expected_version=a.version)
+    assert a.status == ApprovalStatus.WITHDRAWN and CALLS == [("withdrawn", "withdrawn")]

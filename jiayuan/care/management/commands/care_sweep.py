@@ -8,10 +8,11 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=None, help="未联系提醒天数（默认 30，或系统设置）")
 
     def handle(self, *args, **options):
-        from jiayuan.care.services import pairings_flag_uncontacted
+        from jiayuan.care.services import pairings_flag_uncontacted, reviews_due_notify
         from jiayuan.screening.services import campaigns_roll
 
         flagged = pairings_flag_uncontacted(days=options["days"])
         rolled = campaigns_roll()
+        reviews = reviews_due_notify()
         self.stdout.write(f"结对未联系提醒：帮扶人 {flagged['helper']}，责任社工 {flagged['worker']}；"
-                          f"新开启排查活动 {rolled} 个")
+                          f"到期复核提醒 {reviews} 条；新开启排查活动 {rolled} 个")
