@@ -22,4 +22,6 @@ PERMISSIONS = {
     "care.relief_request": {"community_worker": "subtree", "street_staff": "subtree"},
     "care.relief_approve": {**_STAFF, "leader": "subtree"},
     "care.condolence": _STAFF,
+    # The editable code tables (vulnerability types, helper skills).
+    "care.dictionary_edit": {"district_rights": "subtree"},
 }

@@ -441,3 +441,30 @@ def reviews_due_notify(*, today: dt.date | None = None) -> int:
         sent += notify(users=[entry.worker], title="有困境登记到期待复核", url=f"/care/register/{entry.pk}/",
                        dedupe_key=f"care-review:{entry.pk}:{entry.next_review_on}")
     return sent
+
+
+def care_dictionary_save(*, actor: Actor, kind: str, code: str, label: str, is_active: bool = True) -> DictionaryItem:
+    """Add or rename a vulnerability type or helper skill; codes never change once used, labels may."""
+    import re
+
+    if not actor.has_perm("care.dictionary_edit"):
+        raise Http404("未找到该页面")
+    if kind not in (VULNERABILITY_KIND, SKILL_KIND):
+        raise ValidationFailed({"kind": "字典类型不正确。"})
+    code, label = (code or "").strip(), (label or "").strip()
+    errors = {}
+    if not re.fullmatch(r"[a-z][a-z0-9_]{1,47}", code):
+        errors["code"] = "代码须为小写字母、数字或下划线（2 至 48 位）。"
+    if not label or len(label) > 100:
+        errors["label"] = "请填写名称（最多 100 字）。"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        item, created = DictionaryItem.objects.get_or_create(
+            kind=kind, code=code, defaults={"label": label, "is_active": is_active,
+                                            "order": DictionaryItem.objects.filter(kind=kind).count()})
+        if not created:
+            item.label = label
+            item.is_active = is_active
+            item.save(update_fields=["label", "is_active"])
+    return item

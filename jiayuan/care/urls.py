@@ -31,5 +31,6 @@ urlpatterns = [
     path("funds/", views.fund_list, name="funds"),
     path("condolence/", views.condolence_new, name="condolence"),
     path("stats/", views.stats_page, name="stats"),
+    path("dictionaries/", views.dictionary_page, name="dictionaries"),
     path("board/", views.board_partial, name="board"),
 ]

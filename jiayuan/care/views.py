@@ -73,7 +73,8 @@ def register_list(request):
     context = {"page": page, "rows": selectors.register_rows(page.object_list), "filters": filters,
                "types": dictionary_items(VULNERABILITY_KIND), "levels": CareLevel.choices,
                "communities": _communities(request.actor), "querystring": query.urlencode(),
-               "status": request.GET.get("status", EntryStatus.ACTIVE)}
+               "status": request.GET.get("status", EntryStatus.ACTIVE),
+               "can_dictionaries": request.actor.has_perm("care.dictionary_edit")}
     template = "care/partials/register_results.html" if request.htmx else "care/register_list.html"
     return render(request, template, context)
 
@@ -529,6 +530,25 @@ def condolence_new(request):
     return render(request, "care/condolence_form.html", {
         "rows": selectors.register_rows(entries), "errors": errors, "prefix": prefix, "today": timezone.localdate(),
         "funds": selectors.fund_list(actor=request.actor) if request.actor.has_perm("care.fund_view") else []})
+
+
+@require_perm("care.dictionary_edit")
+def dictionary_page(request):
+    errors = {}
+    if request.method == "POST":
+        try:
+            services.care_dictionary_save(actor=request.actor, kind=request.POST.get("kind", ""),
+                                          code=request.POST.get("code", ""), label=request.POST.get("label", ""),
+                                          is_active=request.POST.get("is_active", "on") == "on")
+        except ApplicationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("care:dictionaries")
+    return render(request, "care/dictionaries.html", {
+        "errors": errors, "types": dictionary_items(VULNERABILITY_KIND, active_only=False),
+        "skills": dictionary_items(SKILL_KIND, active_only=False),
+        "kinds": [(VULNERABILITY_KIND, "困境类型"), (SKILL_KIND, "帮扶专长")]})
 
 
 # ---------------------------------------------------------------- statistics and board

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from jiayuan.access import policy
@@ -337,28 +338,42 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
     now = now or timezone.now()
     base_filters = CaseFilters(division=prefix, received_from=date_from, received_to=date_to)
     closed_filters = CaseFilters(division=prefix, closed_from=date_from, closed_to=date_to, status=Status.CLOSED)
-    scoped = policy.scoped(actor, "cases.stats", Case)
-    if prefix:
-        scoped = scoped.filter(subtree_q(prefix, "division"))
+    place = actor.broadest_prefix("cases.stats")
+    if place is not None and (prefix or place).startswith(place):
+        # Figures of a place: every case owned inside it that its list would show (restricted cases are
+        # counted only by their teams, so that each figure equals the list behind it). Individual grants
+        # do not widen a place's figures, so the place predicate alone answers it, from one index.
+        scoped = policy.unscoped(Case).filter(subtree_q(prefix or place, "division"), restricted=False)
+    else:
+        scoped = policy.scoped(actor, "cases.stats", Case)
+        if prefix:
+            scoped = scoped.filter(subtree_q(prefix, "division"))
     received = apply_filters(scoped, CaseFilters(received_from=date_from, received_to=date_to))
     closed = apply_filters(scoped, CaseFilters(closed_from=date_from, closed_to=date_to, status=Status.CLOSED))
 
-    rows = list(received.order_by().values_list("id", "channel", "risk_level", "urgent", "status", "received_at",
-                                                "first_contact_at", "closed_at"))
-    ids = {r[0] for r in rows}
-    channels, levels, months = Counter(), Counter(), Counter()
-    handled, high, hours, days = 0, 0, [], []
-    for _, channel, level, urgent, status, received_at, first_contact, closed_at in rows:
-        channels[channel] += 1
-        levels[level] += 1
-        months[timezone.localtime(received_at).strftime("%Y-%m")] += 1
-        handled += status != Status.REGISTERED
-        if level in HIGH_LEVELS or urgent:
-            high += 1
-            if first_contact:
-                hours.append((first_contact - received_at).total_seconds() / 3600)
-            if status == Status.CLOSED and closed_at:
-                days.append((closed_at - received_at).total_seconds() / 86400)
+    # Counts are grouped in the database: one row per combination, never one per case.
+    channels, levels = Counter(), Counter()
+    total = handled = high = 0
+    for channel, level, urgent, status, n in (received.order_by().values_list("channel", "risk_level", "urgent",
+                                                                                "status").annotate(n=Count("id"))):
+        total += n
+        channels[channel] += n
+        levels[level] += n
+        handled += n if status != Status.REGISTERED else 0
+        high += n if (level in HIGH_LEVELS or urgent) else 0
+    months = Counter()
+    for month, n in (received.order_by().annotate(m=TruncMonth("received_at")).values_list("m")
+                     .annotate(n=Count("id"))):
+        months[timezone.localtime(month).strftime("%Y-%m") if timezone.is_aware(month) else
+               month.strftime("%Y-%m")] += n
+    hours, days = [], []
+    for received_at, first_contact, status, closed_at in (received.filter(Q(risk_level__in=HIGH_LEVELS) | Q(urgent=True))
+                                                          .values_list("received_at", "first_contact_at", "status",
+                                                                       "closed_at")):
+        if first_contact:
+            hours.append((first_contact - received_at).total_seconds() / 3600)
+        if status == Status.CLOSED and closed_at:
+            days.append((closed_at - received_at).total_seconds() / 86400)
     hours.sort()
     days.sort()
 
@@ -376,20 +391,19 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
         by_month.append(Figure(month, months[month], _link(base_filters, received_from=start, received_to=end)))
 
     in_period = received.values("pk")
-    cat_counts = Counter(code for case_id, code in CaseCategory.objects.filter(case__in=in_period)
-                         .values_list("case_id", "code"))
+    cat_counts = dict(CaseCategory.objects.filter(case__in=in_period).order_by().values_list("code")
+                      .annotate(n=Count("case_id", distinct=True)))
     by_category = [Figure(rules.category_name(code), cat_counts[code], _link(base_filters, category=code))
                    for code in rules.categories() if cat_counts.get(code)]
-    mediated = len(set(CaseAction.objects.filter(kind=ActionKind.MEDIATION, case__in=in_period)
-                       .values_list("case_id", flat=True)) & ids)
+    mediated = (CaseAction.objects.filter(kind=ActionKind.MEDIATION, case__in=in_period).order_by()
+                .values("case_id").distinct().count())
 
-    closed_rows = list(closed.order_by().values_list("id", "outcome"))
-    closed_ids = {r[0] for r in closed_rows}
-    closed_count = len(closed_rows)
-    mediated_ok = sum(1 for _, outcome in closed_rows if outcome == Outcome.MEDIATED)
+    outcomes = dict(closed.order_by().values_list("outcome").annotate(n=Count("id")))
+    closed_count = sum(outcomes.values())
+    mediated_ok = outcomes.get(Outcome.MEDIATED, 0)
     rate = round(100.0 * mediated_ok / closed_count, 1) if closed_count else 0.0
-    with_followup = len(set(CaseAction.objects.filter(kind=ActionKind.FOLLOW_UP, case__in=closed.values("pk"))
-                            .values_list("case_id", flat=True)) & closed_ids)
+    with_followup = (CaseAction.objects.filter(kind=ActionKind.FOLLOW_UP, case__in=closed.values("pk")).order_by()
+                     .values("case_id").distinct().count())
     coverage = round(100.0 * with_followup / closed_count, 1) if closed_count else 0.0
 
     overdue = scoped.filter(next_due_at__lt=now).count()
@@ -405,7 +419,7 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
 
     result = {
         "period": (date_from, date_to), "prefix": prefix,
-        "received": Figure("受理个案", len(rows), _link(base_filters)),
+        "received": Figure("受理个案", total, _link(base_filters)),
         "by_channel": by_channel, "by_category": by_category, "by_level": by_level, "by_month": by_month,
         "handled": Figure("已处置", handled, _link(base_filters, handled=True)),
         "mediated": Figure("开展调解", mediated, _link(base_filters, mediated=True)),

@@ -44,3 +44,16 @@ def blind_index(value: str, *, purpose: str) -> str:
         raise ImproperlyConfigured("JIAYUAN_INDEX_KEY is not set")
     message = f"{purpose}:{value}".encode("utf-8")
     return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()[:40]
+
+
+def seal(value: str) -> str:
+    """An opaque, tamper-proof token carrying `value` (e.g. a record id a page must not disclose)."""
+    return fernet().encrypt(value.encode("utf-8")).decode("ascii")
+
+
+def unseal(token: str, *, max_age: int) -> str | None:
+    """The value of a token made by `seal`, or None when it is forged or older than `max_age` seconds."""
+    try:
+        return fernet().decrypt(token.encode("ascii"), ttl=max_age).decode("utf-8")
+    except (InvalidToken, UnicodeError, ValueError):
+        return None

@@ -21,6 +21,9 @@ from jiayuan.divisions.models import Division, Level
 from .models import Gender, IdType, Person, PersonPhone
 
 
+ACCESS_REQUEST_SALT = "jiayuan.people.access-request"
+
+
 class DuplicatePerson(ApplicationError):
     """The identity number is already registered. `person` is set only when the actor may open it."""
 
@@ -29,6 +32,8 @@ class DuplicatePerson(ApplicationError):
     def __init__(self, *, person: Person | None, existing_id: int):
         self.person = person
         self.existing_id = existing_id
+        # What the page may carry to an access request: a signed reference, not the record's id.
+        self.request_token = crypto.seal(f"{ACCESS_REQUEST_SALT}:{existing_id}")
         if person is not None:
             message = "该证件号码已登记，已为您打开已有的人员档案。"
         else:

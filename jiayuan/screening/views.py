@@ -68,6 +68,33 @@ def campaign_list(request):
         "streets": streets, "today": timezone.localdate()})
 
 
+@require_perm("screening.manage")
+def checklist_page(request):
+    """The household checklist's versions; publishing a new version never touches visits already recorded."""
+    from .models import Checklist
+
+    checklist = services.default_checklist()
+    errors = {}
+    if request.method == "POST":
+        items = []
+        for line in request.POST.get("items", "").splitlines():
+            parts = line.strip().split(None, 1)
+            if len(parts) == 2:
+                items.append((parts[0], parts[1]))
+        try:
+            version = services.checklist_publish(code=checklist.code, name=checklist.name, items=items)
+        except ApplicationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, f"已发布第 {version.number} 版。")
+            return redirect("screening:checklist")
+    latest = checklist.latest
+    return render(request, "screening/checklist.html", {
+        "checklist": checklist, "versions": checklist.versions.order_by("-number"), "errors": errors,
+        "text": "\n".join(f"{i['code']} {i['label']}" for i in latest.items) if latest else "",
+        "others": Checklist.objects.exclude(pk=checklist.pk)})
+
+
 @require_perm("screening.view")
 def campaign_detail(request, campaign_id: int):
     campaign = selectors.campaign_get(actor=request.actor, campaign_id=campaign_id)

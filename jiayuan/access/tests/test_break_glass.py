@@ -108,7 +108,11 @@ def test_access_request_is_decided_by_the_records_supervisor(client, scene):
     person, supervisor = scene["person"], scene["supervisor"]
     requester = make_user(Role.COMMUNITY_WORKER, community_of(XIANGMIHU, 0))
     client.force_login(requester)
-    response = client.post(f"/access/request/person/{person.pk}/", {"reason": "该妇女来本社区求助，需核实"})
+    from jiayuan.core import crypto
+    from jiayuan.people.services import ACCESS_REQUEST_SALT
+
+    token = crypto.seal(f"{ACCESS_REQUEST_SALT}:{person.pk}")
+    response = client.post("/access/request/person/", {"token": token, "reason": "该妇女来本社区求助，需核实"})
     assert response.status_code == 302
     item = AccessRequest.objects.get()
     assert item.requester == requester and item.division_id == person.division_id

@@ -267,3 +267,23 @@ def test_api_apply_and_decide_refuses_a_replay(place, fund, client):
     client.force_login(place.users["other_street"])
     assert client.post(f"/api/care/relief/{body['id']}/decide", decide,
                        content_type="application/json").status_code == 404
+
+
+def test_vulnerability_types_are_editable_data(place, client):
+    from jiayuan.dictionaries.models import DictionaryItem
+
+    client.force_login(place.users["community"])
+    assert client.get("/care/dictionaries/").status_code == 404
+    client.force_login(place.users["district"])
+    assert client.post("/care/dictionaries/", {"kind": "vulnerability_type", "code": "migrant_child",
+                                               "label": "随迁困境儿童", "is_active": "on"}).status_code == 302
+    person = make_person(place.home)
+    entry = services.register_entry_create(actor=place.actors["community"], person=person,
+                                           type_codes=["migrant_child"])
+    assert [t.label for t in entry.types.all()] == ["随迁困境儿童"]
+    client.post("/care/dictionaries/", {"kind": "vulnerability_type", "code": "migrant_child", "label": "随迁儿童",
+                                        "is_active": "off"})
+    assert DictionaryItem.objects.get(kind="vulnerability_type", code="migrant_child").label == "随迁儿童"
+    with pytest.raises(ValidationFailed):
+        services.register_entry_create(actor=place.actors["community"], person=make_person(place.home),
+                                       type_codes=["migrant_child"])

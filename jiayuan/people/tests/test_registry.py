@@ -154,7 +154,15 @@ def test_duplicate_out_of_scope_says_so_without_showing_anything(client, scene):
                                "existing_id": None}
     assert counts() == before
     # The offered request reaches the record's supervisor; approval opens the record.
-    response = client.post(f"/access/request/person/{existing.pk}/", {"reason": "该妇女来本社区求助，需核实身份"})
+    import re
+
+    token = re.search(r'name="token" value="([^"]+)"', body).group(1)
+    from jiayuan.core import crypto
+
+    assert crypto.unseal(token, max_age=60).endswith(f":{existing.pk}")  # opaque to the page, readable here
+    response = client.post("/access/request/person/", {"token": token[:-2] + "xx", "reason": "伪造的申请凭据"})
+    assert response.status_code == 302 and not AccessRequest.objects.exists()
+    response = client.post("/access/request/person/", {"token": token, "reason": "该妇女来本社区求助，需核实身份"})
     assert response.status_code == 302
     request = AccessRequest.objects.get(requester=scene["worker"])
     assert Notification.objects.filter(user=supervisor, url="/access/requests/").exists()

@@ -160,3 +160,17 @@ def test_screening_figures_in_shared_stats_equal_counts(s):
         assert section["入户走访"] == len(visits)
         assert section["发现隐患"] == len(hazards)
         assert section["已跟进隐患"] == sum(1 for h in hazards if h.status != "open")
+
+
+def test_checklist_page_publishes_a_new_version_without_touching_visits(s, client):
+    visit = visit_with_hazard(s)
+    client.force_login(s.users["community"])
+    assert client.get("/screening/checklist/").status_code == 404
+    client.force_login(s.users["district"])
+    assert client.get("/screening/checklist/").status_code == 200
+    response = client.post("/screening/checklist/", {"items": "family_conflict 家庭矛盾纠纷\nhousing 住房安全隐患"})
+    assert response.status_code == 302
+    s.campaign.checklist.refresh_from_db()
+    assert s.campaign.checklist.latest.labels() == {"family_conflict": "家庭矛盾纠纷", "housing": "住房安全隐患"}
+    visit.refresh_from_db()
+    assert "violence_signs" in visit.checklist_version.labels()
