@@ -234,13 +234,20 @@ def case_timeline(*, actor: Actor, case: Case, reveal: bool | None = None) -> li
     # The entries of a case follow it under the same rule (registered with grant_model=Case and the case's
     # division): once the case itself was authorised, all of its entries are in reach.
     events = list(CaseEvent.objects.filter(case_id=case.pk).order_by("id"))
+    if actor.agency_ids and actor.broadest_prefix("cases.view") is None:
+        # A partner agency reads what its referral covers: entries about other moves are left out.
+        own = set(CaseMove.objects.filter(case_id=case.pk, to_agency_id__in=list(actor.agency_ids))
+                  .values_list("id", flat=True))
+        events = [e for e in events if not e.data.get("move") or e.data.get("move") in own]
     corrections: dict[int, list[int]] = defaultdict(list)
     for e in events:
         if e.corrects_id:
             corrections[e.corrects_id].append(e.pk)
     result = []
     for e in events:
-        hide = (e.sensitive or case.highly_sensitive) and not reveal and bool(e.note)
+        # Notes are the person's story and the handling of it: shown to those who may reveal the case's
+        # account (its field class decides which permission), masked for everyone else (leaders, agencies).
+        hide = bool(e.note) and not reveal
         result.append(TimelineEntry(
             id=e.pk, at=e.at, kind=e.kind, kind_label=e.get_kind_display(), title=e.title, actor=e.actor_name,
             note=mask_text(e.note) if hide else e.note, masked=hide, corrects_id=e.corrects_id,
@@ -256,8 +263,12 @@ def case_parties(*, case: Case) -> list[dict]:
 
 
 def case_moves(*, actor: Actor, case: Case) -> list[CaseMove]:
-    """Moves of an authorised case (they follow the case, like its timeline)."""
-    return list(CaseMove.objects.filter(case_id=case.pk)
+    """Moves of an authorised case (they follow the case, like its timeline); a partner agency's users
+    see only the moves addressed to their agency."""
+    qs = CaseMove.objects.filter(case_id=case.pk)
+    if actor.agency_ids and actor.broadest_prefix("cases.view") is None:
+        qs = qs.filter(to_agency_id__in=list(actor.agency_ids))
+    return list(qs
                 .select_related("to_division", "to_agency", "to_user", "created_by", "answered_by").order_by("id"))
 
 

@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from jiayuan.core.fields import EncryptedTextField
+from jiayuan.core.fields import EncryptedTextField, raw_values
 
 from .crypto import DecryptingReader, EncryptingWriter, derive_key
 
@@ -58,13 +58,8 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 @contextlib.contextmanager
 def raw_encrypted_values():
     """Within the block, protected fields are read and written as stored (ciphertext), never decrypted."""
-    saved = EncryptedTextField.from_db_value, EncryptedTextField.to_python
-    EncryptedTextField.from_db_value = lambda self, value, expression, conn: value
-    EncryptedTextField.to_python = lambda self, value: value
-    try:
+    with raw_values():
         yield
-    finally:
-        EncryptedTextField.from_db_value, EncryptedTextField.to_python = saved
 
 
 @contextlib.contextmanager

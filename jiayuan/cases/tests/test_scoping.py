@@ -102,3 +102,22 @@ def test_list_never_shows_what_cannot_be_opened(world):
         actor = actor_of(user)
         for case_id in selectors.case_list(actor=actor).values_list("pk", flat=True):
             assert selectors.access_case_by_id(actor, case_id).pk == case_id
+
+
+@pytest.mark.django_db
+def test_agency_sees_its_referral_not_the_notes_or_other_referrals(world, client):
+    case = new_case(world, consent=True, account="当事人的原话")
+    services.case_assign(actor=actor_of(world.street), case=case, to_user=world.worker)
+    services.case_action_add(actor=actor_of(world.worker), case=case, kind="contact", note="内部工作记录")
+    services.case_move_create(actor=actor_of(world.worker), case=case, kind=MoveKind.REFER, reason="legal_action",
+                              to_agency=world.police)
+    services.case_move_create(actor=actor_of(world.worker), case=case, kind=MoveKind.REFER, reason="legal_action",
+                              to_agency=world.court)
+    assert [m.to_agency_id for m in selectors.case_moves(actor=actor_of(world.police_user), case=case)] == \
+        [world.police.pk]
+    client.force_login(world.police_user)
+    body = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "内部工作记录" not in body and "当事人的原话" not in body and world.court.name not in body
+    client.force_login(world.worker)
+    body = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "内部工作记录" in body and "当事人的原话" in body
