@@ -434,12 +434,11 @@ def relief_new(request):
 @require_perm("care.view")
 def relief_detail(request, application_id: int):
     from jiayuan.workflows.selectors import approval_steps, chain_rows
-    from jiayuan.workflows.services import acts_at, covers
+    from jiayuan.workflows.services import covers, may_decide
 
     app = selectors.relief_get(actor=request.actor, application_id=application_id)
     approval = app.approval
-    can_decide = bool(approval and approval.status == "pending" and acts_at(
-        request.actor, "care.relief_approve", approval.current_division_id))
+    can_decide = bool(approval and may_decide(request.actor, approval))
     can_resubmit = bool(approval and approval.status == "returned" and covers(
         request.actor, "care.relief_request", app.division_id))
     access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=app, field_classes=["sensitive"])

@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from jiayuan.core.fields import EncryptedTextField, raw_values
+from jiayuan.core.fields import raw_values
 
 from .crypto import DecryptingReader, EncryptingWriter, derive_key
 

@@ -21,6 +21,7 @@ class ApprovalKind:
     label: str = ""
     on_returned: Callable | None = None
     url: Callable | None = None  # approval -> url of the subject's page
+    requester_may_decide: bool = False  # separation of duties: by default the requester signs no level
     extra: dict = field(default_factory=dict)
 
 
@@ -29,19 +30,21 @@ _KINDS: dict[str, ApprovalKind] = {}
 
 def register_kind(kind: str, *, levels: Callable, on_approved: Callable, on_rejected: Callable | None = None,
                   perms: dict[str, str], label: str = "", on_returned: Callable | None = None,
-                  url: Callable | None = None) -> ApprovalKind:
+                  url: Callable | None = None, requester_may_decide: bool = False) -> ApprovalKind:
     """Register (or re-register, idempotently) an approval kind.
 
     levels(approval) -> list of division codes, from the first approving level up.
     on_approved(approval, actor) / on_rejected(approval, actor): called in the deciding transaction
     (a callable taking one argument gets the approval only).
     perms: {"request": code, "approve": code, "return": code, "reject": code}.
+    requester_may_decide: False (the default) refuses any decision by the user who made the request.
     """
     missing = [k for k in PERM_KEYS if k not in perms]
     if missing:
         raise ValueError(f"approval kind {kind}: missing permissions {missing}")
     spec = ApprovalKind(kind=kind, levels=levels, on_approved=on_approved, on_rejected=on_rejected,
-                        perms=dict(perms), label=label or kind, on_returned=on_returned, url=url)
+                        perms=dict(perms), label=label or kind, on_returned=on_returned, url=url,
+                        requester_may_decide=requester_may_decide)
     _KINDS[kind] = spec
     return spec
 

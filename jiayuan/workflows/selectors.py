@@ -39,8 +39,11 @@ def approvals_awaiting(*, actor: Actor, kind: str | None = None) -> QuerySet[App
             condition |= Q(kind=name)
         elif codes:
             condition |= Q(kind=name, current_division_id__in=codes)
-    return (ApprovalRequest.objects.filter(condition, status=ApprovalStatus.PENDING)
-            .select_related("division", "current_division").order_by("id"))
+    qs = ApprovalRequest.objects.filter(condition, status=ApprovalStatus.PENDING)
+    own_excluded = [name for name, spec in kinds().items() if not spec.requester_may_decide]
+    if actor.user_id and own_excluded:
+        qs = qs.exclude(kind__in=own_excluded, requested_by_id=actor.user_id)
+    return qs.select_related("division", "current_division").order_by("id")
 
 
 def approval_for_subject(subject: Model, kind: str) -> ApprovalRequest | None:

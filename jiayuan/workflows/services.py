@@ -21,14 +21,15 @@ city_threshold=Decimal("5000"))`` adds the city above an amount). Then::
     approval_withdraw(actor=actor, approval=approval, expected_version=approval.version)
 
 Rules: the chain is computed at creation and stored; only one open request per kind and subject;
-a decision needs the kind's permission held *at* the current level's division (a posting there, or an
+the requester never signs a level (unless the kind says ``requester_may_decide=True``); a decision needs the kind's permission held *at* the current level's division (a posting there, or an
 "all" scope) — an officer of a higher level cannot sign a lower level's step; return and reject need a
 comment; the row is locked and the version compared, so a second decision on the same step (a replay
 or a double click) is refused with ``StaleEditError``, and a unique index on (request, round, level)
 backs that up. Approving the last level sets ``approved`` and calls ``on_approved`` in the same
 transaction (an exception there rolls the approval back). A returned request is resubmitted by a
 requester and resumes at the level that returned it. Read with ``jiayuan.workflows.selectors``
-(``approvals_for``, ``approvals_awaiting``, ``approval_for_subject``).
+(``approvals_for``, ``approvals_awaiting``, ``approval_for_subject``); ``may_decide(actor, approval)`` tells a
+page whether to show the decision form.
 """
 from __future__ import annotations
 
@@ -71,6 +72,16 @@ def acts_at(actor: Actor, perm: str, division_code: str) -> bool:
         if scope in (Scope.SUBTREE, Scope.LEVEL) and posting.division_id == division_code:
             return True
     return False
+
+
+def may_decide(actor: Actor, approval: ApprovalRequest) -> bool:
+    """Whether the actor may decide the approval's current step now (for showing the decision form)."""
+    spec = kind_get(approval.kind)
+    if approval.status != ApprovalStatus.PENDING or approval.current_division_id is None:
+        return False
+    if not spec.requester_may_decide and approval.requested_by_id == actor.user_id:
+        return False
+    return acts_at(actor, spec.perms["approve"], approval.current_division_id)
 
 
 def approvers_at(division_code: str, perm: str):
@@ -188,6 +199,8 @@ def approval_decide(*, actor: Actor, approval: ApprovalRequest, decision: str, c
                     actor, "workflows.view", locked.division_id):
                 raise WorkflowError("当前审批层级不是您所在的层级，不能越级或代为审批。")
             raise Http404("未找到该审批")
+        if not spec.requester_may_decide and locked.requested_by_id == actor.user_id:
+            raise WorkflowError("不能审批自己提交的申请，请由本级其他工作人员审批。")
         try:
             with transaction.atomic():
                 ApprovalStep.objects.create(approval=locked, round=locked.round, level=locked.current_level,

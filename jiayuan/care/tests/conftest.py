@@ -16,6 +16,7 @@ def place(db):
     far = community_of(MEILIN, 0)
     users = {
         "community": make_user(Role.COMMUNITY_WORKER, home),
+        "community2": make_user(Role.COMMUNITY_WORKER, home),  # the community's approver (not the requester)
         "sibling": make_user(Role.COMMUNITY_WORKER, sibling),
         "street": make_user(Role.STREET_STAFF, XIANGMIHU),
         "other_street": make_user(Role.STREET_STAFF, MEILIN),

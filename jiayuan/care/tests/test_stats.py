@@ -43,7 +43,7 @@ def world(place):
     for person, entry in people[2:5]:
         if person.division_id == place.home:
             app = services.relief_apply(actor=a, fund=fund, person=person, amount="800")
-            for who in ("community", "street", "district"):
+            for who in ("community2", "street", "district"):
                 app.refresh_from_db()
                 services.relief_decide(actor=place.actors[who], application=app, decision="approve", comment="",
                                        expected_version=app.approval.version)

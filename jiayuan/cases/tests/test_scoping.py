@@ -121,3 +121,23 @@ def test_agency_sees_its_referral_not_the_notes_or_other_referrals(world, client
     client.force_login(world.worker)
     body = client.get(f"/cases/{case.pk}/").content.decode()
     assert "内部工作记录" in body and "当事人的原话" in body
+
+
+@pytest.mark.django_db
+def test_high_risk_board_equals_the_policy_filter(world):
+    high = {**ALL_NO, "strangulation": "yes"}
+    district = actor_of(world.district)
+    cases = [new_case(world, division=d) for d in (world.c1, world.c2, world.c3)]
+    cases.append(new_case(world, restricted=True, categories=["suicide_risk"]))
+    cases.append(new_case(world, division=world.c3, categories=["suicide_risk"]))
+    for case in cases[:3]:
+        services.risk_assess(actor=district, case=case, answers=high)
+    services.case_assign(actor=district, case=cases[2], to_user=world.mediator)
+    services.case_team_add(actor=district, case=cases[3], user=world.worker2, role="member")
+    for user in (world.worker, world.worker2, world.street, world.district, world.mediator, world.police_user):
+        actor = actor_of(user)
+        expected = {c.pk for c in selectors.case_list(actor=actor)
+                    if (c.risk_level in ("high", "extreme") or c.urgent) and c.status != "closed"}
+        assert {c.pk for c in selectors.high_risk_board(actor=actor)} == expected, user
+    assert cases[3].pk in {c.pk for c in selectors.high_risk_board(actor=actor_of(world.worker2))}
+    assert cases[2].pk in {c.pk for c in selectors.high_risk_board(actor=actor_of(world.mediator))}

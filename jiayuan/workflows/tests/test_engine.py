@@ -28,6 +28,7 @@ def chain_users(db):
     return {
         "home": home,
         "community": actor_of(make_user(Role.COMMUNITY_WORKER, home)),
+        "community2": actor_of(make_user(Role.COMMUNITY_WORKER, home)),
         "street": actor_of(make_user(Role.STREET_STAFF, XIANGMIHU)),
         "district": actor_of(make_user(Role.DISTRICT_RIGHTS, FUTIAN)),
         "city": actor_of(make_user(Role.LEADER, CITY)),
@@ -56,11 +57,16 @@ def test_chain_climbs_level_by_level_and_cannot_be_skipped(chain_users):
         services.approval_decide(actor=u["other_street"], approval=a, decision="approve", comment="",
                                  expected_version=a.version)
     v0 = a.version
-    services.approval_decide(actor=u["community"], approval=a, decision="approve", comment="初审同意",
+    # The requester cannot sign a level of their own request.
+    with pytest.raises(WorkflowError):
+        services.approval_decide(actor=u["community"], approval=a, decision="approve", comment="",
+                                 expected_version=a.version)
+    assert not services.may_decide(u["community"], a) and services.may_decide(u["community2"], a)
+    services.approval_decide(actor=u["community2"], approval=a, decision="approve", comment="初审同意",
                              expected_version=a.version)
     # Replaying the same decision (same version) is refused.
     with pytest.raises(StaleEditError):
-        services.approval_decide(actor=u["community"], approval=a, decision="approve", comment="",
+        services.approval_decide(actor=u["community2"], approval=a, decision="approve", comment="",
                                  expected_version=v0)
     assert a.current_division_id == XIANGMIHU
     assert list(approvals_awaiting(actor=u["street"], kind="test.thing")) == [a]
@@ -88,7 +94,7 @@ def test_city_above_threshold_and_return_then_resubmit(chain_users):
     with pytest.raises(WorkflowError):
         services.approval_request_create(actor=u["community"], kind="test.thing", subject=subject,
                                          division_code=u["home"], amount=Decimal("100"))
-    services.approval_decide(actor=u["community"], approval=a, decision="approve", comment="",
+    services.approval_decide(actor=u["community2"], approval=a, decision="approve", comment="",
                              expected_version=a.version)
     with pytest.raises(ValidationFailed):
         services.approval_decide(actor=u["street"], approval=a, decision="return", comment="",
@@ -114,7 +120,7 @@ def test_reject_calls_hook_and_steps_are_append_only(chain_users):
     CALLS.clear()
     a = services.approval_request_create(actor=u["community"], kind="test.thing", subject=subject,
                                          division_code=u["home"], amount=Decimal("10"))
-    services.approval_decide(actor=u["community"], approval=a, decision="reject", comment="不符合条件",
+    services.approval_decide(actor=u["community2"], approval=a, decision="reject", comment="不符合条件",
                              expected_version=a.version)
     assert CALLS == [("rejected", a.pk)]
     step = a.steps.last()
