@@ -206,3 +206,8 @@ LOGGING = {
     },
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "jiayuan.core.logging.PersonalDataExceptionReporterFilter"
+
+# Optional language model for phrasing legal answers (OpenAI-compatible endpoint); empty = not used.
+LEGAL_LLM_BASE_URL = os.environ.get("LEGAL_LLM_BASE_URL", "")
+LEGAL_LLM_API_KEY = os.environ.get("LEGAL_LLM_API_KEY", "")
+LEGAL_LLM_MODEL = os.environ.get("LEGAL_LLM_MODEL", "")

@@ -21,6 +21,8 @@ FUTIAN = "440304"
 STREET = "440304006"
 DEMO_SOURCE = "demo"
 CITY_ACCOUNT = ("shifulian", "市妇联 权益部 高红", Role.LEADER, "440300")
+# The community's approver: the requester never signs a level of their own application.
+COMMUNITY_APPROVER = ("shequzhuxi", "社区妇联主席 方丽", Role.COMMUNITY_WORKER)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁"
 WOMEN = ["秀英", "丽娟", "美华", "春梅", "晓燕", "雪梅", "桂兰", "玉珍", "淑芬", "海燕"]
@@ -31,10 +33,9 @@ def _user(username: str):
     return User.objects.filter(username=username).first()
 
 
-def _ensure_city_account():
+def _ensure_account(username, display, role, code):
     from jiayuan.core.demo import DEMO_PASSWORD
 
-    username, display, role, code = CITY_ACCOUNT
     user, created = User.objects.get_or_create(username=username, defaults={"display_name": display})
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -42,6 +43,10 @@ def _ensure_city_account():
     Posting.objects.get_or_create(user=user, role=role, division_id=code,
                                   defaults={"valid_from": dt.date(2020, 1, 1)})
     return user
+
+
+def _ensure_city_account():
+    return _ensure_account(*CITY_ACCOUNT)
 
 
 def _person(rng, community: str, name: str, birth: dt.date, female: bool = True) -> Person:
@@ -72,6 +77,7 @@ def load_care_demo() -> str:
     city = _ensure_city_account()
     a_shequ, a_jiedao, a_weiquan, a_city = (Actor.for_user(u) for u in (shequ, jiedao, weiquan, city))
     home = shequ.postings.first().division_id
+    a_zhuxi = Actor.for_user(_ensure_account(*COMMUNITY_APPROVER, home))
     communities = list(Division.objects.filter(parent_id=STREET, level=Level.COMMUNITY, special=False)
                        .order_by("code").values_list("code", flat=True))
     other_streets = list(Division.objects.filter(parent_id=FUTIAN, level=Level.STREET, special=False)
@@ -153,9 +159,9 @@ def load_care_demo() -> str:
                 continue
             app = services.relief_apply(actor=a_shequ, fund=relief_fund, person=entry.person, amount=amount,
                                         reason="家庭突发困难，申请临时救助")
-            steps = {"disbursed": [a_shequ, a_jiedao, a_weiquan], "at_street": [a_shequ],
-                     "at_district": [a_shequ, a_jiedao], "at_city": [a_shequ, a_jiedao, a_weiquan],
-                     "returned": [a_shequ], "at_community": []}[state]
+            steps = {"disbursed": [a_zhuxi, a_jiedao, a_weiquan], "at_street": [a_zhuxi],
+                     "at_district": [a_zhuxi, a_jiedao], "at_city": [a_zhuxi, a_jiedao, a_weiquan],
+                     "returned": [a_zhuxi], "at_community": []}[state]
             for actor in steps:
                 app.refresh_from_db()
                 services.relief_decide(actor=actor, application=app, decision="approve", comment="同意",
@@ -190,4 +196,5 @@ def load_care_demo() -> str:
             counts["visits"] += 1
     assert HouseholdMember  # noqa: S101  (households come from the foundation's demo)
     return (f"困境登记 {counts['entries']}，帮扶人 {counts['helpers']}，结对 {counts['pairings']}，"
-            f"救助申请 {counts['applications']}，排查走访 {counts['visits']}")
+            f"救助申请 {counts['applications']}，排查走访 {counts['visits']}；另有演示账号 shequzhuxi（社区审批）、"
+            f"shifulian（市级审批），密码同其他演示账号")

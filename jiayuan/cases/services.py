@@ -451,11 +451,6 @@ def risk_assess(*, actor: Actor | None, case: Case, answers: dict[str, str], ove
 # moves
 
 
-def _target_may_handle(user, case: Case) -> bool:
-    target = Actor.for_user(user)
-    return target.has_perm("cases.handle")
-
-
 def case_assign(*, actor: Actor | None, case: Case, to_user, reason: str = MoveReason.WORKLOAD,
                 note: str = "") -> CaseMove:
     """Make `to_user` the handler (within the assigner's scope); the handler's access comes with it."""
@@ -495,9 +490,6 @@ def case_assign(*, actor: Actor | None, case: Case, to_user, reason: str = MoveR
         notify(users=[to_user], title=f"您被指定为个案 {case.number} 的承办人", url=case_url(case),
                level=NoticeLevel.URGENT if case.is_high_risk else NoticeLevel.INFO)
     return move
-
-
-PARENT_OF = {Level.COMMUNITY: 9, Level.STREET: 6}
 
 
 def parent_code(code: str) -> str | None:

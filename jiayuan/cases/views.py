@@ -291,8 +291,6 @@ def transition(request, case_id: int):
 @require_POST
 @require_perm("cases.move")
 def assign(request, case_id: int):
-    from jiayuan.accounts.models import User
-
     case = _case(request, case_id, perm="cases.move")
     user_id = request.POST.get("to_user", "")
     allowed = {u.pk: u for u in selectors.assignable_users(actor=request.actor, case=case)}
@@ -300,7 +298,6 @@ def assign(request, case_id: int):
     if user is None:
         messages.error(request, "请选择承办人。")
         return _back(case.pk)
-    assert isinstance(user, User)
     return _run(request, case.pk, lambda: services.case_assign(
         actor=request.actor, case=case, to_user=user, reason=request.POST.get("reason", MoveReason.WORKLOAD),
         note=request.POST.get("note", "")), f"已分派给 {user}。")

@@ -28,6 +28,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int] | tuple[int, int, int]] = {
     "token": (30, 60, 10),
     "legal_chat": (20, 60),
     "legal_public": (60, 60),
+    "legal_callback": (5, 3600),
 }
 MESSAGE = "操作过于频繁，请稍后再试。"
 

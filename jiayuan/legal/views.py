@@ -88,7 +88,7 @@ def ask(request):
 def callback(request):
     form = CallbackForm(request.POST)
     context = {"callback": form}
-    wait = rate_limit_check(request, "legal_public")
+    wait = rate_limit_check(request, "legal_callback")
     if wait is not None:
         return _limited(request, "legal/partials/callback.html", context, bool(getattr(request, "htmx", False)),
                         wait)

@@ -40,6 +40,7 @@ def test_screening_hazard_to_register_plan_pairing_and_relief_on_ledger(page):
     home = community_of(XIANGMIHU, 0)
     today = dt.date.today()
     make_user(Role.COMMUNITY_WORKER, home, username="cw_chen", display_name="社工陈晓梅")
+    make_user(Role.COMMUNITY_WORKER, home, username="cw_fang", display_name="社区妇联主席方丽")
     make_user(Role.STREET_STAFF, XIANGMIHU, username="st_lin", display_name="街道林雪芳")
     district = make_user(Role.DISTRICT_RIGHTS, FUTIAN, username="dq_huang", display_name="维权部黄丽娟")
     campaign = campaign_create(actor=Actor.for_user(district), name="香蜜湖家庭隐患排查", division_code=FUTIAN,
@@ -100,7 +101,7 @@ def test_screening_hazard_to_register_plan_pairing_and_relief_on_ledger(page):
     page.wait_for_url(re.compile(r"/care/pairings/\d+/$"))
     assert Pairing.objects.filter(person=child, status="active").count() == 1
 
-    # 5. A relief application for the mother, signed by the community…
+    # 5. A relief application for the mother, signed by the community's chair (not the requester)…
     page.goto(f"/care/relief/new/?person={mother.pk}")
     page.select_option("#r-fund", index=1)
     page.fill("#r-amount", "2000")
@@ -109,6 +110,9 @@ def test_screening_hazard_to_register_plan_pairing_and_relief_on_ledger(page):
     page.wait_for_url(re.compile(r"/care/relief/\d+/$"))
     assert axe_violations(page) == []
     app = ReliefApplication.objects.get()
+    assert page.locator("text=提交审批意见").count() == 0  # the requester signs no level
+    _logout(page)
+    login(page, "cw_fang", PASSWORD)
     _approve(page, app.pk)
     _logout(page)
     # … the street …
