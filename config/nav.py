@@ -23,6 +23,7 @@ HOME_PANELS = [
     ("people/partials/home_panel.html", "people.view"),
     ("cases/partials/home_panel.html", "cases.list"),
     ("care/partials/home_panel.html", "care.list"),
+    ("care/partials/my_pairings_panel.html", "care.pairing_view"),
 ]
 
 # Panels on a person's page (cases, register entries…): (template, permission). The template gets

@@ -22,3 +22,14 @@ def care_person_panel(context, person):
         "ledger": person_ledger(actor=actor, person=person).count(),
         "can_enter": (entry is None or entry.status != EntryStatus.ACTIVE) and policy.allows(actor, "care.edit", person),
     }
+
+
+@register.simple_tag(takes_context=True)
+def care_my_pairings(context):
+    """The signed-in helper's own pairings (minimal data), for the home page."""
+    from ..selectors import my_pairings
+
+    actor = context.get("actor") or getattr(context.get("request"), "actor", None)
+    if actor is None or not actor.has_perm("care.pairing_view"):
+        return []
+    return [r for r in my_pairings(actor=actor) if r["active"]]

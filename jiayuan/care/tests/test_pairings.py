@@ -82,6 +82,8 @@ def test_volunteer_sees_only_own_pairings_with_minimal_data(place, client):
     page = client.get("/care/my-pairings/")
     assert page.status_code == 200
     assert child.name not in page.content.decode()
+    home = client.get("/").content.decode()
+    assert "我的结对" in home and f"/care/pairings/{p1.pk}/" in home and f"/care/pairings/{p2.pk}/" not in home
     assert client.get(f"/care/pairings/{p1.pk}/").status_code == 200
     assert client.get(f"/care/pairings/{p2.pk}/").status_code == 404
     assert client.get(f"/api/care/pairings/{p2.pk}").status_code == 404
