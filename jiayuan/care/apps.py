@@ -50,3 +50,7 @@ class CareConfig(AppConfig):
         from .relief import register_relief_kind
 
         register_relief_kind()
+
+        from .retention import register as register_retention
+
+        register_retention()

@@ -28,5 +28,9 @@ class CasesConfig(AppConfig):
 
         register_closure_approval()
 
+        from .retention import register as register_retention
+
+        register_retention()
+
         register_break_glass_target("cases.case", BreakGlassTarget(
             model=m.Case, perm="cases.view", url=lambda pk: reverse("cases:detail", kwargs={"case_id": pk})))
