@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.http import Http404
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.divisions.models import subtree_q
-from jiayuan.people.models import minor_cutoff
+from jiayuan.people.models import Person, minor_cutoff
 
 from .models import (
     VULNERABILITY_KIND, CareLevel, EntryStatus, LedgerEntry, Pairing, PlanMeasure, RegisterEntry, RegisterReview,
-    ReliefApplication, ReliefStatus,
+    ReliefApplication, ReliefStatus, SupportPlan,
 )
 
 
@@ -77,15 +77,45 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     entries = policy.scoped(actor, "care.stats", RegisterEntry).filter(subtree_q(prefix, "division"))
     on_register = entries.filter(active_on(end))
 
+    # One pass over the place's register entries (a covering index, no table rows) answers the register by
+    # level, the entries and exits of the period, the overdue reviews and the plans, by conditional counts.
+    plan_exists = Exists(SupportPlan.objects.filter(person_id=OuterRef("person_id")))
+    period = (start, end)
+    by_level, moved, overdue_reviews, plans = {}, {"entered": 0, "exited": 0}, 0, 0
+    for row in (entries.order_by().values("care_level")
+                .annotate(on=Count("id", filter=active_on(end)),
+                          entered=Count("id", filter=Q(entered_on__range=period)),
+                          exited=Count("id", filter=Q(exited_on__range=period)),
+                          overdue=Count("id", filter=Q(status=EntryStatus.ACTIVE, next_review_on__lt=end)),
+                          plans=Count("id", filter=active_on(end) & Q(plan_exists)))):
+        if row["on"]:
+            by_level[row["care_level"]] = row["on"]
+        moved["entered"] += row["entered"]
+        moved["exited"] += row["exited"]
+        overdue_reviews += row["overdue"]
+        plans += row["plans"]
+
     # 1. The register at the end of the period, by type and by level.
     register = Section("困境妇女儿童数据库（期末在册）")
-    by_level = dict(on_register.values("care_level").annotate(n=Count("id")).values_list("care_level", "n"))
     register.figures.append(Figure("在册人数", sum(by_level.values()), _url("/care/register/", **iso)))
-    by_type = dict(on_register.values("types__code").annotate(n=Count("id", distinct=True))
-                   .values_list("types__code", "n"))
+    from jiayuan.dictionaries.models import DictionaryItem
     from jiayuan.dictionaries.services import dictionary_items
 
-    for item in dictionary_items(VULNERABILITY_KIND):
+    items = list(dictionary_items(VULNERABILITY_KIND))
+    # Entries on the register counted per type code from the link table alone (no join to the items):
+    # the pair (entry, item) is unique, so a plain count per item is the number of distinct entries.
+    ids_by_code: dict[str, list[int]] = {}
+    for pk, code in DictionaryItem.objects.filter(code__in=[i.code for i in items]).values_list("pk", "code"):
+        ids_by_code.setdefault(code, []).append(pk)
+    by_type = {}
+    if ids_by_code:
+        through = RegisterEntry.types.through
+        by_type = through.objects.filter(registerentry_id__in=on_register.order_by().values("pk")).aggregate(**{
+            f"t{n}": (Count("pk", filter=Q(dictionaryitem_id=ids[0])) if len(ids) == 1 else
+                      Count("registerentry_id", distinct=True, filter=Q(dictionaryitem_id__in=ids)))
+            for n, (code, ids) in enumerate(ids_by_code.items())})
+        by_type = {code: by_type[f"t{n}"] for n, code in enumerate(ids_by_code)}
+    for item in items:
         register.figures.append(Figure(f"类型：{item.label}", by_type.get(item.code, 0),
                                        _url("/care/register/", type=item.code, **iso)))
     for code, label in CareLevel.choices:
@@ -95,9 +125,6 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
 
     # 2. Entries and exits in the period.
     flow = Section("纳入与退出")
-    moved = entries.filter(Q(entered_on__range=(start, end)) | Q(exited_on__range=(start, end))).aggregate(
-        entered=Count("id", filter=Q(entered_on__range=(start, end))),
-        exited=Count("id", filter=Q(exited_on__range=(start, end))))
     flow.figures.append(Figure("期内纳入", moved["entered"],
                                _url("/care/register/", status="all", entered_from=start, entered_to=end, **iso)))
     flow.figures.append(Figure("期内退出", moved["exited"],
@@ -112,7 +139,6 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     timely.figures.append(Figure("期内复核", r["n"], _url("/care/reviews/", start=start, end=end, **iso)))
     timely.figures.append(Figure("其中按期复核", r["on_time"],
                                  _url("/care/reviews/", start=start, end=end, on_time=1, **iso)))
-    overdue_reviews = entries.filter(status=EntryStatus.ACTIVE, next_review_on__lt=end).count()
     timely.figures.append(Figure("期末逾期未复核", overdue_reviews, _url("/care/register/", due=1, **iso)))
     measures = policy.scoped(actor, "care.stats", PlanMeasure).filter(subtree_q(prefix, "plan__division"),
                                                                       due_on__range=(start, end))
@@ -121,7 +147,6 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     timely.figures.append(Figure("期内到期措施", mm["n"], _url("/care/measures/", start=start, end=end, **iso)))
     timely.figures.append(Figure("其中按期完成", mm["on_time"],
                                  _url("/care/measures/", start=start, end=end, on_time=1, **iso)))
-    plans = on_register.filter(person__care_plan__isnull=False).count()
     timely.figures.append(Figure("在册人员已制定帮扶计划", plans, _url("/care/register/", **iso)))
     result.sections.append(timely)
 
@@ -129,13 +154,19 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     pairs = Section("结对帮扶")
     pairings = policy.scoped(actor, "care.stats", Pairing).filter(subtree_q(prefix, "division"))
     active_pairings = pairings.filter(started_on__lte=end).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
-    pairs.figures.append(Figure("期末结对中", active_pairings.count(), _url("/care/pairings/", **iso)))
-    pairs.figures.append(Figure("期内新结对", pairings.filter(started_on__range=(start, end)).count(),
+    p = pairings.aggregate(active=Count("id", filter=Q(started_on__lte=end) & (Q(ended_on__isnull=True)
+                                                                               | Q(ended_on__gt=end))),
+                           new=Count("id", filter=Q(started_on__range=(start, end))))
+    pairs.figures.append(Figure("期末结对中", p["active"], _url("/care/pairings/", **iso)))
+    pairs.figures.append(Figure("期内新结对", p["new"],
                                 _url("/care/pairings/", status="all", start=start, end=end, **iso)))
-    children = on_register.filter(person__birth_date__gt=minor_cutoff(end))
-    child_ids = children.values("person_id")
-    children_n = children.count()
-    paired_children = active_pairings.filter(person_id__in=child_ids).values("person_id").distinct().count()
+    # Children on the register: driven by the people's birth-date index (a semi-join, not a join per entry),
+    # counted with the distinct children in an active pairing of the place in the same pass.
+    minors = Person._base_manager.filter(birth_date__gt=minor_cutoff(end)).values("pk")
+    paired = Exists(active_pairings.order_by().filter(person_id=OuterRef("person_id")))
+    kids = on_register.filter(person_id__in=minors).order_by().aggregate(
+        n=Count("id"), paired=Count("person_id", distinct=True, filter=Q(paired)))
+    children_n, paired_children = kids["n"], kids["paired"]
     pairs.figures.append(Figure("在册儿童", children_n, _url("/care/register/", minor=1, **iso)))
     pairs.figures.append(Figure("已结对儿童", paired_children, _url("/care/register/", minor=1, paired="yes", **iso)))
     coverage = f"{paired_children / children_n:.1%}" if children_n else "—"

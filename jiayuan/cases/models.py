@@ -127,6 +127,13 @@ class Case(VersionedModel):
             models.Index(fields=["on_board", "division", "restricted", "received_at"], name="case_board"),
             models.Index(fields=["next_due_at", "status"], name="case_next_due"),
             models.Index(fields=["handler", "status"], name="case_handler_status"),
+            # The statistics of a place, answered from the index alone (no table row read): the received
+            # cases grouped by channel, level, urgency and status (with the high-risk timings), and the
+            # closures, outcomes and overdue cases of the place.
+            models.Index(fields=["division", "received_at", "restricted", "status", "channel", "risk_level", "urgent",
+                                 "first_contact_at", "closed_at"], name="case_stats_received"),
+            models.Index(fields=["division", "restricted", "status", "closed_at", "outcome", "next_due_at"],
+                         name="case_stats_closed"),
         ]
 
     def __str__(self) -> str:

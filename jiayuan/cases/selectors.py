@@ -377,32 +377,29 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
         if prefix:
             scoped = scoped.filter(subtree_q(prefix, "division"))
     received = apply_filters(scoped, CaseFilters(received_from=date_from, received_to=date_to))
-    closed = apply_filters(scoped, CaseFilters(closed_from=date_from, closed_to=date_to, status=Status.CLOSED))
 
-    # Counts are grouped in the database: one row per combination, never one per case.
-    channels, levels = Counter(), Counter()
-    total = handled = high = 0
-    for channel, level, urgent, status, n in (received.order_by().values_list("channel", "risk_level", "urgent",
-                                                                                "status").annotate(n=Count("id"))):
-        total += n
-        channels[channel] += n
-        levels[level] += n
-        handled += n if status != Status.REGISTERED else 0
-        high += n if (level in HIGH_LEVELS or urgent) else 0
-    # Months by conditional counts in one pass (served from the place index), not a per-row function.
+    # Months as conditional counts (bounds first), folded into the one grouped pass over the received cases:
+    # one row per combination of the grouped columns, never one per case, all read from the statistics index.
     bounds, day = [], date_from.replace(day=1)
     while day <= date_to:
         following = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
         bounds.append((day.strftime("%Y-%m"), _day_start(max(day, date_from)), _day_start(min(following, date_to
                                                                                               + dt.timedelta(days=1)))))
         day = following
-    months = Counter()
-    if bounds:
-        counted = received.order_by().aggregate(**{
-            f"m{i}": Count("id", filter=Q(received_at__gte=lo, received_at__lt=hi)) for i, (_, lo, hi) in enumerate(bounds)})
+    channels, levels, months = Counter(), Counter(), Counter()
+    total = handled = high = 0
+    for row in (received.order_by().values("channel", "risk_level", "urgent", "status")
+                .annotate(n=Count("id"), **{f"m{i}": Count("id", filter=Q(received_at__gte=lo, received_at__lt=hi))
+                                            for i, (_, lo, hi) in enumerate(bounds)})):
+        n, level = row["n"], row["risk_level"]
+        total += n
+        channels[row["channel"]] += n
+        levels[level] += n
+        handled += n if row["status"] != Status.REGISTERED else 0
+        high += n if (level in HIGH_LEVELS or row["urgent"]) else 0
         for i, (label, _, _) in enumerate(bounds):
-            if counted[f"m{i}"]:
-                months[label] = counted[f"m{i}"]
+            if row[f"m{i}"]:
+                months[label] += row[f"m{i}"]
     hours, days = [], []
     for received_at, first_contact, status, closed_at in (received.filter(Q(risk_level__in=HIGH_LEVELS) | Q(urgent=True))
                                                           .values_list("received_at", "first_contact_at", "status",
@@ -435,15 +432,17 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
     mediated = (CaseAction.objects.filter(kind=ActionKind.MEDIATION, case__in=in_period).order_by()
                 .values("case_id").distinct().count())
 
-    outcomes = dict(closed.order_by().values_list("outcome").annotate(n=Count("id")))
-    closed_count = sum(outcomes.values())
-    mediated_ok = outcomes.get(Outcome.MEDIATED, 0)
+    # Closures, their outcomes and follow-up coverage, and the cases overdue now: one pass over the place.
+    closed_q = Q(closed_at__gte=_day_start(date_from), closed_at__lt=_day_start(date_to + dt.timedelta(days=1)),
+                 status=Status.CLOSED)
+    followed = Exists(CaseAction.objects.filter(case_id=OuterRef("pk"), kind=ActionKind.FOLLOW_UP))
+    counted = scoped.order_by().aggregate(
+        closed=Count("id", filter=closed_q), mediated_ok=Count("id", filter=closed_q & Q(outcome=Outcome.MEDIATED)),
+        followed=Count("id", filter=closed_q & Q(followed)), overdue=Count("id", filter=Q(next_due_at__lt=now)))
+    closed_count, mediated_ok, with_followup, overdue = (counted["closed"], counted["mediated_ok"],
+                                                         counted["followed"], counted["overdue"])
     rate = round(100.0 * mediated_ok / closed_count, 1) if closed_count else 0.0
-    with_followup = closed.filter(Exists(CaseAction.objects.filter(case_id=OuterRef("pk"),
-                                                                   kind=ActionKind.FOLLOW_UP))).count()
     coverage = round(100.0 * with_followup / closed_count, 1) if closed_count else 0.0
-
-    overdue = scoped.filter(next_due_at__lt=now).count()
 
     referrals = (CaseMove.objects.filter(kind=MoveKind.REFER, case__in=in_period).order_by()
                  .values_list("to_agency_id", "to_agency__name", "status").annotate(n=Count("id")))

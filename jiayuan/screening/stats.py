@@ -22,14 +22,16 @@ def screening_section(*, actor: Actor, prefix: str, start: dt.date, end: dt.date
     hazards = policy.scoped(actor, "screening.stats", Hazard).filter(subtree_q(prefix, "division"),
                                                                     visit__visited_on__range=(start, end))
     iso = {"division": prefix, "start": start, "end": end}
+    # One conditional count per figure, in one pass over the period's hazards (not a query per status).
+    statuses = [code for code, _ in HazardStatus.choices if code != HazardStatus.OPEN]
+    h = hazards.aggregate(n=Count("id"), followed=Count("id", filter=~Q(status=HazardStatus.OPEN)),
+                          **{f"s{i}": Count("id", filter=Q(status=code)) for i, code in enumerate(statuses)})
     section.figures.append(Figure("入户走访", visits.count(), _url("/screening/visits/", **iso)))
-    section.figures.append(Figure("发现隐患", hazards.count(), _url("/screening/hazards/", **iso)))
-    section.figures.append(Figure("已跟进隐患", hazards.exclude(status=HazardStatus.OPEN).count(),
-                                  _url("/screening/hazards/", followed=1, **iso)))
-    for code, label in HazardStatus.choices:
-        if code == HazardStatus.OPEN:
-            continue
-        section.figures.append(Figure(f"其中{label}", hazards.filter(status=code).count(),
+    section.figures.append(Figure("发现隐患", h["n"], _url("/screening/hazards/", **iso)))
+    section.figures.append(Figure("已跟进隐患", h["followed"], _url("/screening/hazards/", followed=1, **iso)))
+    labels = dict(HazardStatus.choices)
+    for i, code in enumerate(statuses):
+        section.figures.append(Figure(f"其中{labels[code]}", h[f"s{i}"],
                                       _url("/screening/hazards/", status=code, **iso)))
     return section
 

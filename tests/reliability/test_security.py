@@ -30,6 +30,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "DJANGO_ALLOWED_HOSTS": "jiayuan.example.cn",
     }
     env.pop("DJANGO_SECURE_SSL_REDIRECT", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process, never in production
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING",
          "--settings=config.settings.production"],

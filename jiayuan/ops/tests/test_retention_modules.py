@@ -17,7 +17,13 @@ from jiayuan.cases import selectors as case_selectors
 from jiayuan.cases.models import Case, CaseCategory, Status
 from jiayuan.cases.services import CaseInput, case_assign, case_create, case_transition
 from jiayuan.core.testing.factories import (
-    FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_person, make_user,
+    FUTIAN,
+    MEILIN,
+    XIANGMIHU,
+    actor_of,
+    community_of,
+    make_person,
+    make_user,
 )
 from jiayuan.ops import retention
 from jiayuan.ops.models import RetentionEntry
@@ -130,13 +136,16 @@ def _scenario(w) -> dict[str, Person]:
     p["old_exit_open_case"] = make_person(w.home, name="辰旧退出在办")
     _stay(w, p["old_exit_open_case"], entered=800, exited=OLD)
     _case(w, [p["old_exit_open_case"]], closed=None)
+    p["old_both"] = _child(w.home, "未旧退出旧案")  # eligible under both rules: anonymised once
+    _stay(w, p["old_both"], entered=800, exited=OLD)
+    _case(w, [p["old_both"]], closed=OLD)
     p["recent_only"] = make_person(w.home, name="巳近期")
     _stay(w, p["recent_only"], entered=100, exited=RECENT)
     _case(w, [p["recent_only"]], closed=RECENT)
     return p
 
 
-ANONYMISED = {"old_exit", "old_exit_other", "old_case", "old_case_other", "old_case_far"}
+ANONYMISED = {"old_exit", "old_exit_other", "old_case", "old_case_other", "old_case_far", "old_both"}
 HELD = {"re_entered", "recent_exit", "relief_open", "helper", "paired", "old_and_open", "old_and_recent",
         "old_case_on_register", "old_exit_open_case", "recent_only"}
 
@@ -173,14 +182,17 @@ def test_rules_and_holds_of_cases_and_care(world):
             "care.helper"} <= set(retention._HOLDS)
 
     dry = {r.rule: sorted(r.ids) for r in retention.run_retention(older_than_days=PERIOD, dry_run=True)}
-    assert dry["care.exited"] == sorted(p[k].pk for k in ("old_exit", "old_exit_other"))
-    assert dry["cases.closed"] == sorted(p[k].pk for k in ("old_case", "old_case_other", "old_case_far"))
+    assert dry["care.exited"] == sorted(p[k].pk for k in ("old_exit", "old_exit_other", "old_both"))
+    assert dry["cases.closed"] == sorted(p[k].pk for k in ("old_case", "old_case_other", "old_case_far",
+                                                           "old_both"))
     assert not RetentionEntry.objects.exists()
 
     before = _figures(world)
     results = {r.rule: sorted(r.ids) for r in retention.run_retention(older_than_days=PERIOD)}
-    assert results["care.exited"] == dry["care.exited"] and results["cases.closed"] == dry["cases.closed"]
+    assert results["care.exited"] == dry["care.exited"]  # rules run in key order: care.exited first
+    assert results["cases.closed"] == sorted(p[k].pk for k in ("old_case", "old_case_other", "old_case_far"))
     assert _figures(world) == before
+    assert RetentionEntry.objects.filter(object_id=str(p["old_both"].pk)).count() == 1
 
     for key in ANONYMISED:
         fresh = Person.objects.get(pk=p[key].pk)

@@ -1,0 +1,45 @@
+"""Probe hook (see jiayuan/ops/probe.py): one case owned by the probed community and one owned by a community of
+another district, each with a party and an attachment. Both are unrestricted and registered by the system
+(actor=None) without assignment, so no grant exists: roles whose scope is `own` (mediator, agency user) reach
+neither, and a restricted case would hide the in-scope one from its community.
+
+The person panel on the person page is decided by the person (`people.view`, checked first) and only then lists
+the cases in scope; it is probed with that permission (leaders hold `cases.view` but not `people.view` beyond
+their own records, so they get 404 there as on the person page itself)."""
+from __future__ import annotations
+
+
+def _build(community: str, tag: str) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jiayuan.core.testing.factories import make_person
+
+    from .services import CaseInput, case_attachment_add, case_create
+
+    person = make_person(community, name=f"探针{tag}求助人", phone="13800138000")
+    case = case_create(actor=None, data=CaseInput(
+        channel="hotline", division_code=community, parties=[(person.pk, "seeker")], categories=["marriage_family"],
+        account=f"探针陈述（{tag}）：夫妻长期争吵。"))
+    assert not case.restricted
+    upload = SimpleUploadedFile("探针材料.pdf", b"%PDF-1.4\n%probe\n", content_type="application/pdf")
+    attachment = case_attachment_add(actor=None, case=case, upload=upload)
+    return {"case_id": case.pk, "attachment_id": attachment.pk, "person_id": person.pk}
+
+
+def records(scope_user_division: str) -> dict[str, dict]:
+    from jiayuan.ops.probe import outside_community
+
+    inside = _build(scope_user_division, "内")
+    outside = _build(outside_community(scope_user_division), "外")
+
+    def pair(*keys: str) -> dict:
+        return {"in": {k: inside[k] for k in keys}, "out": {k: outside[k] for k in keys}}
+
+    return {
+        "cases:detail": pair("case_id"),
+        "cases:assess": pair("case_id"),
+        "cases:attachment": pair("case_id", "attachment_id"),
+        "cases:book": pair("case_id"),
+        "cases:person_panel": {**pair("person_id"), "perm": "people.view"},
+        "GET /api/cases/{case_id}": pair("case_id"),
+    }
