@@ -81,23 +81,22 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     # level, the entries and exits of the period, the overdue reviews and the plans, by conditional counts.
     plan_exists = Exists(SupportPlan.objects.filter(person_id=OuterRef("person_id")))
     period = (start, end)
-    by_level, moved, overdue_reviews, plans = {}, {"entered": 0, "exited": 0}, 0, 0
-    for row in (entries.order_by().values("care_level")
-                .annotate(on=Count("id", filter=active_on(end)),
-                          entered=Count("id", filter=Q(entered_on__range=period)),
-                          exited=Count("id", filter=Q(exited_on__range=period)),
-                          overdue=Count("id", filter=Q(status=EntryStatus.ACTIVE, next_review_on__lt=end)),
-                          plans=Count("id", filter=active_on(end) & Q(plan_exists)))):
-        if row["on"]:
-            by_level[row["care_level"]] = row["on"]
-        moved["entered"] += row["entered"]
-        moved["exited"] += row["exited"]
-        overdue_reviews += row["overdue"]
-        plans += row["plans"]
+    on_q = active_on(end)
+    counted = entries.order_by().aggregate(
+        on=Count("id", filter=on_q),
+        **{f"level_{code}": Count("id", filter=on_q & Q(care_level=code)) for code in CareLevel.values},
+        entered=Count("id", filter=Q(entered_on__range=period)),
+        exited=Count("id", filter=Q(exited_on__range=period)),
+        overdue=Count("id", filter=Q(status=EntryStatus.ACTIVE, next_review_on__lt=end)),
+        plans=Count("id", filter=on_q & Q(plan_exists)))
+    on_register_n = counted["on"]
+    by_level = {code: counted[f"level_{code}"] for code in CareLevel.values}
+    moved = {"entered": counted["entered"], "exited": counted["exited"]}
+    overdue_reviews, plans = counted["overdue"], counted["plans"]
 
     # 1. The register at the end of the period, by type and by level.
     register = Section("困境妇女儿童数据库（期末在册）")
-    register.figures.append(Figure("在册人数", sum(by_level.values()), _url("/care/register/", **iso)))
+    register.figures.append(Figure("在册人数", on_register_n, _url("/care/register/", **iso)))
     from jiayuan.dictionaries.models import DictionaryItem
     from jiayuan.dictionaries.services import dictionary_items
 
@@ -107,14 +106,16 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     ids_by_code: dict[str, list[int]] = {}
     for pk, code in DictionaryItem.objects.filter(code__in=[i.code for i in items]).values_list("pk", "code"):
         ids_by_code.setdefault(code, []).append(pk)
-    by_type = {}
-    if ids_by_code:
-        through = RegisterEntry.types.through
-        by_type = through.objects.filter(registerentry_id__in=on_register.order_by().values("pk")).aggregate(**{
-            f"t{n}": (Count("pk", filter=Q(dictionaryitem_id=ids[0])) if len(ids) == 1 else
-                      Count("registerentry_id", distinct=True, filter=Q(dictionaryitem_id__in=ids)))
-            for n, (code, ids) in enumerate(ids_by_code.items())})
-        by_type = {code: by_type[f"t{n}"] for n, code in enumerate(ids_by_code)}
+    per_item = dict(RegisterEntry.types.through.objects
+                    .filter(registerentry_id__in=on_register.order_by().values("pk"),
+                            dictionaryitem_id__in=[pk for ids in ids_by_code.values() for pk in ids])
+                    .order_by().values_list("dictionaryitem_id").annotate(n=Count("pk")))
+    by_type = {code: per_item.get(ids[0], 0) for code, ids in ids_by_code.items() if len(ids) == 1}
+    for code, ids in ids_by_code.items():
+        if len(ids) > 1:  # one code in several dictionaries: count each entry once
+            by_type[code] = (RegisterEntry.types.through.objects
+                             .filter(registerentry_id__in=on_register.order_by().values("pk"), dictionaryitem_id__in=ids)
+                             .values("registerentry_id").distinct().count())
     for item in items:
         register.figures.append(Figure(f"类型：{item.label}", by_type.get(item.code, 0),
                                        _url("/care/register/", type=item.code, **iso)))

@@ -2,13 +2,15 @@
 
 Mediators and partner agency users hold "own": they reach only the cases granted to them (an
 assignment, a team seat, a referral to their agency). Restricted cases are reached through grants only.
+Leaders see figures and the masked lists behind them across their area, but a case's content only where
+they are granted it.
 """
 _STAFF = {"community_worker": "subtree", "street_staff": "subtree", "district_rights": "subtree"}
 _SUPERVISORS = {"street_staff": "subtree", "district_rights": "subtree"}
 
 PERMISSIONS = {
     "cases.view": {**_STAFF, "hotline_operator": "subtree", "mediator": "own", "agency_user": "own",
-                   "leader": "subtree"},
+                   "leader": "own"},
     "cases.list": {**_STAFF, "hotline_operator": "subtree", "mediator": "own", "agency_user": "own",
                    "leader": "subtree"},
     "cases.create": {**_STAFF, "hotline_operator": "subtree"},
