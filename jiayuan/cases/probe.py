@@ -3,9 +3,9 @@ another district, each with a party and an attachment. Both are unrestricted and
 (actor=None) without assignment, so no grant exists: roles whose scope is `own` (mediator, agency user) reach
 neither, and a restricted case would hide the in-scope one from its community.
 
-The person panel on the person page is decided by the person (`people.view`, checked first) and only then lists
-the cases in scope; it is probed with that permission (leaders hold `cases.view` but not `people.view` beyond
-their own records, so they get 404 there as on the person page itself)."""
+The person panel (`cases:person_panel`) answers 404 unless the person is within `people.view` and then lists the
+cases within `cases.view`; both permissions have the same scope for every role holding `cases.view`, so it is
+probed with the permission it declares, on the party of each case."""
 from __future__ import annotations
 
 
@@ -40,6 +40,6 @@ def records(scope_user_division: str) -> dict[str, dict]:
         "cases:assess": pair("case_id"),
         "cases:attachment": pair("case_id", "attachment_id"),
         "cases:book": pair("case_id"),
-        "cases:person_panel": {**pair("person_id"), "perm": "people.view"},
+        "cases:person_panel": pair("person_id"),
         "GET /api/cases/{case_id}": pair("case_id"),
     }
