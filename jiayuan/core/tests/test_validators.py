@@ -1,4 +1,4 @@
-"""Validators of Chinese identifiers: the fixtures of china-conventions.md, and properties over generated values."""
+"""Validators of Chinese identifiers: the published test fixtures (GB 11643, GB 32100, phone rules) and properties."""
 from __future__ import annotations
 
 import datetime as dt
