@@ -166,3 +166,38 @@ def person_viewers(*, actor: Actor, person: Person, limit: int = 100):
         .select_related("user")
         .order_by("-id")[:limit]
     )
+
+
+def person_family(*, actor: Actor, person: Person) -> dict:
+    """A person's households (with the other members) and recorded relations, names masked.
+
+    Relatives outside the actor's scope are still listed (their relation matters to the case worker),
+    but only as a masked name without a link.
+    """
+    from .models import HouseholdMember, PersonRelation
+
+    visible = set(
+        policy.scoped(actor, "people.view", Person)
+        .filter(pk__in=HouseholdMember.objects.filter(household__members__person=person).values("person_id"))
+        .values_list("pk", flat=True)
+    )
+    households = []
+    memberships = HouseholdMember.objects.filter(person=person).select_related("household")
+    for membership in memberships:
+        members = (HouseholdMember.objects.filter(household=membership.household).exclude(person=person)
+                   .select_related("person").order_by("id"))
+        households.append({
+            "name": membership.household.name, "relation": membership.get_relation_display(),
+            "members": [{"id": m.person_id if m.person_id in visible else None, "name": mask_name(m.person.name),
+                         "relation": m.get_relation_display(), "is_minor": m.person.is_minor} for m in members],
+        })
+    relations = PersonRelation.objects.filter(person=person).select_related("relative").order_by("id")
+    relative_ids = [r.relative_id for r in relations]
+    visible_relatives = set(policy.scoped(actor, "people.view", Person).filter(pk__in=relative_ids)
+                            .values_list("pk", flat=True))
+    return {
+        "households": households,
+        "relations": [{"id": r.relative_id if r.relative_id in visible_relatives else None,
+                       "name": mask_name(r.relative.name), "kind": r.get_kind_display(), "note": r.note}
+                      for r in relations],
+    }

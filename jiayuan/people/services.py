@@ -238,3 +238,24 @@ def person_reveal(*, actor: Actor, person: Person, field: str, request=None) -> 
         field_classes=[Person.FIELD_CLASSES[field]], detail={"field": field},
     )
     return value
+
+
+def person_relation_add(*, actor: Actor | None, person: Person, relative: Person, kind: str,
+                        note: str = "") -> "PersonRelation":
+    """Record a family relation between two people the actor may both see (one direction, as told)."""
+    from .models import PersonRelation
+
+    if actor is not None:
+        policy.require(actor, "people.edit", person)
+        policy.require(actor, "people.view", relative)
+    if kind not in PersonRelation.Kind.values:
+        raise ValidationFailed({"kind": "请选择关系。"})
+    if relative.pk == person.pk:
+        raise ValidationFailed({"relative": "不能与本人建立关系。"})
+    if PersonRelation.objects.filter(person=person, relative=relative, kind=kind).exists():
+        raise ValidationFailed({"relative": "该关系已登记。"})
+    with transaction.atomic():
+        relation = _by(actor, PersonRelation(person=person, relative=relative, kind=kind,
+                                             note=(note or "").strip()[:200]))
+        relation.save()
+    return relation

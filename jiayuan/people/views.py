@@ -20,7 +20,7 @@ from jiayuan.core.pagination import paginate
 from jiayuan.divisions.selectors import division_choices
 
 from . import exports, selectors, services
-from .models import Gender, IdType, Person
+from .models import Gender, IdType, Person, PersonRelation
 
 
 def _filters(request) -> selectors.PersonFilters:
@@ -75,6 +75,8 @@ def person_detail(request, person_id: int):
         "can_history": policy.allows(actor, "people.history", person),
         "can_viewers": policy.allows(actor, "people.viewers", person),
         "person_panels": [t for t, perm in PERSON_PANELS if actor.has_perm(perm)],
+        "family": selectors.person_family(actor=actor, person=person),
+        "relation_kinds": PersonRelation.Kind.choices,
     }
     return render(request, "people/detail.html", context)
 
@@ -233,3 +235,23 @@ def person_export(request):
 
 def detail_url(person: Person) -> str:
     return reverse("people:detail", kwargs={"person_id": person.pk})
+
+
+@require_POST
+@require_perm("people.edit")
+def person_relation_add(request, person_id: int):
+    person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+    relative_id = request.POST.get("relative_id", "")
+    relative = policy.scoped(request.actor, "people.view", Person).filter(
+        pk=int(relative_id) if relative_id.isdigit() else 0).first()
+    if relative is None:
+        messages.error(request, "未找到该人员（请填写您辖区内人员的档案编号）。")
+        return redirect("people:detail", person_id=person.pk)
+    try:
+        services.person_relation_add(actor=request.actor, person=person, relative=relative,
+                                     kind=request.POST.get("kind", ""), note=request.POST.get("note", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "关系已登记。")
+    return redirect("people:detail", person_id=person.pk)
