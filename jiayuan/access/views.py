@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_login, require_perm
+from jiayuan.core.actions import run_action
 from jiayuan.core.errors import ApplicationError
 from jiayuan.divisions.models import subtree_q
 
@@ -42,13 +43,17 @@ def request_person(request):
     if purpose != ACCESS_REQUEST_SALT or not person_id.isdigit():
         messages.error(request, "查阅申请已失效，请重新录入证件号码后再申请。")
         return redirect("people:list")
-    try:
-        services.access_request_create(actor=request.actor, label="people.person", object_id=person_id,
-                                       reason=request.POST.get("reason", ""), request=request)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "查阅申请已提交，对方辖区同意后您会收到通知。")
+    run_action(
+        request,
+        lambda: services.access_request_create(
+            actor=request.actor,
+            label="people.person",
+            object_id=person_id,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        ),
+        success="查阅申请已提交，对方辖区同意后您会收到通知。",
+    )
     return redirect("people:list")
 
 
@@ -64,9 +69,10 @@ def request_list(request):
 def request_decide(request, request_id: int):
     prefix = request.actor.broadest_prefix("access.decide_request")
     item = get_object_or_404(AccessRequest.objects.filter(subtree_q(prefix, "division")), pk=request_id)
-    try:
-        services.access_request_decide(actor=request.actor, access_request=item,
-                                       approve=request.POST.get("decision") == "approve")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    run_action(
+        request,
+        lambda: services.access_request_decide(
+            actor=request.actor, access_request=item, approve=request.POST.get("decision") == "approve"
+        ),
+    )
     return redirect("access:requests")

@@ -16,6 +16,7 @@ from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
+from jiayuan.core.actions import run_action
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
@@ -128,14 +129,17 @@ def entry_detail(request, entry_id: int):
 @require_perm("care.edit")
 def entry_review(request, entry_id: int):
     entry = selectors.entry_get(actor=request.actor, entry_id=entry_id, perm="care.edit")
-    try:
-        services.register_review_record(actor=request.actor, entry=entry, expected_version=_version(request.POST),
-                                        summary=request.POST.get("summary", ""),
-                                        care_level=request.POST.get("care_level") or None)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "复核已记录。")
+    run_action(
+        request,
+        lambda: services.register_review_record(
+            actor=request.actor,
+            entry=entry,
+            expected_version=_version(request.POST),
+            summary=request.POST.get("summary", ""),
+            care_level=request.POST.get("care_level") or None,
+        ),
+        success="复核已记录。",
+    )
     return redirect("care:entry_detail", entry_id=entry.pk)
 
 
@@ -143,13 +147,16 @@ def entry_review(request, entry_id: int):
 @require_perm("care.exit")
 def entry_exit(request, entry_id: int):
     entry = selectors.entry_get(actor=request.actor, entry_id=entry_id, perm="care.exit")
-    try:
-        services.register_entry_exit(actor=request.actor, entry=entry, reason=request.POST.get("reason", ""),
-                                     expected_version=_version(request.POST))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已退出困境妇女儿童数据库，记录保留。")
+    run_action(
+        request,
+        lambda: services.register_entry_exit(
+            actor=request.actor,
+            entry=entry,
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request.POST),
+        ),
+        success="已退出困境妇女儿童数据库，记录保留。",
+    )
     return redirect("care:entry_detail", entry_id=entry.pk)
 
 
@@ -167,8 +174,17 @@ def review_list(request):
     if request.GET.get("on_time") == "1":
         qs = qs.filter(on_time=True)
     page = paginate(qs.order_by("-reviewed_on", "-id"), request.GET.get("page"))
-    rows = [{"entry_id": r.entry_id, "name": mask_name(r.entry.person.name), "due_on": r.due_on,
-             "reviewed_on": r.reviewed_on, "on_time": r.on_time, "worker": r.worker} for r in page.object_list]
+    rows = [
+        {
+            "entry_id": r.entry_id,
+            "name": mask_name(r.entry.person.name),
+            "due_on": r.due_on,
+            "reviewed_on": r.reviewed_on,
+            "on_time": r.on_time,
+            "worker": r.worker,
+        }
+        for r in page.object_list
+    ]
     return render(request, "care/review_list.html", {"page": page, "rows": rows})
 
 
@@ -195,6 +211,7 @@ def measure_list(request):
 
 # ---------------------------------------------------------------- plan and ledger
 
+
 @require_perm("care.view")
 def plan_page(request, person_id: int):
     person = selectors.person_for_care(actor=request.actor, person_id=person_id)
@@ -207,35 +224,63 @@ def plan_page(request, person_id: int):
             if request.POST.get("action") == "measure":
                 if plan is None:
                     raise ApplicationError("请先保存帮扶计划。")
-                services.plan_measure_add(actor=request.actor, plan=plan, content=request.POST.get("content", ""),
-                                          responsible=request.POST.get("responsible", ""),
-                                          due_on=_date(request.POST.get("due_on")))
+                services.plan_measure_add(
+                    actor=request.actor,
+                    plan=plan,
+                    content=request.POST.get("content", ""),
+                    responsible=request.POST.get("responsible", ""),
+                    due_on=_date(request.POST.get("due_on")),
+                )
                 messages.success(request, "措施已添加。")
             else:
-                services.plan_save(actor=request.actor, person=person, needs_found=request.POST.get("needs_found", ""),
-                                   goals=request.POST.get("goals", ""), review_on=_date(request.POST.get("review_on")),
-                                   expected_version=_version(request.POST) if plan else None)
+                services.plan_save(
+                    actor=request.actor,
+                    person=person,
+                    needs_found=request.POST.get("needs_found", ""),
+                    goals=request.POST.get("goals", ""),
+                    review_on=_date(request.POST.get("review_on")),
+                    expected_version=_version(request.POST) if plan else None,
+                )
                 messages.success(request, "帮扶计划已保存（旧版本已保留）。")
         except ApplicationError as exc:
             errors = _errors(exc)
         else:
             return redirect("care:plan", person_id=person.pk)
-    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=plan or person,
-                     field_classes=["sensitive"])
-    return render(request, "care/plan.html", {
-        "person": person, "name": mask_name(person.name), "plan": plan, "errors": errors,
-        "measures": plan.measures.all() if plan else [], "versions": selectors.plan_versions(plan) if plan else [],
-        "can_edit": policy.allows(request.actor, "care.edit", person), "today": timezone.localdate()})
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.VIEW,
+        obj=plan or person,
+        field_classes=["sensitive"],
+    )
+    return render(
+        request,
+        "care/plan.html",
+        {
+            "person": person,
+            "name": mask_name(person.name),
+            "plan": plan,
+            "errors": errors,
+            "measures": plan.measures.all() if plan else [],
+            "versions": selectors.plan_versions(plan) if plan else [],
+            "can_edit": policy.allows(request.actor, "care.edit", person),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_POST
 @require_perm("care.edit")
 def measure_done(request, measure_id: int):
-    measure = policy.access_by_id(request.actor, "care.edit", PlanMeasure.objects.select_related("plan"), measure_id)
-    try:
-        services.plan_measure_done(actor=request.actor, measure=measure, expected_version=_version(request.POST))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    measure = policy.access_by_id(
+        request.actor, "care.edit", PlanMeasure.objects.select_related("plan"), measure_id
+    )
+    run_action(
+        request,
+        lambda: services.plan_measure_done(
+            actor=request.actor, measure=measure, expected_version=_version(request.POST)
+        ),
+    )
     return redirect("care:plan", person_id=measure.plan.person_id)
 
 
@@ -245,72 +290,123 @@ def ledger_page(request, person_id: int):
     errors = {}
     if request.method == "POST":
         try:
-            services.ledger_add(actor=request.actor, person=person, kind=request.POST.get("kind", ""),
-                                on=_date(request.POST.get("on")), content=request.POST.get("content", ""),
-                                amount=request.POST.get("amount") or None)
+            services.ledger_add(
+                actor=request.actor,
+                person=person,
+                kind=request.POST.get("kind", ""),
+                on=_date(request.POST.get("on")),
+                content=request.POST.get("content", ""),
+                amount=request.POST.get("amount") or None,
+            )
         except ApplicationError as exc:
             errors = _errors(exc)
         else:
             messages.success(request, "已记入台账。")
             return redirect("care:ledger", person_id=person.pk)
     kind = request.GET.get("kind", "")[:16]
-    page = paginate(selectors.person_ledger(actor=request.actor, person=person, kind=kind), request.GET.get("page"))
-    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=person,
-                     field_classes=["sensitive"], detail={"page": "care_ledger"})
-    return render(request, "care/ledger.html", {
-        "person": person, "name": mask_name(person.name), "page": page, "kinds": LedgerKind.choices, "kind": kind,
-        "errors": errors, "can_add": policy.allows(request.actor, "care.ledger_add", person),
-        "today": timezone.localdate()})
+    page = paginate(
+        selectors.person_ledger(actor=request.actor, person=person, kind=kind), request.GET.get("page")
+    )
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.VIEW,
+        obj=person,
+        field_classes=["sensitive"],
+        detail={"page": "care_ledger"},
+    )
+    return render(
+        request,
+        "care/ledger.html",
+        {
+            "person": person,
+            "name": mask_name(person.name),
+            "page": page,
+            "kinds": LedgerKind.choices,
+            "kind": kind,
+            "errors": errors,
+            "can_add": policy.allows(request.actor, "care.ledger_add", person),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 # ---------------------------------------------------------------- pairings
+
 
 @require_perm("care.pairing_view")
 def pairing_list(request):
     if selectors.is_volunteer_view(request.actor):
         return redirect("care:my_pairings")
     status = request.GET.get("status", PairingStatus.ACTIVE)
-    qs = selectors.pairing_list(actor=request.actor, status="" if status == "all" else status,
-                                division=request.GET.get("division", "")[:12])
+    qs = selectors.pairing_list(
+        actor=request.actor,
+        status="" if status == "all" else status,
+        division=request.GET.get("division", "")[:12],
+    )
     if _date(request.GET.get("start")):
         qs = qs.filter(started_on__gte=_date(request.GET.get("start")))
     if _date(request.GET.get("end")):
         qs = qs.filter(started_on__lte=_date(request.GET.get("end")))
     page = paginate(qs, request.GET.get("page"))
-    return render(request, "care/pairing_list.html", {"page": page, "status": status,
-                                                      "today": timezone.localdate()})
+    return render(
+        request, "care/pairing_list.html", {"page": page, "status": status, "today": timezone.localdate()}
+    )
 
 
 @require_perm("care.pairing_view")
 def my_pairings(request):
-    return render(request, "care/my_pairings.html", {"rows": selectors.my_pairings(actor=request.actor),
-                                                     "modes": ContactMode.choices, "today": timezone.localdate()})
+    return render(
+        request,
+        "care/my_pairings.html",
+        {
+            "rows": selectors.my_pairings(actor=request.actor),
+            "modes": ContactMode.choices,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_perm("care.pairing_view")
 def pairing_detail(request, pairing_id: int):
     pairing = selectors.pairing_get(actor=request.actor, pairing_id=pairing_id)
-    minimal = selectors.is_volunteer_view(request.actor) or not policy.allows(request.actor, "care.view",
-                                                                              pairing.person)
-    return render(request, "care/pairing_detail.html", {
-        "pairing": pairing, "name": mask_name(pairing.person.name), "helper_name": mask_name(pairing.helper.person.name),
-        "minimal": minimal, "contacts": pairing.contacts.select_related("logged_by")[:50],
-        "modes": ContactMode.choices, "today": timezone.localdate(),
-        "can_contact": policy.allows(request.actor, "care.contact_add", pairing) and pairing.status == "active",
-        "can_end": policy.allows(request.actor, "care.pairing_edit", pairing) and pairing.status == "active"})
+    minimal = selectors.is_volunteer_view(request.actor) or not policy.allows(
+        request.actor, "care.view", pairing.person
+    )
+    return render(
+        request,
+        "care/pairing_detail.html",
+        {
+            "pairing": pairing,
+            "name": mask_name(pairing.person.name),
+            "helper_name": mask_name(pairing.helper.person.name),
+            "minimal": minimal,
+            "contacts": pairing.contacts.select_related("logged_by")[:50],
+            "modes": ContactMode.choices,
+            "today": timezone.localdate(),
+            "can_contact": policy.allows(request.actor, "care.contact_add", pairing)
+            and pairing.status == "active",
+            "can_end": policy.allows(request.actor, "care.pairing_edit", pairing)
+            and pairing.status == "active",
+        },
+    )
 
 
 @require_POST
 @require_perm("care.contact_add")
 def contact_add(request, pairing_id: int):
     pairing = selectors.pairing_get(actor=request.actor, pairing_id=pairing_id, perm="care.contact_add")
-    try:
-        services.contact_add(actor=request.actor, pairing=pairing, on=_date(request.POST.get("on")),
-                             mode=request.POST.get("mode", "visit"), content=request.POST.get("content", ""))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "联系记录已保存。")
+    run_action(
+        request,
+        lambda: services.contact_add(
+            actor=request.actor,
+            pairing=pairing,
+            on=_date(request.POST.get("on")),
+            mode=request.POST.get("mode", "visit"),
+            content=request.POST.get("content", ""),
+        ),
+        success="联系记录已保存。",
+    )
     return redirect("care:pairing_detail", pairing_id=pairing.pk)
 
 
@@ -318,20 +414,26 @@ def contact_add(request, pairing_id: int):
 @require_perm("care.pairing_edit")
 def pairing_end(request, pairing_id: int):
     pairing = selectors.pairing_get(actor=request.actor, pairing_id=pairing_id, perm="care.pairing_edit")
-    try:
-        services.pairing_end(actor=request.actor, pairing=pairing, reason=request.POST.get("reason", ""),
-                             expected_version=_version(request.POST))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "结对已结束。")
+    run_action(
+        request,
+        lambda: services.pairing_end(
+            actor=request.actor,
+            pairing=pairing,
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request.POST),
+        ),
+        success="结对已结束。",
+    )
     return redirect("care:pairing_detail", pairing_id=pairing.pk)
 
 
 @require_perm("care.pairing_edit")
 def pairing_new(request):
-    person = selectors.person_for_care(actor=request.actor, person_id=request.GET.get("person") or
-                                       request.POST.get("person"), perm="care.pairing_edit")
+    person = selectors.person_for_care(
+        actor=request.actor,
+        person_id=request.GET.get("person") or request.POST.get("person"),
+        perm="care.pairing_edit",
+    )
     if request.method == "POST":
         from .models import Helper
 
@@ -346,17 +448,26 @@ def pairing_new(request):
             messages.success(request, "结对成功。")
             return redirect("care:pairing_detail", pairing_id=pairing.pk)
     suggestions = selectors.match_suggestions(actor=request.actor, person=person)
-    return render(request, "care/pairing_new.html", {"person": person, "name": mask_name(person.name),
-                                                     "suggestions": suggestions,
-                                                     "needs": selectors.person_needs(person)})
+    return render(
+        request,
+        "care/pairing_new.html",
+        {
+            "person": person,
+            "name": mask_name(person.name),
+            "suggestions": suggestions,
+            "needs": selectors.person_needs(person),
+        },
+    )
 
 
 @require_perm("care.pairing_view")
 def helper_list(request):
     if selectors.is_volunteer_view(request.actor):
         return redirect("care:my_pairings")
-    page = paginate(selectors.helper_list(actor=request.actor, division=request.GET.get("division", "")[:12]),
-                    request.GET.get("page"))
+    page = paginate(
+        selectors.helper_list(actor=request.actor, division=request.GET.get("division", "")[:12]),
+        request.GET.get("page"),
+    )
     return render(request, "care/helper_list.html", {"page": page})
 
 
@@ -368,20 +479,32 @@ def helper_new(request):
         try:
             if person is None or not policy.allows(request.actor, "care.helper_edit", person):
                 raise ApplicationError("请填写本辖区人员库中的人员编号。")
-            services.helper_create(actor=request.actor, person=person, kind=request.POST.get("kind", ""),
-                                   skill_codes=request.POST.getlist("skills"),
-                                   capacity=request.POST.get("capacity", "1"))
+            services.helper_create(
+                actor=request.actor,
+                person=person,
+                kind=request.POST.get("kind", ""),
+                skill_codes=request.POST.getlist("skills"),
+                capacity=request.POST.get("capacity", "1"),
+            )
         except ApplicationError as exc:
             errors = _errors(exc)
         else:
             messages.success(request, "帮扶人已登记。")
             return redirect("care:helpers")
-    return render(request, "care/helper_form.html", {"errors": errors, "data": request.POST,
-                                                     "kinds": HelperKind.choices,
-                                                     "skills": dictionary_items(SKILL_KIND)})
+    return render(
+        request,
+        "care/helper_form.html",
+        {
+            "errors": errors,
+            "data": request.POST,
+            "kinds": HelperKind.choices,
+            "skills": dictionary_items(SKILL_KIND),
+        },
+    )
 
 
 # ---------------------------------------------------------------- relief
+
 
 @require_perm("care.list")
 def relief_list(request):
@@ -390,29 +513,51 @@ def relief_list(request):
         fund_id = int(request.GET.get("fund") or 0) or None
     except ValueError:
         fund_id = None
-    qs = selectors.relief_list(actor=request.actor, status=status, fund_id=fund_id,
-                               division=request.GET.get("division", "")[:12])
+    qs = selectors.relief_list(
+        actor=request.actor, status=status, fund_id=fund_id, division=request.GET.get("division", "")[:12]
+    )
     if _date(request.GET.get("start")) and status != ReliefStatus.DISBURSED:
         qs = qs.filter(created_at__date__gte=_date(request.GET.get("start")))
     if _date(request.GET.get("end")) and status != ReliefStatus.DISBURSED:
         qs = qs.filter(created_at__date__lte=_date(request.GET.get("end")))
     if status == ReliefStatus.DISBURSED and _date(request.GET.get("start")):
-        qs = qs.filter(disbursed_on__range=(_date(request.GET.get("start")), _date(request.GET.get("end"),
-                                                                                     timezone.localdate())))
+        qs = qs.filter(
+            disbursed_on__range=(
+                _date(request.GET.get("start")),
+                _date(request.GET.get("end"), timezone.localdate()),
+            )
+        )
     if request.GET.get("final") in ("city", "district"):
         # The level that gave the final approval: the chain's last division.
         qs = qs.filter(approval__current_division__level=request.GET["final"])
     page = paginate(qs, request.GET.get("page"))
-    awaiting = selectors.relief_awaiting(actor=request.actor) if request.actor.has_perm("care.relief_approve") else []
-    return render(request, "care/relief_list.html", {
-        "page": page, "awaiting": awaiting, "statuses": ReliefStatus.choices, "status": status,
-        "funds": selectors.fund_list(actor=request.actor) if request.actor.has_perm("care.fund_view") else []})
+    awaiting = (
+        selectors.relief_awaiting(actor=request.actor)
+        if request.actor.has_perm("care.relief_approve")
+        else []
+    )
+    return render(
+        request,
+        "care/relief_list.html",
+        {
+            "page": page,
+            "awaiting": awaiting,
+            "statuses": ReliefStatus.choices,
+            "status": status,
+            "funds": selectors.fund_list(actor=request.actor)
+            if request.actor.has_perm("care.fund_view")
+            else [],
+        },
+    )
 
 
 @require_perm("care.relief_request")
 def relief_new(request):
-    person = selectors.person_for_care(actor=request.actor, person_id=request.GET.get("person") or
-                                       request.POST.get("person"), perm="care.edit")
+    person = selectors.person_for_care(
+        actor=request.actor,
+        person_id=request.GET.get("person") or request.POST.get("person"),
+        perm="care.edit",
+    )
     funds = selectors.funds_for_person(actor=request.actor, person=person)
     errors = {}
     if request.method == "POST":
@@ -420,15 +565,29 @@ def relief_new(request):
         try:
             if fund is None:
                 raise ApplicationError("请选择基金。")
-            app = services.relief_apply(actor=request.actor, fund=fund, person=person,
-                                        amount=request.POST.get("amount", ""), reason=request.POST.get("reason", ""))
+            app = services.relief_apply(
+                actor=request.actor,
+                fund=fund,
+                person=person,
+                amount=request.POST.get("amount", ""),
+                reason=request.POST.get("reason", ""),
+            )
         except ApplicationError as exc:
             errors = _errors(exc)
         else:
             messages.success(request, "救助申请已提交，进入逐级审批。")
             return redirect("care:relief_detail", application_id=app.pk)
-    return render(request, "care/relief_form.html", {"person": person, "name": mask_name(person.name),
-                                                     "funds": funds, "errors": errors, "data": request.POST})
+    return render(
+        request,
+        "care/relief_form.html",
+        {
+            "person": person,
+            "name": mask_name(person.name),
+            "funds": funds,
+            "errors": errors,
+            "data": request.POST,
+        },
+    )
 
 
 @require_perm("care.view")
@@ -439,26 +598,44 @@ def relief_detail(request, application_id: int):
     app = selectors.relief_get(actor=request.actor, application_id=application_id)
     approval = app.approval
     can_decide = bool(approval and may_decide(request.actor, approval))
-    can_resubmit = bool(approval and approval.status == "returned" and covers(
-        request.actor, "care.relief_request", app.division_id))
-    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=app, field_classes=["sensitive"])
-    return render(request, "care/relief_detail.html", {
-        "app": app, "name": mask_name(app.person.name), "approval": approval,
-        "chain": chain_rows(approval) if approval else [], "steps": approval_steps(approval) if approval else [],
-        "can_decide": can_decide, "can_resubmit": can_resubmit})
+    can_resubmit = bool(
+        approval
+        and approval.status == "returned"
+        and covers(request.actor, "care.relief_request", app.division_id)
+    )
+    access_log_write(
+        actor=request.actor, request=request, action=Action.VIEW, obj=app, field_classes=["sensitive"]
+    )
+    return render(
+        request,
+        "care/relief_detail.html",
+        {
+            "app": app,
+            "name": mask_name(app.person.name),
+            "approval": approval,
+            "chain": chain_rows(approval) if approval else [],
+            "steps": approval_steps(approval) if approval else [],
+            "can_decide": can_decide,
+            "can_resubmit": can_resubmit,
+        },
+    )
 
 
 @require_POST
 @require_perm("care.relief_approve")
 def relief_decide(request, application_id: int):
     app = selectors.relief_get(actor=request.actor, application_id=application_id)
-    try:
-        services.relief_decide(actor=request.actor, application=app, decision=request.POST.get("decision", ""),
-                               comment=request.POST.get("comment", ""), expected_version=_version(request.POST))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "审批意见已提交。")
+    run_action(
+        request,
+        lambda: services.relief_decide(
+            actor=request.actor,
+            application=app,
+            decision=request.POST.get("decision", ""),
+            comment=request.POST.get("comment", ""),
+            expected_version=_version(request.POST),
+        ),
+        success="审批意见已提交。",
+    )
     return redirect("care:relief_detail", application_id=app.pk)
 
 
@@ -466,13 +643,17 @@ def relief_decide(request, application_id: int):
 @require_perm("care.relief_request")
 def relief_resubmit(request, application_id: int):
     app = selectors.relief_get(actor=request.actor, application_id=application_id)
-    try:
-        services.relief_resubmit(actor=request.actor, application=app, comment=request.POST.get("comment", ""),
-                                 expected_version=_version(request.POST), amount=request.POST.get("amount") or None)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已重新提交。")
+    run_action(
+        request,
+        lambda: services.relief_resubmit(
+            actor=request.actor,
+            application=app,
+            comment=request.POST.get("comment", ""),
+            expected_version=_version(request.POST),
+            amount=request.POST.get("amount") or None,
+        ),
+        success="已重新提交。",
+    )
     return redirect("care:relief_detail", application_id=app.pk)
 
 
@@ -483,11 +664,15 @@ def fund_list(request):
         if not request.actor.has_perm("care.fund_edit"):
             raise Http404("未找到该页面")
         try:
-            services.fund_create(actor=request.actor, name=request.POST.get("name", ""),
-                                 division_code=request.POST.get("division", ""),
-                                 year=request.POST.get("year") or timezone.localdate().year,
-                                 budget=request.POST.get("budget", ""), kind=request.POST.get("kind", "relief"),
-                                 city_threshold=request.POST.get("city_threshold") or None)
+            services.fund_create(
+                actor=request.actor,
+                name=request.POST.get("name", ""),
+                division_code=request.POST.get("division", ""),
+                year=request.POST.get("year") or timezone.localdate().year,
+                budget=request.POST.get("budget", ""),
+                kind=request.POST.get("kind", "relief"),
+                city_threshold=request.POST.get("city_threshold") or None,
+            )
         except ApplicationError as exc:
             errors = _errors(exc)
         else:
@@ -495,14 +680,31 @@ def fund_list(request):
             return redirect("care:funds")
     prefix = request.actor.broadest_prefix("care.fund_edit")
     from jiayuan.divisions.models import Division
-
     from jiayuan.workflows.services import covers
 
-    levels = [d for d in Division.objects.filter(code__in=[prefix, prefix[:6], prefix[:4] + "00"]).order_by("code")
-              if covers(request.actor, "care.fund_edit", d.code)] if prefix else []
-    return render(request, "care/fund_list.html", {
-        "funds": selectors.fund_list(actor=request.actor), "errors": errors, "kinds": FundKind.choices,
-        "can_edit": request.actor.has_perm("care.fund_edit"), "levels": levels, "year": timezone.localdate().year})
+    levels = (
+        [
+            d
+            for d in Division.objects.filter(code__in=[prefix, prefix[:6], prefix[:4] + "00"]).order_by(
+                "code"
+            )
+            if covers(request.actor, "care.fund_edit", d.code)
+        ]
+        if prefix
+        else []
+    )
+    return render(
+        request,
+        "care/fund_list.html",
+        {
+            "funds": selectors.fund_list(actor=request.actor),
+            "errors": errors,
+            "kinds": FundKind.choices,
+            "can_edit": request.actor.has_perm("care.fund_edit"),
+            "levels": levels,
+            "year": timezone.localdate().year,
+        },
+    )
 
 
 @require_perm("care.condolence")
@@ -516,19 +718,33 @@ def condolence_new(request):
             fund = None
         try:
             batch = services.condolence_batch_record(
-                actor=request.actor, title=request.POST.get("title", ""), division_code=request.POST.get(
-                    "division") or request.actor.primary_posting.division_id, on=_date(request.POST.get("on"),
-                                                                                        timezone.localdate()),
+                actor=request.actor,
+                title=request.POST.get("title", ""),
+                division_code=request.POST.get("division") or request.actor.primary_posting.division_id,
+                on=_date(request.POST.get("on"), timezone.localdate()),
                 person_ids=[int(x) for x in request.POST.getlist("people") if x.isdigit()],
-                amount_each=request.POST.get("amount_each") or 0, content=request.POST.get("content", ""), fund=fund)
+                amount_each=request.POST.get("amount_each") or 0,
+                content=request.POST.get("content", ""),
+                fund=fund,
+            )
         except ApplicationError as exc:
             errors = _errors(exc)
         else:
             messages.success(request, f"已记录 {batch.count} 人次慰问，并记入各自台账。")
             return redirect("care:register")
-    return render(request, "care/condolence_form.html", {
-        "rows": selectors.register_rows(entries), "errors": errors, "prefix": prefix, "today": timezone.localdate(),
-        "funds": selectors.fund_list(actor=request.actor) if request.actor.has_perm("care.fund_view") else []})
+    return render(
+        request,
+        "care/condolence_form.html",
+        {
+            "rows": selectors.register_rows(entries),
+            "errors": errors,
+            "prefix": prefix,
+            "today": timezone.localdate(),
+            "funds": selectors.fund_list(actor=request.actor)
+            if request.actor.has_perm("care.fund_view")
+            else [],
+        },
+    )
 
 
 @require_perm("care.dictionary_edit")
@@ -536,40 +752,59 @@ def dictionary_page(request):
     errors = {}
     if request.method == "POST":
         try:
-            services.care_dictionary_save(actor=request.actor, kind=request.POST.get("kind", ""),
-                                          code=request.POST.get("code", ""), label=request.POST.get("label", ""),
-                                          is_active=request.POST.get("is_active", "on") == "on")
+            services.care_dictionary_save(
+                actor=request.actor,
+                kind=request.POST.get("kind", ""),
+                code=request.POST.get("code", ""),
+                label=request.POST.get("label", ""),
+                is_active=request.POST.get("is_active", "on") == "on",
+            )
         except ApplicationError as exc:
             errors = _errors(exc)
         else:
             messages.success(request, "已保存。")
             return redirect("care:dictionaries")
-    return render(request, "care/dictionaries.html", {
-        "errors": errors, "types": dictionary_items(VULNERABILITY_KIND, active_only=False),
-        "skills": dictionary_items(SKILL_KIND, active_only=False),
-        "kinds": [(VULNERABILITY_KIND, "困境类型"), (SKILL_KIND, "帮扶专长")]})
+    return render(
+        request,
+        "care/dictionaries.html",
+        {
+            "errors": errors,
+            "types": dictionary_items(VULNERABILITY_KIND, active_only=False),
+            "skills": dictionary_items(SKILL_KIND, active_only=False),
+            "kinds": [(VULNERABILITY_KIND, "困境类型"), (SKILL_KIND, "帮扶专长")],
+        },
+    )
 
 
 # ---------------------------------------------------------------- statistics and board
+
 
 @require_perm("care.stats")
 def stats_page(request):
     today = timezone.localdate()
     start = _date(request.GET.get("start"), today.replace(month=1, day=1))
     end = _date(request.GET.get("end"), today)
-    result = stats.care_stats(actor=request.actor, prefix=request.GET.get("division", "")[:12], start=start, end=end)
+    result = stats.care_stats(
+        actor=request.actor, prefix=request.GET.get("division", "")[:12], start=start, end=end
+    )
     prefix = request.actor.broadest_prefix("care.stats") or ""
     from jiayuan.divisions.models import Division, subtree_q
 
-    scopes = Division.objects.filter(subtree_q(prefix, "code"), level__in=["district", "street"]).order_by("code") \
-        if prefix else Division.objects.none()
+    scopes = (
+        Division.objects.filter(subtree_q(prefix, "code"), level__in=["district", "street"]).order_by("code")
+        if prefix
+        else Division.objects.none()
+    )
     return render(request, "care/stats.html", {"stats": result, "scopes": scopes})
 
 
 @require_perm("care.list")
 def board_partial(request):
-    return render(request, "care/partials/board.html", {"board": selectors.worker_board(actor=request.actor),
-                                                        "today": timezone.localdate()})
+    return render(
+        request,
+        "care/partials/board.html",
+        {"board": selectors.worker_board(actor=request.actor), "today": timezone.localdate()},
+    )
 
 
 def reverse_entry(entry) -> str:

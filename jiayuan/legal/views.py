@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jiayuan.access.decorators import public_view, require_perm
 from jiayuan.access.fields import mask_phone
+from jiayuan.core.actions import run_action
 from jiayuan.core.errors import ApplicationError, ValidationFailed
 from jiayuan.core.ratelimit import check as rate_limit_check
 
@@ -239,10 +240,7 @@ def review_list(request):
 def review_action(request, question_id: int):
     question = selectors.question_get(question_id)
     status = request.POST.get("status", ReviewStatus.DISMISSED)
-    try:
-        services.question_review(actor=request.actor, question=question, status=status)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    run_action(request, lambda: services.question_review(actor=request.actor, question=question, status=status))
     return redirect("legal:review")
 
 
@@ -268,10 +266,16 @@ def curated_new(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                entry = services.curated_create(actor=request.actor, question=data["question"],
-                                                answer=data["answer"], citations=data["citations"])
+                entry = services.curated_create(
+                    actor=request.actor,
+                    question=data["question"],
+                    answer=data["answer"],
+                    citations=data["citations"],
+                )
                 if source is not None:
-                    services.question_review(actor=request.actor, question=source, status=ReviewStatus.ANSWERED)
+                    services.question_review(
+                        actor=request.actor, question=source, status=ReviewStatus.ANSWERED
+                    )
             except ValidationFailed as exc:
                 _add_errors(form, exc)
             else:
@@ -284,17 +288,29 @@ def curated_new(request):
 @require_http_methods(["GET", "POST"])
 def curated_edit(request, curated_id: int):
     entry = selectors.curated_get(curated_id)
-    form = CuratedAnswerForm(initial={"question": entry.question, "answer": entry.answer,
-                                      "citations": entry.citations, "is_active": entry.is_active,
-                                      "version": entry.version})
+    form = CuratedAnswerForm(
+        initial={
+            "question": entry.question,
+            "answer": entry.answer,
+            "citations": entry.citations,
+            "is_active": entry.is_active,
+            "version": entry.version,
+        }
+    )
     if request.method == "POST":
         form = CuratedAnswerForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.curated_update(actor=request.actor, entry=entry, question=data["question"],
-                                        answer=data["answer"], citations=data["citations"],
-                                        is_active=data["is_active"], expected_version=data["version"] or 0)
+                services.curated_update(
+                    actor=request.actor,
+                    entry=entry,
+                    question=data["question"],
+                    answer=data["answer"],
+                    citations=data["citations"],
+                    is_active=data["is_active"],
+                    expected_version=data["version"] or 0,
+                )
             except ValidationFailed as exc:
                 _add_errors(form, exc)
             except ApplicationError as exc:
@@ -315,16 +331,29 @@ def guide_list(request):
 @require_http_methods(["GET", "POST"])
 def guide_edit(request, slug: str):
     guide = selectors.topic_guide_get(slug)
-    form = TopicGuideForm(initial={"title": guide.title, "guidance": guide.guidance, "help": guide.help,
-                                   "is_active": guide.is_active, "version": guide.version})
+    form = TopicGuideForm(
+        initial={
+            "title": guide.title,
+            "guidance": guide.guidance,
+            "help": guide.help,
+            "is_active": guide.is_active,
+            "version": guide.version,
+        }
+    )
     if request.method == "POST":
         form = TopicGuideForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.topic_guide_update(actor=request.actor, guide=guide, title=data["title"],
-                                            guidance=data["guidance"], help=data["help"],
-                                            is_active=data["is_active"], expected_version=data["version"])
+                services.topic_guide_update(
+                    actor=request.actor,
+                    guide=guide,
+                    title=data["title"],
+                    guidance=data["guidance"],
+                    help=data["help"],
+                    is_active=data["is_active"],
+                    expected_version=data["version"],
+                )
             except ValidationFailed as exc:
                 _add_errors(form, exc)
             except ApplicationError as exc:

@@ -15,6 +15,7 @@ from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_phone
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
+from jiayuan.core.actions import run_action
 from jiayuan.core.errors import ApplicationError, StaleEditError
 from jiayuan.core.pagination import paginate
 from jiayuan.divisions.selectors import division_choices
@@ -192,17 +193,18 @@ def person_edit(request, person_id: int):
 @require_perm("people.edit")
 def person_phone_add(request, person_id: int):
     person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
-    try:
-        services.person_phone_add(
-            actor=request.actor, person=person, number=request.POST.get("number", ""),
+    run_action(
+        request,
+        lambda: services.person_phone_add(
+            actor=request.actor,
+            person=person,
+            number=request.POST.get("number", ""),
             safe_to_call=request.POST.get("safe_to_call") == "on",
             safe_to_text=request.POST.get("safe_to_text") == "on",
             safe_times=request.POST.get("safe_times", "")[:100],
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "电话已添加。")
+        ),
+        success="电话已添加。",
+    )
     return redirect("people:detail", person_id=person.pk)
 
 
@@ -225,10 +227,17 @@ def person_export(request):
     filters = _filters(request)
     qs = selectors.person_list(actor=request.actor, filters=filters, perm="people.export")
     content, count = exports.people_xlsx(qs)
-    access_log_write(actor=request.actor, request=request, action=Action.EXPORT, object_type="people.person",
-                     field_classes=["personal", "sensitive"], detail={"rows": count, "masked": True})
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.EXPORT,
+        object_type="people.person",
+        field_classes=["personal", "sensitive"],
+        detail={"rows": count, "masked": True},
+    )
     response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = "attachment; filename=people.xlsx"
     return response
 
@@ -242,16 +251,23 @@ def detail_url(person: Person) -> str:
 def person_relation_add(request, person_id: int):
     person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
     relative_id = request.POST.get("relative_id", "")
-    relative = policy.scoped(request.actor, "people.view", Person).filter(
-        pk=int(relative_id) if relative_id.isdigit() else 0).first()
+    relative = (
+        policy.scoped(request.actor, "people.view", Person)
+        .filter(pk=int(relative_id) if relative_id.isdigit() else 0)
+        .first()
+    )
     if relative is None:
         messages.error(request, "未找到该人员（请填写您辖区内人员的档案编号）。")
         return redirect("people:detail", person_id=person.pk)
-    try:
-        services.person_relation_add(actor=request.actor, person=person, relative=relative,
-                                     kind=request.POST.get("kind", ""), note=request.POST.get("note", ""))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "关系已登记。")
+    run_action(
+        request,
+        lambda: services.person_relation_add(
+            actor=request.actor,
+            person=person,
+            relative=relative,
+            kind=request.POST.get("kind", ""),
+            note=request.POST.get("note", ""),
+        ),
+        success="关系已登记。",
+    )
     return redirect("people:detail", person_id=person.pk)
