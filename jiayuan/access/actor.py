@@ -15,6 +15,15 @@ from .roles import Role, Scope
 class Actor:
     user: object  # accounts.User, or None for an anonymous visitor
     postings: list = field(default_factory=list)
+    # Grant ids already read, for an actor that lives one request (None: always read afresh).
+    grant_cache: dict | None = None
+
+    @classmethod
+    def for_request(cls, user) -> "Actor":
+        """The actor of one HTTP request: it may remember the grant ids it has read until the response."""
+        actor = cls.for_user(user)
+        actor.grant_cache = {}
+        return actor
 
     @classmethod
     def for_user(cls, user, *, on: dt.date | None = None) -> "Actor":

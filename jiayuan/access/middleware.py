@@ -11,5 +11,5 @@ class ActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.actor = SimpleLazyObject(lambda: Actor.for_user(getattr(request, "user", None)))
+        request.actor = SimpleLazyObject(lambda: Actor.for_request(getattr(request, "user", None)))
         return self.get_response(request)

@@ -73,6 +73,33 @@ def _grant_ids(actor: Actor, perm: str, grant_model: type[Model]):
     return grants.values("object_id")
 
 
+_grant_generation = 0
+
+
+def grants_changed() -> None:
+    """Called whenever a grant is written or revoked: request-level caches of grant ids start afresh."""
+    global _grant_generation
+    _grant_generation += 1
+
+
+def _granted_id_list(actor: Actor, perm: str, grant_model: type[Model], grant_ids) -> list:
+    """The ids of the actor's grants of this kind (read once per request for pages that check many things).
+
+    A user holds few grants: reading their ids first lets the database combine the place index with a
+    primary-key look-up, where "place OR id IN (subquery)" would scan the whole table.
+    """
+    cache = actor.grant_cache
+    key = (grant_model, is_read_permission(perm), perm.rsplit(".", 1)[-1] in BREAK_GLASS_ACTIONS)
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None and hit[0] == _grant_generation:
+            return hit[1]
+    ids = list(grant_ids.values_list("object_id", flat=True)[:MAX_INLINE_GRANTS + 1])
+    if cache is not None:
+        cache[key] = (_grant_generation, ids)
+    return ids
+
+
 def scope_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
     """The filter for `perm` on `model`, or None when the actor may see nothing."""
     if not actor.is_authenticated:
@@ -101,9 +128,7 @@ def scope_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
 
     grant_model = spec.grant_model or model
     grant_ids = _grant_ids(actor, perm, grant_model)
-    # A user holds few grants: reading their ids first lets the database combine the place index with a
-    # primary-key look-up, where "place OR id IN (subquery)" would scan the whole table.
-    ids = list(grant_ids.values_list("object_id", flat=True)[:MAX_INLINE_GRANTS + 1])
+    ids = _granted_id_list(actor, perm, grant_model, grant_ids)
     granted: Q | None = None
     if len(ids) > MAX_INLINE_GRANTS:
         granted = Q(**{f"{spec.grant_path}__in": grant_ids})

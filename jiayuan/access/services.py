@@ -24,6 +24,7 @@ from .models import AccessGrant, AccessRequest, GrantKind
 def grant_access(*, obj: Model, kind: str, user=None, agency=None, write: bool = False, reason: str = "",
                  until: dt.datetime | None = None, source_key: str = "", created_by=None) -> AccessGrant:
     """Open one record to a user or an agency; call it in the transaction of what causes it."""
+    policy.grants_changed()
     return AccessGrant.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk, user=user, agency=agency,
         kind=kind, write=write, reason=reason[:500], valid_until=until, source_key=source_key,
@@ -47,6 +48,7 @@ def revoke_access(*, source_key: str = "", obj: Model | None = None, user=None, 
         qs = qs.filter(kind=kind)
     if not (source_key or obj is not None):
         raise ValueError("revoke_access needs a source or a record")
+    policy.grants_changed()
     return qs.update(revoked_at=timezone.now())
 
 

@@ -14,7 +14,7 @@ class TokenAuth(HttpBearer):
         if found is None or not found.user.is_active:
             return None
         request.user = found.user
-        request.actor = Actor.for_user(found.user)
+        request.actor = Actor.for_request(found.user)
         return found.user
 
 
@@ -22,7 +22,7 @@ class SessionActorAuth(SessionAuth):
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is not None:
-            request.actor = Actor.for_user(user)
+            request.actor = Actor.for_request(user)
         return user
 
 
