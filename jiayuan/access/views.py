@@ -23,7 +23,7 @@ def break_glass(request, label: str, object_id: int):
             services.break_glass_open(actor=request.actor, label=label, object_id=object_id,
                                       reason=request.POST.get("reason", ""), request=request)
         except ApplicationError as exc:
-            errors = getattr(exc, "errors", None) or {"form": exc.message}
+            errors = exc.form_errors()
         else:
             messages.warning(request, "已开启紧急查阅，有效期内可查看该记录；本次查阅已通知其辖区负责人并记入日志。")
             return redirect(target.url(object_id))

@@ -86,7 +86,7 @@ def user_create(request):
                 valid_to=request.POST.get("valid_to") or None,
             )
         except ApplicationError as exc:
-            errors = getattr(exc, "errors", None) or {"form": exc.message}
+            errors = exc.form_errors()
         else:
             messages.success(request, f"已创建用户 {user.username}。")
             return redirect("accounts:users")

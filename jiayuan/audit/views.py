@@ -1,11 +1,11 @@
 """The auditor's pages: the access log with filters, the chain check, the change history."""
 from __future__ import annotations
 
-import datetime as dt
 
 from django.shortcuts import render
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.core.dates import parse_date
 from jiayuan.core.pagination import paginate
 
 from . import selectors
@@ -13,19 +13,13 @@ from .models import Action
 from .services import access_log_verify, access_log_write
 
 
-def _date(value: str):
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
 
 @require_perm("audit.view")
 def access_log(request):
     g = request.GET
     filters = selectors.LogFilters(username=g.get("username", ""), action=g.get("action", ""),
                                    object_type=g.get("object_type", ""), object_id=g.get("object_id", ""),
-                                   since=_date(g.get("since", "")), until=_date(g.get("until", "")))
+                                   since=parse_date(g.get("since", "")), until=parse_date(g.get("until", "")))
     page = paginate(selectors.access_log_list(actor=request.actor, filters=filters), g.get("page"))
     access_log_write(actor=request.actor, request=request, action=Action.AUDIT_VIEW, object_type="audit.accesslog",
                      detail={"filters": {k: v for k, v in g.items() if k != "page"}})

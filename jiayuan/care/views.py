@@ -1,7 +1,6 @@
 """Care pages: the register, one plan and one ledger per person, pairings, relief, statistics. Thin views."""
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from jiayuan.access.fields import mask_name
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
+from jiayuan.core.dates import parse_date
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
@@ -30,15 +30,6 @@ from .models import (
 )
 
 
-def _date(value, default=None):
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except (TypeError, ValueError):
-        return default
-
-
-def _errors(exc: ApplicationError) -> dict:
-    return getattr(exc, "errors", None) or {"form": exc.message}
 
 
 def _version(post) -> int:
@@ -60,8 +51,9 @@ def _register_filters(get) -> selectors.RegisterFilters:
     return selectors.RegisterFilters(
         type=get.get("type", "")[:48], level=get.get("level", "")[:16], division=get.get("division", "")[:12],
         due=get.get("due") == "1", paired=get.get("paired", ""), status="" if status == "all" else status[:16],
-        entered_from=_date(get.get("entered_from")), entered_to=_date(get.get("entered_to")),
-        exited_from=_date(get.get("exited_from")), exited_to=_date(get.get("exited_to")), minor=get.get("minor") == "1",
+        entered_from=parse_date(get.get("entered_from")), entered_to=parse_date(get.get("entered_to")),
+        exited_from=parse_date(get.get("exited_from")), exited_to=parse_date(get.get("exited_to")),
+        minor=get.get("minor") == "1",
     )
 
 
@@ -92,7 +84,7 @@ def register_create(request):
                 need_codes=request.POST.getlist("needs"), care_level=request.POST.get("care_level", ""),
                 review_cycle_days=request.POST.get("review_cycle_days", "90"), note=request.POST.get("note", ""))
         except ApplicationError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
         else:
             messages.success(request, "已纳入困境妇女儿童数据库。")
             return redirect("care:entry_detail", entry_id=entry.pk)
@@ -167,10 +159,10 @@ def review_list(request):
         from jiayuan.divisions.models import subtree_q
 
         qs = qs.filter(subtree_q(request.GET["division"][:12], "entry__division"))
-    if _date(request.GET.get("start")):
-        qs = qs.filter(reviewed_on__gte=_date(request.GET.get("start")))
-    if _date(request.GET.get("end")):
-        qs = qs.filter(reviewed_on__lte=_date(request.GET.get("end")))
+    if parse_date(request.GET.get("start")):
+        qs = qs.filter(reviewed_on__gte=parse_date(request.GET.get("start")))
+    if parse_date(request.GET.get("end")):
+        qs = qs.filter(reviewed_on__lte=parse_date(request.GET.get("end")))
     if request.GET.get("on_time") == "1":
         qs = qs.filter(on_time=True)
     page = paginate(qs.order_by("-reviewed_on", "-id"), request.GET.get("page"))
@@ -197,10 +189,10 @@ def measure_list(request):
         from jiayuan.divisions.models import subtree_q
 
         qs = qs.filter(subtree_q(request.GET["division"][:12], "plan__division"))
-    if _date(request.GET.get("start")):
-        qs = qs.filter(due_on__gte=_date(request.GET.get("start")))
-    if _date(request.GET.get("end")):
-        qs = qs.filter(due_on__lte=_date(request.GET.get("end")))
+    if parse_date(request.GET.get("start")):
+        qs = qs.filter(due_on__gte=parse_date(request.GET.get("start")))
+    if parse_date(request.GET.get("end")):
+        qs = qs.filter(due_on__lte=parse_date(request.GET.get("end")))
     if request.GET.get("on_time") == "1":
         qs = qs.filter(done_on__isnull=False, done_on__lte=F("due_on"))
     if request.GET.get("overdue") == "1":
@@ -229,7 +221,7 @@ def plan_page(request, person_id: int):
                     plan=plan,
                     content=request.POST.get("content", ""),
                     responsible=request.POST.get("responsible", ""),
-                    due_on=_date(request.POST.get("due_on")),
+                    due_on=parse_date(request.POST.get("due_on")),
                 )
                 messages.success(request, "措施已添加。")
             else:
@@ -238,12 +230,12 @@ def plan_page(request, person_id: int):
                     person=person,
                     needs_found=request.POST.get("needs_found", ""),
                     goals=request.POST.get("goals", ""),
-                    review_on=_date(request.POST.get("review_on")),
+                    review_on=parse_date(request.POST.get("review_on")),
                     expected_version=_version(request.POST) if plan else None,
                 )
                 messages.success(request, "帮扶计划已保存（旧版本已保留）。")
         except ApplicationError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
         else:
             return redirect("care:plan", person_id=person.pk)
     access_log_write(
@@ -294,12 +286,12 @@ def ledger_page(request, person_id: int):
                 actor=request.actor,
                 person=person,
                 kind=request.POST.get("kind", ""),
-                on=_date(request.POST.get("on")),
+                on=parse_date(request.POST.get("on")),
                 content=request.POST.get("content", ""),
                 amount=request.POST.get("amount") or None,
             )
         except ApplicationError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
         else:
             messages.success(request, "已记入台账。")
             return redirect("care:ledger", person_id=person.pk)
@@ -344,10 +336,10 @@ def pairing_list(request):
         status="" if status == "all" else status,
         division=request.GET.get("division", "")[:12],
     )
-    if _date(request.GET.get("start")):
-        qs = qs.filter(started_on__gte=_date(request.GET.get("start")))
-    if _date(request.GET.get("end")):
-        qs = qs.filter(started_on__lte=_date(request.GET.get("end")))
+    if parse_date(request.GET.get("start")):
+        qs = qs.filter(started_on__gte=parse_date(request.GET.get("start")))
+    if parse_date(request.GET.get("end")):
+        qs = qs.filter(started_on__lte=parse_date(request.GET.get("end")))
     page = paginate(qs, request.GET.get("page"))
     return render(
         request, "care/pairing_list.html", {"page": page, "status": status, "today": timezone.localdate()}
@@ -401,7 +393,7 @@ def contact_add(request, pairing_id: int):
         lambda: services.contact_add(
             actor=request.actor,
             pairing=pairing,
-            on=_date(request.POST.get("on")),
+            on=parse_date(request.POST.get("on")),
             mode=request.POST.get("mode", "visit"),
             content=request.POST.get("content", ""),
         ),
@@ -487,7 +479,7 @@ def helper_new(request):
                 capacity=request.POST.get("capacity", "1"),
             )
         except ApplicationError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
         else:
             messages.success(request, "帮扶人已登记。")
             return redirect("care:helpers")
@@ -516,15 +508,15 @@ def relief_list(request):
     qs = selectors.relief_list(
         actor=request.actor, status=status, fund_id=fund_id, division=request.GET.get("division", "")[:12]
     )
-    if _date(request.GET.get("start")) and status != ReliefStatus.DISBURSED:
-        qs = qs.filter(created_at__date__gte=_date(request.GET.get("start")))
-    if _date(request.GET.get("end")) and status != ReliefStatus.DISBURSED:
-        qs = qs.filter(created_at__date__lte=_date(request.GET.get("end")))
-    if status == ReliefStatus.DISBURSED and _date(request.GET.get("start")):
+    if parse_date(request.GET.get("start")) and status != ReliefStatus.DISBURSED:
+        qs = qs.filter(created_at__date__gte=parse_date(request.GET.get("start")))
+    if parse_date(request.GET.get("end")) and status != ReliefStatus.DISBURSED:
+        qs = qs.filter(created_at__date__lte=parse_date(request.GET.get("end")))
+    if status == ReliefStatus.DISBURSED and parse_date(request.GET.get("start")):
         qs = qs.filter(
             disbursed_on__range=(
-                _date(request.GET.get("start")),
-                _date(request.GET.get("end"), timezone.localdate()),
+                parse_date(request.GET.get("start")),
+                parse_date(request.GET.get("end"), timezone.localdate()),
             )
         )
     if request.GET.get("final") in ("city", "district"):
@@ -573,7 +565,7 @@ def relief_new(request):
                 reason=request.POST.get("reason", ""),
             )
         except ApplicationError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
         else:
             messages.success(request, "救助申请已提交，进入逐级审批。")
             return redirect("care:relief_detail", application_id=app.pk)
@@ -674,7 +666,7 @@ def fund_list(request):
                 city_threshold=request.POST.get("city_threshold") or None,
             )
         except ApplicationError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
         else:
             messages.success(request, "基金已创建。")
             return redirect("care:funds")
@@ -721,14 +713,14 @@ def condolence_new(request):
                 actor=request.actor,
                 title=request.POST.get("title", ""),
                 division_code=request.POST.get("division") or request.actor.primary_posting.division_id,
-                on=_date(request.POST.get("on"), timezone.localdate()),
+                on=parse_date(request.POST.get("on"), timezone.localdate()),
                 person_ids=[int(x) for x in request.POST.getlist("people") if x.isdigit()],
                 amount_each=request.POST.get("amount_each") or 0,
                 content=request.POST.get("content", ""),
                 fund=fund,
             )
         except ApplicationError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
         else:
             messages.success(request, f"已记录 {batch.count} 人次慰问，并记入各自台账。")
             return redirect("care:register")
@@ -760,7 +752,7 @@ def dictionary_page(request):
                 is_active=request.POST.get("is_active", "on") == "on",
             )
         except ApplicationError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
         else:
             messages.success(request, "已保存。")
             return redirect("care:dictionaries")
@@ -782,8 +774,8 @@ def dictionary_page(request):
 @require_perm("care.stats")
 def stats_page(request):
     today = timezone.localdate()
-    start = _date(request.GET.get("start"), today.replace(month=1, day=1))
-    end = _date(request.GET.get("end"), today)
+    start = parse_date(request.GET.get("start"), today.replace(month=1, day=1))
+    end = parse_date(request.GET.get("end"), today)
     result = stats.care_stats(
         actor=request.actor, prefix=request.GET.get("division", "")[:12], start=start, end=end
     )

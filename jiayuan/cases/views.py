@@ -3,7 +3,6 @@ the move inbox, statistics, the working-day calendar and the case book export. T
 a service call, every read a selector."""
 from __future__ import annotations
 
-import datetime as dt
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
@@ -15,6 +14,7 @@ from jiayuan.access import policy
 from jiayuan.access.decorators import require_perm
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
+from jiayuan.core.dates import parse_date
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.divisions.models import Level
@@ -39,12 +39,6 @@ from .models import (
 )
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
 
 def _filters(request) -> selectors.CaseFilters:
     g = request.GET
@@ -55,8 +49,8 @@ def _filters(request) -> selectors.CaseFilters:
         urgent=g.get("urgent") == "1", overdue=g.get("overdue") == "1", mine=g.get("mine") == "1",
         outcome=g.get("outcome", "")[:16], mediated=g.get("mediated") == "1", handled=g.get("handled") == "1",
         followed_up=g.get("followed_up", "")[:1], agency=int(agency) if agency.isdigit() else None,
-        received_from=_date(g.get("received_from")), received_to=_date(g.get("received_to")),
-        closed_from=_date(g.get("closed_from")), closed_to=_date(g.get("closed_to")),
+        received_from=parse_date(g.get("received_from")), received_to=parse_date(g.get("received_to")),
+        closed_from=parse_date(g.get("closed_from")), closed_to=parse_date(g.get("closed_to")),
     )
 
 
@@ -164,7 +158,7 @@ def intake(request):
                     source=post.get("source", "")[:200], question_id=int(question) if question.isdigit() else None,
                 ))
         except ApplicationError as exc:
-            errors = getattr(exc, "errors", None) or {"form": exc.message}
+            errors = exc.form_errors()
         else:
             messages.success(request, f"个案 {case.number} 已登记。")
             return redirect("cases:detail", case_id=case.pk)
@@ -255,7 +249,7 @@ def assess(request, case_id: int):
                 actor=request.actor, case=case, answers=answers, override_level=request.POST.get("override_level", ""),
                 override_reason=request.POST.get("override_reason", ""), note=request.POST.get("note", ""))
         except ApplicationError as exc:
-            errors = getattr(exc, "errors", None) or {"form": exc.message}
+            errors = exc.form_errors()
         else:
             messages.success(request, f"评估完成：风险等级“{result.get_level_display()}”（得分 {result.score}）。")
             return _back(case.pk)
@@ -461,8 +455,8 @@ def closure_decide(request, approval_id: int):
 @require_perm("cases.stats")
 def stats(request):
     today = timezone.localdate()
-    date_from = _date(request.GET.get("from")) or today.replace(month=1, day=1)
-    date_to = _date(request.GET.get("to")) or today
+    date_from = parse_date(request.GET.get("from")) or today.replace(month=1, day=1)
+    date_to = parse_date(request.GET.get("to")) or today
     prefix = request.actor.broadest_prefix("cases.stats") or ""
     wanted = request.GET.get("division", "")[:12]
     if wanted and wanted.startswith(prefix):
@@ -480,7 +474,7 @@ def stats(request):
 def calendar(request):
     if request.method == "POST":
         try:
-            services.calendar_day_set(actor=request.actor, day=_date(request.POST.get("date")),
+            services.calendar_day_set(actor=request.actor, day=parse_date(request.POST.get("date")),
                                       is_workday=request.POST.get("is_workday") == "1",
                                       name=request.POST.get("name", ""))
         except ApplicationError as exc:

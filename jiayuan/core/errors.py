@@ -13,6 +13,10 @@ class ApplicationError(Exception):
         self.field = field
         self.extra = extra or {}
 
+    def form_errors(self) -> dict[str, str]:
+        """The messages to show beside a form: one per field when known, else one for the whole form."""
+        return getattr(self, "errors", None) or {"form": self.message}
+
 
 class ValidationFailed(ApplicationError):
     """Bad input: one message per field."""

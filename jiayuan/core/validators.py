@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric, uscc
@@ -99,10 +100,8 @@ def validate_credit_code(value: str) -> str:
     return code
 
 
-def parse_amount(value) -> "Decimal":
+def parse_amount(value) -> Decimal:
     """A money amount in yuan: positive, at most two decimals, below ten million."""
-    from decimal import Decimal, InvalidOperation
-
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):

@@ -56,7 +56,7 @@ def org_create(request):
         try:
             org = organisation_create(actor=request.actor, **_values(request.POST))
         except ApplicationError as exc:
-            errors = getattr(exc, "errors", None) or {"form": exc.message}
+            errors = exc.form_errors()
         else:
             messages.success(request, f"已创建组织：{org.name}")
             return redirect(f"/orgs/?division={org.division_id}")
@@ -81,7 +81,7 @@ def org_edit(request, org_id: int):
         except StaleEditError as exc:
             errors = {"version": exc.message}
         except ApplicationError as exc:
-            errors = getattr(exc, "errors", None) or {"form": exc.message}
+            errors = exc.form_errors()
         else:
             messages.success(request, "已保存。")
             return redirect(f"/orgs/?division={org.division_id}")
@@ -114,7 +114,7 @@ def org_members(request, org_id: int):
                                      term_start=request.POST.get("term_start", ""),
                                      term_end=request.POST.get("term_end", ""))
             except ApplicationError as exc:
-                errors = getattr(exc, "errors", None) or {"form": exc.message}
+                errors = exc.form_errors()
             else:
                 messages.success(request, "已添加。")
                 return redirect("orgs:members", org_id=org.pk)

@@ -138,7 +138,7 @@ def person_create(request):
                     return redirect("people:detail", person_id=exc.person.pk)
                 duplicate = exc
             except ApplicationError as exc:
-                errors = getattr(exc, "errors", None) or {"form": exc.message}
+                errors = exc.form_errors()
             else:
                 messages.success(request, "人员已登记。")
                 return redirect("people:detail", person_id=person.pk)
@@ -173,7 +173,7 @@ def person_edit(request, person_id: int):
             except services.DuplicatePerson as exc:
                 errors = {"id_number": "该证件号码已属于另一人员档案。" if exc.person else exc.message}
             except ApplicationError as exc:
-                errors = getattr(exc, "errors", None) or {"form": exc.message}
+                errors = exc.form_errors()
             else:
                 messages.success(request, "已保存。")
                 return redirect("people:detail", person_id=person.pk)

@@ -1,7 +1,6 @@
 """Screening pages: campaigns with live progress per community, household visits, hazards and follow-up."""
 from __future__ import annotations
 
-import datetime as dt
 
 from django.contrib import messages
 from django.http import Http404
@@ -14,6 +13,7 @@ from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
+from jiayuan.core.dates import parse_date
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
@@ -25,15 +25,6 @@ from .models import HazardLevel, HazardStatus
 from .stats import campaign_progress
 
 
-def _date(value, default=None):
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except (TypeError, ValueError):
-        return default
-
-
-def _errors(exc):
-    return getattr(exc, "errors", None) or {"form": exc.message}
 
 
 def _version(post) -> int:
@@ -55,10 +46,10 @@ def campaign_list(request):
             services.campaign_create(
                 actor=request.actor, name=request.POST.get("name", ""), division_code=prefix or "",
                 covered_codes=request.POST.getlist("covered") or [prefix], monthly=request.POST.get("monthly") == "on",
-                starts_on=_date(request.POST.get("starts_on"), timezone.localdate()),
-                ends_on=_date(request.POST.get("ends_on")))
+                starts_on=parse_date(request.POST.get("starts_on"), timezone.localdate()),
+                ends_on=parse_date(request.POST.get("ends_on")))
         except ApplicationError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
         else:
             messages.success(request, "排查活动已创建。")
             return redirect("screening:campaigns")
@@ -84,7 +75,7 @@ def checklist_page(request):
         try:
             version = services.checklist_publish(code=checklist.code, name=checklist.name, items=items)
         except ApplicationError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
         else:
             messages.success(request, f"已发布第 {version.number} 版。")
             return redirect("screening:checklist")
@@ -128,11 +119,12 @@ def visit_new(request, campaign_id: int):
         try:
             visit = services.visit_record(
                 actor=request.actor, campaign=campaign, division_code=request.POST.get("division", ""),
-                visited_on=_date(request.POST.get("visited_on")), answers=answers, household=household, people=people,
+                visited_on=parse_date(request.POST.get("visited_on")), answers=answers, household=household,
+                people=people,
                 notes=request.POST.get("notes", ""), hazard_level=request.POST.get("hazard_level") or None,
                 findings=request.POST.get("findings", ""))
         except ApplicationError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
         else:
             if visit.found_hazard:
                 messages.warning(request, "走访已记录，发现隐患，请跟进处理。")
@@ -147,8 +139,8 @@ def visit_new(request, campaign_id: int):
 @require_perm("screening.list")
 def visit_list(request):
     qs = selectors.visit_list(actor=request.actor, campaign_id=request.GET.get("campaign") or None,
-                              division=request.GET.get("division", "")[:12], start=_date(request.GET.get("start")),
-                              end=_date(request.GET.get("end")))
+                              division=request.GET.get("division", "")[:12], start=parse_date(request.GET.get("start")),
+                              end=parse_date(request.GET.get("end")))
     page = paginate(qs, request.GET.get("page"))
     return render(request, "screening/visit_list.html", {"page": page})
 
@@ -157,8 +149,8 @@ def visit_list(request):
 def hazard_list(request):
     qs = selectors.hazard_list(actor=request.actor, campaign_id=request.GET.get("campaign") or None,
                                division=request.GET.get("division", "")[:12], status=request.GET.get("status", "")[:16],
-                               followed=request.GET.get("followed") == "1", start=_date(request.GET.get("start")),
-                               end=_date(request.GET.get("end")))
+                               followed=request.GET.get("followed") == "1", start=parse_date(request.GET.get("start")),
+                               end=parse_date(request.GET.get("end")))
     page = paginate(qs, request.GET.get("page"))
     return render(request, "screening/hazard_list.html", {"page": page, "statuses": HazardStatus.choices})
 
