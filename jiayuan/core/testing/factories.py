@@ -74,11 +74,16 @@ def actor_of(user: User) -> Actor:
     return Actor.for_user(user)
 
 
-def synthetic_id(birth: dt.date = dt.date(1990, 5, 17), female: bool = True, region: str = FUTIAN,
-                 rng: random.Random | None = None) -> str:
-    rng = rng or random.Random(next(_serial))
-    last = rng.choice([0, 2, 4, 6, 8] if female else [1, 3, 5, 7, 9])
-    body = f"{region}{birth:%Y%m%d}{rng.randint(0, 99):02d}{last}"
+def synthetic_id(birth: dt.date = dt.date(1990, 5, 17), female: bool = True, region: str = FUTIAN) -> str:
+    """A valid resident ID number that no other call in this process returns.
+
+    The serial picks the order code (three digits, the last one's parity giving the sex); once
+    the 500 codes of a birth date are used up the birth date moves on by a day.
+    """
+    n = next(_serial)
+    birth = birth + dt.timedelta(days=n // 500)
+    order = (n % 500) * 2 + (0 if female else 1)
+    body = f"{region}{birth:%Y%m%d}{order:03d}"
     return body + ric.calc_check_digit(body + "0")
 
 
