@@ -1,11 +1,13 @@
 """Test factories shared by every app's tests: divisions, users with postings, people."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import random
 
 import factory
+from django.db import transaction
 from stdnum.cn import ric
 
 from jiayuan.access.actor import Actor
@@ -104,9 +106,6 @@ def make_person(division: str | None = None, *, name: str | None = None, id_numb
 
 # --- Shared helpers for module-scoped data and raw records (used by the foundation tests) ---------------
 
-import contextlib  # noqa: E402
-
-from django.db import transaction  # noqa: E402
 
 
 @contextlib.contextmanager
