@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from jiayuan.access import policy
 from jiayuan.access.fields import mask_name
@@ -170,7 +170,7 @@ def relief_apply(request, payload: ReliefIn):
                                payload.fund_id)
     app = services.relief_apply(actor=request.actor, fund=fund, person=person, amount=payload.amount,
                                 reason=payload.reason)
-    return 201, _relief_out(selectors.relief_get(actor=request.actor, application_id=app.pk))
+    return Status(201, _relief_out(selectors.relief_get(actor=request.actor, application_id=app.pk)))
 
 
 @operation(router, "POST", "/relief/{int:application_id}/decide", perm="care.relief_approve", response=ReliefOut)

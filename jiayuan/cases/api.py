@@ -6,7 +6,7 @@ Same scoping, masking and logging as the pages; out of scope is 404.
 import datetime as dt
 
 from django.db import transaction
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from jiayuan.access.fields import mask_text
 from jiayuan.api.routing import operation
@@ -149,8 +149,8 @@ def case_create(request, payload: CaseIn):
             categories=payload.categories, account=payload.account,
             consent_to_share=payload.consent_to_share, restricted=payload.restricted,
             source=payload.source, received_at=payload.received_at))
-    return 201, {"id": case.pk, "number": case.number, "status": case.status, "urgent": case.urgent,
-                 "person_id": person.pk if person else None, "earlier_cases": [r.__dict__ for r in earlier]}
+    return Status(201, {"id": case.pk, "number": case.number, "status": case.status, "urgent": case.urgent,
+                 "person_id": person.pk if person else None, "earlier_cases": [r.__dict__ for r in earlier]})
 
 
 @operation(router, "GET", "/callers", perm="cases.intake", response=list[CallerMatchOut])
@@ -181,3 +181,94 @@ def case_detail(request, case_id: int):
                      field_classes=["public", "personal"] + ([case.account_class] if reveal else []),
                      detail={"channel": "api"})
     return _case_out(request.actor, case)
+
+
+# --- updates: handling steps, assessments and workflow steps, each against the version the caller read ---
+
+class ActionIn(Schema):
+    kind: str
+    occurred_on: dt.date | None = None
+    note: str = ""
+    success: bool | None = None
+    satisfaction: int | None = None
+    data: dict[str, str] = {}
+    version: int | None = None
+
+
+class ActionOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    occurred_on: dt.date
+    case_version: int
+    case_status: str
+
+
+class AssessmentIn(Schema):
+    answers: dict[str, str]
+    override_level: str = ""
+    override_reason: str = ""
+    note: str = ""
+    version: int | None = None
+
+
+class AssessmentOut(Schema):
+    id: int
+    case_id: int
+    score: int
+    computed_level: str
+    level: str
+    red_flags: list[str]
+    case_version: int
+    case_status: str
+
+
+class TransitionIn(Schema):
+    name: str
+    note: str = ""
+    outcome: str = ""
+    version: int | None = None
+
+
+class CaseStateOut(Schema):
+    id: int
+    version: int
+    status: str
+    risk_level: str
+    next_due_at: dt.datetime | None
+
+
+@operation(router, "POST", "/{int:case_id}/actions", perm="cases.handle", response={201: ActionOut})
+def case_action_create(request, case_id: int, payload: ActionIn):
+    """Record a handling step (contact, mediation, follow-up…). With `version`, a case changed since it was
+    read is refused (409) rather than acted on blindly."""
+    case = selectors.access_case_by_id(request.actor, case_id, perm="cases.handle")
+    action = services.case_action_add(
+        actor=request.actor, case=case, kind=payload.kind[:32], occurred_on=payload.occurred_on,
+        note=payload.note, success=payload.success, satisfaction=payload.satisfaction, data=payload.data,
+        expected_version=payload.version)
+    return Status(201, {"id": action.pk, "case_id": case.pk, "kind": action.kind, "occurred_on": action.occurred_on,
+                 "case_version": case.version, "case_status": case.status})
+
+
+@operation(router, "POST", "/{int:case_id}/assessments", perm="cases.assess", response={201: AssessmentOut})
+def case_assessment_create(request, case_id: int, payload: AssessmentIn):
+    """Assess (or reassess) the case's risk with the built-in instrument; earlier assessments are kept."""
+    case = selectors.access_case_by_id(request.actor, case_id, perm="cases.assess")
+    assessment = services.risk_assess(
+        actor=request.actor, case=case, answers=payload.answers, override_level=payload.override_level[:16],
+        override_reason=payload.override_reason, note=payload.note, expected_version=payload.version)
+    return Status(201, {"id": assessment.pk, "case_id": case.pk, "score": assessment.score,
+                 "computed_level": assessment.computed_level, "level": assessment.level,
+                 "red_flags": list(assessment.red_flags), "case_version": case.version, "case_status": case.status})
+
+
+@operation(router, "POST", "/{int:case_id}/transitions", perm="cases.view", response=CaseStateOut)
+def case_transition_create(request, case_id: int, payload: TransitionIn):
+    """Move the case along its workflow (start, follow-up, close…); each step checks its own permission, and a
+    step not allowed from the current state is refused with the reason."""
+    case = selectors.access_case_by_id(request.actor, case_id)
+    case = services.case_transition(actor=request.actor, case=case, name=payload.name[:32], note=payload.note,
+                                    outcome=payload.outcome[:32], expected_version=payload.version)
+    return {"id": case.pk, "version": case.version, "status": case.status, "risk_level": case.risk_level,
+            "next_due_at": case.next_due_at}

@@ -25,7 +25,7 @@ from jiayuan.access.roles import Role
 from jiayuan.access.services import grant_access, revoke_access
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.errors import ValidationFailed, WorkflowError
+from jiayuan.core.errors import StaleEditError, ValidationFailed, WorkflowError
 from jiayuan.divisions.models import Division, Level
 from jiayuan.notifications.models import Level as NoticeLevel
 from jiayuan.notifications.services import notify, supervisors_of
@@ -387,8 +387,6 @@ def case_transition(*, actor: Actor | None, case: Case, name: str, note: str = "
     with transaction.atomic():
         _lock(case)
         if expected_version is not None and case.version != expected_version:
-            from jiayuan.core.errors import StaleEditError
-
             raise StaleEditError()
         return cls(actor=actor, case=case, note=note, outcome=outcome).execute()
 
@@ -398,7 +396,7 @@ def case_transition(*, actor: Actor | None, case: Case, name: str, note: str = "
 
 
 def risk_assess(*, actor: Actor | None, case: Case, answers: dict[str, str], override_level: str = "",
-                override_reason: str = "", note: str = "") -> RiskAssessment:
+                override_reason: str = "", note: str = "", expected_version: int | None = None) -> RiskAssessment:
     """Score the instrument, keep every earlier assessment, lift the case's level and deadlines."""
     _require(actor, "cases.assess", case)
     spec = rules.instrument()
@@ -414,6 +412,8 @@ def risk_assess(*, actor: Actor | None, case: Case, answers: dict[str, str], ove
     level = override_level or result.level
     with transaction.atomic():
         _lock(case)
+        if expected_version is not None and case.version != expected_version:
+            raise StaleEditError()
         if case.status == Status.CLOSED:
             raise WorkflowError("个案已结案，不能评估；如需继续处理，请先重启个案。")
         before = case.risk_level
@@ -617,8 +617,6 @@ def case_move_answer(*, actor: Actor | None, move: CaseMove, accept: bool, note:
     with transaction.atomic():
         move = CaseMove.objects.select_for_update().get(pk=move.pk)
         if expected_version is not None and move.version != expected_version:
-            from jiayuan.core.errors import StaleEditError
-
             raise StaleEditError()
         if move.status != MoveStatus.PENDING:
             raise WorkflowError(f"该流转已{move.get_status_display()}，不能再答复。")
@@ -734,8 +732,11 @@ ACTION_FIELDS = {
 
 def case_action_add(*, actor: Actor | None, case: Case, kind: str, occurred_on: dt.date | str | None = None,
                     note: str = "", success: bool | None = None, satisfaction: int | None = None,
-                    data: dict | None = None) -> CaseAction:
-    """Record a handling step (mediation session, protection order, follow-up visit…)."""
+                    data: dict | None = None, expected_version: int | None = None) -> CaseAction:
+    """Record a handling step (mediation session, protection order, follow-up visit…).
+
+    With `expected_version` (the case's version the caller last read) a case changed since is refused as a
+    stale edit instead of being acted on blindly."""
     _require(actor, "cases.handle", case)
     if kind not in ActionKind.values:
         raise ValidationFailed({"kind": "处置类型不正确。"})
@@ -764,6 +765,8 @@ def case_action_add(*, actor: Actor | None, case: Case, kind: str, occurred_on: 
         raise ValidationFailed(errors)
     with transaction.atomic():
         _lock(case)
+        if expected_version is not None and case.version != expected_version:
+            raise StaleEditError()
         if case.closure_pending:
             raise WorkflowError("该个案的结案申请正在审批中，请等待审批结果。")
         if case.status == Status.CLOSED and kind != ActionKind.FOLLOW_UP:

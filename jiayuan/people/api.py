@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from jiayuan.access import policy
 from jiayuan.access.fields import mask_phone
@@ -135,9 +135,9 @@ def person_create(request, payload: PersonIn):
         person = services.person_create(actor=request.actor, data=data,
                                         phones=[payload.phone] if payload.phone else [])
     except services.DuplicatePerson as exc:
-        return 409, {"detail": exc.message, "existing_id": exc.person.pk if exc.person else None}
+        return Status(409, {"detail": exc.message, "existing_id": exc.person.pk if exc.person else None})
     person = selectors.person_get(actor=request.actor, person_id=person.pk)
-    return 201, _person_out(person)
+    return Status(201, _person_out(person))
 
 
 @operation(router, "PUT", "/{int:person_id}", perm="people.edit", response={200: PersonOut, 409: DuplicateOut})
@@ -157,8 +157,8 @@ def person_update(request, person_id: int, payload: PersonUpdateIn):
     try:
         services.person_update(actor=request.actor, person=person, expected_version=payload.version, data=data)
     except services.DuplicatePerson as exc:
-        return 409, {"detail": exc.message, "existing_id": exc.person.pk if exc.person else None}
-    return 200, _person_out(selectors.person_get(actor=request.actor, person_id=person.pk))
+        return Status(409, {"detail": exc.message, "existing_id": exc.person.pk if exc.person else None})
+    return Status(200, _person_out(selectors.person_get(actor=request.actor, person_id=person.pk)))
 
 
 @operation(router, "POST", "/{int:person_id}/reveal", perm="people.reveal", response=RevealOut)
