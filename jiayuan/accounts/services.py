@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import AGENCY_ROLES, PRIVILEGED_ROLES, Role
@@ -63,7 +64,7 @@ def user_create(*, actor: Actor | None, username: str, display_name: str, passwo
         errors["username"] = "该用户名已被使用。"
     division = Division.objects.filter(code=division_code).first() if division_code else None
     agency = PartnerAgency.objects.filter(pk=agency_id).first() if agency_id else None
-    start = _date(valid_from, "valid_from", errors) or dt.date.today()
+    start = _date(valid_from, "valid_from", errors) or timezone.localdate()
     end = _date(valid_to, "valid_to", errors)
     if end and end < start:
         errors["valid_to"] = "失效日期不能早于生效日期。"
@@ -99,7 +100,7 @@ def posting_add(*, actor: Actor | None, user: User, role: str, division_code: st
     errors: dict[str, str] = {}
     division = Division.objects.filter(code=division_code).first() if division_code else None
     agency = PartnerAgency.objects.filter(pk=agency_id).first() if agency_id else None
-    start = _date(valid_from, "valid_from", errors) or dt.date.today()
+    start = _date(valid_from, "valid_from", errors) or timezone.localdate()
     end = _date(valid_to, "valid_to", errors)
     if end and end < start:
         errors["valid_to"] = "失效日期不能早于生效日期。"

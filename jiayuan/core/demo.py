@@ -9,6 +9,7 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from jiayuan.access.roles import Role
@@ -134,7 +135,7 @@ def _org(counts, name, kind, code, founded, domain="", credit=""):
 
 
 def _people(rng: random.Random, communities: list[str], total: int, counts: dict) -> None:
-    today = dt.date.today()
+    today = timezone.localdate()
     made = 0
     while made < total:
         community = rng.choice(communities)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 PROVINCE_PREFIXES = {
@@ -41,7 +42,7 @@ def validate_resident_id(value: str, *, today: dt.date | None = None) -> Residen
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError("身份证号码中的出生日期不存在。", code="birth_date") from None
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if birth > today:
         raise ValidationError("身份证号码中的出生日期晚于今天。", code="birth_future")
     if birth.year < 1900:

@@ -44,6 +44,7 @@ class Rule:
     description: str
     eligible: Callable[[dt.datetime], QuerySet]
     anonymise: Callable[[Model], None]
+    redo_after: str = ""  # a timestamp field: a row changed after it was anonymised is anonymised again
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,14 @@ def register_anonymiser(model: type[Model], func: Callable[[Model], None]) -> No
 
 def register_rule(key: str, *, model: type[Model], description: str,
                   eligible: Callable[[dt.datetime], QuerySet],
-                  anonymise: Callable[[Model], None] | None = None) -> None:
+                  anonymise: Callable[[Model], None] | None = None, redo_after: str = "") -> None:
+    """`redo_after` names a timestamp field of `model` (e.g. "updated_at") for records that can come back to
+    life (a case reopened): a row changed after its ledger entry is eligible again, and its entry is renewed.
+    The anonymiser must then write with queryset updates, which leave that timestamp alone."""
     func = anonymise or _ANONYMISERS.get(model)
     if func is None:
         raise ValueError(f"retention rule {key}: no anonymiser registered for {model.__name__}")
-    _RULES[key] = Rule(key, model, description, eligible, func)
+    _RULES[key] = Rule(key, model, description, eligible, func, redo_after)
 
 
 def register_hold(key: str, *, model: type[Model], keep: Callable[[QuerySet, dt.datetime], QuerySet]) -> None:
@@ -92,6 +96,8 @@ def candidates(rule: Rule, cutoff: dt.datetime) -> QuerySet:
 
     done = RetentionEntry.objects.filter(model=rule.model._meta.label_lower,
                                          object_id=Cast(OuterRef("pk"), CharField()))
+    if rule.redo_after:
+        done = done.filter(at__gte=OuterRef(rule.redo_after))
     return qs.exclude(Exists(done)).order_by("pk")
 
 
@@ -124,7 +130,8 @@ def run_retention(*, older_than_days: int, dry_run: bool = False, only: str | No
                 with transaction.atomic():
                     obj = rule.model._base_manager.select_for_update().get(pk=pk)
                     rule.anonymise(obj)
-                    RetentionEntry.objects.create(model=label, object_id=str(pk), rule=rule.key)
+                    RetentionEntry.objects.update_or_create(model=label, object_id=str(pk),
+                                                            defaults={"rule": rule.key, "at": timezone.now()})
                     access_log_write(actor=actor, action=Action.ADMIN, object_type=label, object_id=str(pk),
                                      division_code=getattr(obj, "division_id", "") or "",
                                      username="" if actor else "retention",
@@ -135,6 +142,28 @@ def run_retention(*, older_than_days: int, dry_run: bool = False, only: str | No
                                  "count": len(ids), "cutoff": cutoff.isoformat()})
         results.append(RunResult(rule.key, rule.description, len(ids), ids))
     return results
+
+
+# --- helpers for the modules' anonymisers -----------------------------------------------------------------
+
+REDACTED = ANONYMOUS_NAME  # what replaces a free text that was not empty (an empty one stays empty)
+
+
+def redact(qs: QuerySet, *fields: str) -> None:
+    """Replace every non-empty value of `fields` in `qs` by `REDACTED` (one UPDATE per field; encrypted fields
+    store the placeholder encrypted). Use a `_base_manager` (or history) queryset: no custom manager, no
+    signals, no `auto_now` bump, no new history row."""
+    for name in fields:
+        qs.exclude(**{name: ""}).update(**{name: REDACTED})
+
+
+def redact_with_history(model: type[Model], lookup: dict, *fields: str) -> None:
+    """`redact` on the rows of `model` matching `lookup` and on their simple-history rows (the lookup uses
+    the history table's own columns: `id` is the record's key there, foreign keys keep their `_id` name)."""
+    redact(model._base_manager.filter(**lookup), *fields)
+    history = getattr(model, "history", None)
+    if history is not None:
+        redact(history.model._base_manager.filter(**lookup), *fields)
 
 
 # --- the people registry -------------------------------------------------------------------------------

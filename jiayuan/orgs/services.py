@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
@@ -38,7 +39,7 @@ def _clean(*, actor: Actor | None, name: str, kind: str, domain_type: str, divis
         except ValueError:
             errors["founded_on"] = "成立日期格式不正确。"
     founded_on = founded_on or None
-    if isinstance(founded_on, dt.date) and founded_on > dt.date.today():
+    if isinstance(founded_on, dt.date) and founded_on > timezone.localdate():
         errors["founded_on"] = "成立日期不能晚于今天。"
     code = (credit_code or "").strip()
     if code:

@@ -33,3 +33,7 @@ class ScreeningConfig(AppConfig):
         policy.register(Campaign, policy.ScopeSpec(division="division", extra=campaigns_covering))
         policy.register(Visit, policy.ScopeSpec(division="division"))
         policy.register(Hazard, policy.ScopeSpec(division="division"))
+
+        from .retention import register as register_retention
+
+        register_retention()

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.browser.conftest import axe_violations, login
 
@@ -31,14 +32,21 @@ def test_screening_hazard_to_register_plan_pairing_and_relief_on_ledger(page):
     from jiayuan.access.roles import Role
     from jiayuan.care import services as care
     from jiayuan.care.models import Pairing, RegisterEntry, ReliefApplication
-    from jiayuan.core.testing.factories import FUTIAN, PASSWORD, XIANGMIHU, community_of, make_person, make_user
+    from jiayuan.core.testing.factories import (
+        FUTIAN,
+        PASSWORD,
+        XIANGMIHU,
+        community_of,
+        make_person,
+        make_user,
+    )
     from jiayuan.people.models import Household, HouseholdMember
     from jiayuan.screening.models import Hazard
     from jiayuan.screening.services import campaign_create
 
     care.care_dictionaries_ensure()
     home = community_of(XIANGMIHU, 0)
-    today = dt.date.today()
+    today = timezone.localdate()
     make_user(Role.COMMUNITY_WORKER, home, username="cw_chen", display_name="社工陈晓梅")
     make_user(Role.COMMUNITY_WORKER, home, username="cw_fang", display_name="社区妇联主席方丽")
     make_user(Role.STREET_STAFF, XIANGMIHU, username="st_lin", display_name="街道林雪芳")

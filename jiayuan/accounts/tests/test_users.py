@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
@@ -68,7 +69,7 @@ def test_user_admin_cannot_add_a_posting_outside_its_reach(admins):
         posting_add(actor=actor, user=colleague, role=Role.DISTRICT_RIGHTS, division_code=NANSHAN)
     assert info.value.errors["division"] == "只能在本级及下级范围内设置岗位。"
     cover = posting_add(actor=actor, user=colleague, role=Role.STREET_STAFF, division_code=MEILIN,
-                        valid_to=dt.date.today() + dt.timedelta(days=14), note="代岗两周")
+                        valid_to=timezone.localdate() + dt.timedelta(days=14), note="代岗两周")
     assert cover.valid_to is not None and cover.history.get().history_user == admins["futian"]
 
 

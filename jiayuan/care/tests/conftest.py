@@ -1,9 +1,17 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from jiayuan.access.roles import Role
-from jiayuan.core.testing.factories import FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_user
+from jiayuan.core.testing.factories import (
+    FUTIAN,
+    MEILIN,
+    XIANGMIHU,
+    actor_of,
+    community_of,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -32,10 +40,10 @@ def place(db):
     p.home, p.sibling, p.far = home, sibling, far
     p.users = users
     p.actors = {k: actor_of(u) for k, u in users.items()}
-    p.today = dt.date.today()
+    p.today = timezone.localdate()
     return p
 
 
 def child_birth(years: int = 10) -> dt.date:
-    today = dt.date.today()
+    today = timezone.localdate()
     return today.replace(year=today.year - years, day=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from jiayuan.access.roles import Role
 from jiayuan.core.testing.factories import FUTIAN, MEILIN, XIANGMIHU, community_of, make_user
@@ -19,7 +20,7 @@ def test_supervisors_are_found_at_the_nearest_level_above():
     street = make_user(Role.STREET_STAFF, XIANGMIHU)
     make_user(Role.STREET_STAFF, MEILIN)
     make_user(Role.COMMUNITY_WORKER, community)
-    make_user(Role.STREET_STAFF, XIANGMIHU, valid_to=dt.date.today() - dt.timedelta(days=1))  # expired
+    make_user(Role.STREET_STAFF, XIANGMIHU, valid_to=timezone.localdate() - dt.timedelta(days=1))  # expired
     assert supervisors_of(community) == [street]
     assert supervisors_of(XIANGMIHU) == [district]  # a street is supervised by its district
     assert supervisors_of(FUTIAN) == [district]

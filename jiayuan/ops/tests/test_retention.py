@@ -63,7 +63,8 @@ def test_anonymise_keeps_statistics_and_logs_what_it_did():
 
     logged = AccessLog.objects.filter(action=Action.ADMIN, object_type="people.person")
     assert sorted(int(x) for x in logged.values_list("object_id", flat=True)) == sorted(p.pk for p in old)
-    summary = AccessLog.objects.filter(object_type="ops.retention").order_by("-id").first()
+    summary = next(row for row in AccessLog.objects.filter(object_type="ops.retention").order_by("-id")
+                   if row.detail["rule"] == "people.deleted")  # other modules' rules run too
     assert summary.detail["count"] == 2 and summary.detail["dry_run"] is False
 
     out = io.StringIO()

@@ -1,13 +1,19 @@
-import datetime as dt
 
 import pytest
 from django.http import Http404
+from django.utils import timezone
 
 from jiayuan.access.roles import Role
 from jiayuan.care.models import EntryStatus, RegisterEntry
 from jiayuan.core.errors import ValidationFailed, WorkflowError
 from jiayuan.core.testing.factories import (
-    FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_person, make_user,
+    FUTIAN,
+    MEILIN,
+    XIANGMIHU,
+    actor_of,
+    community_of,
+    make_person,
+    make_user,
 )
 from jiayuan.people.models import Household, HouseholdMember
 from jiayuan.screening import selectors, services
@@ -32,7 +38,7 @@ def s(db):
                "street": make_user(Role.STREET_STAFF, XIANGMIHU), "other_street": make_user(Role.STREET_STAFF, MEILIN),
                "district": make_user(Role.DISTRICT_RIGHTS, FUTIAN), "volunteer": make_user(Role.VOLUNTEER, home)}
     x.a = {k: actor_of(u) for k, u in x.users.items()}
-    today = dt.date.today()
+    today = timezone.localdate()
     x.today = today
     x.campaign = services.campaign_create(actor=x.a["district"], name="家庭隐患月度排查", division_code=FUTIAN,
                                           covered_codes=[XIANGMIHU, MEILIN], starts_on=today.replace(day=1),
