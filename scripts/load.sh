@@ -3,7 +3,7 @@
 # city scale, driven by locust headless for a bounded time; prints throughput, p95 latency and errors,
 # then counts the writes in the database against the writes locust was told succeeded.
 #
-# Tunables (environment): LOAD_PEOPLE (200000), LOAD_USERS (30), LOAD_SPAWN (10/s), LOAD_DURATION (60s),
+# Tunables (environment): LOAD_PEOPLE (200000), LOAD_CASES (100000, ten timeline entries each), LOAD_USERS (30), LOAD_SPAWN (10/s), LOAD_DURATION (60s),
 # LOAD_WORKERS (4), LOAD_PORT (8765), LOAD_RESEED=1 to rebuild the seeded template database.
 # The seeded database is kept as the template `jiayuan_load_seed`; every run copies it to a fresh
 # `jiayuan_load`, so the first run seeds (a few minutes) and later runs start in seconds.
@@ -15,6 +15,7 @@ OUT="$ROOT/bench/out/load"
 mkdir -p "$OUT/var"
 
 PEOPLE=${LOAD_PEOPLE:-200000}
+CASES=${LOAD_CASES:-100000}
 USERS=${LOAD_USERS:-30}
 SPAWN=${LOAD_SPAWN:-10}
 DURATION=${LOAD_DURATION:-60s}
@@ -61,13 +62,14 @@ exists() { [ "$(psql "$PG/postgres" -Atqc "select 1 from pg_database where datna
 if [ "${LOAD_RESEED:-0}" = "1" ] && exists jiayuan_load_seed; then
     psql "$PG/postgres" -qc "DROP DATABASE jiayuan_load_seed"
 fi
-if ! exists jiayuan_load_seed || [ ! -f "$OUT/plan.json" ]; then
-    say "seeding a city-scale database ($PEOPLE people) — first run only"
+# A plan from an older seed (no open cases to work on) means the template predates the case load: reseed.
+if ! exists jiayuan_load_seed || [ ! -f "$OUT/plan.json" ] || ! grep -q '"case_ids"' "$OUT/plan.json"; then
+    say "seeding a city-scale database ($PEOPLE people, $CASES cases) — first run only"
     psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS jiayuan_load_seed_tmp"
     psql "$PG/postgres" -qc "CREATE DATABASE jiayuan_load_seed_tmp"
     started=$(date +%s)
     DATABASE_URL="$PG/jiayuan_load_seed_tmp" "$BIN/python" manage.py migrate --noinput -v 0
-    DATABASE_URL="$PG/jiayuan_load_seed_tmp" "$BIN/python" bench/load/seed.py --people "$PEOPLE" \
+    DATABASE_URL="$PG/jiayuan_load_seed_tmp" "$BIN/python" bench/load/seed.py --people "$PEOPLE" --cases "$CASES" \
         --plan "$OUT/plan.json"
     psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS jiayuan_load_seed"
     psql "$PG/postgres" -qc "ALTER DATABASE jiayuan_load_seed_tmp RENAME TO jiayuan_load_seed"

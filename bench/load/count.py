@@ -3,8 +3,9 @@
     python bench/load/count.py snapshot --plan PLAN --out before.json
     python bench/load/count.py check --plan PLAN --before before.json --results results.json
 
-People and cases carry unique markers (see locustfile.py); edits are counted by the version numbers of
-the people edited (each accepted edit adds exactly one). Exit status 1 on any lost, duplicated or
+People, cases and handling steps carry unique markers (see locustfile.py); edits are counted by the
+version numbers of the people edited (each accepted edit adds exactly one), and each step recorded on a case
+must have added exactly one version to its case and one entry to its timeline. Exit status 1 on any lost, duplicated or
 unconfirmed write.
 """
 from __future__ import annotations
@@ -46,6 +47,20 @@ def snapshot(plan: dict) -> dict:
         "history": Person.history.filter(id__in=edit_ids).count(),
         "max_case_id": (Case.objects.aggregate(m=Max("id"))["m"] or 0) if Case else 0,
         "cases": Case.objects.count() if Case else 0,
+        **(_case_snapshot(plan) if Case else {}),
+    }
+
+
+def _case_snapshot(plan: dict) -> dict:
+    from django.db.models import Max, Sum
+
+    from jiayuan.cases.models import Case, CaseAction, CaseEvent
+
+    case_ids = plan.get("case_ids", [])[:50]
+    return {
+        "max_action_id": CaseAction.objects.aggregate(m=Max("id"))["m"] or 0,
+        "case_versions": Case.objects.filter(pk__in=case_ids).aggregate(s=Sum("version"))["s"] or 0,
+        "case_events": CaseEvent.objects.filter(case_id__in=case_ids).count(),
     }
 
 
@@ -75,6 +90,19 @@ def check(plan: dict, before: dict, results: dict) -> int:
         compare("cases (POST /api/cases)", results["cases"], markers)
         callers = list(Person.objects.filter(name__startswith="LT-C-").values_list("name", flat=True))
         compare("callers registered by intake", results["cases"], callers)
+    if Case is not None and "max_action_id" in before:
+        from jiayuan.cases.models import CaseAction
+
+        new_actions = CaseAction.objects.filter(id__gt=before["max_action_id"]).only("note")
+        markers = [a.note.split(" ", 1)[0] for a in new_actions if a.note.startswith("LT-A-")]
+        compare("case steps (POST /api/cases/{id}/actions)", results["actions"], markers)
+        versions = after["case_versions"] - before["case_versions"]
+        events = after["case_events"] - before["case_events"]
+        print(f"    {versions} case version increments, {events} timeline entries; "
+              f"{results['action_conflicts']} refused as conflicting (409)")
+        if versions != len(results["actions"]) or events != len(results["actions"]):
+            problems.append(f"case steps: reported {len(results['actions'])}, case versions +{versions}, "
+                            f"timeline +{events}")
     edits = after["versions"] - before["versions"]
     history = after["history"] - before["history"]
     print(f"  edits (PUT /api/people/{{id}}): {results['updates']} reported as saved, {edits} version increments, "

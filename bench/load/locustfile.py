@@ -1,13 +1,14 @@
-"""The load mix: hotline intake, caller look-ups, people registered and edited, lists, searches, person
-pages and dashboards, from many users at once.
+"""The load mix: hotline intake, caller look-ups, cases read and worked on, people registered and edited,
+lists, searches, person pages and dashboards, from many users at once.
 
     locust -f bench/load/locustfile.py --headless -u 30 -r 10 -t 60s --host http://127.0.0.1:8765
 
 Needs LOAD_PLAN (from bench/load/seed.py) and LOAD_RESULTS (where the successful writes are recorded for
 the count check, bench/load/count.py). Every write carries a unique marker ("LT-P-…" for a person,
-"LT-C-…" for a case and its caller, "LT-U-…" for an edit), so the database can be compared with what the
-clients were told succeeded. An edit refused because someone else saved first (409) is the expected answer
-to a conflict, not an error; anything 5xx or unexpected is a failure.
+"LT-C-…" for a case and its caller, "LT-A-…" for a handling step recorded on a case, "LT-U-…" for an
+edit), so the database can be compared with what the clients were told succeeded. An edit or a step refused
+because someone else saved first (409) is the expected answer to a conflict, not an error; anything 5xx or
+unexpected is a failure.
 """
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from locust import HttpUser, between, events, task
 
 with open(os.environ["LOAD_PLAN"], encoding="utf-8") as _plan:
     PLAN = json.load(_plan)
-RESULTS = {"people": [], "cases": [], "updates": 0, "conflicts": 0, "case_api": None}
+RESULTS = {"people": [], "cases": [], "actions": [], "updates": 0, "conflicts": 0, "action_conflicts": 0,
+           "case_api": None}
 TOKENS: dict[str, str] = {}
 _TOKEN_LOCK = Semaphore()  # one token per account, however many users start at once
 API_ACCOUNTS = ["rexian", "weiquan"]  # hotline operator and district rights of Futian
@@ -74,6 +76,28 @@ class ApiUser(HttpUser):
                               catch_response=True) as response:
             if _expect(response, 201):
                 RESULTS["cases"].append(marker)
+
+    @task(3)
+    def case_update(self):
+        """A rights worker reads an open case and records a contact against the version read; the pool is small,
+        so two workers sometimes act on the same case at once and the later one is refused (409)."""
+        if not RESULTS["case_api"] or self.account != "weiquan" or not PLAN.get("case_ids"):
+            return self.case_list()
+        case_id = random.choice(PLAN["case_ids"][:50])
+        with self.client.get(f"/api/cases/{case_id}", headers=self.headers, name="GET /api/cases/{id}",
+                             catch_response=True) as response:
+            if not _expect(response, 200):
+                return
+            version = response.json()["version"]
+        marker = _marker("A")
+        payload = {"kind": "contact", "note": f"{marker} 电话联系当事人，了解近况。", "version": version}
+        with self.client.post(f"/api/cases/{case_id}/actions", json=payload, headers=self.headers,
+                              name="POST /api/cases/{id}/actions", catch_response=True) as response:
+            if response.status_code == 409 and "已被他人修改" in response.json().get("detail", ""):
+                RESULTS["action_conflicts"] += 1
+                response.success()
+            elif _expect(response, 201):
+                RESULTS["actions"].append(marker)
 
     @task(2)
     def caller_lookup(self):
@@ -180,6 +204,21 @@ class PageUser(HttpUser):
     @task(3)
     def person_page(self):
         self._page(f"/people/{random.choice(PLAN['read_ids'])}/", "GET /people/{id}/")
+
+    @task(1)
+    def case_stats_page(self):
+        """The district's yearly case statistics: the heaviest dashboard."""
+        if RESULTS["case_api"]:
+            self._page("/cases/stats/", "GET /cases/stats/")
+        else:
+            self.dashboard()
+
+    @task(1)
+    def case_page(self):
+        if RESULTS["case_api"] and PLAN.get("case_ids"):
+            self._page(f"/cases/{random.choice(PLAN['case_ids'])}/", "GET /cases/{id}/")
+        else:
+            self.person_page()
 
     @task(1)
     def cases_page(self):

@@ -1,11 +1,12 @@
-"""Seed the load-test database: the demo, then a city-scale people registry, then the load plan.
+"""Seed the load-test database: the demo, a city-scale people registry and case load, then the load plan.
 
-    python bench/load/seed.py --people 200000 --plan bench/load/out/plan.json
+    python bench/load/seed.py --people 200000 --cases 100000 --plan bench/load/out/plan.json
 
 Runs with whatever settings the environment gives (scripts/load.sh: production settings on PostgreSQL).
 People are generated with `bench/bench_people.py`'s bulk generator (encrypted identifiers, phones, blind
-indexes); the plan holds what the locust users need: Futian's communities, case categories, people to
-read and to edit (with their identity numbers, which the edit form needs re-entered).
+indexes) and cases with their timelines by `bench/bench_cases.py`'s; the plan holds what the locust users
+need: Futian's communities, case categories, people to read and to edit (with their identity numbers, which
+the edit form needs re-entered), and open Futian cases to work on.
 """
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def _demo() -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=200_000)
+    parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--plan", default=str(ROOT / "bench" / "out" / "load" / "plan.json"))
     args = parser.parse_args(argv)
 
@@ -73,6 +75,15 @@ def main(argv=None) -> int:
             cursor.execute(sql)
     print(f"people: {Person.objects.count():,} ({time.perf_counter() - started:.0f} s)", flush=True)
 
+    from bench.bench_cases import generate as generate_cases
+    from jiayuan.cases.models import Case, CaseEvent, CaseParty, Status
+
+    generate_cases(args.cases, 10, random.Random(20261125))
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Case, CaseEvent, CaseParty]):
+            cursor.execute(sql)
+    print(f"cases: {Case.objects.count():,} ({time.perf_counter() - started:.0f} s)", flush=True)
+
     futian = list(Division.objects.filter(code__startswith="440304", level=Level.COMMUNITY, special=False)
                   .order_by("code").values_list("code", flat=True))
     rng = random.Random(7)
@@ -91,12 +102,16 @@ def main(argv=None) -> int:
             list(rules.categories())
     except Exception:  # noqa: BLE001 - the cases module is not there yet
         categories = []
+    # Open, unrestricted Futian cases (a restricted case is for its team alone, not the district's workers).
+    open_cases = list(Case.objects.filter(division__code__startswith="440304", closure_pending=False,
+                                          restricted=False).exclude(status=Status.CLOSED)
+                      .order_by("?").values_list("id", flat=True)[:2000])
     plan = {"communities": futian, "read_ids": ids[1500:6500], "edit": editable, "phones": phones,
-            "categories": categories[:20], "password": "Jiayuan@2026"}
+            "categories": categories[:20], "case_ids": open_cases, "password": "Jiayuan@2026"}
     Path(args.plan).parent.mkdir(parents=True, exist_ok=True)
     Path(args.plan).write_text(json.dumps(plan, ensure_ascii=False))
     print(f"plan: {len(futian)} communities, {len(plan['read_ids'])} people to read, {len(editable)} to edit, "
-          f"{len(categories)} case categories", flush=True)
+          f"{len(categories)} case categories, {len(open_cases)} open cases to work on", flush=True)
     return 0
 
 
