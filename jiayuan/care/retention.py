@@ -89,7 +89,14 @@ def exited_text_eligible(cutoff: dt.datetime) -> QuerySet:
 
 
 def keep_text_active(qs: QuerySet, cutoff: dt.datetime) -> QuerySet:
-    from .models import RELIEF_OPEN, EntryStatus, Pairing, PairingStatus, RegisterEntry, ReliefApplication
+    from .models import (
+        RELIEF_OPEN,
+        EntryStatus,
+        Pairing,
+        PairingStatus,
+        RegisterEntry,
+        ReliefApplication,
+    )
 
     person = OuterRef("person_id")
     return (qs.exclude(Exists(RegisterEntry.objects.filter(person_id=person, status=EntryStatus.ACTIVE)))

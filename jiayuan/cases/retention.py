@@ -39,7 +39,9 @@ Register activity does not hold a case's story (the care rules keep the person's
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -176,6 +178,9 @@ def case_text_anonymise(case) -> None:
         for storage, name in files:
             if storage.exists(name):
                 storage.delete(name)
+        for storage in {storage for storage, _ in files}:
+            with contextlib.suppress(NotImplementedError, OSError):  # the case's folder, if local and empty
+                os.rmdir(storage.path(f"cases/{case.pk}"))
 
     transaction.on_commit(remove_files)  # rows gone for good first; a rollback keeps the files
 

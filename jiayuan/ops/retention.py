@@ -22,6 +22,19 @@ Anonymising keeps what statistics count (division, gender, birth year, category 
 and its links) and removes what identifies (name, identifiers, phones, addresses, free text), in the
 change history too. Each anonymised row and each run are written to the access log.
 
+Two kinds of rules use this:
+- people: "people.deleted" (built in), "cases.closed", "care.exited" anonymise the person — name,
+  identifiers, phones, address, notes (`person_anonymise`);
+- stories: "cases.closed_text" (a closed case), "care.exited_text" (an ended register stay) and
+  "screening.linked_text" (the hazard a done case or stay came from) replace every non-empty free text of
+  the record and of the rows hanging from it by `（已匿名）` (`REDACTED`, with `redact` /
+  `redact_with_history`) and delete attached files; codes, dates, amounts, counts and links stay. What each
+  removes and keeps is listed in the module that registers it.
+Rules run in key order ("care.*", "cases.*", "people.*", "screening.*"): a later rule may build on the
+ledger entries of an earlier one in the same run (the screening rule does). A rule with `redo_after` (the
+case story's, on `updated_at`) takes a row again when it changed after its ledger entry (a case reopened
+and closed again); its ledger entry is then renewed. A dry run counts without changing anything.
+
 Built in: people soft-deleted longer than the period ("people.deleted").
 """
 from __future__ import annotations
@@ -126,16 +139,21 @@ def run_retention(*, older_than_days: int, dry_run: bool = False, only: str | No
         ids = list(candidates(rule, cutoff).values_list("pk", flat=True))
         if not dry_run:
             label = rule.model._meta.label_lower
+            done = []
             for pk in ids:
                 with transaction.atomic():
                     obj = rule.model._base_manager.select_for_update().get(pk=pk)
+                    if not candidates(rule, cutoff).filter(pk=pk).exists():
+                        continue  # changed since the list was read (a case reopened…): under the lock, ask again
                     rule.anonymise(obj)
+                    done.append(pk)
                     RetentionEntry.objects.update_or_create(model=label, object_id=str(pk),
                                                             defaults={"rule": rule.key, "at": timezone.now()})
                     access_log_write(actor=actor, action=Action.ADMIN, object_type=label, object_id=str(pk),
                                      division_code=getattr(obj, "division_id", "") or "",
                                      username="" if actor else "retention",
                                      detail={"retention": rule.key, "older_than_days": older_than_days})
+            ids = done
         access_log_write(actor=actor, action=Action.ADMIN, object_type="ops.retention",
                          username="" if actor else "retention",
                          detail={"rule": rule.key, "older_than_days": older_than_days, "dry_run": dry_run,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -27,7 +28,15 @@ from jiayuan.cases import models as case_models
 from jiayuan.cases import selectors as case_selectors
 from jiayuan.cases import services as cases
 from jiayuan.cases.models import Case, CaseAttachment, ClosureApproval, MoveKind, Status
-from jiayuan.core.testing.factories import FUTIAN, XIANGMIHU, actor_of, community_of, make_agency, make_person, make_user
+from jiayuan.core.testing.factories import (
+    FUTIAN,
+    XIANGMIHU,
+    actor_of,
+    community_of,
+    make_agency,
+    make_person,
+    make_user,
+)
 from jiayuan.ops import retention
 from jiayuan.ops.models import RetentionEntry
 from jiayuan.screening import models as screening_models
@@ -189,11 +198,13 @@ def _old_stay(w):
     app.refresh_from_db()
     care.relief_resubmit(actor=w.a["worker"], application=app, comment=t("补充说明"),
                          expected_version=app.approval.version, reason=t("补充理由"))
-    for who in ("worker2", "street", "district"):
-        app.refresh_from_db()
+    app.refresh_from_db()
+    deciders = {w.home: "worker2", XIANGMIHU: "street", FUTIAN: "district"}
+    while app.status == care_models.ReliefStatus.PENDING:
+        who = deciders[app.approval.chain[app.approval.current_level]]
         care.relief_decide(actor=w.a[who], application=app, decision="approve", comment=t(f"{who}同意"),
                            expected_version=app.approval.version)
-    app.refresh_from_db()
+        app.refresh_from_db()
     assert app.status == care_models.ReliefStatus.DISBURSED
     entry.refresh_from_db()
     care.register_entry_exit(actor=district, entry=entry, reason=t("退出原因"), on=_ago(OLD),
@@ -254,7 +265,8 @@ def test_old_stories_go_everywhere_figures_stay_recent_and_open_ones_stay(w, dja
     # screening: one hazard became a case, one became register entries; both old now
     mother = make_person(w.home, name="赵六")
     case_hazard = _hazard(w, [mother], MARK)
-    from_hazard = screening.hazard_to_case(actor=w.a["worker"], hazard=case_hazard, expected_version=case_hazard.version)
+    from_hazard = screening.hazard_to_case(actor=w.a["worker"], hazard=case_hazard,
+                                           expected_version=case_hazard.version)
     cases.case_assign(actor=None, case=from_hazard, to_user=w.users["district"])
     cases.case_transition(actor=None, case=from_hazard, name="start")
     cases.case_transition(actor=None, case=from_hazard, name="close", outcome="withdrawn")
@@ -305,6 +317,7 @@ def test_old_stories_go_everywhere_figures_stay_recent_and_open_ones_stay(w, dja
     assert _figures(w) == figures
     # the files are gone from storage, their rows too; the timeline still says a file was attached
     assert not default_storage.exists(attachment.file.name)
+    assert not os.path.exists(default_storage.path(f"cases/{old_case.pk}"))
     assert not CaseAttachment.objects.filter(case=old_case).exists()
     assert old_case.events.filter(kind="attachment", data__size__gt=0).count() == 1
     # what stays: the case's facts, the redacted texts as a placeholder, machine links
@@ -349,9 +362,12 @@ def test_old_stories_go_everywhere_figures_stay_recent_and_open_ones_stay(w, dja
 
 @pytest.mark.django_db
 def test_a_case_reopened_after_its_story_went_is_done_again_once_closed_long_enough(w):
-    case = _simple_case(w, [make_person(w.home)], where=MARK, closed=OLD)
+    case = _simple_case(w, [make_person(w.home)], where=MARK, closed=OLD + 400)
     assert retention.run_retention(older_than_days=PERIOD, only="cases.closed_text")[0].ids == [case.pk]
     assert _leaks(_tables()) == {}
+    # that run was long ago; the case is reopened afterwards (the ledger entry and the case's dates are moved
+    # back instead of waiting)
+    RetentionEntry.objects.filter(model="cases.case").update(at=timezone.now() - dt.timedelta(days=OLD + 100))
     cases.case_transition(actor=None, case=case, name="reopen", note=t("重启理由"))
     cases.case_assign(actor=None, case=case, to_user=w.users["district"])
     cases.case_transition(actor=None, case=case, name="start")
@@ -365,3 +381,26 @@ def test_a_case_reopened_after_its_story_went_is_done_again_once_closed_long_eno
     assert _leaks(_tables()) == {}
     assert RetentionEntry.objects.filter(model="cases.case", object_id=str(case.pk)).count() == 1
     assert retention.run_retention(older_than_days=PERIOD, only="cases.closed_text")[0].ids == []
+
+
+@pytest.mark.django_db
+def test_a_case_reopened_while_the_run_goes_is_left_alone(w):
+    """The list is read first; each record is asked again under its lock, so one reopened meanwhile is skipped."""
+    first = _simple_case(w, [make_person(w.home)], where=MARK, closed=OLD)
+    second = _simple_case(w, [make_person(w.home)], where=KEEP_OPEN, closed=OLD)
+    calls = []
+
+    def reopen_second_while_the_first_is_done(qs, cutoff):
+        calls.append(1)
+        if len(calls) == 2:  # the run has listed both and is now at the first
+            cases.case_transition(actor=None, case=Case.objects.get(pk=second.pk), name="reopen", note="当事人再次求助")
+        return qs
+
+    retention.register_hold("test.reopen", model=Case, keep=reopen_second_while_the_first_is_done)
+    try:
+        [result] = retention.run_retention(older_than_days=PERIOD, only="cases.closed_text")
+    finally:
+        retention._HOLDS.pop("test.reopen")
+    assert result.ids == [first.pk] and result.count == 1
+    assert Case.objects.get(pk=second.pk).account == t("陈述", KEEP_OPEN)
+    assert not RetentionEntry.objects.filter(model="cases.case", object_id=str(second.pk)).exists()
