@@ -7,3 +7,8 @@ class LegalConfig(AppConfig):
     name = "jiayuan.legal"
     label = "legal"
     verbose_name = "法律助手"
+
+    def ready(self):
+        from .retention import register as register_retention
+
+        register_retention()

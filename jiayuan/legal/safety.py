@@ -58,13 +58,20 @@ _NAME_AFTER_CALL = re.compile(r"(我|他|她|孩子|儿子|女儿|老公|丈夫|
 _NAME_AFTER_IS = re.compile(rf"(我是)([{_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[，,。.！!？?\s、；;]|$)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _LONG_DIGITS = re.compile(r"(?<!\d)\d{9,}(?!\d)")  # bank cards, QQ numbers and other long identifiers
+# Street addresses: a place name ending in a road or estate word, then a house, building or room number
+# ("幸福路8号", "翠竹花园3栋2单元501室"); a leading "住在/家住…" is kept so the question still reads.
+_ADDRESS = re.compile(
+    r"(住在|家住|住|家在|在|搬到|到)?(?:(?![我你他她们的在住])[\u4e00-\u9fff]){1,8}?(?:路|街|大道|巷|弄|村|小区|花园|公寓|大厦|广场|新村|家园|苑)"
+    r"\s*\d+\s*(?:号楼|号|栋|幢|座|单元|室|楼|层)(?:\s*\d+\s*(?:号楼|号|栋|幢|座|单元|室|楼|层))*")
 
 
 def scrub_personal_data(text: str) -> str:
-    """The question without ID numbers, phone numbers, e-mail addresses, long numbers and names."""
+    """The question without ID numbers, phone numbers, e-mail addresses, long numbers, street addresses and
+    names."""
     text = scrub_numbers(text or "")
     text = _EMAIL.sub("[邮箱]", text)
     text = _LONG_DIGITS.sub("[号码]", text)
+    text = _ADDRESS.sub(lambda m: f"{m.group(1) or ''}[地址]", text)
     text = _NAME_AFTER_CALL.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}{m.group(3)}[姓名]", text)
     text = _NAME_AFTER_IS.sub(lambda m: f"{m.group(1)}[姓名]", text)
     return text

@@ -46,3 +46,12 @@ def test_scrub_removes_ids_phones_names():
     assert scrub_personal_data("我是全职妈妈，他打我") == "我是全职妈妈，他打我"
     assert scrub_personal_data("他叫我滚出去") == "他叫我滚出去"
     assert "0755-12345678" not in scrub_personal_data("座机0755-12345678")
+
+
+def test_scrub_removes_street_addresses_and_keeps_the_question_readable():
+    assert scrub_personal_data("住在幸福路8号，他喝了酒就打我") == "住在[地址]，他喝了酒就打我"
+    assert scrub_personal_data("家住翠竹花园3栋2单元501室，老公打我") == "家住[地址]，老公打我"
+    assert scrub_personal_data("我在深南大道1003号上班，公司辞退我") == "我在[地址]上班，公司辞退我"
+    # Dates, article numbers and ordinary words with numbers are not addresses.
+    for text in ("5月1号他打了我", "民法典第1079条怎么说", "我们小区3楼的邻居", "孩子3岁了，离婚了孩子跟谁"):
+        assert scrub_personal_data(text) == text
