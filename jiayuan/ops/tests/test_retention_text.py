@@ -257,7 +257,11 @@ def _figures(w) -> dict:
 # --- the tests ------------------------------------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_old_stories_go_everywhere_figures_stay_recent_and_open_ones_stay(w, django_capture_on_commit_callbacks):
+def test_old_stories_go_everywhere_figures_stay_recent_and_open_ones_stay(w, django_capture_on_commit_callbacks,
+                                                                          settings, tmp_path):
+    # A media folder of its own: ids are reused after rollbacks, and another test's files under the same case
+    # id would keep the case's folder from going.
+    settings.MEDIA_ROOT = str(tmp_path)
     old_case = _old_case(w)
     attachment = CaseAttachment.objects.get(case=old_case)
     assert default_storage.exists(attachment.file.name)
