@@ -214,6 +214,21 @@ def run(total: int, per_case: int, repeat: int) -> list[dict]:
                     ("SELECT * FROM cases_casemove WHERE case_id = %s ORDER BY id", [sample]),
                     ("SELECT * FROM cases_caseparty WHERE case_id = %s", [sample])), repeat=repeat)))
 
+    # The street's case with the longest timeline: the page shows its latest entries, the rest load on demand.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT e.case_id, COUNT(*) FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id "
+                       "WHERE c.division_id >= %s AND c.division_id < %s AND c.restricted = %s "
+                       "GROUP BY e.case_id ORDER BY COUNT(*) DESC, e.case_id DESC LIMIT 1", [lo, hi, False])
+        longest, n_longest = cursor.fetchone()
+    results.append(report(
+        f"case page, longest timeline ({n_longest} events)",
+        measure(lambda: street.get(f"/cases/{longest}/"), repeat=repeat),
+        measure(raw(("SELECT * FROM cases_case WHERE id = %s", [longest]),
+                    ("SELECT * FROM cases_caseevent WHERE case_id = %s ORDER BY id DESC LIMIT 50", [longest]),
+                    ("SELECT COUNT(*) FROM cases_caseevent WHERE case_id = %s", [longest]),
+                    ("SELECT * FROM cases_casemove WHERE case_id = %s ORDER BY id", [longest]),
+                    ("SELECT * FROM cases_caseparty WHERE case_id = %s", [longest])), repeat=repeat)))
+
     dlo, dhi = DISTRICT, DISTRICT + ";"
     high_where = "c.on_board = %s AND c.division_id >= %s AND c.division_id < %s AND c.restricted = %s"
     results.append(report(

@@ -67,6 +67,8 @@ class RegisterEntry(VersionedModel):
             # The statistics of a place read every column they count from this index, never a table row.
             models.Index(fields=["division", "entered_on", "exited_on", "status", "care_level", "next_review_on",
                                  "person"], name="care_entry_place_stats"),
+            # A child's entries tested for the place and the register dates (children found by birth date).
+            models.Index(fields=["person", "division", "entered_on", "exited_on"], name="care_entry_person_place"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["person"], condition=Q(status="active"), name="uniq_active_care_entry"),
@@ -131,7 +133,9 @@ class PlanMeasure(VersionedModel):
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["done_on", "due_on"]),
                    # measures of a place's plans due in a period, counted from the index alone
-                   models.Index(fields=["plan", "due_on", "done_on"], name="care_measure_plan_due")]
+                   models.Index(fields=["plan", "due_on", "done_on"], name="care_measure_plan_due"),
+                   # all measures due in a period, from one range (a place holding most plans subtracts the rest)
+                   models.Index(fields=["due_on", "done_on"], name="care_measure_due_done")]
 
 
 class LedgerKind(models.TextChoices):
@@ -236,7 +240,10 @@ class Pairing(VersionedModel):
         verbose_name = "结对"
         verbose_name_plural = "结对"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["division", "status"]), models.Index(fields=["status", "last_contact_on"])]
+        indexes = [models.Index(fields=["division", "status"]), models.Index(fields=["status", "last_contact_on"]),
+                   # a place's pairings active at the end of a period, and their people, from the index alone
+                   models.Index(fields=["division", "started_on", "ended_on", "person"],
+                                name="care_pairing_place_dates")]
         constraints = [
             models.UniqueConstraint(fields=["helper", "person"], condition=Q(status="active"),
                                     name="uniq_active_pairing"),

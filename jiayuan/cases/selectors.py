@@ -154,6 +154,47 @@ def access_case_by_id(actor: Actor, case_id, *, perm: str = "cases.view") -> Cas
                                case_id)
 
 
+def _permission_key(actor: Actor, perm: str) -> tuple | None:
+    """Permissions with the same key give the same filter on a case (same postings and scopes, same kind of
+    grant: read or write, with or without break-glass grants); None when the actor holds `perm` nowhere."""
+    from jiayuan.access.roles import is_read_permission
+
+    scopes = actor.scopes(perm)
+    if not scopes or not actor.is_authenticated:
+        return None
+    return (tuple(sorted((str(scope), posting.pk) for scope, posting in scopes)), is_read_permission(perm),
+            perm.rsplit(".", 1)[-1] in policy.BREAK_GLASS_ACTIONS)
+
+
+def access_case_with_permissions(actor: Actor, case_id, *, perms, perm: str = "cases.view"
+                                 ) -> tuple[Case, dict[str, bool]]:
+    """Load and authorise one case (404 like `access_case_by_id`) and tell which of `perms` the actor holds on
+    it, in the same query: each distinct policy filter becomes a boolean column of the case's row. The same
+    answers as `case_permissions` (the policy's record check is that filter applied to the row), without a
+    query per filter."""
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    columns: dict[tuple, str | None] = {}
+    annotations = {}
+    wanted: dict[str, str | None] = {}
+    for name in perms:
+        key = _permission_key(actor, name)
+        if key is None:
+            wanted[name] = None
+            continue
+        if key not in columns:
+            condition = policy.scope_q(actor, name, Case)
+            column = None
+            if condition is not None:
+                column = f"may_{len(annotations)}"
+                annotations[column] = ExpressionWrapper(condition, output_field=BooleanField())
+            columns[key] = column
+        wanted[name] = columns[key]
+    qs = Case.objects.select_related("division", "handler", "created_by").annotate(**annotations)
+    case = policy.access_by_id(actor, perm, qs, case_id)
+    return case, {name: bool(column and getattr(case, column)) for name, column in wanted.items()}
+
+
 @dataclass
 class CaseRow:
     id: int
@@ -225,23 +266,34 @@ def may_reveal(actor: Actor, case: Case) -> bool:
     return actor.has_perm(perm) and policy.allows(actor, perm, case)
 
 
-def case_timeline(*, actor: Actor, case: Case, reveal: bool | None = None) -> list[TimelineEntry]:
-    """Every entry of an authorised case (from `access_case_by_id`), oldest first; notes of highly
-    sensitive entries masked unless the actor may reveal them."""
-    if reveal is None:
-        reveal = may_reveal(actor, case)
-    # The entries of a case follow it under the same rule (registered with grant_model=Case and the case's
-    # division): once the case itself was authorised, all of its entries are in reach.
-    events = list(CaseEvent.objects.filter(case_id=case.pk).order_by("id"))
-    if actor.agency_ids and actor.broadest_prefix("cases.view") is None:
-        # A partner agency reads what its referral covers: entries about other moves are left out.
-        own = set(CaseMove.objects.filter(case_id=case.pk, to_agency_id__in=list(actor.agency_ids))
-                  .values_list("id", flat=True))
-        events = [e for e in events if not e.data.get("move") or e.data.get("move") in own]
-    corrections: dict[int, list[int]] = defaultdict(list)
-    for e in events:
-        if e.corrects_id:
-            corrections[e.corrects_id].append(e.pk)
+# The case page shows the latest entries of a timeline; "更早的记录" loads the ones before, a page at a time.
+TIMELINE_PAGE = 50
+
+
+@dataclass
+class TimelinePage:
+    entries: list[TimelineEntry]  # oldest first
+    earlier: int  # entries of the case before the first one shown (0: the page reaches the beginning)
+
+    @property
+    def before(self) -> int | None:
+        """The id to ask the entries before (the first one shown)."""
+        return self.entries[0].id if self.entries else None
+
+
+def _agency_only(actor: Actor) -> bool:
+    return bool(actor.agency_ids) and actor.broadest_prefix("cases.view") is None
+
+
+def _visible_to_agency(actor: Actor, case: Case, events: list[CaseEvent]) -> list[CaseEvent]:
+    """A partner agency reads what its referral covers: entries about other moves are left out."""
+    own = set(CaseMove.objects.filter(case_id=case.pk, to_agency_id__in=list(actor.agency_ids))
+              .values_list("id", flat=True))
+    return [e for e in events if not e.data.get("move") or e.data.get("move") in own]
+
+
+def _timeline_entries(events: list[CaseEvent], corrections: dict[int, list[int]], reveal: bool
+                      ) -> list[TimelineEntry]:
     result = []
     for e in events:
         # Notes are the person's story and the handling of it: shown to those who may reveal the case's
@@ -253,6 +305,57 @@ def case_timeline(*, actor: Actor, case: Case, reveal: bool | None = None) -> li
             corrected_by=corrections.get(e.pk, []),
         ))
     return result
+
+
+def _corrections(events) -> dict[int, list[int]]:
+    corrections: dict[int, list[int]] = defaultdict(list)
+    for e in events:
+        if e.corrects_id:
+            corrections[e.corrects_id].append(e.pk)
+    return corrections
+
+
+def case_timeline(*, actor: Actor, case: Case, reveal: bool | None = None) -> list[TimelineEntry]:
+    """Every entry of an authorised case (from `access_case_by_id`), oldest first; notes of highly
+    sensitive entries masked unless the actor may reveal them."""
+    if reveal is None:
+        reveal = may_reveal(actor, case)
+    # The entries of a case follow it under the same rule (registered with grant_model=Case and the case's
+    # division): once the case itself was authorised, all of its entries are in reach.
+    events = list(CaseEvent.objects.filter(case_id=case.pk).order_by("id"))
+    if _agency_only(actor):
+        events = _visible_to_agency(actor, case, events)
+    return _timeline_entries(events, _corrections(events), reveal)
+
+
+def case_timeline_page(*, actor: Actor, case: Case, reveal: bool | None = None, before: int | None = None,
+                       limit: int = TIMELINE_PAGE) -> TimelinePage:
+    """The last `limit` entries of an authorised case before the entry `before` (or the latest ones), oldest
+    first and shown as `case_timeline` shows them, with the number of entries before them: the whole timeline
+    stays reachable a page at a time. A page costs the same queries whatever the length of the timeline."""
+    if reveal is None:
+        reveal = may_reveal(actor, case)
+    if _agency_only(actor):
+        # Few entries, filtered on their details: the page is cut from the visible ones.
+        events = _visible_to_agency(actor, case, list(CaseEvent.objects.filter(case_id=case.pk).order_by("id")))
+        older = [e for e in events if before is None or e.pk < before]
+        shown = older[-limit:]
+        return TimelinePage(_timeline_entries(shown, _corrections(events), reveal), len(older) - len(shown))
+    qs = CaseEvent.objects.filter(case_id=case.pk)
+    if before is not None:
+        qs = qs.filter(id__lt=before)
+    shown = list(qs.order_by("-id")[:limit])[::-1]
+    earlier = qs.filter(id__lt=shown[0].pk).count() if len(shown) == limit else 0
+    if before is None:
+        # The latest entries: a correction comes after what it corrects, so every correction of an entry
+        # shown is shown too.
+        corrections = _corrections(shown)
+    else:
+        corrections = defaultdict(list)
+        for corrected, pk in (CaseEvent.objects.filter(case_id=case.pk, corrects_id__in=[e.pk for e in shown])
+                              .order_by("id").values_list("corrects_id", "id")):
+            corrections[corrected].append(pk)
+    return TimelinePage(_timeline_entries(shown, corrections, reveal), earlier)
 
 
 def case_parties(*, case: Case) -> list[dict]:

@@ -179,14 +179,24 @@ def _case(request, case_id, perm="cases.view"):
 @require_perm("cases.view")
 def case_detail(request, case_id: int):
     actor = request.actor
-    case = _case(request, case_id)
-    reveal_perm = "cases.reveal_highly" if case.highly_sensitive else "cases.reveal"
-    known = selectors.case_permissions(actor=actor, case=case, perms=[
+    # The case and what the actor may do with it, in one query (both reveal permissions: which one applies
+    # depends on the case's field class, known once it is loaded).
+    case, known = selectors.access_case_with_permissions(actor, case_id, perms=[
         "cases.handle", "cases.move", "cases.assess", "cases.team", "cases.export", "cases.close", "cases.reopen",
-        reveal_perm])
+        "cases.reveal", "cases.reveal_highly"])
+    reveal_perm = "cases.reveal_highly" if case.highly_sensitive else "cases.reveal"
     reveal = known[reveal_perm]
+    # `?before=<entry>`: the timeline's entries before that one ("更早的记录"), a page at a time; logged like
+    # the page (the same record, the same field classes), the partial alone for HTMX.
+    before = request.GET.get("before", "")
+    before = int(before) if before.isdigit() else None
     access_log_write(actor=actor, request=request, action=Action.VIEW, obj=case,
-                     field_classes=["public", "personal"] + ([case.account_class] if reveal else []))
+                     field_classes=["public", "personal"] + ([case.account_class] if reveal else []),
+                     detail={"timeline_before": before} if before is not None else None)
+    timeline = selectors.case_timeline_page(actor=actor, case=case, reveal=reveal, before=before)
+    if before is not None and request.htmx:
+        return render(request, "cases/partials/timeline_entries.html", {
+            "case": case, "timeline": timeline, "can_handle": known["cases.handle"]})
 
     def can(perm):
         if perm not in known:
@@ -199,7 +209,7 @@ def case_detail(request, case_id: int):
     district = case.division_id[:6]
     context = {
         "case": case, "categories": [rules.category_name(c) for c in selectors.case_categories(case)],
-        "timeline": selectors.case_timeline(actor=actor, case=case, reveal=reveal),
+        "timeline": timeline, "timeline_latest": before is None,
         "parties": selectors.case_parties(case=case), "moves": selectors.case_moves(actor=actor, case=case),
         "assessments": selectors.case_assessments(actor=actor, case=case),
         "team": selectors.case_team(case), "attachments": selectors.case_attachments(case),
