@@ -15,6 +15,7 @@ NAV = [
     ("法律助手", "legal:staff", "legal.staff"),
     ("用户管理", "accounts:users", "accounts.view_users"),
     ("审计日志", "audit:log", "audit.view"),
+    ("批量导入", "imports:list", "imports.view"),
 ]
 
 # Panels on the home page, in order: (template, permission or None). Each template renders itself

@@ -23,6 +23,7 @@ for _prefix, _module in [
     ("care/", "jiayuan.care.urls"),
     ("screening/", "jiayuan.screening.urls"),
     ("legal/", "jiayuan.legal.urls"),
+    ("imports/", "jiayuan.imports.urls"),
 ]:
     if find_spec(_module) is not None:
         urlpatterns.append(path(_prefix, include(_module)))

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jiayuan.screening",
     "jiayuan.legal",
     "jiayuan.ops",
+    "jiayuan.imports",
 ]
 
 MIDDLEWARE = [

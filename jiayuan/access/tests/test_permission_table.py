@@ -207,3 +207,17 @@ def test_revoked_and_expired_grants_open_nothing(world):
     assert not policy.allows(actor, "people.view", person)
     grant_access(obj=person, kind=GrantKind.HANDLER, user=mediator, until=timezone.now() - dt.timedelta(seconds=1))
     assert not policy.allows(actor, "people.view", person)
+
+
+def test_the_published_permission_table_is_the_one_in_code():
+    """docs/permissions.md is `manage.py permission_matrix`'s output: regenerate it when a permission changes."""
+    import io
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("permission_matrix", stdout=out)
+    published = (Path(settings.BASE_DIR) / "docs" / "permissions.md").read_text(encoding="utf-8")
+    assert out.getvalue() == published, "docs/permissions.md is stale: run manage.py permission_matrix"

@@ -1,0 +1,512 @@
+"""Excel imports: validate everything, then commit (STYLE rule 9).
+
+An `ImportSpec` describes one kind of import: its columns (Chinese header, required or not, a parser that
+turns a cell into a typed value or raises `CellError("中文")`), a per-row check across columns, a whole-file
+check (duplicates inside the file, bulk look-ups against the database) and a writer. `run_import` checks the
+upload (`core.uploads`), reads the first sheet with openpyxl in read-only mode, matches the header row by
+text, parses every row, collects every problem as (row as Excel shows it, column header, message) and writes
+only when there is none, in one transaction, through the writer (which goes through the owning app's
+services). Every attempt is recorded as an `ImportRun`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from jiayuan.access.actor import Actor
+from jiayuan.audit.models import Action
+from jiayuan.audit.services import access_log_write
+from jiayuan.core.errors import ApplicationError, ValidationFailed
+from jiayuan.core.logging import scrub
+from jiayuan.core.uploads import safe_name, validate_upload
+
+from .models import ImportRun, RunStatus
+
+logger = logging.getLogger(__name__)
+
+FILE = ""  # the column of a problem with the whole file
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "IMPORT_MAX_ROWS", 20_000))
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def max_errors_kept() -> int:
+    return int(getattr(settings, "IMPORT_MAX_ERRORS_KEPT", 1000))
+
+
+class CellError(Exception):
+    """A cell that cannot be read as its column's type; the message is shown to the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+Parser = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # the Chinese header, matched exactly (spaces and a trailing * ignored)
+    key: str  # the name of the typed value in a row
+    parse: Parser
+    required: bool = False
+    help: str = ""  # what the notes sheet of the template says about the column
+    example: Any = ""
+    text: bool = False  # the template formats the column as text (ID numbers, phones, codes)
+    choices: tuple[str, ...] = ()  # the template offers these in a drop-down
+
+
+@dataclass
+class Row:
+    number: int  # as Excel shows it
+    values: dict[str, Any]
+    ok: bool = True  # every cell parsed and the row check passed
+
+
+@dataclass
+class ImportContext:
+    actor: Actor
+    spec: ImportSpec
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)  # prepared by `spec.prepare` (look-up tables...)
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append((row, column, message))
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    kind: str  # URL segment and ImportRun.kind ("people")
+    title: str  # "人员批量导入"
+    perm: str  # "imports.people"
+    columns: tuple[Column, ...]
+    writer: Callable[[ImportContext, list[Row]], int]  # writes all rows, returns how many records it created
+    prepare: Callable[[ImportContext], None] | None = None  # once before parsing (scope, look-up tables)
+    row_check: Callable[[ImportContext, Row], None] | None = None  # across the columns of one row
+    file_check: Callable[[ImportContext, list[Row]], None] | None = None  # duplicates, bulk look-ups
+    sheet_title: str = "数据"
+    notes: tuple[str, ...] = ()  # general notes for the template
+
+    @property
+    def by_header(self) -> dict[str, Column]:
+        return {c.header: c for c in self.columns}
+
+
+class Refused(Exception):
+    """The file as a whole cannot be imported (not a workbook, unreadable, too many rows)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- Cell parsers -----------------------------------------------------------------------------------------
+
+
+def cell_text(value: Any, *, what: str = "该列") -> str:
+    """A cell as text: numbers Excel keeps for digits (phones, codes) come back as their digits."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        raise CellError(f"{what}应填写文字，不能是“是/否”。")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if abs(value) >= 1e15:
+            # 16+ digits stored as a number have lost their last digits (Excel keeps 15).
+            raise CellError(f"{what}被 Excel 存成了数字，末几位已丢失；请把该列设为“文本”格式后重新填写。")
+        if value.is_integer():
+            return str(int(value))
+        raise CellError(f"{what}应填写文字或数字，不能是小数。")
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        raise CellError(f"{what}应填写文字，不能是日期。")
+    return str(value).strip()
+
+
+def text(max_length: int) -> Parser:
+    def parse(value: Any) -> str:
+        result = cell_text(value)
+        if len(result) > max_length:
+            raise CellError(f"内容过长（最多 {max_length} 个字）。")
+        return result
+
+    return parse
+
+
+_DATE_PATTERNS = [
+    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+]
+
+
+def date_cell(value: Any) -> dt.date | None:
+    """A date cell, or text such as 1990-05-17, 1990/5/17, 1990年5月17日, 19900517."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = cell_text(value)
+    if not raw:
+        return None
+    for pattern in _DATE_PATTERNS:
+        match = pattern.fullmatch(raw)
+        if match:
+            try:
+                return dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                raise CellError("日期不存在，请核对。") from None
+    raise CellError("日期格式不正确，请填写如 1990-05-17 的日期。")
+
+
+def choice(options: dict[str, str], *, label: str, shown: tuple[str, ...] = ()) -> Parser:
+    """One of the given labels (Chinese) -> stored value; blank gives ''. `shown`: the labels the error names."""
+    listed = "、".join(shown or options)
+
+    def parse(value: Any) -> str:
+        raw = cell_text(value)
+        if not raw:
+            return ""
+        try:
+            return options[raw]
+        except KeyError:
+            raise CellError(f"{label}不正确，可填：{listed}。") from None
+
+    return parse
+
+
+def from_validator(validator: Callable[[str], Any], *, what: str) -> Parser:
+    """Wrap a `core.validators` function: blank gives None, its ValidationError message becomes the cell's."""
+
+    def parse(value: Any):
+        raw = cell_text(value, what=what)
+        if not raw:
+            return None
+        try:
+            return validator(raw)
+        except ValidationError as exc:
+            raise CellError(exc.messages[0]) from None
+
+    return parse
+
+
+# --- Reading ----------------------------------------------------------------------------------------------
+
+
+_HEADER_MARKS = re.compile(r"[（(](必填|选填|可选)[)）]$|[*＊]+$")
+
+
+def _header_key(value: Any) -> str:
+    """A header as matched: spaces, a trailing * and a trailing （必填）/（选填） ignored."""
+    if value is None:
+        return ""
+    return _HEADER_MARKS.sub("", re.sub(r"\s+", "", str(value)))
+
+
+def read_rows(ctx: ImportContext, file) -> list[Row]:
+    """Parse the first sheet into typed rows, collecting every problem in `ctx.errors`.
+
+    Raises Refused for problems with the file as a whole.
+    """
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds (zip, XML, KeyError) for a broken workbook
+        raise Refused("无法读取该 Excel 文件，请用 Excel 或 WPS 重新另存为 .xlsx 后再上传。") from None
+    try:
+        if not workbook.worksheets:
+            raise Refused("表格中没有工作表。")
+        sheet = workbook.worksheets[0]
+        try:
+            rows = sheet.iter_rows(values_only=True)
+            header_number, header = 0, None
+            for number, values in enumerate(rows, start=1):
+                if any(v is not None and str(v).strip() for v in values):
+                    header_number, header = number, values
+                    break
+            if header is None:
+                raise Refused("表格是空的：第一个工作表中没有表头，也没有数据。")
+            positions = _match_header(ctx, header_number, header)
+            if positions is None:
+                return []
+            result: list[Row] = []
+            limit = max_rows()
+            for number, values in enumerate(rows, start=header_number + 1):
+                if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
+                    continue
+                if len(result) >= limit:
+                    raise Refused(f"数据超过 {limit} 行，请拆分成多个文件后分别导入。")
+                result.append(_parse_row(ctx, number, values, positions))
+        except Refused:
+            raise
+        except Exception:  # noqa: BLE001 - a malformed sheet (bad XML, bad cell types)
+            raise Refused("无法读取该 Excel 文件，请用 Excel 或 WPS 重新另存为 .xlsx 后再上传。") from None
+    finally:
+        workbook.close()
+    if not result:
+        raise Refused("表格中没有数据行（表头之下都是空行）。")
+    return result
+
+
+def _match_header(ctx: ImportContext, number: int, header) -> list[tuple[int, Column]] | None:
+    by_header = ctx.spec.by_header
+    positions: list[tuple[int, Column]] = []
+    seen: set[str] = set()
+    unknown: list[str] = []
+    for index, cell in enumerate(header):
+        key = _header_key(cell)
+        if not key:
+            continue
+        column = by_header.get(key)
+        if column is None:
+            unknown.append(key)
+        elif key in seen:
+            ctx.error(number, key, f"表头“{key}”重复出现。")
+        else:
+            seen.add(key)
+            positions.append((index, column))
+    known = "、".join(by_header)
+    if unknown and not positions:
+        # Nothing matched: most likely a list without a header row. Its first row is data (names, ID
+        # numbers), so it is not repeated into the run's record.
+        ctx.error(number, FILE, f"第 {number} 行不是表头：没有一个列名与模板一致。第一行应为列名（{known}），"
+                                "请使用导入模板。")
+        return None
+    if unknown:
+        shown = [_shown_header(u) for u in unknown]
+        ctx.error(number, "、".join(shown),
+                  f"无法识别的列：{'、'.join(shown)}。可用的列为：{known}（请使用导入模板）。")
+    missing = [c.header for c in ctx.spec.columns if c.required and c.header not in seen]
+    if missing:
+        ctx.error(number, "、".join(missing), f"缺少必填列：{'、'.join(missing)}。")
+    return None if ctx.errors else positions
+
+
+def _shown_header(text: str) -> str:
+    """An unknown header as the error names it: never an ID or phone number, never a long text."""
+    text = scrub(text)
+    return text if len(text) <= 20 else text[:20] + "…"
+
+
+def _parse_row(ctx: ImportContext, number: int, values, positions) -> Row:
+    row = Row(number=number, values={c.key: None for c in ctx.spec.columns})
+    width = len(values)
+    for index, column in positions:
+        value = values[index] if index < width else None
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            if column.required:
+                ctx.error(number, column.header, f"请填写{column.header}。")
+                row.ok = False
+            row.values[column.key] = column.parse(None) if not column.required else None
+            continue
+        try:
+            row.values[column.key] = column.parse(value)
+        except CellError as exc:
+            ctx.error(number, column.header, exc.message)
+            row.ok = False
+    if row.ok and ctx.spec.row_check is not None:
+        before = len(ctx.errors)
+        ctx.spec.row_check(ctx, row)
+        row.ok = len(ctx.errors) == before
+    return row
+
+
+# --- Running ----------------------------------------------------------------------------------------------
+
+
+def _sha256(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def run_division(actor: Actor, perm: str):
+    """The division an import is filed under: that of the widest posting holding `perm`."""
+    postings = [p for _, p in actor.scopes(perm) if p.division_id]
+    if not postings:
+        raise ApplicationError("您的岗位没有所属区划，不能导入。")
+    return min(postings, key=lambda p: len(p.division.prefix)).division
+
+
+def run_import(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportRun:
+    """Check, read and (only if every row passes) write one uploaded workbook; record the attempt."""
+    if not actor.has_perm(spec.perm):
+        raise ApplicationError("您没有该导入权限。")
+    started = time.perf_counter()
+    run = ImportRun(kind=spec.kind, user=actor.user, division=run_division(actor, spec.perm),
+                    file_name=scrub(safe_name(getattr(file, "name", "") or ""))[:120])
+    ctx = ImportContext(actor=actor, spec=spec)
+    rows: list[Row] = []
+    try:
+        try:
+            validate_upload(file, allowed={"xlsx"}, max_bytes=max_bytes())
+        except ValidationFailed as exc:
+            raise Refused(exc.errors.get("file") or exc.message) from None
+        run.sha256 = _sha256(file)
+        if spec.prepare is not None:
+            spec.prepare(ctx)
+        rows = read_rows(ctx, file)
+        run.rows = len(rows)
+        if spec.file_check is not None and rows:
+            spec.file_check(ctx, rows)
+    except Refused as exc:
+        run.status = RunStatus.REFUSED
+        ctx.errors = [(0, FILE, exc.message)]
+        return _finish(run, ctx, started)
+    if ctx.errors:
+        run.status = RunStatus.ERRORS
+        return _finish(run, ctx, started)
+    try:
+        with transaction.atomic():
+            run.created = spec.writer(ctx, rows)
+            run.status = RunStatus.SUCCESS
+            _finish(run, ctx, started)
+            access_log_write(
+                actor=actor, request=request, action=Action.ADMIN, obj=run, division_code=run.division_id,
+                field_classes=["personal", "sensitive"],
+                detail={"import": spec.kind, "rows": run.rows, "created": run.created, "sha256": run.sha256},
+            )
+    except (ApplicationError, IntegrityError) as exc:
+        # Someone registered one of these records while the file was being checked: nothing was kept.
+        logger.info("import %s rolled back: %s", spec.kind, type(exc).__name__)
+        run.pk = None
+        run.created = 0
+        run.status = RunStatus.ERRORS
+        message = exc.message if isinstance(exc, ApplicationError) else ""
+        ctx.errors = [(0, FILE, "导入期间有记录被他人同时登记，本次未导入任何数据，请重新上传。"
+                       + (f"（{message}）" if message else ""))]
+        return _finish(run, ctx, started)
+    return run
+
+
+def _finish(run: ImportRun, ctx: ImportContext, started: float) -> ImportRun:
+    ordered = sorted(ctx.errors, key=lambda e: (e[0], _column_order(ctx.spec, e[1])))
+    run.error_count = len(ordered)
+    run.errors = [list(e) for e in ordered[:max_errors_kept()]]
+    run.duration_ms = int((time.perf_counter() - started) * 1000)
+    run.save()
+    return run
+
+
+def _column_order(spec: ImportSpec, header: str) -> int:
+    for index, column in enumerate(spec.columns):
+        if column.header == header:
+            return index
+    return -1
+
+
+# --- The blank template ------------------------------------------------------------------------------------
+
+
+def template_workbook(spec: ImportSpec, examples: dict[str, Any] | None = None) -> bytes:
+    """Headers, one example row and a notes sheet explaining each column (built on the fly).
+
+    `examples` overrides a column's example by key (e.g. a community in the downloading user's scope).
+    """
+    import io
+
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = spec.sheet_title
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    examples = examples or {}
+    for index, column in enumerate(spec.columns, start=1):
+        letter = get_column_letter(index)
+        sample = examples.get(column.key, column.example)
+        head = sheet.cell(row=1, column=index, value=column.header)
+        head.font = bold
+        if column.required:
+            head.fill = fill
+        example = sheet.cell(row=2, column=index, value=sample if sample != "" else None)
+        if column.text:
+            example.number_format = "@"
+            for row in range(3, 502):  # keep digits as typed in the rows people fill in
+                sheet.cell(row=row, column=index).number_format = "@"
+        sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
+        if column.choices:
+            validation = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
+                                        allow_blank=True)
+            validation.error = f"请从下拉列表中选择{column.header}。"
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{max_rows() + 1}")
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列名", "是否必填", "说明", "示例"])
+    for cell in notes[1]:
+        cell.font = bold
+    for column in spec.columns:
+        notes.append([column.header, "必填" if column.required else "选填", column.help,
+                      str(examples.get(column.key, column.example) or "")])
+    notes.append([])
+    for line in (
+        "只导入第一个工作表；第一行为表头，列的顺序可以调整，列名须与模板一致。",
+        "第 2 行为示例，导入前请删除或改成真实数据。空行会被跳过。",
+        f"一个文件最多 {max_rows()} 行。任何一行有错误时整个文件都不会导入，请按错误清单修改后重新上传。",
+        *spec.notes,
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 14
+    notes.column_dimensions["B"].width = 10
+    notes.column_dimensions["C"].width = 80
+    notes.column_dimensions["D"].width = 24
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def errors_workbook(run: ImportRun) -> bytes:
+    """The error list of a run as a workbook (row, column, message): no cell values, so no personal data."""
+    import io
+
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "错误清单"
+    sheet.append(["行号", "列", "错误原因"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row, column, message in run.errors:
+        sheet.append([row if row else "整个文件", column or "", message])
+    if run.error_count > len(run.errors):
+        sheet.append([])
+        sheet.append([f"共 {run.error_count} 处错误，此处列出前 {len(run.errors)} 处。"])
+    sheet.column_dimensions["A"].width = 10
+    sheet.column_dimensions["B"].width = 16
+    sheet.column_dimensions["C"].width = 80
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

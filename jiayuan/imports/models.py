@@ -1,0 +1,42 @@
+"""The record of every import attempt: who, where, which file (by hash), how many rows, what went wrong."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class RunStatus(models.TextChoices):
+    SUCCESS = "success", "成功"
+    ERRORS = "errors", "有错误未导入"
+    REFUSED = "refused", "被拒绝"
+
+
+class ImportRun(models.Model):
+    kind = models.CharField("导入类型", max_length=32, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    division = models.ForeignKey("divisions.Division", verbose_name="所属区划", on_delete=models.PROTECT,
+                                 related_name="+")
+    file_name = models.CharField("文件名", max_length=120, blank=True)
+    sha256 = models.CharField("文件 SHA-256", max_length=64, blank=True)
+    rows = models.PositiveIntegerField("数据行数", default=0)
+    created = models.PositiveIntegerField("新增记录数", default=0)
+    status = models.CharField("结果", max_length=16, choices=RunStatus.choices)
+    # [[row as Excel shows it (0: the file as a whole), column header, message], ...] capped; see error_count.
+    errors = models.JSONField("错误", default=list, blank=True)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    duration_ms = models.PositiveIntegerField("用时（毫秒）", default=0)
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "导入记录"
+        verbose_name_plural = "导入记录"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["division", "id"], name="importrun_div_id")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def error_rows(self) -> list[dict]:
+        return [{"row": r, "column": c, "message": m} for r, c, m in self.errors]

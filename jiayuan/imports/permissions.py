@@ -1,0 +1,7 @@
+"""Who may import which register from Excel, and who may see the record of past imports."""
+_STAFF = {"community_worker": "subtree", "street_staff": "subtree", "district_rights": "subtree"}
+
+PERMISSIONS = {
+    "imports.people": dict(_STAFF),
+    "imports.view": dict(_STAFF),
+}

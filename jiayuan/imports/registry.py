@@ -1,0 +1,7 @@
+"""The kinds of import, by URL segment. Add a register here once its ImportSpec exists (see docs/imports.md)."""
+from __future__ import annotations
+
+from .framework import ImportSpec
+from .people import SPEC as PEOPLE
+
+SPECS: dict[str, ImportSpec] = {spec.kind: spec for spec in (PEOPLE,)}

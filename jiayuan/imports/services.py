@@ -1,0 +1,28 @@
+"""Running an import (see framework.run_import) and the template download."""
+from __future__ import annotations
+
+from jiayuan.access.actor import Actor
+from jiayuan.divisions.models import Division, Level
+
+from .framework import ImportSpec, run_import, template_workbook
+from .models import ImportRun
+
+__all__ = ["import_run", "import_template"]
+
+
+def import_run(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportRun:
+    """Validate the whole workbook, write it only when every row passes (one transaction), record the run."""
+    return run_import(actor=actor, spec=spec, file=file, request=request)
+
+
+def import_template(*, actor: Actor, spec: ImportSpec) -> bytes:
+    """The blank workbook of `spec`, its example row using a community in the actor's scope."""
+    examples = {}
+    if spec.kind == "people":
+        prefix = actor.broadest_prefix("people.create")
+        if prefix is not None:
+            name = (Division.objects.filter(level=Level.COMMUNITY, code__startswith=prefix, special=False)
+                    .order_by("code").values_list("name", flat=True).first())
+            if name:
+                examples["community"] = name
+    return template_workbook(spec, examples)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+from .registry import SPECS
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.run_list, name="list"),
+    path("runs/<int:run_id>/", views.run_detail, name="run"),
+    path("runs/<int:run_id>/errors.xlsx", views.run_errors, name="run_errors"),
+]
+for _kind in SPECS:
+    urlpatterns += [
+        path(f"{_kind}/", views.UPLOAD_VIEWS[_kind], name=_kind),
+        path(f"{_kind}/template/", views.TEMPLATE_VIEWS[_kind], name=f"{_kind}_template"),
+    ]

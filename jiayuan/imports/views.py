@@ -1,0 +1,92 @@
+"""Import pages: the list of runs, an upload form per kind, its template, and a run's result."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from jiayuan.access.decorators import require_perm
+from jiayuan.core.errors import ApplicationError
+from jiayuan.core.pagination import paginate
+
+from . import selectors, services
+from .framework import errors_workbook, max_rows
+from .registry import SPECS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_perm("imports.view")
+def run_list(request):
+    page = paginate(selectors.run_list(actor=request.actor), request.GET.get("page"))
+    for run in page.object_list:
+        spec = SPECS.get(run.kind)
+        run.kind_title = spec.title if spec else run.kind
+    kinds = [{"title": spec.title, "url": reverse(f"imports:{spec.kind}")}
+             for spec in SPECS.values() if request.actor.has_perm(spec.perm)]
+    return render(request, "imports/list.html", {"page": page, "kinds": kinds})
+
+
+def _upload_view(spec):
+    @require_perm(spec.perm)
+    def upload(request):
+        error = ""
+        if request.method == "POST":
+            file = request.FILES.get("file")
+            if file is None:
+                error = "请选择要上传的 Excel 文件（.xlsx）。"
+            else:
+                try:
+                    run = services.import_run(actor=request.actor, spec=spec, file=file, request=request)
+                except ApplicationError as exc:
+                    error = exc.message
+                else:
+                    return redirect("imports:run", run_id=run.pk)
+        return render(request, "imports/upload.html", {
+            "spec": spec, "error": error, "max_rows": max_rows(),
+            "template_url": reverse(f"imports:{spec.kind}_template"),
+        }, status=400 if error else 200)
+
+    upload.__name__ = f"upload_{spec.kind}"
+    return upload
+
+
+def _template_view(spec):
+    @require_perm(spec.perm)
+    def template(request):
+        data = services.import_template(actor=request.actor, spec=spec)
+        response = HttpResponse(data, content_type=XLSX)
+        filename = f"{spec.title}模板.xlsx"
+        response["Content-Disposition"] = f"attachment; filename=\"template.xlsx\"; filename*=UTF-8''{quote(filename)}"
+        response["Cache-Control"] = "no-store"
+        return response
+
+    template.__name__ = f"template_{spec.kind}"
+    return template
+
+
+UPLOAD_VIEWS = {kind: _upload_view(spec) for kind, spec in SPECS.items()}
+TEMPLATE_VIEWS = {kind: _template_view(spec) for kind, spec in SPECS.items()}
+
+
+@require_perm("imports.view")
+def run_detail(request, run_id: int):
+    run = selectors.run_get(actor=request.actor, run_id=run_id)
+    spec = SPECS.get(run.kind)
+    return render(request, "imports/run.html", {
+        "run": run, "spec": spec, "truncated": run.error_count > len(run.errors),
+        "can_retry": spec is not None and request.actor.has_perm(spec.perm),
+    })
+
+
+@require_perm("imports.view")
+def run_errors(request, run_id: int):
+    """The error list of a run as Excel, to fix the file against it."""
+    run = selectors.run_get(actor=request.actor, run_id=run_id)
+    response = HttpResponse(errors_workbook(run), content_type=XLSX)
+    filename = f"导入错误清单-{run.pk}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=\"errors-{run.pk}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
