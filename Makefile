@@ -6,7 +6,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup setup-dev browser bench load check
+.PHONY: run test lint setup setup-dev browser bench load check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,9 +38,15 @@ run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Set up and run the whole test suite (browser tests use Debian's Chromium, installed here if missing).
-test: setup-dev browser
+test: setup-dev browser lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test -v 0
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+## The code gates: ruff (lint and format) and djLint for the templates; part of `make test`.
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint --lint --quiet jiayuan templates
 
 browser:
 	@sh scripts/ensure-chromium.sh

@@ -1,4 +1,5 @@
 """Shared pytest fixtures: the division tree in every test database, the role users, a browser."""
+
 from __future__ import annotations
 
 import pytest

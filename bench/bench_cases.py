@@ -9,6 +9,7 @@ and the raw SQL that returns the same rows, measured in the same run.
 Generation uses executemany; the account and note ciphertexts are one reused ciphertext each (the
 cost of decrypting on read is still paid, per row shown).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,12 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import measure, report, setup_django  # noqa: E402
+from bench.common import measure, report, setup_django
 
 CHANNELS = ["hotline"] * 5 + ["visit"] * 2 + ["letter", "online", "police", "court", "school", "screening", "worker"]
-CATEGORIES = ["marriage_family"] * 5 + ["domestic_violence"] * 3 + ["custody_support", "property_inheritance",
-                                                                   "school_bullying", "vulnerable",
-                                                                   "employment_discrimination", "other"]
+CATEGORIES = (
+    ["marriage_family"] * 5
+    + ["domestic_violence"] * 3
+    + ["custody_support", "property_inheritance", "school_bullying", "vulnerable", "employment_discrimination", "other"]
+)
 STATUSES = ["registered", "assessed", "assigned", "in_progress", "follow_up"] + ["closed"] * 5
 LEVELS = ["", "low", "low", "low", "medium", "medium", "high", "extreme"]
 EVENT_KINDS = ["action", "action", "action", "transition", "note", "follow_up", "move", "assessed"]
@@ -46,7 +49,7 @@ def generate(total: int, per_case: int, rng: random.Random) -> None:
         print(f"cases already generated: {existing:,}", flush=True)
         return
     pg = connection.vendor == "postgresql"
-    utc = dt.timezone.utc
+    utc = dt.UTC
 
     def ts(value: dt.datetime):
         return value if pg else value.astimezone(utc).replace(tzinfo=None).isoformat(" ")
@@ -62,12 +65,34 @@ def generate(total: int, per_case: int, rng: random.Random) -> None:
         cursor.execute("SELECT COUNT(*) FROM people_person")
         if cursor.fetchone()[0] < 20000:
             now = ts(dt.datetime.now(utc))
-            rows = [(f"当事人{i}", "dsr", "F", None, "none", "", "", rng.choice(communities), "", "", "", None, None,
-                     "", 1, now, now) for i in range(20000)]
+            rows = [
+                (
+                    f"当事人{i}",
+                    "dsr",
+                    "F",
+                    None,
+                    "none",
+                    "",
+                    "",
+                    rng.choice(communities),
+                    "",
+                    "",
+                    "",
+                    None,
+                    None,
+                    "",
+                    1,
+                    now,
+                    now,
+                )
+                for i in range(20000)
+            ]
             cursor.executemany(
                 "INSERT INTO people_person (name, name_initials, gender, birth_date, id_type, id_number, id_hash, "
                 "division_id, address_detail, ethnicity, notes, created_by_id, deleted_at, deleted_reason, version, "
-                "created_at, updated_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", rows)
+                "created_at, updated_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                rows,
+            )
         cursor.execute("SELECT id, division_id FROM people_person ORDER BY id LIMIT 20000")
         people = cursor.fetchall()
 
@@ -94,14 +119,41 @@ def generate(total: int, per_case: int, rng: random.Random) -> None:
             due = received + dt.timedelta(days=3)
             next_due = None if (status == "closed" or first_contact) else due
             category = rng.choice(CATEGORIES)
-            outcome = (rng.choice(["mediated", "mediated", "resolved", "referred", "withdrawn"]) if closed else "")
-            cases.append((
-                cid, ts(received), ts(received), 1, f"WQ{received:%Y}{cid:07d}", rng.choice(CHANNELS), ts(received),
-                division, status, category, level, urgent, False, rng.random() < 0.02, rng.random() < 0.6, account,
-                "", None, None, outcome, ts(closed) if closed else None, False, ts(due),
-                ts(first_contact) if first_contact else None, None, None, None, ts(next_due) if next_due else None,
-                None, (level in ("high", "extreme") or urgent) and status != "closed",
-            ))
+            outcome = rng.choice(["mediated", "mediated", "resolved", "referred", "withdrawn"]) if closed else ""
+            cases.append(
+                (
+                    cid,
+                    ts(received),
+                    ts(received),
+                    1,
+                    f"WQ{received:%Y}{cid:07d}",
+                    rng.choice(CHANNELS),
+                    ts(received),
+                    division,
+                    status,
+                    category,
+                    level,
+                    urgent,
+                    False,
+                    rng.random() < 0.02,
+                    rng.random() < 0.6,
+                    account,
+                    "",
+                    None,
+                    None,
+                    outcome,
+                    ts(closed) if closed else None,
+                    False,
+                    ts(due),
+                    ts(first_contact) if first_contact else None,
+                    None,
+                    None,
+                    None,
+                    ts(next_due) if next_due else None,
+                    None,
+                    (level in ("high", "extreme") or urgent) and status != "closed",
+                )
+            )
             cats.append((cid, category))
             if rng.random() < 0.3:
                 extra = rng.choice(CATEGORIES)
@@ -114,25 +166,46 @@ def generate(total: int, per_case: int, rng: random.Random) -> None:
             for k in range(n):
                 at = at + dt.timedelta(hours=rng.randint(1, 72))
                 kind = "created" if k == 0 else rng.choice(EVENT_KINDS)
-                events.append((next_event, cid, kind, ts(min(at, now)), None, "系统", "办理记录",
-                               note if k % 3 == 0 else "", False, "{}", None))
+                events.append(
+                    (
+                        next_event,
+                        cid,
+                        kind,
+                        ts(min(at, now)),
+                        None,
+                        "系统",
+                        "办理记录",
+                        note if k % 3 == 0 else "",
+                        False,
+                        "{}",
+                        None,
+                    )
+                )
                 next_event += 1
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO cases_case (id, created_at, updated_at, version, number, channel, received_at, division_id, "
-                "status, primary_category, risk_level, urgent, highly_sensitive, restricted, consent_to_share, account, "
+                "INSERT INTO cases_case (id, created_at, updated_at, version, number, channel, "
+                "received_at, division_id, "
+                "status, primary_category, risk_level, urgent, highly_sensitive, restricted, "
+                "consent_to_share, account, "
                 "source, handler_id, created_by_id, outcome, closed_at, closure_pending, first_contact_due, "
                 "first_contact_at, review_due, followup_due, followup_at, next_due_at, overdue_notified_at, on_board) "
-                "VALUES (" + ",".join(["%s"] * 30) + ")", cases)
+                "VALUES (" + ",".join(["%s"] * 30) + ")",
+                cases,
+            )
             cursor.executemany("INSERT INTO cases_casecategory (case_id, code) VALUES (%s, %s)", cats)
             cursor.executemany("INSERT INTO cases_caseparty (case_id, person_id, role) VALUES (%s, %s, %s)", parties)
             cursor.executemany(
                 "INSERT INTO cases_caseevent (id, case_id, kind, at, actor_id, actor_name, title, note, sensitive, "
-                f"data, corrects_id) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,{json_ph},%s)", events)
+                f"data, corrects_id) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,{json_ph},%s)",
+                events,
+            )
         made += len(cases)
         if made % 50000 == 0 or made == total:
-            print(f"  cases {made:,} / {total:,}, events to id {next_event:,}  "
-                  f"({time.perf_counter() - started:.0f} s)", flush=True)
+            print(
+                f"  cases {made:,} / {total:,}, events to id {next_event:,}  ({time.perf_counter() - started:.0f} s)",
+                flush=True,
+            )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -151,8 +224,11 @@ def run(total: int, per_case: int, repeat: int) -> list[dict]:
     rng = random.Random(11)
     generate(total, per_case, rng)
     with connection.cursor() as cursor:  # rows generated before the on_board column existed
-        cursor.execute("UPDATE cases_case SET on_board = %s WHERE on_board = %s AND status <> 'closed' "
-                       "AND (risk_level IN ('high', 'extreme') OR urgent = %s)", [True, False, True])
+        cursor.execute(
+            "UPDATE cases_case SET on_board = %s WHERE on_board = %s AND status <> 'closed' "
+            "AND (risk_level IN ('high', 'extreme') OR urgent = %s)",
+            [True, False, True],
+        )
         cursor.execute("ANALYZE")  # planner statistics after migrations that rebuilt the table
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM cases_caseevent")
@@ -177,89 +253,157 @@ def run(total: int, per_case: int, repeat: int) -> list[dict]:
                 for sql, params in statements:
                     cursor.execute(sql, params)
                     cursor.fetchall()
+
         return go
 
     lo, hi = STREET, STREET + ";"
-    where = ("c.division_id >= %s AND c.division_id < %s AND c.restricted = %s AND c.status <> 'closed' AND EXISTS "
-             "(SELECT 1 FROM cases_casecategory k WHERE k.case_id = c.id AND k.code = 'domestic_violence')")
-    page_sql = (f"SELECT c.id, c.number, c.received_at, c.channel, c.status, c.risk_level, c.division_id, d.name "
-                f"FROM cases_case c JOIN divisions_division d ON d.code = c.division_id WHERE {where} "
-                f"ORDER BY c.received_at DESC, c.id DESC LIMIT 50")
+    where = (
+        "c.division_id >= %s AND c.division_id < %s AND c.restricted = %s AND c.status <> 'closed' AND EXISTS "
+        "(SELECT 1 FROM cases_casecategory k WHERE k.case_id = c.id AND k.code = 'domestic_violence')"
+    )
+    page_sql = (
+        f"SELECT c.id, c.number, c.received_at, c.channel, c.status, c.risk_level, c.division_id, d.name "
+        f"FROM cases_case c JOIN divisions_division d ON d.code = c.division_id WHERE {where} "
+        f"ORDER BY c.received_at DESC, c.id DESC LIMIT 50"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(page_sql.replace("c.id, c.number, c.received_at, c.channel, c.status, c.risk_level, "
-                                        "c.division_id, d.name", "c.id"), [lo, hi, False])
+        cursor.execute(
+            page_sql.replace(
+                "c.id, c.number, c.received_at, c.channel, c.status, c.risk_level, c.division_id, d.name", "c.id"
+            ),
+            [lo, hi, False],
+        )
         ids = [r[0] for r in cursor.fetchall()] or [0]
     marks = ",".join(["%s"] * len(ids))
-    results.append(report(
-        "street case list, open DV cases (50/page)",
-        measure(lambda: street.get("/cases/", {"status": "open", "category": "domestic_violence"}), repeat=repeat),
-        measure(raw((f"SELECT COUNT(*) FROM cases_case c WHERE {where}", [lo, hi, False]),
+    results.append(
+        report(
+            "street case list, open DV cases (50/page)",
+            measure(lambda: street.get("/cases/", {"status": "open", "category": "domestic_violence"}), repeat=repeat),
+            measure(
+                raw(
+                    (f"SELECT COUNT(*) FROM cases_case c WHERE {where}", [lo, hi, False]),
                     (page_sql, [lo, hi, False]),
                     (f"SELECT case_id, code FROM cases_casecategory WHERE case_id IN ({marks})", ids),
-                    ("SELECT p.case_id, s.name FROM cases_caseparty p JOIN people_person s ON s.id = p.person_id "
-                     f"WHERE p.role = 'seeker' AND p.case_id IN ({marks})", ids)), repeat=repeat)))
+                    (
+                        "SELECT p.case_id, s.name FROM cases_caseparty p JOIN people_person s ON s.id = p.person_id "
+                        f"WHERE p.role = 'seeker' AND p.case_id IN ({marks})",
+                        ids,
+                    ),
+                ),
+                repeat=repeat,
+            ),
+        )
+    )
 
     # a case of the street with a typical timeline (about the mean number of events)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT e.case_id, COUNT(*) FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id "
-                       "WHERE c.division_id >= %s AND c.division_id < %s AND c.restricted = %s "
-                       "GROUP BY e.case_id HAVING COUNT(*) >= %s ORDER BY e.case_id DESC LIMIT 1",
-                       [lo, hi, False, max(per_case, 1)])
+        cursor.execute(
+            "SELECT e.case_id, COUNT(*) FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id "
+            "WHERE c.division_id >= %s AND c.division_id < %s AND c.restricted = %s "
+            "GROUP BY e.case_id HAVING COUNT(*) >= %s ORDER BY e.case_id DESC LIMIT 1",
+            [lo, hi, False, max(per_case, 1)],
+        )
         sample, n_events = cursor.fetchone()
-    results.append(report(
-        f"case page with its timeline ({n_events} events)",
-        measure(lambda: street.get(f"/cases/{sample}/"), repeat=repeat),
-        measure(raw(("SELECT * FROM cases_case WHERE id = %s", [sample]),
+    results.append(
+        report(
+            f"case page with its timeline ({n_events} events)",
+            measure(lambda: street.get(f"/cases/{sample}/"), repeat=repeat),
+            measure(
+                raw(
+                    ("SELECT * FROM cases_case WHERE id = %s", [sample]),
                     ("SELECT * FROM cases_caseevent WHERE case_id = %s ORDER BY id", [sample]),
                     ("SELECT * FROM cases_casemove WHERE case_id = %s ORDER BY id", [sample]),
-                    ("SELECT * FROM cases_caseparty WHERE case_id = %s", [sample])), repeat=repeat)))
+                    ("SELECT * FROM cases_caseparty WHERE case_id = %s", [sample]),
+                ),
+                repeat=repeat,
+            ),
+        )
+    )
 
     # The street's case with the longest timeline: the page shows its latest entries, the rest load on demand.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT e.case_id, COUNT(*) FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id "
-                       "WHERE c.division_id >= %s AND c.division_id < %s AND c.restricted = %s "
-                       "GROUP BY e.case_id ORDER BY COUNT(*) DESC, e.case_id DESC LIMIT 1", [lo, hi, False])
+        cursor.execute(
+            "SELECT e.case_id, COUNT(*) FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id "
+            "WHERE c.division_id >= %s AND c.division_id < %s AND c.restricted = %s "
+            "GROUP BY e.case_id ORDER BY COUNT(*) DESC, e.case_id DESC LIMIT 1",
+            [lo, hi, False],
+        )
         longest, n_longest = cursor.fetchone()
-    results.append(report(
-        f"case page, longest timeline ({n_longest} events)",
-        measure(lambda: street.get(f"/cases/{longest}/"), repeat=repeat),
-        measure(raw(("SELECT * FROM cases_case WHERE id = %s", [longest]),
+    results.append(
+        report(
+            f"case page, longest timeline ({n_longest} events)",
+            measure(lambda: street.get(f"/cases/{longest}/"), repeat=repeat),
+            measure(
+                raw(
+                    ("SELECT * FROM cases_case WHERE id = %s", [longest]),
                     ("SELECT * FROM cases_caseevent WHERE case_id = %s ORDER BY id DESC LIMIT 50", [longest]),
                     ("SELECT COUNT(*) FROM cases_caseevent WHERE case_id = %s", [longest]),
                     ("SELECT * FROM cases_casemove WHERE case_id = %s ORDER BY id", [longest]),
-                    ("SELECT * FROM cases_caseparty WHERE case_id = %s", [longest])), repeat=repeat)))
+                    ("SELECT * FROM cases_caseparty WHERE case_id = %s", [longest]),
+                ),
+                repeat=repeat,
+            ),
+        )
+    )
 
     dlo, dhi = DISTRICT, DISTRICT + ";"
     high_where = "c.on_board = %s AND c.division_id >= %s AND c.division_id < %s AND c.restricted = %s"
-    results.append(report(
-        "high-risk board (district, 50/page)",
-        measure(lambda: district.get("/cases/high-risk/"), repeat=repeat),
-        measure(raw((f"SELECT COUNT(*) FROM cases_case c WHERE {high_where}", [True, dlo, dhi, False]),
-                    (f"SELECT c.id, c.number, c.received_at, c.status, c.risk_level FROM cases_case c "
-                     f"WHERE {high_where} ORDER BY c.received_at DESC, c.id DESC LIMIT 50",
-                     [True, dlo, dhi, False])), repeat=repeat)))
+    results.append(
+        report(
+            "high-risk board (district, 50/page)",
+            measure(lambda: district.get("/cases/high-risk/"), repeat=repeat),
+            measure(
+                raw(
+                    (f"SELECT COUNT(*) FROM cases_case c WHERE {high_where}", [True, dlo, dhi, False]),
+                    (
+                        f"SELECT c.id, c.number, c.received_at, c.status, c.risk_level FROM cases_case c "
+                        f"WHERE {high_where} ORDER BY c.received_at DESC, c.id DESC LIMIT 50",
+                        [True, dlo, dhi, False],
+                    ),
+                ),
+                repeat=repeat,
+            ),
+        )
+    )
 
     year_lo = dt.datetime(2025, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     year_hi = dt.datetime(2026, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     pg = connection.vendor == "postgresql"
 
     def t(value):
-        return value if pg else value.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(" ")
+        return value if pg else value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
 
     base = "c.division_id >= %s AND c.division_id < %s AND c.received_at >= %s AND c.received_at < %s"
     p = [dlo, dhi, t(year_lo), t(year_hi)]
     closed_base = "c.division_id >= %s AND c.division_id < %s AND c.closed_at >= %s AND c.closed_at < %s"
-    results.append(report(
-        "district yearly statistics (2025)",
-        measure(lambda: district.get("/cases/stats/", {"from": "2025-01-01", "to": "2025-12-31"}), repeat=max(5, repeat // 3)),
-        measure(raw((f"SELECT COUNT(*) FROM cases_case c WHERE {base}", p),
+    results.append(
+        report(
+            "district yearly statistics (2025)",
+            measure(
+                lambda: district.get("/cases/stats/", {"from": "2025-01-01", "to": "2025-12-31"}),
+                repeat=max(5, repeat // 3),
+            ),
+            measure(
+                raw(
+                    (f"SELECT COUNT(*) FROM cases_case c WHERE {base}", p),
                     (f"SELECT channel, COUNT(*) FROM cases_case c WHERE {base} GROUP BY channel", p),
                     (f"SELECT risk_level, COUNT(*) FROM cases_case c WHERE {base} GROUP BY risk_level", p),
-                    (f"SELECT k.code, COUNT(DISTINCT k.case_id) FROM cases_casecategory k JOIN cases_case c "
-                     f"ON c.id = k.case_id WHERE {base} GROUP BY k.code", p),
+                    (
+                        f"SELECT k.code, COUNT(DISTINCT k.case_id) FROM cases_casecategory k JOIN cases_case c "
+                        f"ON c.id = k.case_id WHERE {base} GROUP BY k.code",
+                        p,
+                    ),
                     (f"SELECT c.received_at FROM cases_case c WHERE {base}", p),
-                    (f"SELECT outcome, COUNT(*) FROM cases_case c WHERE {closed_base} AND c.status = 'closed' "
-                     f"GROUP BY outcome", p)), repeat=max(5, repeat // 3))))
+                    (
+                        f"SELECT outcome, COUNT(*) FROM cases_case c WHERE {closed_base} AND c.status = 'closed' "
+                        f"GROUP BY outcome",
+                        p,
+                    ),
+                ),
+                repeat=max(5, repeat // 3),
+            ),
+        )
+    )
     return results
 
 
@@ -269,8 +413,10 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--events-per-case", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args(argv)
-    print(f"== rights-protection cases, {args.cases:,} cases, ~{args.cases * args.events_per_case:,} events ==",
-          flush=True)
+    print(
+        f"== rights-protection cases, {args.cases:,} cases, ~{args.cases * args.events_per_case:,} events ==",
+        flush=True,
+    )
     return run(args.cases, args.events_per_case, args.repeat)
 
 

@@ -7,6 +7,7 @@ reading the workbook alone (openpyxl, read-only) and a raw executemany of the sa
 
     python bench/bench_import.py [--rows 20000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,11 +58,19 @@ def make_rows(total: int, communities: list[str], names: dict[str, str], seed: i
         order = (i % 500) * 2  # even: female
         body = f"440304{birth:%Y%m%d}{order:03d}"
         community = rng.choice(communities)
-        rows.append([
-            rng.choice(SURNAMES) + rng.choice(GIVEN), "居民身份证", body + ric.calc_check_digit(body + "0"), "女", None,
-            f"13{rng.randint(100000000, 999999999)}", community if i % 2 else names[community],
-            f"某某路 {rng.randint(1, 999)} 号", "",
-        ])
+        rows.append(
+            [
+                rng.choice(SURNAMES) + rng.choice(GIVEN),
+                "居民身份证",
+                body + ric.calc_check_digit(body + "0"),
+                "女",
+                None,
+                f"13{rng.randint(100000000, 999999999)}",
+                community if i % 2 else names[community],
+                f"某某路 {rng.randint(1, 999)} 号",
+                "",
+            ]
+        )
     return rows
 
 
@@ -90,11 +99,13 @@ def main() -> int:
     settings.IMPORT_MAX_ROWS = max(total, 20_000)
     user, created = User.objects.get_or_create(username="bench-import")
     if created:
-        Posting.objects.create(user=user, role=Role.DISTRICT_RIGHTS, division_id="440304",
-                               valid_from=dt.date(2020, 1, 1))
+        Posting.objects.create(
+            user=user, role=Role.DISTRICT_RIGHTS, division_id="440304", valid_from=dt.date(2020, 1, 1)
+        )
     actor = Actor.for_user(user)
-    communities = dict(Division.objects.filter(level=Level.COMMUNITY, code__startswith="440304")
-                       .values_list("code", "name"))
+    communities = dict(
+        Division.objects.filter(level=Level.COMMUNITY, code__startswith="440304").values_list("code", "name")
+    )
     unique_names = {}
     counts: dict[str, int] = {}
     for name in communities.values():
@@ -104,8 +115,11 @@ def main() -> int:
     seed = Person.objects.count() // max(total, 1)  # one birth-date range per earlier run
     rows = make_rows(total, sorted(communities), unique_names, seed)
     data = workbook(rows)
-    print(f"workbook: {total:,} rows, {len(data) / 1024 / 1024:.1f} MB; people already in the database: "
-          f"{Person.objects.count():,}; database: {connection.vendor}", flush=True)
+    print(
+        f"workbook: {total:,} rows, {len(data) / 1024 / 1024:.1f} MB; people already in the database: "
+        f"{Person.objects.count():,}; database: {connection.vendor}",
+        flush=True,
+    )
 
     # Baseline 1: reading the workbook alone.
     import openpyxl
@@ -118,15 +132,37 @@ def main() -> int:
 
     # Baseline 2: raw executemany of the same rows (plain text, no checks, no history), rolled back.
     now = dt.datetime.now(dt.UTC)
-    plain = [(r[0], "", "F", None, "resident", r[2], "", r[6] if r[6].isdigit() else min(communities),
-              r[7], "", "", None, None, "", 1, now, now) for r in rows]
+    plain = [
+        (
+            r[0],
+            "",
+            "F",
+            None,
+            "resident",
+            r[2],
+            "",
+            r[6] if r[6].isdigit() else min(communities),
+            r[7],
+            "",
+            "",
+            None,
+            None,
+            "",
+            1,
+            now,
+            now,
+        )
+        for r in rows
+    ]
     started = time.perf_counter()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO people_person (name, name_initials, gender, birth_date, id_type, id_number, id_hash, "
                 "division_id, address_detail, ethnicity, notes, created_by_id, deleted_at, deleted_reason, version, "
-                "created_at, updated_at) VALUES (" + ",".join(["%s"] * 17) + ")", plain)
+                "created_at, updated_at) VALUES (" + ",".join(["%s"] * 17) + ")",
+                plain,
+            )
         raw_s = time.perf_counter() - started
         transaction.set_rollback(True)
 
@@ -140,10 +176,14 @@ def main() -> int:
                 return fn(*a, **kw)
             finally:
                 phases[name] = phases.get(name, 0) + time.perf_counter() - t
+
         return wrapper
 
-    spec = dataclasses.replace(SPEC, file_check=timed("file check (duplicates, bulk look-up)", SPEC.file_check),
-                               writer=timed("write (encrypt, bulk insert, history)", SPEC.writer))
+    spec = dataclasses.replace(
+        SPEC,
+        file_check=timed("file check (duplicates, bulk look-up)", SPEC.file_check),
+        writer=timed("write (encrypt, bulk insert, history)", SPEC.writer),
+    )
     started = time.perf_counter()
     run = run_import(actor=actor, spec=spec, file=SimpleUploadedFile("bench.xlsx", data))
     import_s = time.perf_counter() - started
@@ -161,17 +201,29 @@ def main() -> int:
     assert refused.status == RunStatus.ERRORS and refused.created == 0
 
     rate = total / import_s
-    print(f"{'read workbook only (openpyxl read-only)':<48} {read:>7,} rows {read_s:7.2f} s  {read / read_s:>9,.0f} rows/s")
-    print(f"{'raw executemany, no checks/encryption':<48} {total:>7,} rows {raw_s:7.2f} s  {total / raw_s:>9,.0f} rows/s")
-    print(f"{'importer: whole import (written)':<48} {total:>7,} rows {import_s:7.2f} s  {rate:>9,.0f} rows/s  "
-          f"(target ≥ 3,000: {'met' if rate >= 3000 else 'NOT met'})")
+    print(
+        f"{'read workbook only (openpyxl read-only)':<48} {read:>7,} rows {read_s:7.2f} s  "
+        f"{read / read_s:>9,.0f} rows/s"
+    )
+    print(
+        f"{'raw executemany, no checks/encryption':<48} {total:>7,} rows {raw_s:7.2f} s  {total / raw_s:>9,.0f} rows/s"
+    )
+    print(
+        f"{'importer: whole import (written)':<48} {total:>7,} rows {import_s:7.2f} s  {rate:>9,.0f} rows/s  "
+        f"(target ≥ 3,000: {'met' if rate >= 3000 else 'NOT met'})"
+    )
     other = import_s - sum(phases.values())
     for name, seconds in [("upload check, read, parse, validate", other), *phases.items()]:
         print(f"    {name:<44} {seconds:7.2f} s  ({seconds / import_s:5.1%})")
-    print(f"{'importer: file with one bad row (nothing kept)':<48} {total:>7,} rows {check_s:7.2f} s  "
-          f"{total / check_s:>9,.0f} rows/s")
-    print(f"ratio importer / raw executemany: {import_s / raw_s:.1f}x; importer / reading alone: {import_s / read_s:.1f}x",
-          flush=True)
+    print(
+        f"{'importer: file with one bad row (nothing kept)':<48} {total:>7,} rows {check_s:7.2f} s  "
+        f"{total / check_s:>9,.0f} rows/s"
+    )
+    print(
+        f"ratio importer / raw executemany: {import_s / raw_s:.1f}x; "
+        f"importer / reading alone: {import_s / read_s:.1f}x",
+        flush=True,
+    )
     return 0
 
 

@@ -8,6 +8,7 @@ baseline, and recall@1/@5/MRR of both.
 
     python bench/bench_legal.py [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import percentile, setup_django  # noqa: E402
+from bench.common import percentile, setup_django
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,8 +67,11 @@ def main(argv: list[str] | None = None) -> int:
             baseline_ms.append((time.perf_counter() - t0) * 1000)
     for q in questions:
         t0 = time.perf_counter()
-        response = client.post("/api/legal/ask", data=json.dumps({"question": q.question}, ensure_ascii=False),
-                               content_type="application/json")
+        response = client.post(
+            "/api/legal/ask",
+            data=json.dumps({"question": q.question}, ensure_ascii=False),
+            content_type="application/json",
+        )
         api_ms.append((time.perf_counter() - t0) * 1000)
         if response.status_code != 200:
             print(f"API answered {response.status_code} for {q.question!r}", flush=True)
@@ -78,15 +82,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<44} p50 {p50:>8.2f} ms  p95 {p95:>8.2f} ms", flush=True)
         return p50, p95
 
-    print(f"index build {build_s:.2f} s (baseline rank-bm25 {baseline_build_s:.2f} s); "
-          f"{len(questions)} questions × {args.repeat}", flush=True)
+    print(
+        f"index build {build_s:.2f} s (baseline rank-bm25 {baseline_build_s:.2f} s); "
+        f"{len(questions)} questions × {args.repeat}",
+        flush=True,
+    )
     a50, a95 = line("assistant answer (in-process, with DB)", answer_ms)
     line("assistant via POST /api/legal/ask (stack)", api_ms)
     b50, b95 = line("baseline rank-bm25 ranking", baseline_ms)
     print(f"ratio assistant/baseline: p50 {a50 / b50:.2f}x  p95 {a95 / b95:.2f}x", flush=True)
     qa, qb = quality.assistant, quality.baseline
-    print(f"quality  assistant recall@1 {qa.recall1:.3f} recall@5 {qa.recall5:.3f} MRR {qa.mrr:.3f} | "
-          f"baseline recall@1 {qb.recall1:.3f} recall@5 {qb.recall5:.3f} MRR {qb.mrr:.3f}", flush=True)
+    print(
+        f"quality  assistant recall@1 {qa.recall1:.3f} recall@5 {qa.recall5:.3f} MRR {qa.mrr:.3f} | "
+        f"baseline recall@1 {qb.recall1:.3f} recall@5 {qb.recall5:.3f} MRR {qb.mrr:.3f}",
+        flush=True,
+    )
     ok = a95 <= 50 and build_s <= 10
     print("targets (p95 ≤ 50 ms, index ≤ 10 s):", "met" if ok else "NOT met", flush=True)
     return 0 if ok else 1

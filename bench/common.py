@@ -4,6 +4,7 @@ Each benchmark measures the server time of a request through the whole Django st
 permissions, templates) and, in the same run, the raw SQL that returns the same rows; it reports
 p50/p95 of both and their ratio. Nothing here runs in the test suite.
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@
     python bench/run.py people     # only some
 Extra arguments after `--` go to each benchmark (e.g. `-- --people 200000`).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -18,7 +19,7 @@ def main() -> int:
     extra: list[str] = []
     if "--" in args:
         index = args.index("--")
-        args, extra = args[:index], args[index + 1:]
+        args, extra = args[:index], args[index + 1 :]
     names = args or sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
     failed = 0
     for name in names:

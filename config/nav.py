@@ -1,4 +1,5 @@
 """The main menu: each entry shows only to users holding its permission."""
+
 from __future__ import annotations
 
 NAV = [

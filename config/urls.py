@@ -1,4 +1,5 @@
 """URL map: each app's pages under its prefix, the API under /api/."""
+
 from importlib.util import find_spec
 
 from django.urls import include, path

@@ -8,6 +8,7 @@ version numbers of the people edited (each accepted edit adds exactly one), and 
 must have added exactly one version to its case and one entry to its timeline. Exit status 1 on any lost, duplicated or
 unconfirmed write.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,8 +76,10 @@ def check(plan: dict, before: dict, results: dict) -> int:
         lost = sorted(set(told) - set(found))
         unconfirmed = sorted(set(found) - set(told))
         duplicated = sorted(k for k, n in found.items() if n > 1)
-        print(f"  {kind}: {len(reported)} reported as created, {len(stored)} in the database; "
-              f"lost {len(lost)}, duplicated {len(duplicated)}, unconfirmed {len(unconfirmed)}")
+        print(
+            f"  {kind}: {len(reported)} reported as created, {len(stored)} in the database; "
+            f"lost {len(lost)}, duplicated {len(duplicated)}, unconfirmed {len(unconfirmed)}"
+        )
         for label, items in (("lost", lost), ("duplicated", duplicated), ("unconfirmed", unconfirmed)):
             if items:
                 problems.append(f"{kind} {label}: {items[:5]}")
@@ -98,15 +101,20 @@ def check(plan: dict, before: dict, results: dict) -> int:
         compare("case steps (POST /api/cases/{id}/actions)", results["actions"], markers)
         versions = after["case_versions"] - before["case_versions"]
         events = after["case_events"] - before["case_events"]
-        print(f"    {versions} case version increments, {events} timeline entries; "
-              f"{results['action_conflicts']} refused as conflicting (409)")
+        print(
+            f"    {versions} case version increments, {events} timeline entries; "
+            f"{results['action_conflicts']} refused as conflicting (409)"
+        )
         if versions != len(results["actions"]) or events != len(results["actions"]):
-            problems.append(f"case steps: reported {len(results['actions'])}, case versions +{versions}, "
-                            f"timeline +{events}")
+            problems.append(
+                f"case steps: reported {len(results['actions'])}, case versions +{versions}, timeline +{events}"
+            )
     edits = after["versions"] - before["versions"]
     history = after["history"] - before["history"]
-    print(f"  edits (PUT /api/people/{{id}}): {results['updates']} reported as saved, {edits} version increments, "
-          f"{history} history rows; {results['conflicts']} refused as conflicting (409)")
+    print(
+        f"  edits (PUT /api/people/{{id}}): {results['updates']} reported as saved, {edits} version increments, "
+        f"{history} history rows; {results['conflicts']} refused as conflicting (409)"
+    )
     if edits != results["updates"] or history != results["updates"]:
         problems.append(f"edits: reported {results['updates']}, stored {edits} (history {history})")
     if problems:

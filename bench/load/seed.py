@@ -8,6 +8,7 @@ indexes) and cases with their timelines by `bench/bench_cases.py`'s; the plan ho
 need: Futian's communities, case categories, people to read and to edit (with their identity numbers, which
 the edit form needs re-entered), and open Futian cases to work on.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,11 @@ def _demo() -> None:
     from jiayuan.core.management.commands.load_demo import MODULE_DEMOS
 
     load_demo(people=300)
-    steps = [(name, lambda m=module, f=function: getattr(import_module(m), f)()) for module, function in MODULE_DEMOS
-             for name in [module]]
+    steps = [
+        (name, lambda m=module, f=function: getattr(import_module(m), f)())
+        for module, function in MODULE_DEMOS
+        for name in [module]
+    ]
     steps.append(("load_laws", lambda: call_command("load_laws", verbosity=0)))
     for name, step in steps:
         try:
@@ -84,11 +88,13 @@ def main(argv=None) -> int:
             cursor.execute(sql)
     print(f"cases: {Case.objects.count():,} ({time.perf_counter() - started:.0f} s)", flush=True)
 
-    futian = list(Division.objects.filter(code__startswith="440304", level=Level.COMMUNITY, special=False)
-                  .order_by("code").values_list("code", flat=True))
+    futian = list(
+        Division.objects.filter(code__startswith="440304", level=Level.COMMUNITY, special=False)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     rng = random.Random(7)
-    in_futian = Person.objects.filter(division__code__startswith="440304", deleted_at__isnull=True,
-                                      id_type="resident")
+    in_futian = Person.objects.filter(division__code__startswith="440304", deleted_at__isnull=True, id_type="resident")
     ids = list(in_futian.order_by("id").values_list("id", flat=True)[:50_000])
     rng.shuffle(ids)
     editable = []
@@ -98,20 +104,34 @@ def main(argv=None) -> int:
     try:
         from jiayuan.cases import rules
 
-        categories = [code for code, row in rules.categories().items() if not row.get("urgent")] or \
-            list(rules.categories())
+        categories = [code for code, row in rules.categories().items() if not row.get("urgent")] or list(
+            rules.categories()
+        )
     except Exception:  # noqa: BLE001 - the cases module is not there yet
         categories = []
     # Open, unrestricted Futian cases (a restricted case is for its team alone, not the district's workers).
-    open_cases = list(Case.objects.filter(division__code__startswith="440304", closure_pending=False,
-                                          restricted=False).exclude(status=Status.CLOSED)
-                      .order_by("?").values_list("id", flat=True)[:2000])
-    plan = {"communities": futian, "read_ids": ids[1500:6500], "edit": editable, "phones": phones,
-            "categories": categories[:20], "case_ids": open_cases, "password": "Jiayuan@2026"}
+    open_cases = list(
+        Case.objects.filter(division__code__startswith="440304", closure_pending=False, restricted=False)
+        .exclude(status=Status.CLOSED)
+        .order_by("?")
+        .values_list("id", flat=True)[:2000]
+    )
+    plan = {
+        "communities": futian,
+        "read_ids": ids[1500:6500],
+        "edit": editable,
+        "phones": phones,
+        "categories": categories[:20],
+        "case_ids": open_cases,
+        "password": "Jiayuan@2026",
+    }
     Path(args.plan).parent.mkdir(parents=True, exist_ok=True)
     Path(args.plan).write_text(json.dumps(plan, ensure_ascii=False))
-    print(f"plan: {len(futian)} communities, {len(plan['read_ids'])} people to read, {len(editable)} to edit, "
-          f"{len(categories)} case categories, {len(open_cases)} open cases to work on", flush=True)
+    print(
+        f"plan: {len(futian)} communities, {len(plan['read_ids'])} people to read, {len(editable)} to edit, "
+        f"{len(categories)} case categories, {len(open_cases)} open cases to work on",
+        flush=True,
+    )
     return 0
 
 

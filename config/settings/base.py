@@ -1,4 +1,5 @@
 """Settings shared by every environment; everything secret or local comes from the environment."""
+
 from __future__ import annotations
 
 import os

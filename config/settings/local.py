@@ -1,11 +1,13 @@
 """The embedded default: SQLite in var/, development keys generated into var/ on first run."""
+
 from __future__ import annotations
 
 import os
 
-from .base import *  # noqa: F403
-from .base import DATA_ENCRYPTION_KEYS, VAR_DIR, env_bool
 from jiayuan.core.devkeys import ensure_dev_keys
+
+from .base import *
+from .base import DATA_ENCRYPTION_KEYS, VAR_DIR, env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 _keys = ensure_dev_keys(VAR_DIR)
@@ -13,5 +15,5 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _keys["secret_key"]
 DATA_ENCRYPTION_KEYS = DATA_ENCRYPTION_KEYS or [_keys["data_key"]]
 BLIND_INDEX_KEY = os.environ.get("JIAYUAN_INDEX_KEY") or _keys["index_key"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise serves from the finders in development
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True

@@ -1,4 +1,5 @@
 """Production: every secret from the environment, HTTPS only, PostgreSQL by DATABASE_URL."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
@@ -8,9 +9,7 @@ from .base import BLIND_INDEX_KEY, DATA_ENCRYPTION_KEYS, SECRET_KEY, env_bool
 
 DEBUG = False
 if not SECRET_KEY or not DATA_ENCRYPTION_KEYS or not BLIND_INDEX_KEY:
-    raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY, JIAYUAN_DATA_KEYS and JIAYUAN_INDEX_KEY must be set in production"
-    )
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY, JIAYUAN_DATA_KEYS and JIAYUAN_INDEX_KEY must be set in production")
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,7 +1,8 @@
 """Test settings: fast hashing, fixed throwaway keys, tasks run at once."""
+
 from __future__ import annotations
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
@@ -15,8 +16,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_FAILURE_LIMIT = 5
-import tempfile as _tempfile  # noqa: E402
-from pathlib import Path as _Path  # noqa: E402
+import tempfile as _tempfile
+from pathlib import Path as _Path
 
 MEDIA_ROOT = _Path(_tempfile.mkdtemp(prefix="jiayuan-media-"))
 AUDIT_LOG_FLUSHABLE_FOR_TESTS = True

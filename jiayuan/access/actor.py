@@ -1,4 +1,5 @@
 """The acting user: the user plus the postings active today, asked "what may I do, and where?"."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,14 +20,14 @@ class Actor:
     grant_cache: dict | None = None
 
     @classmethod
-    def for_request(cls, user) -> "Actor":
+    def for_request(cls, user) -> Actor:
         """The actor of one HTTP request: it may remember the grant ids it has read until the response."""
         actor = cls.for_user(user)
         actor.grant_cache = {}
         return actor
 
     @classmethod
-    def for_user(cls, user, *, on: dt.date | None = None) -> "Actor":
+    def for_user(cls, user, *, on: dt.date | None = None) -> Actor:
         from jiayuan.accounts.models import Posting
 
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -1,4 +1,5 @@
 """Templates see the actor, the menu entries it may use and its unread notification count."""
+
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse

@@ -3,6 +3,7 @@
 The declaration is kept on the view function, so the URL-map probe can check each view against the
 permission table; a view without one fails that test.
 """
+
 from __future__ import annotations
 
 from functools import wraps

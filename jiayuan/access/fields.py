@@ -1,4 +1,5 @@
 """Field classes and masking: one tag per personal field drives screens, exports and logs."""
+
 from __future__ import annotations
 
 from django.db import models

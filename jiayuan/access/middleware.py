@@ -1,4 +1,5 @@
 """Attach the acting user (user + postings active today) to every request."""
+
 from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject

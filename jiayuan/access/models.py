@@ -1,4 +1,5 @@
 """Explicit grants that extend a user's (or an agency's) scope to single records, and access requests."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -20,7 +21,7 @@ class GrantKind(models.TextChoices):
 
 
 class AccessGrantQuerySet(models.QuerySet):
-    def active(self) -> "AccessGrantQuerySet":
+    def active(self) -> AccessGrantQuerySet:
         now = timezone.now()
         return self.filter(revoked_at__isnull=True, valid_from__lte=now).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gt=now)

@@ -1,4 +1,5 @@
 """Permissions of the access module itself: break-glass reads, access requests, user administration."""
+
 PERMISSIONS = {
     # An emergency read of a record outside one's scope: typed reason, time-boxed, supervisor notified.
     "access.breakglass": {

@@ -4,10 +4,11 @@ Every model that belongs to a place is registered here with the path to its divi
 turns an actor's postings and grants into a filter; `allows()` is that very filter applied to one row,
 so a list can never show what its user could not open. Denials surface as 404 (`access_by_id`).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
@@ -94,7 +95,7 @@ def _granted_id_list(actor: Actor, perm: str, grant_model: type[Model], grant_id
         hit = cache.get(key)
         if hit is not None and hit[0] == _grant_generation:
             return hit[1]
-    ids = list(grant_ids.values_list("object_id", flat=True)[:MAX_INLINE_GRANTS + 1])
+    ids = list(grant_ids.values_list("object_id", flat=True)[: MAX_INLINE_GRANTS + 1])
     if cache is not None:
         cache[key] = (_grant_generation, ids)
     return ids

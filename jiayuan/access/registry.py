@@ -1,4 +1,5 @@
 """The one permission table: every app's `permissions.py` merged, checked for unknown roles and scopes."""
+
 from __future__ import annotations
 
 from functools import lru_cache

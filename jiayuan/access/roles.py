@@ -4,6 +4,7 @@ Each app declares the permissions it uses in its own `permissions.py` as
 ``PERMISSIONS = {"<app>.<action>": {"<role>": "<scope>", ...}}``; `registry.py` assembles them into
 the one table that the policy module enforces and the tests walk.
 """
+
 from __future__ import annotations
 
 from django.db import models

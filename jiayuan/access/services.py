@@ -1,9 +1,10 @@
 """Granting and revoking access to single records; emergency (break-glass) reads; access requests."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -21,19 +22,37 @@ from .actor import Actor
 from .models import AccessGrant, AccessRequest, GrantKind
 
 
-def grant_access(*, obj: Model, kind: str, user=None, agency=None, write: bool = False, reason: str = "",
-                 until: dt.datetime | None = None, source_key: str = "", created_by=None) -> AccessGrant:
+def grant_access(
+    *,
+    obj: Model,
+    kind: str,
+    user=None,
+    agency=None,
+    write: bool = False,
+    reason: str = "",
+    until: dt.datetime | None = None,
+    source_key: str = "",
+    created_by=None,
+) -> AccessGrant:
     """Open one record to a user or an agency; call it in the transaction of what causes it."""
     policy.grants_changed()
     return AccessGrant.objects.create(
-        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk, user=user, agency=agency,
-        kind=kind, write=write, reason=reason[:500], valid_until=until, source_key=source_key,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        user=user,
+        agency=agency,
+        kind=kind,
+        write=write,
+        reason=reason[:500],
+        valid_until=until,
+        source_key=source_key,
         created_by=created_by,
     )
 
 
-def revoke_access(*, source_key: str = "", obj: Model | None = None, user=None, agency=None,
-                  kind: str | None = None) -> int:
+def revoke_access(
+    *, source_key: str = "", obj: Model | None = None, user=None, agency=None, kind: str | None = None
+) -> int:
     """Take grants away (by their source, or by record and grantee); returns how many were active."""
     qs = AccessGrant.objects.active()
     if source_key:
@@ -92,18 +111,31 @@ def break_glass_open(*, actor: Actor, label: str, object_id: int, reason: str, r
         raise Http404("未找到该记录")
     until = timezone.now() + dt.timedelta(minutes=settings.BREAK_GLASS_MINUTES)
     with transaction.atomic():
-        grant = grant_access(obj=record, kind=GrantKind.BREAK_GLASS, user=actor.user, reason=reason, until=until,
-                             source_key=f"breakglass:{actor.user_id}:{label}:{record.pk}", created_by=actor.user)
+        grant = grant_access(
+            obj=record,
+            kind=GrantKind.BREAK_GLASS,
+            user=actor.user,
+            reason=reason,
+            until=until,
+            source_key=f"breakglass:{actor.user_id}:{label}:{record.pk}",
+            created_by=actor.user,
+        )
         division = getattr(record, "division_id", "") or ""
-        access_log_write(actor=actor, request=request, action=Action.BREAK_GLASS, obj=record,
-                         field_classes=["personal"], detail={"reason_length": len(reason),
-                                                             "until": until.isoformat()})
+        access_log_write(
+            actor=actor,
+            request=request,
+            action=Action.BREAK_GLASS,
+            obj=record,
+            field_classes=["personal"],
+            detail={"reason_length": len(reason), "until": until.isoformat()},
+        )
         notify(
             users=supervisors_of(division) if division else [],
             title=f"紧急查阅提醒：{actor.user} 查阅了本辖区的一条记录",
             body=f"记录类型：{target.model._meta.verbose_name}；编号：{record.pk}；事由：{reason}；有效至 "
-                 f"{timezone.localtime(until):%Y-%m-%d %H:%M}",
-            url=target.url(record.pk), level=Level.URGENT,
+            f"{timezone.localtime(until):%Y-%m-%d %H:%M}",
+            url=target.url(record.pk),
+            level=Level.URGENT,
         )
     return grant
 
@@ -121,13 +153,26 @@ def access_request_create(*, actor: Actor, label: str, object_id: int, reason: s
         raise Http404("未找到该记录")
     with transaction.atomic():
         item = AccessRequest.objects.create(
-            content_type=ContentType.objects.get_for_model(target.model), object_id=record.pk,
-            division_id=record.division_id, requester=actor.user, reason=reason[:500],
+            content_type=ContentType.objects.get_for_model(target.model),
+            object_id=record.pk,
+            division_id=record.division_id,
+            requester=actor.user,
+            reason=reason[:500],
         )
-        access_log_write(actor=actor, request=request, action=Action.ACCESS_REQUEST, object_type=label,
-                         object_id=str(record.pk), division_code=record.division_id)
-        notify(users=supervisors_of(record.division_id), title="有一条跨辖区查阅申请待审批",
-               body=f"申请人：{actor.user}；事由：{reason}", url="/access/requests/")
+        access_log_write(
+            actor=actor,
+            request=request,
+            action=Action.ACCESS_REQUEST,
+            object_type=label,
+            object_id=str(record.pk),
+            division_code=record.division_id,
+        )
+        notify(
+            users=supervisors_of(record.division_id),
+            title="有一条跨辖区查阅申请待审批",
+            body=f"申请人：{actor.user}；事由：{reason}",
+            url="/access/requests/",
+        )
     return item
 
 
@@ -146,9 +191,14 @@ def access_request_decide(*, actor: Actor, access_request: AccessRequest, approv
         access_request.save()
         if approve:
             record = access_request.content_type.get_object_for_this_type(pk=access_request.object_id)
-            grant_access(obj=record, kind=GrantKind.REQUEST, user=access_request.requester,
-                         reason=access_request.reason, until=timezone.now() + dt.timedelta(days=30),
-                         source_key=f"request:{access_request.pk}", created_by=actor.user)
-        notify(users=[access_request.requester],
-               title="您的查阅申请已" + ("同意" if approve else "拒绝"), url="/")
+            grant_access(
+                obj=record,
+                kind=GrantKind.REQUEST,
+                user=access_request.requester,
+                reason=access_request.reason,
+                until=timezone.now() + dt.timedelta(days=30),
+                source_key=f"request:{access_request.pk}",
+                created_by=actor.user,
+            )
+        notify(users=[access_request.requester], title="您的查阅申请已" + ("同意" if approve else "拒绝"), url="/")
     return access_request

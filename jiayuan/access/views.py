@@ -1,4 +1,5 @@
 """Break-glass reads and access requests."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -20,15 +21,24 @@ def break_glass(request, label: str, object_id: int):
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            services.break_glass_open(actor=request.actor, label=label, object_id=object_id,
-                                      reason=request.POST.get("reason", ""), request=request)
+            services.break_glass_open(
+                actor=request.actor,
+                label=label,
+                object_id=object_id,
+                reason=request.POST.get("reason", ""),
+                request=request,
+            )
         except ApplicationError as exc:
             errors = exc.form_errors()
         else:
             messages.warning(request, "已开启紧急查阅，有效期内可查看该记录；本次查阅已通知其辖区负责人并记入日志。")
             return redirect(target.url(object_id))
-    return render(request, "access/break_glass.html", {"errors": errors, "label": label, "object_id": object_id},
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "access/break_glass.html",
+        {"errors": errors, "label": label, "object_id": object_id},
+        status=400 if errors else 200,
+    )
 
 
 @require_POST

@@ -37,8 +37,9 @@ class MeOut(Schema):
 def token_create(request, payload: TokenIn):
     user = authenticate(request, username=payload.username[:150], password=payload.password)
     if user is None or not user.is_active:
-        access_log_write(request=request, action=Action.LOGIN_FAILED, username=payload.username[:150],
-                         detail={"channel": "api"})
+        access_log_write(
+            request=request, action=Action.LOGIN_FAILED, username=payload.username[:150], detail={"channel": "api"}
+        )
         if getattr(request, "axes_locked_out", False):
             # Answer in JSON here: left set, axes' middleware would replace this with its HTML page.
             request.axes_locked_out = False
@@ -52,5 +53,8 @@ def token_create(request, payload: TokenIn):
 @operation(router, "GET", "/me", perm=LOGIN, response=MeOut)
 def me(request):
     actor = request.actor
-    return {"username": actor.user.username, "display_name": actor.user.display_name,
-            "roles": sorted(r.value for r in actor.roles)}
+    return {
+        "username": actor.user.username,
+        "display_name": actor.user.display_name,
+        "roles": sorted(r.value for r in actor.roles),
+    }

@@ -1,11 +1,11 @@
 """End a session after 30 idle minutes, whatever the browser does."""
+
 from __future__ import annotations
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-
 
 TOUCH_EVERY_SECONDS = 60
 

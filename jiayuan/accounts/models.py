@@ -1,4 +1,5 @@
 """User accounts, postings (a role at a division or agency, with dates) and API tokens."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,7 +37,7 @@ class User(AbstractUser):
 
 
 class PostingQuerySet(models.QuerySet):
-    def active(self, on: dt.date | None = None) -> "PostingQuerySet":
+    def active(self, on: dt.date | None = None) -> PostingQuerySet:
         on = on or timezone.localdate()
         return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
 
@@ -91,7 +92,7 @@ def _token_digest(raw: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def find_active(self, raw: str) -> "ApiToken | None":
+    def find_active(self, raw: str) -> ApiToken | None:
         return (
             self.select_related("user")
             .filter(digest=_token_digest(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
@@ -115,7 +116,7 @@ class ApiToken(models.Model):
         verbose_name_plural = "接口令牌"
 
     @classmethod
-    def issue(cls, user: User, *, days: int) -> tuple["ApiToken", str]:
+    def issue(cls, user: User, *, days: int) -> tuple[ApiToken, str]:
         raw = secrets.token_urlsafe(32)
         token = cls.objects.create(
             user=user, digest=_token_digest(raw), expires_at=timezone.now() + dt.timedelta(days=days)

@@ -1,4 +1,5 @@
 """Reading users: an administrator sees the users whose postings all lie within their own scope."""
+
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q

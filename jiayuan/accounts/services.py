@@ -1,4 +1,5 @@
 """Creating users and postings, within the administrator's own level and below."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,8 +32,9 @@ def _date(value, field: str, errors: dict) -> dt.date | None:
         return None
 
 
-def posting_check(*, actor: Actor | None, role: str, division: Division | None, agency: PartnerAgency | None,
-                  errors: dict) -> None:
+def posting_check(
+    *, actor: Actor | None, role: str, division: Division | None, agency: PartnerAgency | None, errors: dict
+) -> None:
     """An administrator may post users only within their own scope, and not to privileged roles."""
     if role not in Role.values:
         errors["role"] = "请选择角色。"
@@ -54,8 +56,18 @@ def posting_check(*, actor: Actor | None, role: str, division: Division | None, 
         errors["division"] = "只能在本级及下级范围内设置岗位。"
 
 
-def user_create(*, actor: Actor | None, username: str, display_name: str, password: str, role: str,
-                division_code: str = "", agency_id=None, valid_from=None, valid_to=None) -> User:
+def user_create(
+    *,
+    actor: Actor | None,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str,
+    division_code: str = "",
+    agency_id=None,
+    valid_from=None,
+    valid_to=None,
+) -> User:
     errors: dict[str, str] = {}
     username = (username or "").strip()
     if not username:
@@ -82,20 +94,37 @@ def user_create(*, actor: Actor | None, username: str, display_name: str, passwo
         user._history_user = author
         user.save(force_insert=True)
         posting = Posting(
-            user=user, role=role, division=None if role in AGENCY_ROLES else division,
-            agency=agency if role in AGENCY_ROLES else None, valid_from=start, valid_to=end,
+            user=user,
+            role=role,
+            division=None if role in AGENCY_ROLES else division,
+            agency=agency if role in AGENCY_ROLES else None,
+            valid_from=start,
+            valid_to=end,
             created_by=author,
         )
         posting._history_user = author
         posting.save(force_insert=True)
         if actor is not None:
-            access_log_write(actor=actor, action=Action.ADMIN, obj=user,
-                             detail={"event": "user_create", "role": role, "posting": posting.pk})
+            access_log_write(
+                actor=actor,
+                action=Action.ADMIN,
+                obj=user,
+                detail={"event": "user_create", "role": role, "posting": posting.pk},
+            )
     return user
 
 
-def posting_add(*, actor: Actor | None, user: User, role: str, division_code: str = "", agency_id=None,
-                valid_from=None, valid_to=None, note: str = "") -> Posting:
+def posting_add(
+    *,
+    actor: Actor | None,
+    user: User,
+    role: str,
+    division_code: str = "",
+    agency_id=None,
+    valid_from=None,
+    valid_to=None,
+    note: str = "",
+) -> Posting:
     """Add a posting, e.g. a time-limited cover for an absent colleague."""
     errors: dict[str, str] = {}
     division = Division.objects.filter(code=division_code).first() if division_code else None
@@ -108,8 +137,13 @@ def posting_add(*, actor: Actor | None, user: User, role: str, division_code: st
     if errors:
         raise ValidationFailed(errors)
     posting = Posting(
-        user=user, role=role, division=None if role in AGENCY_ROLES else division,
-        agency=agency if role in AGENCY_ROLES else None, valid_from=start, valid_to=end, note=note,
+        user=user,
+        role=role,
+        division=None if role in AGENCY_ROLES else division,
+        agency=agency if role in AGENCY_ROLES else None,
+        valid_from=start,
+        valid_to=end,
+        note=note,
         created_by=getattr(actor, "user", None),
     )
     posting._history_user = getattr(actor, "user", None)  # the author of the history row

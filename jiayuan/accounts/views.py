@@ -1,4 +1,5 @@
 """Sign-in and sign-out (logged to the access log), and user administration by level."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -45,7 +46,8 @@ def login_view(request):
                 target = ""
             return redirect(target or "home")
         access_log_write(
-            request=request, action=Action.LOGIN_FAILED,
+            request=request,
+            action=Action.LOGIN_FAILED,
             username=(request.POST.get("username") or "")[:150],
         )
         if getattr(request, "axes_locked_out", False):

@@ -1,4 +1,5 @@
 """API authentication: bearer tokens for machines, the session for the project's own pages."""
+
 from __future__ import annotations
 
 from ninja.security import HttpBearer, SessionAuth

@@ -7,6 +7,7 @@ the wrapped function's parameters.
 before it runs (404 when missing, like the pages) and writes the permission into the OpenAPI
 document as `x-jiayuan-permission`, where the scope probe reads it.
 """
+
 from __future__ import annotations
 
 from functools import wraps

@@ -1,4 +1,5 @@
 """The JSON API: one NinjaAPI, each app's router, Chinese error bodies, OpenAPI at /api/openapi.json."""
+
 from __future__ import annotations
 
 from django.http import Http404
@@ -42,8 +43,7 @@ def invalid_request(request, exc: ValidationError):
     for error in exc.errors:
         location = ".".join(str(part) for part in error.get("loc", []) if part not in ("body", "payload"))
         problems.append({"field": location, "message": "取值不正确或缺失"})
-    return api.create_response(request, {"detail": "请求参数不正确，请检查后重试。", "errors": problems},
-                               status=422)
+    return api.create_response(request, {"detail": "请求参数不正确，请检查后重试。", "errors": problems}, status=422)
 
 
 @api.exception_handler(AuthenticationError)

@@ -1,4 +1,5 @@
 """The append-only, hash-chained access log (who saw or took what, when, from where)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -39,8 +40,13 @@ class Action(models.TextChoices):
 class AccessLog(models.Model):
     at = models.DateTimeField("时间", db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     username = models.CharField("账号", max_length=150, blank=True)
     posting_id = models.BigIntegerField("岗位", null=True, blank=True)

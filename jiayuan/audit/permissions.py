@@ -1,4 +1,5 @@
 """Reading the audit trail is the auditor's job (and is itself logged)."""
+
 PERMISSIONS = {
     "audit.view": {"auditor": "all"},
     "audit.verify": {"auditor": "all", "sysadmin": "all"},

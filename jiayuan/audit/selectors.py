@@ -1,4 +1,5 @@
 """Reading the access log and the change history, for auditors."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,9 +71,19 @@ def change_history_list(*, actor: Actor, model_label: str, object_id: str = "", 
         changed = []
         if previous is not None:
             delta = record.diff_against(previous, excluded_fields=["updated_at", "version"])
-            changed = [model._meta.get_field(c.field).verbose_name for c in delta.changes
-                       if not c.field.endswith("_hash") and c.field != "name_initials"]
-        rows.append({"at": record.history_date, "user": record.history_user, "object_id": record.id,
-                     "type": record.get_history_type_display(), "changed": changed,
-                     "reason": record.history_change_reason or ""})
+            changed = [
+                model._meta.get_field(c.field).verbose_name
+                for c in delta.changes
+                if not c.field.endswith("_hash") and c.field != "name_initials"
+            ]
+        rows.append(
+            {
+                "at": record.history_date,
+                "user": record.history_user,
+                "object_id": record.id,
+                "type": record.get_history_type_display(),
+                "changed": changed,
+                "reason": record.history_change_reason or "",
+            }
+        )
     return rows

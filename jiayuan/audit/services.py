@@ -1,4 +1,5 @@
 """Writing the access log: each row carries the hash of the one before it."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,6 +1,6 @@
 """The auditor's pages: the access log with filters, the chain check, the change history."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from django.shortcuts import render
 
@@ -13,18 +13,30 @@ from .models import Action
 from .services import access_log_verify, access_log_write
 
 
-
 @require_perm("audit.view")
 def access_log(request):
     g = request.GET
-    filters = selectors.LogFilters(username=g.get("username", ""), action=g.get("action", ""),
-                                   object_type=g.get("object_type", ""), object_id=g.get("object_id", ""),
-                                   since=parse_date(g.get("since", "")), until=parse_date(g.get("until", "")))
+    filters = selectors.LogFilters(
+        username=g.get("username", ""),
+        action=g.get("action", ""),
+        object_type=g.get("object_type", ""),
+        object_id=g.get("object_id", ""),
+        since=parse_date(g.get("since", "")),
+        until=parse_date(g.get("until", "")),
+    )
     page = paginate(selectors.access_log_list(actor=request.actor, filters=filters), g.get("page"))
-    access_log_write(actor=request.actor, request=request, action=Action.AUDIT_VIEW, object_type="audit.accesslog",
-                     detail={"filters": {k: v for k, v in g.items() if k != "page"}})
-    return render(request, "audit/log.html", {"page": page, "filters": filters, "actions": Action.choices,
-                                              "querystring": g.urlencode()})
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.AUDIT_VIEW,
+        object_type="audit.accesslog",
+        detail={"filters": {k: v for k, v in g.items() if k != "page"}},
+    )
+    return render(
+        request,
+        "audit/log.html",
+        {"page": page, "filters": filters, "actions": Action.choices, "querystring": g.urlencode()},
+    )
 
 
 @require_perm("audit.verify")
@@ -36,8 +48,12 @@ def verify(request):
 @require_perm("audit.view")
 def change_history(request):
     model = request.GET.get("model", "people.person")
-    rows = selectors.change_history_list(actor=request.actor, model_label=model,
-                                         object_id=request.GET.get("object_id", ""),
-                                         username=request.GET.get("username", ""))
-    return render(request, "audit/history.html", {"rows": rows, "models": selectors.HISTORY_MODELS.items(),
-                                                  "model": model})
+    rows = selectors.change_history_list(
+        actor=request.actor,
+        model_label=model,
+        object_id=request.GET.get("object_id", ""),
+        username=request.GET.get("username", ""),
+    )
+    return render(
+        request, "audit/history.html", {"rows": rows, "models": selectors.HISTORY_MODELS.items(), "model": model}
+    )

@@ -109,20 +109,32 @@ def _row(r):
 
 
 @operation(router, "GET", "/register", perm="care.list", response=EntryPageOut)
-def register_list(request, type: str = "", level: str = "", division: str = "", due: bool = False, paired: str = "",
-                  page: int = 1):
-    filters = selectors.RegisterFilters(type=type[:48], level=level[:16], division=division[:12], due=due,
-                                        paired=paired)
+def register_list(
+    request, type: str = "", level: str = "", division: str = "", due: bool = False, paired: str = "", page: int = 1
+):
+    filters = selectors.RegisterFilters(
+        type=type[:48], level=level[:16], division=division[:12], due=due, paired=paired
+    )
     result = paginate(selectors.register_list(actor=request.actor, filters=filters), max(page, 1))
-    return {"count": result.paginator.count, "page": result.number, "pages": result.paginator.num_pages,
-            "results": [_row(r) for r in selectors.register_rows(result.object_list)]}
+    return {
+        "count": result.paginator.count,
+        "page": result.number,
+        "pages": result.paginator.num_pages,
+        "results": [_row(r) for r in selectors.register_rows(result.object_list)],
+    }
 
 
 @operation(router, "GET", "/register/{int:entry_id}", perm="care.view", response=EntryRowOut)
 def entry_detail(request, entry_id: int):
     entry = selectors.entry_get(actor=request.actor, entry_id=entry_id)
-    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=entry,
-                     field_classes=["personal"], detail={"channel": "api"})
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.VIEW,
+        obj=entry,
+        field_classes=["personal"],
+        detail={"channel": "api"},
+    )
     return _row(selectors.register_rows([entry])[0])
 
 
@@ -130,32 +142,54 @@ def entry_detail(request, entry_id: int):
 def ledger(request, person_id: int, page: int = 1):
     person = selectors.person_for_care(actor=request.actor, person_id=person_id)
     result = paginate(selectors.person_ledger(actor=request.actor, person=person), max(page, 1))
-    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=person,
-                     field_classes=["sensitive"], detail={"channel": "api", "page": "care_ledger"})
-    return [{"id": l.pk, "kind": l.kind, "on": l.on, "content": l.content, "amount": l.amount}
-            for l in result.object_list]
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.VIEW,
+        obj=person,
+        field_classes=["sensitive"],
+        detail={"channel": "api", "page": "care_ledger"},
+    )
+    return [
+        {"id": line.pk, "kind": line.kind, "on": line.on, "content": line.content, "amount": line.amount}
+        for line in result.object_list
+    ]
 
 
-@operation(router, "GET", "/people/{int:person_id}/suggestions", perm="care.pairing_edit",
-           response=list[SuggestionOut])
+@operation(router, "GET", "/people/{int:person_id}/suggestions", perm="care.pairing_edit", response=list[SuggestionOut])
 def suggestions(request, person_id: int, limit: int = 10):
     person = selectors.person_for_care(actor=request.actor, person_id=person_id, perm="care.pairing_edit")
-    return [s.__dict__ for s in selectors.match_suggestions(actor=request.actor, person=person,
-                                                            limit=min(max(limit, 1), 50))]
+    return [
+        s.__dict__
+        for s in selectors.match_suggestions(actor=request.actor, person=person, limit=min(max(limit, 1), 50))
+    ]
 
 
 @operation(router, "GET", "/pairings/{int:pairing_id}", perm="care.pairing_view", response=PairingOut)
 def pairing_detail(request, pairing_id: int):
     p = selectors.pairing_get(actor=request.actor, pairing_id=pairing_id)
-    return {"id": p.pk, "name": mask_name(p.person.name), "age": p.person.age, "community": p.division.name,
-            "status": p.status, "started_on": p.started_on, "last_contact_on": p.last_contact_on}
+    return {
+        "id": p.pk,
+        "name": mask_name(p.person.name),
+        "age": p.person.age,
+        "community": p.division.name,
+        "status": p.status,
+        "started_on": p.started_on,
+        "last_contact_on": p.last_contact_on,
+    }
 
 
 def _relief_out(app):
     approval = app.approval
-    return {"id": app.pk, "fund": app.fund.name, "amount": app.amount, "status": app.status,
-            "chain": approval.chain if approval else [], "current_level": approval.current_level if approval else 0,
-            "approval_version": approval.version if approval else None}
+    return {
+        "id": app.pk,
+        "fund": app.fund.name,
+        "amount": app.amount,
+        "status": app.status,
+        "chain": approval.chain if approval else [],
+        "current_level": approval.current_level if approval else 0,
+        "approval_version": approval.version if approval else None,
+    }
 
 
 @operation(router, "GET", "/relief/{int:application_id}", perm="care.view", response=ReliefOut)
@@ -166,25 +200,35 @@ def relief_detail(request, application_id: int):
 @operation(router, "POST", "/relief", perm="care.relief_request", response={201: ReliefOut})
 def relief_apply(request, payload: ReliefIn):
     person = selectors.person_for_care(actor=request.actor, person_id=payload.person_id, perm="care.edit")
-    fund = policy.access_by_id(request.actor, "care.fund_view", Fund.objects.select_related("division"),
-                               payload.fund_id)
-    app = services.relief_apply(actor=request.actor, fund=fund, person=person, amount=payload.amount,
-                                reason=payload.reason)
+    fund = policy.access_by_id(
+        request.actor, "care.fund_view", Fund.objects.select_related("division"), payload.fund_id
+    )
+    app = services.relief_apply(
+        actor=request.actor, fund=fund, person=person, amount=payload.amount, reason=payload.reason
+    )
     return Status(201, _relief_out(selectors.relief_get(actor=request.actor, application_id=app.pk)))
 
 
 @operation(router, "POST", "/relief/{int:application_id}/decide", perm="care.relief_approve", response=ReliefOut)
 def relief_decide(request, application_id: int, payload: DecisionIn):
     app = selectors.relief_get(actor=request.actor, application_id=application_id)
-    services.relief_decide(actor=request.actor, application=app, decision=payload.decision, comment=payload.comment,
-                           expected_version=payload.version)
+    services.relief_decide(
+        actor=request.actor,
+        application=app,
+        decision=payload.decision,
+        comment=payload.comment,
+        expected_version=payload.version,
+    )
     return _relief_out(selectors.relief_get(actor=request.actor, application_id=app.pk))
 
 
 @operation(router, "GET", "/stats", perm="care.stats", response=list[SectionOut])
 def care_stats(request, division: str = "", start: dt.date | None = None, end: dt.date | None = None):
     today = timezone.localdate()
-    result = stats.care_stats(actor=request.actor, prefix=division[:12], start=start or today.replace(month=1, day=1),
-                              end=end or today)
-    return [{"title": s.title, "figures": [{"label": f.label, "value": str(f.value), "url": f.url}
-                                           for f in s.figures]} for s in result.sections]
+    result = stats.care_stats(
+        actor=request.actor, prefix=division[:12], start=start or today.replace(month=1, day=1), end=end or today
+    )
+    return [
+        {"title": s.title, "figures": [{"label": f.label, "value": str(f.value), "url": f.url} for f in s.figures]}
+        for s in result.sections
+    ]

@@ -33,16 +33,23 @@ class CareConfig(AppConfig):
             return Q(division_id__in=codes) if codes else None
 
         policy.register(m.RegisterEntry, policy.ScopeSpec(division="division"))
-        policy.register(m.RegisterReview, policy.ScopeSpec(division="entry__division", grant_model=m.RegisterEntry,
-                                                           grant_path="entry_id"))
+        policy.register(
+            m.RegisterReview,
+            policy.ScopeSpec(division="entry__division", grant_model=m.RegisterEntry, grant_path="entry_id"),
+        )
         policy.register(m.SupportPlan, policy.ScopeSpec(division="division"))
-        policy.register(m.PlanMeasure, policy.ScopeSpec(division="plan__division", grant_model=m.SupportPlan,
-                                                        grant_path="plan_id"))
+        policy.register(
+            m.PlanMeasure, policy.ScopeSpec(division="plan__division", grant_model=m.SupportPlan, grant_path="plan_id")
+        )
         policy.register(m.LedgerEntry, policy.ScopeSpec(division="division"))
         policy.register(m.Helper, policy.ScopeSpec(division="division"))
         policy.register(m.Pairing, policy.ScopeSpec(division="division", extra=own_pairings))
-        policy.register(m.ContactLog, policy.ScopeSpec(division="pairing__division", grant_model=m.Pairing,
-                                                       grant_path="pairing_id", extra=own_contacts))
+        policy.register(
+            m.ContactLog,
+            policy.ScopeSpec(
+                division="pairing__division", grant_model=m.Pairing, grant_path="pairing_id", extra=own_contacts
+            ),
+        )
         policy.register(m.Fund, policy.ScopeSpec(division="division", extra=funds_above))
         policy.register(m.ReliefApplication, policy.ScopeSpec(division="division"))
         policy.register(m.CondolenceBatch, policy.ScopeSpec(division="division"))

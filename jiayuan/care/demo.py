@@ -1,6 +1,7 @@
 """Care and screening demo for Futian (fixed seed, idempotent): ~40 register entries with plans and ledgers,
 ~20 caring mothers and their pairings, two funds with budgets, applications at different levels, and one
 screening campaign with visits and hazards."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +41,7 @@ def _ensure_account(username, display, role, code):
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
-    Posting.objects.get_or_create(user=user, role=role, division_id=code,
-                                  defaults={"valid_from": dt.date(2020, 1, 1)})
+    Posting.objects.get_or_create(user=user, role=role, division_id=code, defaults={"valid_from": dt.date(2020, 1, 1)})
     return user
 
 
@@ -53,9 +53,16 @@ def _person(rng, community: str, name: str, birth: dt.date, female: bool = True)
     existing = Person.objects.filter(name=name, division_id=community, birth_date=birth).first()
     if existing:
         return existing
-    return person_create(actor=None, data=PersonInput(name=name, division_code=community, birth_date=birth,
-                                                      gender=Gender.FEMALE if female else Gender.MALE,
-                                                      id_type=IdType.NONE))
+    return person_create(
+        actor=None,
+        data=PersonInput(
+            name=name,
+            division_code=community,
+            birth_date=birth,
+            gender=Gender.FEMALE if female else Gender.MALE,
+            id_type=IdType.NONE,
+        ),
+    )
 
 
 def load_care_demo() -> str:
@@ -75,18 +82,35 @@ def load_care_demo() -> str:
     today = timezone.localdate()
     shequ, jiedao, weiquan = _user("shequ"), _user("jiedao"), _user("weiquan")
     city = _ensure_city_account()
-    a_shequ, a_jiedao, a_weiquan, a_city = (Actor.for_user(u) for u in (shequ, jiedao, weiquan, city))
+    a_shequ, a_jiedao, a_weiquan, _ = (Actor.for_user(u) for u in (shequ, jiedao, weiquan, city))
     home = shequ.postings.first().division_id
     a_zhuxi = Actor.for_user(_ensure_account(*COMMUNITY_APPROVER, home))
-    communities = list(Division.objects.filter(parent_id=STREET, level=Level.COMMUNITY, special=False)
-                       .order_by("code").values_list("code", flat=True))
-    other_streets = list(Division.objects.filter(parent_id=FUTIAN, level=Level.STREET, special=False)
-                         .exclude(code=STREET).order_by("code").values_list("code", flat=True))[:3]
-    far = [Division.objects.filter(parent_id=s, special=False).order_by("code").values_list("code", flat=True)[0]
-           for s in other_streets]
+    communities = list(
+        Division.objects.filter(parent_id=STREET, level=Level.COMMUNITY, special=False)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    other_streets = list(
+        Division.objects.filter(parent_id=FUTIAN, level=Level.STREET, special=False)
+        .exclude(code=STREET)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )[:3]
+    far = [
+        Division.objects.filter(parent_id=s, special=False).order_by("code").values_list("code", flat=True)[0]
+        for s in other_streets
+    ]
     places = [home] * 12 + communities[1:5] * 4 + far * 4
-    type_sets = [["single_mother", "unemployed"], ["left_behind"], ["no_guardian"], ["family_crisis"],
-                 ["dv_survivor"], ["serious_illness"], ["disability"], ["elderly_woman"]]
+    type_sets = [
+        ["single_mother", "unemployed"],
+        ["left_behind"],
+        ["no_guardian"],
+        ["family_crisis"],
+        ["dv_survivor"],
+        ["serious_illness"],
+        ["disability"],
+        ["elderly_woman"],
+    ]
     counts = {"entries": 0, "helpers": 0, "pairings": 0, "applications": 0, "visits": 0}
     with transaction.atomic():
         entries = []
@@ -95,29 +119,62 @@ def load_care_demo() -> str:
             name = SURNAMES[i % len(SURNAMES)] + (CHILDREN if child else WOMEN)[i % 10]
             birth = today.replace(year=today.year - (rng.randint(6, 15) if child else rng.randint(28, 75)), day=1)
             person = _person(rng, community, name, birth, female=not child or i % 4 == 1)
-            types = type_sets[(i // 2) % len(type_sets)] if not child else [["left_behind"], ["no_guardian"],
-                                                                            ["family_crisis"]][i % 3]
+            types = (
+                type_sets[(i // 2) % len(type_sets)]
+                if not child
+                else [["left_behind"], ["no_guardian"], ["family_crisis"]][i % 3]
+            )
             entry = services.register_entry_create(
-                actor=None, person=person, type_codes=types, care_level=["key", "general", "watch"][i % 3],
-                worker=shequ if community == home else None, review_cycle_days=[30, 90, 180][i % 3],
-                entered_on=today - dt.timedelta(days=rng.randint(20, 400)), source=DEMO_SOURCE)
+                actor=None,
+                person=person,
+                type_codes=types,
+                care_level=["key", "general", "watch"][i % 3],
+                worker=shequ if community == home else None,
+                review_cycle_days=[30, 90, 180][i % 3],
+                entered_on=today - dt.timedelta(days=rng.randint(20, 400)),
+                source=DEMO_SOURCE,
+            )
             if i % 7 == 0:  # some reviews fall due
                 RegisterEntry.objects.filter(pk=entry.pk).update(next_review_on=today - dt.timedelta(days=3))
             entries.append(entry)
             counts["entries"] += 1
             actor = a_shequ if community == home else a_weiquan
-            plan = services.plan_save(actor=actor, person=person, needs_found="经入户评估：" + "、".join(types),
-                                      goals="稳定生活、保障就学与身心健康", review_on=today + dt.timedelta(days=60))
-            services.plan_measure_add(actor=actor, plan=plan, content="每月入户走访一次", responsible="社区妇联",
-                                      due_on=today + dt.timedelta(days=30))
-            services.plan_measure_add(actor=actor, plan=plan, content="链接心理咨询或学业辅导资源",
-                                      responsible="街道妇联", due_on=today - dt.timedelta(days=rng.randint(-20, 10)))
+            plan = services.plan_save(
+                actor=actor,
+                person=person,
+                needs_found="经入户评估：" + "、".join(types),
+                goals="稳定生活、保障就学与身心健康",
+                review_on=today + dt.timedelta(days=60),
+            )
+            services.plan_measure_add(
+                actor=actor,
+                plan=plan,
+                content="每月入户走访一次",
+                responsible="社区妇联",
+                due_on=today + dt.timedelta(days=30),
+            )
+            services.plan_measure_add(
+                actor=actor,
+                plan=plan,
+                content="链接心理咨询或学业辅导资源",
+                responsible="街道妇联",
+                due_on=today - dt.timedelta(days=rng.randint(-20, 10)),
+            )
             for k in range(rng.randint(2, 5)):
                 kind = rng.choice([LedgerKind.VISIT, LedgerKind.CALL, LedgerKind.MATERIAL, LedgerKind.SERVICE])
-                services.ledger_add(actor=None, person=person, kind=kind, on=today - dt.timedelta(days=10 + 20 * k),
-                                    content={"visit": "入户走访，了解近况", "call": "电话回访",
-                                             "material": "发放米、油等生活物资", "service": "组织亲子阅读活动"}[kind],
-                                    amount=Decimal("200") if kind == LedgerKind.MATERIAL else None)
+                services.ledger_add(
+                    actor=None,
+                    person=person,
+                    kind=kind,
+                    on=today - dt.timedelta(days=10 + 20 * k),
+                    content={
+                        "visit": "入户走访，了解近况",
+                        "call": "电话回访",
+                        "material": "发放米、油等生活物资",
+                        "service": "组织亲子阅读活动",
+                    }[kind],
+                    amount=Decimal("200") if kind == LedgerKind.MATERIAL else None,
+                )
         # Caring mothers.
         helpers = []
         skills = ["family_education", "psychology", "legal", "tutoring", "health", "employment", "companionship"]
@@ -126,19 +183,25 @@ def load_care_demo() -> str:
             name = SURNAMES[(j + 11) % len(SURNAMES)] + ["爱华", "慧芳", "丽萍", "红梅", "素珍"][j % 5]
             person = _person(rng, community, name, today.replace(year=today.year - 35 - j % 15, day=1))
             helper = Helper.objects.filter(person=person).first() or services.helper_create(
-                actor=None, person=person, skill_codes=rng.sample(skills, 2), capacity=1 + j % 3,
-                user=_user("aixin") if j == 0 else None)
+                actor=None,
+                person=person,
+                skill_codes=rng.sample(skills, 2),
+                capacity=1 + j % 3,
+                user=_user("aixin") if j == 0 else None,
+            )
             helpers.append(helper)
             counts["helpers"] += 1
         children = [e for e in entries if e.person.is_minor]
         for k, entry in enumerate(children[:14]):
             suggestions = __import__("jiayuan.care.selectors", fromlist=["x"]).match_suggestions(
-                actor=a_weiquan, person=entry.person, limit=3)
+                actor=a_weiquan, person=entry.person, limit=3
+            )
             if not suggestions:
                 continue
             helper = Helper.objects.get(pk=suggestions[0].helper_id)
-            pairing = services.pairing_create(actor=a_weiquan, helper=helper, person=entry.person,
-                                              started_on=today - dt.timedelta(days=20 + 7 * k))
+            pairing = services.pairing_create(
+                actor=a_weiquan, helper=helper, person=entry.person, started_on=today - dt.timedelta(days=20 + 7 * k)
+            )
             if k % 3:
                 services.contact_add(actor=a_weiquan, pairing=pairing, on=today - dt.timedelta(days=k), content="探访")
             counts["pairings"] += 1
@@ -147,54 +210,108 @@ def load_care_demo() -> str:
             services.pairing_create(actor=a_weiquan, helper=aixin_helper, person=children[0].person)
         # Funds and applications at different levels.
         relief_fund, _ = Fund.objects.get_or_create(
-            name="福田区困境妇女儿童救助金", year=today.year, division_id=FUTIAN,
-            defaults={"budget": Decimal("200000"), "kind": "relief"})
-        Fund.objects.get_or_create(name="深圳市春蕾助学金", year=today.year, division_id="440300",
-                                   defaults={"budget": Decimal("500000"), "kind": "student_aid"})
+            name="福田区困境妇女儿童救助金",
+            year=today.year,
+            division_id=FUTIAN,
+            defaults={"budget": Decimal("200000"), "kind": "relief"},
+        )
+        Fund.objects.get_or_create(
+            name="深圳市春蕾助学金",
+            year=today.year,
+            division_id="440300",
+            defaults={"budget": Decimal("500000"), "kind": "student_aid"},
+        )
         home_entries = [e for e in entries if e.division_id == home]
-        plan = [("disbursed", "1500"), ("at_street", "2000"), ("at_district", "3000"), ("at_city", "8000"),
-                ("returned", "1200"), ("at_community", "900")]
+        plan = [
+            ("disbursed", "1500"),
+            ("at_street", "2000"),
+            ("at_district", "3000"),
+            ("at_city", "8000"),
+            ("returned", "1200"),
+            ("at_community", "900"),
+        ]
         for (state, amount), entry in zip(plan, home_entries):
             if ReliefApplication.objects.filter(person=entry.person).exists():
                 continue
-            app = services.relief_apply(actor=a_shequ, fund=relief_fund, person=entry.person, amount=amount,
-                                        reason="家庭突发困难，申请临时救助")
-            steps = {"disbursed": [a_zhuxi, a_jiedao, a_weiquan], "at_street": [a_zhuxi],
-                     "at_district": [a_zhuxi, a_jiedao], "at_city": [a_zhuxi, a_jiedao, a_weiquan],
-                     "returned": [a_zhuxi], "at_community": []}[state]
+            app = services.relief_apply(
+                actor=a_shequ, fund=relief_fund, person=entry.person, amount=amount, reason="家庭突发困难，申请临时救助"
+            )
+            steps = {
+                "disbursed": [a_zhuxi, a_jiedao, a_weiquan],
+                "at_street": [a_zhuxi],
+                "at_district": [a_zhuxi, a_jiedao],
+                "at_city": [a_zhuxi, a_jiedao, a_weiquan],
+                "returned": [a_zhuxi],
+                "at_community": [],
+            }[state]
             for actor in steps:
                 app.refresh_from_db()
-                services.relief_decide(actor=actor, application=app, decision="approve", comment="同意",
-                                       expected_version=app.approval.version)
+                services.relief_decide(
+                    actor=actor,
+                    application=app,
+                    decision="approve",
+                    comment="同意",
+                    expected_version=app.approval.version,
+                )
             if state == "returned":
                 app.refresh_from_db()
-                services.relief_decide(actor=a_jiedao, application=app, decision="return",
-                                       comment="请补充医疗费用票据", expected_version=app.approval.version)
+                services.relief_decide(
+                    actor=a_jiedao,
+                    application=app,
+                    decision="return",
+                    comment="请补充医疗费用票据",
+                    expected_version=app.approval.version,
+                )
             counts["applications"] += 1
-        services.condolence_batch_record(actor=a_jiedao, title="春节困境家庭慰问", division_code=STREET,
-                                         on=today - dt.timedelta(days=30),
-                                         person_ids=[e.person_id for e in entries if e.division_id.startswith(STREET)][:8],
-                                         amount_each="300", fund=relief_fund)
+        services.condolence_batch_record(
+            actor=a_jiedao,
+            title="春节困境家庭慰问",
+            division_code=STREET,
+            on=today - dt.timedelta(days=30),
+            person_ids=[e.person_id for e in entries if e.division_id.startswith(STREET)][:8],
+            amount_each="300",
+            fund=relief_fund,
+        )
         # Screening: one monthly campaign with visits and hazards.
-        campaign = screening.campaign_create(actor=a_weiquan, name="福田区家庭风险隐患月度排查", division_code=FUTIAN,
-                                             covered_codes=[FUTIAN], starts_on=today.replace(day=1), monthly=True)
+        campaign = screening.campaign_create(
+            actor=a_weiquan,
+            name="福田区家庭风险隐患月度排查",
+            division_code=FUTIAN,
+            covered_codes=[FUTIAN],
+            starts_on=today.replace(day=1),
+            monthly=True,
+        )
         families = Household.objects.filter(division_id__in=communities[:4]).order_by("id")[:12]
         for n, family in enumerate(families):
             found = n % 3 == 0
             answers = {"family_conflict": found, "violence_signs": found and n % 2 == 0, "child_alone": False}
-            screening.visit_record(actor=a_jiedao, campaign=campaign, division_code=family.division_id,
-                                   visited_on=today, answers=answers, household=family,
-                                   hazard_level="medium" if found else None,
-                                   findings="夫妻近期矛盾激烈，邻里反映有争吵" if found else "")
+            screening.visit_record(
+                actor=a_jiedao,
+                campaign=campaign,
+                division_code=family.division_id,
+                visited_on=today,
+                answers=answers,
+                household=family,
+                hazard_level="medium" if found else None,
+                findings="夫妻近期矛盾激烈，邻里反映有争吵" if found else "",
+            )
             counts["visits"] += 1
         for n in range(max(0, 6 - len(families))):  # a small foundation demo has few households
             code = communities[n % 4]
             people = [e.person for e in entries if e.division_id == code][:1]
-            screening.visit_record(actor=a_jiedao, campaign=campaign, division_code=code, visited_on=today,
-                                   answers={"financial_crisis": n % 2 == 0}, people=people,
-                                   hazard_level="low" if n % 2 == 0 else None)
+            screening.visit_record(
+                actor=a_jiedao,
+                campaign=campaign,
+                division_code=code,
+                visited_on=today,
+                answers={"financial_crisis": n % 2 == 0},
+                people=people,
+                hazard_level="low" if n % 2 == 0 else None,
+            )
             counts["visits"] += 1
     assert HouseholdMember  # noqa: S101  (households come from the foundation's demo)
-    return (f"困境登记 {counts['entries']}，帮扶人 {counts['helpers']}，结对 {counts['pairings']}，"
-            f"救助申请 {counts['applications']}，排查走访 {counts['visits']}；另有演示账号 shequzhuxi（社区审批）、"
-            f"shifulian（市级审批），密码同其他演示账号")
+    return (
+        f"困境登记 {counts['entries']}，帮扶人 {counts['helpers']}，结对 {counts['pairings']}，"
+        f"救助申请 {counts['applications']}，排查走访 {counts['visits']}；另有演示账号 shequzhuxi（社区审批）、"
+        f"shifulian（市级审批），密码同其他演示账号"
+    )

@@ -1,4 +1,5 @@
 """Care: the register of women and children in hardship, one plan and one ledger each, pairings, relief."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -32,16 +33,23 @@ class RegisterEntry(VersionedModel):
 
     FIELD_CLASSES = {"note": FieldClass.SENSITIVE, "exit_reason": FieldClass.PERSONAL}
 
-    person = models.ForeignKey("people.Person", verbose_name="人员", on_delete=models.PROTECT,
-                               related_name="care_entries")
-    division = models.ForeignKey("divisions.Division", verbose_name="所在社区", on_delete=models.PROTECT,
-                                 related_name="+")
+    person = models.ForeignKey(
+        "people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="care_entries"
+    )
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="所在社区", on_delete=models.PROTECT, related_name="+"
+    )
     types = models.ManyToManyField("dictionaries.DictionaryItem", verbose_name="困境类型", related_name="+")
-    needs = models.ManyToManyField("dictionaries.DictionaryItem", verbose_name="帮扶需求", related_name="+",
-                                   blank=True)
+    needs = models.ManyToManyField("dictionaries.DictionaryItem", verbose_name="帮扶需求", related_name="+", blank=True)
     care_level = models.CharField("关爱等级", max_length=16, choices=CareLevel.choices, default=CareLevel.GENERAL)
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="责任社工", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="责任社工",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     review_cycle_days = models.PositiveSmallIntegerField("复核周期（天）", default=90)
     next_review_on = models.DateField("下次复核日期")
     entered_on = models.DateField("纳入日期")
@@ -50,8 +58,14 @@ class RegisterEntry(VersionedModel):
     exit_reason = models.CharField("退出原因", max_length=200, blank=True)
     source = models.CharField("来源", max_length=64, blank=True, db_index=True)
     note = EncryptedTextField("情况说明", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -65,8 +79,10 @@ class RegisterEntry(VersionedModel):
             models.Index(fields=["entered_on"]),
             models.Index(fields=["exited_on"]),
             # The statistics of a place read every column they count from this index, never a table row.
-            models.Index(fields=["division", "entered_on", "exited_on", "status", "care_level", "next_review_on",
-                                 "person"], name="care_entry_place_stats"),
+            models.Index(
+                fields=["division", "entered_on", "exited_on", "status", "care_level", "next_review_on", "person"],
+                name="care_entry_place_stats",
+            ),
             # A child's entries tested for the place and the register dates (children found by birth date).
             models.Index(fields=["person", "division", "entered_on", "exited_on"], name="care_entry_person_place"),
         ]
@@ -85,8 +101,9 @@ class RegisterReview(models.Model):
     due_on = models.DateField("应复核日期")
     reviewed_on = models.DateField("复核日期")
     on_time = models.BooleanField("按期", default=True)
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="复核人", null=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="复核人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     care_level = models.CharField("复核后关爱等级", max_length=16, choices=CareLevel.choices)
     summary = EncryptedTextField("复核情况", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -102,15 +119,23 @@ class SupportPlan(VersionedModel):
 
     FIELD_CLASSES = {"needs_found": FieldClass.SENSITIVE, "goals": FieldClass.PERSONAL}
 
-    person = models.OneToOneField("people.Person", verbose_name="人员", on_delete=models.PROTECT,
-                                  related_name="care_plan")
-    division = models.ForeignKey("divisions.Division", verbose_name="所在社区", on_delete=models.PROTECT,
-                                 related_name="+")
+    person = models.OneToOneField(
+        "people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="care_plan"
+    )
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="所在社区", on_delete=models.PROTECT, related_name="+"
+    )
     needs_found = EncryptedTextField("需求评估", blank=True)
     goals = EncryptedTextField("帮扶目标", blank=True)
     review_on = models.DateField("计划复核日期", null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="最后修改人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -131,11 +156,13 @@ class PlanMeasure(VersionedModel):
         verbose_name = "帮扶措施"
         verbose_name_plural = "帮扶措施"
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["done_on", "due_on"]),
-                   # measures of a place's plans due in a period, counted from the index alone
-                   models.Index(fields=["plan", "due_on", "done_on"], name="care_measure_plan_due"),
-                   # all measures due in a period, from one range (a place holding most plans subtracts the rest)
-                   models.Index(fields=["due_on", "done_on"], name="care_measure_due_done")]
+        indexes = [
+            models.Index(fields=["done_on", "due_on"]),
+            # measures of a place's plans due in a period, counted from the index alone
+            models.Index(fields=["plan", "due_on", "done_on"], name="care_measure_plan_due"),
+            # all measures due in a period, from one range (a place holding most plans subtracts the rest)
+            models.Index(fields=["due_on", "done_on"], name="care_measure_due_done"),
+        ]
 
 
 class LedgerKind(models.TextChoices):
@@ -153,14 +180,22 @@ class LedgerEntry(models.Model):
 
     FIELD_CLASSES = {"content": FieldClass.SENSITIVE}
 
-    person = models.ForeignKey("people.Person", verbose_name="人员", on_delete=models.PROTECT,
-                               related_name="care_ledger")
-    division = models.ForeignKey("divisions.Division", verbose_name="所在社区", on_delete=models.PROTECT,
-                                 related_name="+")
+    person = models.ForeignKey(
+        "people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="care_ledger"
+    )
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="所在社区", on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField("类型", max_length=16, choices=LedgerKind.choices)
     on = models.DateField("日期")
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     content = EncryptedTextField("内容", blank=True)
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
     source = models.CharField("来源", max_length=64, blank=True, db_index=True)
@@ -186,16 +221,24 @@ class HelperKind(models.TextChoices):
 class Helper(VersionedModel):
     """A caring mother, executive member or volunteer: a person in the registry, optionally with an account."""
 
-    person = models.OneToOneField("people.Person", verbose_name="人员", on_delete=models.PROTECT,
-                                  related_name="care_helper")
-    division = models.ForeignKey("divisions.Division", verbose_name="所在社区", on_delete=models.PROTECT,
-                                 related_name="+")
+    person = models.OneToOneField(
+        "people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="care_helper"
+    )
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="所在社区", on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField("类型", max_length=16, choices=HelperKind.choices, default=HelperKind.CARING_MOTHER)
     skills = models.ManyToManyField("dictionaries.DictionaryItem", verbose_name="专长", related_name="+", blank=True)
     capacity = models.PositiveSmallIntegerField("可结对人数", default=1)
     active_count = models.PositiveSmallIntegerField("当前结对人数", default=0)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="关联账号", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="care_helper_profiles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="关联账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="care_helper_profiles",
+    )
     is_active = models.BooleanField("在岗", default=True)
     history = HistoricalRecords()
 
@@ -219,34 +262,52 @@ class PairingStatus(models.TextChoices):
 
 class Pairing(VersionedModel):
     helper = models.ForeignKey(Helper, verbose_name="帮扶人", on_delete=models.PROTECT, related_name="pairings")
-    person = models.ForeignKey("people.Person", verbose_name="结对对象", on_delete=models.PROTECT,
-                               related_name="care_pairings")
-    entry = models.ForeignKey(RegisterEntry, verbose_name="困境登记", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="pairings")
-    division = models.ForeignKey("divisions.Division", verbose_name="对象所在社区", on_delete=models.PROTECT,
-                                 related_name="+")
+    person = models.ForeignKey(
+        "people.Person", verbose_name="结对对象", on_delete=models.PROTECT, related_name="care_pairings"
+    )
+    entry = models.ForeignKey(
+        RegisterEntry,
+        verbose_name="困境登记",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pairings",
+    )
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="对象所在社区", on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField("状态", max_length=16, choices=PairingStatus.choices, default=PairingStatus.ACTIVE)
     started_on = models.DateField("开始日期")
     ended_on = models.DateField("结束日期", null=True, blank=True)
     end_reason = models.CharField("结束原因", max_length=200, blank=True)
     last_contact_on = models.DateField("最近联系日期", null=True, blank=True)
-    flag_level = models.PositiveSmallIntegerField("未联系提醒", default=0,
-                                                  help_text="0 无；1 已提醒帮扶人；2 已提醒责任社工")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    flag_level = models.PositiveSmallIntegerField(
+        "未联系提醒", default=0, help_text="0 无；1 已提醒帮扶人；2 已提醒责任社工"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "结对"
         verbose_name_plural = "结对"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["division", "status"]), models.Index(fields=["status", "last_contact_on"]),
-                   # a place's pairings active at the end of a period, and their people, from the index alone
-                   models.Index(fields=["division", "started_on", "ended_on", "person"],
-                                name="care_pairing_place_dates")]
+        indexes = [
+            models.Index(fields=["division", "status"]),
+            models.Index(fields=["status", "last_contact_on"]),
+            # a place's pairings active at the end of a period, and their people, from the index alone
+            models.Index(fields=["division", "started_on", "ended_on", "person"], name="care_pairing_place_dates"),
+        ]
         constraints = [
-            models.UniqueConstraint(fields=["helper", "person"], condition=Q(status="active"),
-                                    name="uniq_active_pairing"),
+            models.UniqueConstraint(
+                fields=["helper", "person"], condition=Q(status="active"), name="uniq_active_pairing"
+            ),
         ]
 
 
@@ -262,8 +323,9 @@ class ContactLog(models.Model):
     on = models.DateField("联系日期")
     mode = models.CharField("方式", max_length=16, choices=ContactMode.choices, default=ContactMode.VISIT)
     content = EncryptedTextField("内容", blank=True)
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -284,13 +346,15 @@ class Fund(VersionedModel):
 
     name = models.CharField("基金名称", max_length=100)
     kind = models.CharField("类型", max_length=16, choices=FundKind.choices, default=FundKind.RELIEF)
-    division = models.ForeignKey("divisions.Division", verbose_name="所属层级", on_delete=models.PROTECT,
-                                 related_name="+")
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="所属层级", on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField("年度")
     budget = models.DecimalField("年度预算（元）", max_digits=14, decimal_places=2)
     spent = models.DecimalField("已支出（元）", max_digits=14, decimal_places=2, default=Decimal("0"))
-    city_threshold = models.DecimalField("报市级审批的金额（元）", max_digits=12, decimal_places=2, null=True,
-                                         blank=True, help_text="留空则使用系统设置")
+    city_threshold = models.DecimalField(
+        "报市级审批的金额（元）", max_digits=12, decimal_places=2, null=True, blank=True, help_text="留空则使用系统设置"
+    )
     is_active = models.BooleanField("启用", default=True)
     history = HistoricalRecords()
 
@@ -327,22 +391,33 @@ class ReliefApplication(VersionedModel):
     FIELD_CLASSES = {"reason": FieldClass.SENSITIVE}
 
     fund = models.ForeignKey(Fund, verbose_name="基金", on_delete=models.PROTECT, related_name="applications")
-    person = models.ForeignKey("people.Person", verbose_name="申请对象", on_delete=models.PROTECT,
-                               related_name="care_relief")
-    entry = models.ForeignKey(RegisterEntry, verbose_name="困境登记", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    division = models.ForeignKey("divisions.Division", verbose_name="所在社区", on_delete=models.PROTECT,
-                                 related_name="+")
+    person = models.ForeignKey(
+        "people.Person", verbose_name="申请对象", on_delete=models.PROTECT, related_name="care_relief"
+    )
+    entry = models.ForeignKey(
+        RegisterEntry, verbose_name="困境登记", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="所在社区", on_delete=models.PROTECT, related_name="+"
+    )
     amount = models.DecimalField("申请金额（元）", max_digits=12, decimal_places=2)
     reason = EncryptedTextField("申请理由", blank=True)
     status = models.CharField("状态", max_length=16, choices=ReliefStatus.choices, default=ReliefStatus.PENDING)
-    approval = models.ForeignKey("workflows.ApprovalRequest", verbose_name="审批", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
-    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请经办人", null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    approval = models.ForeignKey(
+        "workflows.ApprovalRequest",
+        verbose_name="审批",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请经办人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     disbursed_on = models.DateField("发放日期", null=True, blank=True)
-    ledger_entry = models.ForeignKey(LedgerEntry, verbose_name="台账记录", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    ledger_entry = models.ForeignKey(
+        LedgerEntry, verbose_name="台账记录", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -351,8 +426,11 @@ class ReliefApplication(VersionedModel):
         ordering = ["-id"]
         indexes = [models.Index(fields=["division", "status"]), models.Index(fields=["fund", "status"])]
         constraints = [
-            models.UniqueConstraint(fields=["fund", "person"], condition=Q(status__in=["pending", "returned"]),
-                                    name="uniq_open_relief_per_fund"),
+            models.UniqueConstraint(
+                fields=["fund", "person"],
+                condition=Q(status__in=["pending", "returned"]),
+                name="uniq_open_relief_per_fund",
+            ),
         ]
 
 
@@ -360,15 +438,18 @@ class CondolenceBatch(models.Model):
     """A batch of condolence visits (慰问) recorded at once; each visit is a ledger line."""
 
     title = models.CharField("慰问活动", max_length=100)
-    division = models.ForeignKey("divisions.Division", verbose_name="组织区划", on_delete=models.PROTECT,
-                                 related_name="+")
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="组织区划", on_delete=models.PROTECT, related_name="+"
+    )
     on = models.DateField("慰问日期")
     amount_each = models.DecimalField("每人金额（元）", max_digits=12, decimal_places=2, default=Decimal("0"))
-    fund = models.ForeignKey(Fund, verbose_name="列支基金", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    fund = models.ForeignKey(
+        Fund, verbose_name="列支基金", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     count = models.PositiveIntegerField("人数", default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

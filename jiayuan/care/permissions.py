@@ -1,4 +1,5 @@
 """Who may do what in care: the register, plans, ledgers, pairings, relief."""
+
 _STAFF = {"community_worker": "subtree", "street_staff": "subtree", "district_rights": "subtree"}
 _READ = {**_STAFF, "leader": "subtree"}
 

@@ -1,4 +1,5 @@
 """Relief and grants (救助金): funds, applications approved level by level, disbursement, condolence batches."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,16 @@ from jiayuan.divisions.models import Division
 from jiayuan.people.models import Person
 
 from .models import (
-    RELIEF_OPEN, CondolenceBatch, EntryStatus, Fund, FundKind, LedgerEntry, LedgerKind, RegisterEntry,
-    ReliefApplication, ReliefStatus,
+    RELIEF_OPEN,
+    CondolenceBatch,
+    EntryStatus,
+    Fund,
+    FundKind,
+    LedgerEntry,
+    LedgerKind,
+    RegisterEntry,
+    ReliefApplication,
+    ReliefStatus,
 )
 
 RELIEF_KIND = "care.relief"
@@ -28,7 +37,8 @@ RELIEF_KIND = "care.relief"
 def default_city_threshold() -> Decimal:
     """Applications above this amount go on to the city (setting CARE_RELIEF_CITY_THRESHOLD, default 5000)."""
     value = getattr(settings, "CARE_RELIEF_CITY_THRESHOLD", None) or os.environ.get(
-        "JIAYUAN_CARE_RELIEF_CITY_THRESHOLD", "5000")
+        "JIAYUAN_CARE_RELIEF_CITY_THRESHOLD", "5000"
+    )
     return Decimal(str(value))
 
 
@@ -40,8 +50,11 @@ def relief_levels(approval) -> list[str]:
     if application is not None and application.fund.city_threshold is not None:
         threshold = application.fund.city_threshold
     to_city = approval.amount is not None and Decimal(approval.amount) > threshold
-    if application is not None and application.fund.division_id.endswith("00") and len(
-            application.fund.division_id) == 6:
+    if (
+        application is not None
+        and application.fund.division_id.endswith("00")
+        and len(application.fund.division_id) == 6
+    ):
         to_city = True  # a city fund is always signed by the city
     return levels_up(approval.division_id, top="city" if to_city else "district")
 
@@ -57,17 +70,23 @@ def on_relief_approved(approval, actor) -> None:
     fund = Fund.objects.select_for_update().get(pk=application.fund_id)
     amount = application.amount
     if fund.spent + amount > fund.budget:
-        raise WorkflowError(f"基金「{fund.name}」剩余预算 {fund.budget - fund.spent} 元，不足以发放 {amount} 元，"
-                            f"不能批准。")
+        raise WorkflowError(
+            f"基金「{fund.name}」剩余预算 {fund.budget - fund.spent} 元，不足以发放 {amount} 元，不能批准。"
+        )
     fund.spent = fund.spent + amount
     fund.version += 1
     fund._change_reason = f"救助申请#{application.pk} 发放"
     fund.save()
     today = timezone.localdate()
     line = LedgerEntry.objects.create(
-        person_id=application.person_id, division_id=application.division_id, kind=LedgerKind.MONEY, on=today,
-        worker=getattr(actor, "user", None), content=f"{fund.name}：救助金发放（经{len(approval.chain)}级审批）",
-        amount=amount, source=f"relief:{application.pk}",
+        person_id=application.person_id,
+        division_id=application.division_id,
+        kind=LedgerKind.MONEY,
+        on=today,
+        worker=getattr(actor, "user", None),
+        content=f"{fund.name}：救助金发放（经{len(approval.chain)}级审批）",
+        amount=amount,
+        source=f"relief:{application.pk}",
     )
     application.status = ReliefStatus.DISBURSED
     application.disbursed_on = today
@@ -94,10 +113,18 @@ def register_relief_kind() -> None:
     from jiayuan.workflows.registry import register_kind
 
     register_kind(
-        RELIEF_KIND, levels=relief_levels, on_approved=on_relief_approved, on_rejected=on_relief_rejected,
-        on_returned=on_relief_returned, label="救助申请",
-        perms={"request": "care.relief_request", "approve": "care.relief_approve",
-               "return": "care.relief_approve", "reject": "care.relief_approve"},
+        RELIEF_KIND,
+        levels=relief_levels,
+        on_approved=on_relief_approved,
+        on_rejected=on_relief_rejected,
+        on_returned=on_relief_returned,
+        label="救助申请",
+        perms={
+            "request": "care.relief_request",
+            "approve": "care.relief_approve",
+            "return": "care.relief_approve",
+            "reject": "care.relief_approve",
+        },
         url=lambda approval: reverse("care:relief_detail", kwargs={"application_id": approval.object_id}),
     )
 
@@ -112,8 +139,16 @@ def _amount(value, field: str = "amount") -> Decimal:
     return amount
 
 
-def fund_create(*, actor: Actor | None, name: str, division_code: str, year: int, budget, kind: str = FundKind.RELIEF,
-                city_threshold=None) -> Fund:
+def fund_create(
+    *,
+    actor: Actor | None,
+    name: str,
+    division_code: str,
+    year: int,
+    budget,
+    kind: str = FundKind.RELIEF,
+    city_threshold=None,
+) -> Fund:
     name = (name or "").strip()
     if not name:
         raise ValidationFailed({"name": "请填写基金名称。"})
@@ -126,8 +161,14 @@ def fund_create(*, actor: Actor | None, name: str, division_code: str, year: int
         if not covers(actor, "care.fund_edit", division.code):
             raise Http404("未找到该区划")
     with transaction.atomic():
-        return Fund.objects.create(name=name, division=division, year=int(year), budget=_amount(budget, "budget"),
-                                   kind=kind, city_threshold=_amount(city_threshold) if city_threshold else None)
+        return Fund.objects.create(
+            name=name,
+            division=division,
+            year=int(year),
+            budget=_amount(budget, "budget"),
+            kind=kind,
+            city_threshold=_amount(city_threshold) if city_threshold else None,
+        )
 
 
 def fund_covers(fund: Fund, division_code: str) -> bool:
@@ -153,36 +194,66 @@ def relief_apply(*, actor: Actor, fund: Fund, person: Person, amount, reason: st
         if ReliefApplication.objects.filter(fund=fund, person=person, status__in=RELIEF_OPEN).exists():
             raise WorkflowError("该人员在此基金已有进行中的申请，不能重复申请。")
         application = ReliefApplication.objects.create(
-            fund=fund, person=person, entry=entry, division_id=person.division_id, amount=amount,
-            reason=(reason or "").strip(), applied_by=actor.user, status=ReliefStatus.PENDING,
+            fund=fund,
+            person=person,
+            entry=entry,
+            division_id=person.division_id,
+            amount=amount,
+            reason=(reason or "").strip(),
+            applied_by=actor.user,
+            status=ReliefStatus.PENDING,
         )
-        approval = approval_request_create(actor=actor, kind=RELIEF_KIND, subject=application,
-                                           division_code=person.division_id, amount=amount,
-                                           category=fund.kind, note=f"{fund.name} 申请 {amount} 元")
+        approval = approval_request_create(
+            actor=actor,
+            kind=RELIEF_KIND,
+            subject=application,
+            division_code=person.division_id,
+            amount=amount,
+            category=fund.kind,
+            note=f"{fund.name} 申请 {amount} 元",
+        )
         application.approval = approval
         application.save(update_fields=["approval"])
     return application
 
 
-def relief_decide(*, actor: Actor, application: ReliefApplication, decision: str, comment: str,
-                  expected_version: int) -> ReliefApplication:
+def relief_decide(
+    *, actor: Actor, application: ReliefApplication, decision: str, comment: str, expected_version: int
+) -> ReliefApplication:
     """One level's decision on an application (approve / return / reject), on the approval engine."""
     from jiayuan.workflows.services import approval_decide
 
-    approval_decide(actor=actor, approval=application.approval, decision=decision, comment=comment,
-                    expected_version=expected_version)
+    approval_decide(
+        actor=actor,
+        approval=application.approval,
+        decision=decision,
+        comment=comment,
+        expected_version=expected_version,
+    )
     application.refresh_from_db()
     return application
 
 
-def relief_resubmit(*, actor: Actor, application: ReliefApplication, comment: str, expected_version: int,
-                    amount=None, reason: str | None = None) -> ReliefApplication:
+def relief_resubmit(
+    *,
+    actor: Actor,
+    application: ReliefApplication,
+    comment: str,
+    expected_version: int,
+    amount=None,
+    reason: str | None = None,
+) -> ReliefApplication:
     from jiayuan.workflows.services import approval_resubmit
 
     with transaction.atomic():
         new_amount = _amount(amount) if amount not in (None, "") else None
-        approval_resubmit(actor=actor, approval=application.approval, comment=comment,
-                          expected_version=expected_version, amount=new_amount)
+        approval_resubmit(
+            actor=actor,
+            approval=application.approval,
+            comment=comment,
+            expected_version=expected_version,
+            amount=new_amount,
+        )
         locked = ReliefApplication.objects.select_for_update().get(pk=application.pk)
         locked.status = ReliefStatus.PENDING
         if new_amount is not None:
@@ -203,8 +274,17 @@ def relief_withdraw(*, actor: Actor, application: ReliefApplication, expected_ve
     return application
 
 
-def condolence_batch_record(*, actor: Actor, title: str, division_code: str, on: dt.date, person_ids: list[int],
-                            amount_each=0, content: str = "", fund: Fund | None = None) -> CondolenceBatch:
+def condolence_batch_record(
+    *,
+    actor: Actor,
+    title: str,
+    division_code: str,
+    on: dt.date,
+    person_ids: list[int],
+    amount_each=0,
+    content: str = "",
+    fund: Fund | None = None,
+) -> CondolenceBatch:
     """Record a batch of condolence visits: one ledger line per person, the fund charged once, exactly."""
     from jiayuan.workflows.services import covers
 
@@ -230,12 +310,28 @@ def condolence_batch_record(*, actor: Actor, title: str, division_code: str, on:
             locked.spent += total
             locked.version += 1
             locked.save()
-        batch = CondolenceBatch.objects.create(title=title, division_id=division_code, on=on, amount_each=amount,
-                                               fund=fund, count=len(people), created_by=actor.user)
-        LedgerEntry.objects.bulk_create([
-            LedgerEntry(person=p, division_id=p.division_id, kind=LedgerKind.CONDOLENCE, on=on, worker=actor.user,
-                        content=f"{title}{'：' + content.strip() if content.strip() else ''}",
-                        amount=amount if amount > 0 else None, source=f"condolence:{batch.pk}")
-            for p in people
-        ])
+        batch = CondolenceBatch.objects.create(
+            title=title,
+            division_id=division_code,
+            on=on,
+            amount_each=amount,
+            fund=fund,
+            count=len(people),
+            created_by=actor.user,
+        )
+        LedgerEntry.objects.bulk_create(
+            [
+                LedgerEntry(
+                    person=p,
+                    division_id=p.division_id,
+                    kind=LedgerKind.CONDOLENCE,
+                    on=on,
+                    worker=actor.user,
+                    content=f"{title}{'：' + content.strip() if content.strip() else ''}",
+                    amount=amount if amount > 0 else None,
+                    source=f"condolence:{batch.pk}",
+                )
+                for p in people
+            ]
+        )
     return batch

@@ -32,6 +32,7 @@ Holds on a stay's story (the person has not come back and nothing about them is 
   application changed, less than the period ago.
 Being an active helper does not hold the story (the "care.helper" hold keeps the person's identity).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,8 +50,9 @@ def exited_eligible(cutoff: dt.datetime) -> QuerySet:
 
     from .models import EntryStatus, RegisterEntry
 
-    old_exit = RegisterEntry.objects.filter(person_id=OuterRef("pk"), status=EntryStatus.EXITED,
-                                            exited_on__lt=_day(cutoff))
+    old_exit = RegisterEntry.objects.filter(
+        person_id=OuterRef("pk"), status=EntryStatus.EXITED, exited_on__lt=_day(cutoff)
+    )
     return Person.objects.filter(Exists(old_exit))
 
 
@@ -82,6 +84,7 @@ def keep_helper(qs: QuerySet, cutoff: dt.datetime) -> QuerySet:
 
 # --- the story of a stay ------------------------------------------------------------------------------
 
+
 def exited_text_eligible(cutoff: dt.datetime) -> QuerySet:
     from .models import EntryStatus, RegisterEntry
 
@@ -99,20 +102,24 @@ def keep_text_active(qs: QuerySet, cutoff: dt.datetime) -> QuerySet:
     )
 
     person = OuterRef("person_id")
-    return (qs.exclude(Exists(RegisterEntry.objects.filter(person_id=person, status=EntryStatus.ACTIVE)))
-              .exclude(Exists(Pairing.objects.filter(person_id=person, status=PairingStatus.ACTIVE)))
-              .exclude(Exists(ReliefApplication.objects.filter(person_id=person, status__in=RELIEF_OPEN))))
+    return (
+        qs.exclude(Exists(RegisterEntry.objects.filter(person_id=person, status=EntryStatus.ACTIVE)))
+        .exclude(Exists(Pairing.objects.filter(person_id=person, status=PairingStatus.ACTIVE)))
+        .exclude(Exists(ReliefApplication.objects.filter(person_id=person, status__in=RELIEF_OPEN)))
+    )
 
 
 def keep_text_recent(qs: QuerySet, cutoff: dt.datetime) -> QuerySet:
     from .models import ContactLog, LedgerEntry, Pairing, RegisterEntry, ReliefApplication
 
     person, day = OuterRef("person_id"), _day(cutoff)
-    return (qs.exclude(Exists(RegisterEntry.objects.filter(person_id=person, exited_on__gte=day)))
-              .exclude(Exists(LedgerEntry.objects.filter(person_id=person, on__gte=day)))
-              .exclude(Exists(Pairing.objects.filter(person_id=person, ended_on__gte=day)))
-              .exclude(Exists(ContactLog.objects.filter(pairing__person_id=person, on__gte=day)))
-              .exclude(Exists(ReliefApplication.objects.filter(person_id=person, updated_at__gte=cutoff))))
+    return (
+        qs.exclude(Exists(RegisterEntry.objects.filter(person_id=person, exited_on__gte=day)))
+        .exclude(Exists(LedgerEntry.objects.filter(person_id=person, on__gte=day)))
+        .exclude(Exists(Pairing.objects.filter(person_id=person, ended_on__gte=day)))
+        .exclude(Exists(ContactLog.objects.filter(pairing__person_id=person, on__gte=day)))
+        .exclude(Exists(ReliefApplication.objects.filter(person_id=person, updated_at__gte=cutoff)))
+    )
 
 
 def entry_text_anonymise(entry) -> None:
@@ -138,8 +145,11 @@ def entry_text_anonymise(entry) -> None:
     redact(RegisterReview._base_manager.filter(entry_id=entry.pk), "summary")
 
     plans = list(SupportPlan._base_manager.filter(person_id=person_id).values_list("pk", flat=True))
-    plans += [pk for pk in SupportPlan.history.model._base_manager.filter(person_id=person_id)
-              .values_list("id", flat=True) if pk not in plans]
+    plans += [
+        pk
+        for pk in SupportPlan.history.model._base_manager.filter(person_id=person_id).values_list("id", flat=True)
+        if pk not in plans
+    ]
     redact_with_history(SupportPlan, {"id__in": plans}, "needs_found", "goals")
     redact_with_history(PlanMeasure, {"plan_id__in": plans}, "content", "responsible")
 
@@ -152,7 +162,8 @@ def entry_text_anonymise(entry) -> None:
     redact_with_history(ReliefApplication, {"person_id": person_id}, "reason")
     applications = ReliefApplication._base_manager.filter(person_id=person_id).values("pk")
     approvals = ApprovalRequest._base_manager.filter(
-        content_type=ContentType.objects.get_for_model(ReliefApplication), object_id__in=applications)
+        content_type=ContentType.objects.get_for_model(ReliefApplication), object_id__in=applications
+    )
     redact(approvals, "note")
     redact(ApprovalStep._base_manager.filter(approval__in=approvals.values("pk")), "comment")
 
@@ -164,13 +175,23 @@ def register() -> None:
     from .models import RegisterEntry
 
     # The anonymiser is named here: the ops app (which registers it as Person's default) is set up after care.
-    register_rule("care.exited", model=Person, description="退出困境妇女儿童数据库满保存期限的人员",
-                  eligible=exited_eligible, anonymise=person_anonymise)
+    register_rule(
+        "care.exited",
+        model=Person,
+        description="退出困境妇女儿童数据库满保存期限的人员",
+        eligible=exited_eligible,
+        anonymise=person_anonymise,
+    )
     register_hold("care.active", model=Person, keep=keep_active)
     register_hold("care.recent_exit", model=Person, keep=keep_recent_exit)
     register_hold("care.relief_open", model=Person, keep=keep_open_relief)
     register_hold("care.helper", model=Person, keep=keep_helper)
-    register_rule("care.exited_text", model=RegisterEntry, description="退出困境妇女儿童数据库满保存期限的登记内容",
-                  eligible=exited_text_eligible, anonymise=entry_text_anonymise)
+    register_rule(
+        "care.exited_text",
+        model=RegisterEntry,
+        description="退出困境妇女儿童数据库满保存期限的登记内容",
+        eligible=exited_text_eligible,
+        anonymise=entry_text_anonymise,
+    )
     register_hold("care.text_active", model=RegisterEntry, keep=keep_text_active)
     register_hold("care.text_recent", model=RegisterEntry, keep=keep_text_recent)

@@ -1,5 +1,6 @@
 """Reads in care, always scoped to the actor: the register, plans, ledgers, the worker's board, pairings,
 match suggestions, funds and applications."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,17 @@ from jiayuan.divisions.models import subtree_q
 from jiayuan.people.models import Person
 
 from .models import (
-    SKILL_KIND, EntryStatus, Fund, Helper, LedgerEntry, Pairing, PairingStatus, PlanMeasure, RegisterEntry,
-    ReliefApplication, SupportPlan,
+    SKILL_KIND,
+    EntryStatus,
+    Fund,
+    Helper,
+    LedgerEntry,
+    Pairing,
+    PairingStatus,
+    PlanMeasure,
+    RegisterEntry,
+    ReliefApplication,
+    SupportPlan,
 )
 
 
@@ -40,8 +50,9 @@ def active_pairing_exists():
     return Exists(Pairing.objects.filter(person_id=OuterRef("person_id"), status=PairingStatus.ACTIVE))
 
 
-def register_list(*, actor: Actor, filters: RegisterFilters | None = None,
-                  perm: str = "care.list") -> QuerySet[RegisterEntry]:
+def register_list(
+    *, actor: Actor, filters: RegisterFilters | None = None, perm: str = "care.list"
+) -> QuerySet[RegisterEntry]:
     f = filters or RegisterFilters()
     qs = policy.scoped(actor, perm, RegisterEntry)
     if f.status:
@@ -95,18 +106,33 @@ def register_rows(entries) -> list[EntryRow]:
     ids = [e.pk for e in entries]
     type_map: dict[int, list[str]] = {}
     for entry_id, label in RegisterEntry.types.through.objects.filter(registerentry_id__in=ids).values_list(
-            "registerentry_id", "dictionaryitem__label"):
+        "registerentry_id", "dictionaryitem__label"
+    ):
         type_map.setdefault(entry_id, []).append(label)
-    paired = set(Pairing.objects.filter(person_id__in=[e.person_id for e in entries], status=PairingStatus.ACTIVE)
-                 .values_list("person_id", flat=True))
+    paired = set(
+        Pairing.objects.filter(person_id__in=[e.person_id for e in entries], status=PairingStatus.ACTIVE).values_list(
+            "person_id", flat=True
+        )
+    )
     today = timezone.localdate()
-    return [EntryRow(
-        id=e.pk, person_id=e.person_id, name=mask_name(e.person.name), age=e.person.age, division=e.division.name,
-        types=type_map.get(e.pk, []), level=e.get_care_level_display(), level_code=e.care_level,
-        worker=str(e.worker) if e.worker_id else "—", next_review_on=e.next_review_on,
-        review_due=e.status == EntryStatus.ACTIVE and e.next_review_on <= today, paired=e.person_id in paired,
-        status=e.get_status_display(),
-    ) for e in entries]
+    return [
+        EntryRow(
+            id=e.pk,
+            person_id=e.person_id,
+            name=mask_name(e.person.name),
+            age=e.person.age,
+            division=e.division.name,
+            types=type_map.get(e.pk, []),
+            level=e.get_care_level_display(),
+            level_code=e.care_level,
+            worker=str(e.worker) if e.worker_id else "—",
+            next_review_on=e.next_review_on,
+            review_due=e.status == EntryStatus.ACTIVE and e.next_review_on <= today,
+            paired=e.person_id in paired,
+            status=e.get_status_display(),
+        )
+        for e in entries
+    ]
 
 
 def entry_get(*, actor: Actor, entry_id, perm: str = "care.view") -> RegisterEntry:
@@ -120,8 +146,13 @@ def person_for_care(*, actor: Actor, person_id, perm: str = "care.view") -> Pers
 
 def person_entries(*, actor: Actor, person: Person) -> QuerySet[RegisterEntry]:
     """The history of entries and exits of one person."""
-    return (policy.scoped(actor, "care.view", RegisterEntry).filter(person=person)
-            .prefetch_related("types").select_related("worker").order_by("-entered_on", "-id"))
+    return (
+        policy.scoped(actor, "care.view", RegisterEntry)
+        .filter(person=person)
+        .prefetch_related("types")
+        .select_related("worker")
+        .order_by("-entered_on", "-id")
+    )
 
 
 def person_plan(*, actor: Actor, person: Person) -> SupportPlan | None:
@@ -141,6 +172,7 @@ def plan_versions(plan: SupportPlan):
 
 # ---------------------------------------------------------------- the worker's board
 
+
 @dataclass
 class Board:
     due_reviews: list = field(default_factory=list)
@@ -157,27 +189,44 @@ def worker_board(*, actor: Actor, limit: int = 10, today: dt.date | None = None)
     from .services import no_contact_days
 
     today = today or timezone.localdate()
-    reviews = (policy.scoped(actor, "care.list", RegisterEntry)
-               .filter(status=EntryStatus.ACTIVE, next_review_on__lte=today)
-               .select_related("person", "division").order_by("next_review_on", "id"))
+    reviews = (
+        policy.scoped(actor, "care.list", RegisterEntry)
+        .filter(status=EntryStatus.ACTIVE, next_review_on__lte=today)
+        .select_related("person", "division")
+        .order_by("next_review_on", "id")
+    )
     mine = reviews.filter(worker_id=actor.user_id)
-    measures = (policy.scoped(actor, "care.list", PlanMeasure).filter(done_on__isnull=True, due_on__lt=today)
-                .select_related("plan__person").order_by("due_on", "id"))
+    measures = (
+        policy.scoped(actor, "care.list", PlanMeasure)
+        .filter(done_on__isnull=True, due_on__lt=today)
+        .select_related("plan__person")
+        .order_by("due_on", "id")
+    )
     plans_due = policy.scoped(actor, "care.list", SupportPlan).filter(review_on__lt=today)
     cutoff = today - dt.timedelta(days=no_contact_days())
-    uncontacted = (policy.scoped(actor, "care.pairing_view", Pairing).filter(status=PairingStatus.ACTIVE)
-                   .filter(Q(last_contact_on__lte=cutoff) | Q(last_contact_on__isnull=True, started_on__lte=cutoff))
-                   .select_related("person", "helper__person").order_by("last_contact_on", "id"))
+    uncontacted = (
+        policy.scoped(actor, "care.pairing_view", Pairing)
+        .filter(status=PairingStatus.ACTIVE)
+        .filter(Q(last_contact_on__lte=cutoff) | Q(last_contact_on__isnull=True, started_on__lte=cutoff))
+        .select_related("person", "helper__person")
+        .order_by("last_contact_on", "id")
+    )
     board = Board()
     board.due_reviews = list(mine[:limit]) or list(reviews[:limit])
     board.overdue_measures = list(measures[:limit])
     board.uncontacted = list(uncontacted[:limit])
-    board.counts = {"due_reviews": reviews.count(), "mine": mine.count(), "overdue_measures": measures.count(),
-                    "plans_due": plans_due.count(), "uncontacted": uncontacted.count()}
+    board.counts = {
+        "due_reviews": reviews.count(),
+        "mine": mine.count(),
+        "overdue_measures": measures.count(),
+        "plans_due": plans_due.count(),
+        "uncontacted": uncontacted.count(),
+    }
     return board
 
 
 # ---------------------------------------------------------------- pairings
+
 
 def pairing_list(*, actor: Actor, status: str = PairingStatus.ACTIVE, division: str = "") -> QuerySet[Pairing]:
     qs = policy.scoped(actor, "care.pairing_view", Pairing)
@@ -189,8 +238,9 @@ def pairing_list(*, actor: Actor, status: str = PairingStatus.ACTIVE, division: 
 
 
 def pairing_get(*, actor: Actor, pairing_id, perm: str = "care.pairing_view") -> Pairing:
-    return policy.access_by_id(actor, perm, Pairing.objects.select_related("person", "helper__person", "division"),
-                               pairing_id)
+    return policy.access_by_id(
+        actor, perm, Pairing.objects.select_related("person", "helper__person", "division"), pairing_id
+    )
 
 
 def is_volunteer_view(actor: Actor) -> bool:
@@ -204,13 +254,27 @@ def is_volunteer_view(actor: Actor) -> bool:
 def my_pairings(*, actor: Actor) -> list[dict]:
     """The pairings where the actor is the helper, with minimal personal data (no ID, phone or address)."""
     rows = []
-    qs = (policy.scoped(actor, "care.pairing_view", Pairing).filter(helper__user_id=actor.user_id)
-          .select_related("person", "division").order_by("status", "-id"))
+    qs = (
+        policy.scoped(actor, "care.pairing_view", Pairing)
+        .filter(helper__user_id=actor.user_id)
+        .select_related("person", "division")
+        .order_by("status", "-id")
+    )
     for p in qs:
-        rows.append({"id": p.pk, "name": mask_name(p.person.name), "age": p.person.age, "community": p.division.name,
-                     "status": p.get_status_display(), "active": p.status == PairingStatus.ACTIVE,
-                     "started_on": p.started_on, "last_contact_on": p.last_contact_on, "flag_level": p.flag_level,
-                     "version": p.version})
+        rows.append(
+            {
+                "id": p.pk,
+                "name": mask_name(p.person.name),
+                "age": p.person.age,
+                "community": p.division.name,
+                "status": p.get_status_display(),
+                "active": p.status == PairingStatus.ACTIVE,
+                "started_on": p.started_on,
+                "last_contact_on": p.last_contact_on,
+                "flag_level": p.flag_level,
+                "version": p.version,
+            }
+        )
     return rows
 
 
@@ -244,8 +308,11 @@ def person_needs(person: Person) -> list[str]:
     """Skill codes the person needs: the entry's own needs, else defaults of its vulnerability types."""
     from .services import TYPE_NEEDS
 
-    entry = RegisterEntry.objects.filter(person=person, status=EntryStatus.ACTIVE).prefetch_related(
-        "needs", "types").first()
+    entry = (
+        RegisterEntry.objects.filter(person=person, status=EntryStatus.ACTIVE)
+        .prefetch_related("needs", "types")
+        .first()
+    )
     if entry is None:
         return []
     needs = [n.code for n in entry.needs.all()]
@@ -273,8 +340,12 @@ def match_suggestions(*, actor: Actor, person: Person, limit: int = 10) -> list[
     already = Pairing.objects.filter(person=person, status=PairingStatus.ACTIVE).values("helper_id")
     found: list[Suggestion] = []
     for distance, prefix, inner in bands:
-        qs = (Helper.objects.filter(is_active=True, active_count__lt=F("capacity"))
-              .filter(subtree_q(prefix, "division")).exclude(person_id=person.pk).exclude(pk__in=already))
+        qs = (
+            Helper.objects.filter(is_active=True, active_count__lt=F("capacity"))
+            .filter(subtree_q(prefix, "division"))
+            .exclude(person_id=person.pk)
+            .exclude(pk__in=already)
+        )
         if inner is not None:
             qs = qs.exclude(subtree_q(inner, "division"))
         qs = qs.annotate(
@@ -285,8 +356,10 @@ def match_suggestions(*, actor: Actor, person: Person, limit: int = 10) -> list[
         if not candidates:
             continue
         ids = [c["id"] for c in candidates]
-        details = {h.pk: h for h in Helper.objects.filter(pk__in=ids).select_related("person", "division")
-                   .prefetch_related("skills")}
+        details = {
+            h.pk: h
+            for h in Helper.objects.filter(pk__in=ids).select_related("person", "division").prefetch_related("skills")
+        }
         for c in candidates:
             if c["id"] not in details:
                 continue
@@ -296,11 +369,20 @@ def match_suggestions(*, actor: Actor, person: Person, limit: int = 10) -> list[
             reasons = [DISTANCE_LABEL[distance] + f"（{helper.division.name}）"]
             reasons.append(("专长对口：" + "、".join(matched)) if matched else "专长与需求无直接对应")
             reasons.append(f"尚可结对 {c['room']} 人（上限 {c['capacity']} 人）")
-            found.append(Suggestion(
-                helper_id=helper.pk, name=mask_name(helper.person.name), kind=helper.get_kind_display(),
-                community=helper.division.name, distance=distance, remaining=c["room"], capacity=c["capacity"],
-                skills_matched=matched, reasons=reasons, score=(distance, -len(matched), -c["room"], helper.pk),
-            ))
+            found.append(
+                Suggestion(
+                    helper_id=helper.pk,
+                    name=mask_name(helper.person.name),
+                    kind=helper.get_kind_display(),
+                    community=helper.division.name,
+                    distance=distance,
+                    remaining=c["room"],
+                    capacity=c["capacity"],
+                    skills_matched=matched,
+                    reasons=reasons,
+                    score=(distance, -len(matched), -c["room"], helper.pk),
+                )
+            )
         if len(found) >= limit:
             break
     found.sort(key=lambda s: s.score)
@@ -308,6 +390,7 @@ def match_suggestions(*, actor: Actor, person: Person, limit: int = 10) -> list[
 
 
 # ---------------------------------------------------------------- relief
+
 
 def fund_list(*, actor: Actor, year: int | None = None) -> QuerySet[Fund]:
     qs = policy.scoped(actor, "care.fund_view", Fund).filter(is_active=True)
@@ -321,8 +404,9 @@ def funds_for_person(*, actor: Actor, person: Person) -> list[Fund]:
     return [f for f in fund_list(actor=actor, year=year) if person.division_id.startswith(f.division.prefix)]
 
 
-def relief_list(*, actor: Actor, status: str = "", fund_id: int | None = None,
-                division: str = "") -> QuerySet[ReliefApplication]:
+def relief_list(
+    *, actor: Actor, status: str = "", fund_id: int | None = None, division: str = ""
+) -> QuerySet[ReliefApplication]:
     qs = policy.scoped(actor, "care.view", ReliefApplication)
     if status:
         qs = qs.filter(status=status)
@@ -344,5 +428,8 @@ def relief_awaiting(*, actor: Actor) -> QuerySet[ReliefApplication]:
     from .relief import RELIEF_KIND
 
     ids = approvals_awaiting(actor=actor, kind=RELIEF_KIND).values("object_id")
-    return (ReliefApplication.objects.filter(pk__in=ids).select_related("fund", "person", "division", "approval")
-            .order_by("id"))
+    return (
+        ReliefApplication.objects.filter(pk__in=ids)
+        .select_related("fund", "person", "division", "approval")
+        .order_by("id")
+    )

@@ -2,6 +2,7 @@
 
 Relief and condolence writes live in `relief.py` (re-exported here).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,11 +21,30 @@ from jiayuan.dictionaries.services import dictionary_ensure
 from jiayuan.people.models import Person
 
 from .models import (
-    SKILL_KIND, VULNERABILITY_KIND, CareLevel, ContactLog, ContactMode, EntryStatus, Helper, HelperKind,
-    LedgerEntry, LedgerKind, Pairing, PairingStatus, PlanMeasure, RegisterEntry, RegisterReview, SupportPlan,
+    SKILL_KIND,
+    VULNERABILITY_KIND,
+    CareLevel,
+    ContactLog,
+    ContactMode,
+    EntryStatus,
+    Helper,
+    HelperKind,
+    LedgerEntry,
+    LedgerKind,
+    Pairing,
+    PairingStatus,
+    PlanMeasure,
+    RegisterEntry,
+    RegisterReview,
+    SupportPlan,
 )
 from .relief import (  # noqa: F401  (re-exported)
-    condolence_batch_record, fund_create, relief_apply, relief_decide, relief_resubmit, relief_withdraw,
+    condolence_batch_record,
+    fund_create,
+    relief_apply,
+    relief_decide,
+    relief_resubmit,
+    relief_withdraw,
 )
 
 VULNERABILITY_TYPES = [
@@ -92,9 +112,20 @@ def _require_place(actor: Actor | None, perm: str, obj) -> None:
 
 # ---------------------------------------------------------------- register
 
-def register_entry_create(*, actor: Actor | None, person: Person, type_codes, care_level: str = CareLevel.GENERAL,
-                          worker=None, review_cycle_days: int = 90, need_codes=(), note: str = "",
-                          source: str = "", entered_on: dt.date | None = None) -> RegisterEntry:
+
+def register_entry_create(
+    *,
+    actor: Actor | None,
+    person: Person,
+    type_codes,
+    care_level: str = CareLevel.GENERAL,
+    worker=None,
+    review_cycle_days: int = 90,
+    need_codes=(),
+    note: str = "",
+    source: str = "",
+    entered_on: dt.date | None = None,
+) -> RegisterEntry:
     """Enter a person on the register (or re-enter after an exit)."""
     if actor is not None:
         policy.require(actor, "care.edit", person)
@@ -116,9 +147,15 @@ def register_entry_create(*, actor: Actor | None, person: Person, type_codes, ca
     try:
         with transaction.atomic():
             entry = RegisterEntry.objects.create(
-                person=person, division_id=person.division_id, care_level=care_level, worker=worker,
-                review_cycle_days=cycle, next_review_on=entered_on + dt.timedelta(days=cycle),
-                entered_on=entered_on, note=(note or "").strip(), source=source[:64],
+                person=person,
+                division_id=person.division_id,
+                care_level=care_level,
+                worker=worker,
+                review_cycle_days=cycle,
+                next_review_on=entered_on + dt.timedelta(days=cycle),
+                entered_on=entered_on,
+                note=(note or "").strip(),
+                source=source[:64],
                 created_by=getattr(actor, "user", None),
             )
             entry.types.set(types)
@@ -129,9 +166,18 @@ def register_entry_create(*, actor: Actor | None, person: Person, type_codes, ca
     return entry
 
 
-def register_entry_update(*, actor: Actor, entry: RegisterEntry, expected_version: int, type_codes=None,
-                          care_level: str | None = None, review_cycle_days: int | None = None, worker=None,
-                          need_codes=None, note: str | None = None) -> RegisterEntry:
+def register_entry_update(
+    *,
+    actor: Actor,
+    entry: RegisterEntry,
+    expected_version: int,
+    type_codes=None,
+    care_level: str | None = None,
+    review_cycle_days: int | None = None,
+    worker=None,
+    need_codes=None,
+    note: str | None = None,
+) -> RegisterEntry:
     policy.require(actor, "care.edit", entry)
     if entry.status != EntryStatus.ACTIVE:
         raise WorkflowError("已退出的登记不能修改。")
@@ -157,8 +203,9 @@ def register_entry_update(*, actor: Actor, entry: RegisterEntry, expected_versio
     return entry
 
 
-def register_entry_exit(*, actor: Actor, entry: RegisterEntry, reason: str, expected_version: int,
-                        on: dt.date | None = None) -> RegisterEntry:
+def register_entry_exit(
+    *, actor: Actor, entry: RegisterEntry, reason: str, expected_version: int, on: dt.date | None = None
+) -> RegisterEntry:
     """Leave the register with a reason; active pairings end with it. The entry stays in the history."""
     policy.require(actor, "care.exit", entry)
     reason = (reason or "").strip()
@@ -178,8 +225,15 @@ def register_entry_exit(*, actor: Actor, entry: RegisterEntry, reason: str, expe
     return entry
 
 
-def register_review_record(*, actor: Actor, entry: RegisterEntry, expected_version: int, summary: str = "",
-                           care_level: str | None = None, reviewed_on: dt.date | None = None) -> RegisterReview:
+def register_review_record(
+    *,
+    actor: Actor,
+    entry: RegisterEntry,
+    expected_version: int,
+    summary: str = "",
+    care_level: str | None = None,
+    reviewed_on: dt.date | None = None,
+) -> RegisterReview:
     """Record the periodic review; the next one falls due one cycle later."""
     policy.require(actor, "care.edit", entry)
     if entry.status != EntryStatus.ACTIVE:
@@ -190,8 +244,12 @@ def register_review_record(*, actor: Actor, entry: RegisterEntry, expected_versi
         raise ValidationFailed({"care_level": "关爱等级不正确。"})
     with transaction.atomic():
         review = RegisterReview.objects.create(
-            entry=entry, due_on=entry.next_review_on, reviewed_on=reviewed_on,
-            on_time=reviewed_on <= entry.next_review_on, worker=actor.user, care_level=level,
+            entry=entry,
+            due_on=entry.next_review_on,
+            reviewed_on=reviewed_on,
+            on_time=reviewed_on <= entry.next_review_on,
+            worker=actor.user,
+            care_level=level,
             summary=(summary or "").strip(),
         )
         entry.care_level = level
@@ -203,8 +261,16 @@ def register_review_record(*, actor: Actor, entry: RegisterEntry, expected_versi
 
 # ---------------------------------------------------------------- plan and ledger
 
-def plan_save(*, actor: Actor, person: Person, needs_found: str, goals: str, review_on: dt.date | None,
-              expected_version: int | None = None) -> SupportPlan:
+
+def plan_save(
+    *,
+    actor: Actor,
+    person: Person,
+    needs_found: str,
+    goals: str,
+    review_on: dt.date | None,
+    expected_version: int | None = None,
+) -> SupportPlan:
     """Create or revise the person's one plan; each save is a kept version."""
     policy.require(actor, "care.edit", person)
     if not RegisterEntry.objects.filter(person=person, status=EntryStatus.ACTIVE).exists():
@@ -215,8 +281,13 @@ def plan_save(*, actor: Actor, person: Person, needs_found: str, goals: str, rev
             try:
                 with transaction.atomic():
                     return SupportPlan.objects.create(
-                        person=person, division_id=person.division_id, needs_found=(needs_found or "").strip(),
-                        goals=(goals or "").strip(), review_on=review_on, updated_by=actor.user)
+                        person=person,
+                        division_id=person.division_id,
+                        needs_found=(needs_found or "").strip(),
+                        goals=(goals or "").strip(),
+                        review_on=review_on,
+                        updated_by=actor.user,
+                    )
             except IntegrityError:
                 raise WorkflowError("该人员的帮扶计划已由他人创建，请刷新后编辑。") from None
         if expected_version is None:
@@ -231,8 +302,9 @@ def plan_save(*, actor: Actor, person: Person, needs_found: str, goals: str, rev
     return plan
 
 
-def plan_measure_add(*, actor: Actor, plan: SupportPlan, content: str, responsible: str,
-                     due_on: dt.date) -> PlanMeasure:
+def plan_measure_add(
+    *, actor: Actor, plan: SupportPlan, content: str, responsible: str, due_on: dt.date
+) -> PlanMeasure:
     policy.require(actor, "care.edit", plan)
     errors = {}
     if not (content or "").strip():
@@ -244,20 +316,23 @@ def plan_measure_add(*, actor: Actor, plan: SupportPlan, content: str, responsib
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        return PlanMeasure.objects.create(plan=plan, content=content.strip()[:300],
-                                          responsible=responsible.strip()[:100], due_on=due_on)
+        return PlanMeasure.objects.create(
+            plan=plan, content=content.strip()[:300], responsible=responsible.strip()[:100], due_on=due_on
+        )
 
 
-def plan_measure_done(*, actor: Actor, measure: PlanMeasure, expected_version: int,
-                      done_on: dt.date | None = None) -> PlanMeasure:
+def plan_measure_done(
+    *, actor: Actor, measure: PlanMeasure, expected_version: int, done_on: dt.date | None = None
+) -> PlanMeasure:
     policy.require(actor, "care.edit", measure.plan)
     measure.done_on = done_on or timezone.localdate()
     measure.save_versioned(expected_version=expected_version)
     return measure
 
 
-def ledger_add(*, actor: Actor | None, person: Person, kind: str, on: dt.date, content: str, amount=None,
-               source: str = "") -> LedgerEntry:
+def ledger_add(
+    *, actor: Actor | None, person: Person, kind: str, on: dt.date, content: str, amount=None, source: str = ""
+) -> LedgerEntry:
     if actor is not None:
         policy.require(actor, "care.ledger_add", person)
     errors = {}
@@ -283,15 +358,30 @@ def ledger_add(*, actor: Actor | None, person: Person, kind: str, on: dt.date, c
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        return LedgerEntry.objects.create(person=person, division_id=person.division_id, kind=kind, on=on,
-                                          worker=getattr(actor, "user", None), content=content.strip(),
-                                          amount=amount, source=source[:64])
+        return LedgerEntry.objects.create(
+            person=person,
+            division_id=person.division_id,
+            kind=kind,
+            on=on,
+            worker=getattr(actor, "user", None),
+            content=content.strip(),
+            amount=amount,
+            source=source[:64],
+        )
 
 
 # ---------------------------------------------------------------- helpers and pairings
 
-def helper_create(*, actor: Actor | None, person: Person, kind: str = HelperKind.CARING_MOTHER, skill_codes=(),
-                  capacity: int = 1, user=None) -> Helper:
+
+def helper_create(
+    *,
+    actor: Actor | None,
+    person: Person,
+    kind: str = HelperKind.CARING_MOTHER,
+    skill_codes=(),
+    capacity: int = 1,
+    user=None,
+) -> Helper:
     if actor is not None:
         policy.require(actor, "care.helper_edit", person)
     if kind not in HelperKind.values:
@@ -307,16 +397,16 @@ def helper_create(*, actor: Actor | None, person: Person, kind: str = HelperKind
     skills = _items(SKILL_KIND, skill_codes, "skills")
     try:
         with transaction.atomic():
-            helper = Helper.objects.create(person=person, division_id=person.division_id, kind=kind,
-                                           capacity=capacity, user=user)
+            helper = Helper.objects.create(
+                person=person, division_id=person.division_id, kind=kind, capacity=capacity, user=user
+            )
             helper.skills.set(skills)
     except IntegrityError:
         raise WorkflowError("该人员已登记为帮扶人。") from None
     return helper
 
 
-def pairing_create(*, actor: Actor, helper: Helper, person: Person,
-                   started_on: dt.date | None = None) -> Pairing:
+def pairing_create(*, actor: Actor, helper: Helper, person: Person, started_on: dt.date | None = None) -> Pairing:
     """Pair a helper with a registered person; the helper's row is locked so capacity is never exceeded."""
     policy.require(actor, "care.pairing_edit", person)
     if helper.division_id[:6] != person.division_id[:6]:
@@ -336,8 +426,14 @@ def pairing_create(*, actor: Actor, helper: Helper, person: Person,
             raise WorkflowError(f"该帮扶人已结对 {active} 人，达到可结对人数上限（{locked.capacity} 人）。")
         if Pairing.objects.filter(helper=locked, person=person, status=PairingStatus.ACTIVE).exists():
             raise WorkflowError("两人已在结对中。")
-        pairing = Pairing.objects.create(helper=locked, person=person, entry=entry, division_id=person.division_id,
-                                         started_on=started_on or timezone.localdate(), created_by=actor.user)
+        pairing = Pairing.objects.create(
+            helper=locked,
+            person=person,
+            entry=entry,
+            division_id=person.division_id,
+            started_on=started_on or timezone.localdate(),
+            created_by=actor.user,
+        )
         locked.active_count = active + 1
         locked.save(update_fields=["active_count", "updated_at"])
         if locked.user_id:
@@ -359,8 +455,9 @@ def _pairing_close(pairing: Pairing, *, reason: str, on: dt.date) -> None:
     helper.save(update_fields=["active_count", "updated_at"])
 
 
-def pairing_end(*, actor: Actor, pairing: Pairing, reason: str, expected_version: int,
-                on: dt.date | None = None) -> Pairing:
+def pairing_end(
+    *, actor: Actor, pairing: Pairing, reason: str, expected_version: int, on: dt.date | None = None
+) -> Pairing:
     policy.require(actor, "care.pairing_edit", pairing)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": "请填写结束原因。"})
@@ -377,8 +474,9 @@ def pairing_end(*, actor: Actor, pairing: Pairing, reason: str, expected_version
     return pairing
 
 
-def contact_add(*, actor: Actor, pairing: Pairing, on: dt.date, mode: str = ContactMode.VISIT,
-                content: str = "") -> ContactLog:
+def contact_add(
+    *, actor: Actor, pairing: Pairing, on: dt.date, mode: str = ContactMode.VISIT, content: str = ""
+) -> ContactLog:
     """A contact between helper and person; clears the no-contact flag."""
     policy.require(actor, "care.contact_add", pairing)
     if pairing.status != PairingStatus.ACTIVE:
@@ -388,11 +486,13 @@ def contact_add(*, actor: Actor, pairing: Pairing, on: dt.date, mode: str = Cont
     if mode not in ContactMode.values:
         raise ValidationFailed({"mode": "联系方式不正确。"})
     with transaction.atomic():
-        log = ContactLog.objects.create(pairing=pairing, on=on, mode=mode, content=(content or "").strip(),
-                                        logged_by=actor.user)
+        log = ContactLog.objects.create(
+            pairing=pairing, on=on, mode=mode, content=(content or "").strip(), logged_by=actor.user
+        )
         last = pairing.last_contact_on
         Pairing.objects.filter(pk=pairing.pk).update(
-            last_contact_on=on if last is None or on > last else last, flag_level=0)
+            last_contact_on=on if last is None or on > last else last, flag_level=0
+        )
     pairing.refresh_from_db()
     return log
 
@@ -412,17 +512,29 @@ def pairings_flag_uncontacted(*, today: dt.date | None = None, days: int | None 
         since = pairing.last_contact_on or pairing.started_on
         if since <= second and pairing.flag_level < 2:
             worker = pairing.entry.worker if pairing.entry and pairing.entry.worker_id else None
-            users = [worker] if worker else supervisors_of(pairing.division_id, roles=["community_worker"]) or \
-                supervisors_of(pairing.division_id)
-            notify(users=users, title=f"结对#{pairing.pk} 已超过 {2 * days} 天未联系，请督促跟进",
-                   url=f"/care/pairings/{pairing.pk}/", level=Level.URGENT,
-                   dedupe_key=f"pairing-nocontact-2:{pairing.pk}:{since}")
+            users = (
+                [worker]
+                if worker
+                else supervisors_of(pairing.division_id, roles=["community_worker"])
+                or supervisors_of(pairing.division_id)
+            )
+            notify(
+                users=users,
+                title=f"结对#{pairing.pk} 已超过 {2 * days} 天未联系，请督促跟进",
+                url=f"/care/pairings/{pairing.pk}/",
+                level=Level.URGENT,
+                dedupe_key=f"pairing-nocontact-2:{pairing.pk}:{since}",
+            )
             Pairing.objects.filter(pk=pairing.pk).update(flag_level=2)
             counts["worker"] += 1
         elif since <= first and pairing.flag_level < 1:
             if pairing.helper.user_id:
-                notify(users=[pairing.helper.user], title=f"您已超过 {days} 天未与结对对象联系",
-                       url="/care/my-pairings/", dedupe_key=f"pairing-nocontact-1:{pairing.pk}:{since}")
+                notify(
+                    users=[pairing.helper.user],
+                    title=f"您已超过 {days} 天未与结对对象联系",
+                    url="/care/my-pairings/",
+                    dedupe_key=f"pairing-nocontact-1:{pairing.pk}:{since}",
+                )
             Pairing.objects.filter(pk=pairing.pk).update(flag_level=1)
             counts["helper"] += 1
     return counts
@@ -435,11 +547,16 @@ def reviews_due_notify(*, today: dt.date | None = None) -> int:
 
     today = today or timezone.localdate()
     sent = 0
-    due = (RegisterEntry.objects.filter(status=EntryStatus.ACTIVE, next_review_on__lte=today, worker__isnull=False)
-           .select_related("worker"))
+    due = RegisterEntry.objects.filter(
+        status=EntryStatus.ACTIVE, next_review_on__lte=today, worker__isnull=False
+    ).select_related("worker")
     for entry in due.iterator():
-        sent += notify(users=[entry.worker], title="有困境登记到期待复核", url=f"/care/register/{entry.pk}/",
-                       dedupe_key=f"care-review:{entry.pk}:{entry.next_review_on}")
+        sent += notify(
+            users=[entry.worker],
+            title="有困境登记到期待复核",
+            url=f"/care/register/{entry.pk}/",
+            dedupe_key=f"care-review:{entry.pk}:{entry.next_review_on}",
+        )
     return sent
 
 
@@ -461,8 +578,14 @@ def care_dictionary_save(*, actor: Actor, kind: str, code: str, label: str, is_a
         raise ValidationFailed(errors)
     with transaction.atomic():
         item, created = DictionaryItem.objects.get_or_create(
-            kind=kind, code=code, defaults={"label": label, "is_active": is_active,
-                                            "order": DictionaryItem.objects.filter(kind=kind).count()})
+            kind=kind,
+            code=code,
+            defaults={
+                "label": label,
+                "is_active": is_active,
+                "order": DictionaryItem.objects.filter(kind=kind).count(),
+            },
+        )
         if not created:
             item.label = label
             item.is_active = is_active

@@ -4,6 +4,7 @@ Reusable by the reports module: `care_stats(actor=..., prefix=..., start=..., en
 data (sections of `Figure`s). The scope is a division prefix inside the actor's reach; rows are counted
 through the same policy filter as the lists the links open, so a figure and its list always agree.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,17 @@ from jiayuan.divisions.models import subtree_q
 from jiayuan.people.models import Person, minor_cutoff
 
 from .models import (
-    VULNERABILITY_KIND, CareLevel, EntryStatus, LedgerEntry, Pairing, PlanMeasure, RegisterEntry, RegisterReview,
-    ReliefApplication, ReliefStatus, SupportPlan,
+    VULNERABILITY_KIND,
+    CareLevel,
+    EntryStatus,
+    LedgerEntry,
+    Pairing,
+    PlanMeasure,
+    RegisterEntry,
+    RegisterReview,
+    ReliefApplication,
+    ReliefStatus,
+    SupportPlan,
 )
 
 
@@ -83,6 +93,7 @@ def _rows(condition: Q) -> Count:
 # the same counts exactly (the outside condition is the negation of a condition that is never NULL), only
 # the cheaper way round. The largest id is the bound of the table's size that costs one index seek.
 
+
 def _mostly(held: int, model) -> bool:
     """True when `held` rows are more than half of `model`'s table (by its largest id, an upper bound)."""
     if not held:
@@ -98,13 +109,17 @@ def _entries_per_type(held: Q | None, held_n: int) -> dict[int, int]:
 
     def per_item(entries) -> dict[int, int]:
         # One join driven by the entries, each entry's few type rows read from the link table's unique index.
-        return {item: n for item, n in entries.order_by().values_list("types").annotate(n=Count(Value(1)))
-                if item is not None}
+        return {
+            item: n
+            for item, n in entries.order_by().values_list("types").annotate(n=Count(Value(1)))
+            if item is not None
+        }
 
     if not _mostly(held_n, RegisterEntry):
         return per_item(RegisterEntry.objects.filter(held))
-    counts = dict(RegisterEntry.types.through.objects.order_by().values_list("dictionaryitem_id")
-                  .annotate(n=Count(Value(1))))
+    counts = dict(
+        RegisterEntry.types.through.objects.order_by().values_list("dictionaryitem_id").annotate(n=Count(Value(1)))
+    )
     for item, n in per_item(RegisterEntry.objects.filter(~held)).items():
         counts[item] = counts.get(item, 0) - n
     return counts
@@ -161,7 +176,8 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
         entered=_rows(Q(entered_on__range=period)),
         exited=_rows(Q(exited_on__range=period)),
         overdue=_rows(Q(status=EntryStatus.ACTIVE, next_review_on__lt=end)),
-        plans=_rows(on_q & has_plan))
+        plans=_rows(on_q & has_plan),
+    )
     on_register_n = counted["on"]
     by_level = {code: counted[f"level_{code}"] for code in CareLevel.values}
     moved = {"entered": counted["entered"], "exited": counted["exited"]}
@@ -182,39 +198,61 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     by_type = {code: per_item.get(ids[0], 0) for code, ids in ids_by_code.items() if len(ids) == 1}
     for code, ids in ids_by_code.items():
         if len(ids) > 1:  # one code in several dictionaries: count each entry once
-            by_type[code] = (RegisterEntry.types.through.objects
-                             .filter(registerentry_id__in=on_register.order_by().values("pk"), dictionaryitem_id__in=ids)
-                             .values("registerentry_id").distinct().count())
+            by_type[code] = (
+                RegisterEntry.types.through.objects.filter(
+                    registerentry_id__in=on_register.order_by().values("pk"), dictionaryitem_id__in=ids
+                )
+                .values("registerentry_id")
+                .distinct()
+                .count()
+            )
     for item in items:
-        register.figures.append(Figure(f"类型：{item.label}", by_type.get(item.code, 0),
-                                       _url("/care/register/", type=item.code, **iso)))
+        register.figures.append(
+            Figure(f"类型：{item.label}", by_type.get(item.code, 0), _url("/care/register/", type=item.code, **iso))
+        )
     for code, label in CareLevel.choices:
-        register.figures.append(Figure(f"等级：{label}", by_level.get(code, 0),
-                                       _url("/care/register/", level=code, **iso)))
+        register.figures.append(
+            Figure(f"等级：{label}", by_level.get(code, 0), _url("/care/register/", level=code, **iso))
+        )
     result.sections.append(register)
 
     # 2. Entries and exits in the period.
     flow = Section("纳入与退出")
-    flow.figures.append(Figure("期内纳入", moved["entered"],
-                               _url("/care/register/", status="all", entered_from=start, entered_to=end, **iso)))
-    flow.figures.append(Figure("期内退出", moved["exited"],
-                               _url("/care/register/", status="exited", exited_from=start, exited_to=end, **iso)))
+    flow.figures.append(
+        Figure(
+            "期内纳入",
+            moved["entered"],
+            _url("/care/register/", status="all", entered_from=start, entered_to=end, **iso),
+        )
+    )
+    flow.figures.append(
+        Figure(
+            "期内退出",
+            moved["exited"],
+            _url("/care/register/", status="exited", exited_from=start, exited_to=end, **iso),
+        )
+    )
     result.sections.append(flow)
 
     # 3. Plans and reviews on time.
     timely = Section("一人一策与动态复核")
-    reviews = policy.scoped(actor, "care.stats", RegisterReview.objects.filter(
-        subtree_q(prefix, "entry__division"), reviewed_on__range=(start, end)))
+    reviews = policy.scoped(
+        actor,
+        "care.stats",
+        RegisterReview.objects.filter(subtree_q(prefix, "entry__division"), reviewed_on__range=(start, end)),
+    )
     r = reviews.aggregate(n=Count("id"), on_time=Count("id", filter=Q(on_time=True)))
     timely.figures.append(Figure("期内复核", r["n"], _url("/care/reviews/", start=start, end=end, **iso)))
-    timely.figures.append(Figure("其中按期复核", r["on_time"],
-                                 _url("/care/reviews/", start=start, end=end, on_time=1, **iso)))
+    timely.figures.append(
+        Figure("其中按期复核", r["on_time"], _url("/care/reviews/", start=start, end=end, on_time=1, **iso))
+    )
     timely.figures.append(Figure("期末逾期未复核", overdue_reviews, _url("/care/register/", due=1, **iso)))
     # The register entries of the place with a plan (counted above) stand for the plans the place holds.
     mm = _measures_due(held_plans, start, end, plans_held=plans)
     timely.figures.append(Figure("期内到期措施", mm["n"], _url("/care/measures/", start=start, end=end, **iso)))
-    timely.figures.append(Figure("其中按期完成", mm["on_time"],
-                                 _url("/care/measures/", start=start, end=end, on_time=1, **iso)))
+    timely.figures.append(
+        Figure("其中按期完成", mm["on_time"], _url("/care/measures/", start=start, end=end, on_time=1, **iso))
+    )
     timely.figures.append(Figure("在册人员已制定帮扶计划", plans, _url("/care/register/", **iso)))
     result.sections.append(timely)
 
@@ -222,20 +260,25 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     pairs = Section("结对帮扶")
     pairings = policy.scoped(actor, "care.stats", Pairing.objects.filter(place))
     active_pairings = pairings.filter(started_on__lte=end).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
-    p = pairings.aggregate(active=Count("id", filter=Q(started_on__lte=end) & (Q(ended_on__isnull=True)
-                                                                               | Q(ended_on__gt=end))),
-                           new=Count("id", filter=Q(started_on__range=(start, end))))
+    p = pairings.aggregate(
+        active=Count("id", filter=Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gt=end))),
+        new=Count("id", filter=Q(started_on__range=(start, end))),
+    )
     pairs.figures.append(Figure("期末结对中", p["active"], _url("/care/pairings/", **iso)))
-    pairs.figures.append(Figure("期内新结对", p["new"],
-                                _url("/care/pairings/", status="all", start=start, end=end, **iso)))
+    pairs.figures.append(
+        Figure("期内新结对", p["new"], _url("/care/pairings/", status="all", start=start, end=end, **iso))
+    )
     # Children on the register: driven by the people's birth-date index (a semi-join, not a join per entry),
     # counted with the distinct children in an active pairing of the place in the same pass. The place's
     # active pairings are read once, from their (place, dates, person) index, into the list that each child's
     # entry is tested against (both databases build it once; a correlated probe per child cost more).
     minors = Person._base_manager.filter(birth_date__gt=minor_cutoff(end)).values("pk")
     paired = Q(person_id__in=active_pairings.order_by().values("person_id"))
-    kids = on_register.filter(person_id__in=minors).order_by().aggregate(
-        n=Count("id"), paired=Count("person_id", distinct=True, filter=paired))
+    kids = (
+        on_register.filter(person_id__in=minors)
+        .order_by()
+        .aggregate(n=Count("id"), paired=Count("person_id", distinct=True, filter=paired))
+    )
     children_n, paired_children = kids["n"], kids["paired"]
     pairs.figures.append(Figure("在册儿童", children_n, _url("/care/register/", minor=1, **iso)))
     pairs.figures.append(Figure("已结对儿童", paired_children, _url("/care/register/", minor=1, paired="yes", **iso)))
@@ -245,34 +288,55 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
 
     # 5. Relief by fund and level.
     relief = Section("救助申请与资金")
-    apps = policy.scoped(actor, "care.stats", ReliefApplication.objects.filter(
-        place, created_at__date__range=(start, end)))
+    apps = policy.scoped(
+        actor, "care.stats", ReliefApplication.objects.filter(place, created_at__date__range=(start, end))
+    )
     by_status = dict(apps.values("status").annotate(n=Count("id")).values_list("status", "n"))
-    relief.figures.append(Figure("期内申请", sum(by_status.values()),
-                                 _url("/care/relief/", start=start, end=end, **iso)))
+    relief.figures.append(
+        Figure("期内申请", sum(by_status.values()), _url("/care/relief/", start=start, end=end, **iso))
+    )
     for code, label in ReliefStatus.choices:
         n = by_status.get(code, 0)
         if n:
-            relief.figures.append(Figure(f"其中{label}", n, _url("/care/relief/", status=code, start=start, end=end,
-                                                                   **iso)))
-    money = policy.scoped(actor, "care.stats", ReliefApplication.objects.filter(
-        place, status=ReliefStatus.DISBURSED, disbursed_on__range=(start, end)))
+            relief.figures.append(
+                Figure(f"其中{label}", n, _url("/care/relief/", status=code, start=start, end=end, **iso))
+            )
+    money = policy.scoped(
+        actor,
+        "care.stats",
+        ReliefApplication.objects.filter(place, status=ReliefStatus.DISBURSED, disbursed_on__range=(start, end)),
+    )
     for row in money.values("fund_id", "fund__name").annotate(n=Count("id"), total=Sum("amount")).order_by("fund_id"):
-        relief.figures.append(Figure(f"已发放：{row['fund__name']}（{row['n']} 笔）", row["total"],
-                                     _url("/care/relief/", status="disbursed", fund=row["fund_id"], start=start,
-                                          end=end, **iso)))
+        relief.figures.append(
+            Figure(
+                f"已发放：{row['fund__name']}（{row['n']} 笔）",
+                row["total"],
+                _url("/care/relief/", status="disbursed", fund=row["fund_id"], start=start, end=end, **iso),
+            )
+        )
     levels: dict[str, list] = {}
     for app_id, chain in money.values_list("id", "approval__chain"):
         top = "市级审批" if chain and len(chain) >= 4 else "区级审批"
         levels.setdefault(top, []).append(app_id)
     for label, ids in sorted(levels.items()):
         total_amount = money.filter(pk__in=ids).aggregate(s=Sum("amount"))["s"] or Decimal("0")
-        relief.figures.append(Figure(f"按终审层级：{label}（{len(ids)} 笔）", total_amount,
-                                     _url("/care/relief/", status="disbursed", final=("city" if "市" in label else
-                                                                                        "district"),
-                                          start=start, end=end, **iso)))
-    condolence = policy.scoped(actor, "care.stats", LedgerEntry.objects.filter(
-        place, kind="condolence", on__range=(start, end)))
+        relief.figures.append(
+            Figure(
+                f"按终审层级：{label}（{len(ids)} 笔）",
+                total_amount,
+                _url(
+                    "/care/relief/",
+                    status="disbursed",
+                    final=("city" if "市" in label else "district"),
+                    start=start,
+                    end=end,
+                    **iso,
+                ),
+            )
+        )
+    condolence = policy.scoped(
+        actor, "care.stats", LedgerEntry.objects.filter(place, kind="condolence", on__range=(start, end))
+    )
     relief.figures.append(Figure("期内慰问人次", condolence.count(), ""))
     result.sections.append(relief)
 

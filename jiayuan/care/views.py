@@ -1,4 +1,5 @@
 """Care pages: the register, one plan and one ledger per person, pairings, relief, statistics. Thin views."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -25,11 +26,20 @@ from jiayuan.people.models import Person
 
 from . import selectors, services, stats
 from .models import (
-    SKILL_KIND, VULNERABILITY_KIND, CareLevel, ContactMode, EntryStatus, Fund, FundKind, HelperKind, LedgerKind,
-    PairingStatus, PlanMeasure, RegisterReview, ReliefStatus,
+    SKILL_KIND,
+    VULNERABILITY_KIND,
+    CareLevel,
+    ContactMode,
+    EntryStatus,
+    Fund,
+    FundKind,
+    HelperKind,
+    LedgerKind,
+    PairingStatus,
+    PlanMeasure,
+    RegisterReview,
+    ReliefStatus,
 )
-
-
 
 
 def _version(post) -> int:
@@ -46,13 +56,20 @@ def _communities(actor, perm="care.list"):
 
 # ---------------------------------------------------------------- register
 
+
 def _register_filters(get) -> selectors.RegisterFilters:
     status = get.get("status", EntryStatus.ACTIVE)
     return selectors.RegisterFilters(
-        type=get.get("type", "")[:48], level=get.get("level", "")[:16], division=get.get("division", "")[:12],
-        due=get.get("due") == "1", paired=get.get("paired", ""), status="" if status == "all" else status[:16],
-        entered_from=parse_date(get.get("entered_from")), entered_to=parse_date(get.get("entered_to")),
-        exited_from=parse_date(get.get("exited_from")), exited_to=parse_date(get.get("exited_to")),
+        type=get.get("type", "")[:48],
+        level=get.get("level", "")[:16],
+        division=get.get("division", "")[:12],
+        due=get.get("due") == "1",
+        paired=get.get("paired", ""),
+        status="" if status == "all" else status[:16],
+        entered_from=parse_date(get.get("entered_from")),
+        entered_to=parse_date(get.get("entered_to")),
+        exited_from=parse_date(get.get("exited_from")),
+        exited_to=parse_date(get.get("exited_to")),
         minor=get.get("minor") == "1",
     )
 
@@ -63,56 +80,82 @@ def register_list(request):
     page = paginate(selectors.register_list(actor=request.actor, filters=filters), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"page": page, "rows": selectors.register_rows(page.object_list), "filters": filters,
-               "types": dictionary_items(VULNERABILITY_KIND), "levels": CareLevel.choices,
-               "communities": _communities(request.actor), "querystring": query.urlencode(),
-               "status": request.GET.get("status", EntryStatus.ACTIVE),
-               "can_dictionaries": request.actor.has_perm("care.dictionary_edit")}
+    context = {
+        "page": page,
+        "rows": selectors.register_rows(page.object_list),
+        "filters": filters,
+        "types": dictionary_items(VULNERABILITY_KIND),
+        "levels": CareLevel.choices,
+        "communities": _communities(request.actor),
+        "querystring": query.urlencode(),
+        "status": request.GET.get("status", EntryStatus.ACTIVE),
+        "can_dictionaries": request.actor.has_perm("care.dictionary_edit"),
+    }
     template = "care/partials/register_results.html" if request.htmx else "care/register_list.html"
     return render(request, template, context)
 
 
 @require_perm("care.edit")
 def register_create(request):
-    person = selectors.person_for_care(actor=request.actor, person_id=request.GET.get("person") or
-                                       request.POST.get("person"), perm="care.edit")
+    person = selectors.person_for_care(
+        actor=request.actor, person_id=request.GET.get("person") or request.POST.get("person"), perm="care.edit"
+    )
     errors = {}
     if request.method == "POST":
         try:
             entry = services.register_entry_create(
-                actor=request.actor, person=person, type_codes=request.POST.getlist("types"),
-                need_codes=request.POST.getlist("needs"), care_level=request.POST.get("care_level", ""),
-                review_cycle_days=request.POST.get("review_cycle_days", "90"), note=request.POST.get("note", ""))
+                actor=request.actor,
+                person=person,
+                type_codes=request.POST.getlist("types"),
+                need_codes=request.POST.getlist("needs"),
+                care_level=request.POST.get("care_level", ""),
+                review_cycle_days=request.POST.get("review_cycle_days", "90"),
+                note=request.POST.get("note", ""),
+            )
         except ApplicationError as exc:
             errors = exc.form_errors()
         else:
             messages.success(request, "已纳入困境妇女儿童数据库。")
             return redirect("care:entry_detail", entry_id=entry.pk)
-    return render(request, "care/register_form.html", {
-        "person": person, "name": mask_name(person.name), "errors": errors, "data": request.POST,
-        "types": dictionary_items(VULNERABILITY_KIND), "skills": dictionary_items(SKILL_KIND),
-        "levels": CareLevel.choices})
+    return render(
+        request,
+        "care/register_form.html",
+        {
+            "person": person,
+            "name": mask_name(person.name),
+            "errors": errors,
+            "data": request.POST,
+            "types": dictionary_items(VULNERABILITY_KIND),
+            "skills": dictionary_items(SKILL_KIND),
+            "levels": CareLevel.choices,
+        },
+    )
 
 
 @require_perm("care.view")
 def entry_detail(request, entry_id: int):
     entry = selectors.entry_get(actor=request.actor, entry_id=entry_id)
     person = entry.person
-    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=entry,
-                     field_classes=["personal", "sensitive"])
+    access_log_write(
+        actor=request.actor, request=request, action=Action.VIEW, obj=entry, field_classes=["personal", "sensitive"]
+    )
     actor = request.actor
     plan = selectors.person_plan(actor=actor, person=person)
     context = {
-        "entry": entry, "person": person, "name": mask_name(person.name),
+        "entry": entry,
+        "person": person,
+        "name": mask_name(person.name),
         "history": selectors.person_entries(actor=actor, person=person),
-        "reviews": entry.reviews.select_related("worker")[:20], "plan": plan,
+        "reviews": entry.reviews.select_related("worker")[:20],
+        "plan": plan,
         "ledger": selectors.person_ledger(actor=actor, person=person)[:10],
         "pairings": selectors.pairing_list(actor=actor, status="").filter(person=person),
         "relief": selectors.relief_list(actor=actor).filter(person=person),
         "can_edit": policy.allows(actor, "care.edit", entry) and entry.status == EntryStatus.ACTIVE,
         "can_pair": actor.has_perm("care.pairing_edit") and entry.status == EntryStatus.ACTIVE,
         "can_apply": actor.has_perm("care.relief_request") and entry.status == EntryStatus.ACTIVE,
-        "levels": CareLevel.choices, "today": timezone.localdate(),
+        "levels": CareLevel.choices,
+        "today": timezone.localdate(),
     }
     return render(request, "care/entry_detail.html", context)
 
@@ -264,9 +307,7 @@ def plan_page(request, person_id: int):
 @require_POST
 @require_perm("care.edit")
 def measure_done(request, measure_id: int):
-    measure = policy.access_by_id(
-        request.actor, "care.edit", PlanMeasure.objects.select_related("plan"), measure_id
-    )
+    measure = policy.access_by_id(request.actor, "care.edit", PlanMeasure.objects.select_related("plan"), measure_id)
     run_action(
         request,
         lambda: services.plan_measure_done(
@@ -296,9 +337,7 @@ def ledger_page(request, person_id: int):
             messages.success(request, "已记入台账。")
             return redirect("care:ledger", person_id=person.pk)
     kind = request.GET.get("kind", "")[:16]
-    page = paginate(
-        selectors.person_ledger(actor=request.actor, person=person, kind=kind), request.GET.get("page")
-    )
+    page = paginate(selectors.person_ledger(actor=request.actor, person=person, kind=kind), request.GET.get("page"))
     access_log_write(
         actor=request.actor,
         request=request,
@@ -341,9 +380,7 @@ def pairing_list(request):
     if parse_date(request.GET.get("end")):
         qs = qs.filter(started_on__lte=parse_date(request.GET.get("end")))
     page = paginate(qs, request.GET.get("page"))
-    return render(
-        request, "care/pairing_list.html", {"page": page, "status": status, "today": timezone.localdate()}
-    )
+    return render(request, "care/pairing_list.html", {"page": page, "status": status, "today": timezone.localdate()})
 
 
 @require_perm("care.pairing_view")
@@ -376,10 +413,8 @@ def pairing_detail(request, pairing_id: int):
             "contacts": pairing.contacts.select_related("logged_by")[:50],
             "modes": ContactMode.choices,
             "today": timezone.localdate(),
-            "can_contact": policy.allows(request.actor, "care.contact_add", pairing)
-            and pairing.status == "active",
-            "can_end": policy.allows(request.actor, "care.pairing_edit", pairing)
-            and pairing.status == "active",
+            "can_contact": policy.allows(request.actor, "care.contact_add", pairing) and pairing.status == "active",
+            "can_end": policy.allows(request.actor, "care.pairing_edit", pairing) and pairing.status == "active",
         },
     )
 
@@ -523,11 +558,7 @@ def relief_list(request):
         # The level that gave the final approval: the chain's last division.
         qs = qs.filter(approval__current_division__level=request.GET["final"])
     page = paginate(qs, request.GET.get("page"))
-    awaiting = (
-        selectors.relief_awaiting(actor=request.actor)
-        if request.actor.has_perm("care.relief_approve")
-        else []
-    )
+    awaiting = selectors.relief_awaiting(actor=request.actor) if request.actor.has_perm("care.relief_approve") else []
     return render(
         request,
         "care/relief_list.html",
@@ -536,9 +567,7 @@ def relief_list(request):
             "awaiting": awaiting,
             "statuses": ReliefStatus.choices,
             "status": status,
-            "funds": selectors.fund_list(actor=request.actor)
-            if request.actor.has_perm("care.fund_view")
-            else [],
+            "funds": selectors.fund_list(actor=request.actor) if request.actor.has_perm("care.fund_view") else [],
         },
     )
 
@@ -591,13 +620,9 @@ def relief_detail(request, application_id: int):
     approval = app.approval
     can_decide = bool(approval and may_decide(request.actor, approval))
     can_resubmit = bool(
-        approval
-        and approval.status == "returned"
-        and covers(request.actor, "care.relief_request", app.division_id)
+        approval and approval.status == "returned" and covers(request.actor, "care.relief_request", app.division_id)
     )
-    access_log_write(
-        actor=request.actor, request=request, action=Action.VIEW, obj=app, field_classes=["sensitive"]
-    )
+    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=app, field_classes=["sensitive"])
     return render(
         request,
         "care/relief_detail.html",
@@ -677,9 +702,7 @@ def fund_list(request):
     levels = (
         [
             d
-            for d in Division.objects.filter(code__in=[prefix, prefix[:6], prefix[:4] + "00"]).order_by(
-                "code"
-            )
+            for d in Division.objects.filter(code__in=[prefix, prefix[:6], prefix[:4] + "00"]).order_by("code")
             if covers(request.actor, "care.fund_edit", d.code)
         ]
         if prefix
@@ -732,9 +755,7 @@ def condolence_new(request):
             "errors": errors,
             "prefix": prefix,
             "today": timezone.localdate(),
-            "funds": selectors.fund_list(actor=request.actor)
-            if request.actor.has_perm("care.fund_view")
-            else [],
+            "funds": selectors.fund_list(actor=request.actor) if request.actor.has_perm("care.fund_view") else [],
         },
     )
 
@@ -776,9 +797,7 @@ def stats_page(request):
     today = timezone.localdate()
     start = parse_date(request.GET.get("start"), today.replace(month=1, day=1))
     end = parse_date(request.GET.get("end"), today)
-    result = stats.care_stats(
-        actor=request.actor, prefix=request.GET.get("division", "")[:12], start=start, end=end
-    )
+    result = stats.care_stats(actor=request.actor, prefix=request.GET.get("division", "")[:12], start=start, end=end)
     prefix = request.actor.broadest_prefix("care.stats") or ""
     from jiayuan.divisions.models import Division, subtree_q
 

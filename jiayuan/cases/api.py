@@ -113,25 +113,46 @@ def _case_out(actor, case) -> dict:
     reveal = selectors.may_reveal(actor, case)
     timeline = selectors.case_timeline(actor=actor, case=case, reveal=reveal)
     return {
-        "id": case.pk, "version": case.version, "number": case.number, "channel": case.channel,
-        "received_at": case.received_at, "division_code": case.division_id, "status": case.status,
-        "risk_level": case.risk_level, "urgent": case.urgent, "restricted": case.restricted,
+        "id": case.pk,
+        "version": case.version,
+        "number": case.number,
+        "channel": case.channel,
+        "received_at": case.received_at,
+        "division_code": case.division_id,
+        "status": case.status,
+        "risk_level": case.risk_level,
+        "urgent": case.urgent,
+        "restricted": case.restricted,
         "categories": selectors.case_categories(case),
         "account": case.account if reveal else mask_text(case.account),
-        "first_contact_due": case.first_contact_due, "next_due_at": case.next_due_at,
-        "timeline": [{"id": e.id, "at": e.at, "kind": e.kind, "title": e.title, "actor": e.actor, "note": e.note,
-                      "corrects_id": e.corrects_id} for e in timeline],
+        "first_contact_due": case.first_contact_due,
+        "next_due_at": case.next_due_at,
+        "timeline": [
+            {
+                "id": e.id,
+                "at": e.at,
+                "kind": e.kind,
+                "title": e.title,
+                "actor": e.actor,
+                "note": e.note,
+                "corrects_id": e.corrects_id,
+            }
+            for e in timeline
+        ],
     }
 
 
 @operation(router, "GET", "", perm="cases.list", response=CasePageOut)
 def case_list(request, status: str = "", risk: str = "", category: str = "", division: str = "", page: int = 1):
     """Cases in the caller's scope, newest first; names masked."""
-    filters = selectors.CaseFilters(status=status[:16], risk=risk[:8], category=category[:32],
-                                    division=division[:12])
+    filters = selectors.CaseFilters(status=status[:16], risk=risk[:8], category=category[:32], division=division[:12])
     result = paginate(selectors.case_list(actor=request.actor, filters=filters), max(page, 1))
-    return {"count": result.paginator.count, "page": result.number, "pages": result.paginator.num_pages,
-            "results": [row.__dict__ for row in selectors.case_rows(result.object_list)]}
+    return {
+        "count": result.paginator.count,
+        "page": result.number,
+        "pages": result.paginator.num_pages,
+        "results": [row.__dict__ for row in selectors.case_rows(result.object_list)],
+    }
 
 
 @operation(router, "POST", "", perm="cases.create", response={201: CreatedOut})
@@ -140,17 +161,39 @@ def case_create(request, payload: CaseIn):
     registered; earlier cases of the same person in scope come back with the new case."""
     with transaction.atomic():
         person = services.caller_resolve(
-            actor=request.actor, division_code=payload.division_code, name=payload.caller.name,
-            phone=payload.caller.phone, id_number=payload.caller.id_number, person_id=payload.caller.person_id)
+            actor=request.actor,
+            division_code=payload.division_code,
+            name=payload.caller.name,
+            phone=payload.caller.phone,
+            id_number=payload.caller.id_number,
+            person_id=payload.caller.person_id,
+        )
         earlier = selectors.person_cases(actor=request.actor, person_id=person.pk) if person else []
-        case = services.case_create(actor=request.actor, data=services.CaseInput(
-            channel=payload.channel, division_code=payload.division_code,
-            parties=[(person.pk, payload.caller.role)] if person else [],
-            categories=payload.categories, account=payload.account,
-            consent_to_share=payload.consent_to_share, restricted=payload.restricted,
-            source=payload.source, received_at=payload.received_at))
-    return Status(201, {"id": case.pk, "number": case.number, "status": case.status, "urgent": case.urgent,
-                 "person_id": person.pk if person else None, "earlier_cases": [r.__dict__ for r in earlier]})
+        case = services.case_create(
+            actor=request.actor,
+            data=services.CaseInput(
+                channel=payload.channel,
+                division_code=payload.division_code,
+                parties=[(person.pk, payload.caller.role)] if person else [],
+                categories=payload.categories,
+                account=payload.account,
+                consent_to_share=payload.consent_to_share,
+                restricted=payload.restricted,
+                source=payload.source,
+                received_at=payload.received_at,
+            ),
+        )
+    return Status(
+        201,
+        {
+            "id": case.pk,
+            "number": case.number,
+            "status": case.status,
+            "urgent": case.urgent,
+            "person_id": person.pk if person else None,
+            "earlier_cases": [r.__dict__ for r in earlier],
+        },
+    )
 
 
 @operation(router, "GET", "/callers", perm="cases.intake", response=list[CallerMatchOut])
@@ -165,25 +208,42 @@ def caller_lookup(request, phone: str = "", id_number: str = ""):
         people = [found] if found else []
     if phone and not people:
         people = person_find_by_phone(actor=request.actor, number=phone[:32])
-    access_log_write(actor=request.actor, request=request, action=Action.SEARCH, object_type="people.person",
-                     field_classes=["personal"], detail={"kind": "caller_lookup", "results": len(people),
-                                                         "channel": "api"})
-    return [{"person_id": p.pk, "name": row.name, "phone": row.phone,
-             "cases": [r.__dict__ for r in selectors.person_cases(actor=request.actor, person_id=p.pk)]}
-            for row, p in zip(person_rows(people), people)]
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.SEARCH,
+        object_type="people.person",
+        field_classes=["personal"],
+        detail={"kind": "caller_lookup", "results": len(people), "channel": "api"},
+    )
+    return [
+        {
+            "person_id": p.pk,
+            "name": row.name,
+            "phone": row.phone,
+            "cases": [r.__dict__ for r in selectors.person_cases(actor=request.actor, person_id=p.pk)],
+        }
+        for row, p in zip(person_rows(people), people)
+    ]
 
 
 @operation(router, "GET", "/{int:case_id}", perm="cases.view", response=CaseOut)
 def case_detail(request, case_id: int):
     case = selectors.access_case_by_id(request.actor, case_id)
     reveal = selectors.may_reveal(request.actor, case)
-    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=case,
-                     field_classes=["public", "personal"] + ([case.account_class] if reveal else []),
-                     detail={"channel": "api"})
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.VIEW,
+        obj=case,
+        field_classes=["public", "personal"] + ([case.account_class] if reveal else []),
+        detail={"channel": "api"},
+    )
     return _case_out(request.actor, case)
 
 
 # --- updates: handling steps, assessments and workflow steps, each against the version the caller read ---
+
 
 class ActionIn(Schema):
     kind: str
@@ -244,11 +304,27 @@ def case_action_create(request, case_id: int, payload: ActionIn):
     read is refused (409) rather than acted on blindly."""
     case = selectors.access_case_by_id(request.actor, case_id, perm="cases.handle")
     action = services.case_action_add(
-        actor=request.actor, case=case, kind=payload.kind[:32], occurred_on=payload.occurred_on,
-        note=payload.note, success=payload.success, satisfaction=payload.satisfaction, data=payload.data,
-        expected_version=payload.version)
-    return Status(201, {"id": action.pk, "case_id": case.pk, "kind": action.kind, "occurred_on": action.occurred_on,
-                 "case_version": case.version, "case_status": case.status})
+        actor=request.actor,
+        case=case,
+        kind=payload.kind[:32],
+        occurred_on=payload.occurred_on,
+        note=payload.note,
+        success=payload.success,
+        satisfaction=payload.satisfaction,
+        data=payload.data,
+        expected_version=payload.version,
+    )
+    return Status(
+        201,
+        {
+            "id": action.pk,
+            "case_id": case.pk,
+            "kind": action.kind,
+            "occurred_on": action.occurred_on,
+            "case_version": case.version,
+            "case_status": case.status,
+        },
+    )
 
 
 @operation(router, "POST", "/{int:case_id}/assessments", perm="cases.assess", response={201: AssessmentOut})
@@ -256,11 +332,27 @@ def case_assessment_create(request, case_id: int, payload: AssessmentIn):
     """Assess (or reassess) the case's risk with the built-in instrument; earlier assessments are kept."""
     case = selectors.access_case_by_id(request.actor, case_id, perm="cases.assess")
     assessment = services.risk_assess(
-        actor=request.actor, case=case, answers=payload.answers, override_level=payload.override_level[:16],
-        override_reason=payload.override_reason, note=payload.note, expected_version=payload.version)
-    return Status(201, {"id": assessment.pk, "case_id": case.pk, "score": assessment.score,
-                 "computed_level": assessment.computed_level, "level": assessment.level,
-                 "red_flags": list(assessment.red_flags), "case_version": case.version, "case_status": case.status})
+        actor=request.actor,
+        case=case,
+        answers=payload.answers,
+        override_level=payload.override_level[:16],
+        override_reason=payload.override_reason,
+        note=payload.note,
+        expected_version=payload.version,
+    )
+    return Status(
+        201,
+        {
+            "id": assessment.pk,
+            "case_id": case.pk,
+            "score": assessment.score,
+            "computed_level": assessment.computed_level,
+            "level": assessment.level,
+            "red_flags": list(assessment.red_flags),
+            "case_version": case.version,
+            "case_status": case.status,
+        },
+    )
 
 
 @operation(router, "POST", "/{int:case_id}/transitions", perm="cases.view", response=CaseStateOut)
@@ -268,7 +360,18 @@ def case_transition_create(request, case_id: int, payload: TransitionIn):
     """Move the case along its workflow (start, follow-up, close…); each step checks its own permission, and a
     step not allowed from the current state is refused with the reason."""
     case = selectors.access_case_by_id(request.actor, case_id)
-    case = services.case_transition(actor=request.actor, case=case, name=payload.name[:32], note=payload.note,
-                                    outcome=payload.outcome[:32], expected_version=payload.version)
-    return {"id": case.pk, "version": case.version, "status": case.status, "risk_level": case.risk_level,
-            "next_due_at": case.next_due_at}
+    case = services.case_transition(
+        actor=request.actor,
+        case=case,
+        name=payload.name[:32],
+        note=payload.note,
+        outcome=payload.outcome[:32],
+        expected_version=payload.version,
+    )
+    return {
+        "id": case.pk,
+        "version": case.version,
+        "status": case.status,
+        "risk_level": case.risk_level,
+        "next_due_at": case.next_due_at,
+    }

@@ -16,10 +16,21 @@ class CasesConfig(AppConfig):
         from .selectors import move_addressed_q
 
         policy.register(m.Case, policy.ScopeSpec(division="division", restricted="restricted"))
-        child = {"division": "case__division", "restricted": "case__restricted", "grant_model": m.Case,
-                 "grant_path": "case_id"}
-        for model in (m.CaseEvent, m.CaseAction, m.RiskAssessment, m.CaseAttachment, m.CaseParty,
-                      m.CaseTeamMember, m.ClosureApproval):
+        child = {
+            "division": "case__division",
+            "restricted": "case__restricted",
+            "grant_model": m.Case,
+            "grant_path": "case_id",
+        }
+        for model in (
+            m.CaseEvent,
+            m.CaseAction,
+            m.RiskAssessment,
+            m.CaseAttachment,
+            m.CaseParty,
+            m.CaseTeamMember,
+            m.ClosureApproval,
+        ):
             policy.register(model, policy.ScopeSpec(**child))
         # A move is also reachable by whoever it is addressed to (a user, an agency, a receiving division).
         policy.register(m.CaseMove, policy.ScopeSpec(**child, extra=move_addressed_q))
@@ -32,5 +43,9 @@ class CasesConfig(AppConfig):
 
         register_retention()
 
-        register_break_glass_target("cases.case", BreakGlassTarget(
-            model=m.Case, perm="cases.view", url=lambda pk: reverse("cases:detail", kwargs={"case_id": pk})))
+        register_break_glass_target(
+            "cases.case",
+            BreakGlassTarget(
+                model=m.Case, perm="cases.view", url=lambda pk: reverse("cases:detail", kwargs={"case_id": pk})
+            ),
+        )

@@ -4,6 +4,7 @@ The template is generated in code at first use (staff may replace it with their 
 dropping `case_book.docx` into `<VAR_DIR>/templates/`); highly sensitive text is masked unless the
 user may reveal it.
 """
+
 from __future__ import annotations
 
 import io
@@ -59,7 +60,11 @@ def _built_template() -> bytes:
     events.rows[1].cells[0].text = "{%tr for e in events %}"
     cells = events.rows[2].cells
     cells[0].text, cells[1].text, cells[2].text, cells[3].text = (
-        "{{ e.at }}", "{{ e.kind }}", "{{ e.actor }}", "{{ e.title }}{% if e.note %}：{{ e.note }}{% endif %}")
+        "{{ e.at }}",
+        "{{ e.kind }}",
+        "{{ e.actor }}",
+        "{{ e.title }}{% if e.note %}：{{ e.note }}{% endif %}",
+    )
     events.add_row().cells[0].text = "{%tr endfor %}"
     doc.add_paragraph("导出人：{{ exported_by }}　导出时间：{{ exported_at }}　{{ mask_note }}")
     out = io.BytesIO()
@@ -80,21 +85,40 @@ def case_book_docx(*, actor: Actor, case: Case) -> tuple[bytes, bool]:
     fmt = "%Y-%m-%d %H:%M"
     timeline = selectors.case_timeline(actor=actor, case=case, reveal=reveal)
     context = {
-        "number": case.number, "received": timezone.localtime(case.received_at).strftime(fmt),
-        "channel": case.get_channel_display(), "division": case.division.name,
-        "handler": str(case.handler) if case.handler_id else "未分派", "status": case.get_status_display(),
+        "number": case.number,
+        "received": timezone.localtime(case.received_at).strftime(fmt),
+        "channel": case.get_channel_display(),
+        "division": case.division.name,
+        "handler": str(case.handler) if case.handler_id else "未分派",
+        "status": case.get_status_display(),
         "categories": "、".join(rules.category_name(c) for c in selectors.case_categories(case)),
-        "risk": case.get_risk_level_display(), "urgent": case.urgent,
+        "risk": case.get_risk_level_display(),
+        "urgent": case.urgent,
         "outcome": case.get_outcome_display() or "—",
         "closed": timezone.localtime(case.closed_at).strftime(fmt) if case.closed_at else "—",
         "parties": selectors.case_parties(case=case),
         "account": case.account if reveal else mask_text(case.account),
-        "assessments": [{"at": timezone.localtime(a.at).strftime(fmt), "level": a.get_level_display(),
-                         "score": a.score, "note": f"（调整理由：{a.override_reason}）" if a.override_reason else ""}
-                        for a in selectors.case_assessments(actor=actor, case=case)],
-        "events": [{"at": timezone.localtime(e.at).strftime(fmt), "kind": e.kind_label, "actor": e.actor,
-                    "title": e.title, "note": e.note} for e in timeline],
-        "exported_by": str(actor.user), "exported_at": timezone.localtime().strftime(fmt),
+        "assessments": [
+            {
+                "at": timezone.localtime(a.at).strftime(fmt),
+                "level": a.get_level_display(),
+                "score": a.score,
+                "note": f"（调整理由：{a.override_reason}）" if a.override_reason else "",
+            }
+            for a in selectors.case_assessments(actor=actor, case=case)
+        ],
+        "events": [
+            {
+                "at": timezone.localtime(e.at).strftime(fmt),
+                "kind": e.kind_label,
+                "actor": e.actor,
+                "title": e.title,
+                "note": e.note,
+            }
+            for e in timeline
+        ],
+        "exported_by": str(actor.user),
+        "exported_at": timezone.localtime().strftime(fmt),
         "mask_note": "" if reveal else "（敏感内容已隐藏）",
     }
     doc = _template()

@@ -6,6 +6,7 @@ The case keeps `closure_pending` while the request is open; the proposed outcome
 decision closes the case in its own transaction (`on_approved`); a return or a rejection reopens the
 handling (`on_returned` / `on_rejected`).
 """
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -20,8 +21,12 @@ from jiayuan.divisions.models import Division
 from .models import Case, ClosureApproval, EventKind
 
 KIND = "cases.close_high_risk"
-PERMS = {"request": "cases.close", "approve": "cases.approve_closure", "return": "cases.approve_closure",
-         "reject": "cases.approve_closure"}
+PERMS = {
+    "request": "cases.close",
+    "approve": "cases.approve_closure",
+    "return": "cases.approve_closure",
+    "reject": "cases.approve_closure",
+}
 DECISIONS = {"approve": "同意结案", "return": "退回补充", "reject": "不同意结案"}
 
 
@@ -39,15 +44,24 @@ def register() -> None:
     """Register the approval kind with the shared engine (called from the app's ready())."""
     from jiayuan.workflows.registry import register_kind
 
-    register_kind(KIND, levels=lambda approval: [approver_division_for(approval.division_id)],
-                  on_approved=_on_approved, on_rejected=_on_rejected, on_returned=_on_returned, perms=PERMS,
-                  label="高风险个案结案审批",
-                  url=lambda approval: reverse("cases:detail", kwargs={"case_id": approval.object_id}))
+    register_kind(
+        KIND,
+        levels=lambda approval: [approver_division_for(approval.division_id)],
+        on_approved=_on_approved,
+        on_rejected=_on_rejected,
+        on_returned=_on_returned,
+        perms=PERMS,
+        label="高风险个案结案审批",
+        url=lambda approval: reverse("cases:detail", kwargs={"case_id": approval.object_id}),
+    )
 
 
 def _record(approval) -> ClosureApproval | None:
-    return ClosureApproval.objects.select_for_update().filter(external_ref=str(approval.pk),
-                                                              state=ClosureApproval.State.PENDING).first()
+    return (
+        ClosureApproval.objects.select_for_update()
+        .filter(external_ref=str(approval.pk), state=ClosureApproval.State.PENDING)
+        .first()
+    )
 
 
 def _finish(approval, actor, state: str, decision: str) -> ClosureApproval | None:
@@ -64,8 +78,15 @@ def _finish(approval, actor, state: str, decision: str) -> ClosureApproval | Non
     record.comment = (last.comment if last else "")[:1000]
     record.version += 1
     record.save()
-    _event(case, EventKind.APPROVAL, f"结案审批：{DECISIONS[decision]}", actor=actor, note=record.comment,
-           sensitive=False, data={"approval": approval.pk, "decision": decision})
+    _event(
+        case,
+        EventKind.APPROVAL,
+        f"结案审批：{DECISIONS[decision]}",
+        actor=actor,
+        note=record.comment,
+        sensitive=False,
+        data={"approval": approval.pk, "decision": decision},
+    )
     case.closure_pending = False
     _save(case)
     return record
@@ -77,8 +98,9 @@ def _on_approved(approval, actor) -> None:
     record = _finish(approval, actor, ClosureApproval.State.APPROVED, "approve")
     if record is not None:
         case = Case.objects.get(pk=approval.object_id)
-        CloseApprovedTransition(actor=actor, case=case, note=record.note, outcome=record.outcome,
-                                approved=True).execute()
+        CloseApprovedTransition(
+            actor=actor, case=case, note=record.note, outcome=record.outcome, approved=True
+        ).execute()
 
 
 def _on_returned(approval, actor) -> None:
@@ -107,21 +129,34 @@ def closure_request(*, actor: Actor | None, case: Case, outcome: str, note: str 
     existing = open_approval_for(case, KIND)
     try:
         if existing is not None and existing.status == ApprovalStatus.RETURNED:
-            engine = approval_resubmit(actor=actor, approval=existing, comment=note or "补充后重新提交",
-                                       expected_version=existing.version)
+            engine = approval_resubmit(
+                actor=actor, approval=existing, comment=note or "补充后重新提交", expected_version=existing.version
+            )
         else:
-            engine = approval_request_create(actor=actor, kind=KIND, subject=case, division_code=case.division_id,
-                                             category="close", note=note)
+            engine = approval_request_create(
+                actor=actor, kind=KIND, subject=case, division_code=case.division_id, category="close", note=note
+            )
     except Http404:
         raise WorkflowError("您不能为该个案提交结案申请，请由承办社区或街道的工作人员提交。") from None
     record = ClosureApproval.objects.create(
-        case=case, outcome=outcome, note=(note or "")[:1000], approver_division_id=engine.current_division_id,
-        external_ref=str(engine.pk), requested_by=actor.user,
+        case=case,
+        outcome=outcome,
+        note=(note or "")[:1000],
+        approver_division_id=engine.current_division_id,
+        external_ref=str(engine.pk),
+        requested_by=actor.user,
     )
     case.closure_pending = True
     _save(case)
-    _event(case, EventKind.APPROVAL, "高风险个案申请结案，待上一级审批", actor=actor, note=note, sensitive=False,
-           data={"approval": engine.pk, "outcome": outcome, "level": engine.current_division_id})
+    _event(
+        case,
+        EventKind.APPROVAL,
+        "高风险个案申请结案，待上一级审批",
+        actor=actor,
+        note=note,
+        sensitive=False,
+        data={"approval": engine.pk, "outcome": outcome, "level": engine.current_division_id},
+    )
     return record
 
 
@@ -140,8 +175,9 @@ def may_decide(actor: Actor, record: ClosureApproval) -> bool:
     return acts_at(actor, PERMS["approve"], engine.current_division_id)
 
 
-def closure_decide(*, actor: Actor, approval: ClosureApproval, decision: str, comment: str = "",
-                   expected_version: int | None = None) -> ClosureApproval:
+def closure_decide(
+    *, actor: Actor, approval: ClosureApproval, decision: str, comment: str = "", expected_version: int | None = None
+) -> ClosureApproval:
     """Decide on a closure request through the engine (never by the person who asked)."""
     from jiayuan.workflows.services import approval_decide
 
@@ -153,8 +189,13 @@ def closure_decide(*, actor: Actor, approval: ClosureApproval, decision: str, co
     if engine is None:
         raise Http404("未找到该审批")
     with transaction.atomic():
-        approval_decide(actor=actor, approval=engine, decision=decision, comment=comment,
-                        expected_version=engine.version if expected_version is None else expected_version)
+        approval_decide(
+            actor=actor,
+            approval=engine,
+            decision=decision,
+            comment=comment,
+            expected_version=engine.version if expected_version is None else expected_version,
+        )
     approval.refresh_from_db()
     return approval
 

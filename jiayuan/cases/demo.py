@@ -3,6 +3,7 @@
 Fixed seed, keyed by `source` ("演示个案 #n"), so loading twice changes nothing. Everything is written
 through the services, as the demo accounts (or the system when those accounts are missing).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,11 +37,32 @@ STORIES = [
     (["property_inheritance"], "父亲去世后兄弟不让我继承，说女儿没有份。"),
     (["other"], "咨询妇女权益相关的法律援助渠道。"),
 ]
-CHANNELS = ["hotline", "hotline", "hotline", "visit", "visit", "letter", "online", "police", "court", "school",
-            "hospital", "screening", "worker"]
+CHANNELS = [
+    "hotline",
+    "hotline",
+    "hotline",
+    "visit",
+    "visit",
+    "letter",
+    "online",
+    "police",
+    "court",
+    "school",
+    "hospital",
+    "screening",
+    "worker",
+]
 HIGH_ANSWERS = {"strangulation": "yes", "threat_to_kill": "yes", "escalation": "yes", "victim_fear": "yes"}
-LOW_ANSWERS = {"escalation": "no", "strangulation": "no", "threat_to_kill": "no", "weapon": "no",
-               "order_violated": "no", "control": "yes", "stalking": "no", "victim_fear": "no"}
+LOW_ANSWERS = {
+    "escalation": "no",
+    "strangulation": "no",
+    "threat_to_kill": "no",
+    "weapon": "no",
+    "order_violated": "no",
+    "control": "yes",
+    "stalking": "no",
+    "victim_fear": "no",
+}
 
 
 def _actor(username: str) -> Actor | None:
@@ -51,23 +73,32 @@ def _actor(username: str) -> Actor | None:
 
 
 def _people(rng: random.Random, communities: list[str]) -> list[Person]:
-    people = list(Person.objects.filter(division__code__startswith="440304", deleted_at__isnull=True).order_by("id")[:200])
+    people = list(
+        Person.objects.filter(division__code__startswith="440304", deleted_at__isnull=True).order_by("id")[:200]
+    )
     if len(people) >= 30:
         return people
     from jiayuan.people.services import PersonInput, person_create
 
     names = ["陈静", "林小红", "黄丽", "张敏", "刘芳", "吴婷", "郑秀英", "王慧", "李雪梅", "周娟"]
     for i, name in enumerate(names * 4):
-        people.append(person_create(actor=None, data=PersonInput(name=name + ("" if i < 10 else str(i)),
-                                                                 division_code=rng.choice(communities)),
-                                    phones=[f"1380013{8000 + i:04d}"]))
+        people.append(
+            person_create(
+                actor=None,
+                data=PersonInput(name=name + ("" if i < 10 else str(i)), division_code=rng.choice(communities)),
+                phones=[f"1380013{8000 + i:04d}"],
+            )
+        )
     return people
 
 
 def load_cases_demo(*, total: int = TOTAL) -> str:
     rng = random.Random(20260308)
-    communities = list(Division.objects.filter(code__startswith="440304", level=Level.COMMUNITY, special=False)
-                       .order_by("code").values_list("code", flat=True))
+    communities = list(
+        Division.objects.filter(code__startswith="440304", level=Level.COMMUNITY, special=False)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     if not communities:
         return "未载入区划，跳过个案演示数据"
     home = [c for c in communities if c.startswith(STREET)][:1] or communities[:1]
@@ -93,14 +124,25 @@ def load_cases_demo(*, total: int = TOTAL) -> str:
             continue
         with transaction.atomic():
             creator = rexian if channel == "hotline" and rexian else None
-            case = services.case_create(actor=creator, data=services.CaseInput(
-                channel=channel, division_code=division, parties=[(person.pk, "seeker")], categories=categories,
-                account=account, consent_to_share=rng.random() < 0.7, restricted="sexual_assault" in categories
-                and rng.random() < 0.5, source=key, received_at=received))
+            case = services.case_create(
+                actor=creator,
+                data=services.CaseInput(
+                    channel=channel,
+                    division_code=division,
+                    parties=[(person.pk, "seeker")],
+                    categories=categories,
+                    account=account,
+                    consent_to_share=rng.random() < 0.7,
+                    restricted="sexual_assault" in categories and rng.random() < 0.5,
+                    source=key,
+                    received_at=received,
+                ),
+            )
             created += 1
             if stage >= 1:
-                services.risk_assess(actor=None, case=case, answers=HIGH_ANSWERS if high else LOW_ANSWERS,
-                                     note="演示评估")
+                services.risk_assess(
+                    actor=None, case=case, answers=HIGH_ANSWERS if high else LOW_ANSWERS, note="演示评估"
+                )
             owner = handler if division == home[0] and handler else (weiquan.user if weiquan else None)
             if stage >= 2 and owner is not None:
                 services.case_assign(actor=None, case=case, to_user=owner, note="按属地分派")
@@ -111,30 +153,64 @@ def load_cases_demo(*, total: int = TOTAL) -> str:
                 services.case_transition(actor=None, case=case, name="start", note="已电话联系当事人")
                 services.case_action_add(actor=None, case=case, kind="contact", note="电话联系，约定面谈时间")
                 if "marriage_family" in categories or "custody_support" in categories:
-                    services.case_action_add(actor=None, case=case, kind="mediation", success=rng.random() < 0.8,
-                                             data={"participants": "双方当事人、社区调解员"}, note="调解记录")
+                    services.case_action_add(
+                        actor=None,
+                        case=case,
+                        kind="mediation",
+                        success=rng.random() < 0.8,
+                        data={"participants": "双方当事人、社区调解员"},
+                        note="调解记录",
+                    )
                 if high:
-                    services.case_action_add(actor=None, case=case, kind="protection_order", success=True,
-                                             data={"court": "福田区人民法院"}, note="协助申请人身安全保护令")
+                    services.case_action_add(
+                        actor=None,
+                        case=case,
+                        kind="protection_order",
+                        success=True,
+                        data={"court": "福田区人民法院"},
+                        note="协助申请人身安全保护令",
+                    )
                 if agencies and rng.random() < 0.3 and case.consent_to_share:
-                    move = services.case_move_create(actor=None, case=case, kind=MoveKind.REFER,
-                                                     reason="legal_action", to_agency=rng.choice(agencies),
-                                                     note="请协助处置")
+                    move = services.case_move_create(
+                        actor=None,
+                        case=case,
+                        kind=MoveKind.REFER,
+                        reason="legal_action",
+                        to_agency=rng.choice(agencies),
+                        note="请协助处置",
+                    )
                     if rng.random() < 0.6:
                         services.case_move_answer(actor=None, move=move, accept=True, note="已受理")
                 if mediator and rng.random() < 0.2:
                     services.case_team_add(actor=None, case=case, user=mediator.user, role="mediator")
             if stage >= 4:
-                services.case_action_add(actor=None, case=case, kind="follow_up", satisfaction=rng.randint(3, 5),
-                                         note="回访：情况稳定", data={"method": "电话"})
+                services.case_action_add(
+                    actor=None,
+                    case=case,
+                    kind="follow_up",
+                    satisfaction=rng.randint(3, 5),
+                    note="回访：情况稳定",
+                    data={"method": "电话"},
+                )
                 case.refresh_from_db()
                 services.case_transition(actor=None, case=case, name="follow_up")
             if stage >= 5 and not case.is_high_risk:
                 case.refresh_from_db()
                 mediated = case.actions.filter(kind="mediation", success=True).exists()
-                services.case_transition(actor=None, case=case, name="close",
-                                         outcome="mediated" if mediated else "resolved", note="问题已解决")
-    open_high = Case.objects.filter(source__startswith="演示个案").exclude(status=Status.CLOSED).filter(
-        risk_level__in=["high", "extreme"]).count()
-    return f"新增个案 {created} 件（演示个案共 {Case.objects.filter(source__startswith='演示个案').count()} 件，" \
-           f"其中未结高风险 {open_high} 件）"
+                services.case_transition(
+                    actor=None,
+                    case=case,
+                    name="close",
+                    outcome="mediated" if mediated else "resolved",
+                    note="问题已解决",
+                )
+    open_high = (
+        Case.objects.filter(source__startswith="演示个案")
+        .exclude(status=Status.CLOSED)
+        .filter(risk_level__in=["high", "extreme"])
+        .count()
+    )
+    return (
+        f"新增个案 {created} 件（演示个案共 {Case.objects.filter(source__startswith='演示个案').count()} 件，"
+        f"其中未结高风险 {open_high} 件）"
+    )

@@ -1,6 +1,7 @@
 """Rights-protection cases: the case, its parties and categories, its append-only timeline, risk
 assessments, moves between people and places, handling actions, team, attachments, and the
 working-day calendar the deadlines are counted on."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -88,8 +89,9 @@ class Case(VersionedModel):
     channel = models.CharField("来源渠道", max_length=24, choices=Channel.choices)
     received_at = models.DateTimeField("受理时间")
     # Indexed by the composite indexes below, which all lead with the division.
-    division = models.ForeignKey("divisions.Division", verbose_name="承办区划", on_delete=models.PROTECT,
-                                 related_name="+", db_index=False)
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="承办区划", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.REGISTERED)
     primary_category = models.CharField("主要类别", max_length=32, blank=True)
     risk_level = models.CharField("风险等级", max_length=8, choices=RiskLevel.choices, blank=True, default="")
@@ -99,10 +101,22 @@ class Case(VersionedModel):
     consent_to_share = models.BooleanField("同意与协作单位共享", default=False)
     account = EncryptedTextField("当事人陈述", blank=True)
     source = models.CharField("来源说明", max_length=200, blank=True)
-    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     outcome = models.CharField("结案结果", max_length=16, choices=Outcome.choices, blank=True)
     closed_at = models.DateTimeField("结案时间", null=True, blank=True)
     closure_pending = models.BooleanField("结案审批中", default=False)
@@ -112,8 +126,9 @@ class Case(VersionedModel):
     followup_due = models.DateTimeField("回访期限", null=True, blank=True)
     followup_at = models.DateTimeField("最近回访时间", null=True, blank=True)
     next_due_at = models.DateTimeField("最近期限", null=True, blank=True)
-    on_board = models.BooleanField("在高风险看板上", default=False,
-                                   help_text="高风险、极高风险或紧急且尚未结案（由服务维护，供看板索引）")
+    on_board = models.BooleanField(
+        "在高风险看板上", default=False, help_text="高风险、极高风险或紧急且尚未结案（由服务维护，供看板索引）"
+    )
     overdue_notified_at = models.DateTimeField("逾期提醒时间", null=True, blank=True)
 
     class Meta:
@@ -130,10 +145,24 @@ class Case(VersionedModel):
             # The statistics of a place, answered from the index alone (no table row read): the received
             # cases grouped by channel, level, urgency and status (with the high-risk timings), and the
             # closures, outcomes and overdue cases of the place.
-            models.Index(fields=["division", "received_at", "restricted", "status", "channel", "risk_level", "urgent",
-                                 "first_contact_at", "closed_at"], name="case_stats_received"),
-            models.Index(fields=["division", "restricted", "status", "closed_at", "outcome", "next_due_at"],
-                         name="case_stats_closed"),
+            models.Index(
+                fields=[
+                    "division",
+                    "received_at",
+                    "restricted",
+                    "status",
+                    "channel",
+                    "risk_level",
+                    "urgent",
+                    "first_contact_at",
+                    "closed_at",
+                ],
+                name="case_stats_received",
+            ),
+            models.Index(
+                fields=["division", "restricted", "status", "closed_at", "outcome", "next_due_at"],
+                name="case_stats_closed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -232,15 +261,22 @@ class CaseEvent(AppendOnlyModel):
     case = models.ForeignKey(Case, verbose_name="个案", on_delete=models.PROTECT, related_name="events")
     kind = models.CharField("类型", max_length=16, choices=EventKind.choices)
     at = models.DateTimeField("时间")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     actor_name = models.CharField("操作人姓名", max_length=64, blank=True)
     title = models.CharField("摘要", max_length=200)
     note = EncryptedTextField("说明", blank=True)
     sensitive = models.BooleanField("含高度敏感信息", default=False)
     data = models.JSONField("详情", default=dict, blank=True)
-    corrects = models.ForeignKey("self", verbose_name="更正的记录", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="corrections")
+    corrects = models.ForeignKey(
+        "self", verbose_name="更正的记录", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
 
     class Meta:
         verbose_name = "个案记录"
@@ -259,8 +295,9 @@ class RiskAssessment(AppendOnlyModel):
     red_flags = models.JSONField("红旗项", default=list)
     unknown_count = models.PositiveIntegerField("不清楚项数", default=0)
     override_reason = models.CharField("调整理由", max_length=500, blank=True)
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评估人", null=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="评估人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField("评估时间")
 
     class Meta:
@@ -305,25 +342,47 @@ class CaseMove(VersionedModel):
     status = models.CharField("状态", max_length=16, choices=MoveStatus.choices, default=MoveStatus.PENDING)
     reason = models.CharField("原因", max_length=16, choices=MoveReason.choices)
     note = models.CharField("说明", max_length=500, blank=True)
-    from_division = models.ForeignKey("divisions.Division", verbose_name="原承办区划", on_delete=models.PROTECT,
-                                      related_name="+")
-    to_division = models.ForeignKey("divisions.Division", verbose_name="接收区划", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
-    to_agency = models.ForeignKey("orgs.PartnerAgency", verbose_name="接收单位", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
-    answer_division = models.ForeignKey("divisions.Division", verbose_name="答复区划", null=True, blank=True,
-                                        on_delete=models.PROTECT, related_name="+",
-                                        help_text="逾期未答复时逐级上移")
+    from_division = models.ForeignKey(
+        "divisions.Division", verbose_name="原承办区划", on_delete=models.PROTECT, related_name="+"
+    )
+    to_division = models.ForeignKey(
+        "divisions.Division", verbose_name="接收区划", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_agency = models.ForeignKey(
+        "orgs.PartnerAgency", verbose_name="接收单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer_division = models.ForeignKey(
+        "divisions.Division",
+        verbose_name="答复区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="逾期未答复时逐级上移",
+    )
     due_at = models.DateTimeField("答复期限", null=True, blank=True)
     escalation_count = models.PositiveIntegerField("自动上报次数", default=0)
     escalated_at = models.DateTimeField("最近自动上报时间", null=True, blank=True)
     consent_override_reason = models.CharField("未经同意转出的理由", max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="答复人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     answer_note = models.CharField("答复意见", max_length=1000, blank=True)
 
@@ -364,8 +423,9 @@ class CaseAction(AppendOnlyModel):
     satisfaction = models.PositiveSmallIntegerField("满意度（1-5）", null=True, blank=True)
     note = EncryptedTextField("情况记录", blank=True)
     data = models.JSONField("详情", default=dict, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField("记录时间")
 
     class Meta:
@@ -387,20 +447,23 @@ class TeamRole(models.TextChoices):
 
 class CaseTeamMember(models.Model):
     case = models.ForeignKey(Case, verbose_name="个案", on_delete=models.CASCADE, related_name="team")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="成员", on_delete=models.PROTECT,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="成员", on_delete=models.PROTECT, related_name="+")
     role = models.CharField("团队角色", max_length=16, choices=TeamRole.choices)
     write = models.BooleanField("可办理", default=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="添加人", null=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="添加人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added_at = models.DateTimeField("加入时间", auto_now_add=True)
     removed_at = models.DateTimeField("退出时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "团队成员"
         verbose_name_plural = "团队成员"
-        constraints = [models.UniqueConstraint(fields=["case", "user"], condition=Q(removed_at__isnull=True),
-                                               name="uniq_active_team_member")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"], condition=Q(removed_at__isnull=True), name="uniq_active_team_member"
+            )
+        ]
 
     @property
     def source_key(self) -> str:
@@ -417,8 +480,9 @@ class CaseAttachment(AppendOnlyModel):
     name = models.CharField("文件名", max_length=200)
     content_type = models.CharField("类型", max_length=100)
     size = models.PositiveIntegerField("大小")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField("上传时间")
 
     class Meta:
@@ -438,14 +502,22 @@ class ClosureApproval(VersionedModel):
     case = models.ForeignKey(Case, verbose_name="个案", on_delete=models.PROTECT, related_name="closure_approvals")
     outcome = models.CharField("拟结案结果", max_length=16, choices=Outcome.choices)
     note = models.CharField("结案说明", max_length=1000, blank=True)
-    approver_division = models.ForeignKey("divisions.Division", verbose_name="审批区划", on_delete=models.PROTECT,
-                                          related_name="+")
+    approver_division = models.ForeignKey(
+        "divisions.Division", verbose_name="审批区划", on_delete=models.PROTECT, related_name="+"
+    )
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)
     external_ref = models.CharField("审批引擎编号", max_length=64, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     comment = models.CharField("审批意见", max_length=1000, blank=True)
 

@@ -5,14 +5,19 @@ assignment, a team seat, a referral to their agency). Restricted cases are reach
 Leaders see figures and the masked lists behind them across their area, but a case's content only where
 they are granted it.
 """
+
 _STAFF = {"community_worker": "subtree", "street_staff": "subtree", "district_rights": "subtree"}
 _SUPERVISORS = {"street_staff": "subtree", "district_rights": "subtree"}
 
 PERMISSIONS = {
-    "cases.view": {**_STAFF, "hotline_operator": "subtree", "mediator": "own", "agency_user": "own",
-                   "leader": "own"},
-    "cases.list": {**_STAFF, "hotline_operator": "subtree", "mediator": "own", "agency_user": "own",
-                   "leader": "subtree"},
+    "cases.view": {**_STAFF, "hotline_operator": "subtree", "mediator": "own", "agency_user": "own", "leader": "own"},
+    "cases.list": {
+        **_STAFF,
+        "hotline_operator": "subtree",
+        "mediator": "own",
+        "agency_user": "own",
+        "leader": "subtree",
+    },
     "cases.create": {**_STAFF, "hotline_operator": "subtree"},
     "cases.intake": {**_STAFF, "hotline_operator": "subtree"},
     "cases.assess": {**_STAFF, "hotline_operator": "subtree"},

@@ -6,6 +6,7 @@ neither, and a restricted case would hide the in-scope one from its community.
 The person panel (`cases:person_panel`) answers 404 unless the person is within `people.view` and then lists the
 cases within `cases.view`; both permissions have the same scope for every role holding `cases.view`, so it is
 probed with the permission it declares, on the party of each case."""
+
 from __future__ import annotations
 
 
@@ -17,9 +18,16 @@ def _build(community: str, tag: str) -> dict:
     from .services import CaseInput, case_attachment_add, case_create
 
     person = make_person(community, name=f"探针{tag}求助人", phone="13800138000")
-    case = case_create(actor=None, data=CaseInput(
-        channel="hotline", division_code=community, parties=[(person.pk, "seeker")], categories=["marriage_family"],
-        account=f"探针陈述（{tag}）：夫妻长期争吵。"))
+    case = case_create(
+        actor=None,
+        data=CaseInput(
+            channel="hotline",
+            division_code=community,
+            parties=[(person.pk, "seeker")],
+            categories=["marriage_family"],
+            account=f"探针陈述（{tag}）：夫妻长期争吵。",
+        ),
+    )
     assert not case.restricted
     upload = SimpleUploadedFile("探针材料.pdf", b"%PDF-1.4\n%probe\n", content_type="application/pdf")
     attachment = case_attachment_add(actor=None, case=case, upload=upload)

@@ -37,6 +37,7 @@ Holds on a case's story (decided so that a story stays while its people are stil
   after closing, a reopening that was closed again).
 Register activity does not hold a case's story (the care rules keep the person's identity if need be).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -54,8 +55,7 @@ def closed_eligible(cutoff: dt.datetime) -> QuerySet:
 
     from .models import CaseParty, Status
 
-    old = CaseParty.objects.filter(person_id=OuterRef("pk"), case__status=Status.CLOSED,
-                                   case__closed_at__lt=cutoff)
+    old = CaseParty.objects.filter(person_id=OuterRef("pk"), case__status=Status.CLOSED, case__closed_at__lt=cutoff)
     return Person.objects.filter(Exists(old))
 
 
@@ -68,8 +68,11 @@ def keep_open(qs: QuerySet, cutoff: dt.datetime) -> QuerySet:
 def keep_recent(qs: QuerySet, cutoff: dt.datetime) -> QuerySet:
     from .models import CaseParty, Status
 
-    recent = CaseParty.objects.filter(Q(case__closed_at__isnull=True) | Q(case__closed_at__gte=cutoff),
-                                      person_id=OuterRef("pk"), case__status=Status.CLOSED)
+    recent = CaseParty.objects.filter(
+        Q(case__closed_at__isnull=True) | Q(case__closed_at__gte=cutoff),
+        person_id=OuterRef("pk"),
+        case__status=Status.CLOSED,
+    )
     return qs.exclude(Exists(recent))
 
 
@@ -89,7 +92,8 @@ def keep_text_parties_active(qs: QuerySet, cutoff: dt.datetime) -> QuerySet:
 
     people = CaseParty.objects.filter(case_id=OuterRef(OuterRef("pk"))).values("person_id")
     still = CaseParty.objects.filter(person_id__in=people).filter(
-        ~Q(case__status=Status.CLOSED) | Q(case__closed_at__isnull=True) | Q(case__closed_at__gte=cutoff))
+        ~Q(case__status=Status.CLOSED) | Q(case__closed_at__isnull=True) | Q(case__closed_at__gte=cutoff)
+    )
     return qs.exclude(Exists(still))
 
 
@@ -150,7 +154,7 @@ def case_text_anonymise(case) -> None:
         if kind == EventKind.ATTACHMENT:
             new_title = f"上传附件：{placeholder}"
         elif kind == EventKind.CORRECTION and "“" in title:
-            new_title = title[:title.index("“")] + f"“{placeholder}”"
+            new_title = title[: title.index("“")] + f"“{placeholder}”"
         new_data = _redact_data(data, text_keys | {"source", "override_reason"})
         if new_title != title or new_data != data:
             CaseEvent._base_manager.filter(pk=pk).update(title=new_title, data=new_data)
@@ -165,8 +169,9 @@ def case_text_anonymise(case) -> None:
     redact(RiskAssessment._base_manager.filter(case_id=case.pk), "override_reason")
     redact(CaseMove._base_manager.filter(case_id=case.pk), "note", "consent_override_reason", "answer_note")
     redact(ClosureApproval._base_manager.filter(case_id=case.pk), "note", "comment")
-    approvals = ApprovalRequest._base_manager.filter(content_type=ContentType.objects.get_for_model(Case),
-                                                     object_id=case.pk)
+    approvals = ApprovalRequest._base_manager.filter(
+        content_type=ContentType.objects.get_for_model(Case), object_id=case.pk
+    )
     redact(approvals, "note")
     redact(ApprovalStep._base_manager.filter(approval__in=approvals.values("pk")), "comment")
 
@@ -192,11 +197,22 @@ def register() -> None:
     from .models import Case
 
     # The anonymiser is named here: the ops app (which registers it as Person's default) is set up after cases.
-    register_rule("cases.closed", model=Person, description="结案满保存期限的个案当事人",
-                  eligible=closed_eligible, anonymise=person_anonymise)
+    register_rule(
+        "cases.closed",
+        model=Person,
+        description="结案满保存期限的个案当事人",
+        eligible=closed_eligible,
+        anonymise=person_anonymise,
+    )
     register_hold("cases.open", model=Person, keep=keep_open)
     register_hold("cases.recent", model=Person, keep=keep_recent)
-    register_rule("cases.closed_text", model=Case, description="结案满保存期限的个案内容（陈述、记录、附件）",
-                  eligible=closed_text_eligible, anonymise=case_text_anonymise, redo_after="updated_at")
+    register_rule(
+        "cases.closed_text",
+        model=Case,
+        description="结案满保存期限的个案内容（陈述、记录、附件）",
+        eligible=closed_text_eligible,
+        anonymise=case_text_anonymise,
+        redo_after="updated_at",
+    )
     register_hold("cases.text_parties_active", model=Case, keep=keep_text_parties_active)
     register_hold("cases.text_recent_change", model=Case, keep=keep_text_recent_change)

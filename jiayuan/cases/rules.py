@@ -1,4 +1,5 @@
 """The case rules kept as data (`data/*.yaml`): categories, deadlines, the risk instrument, suicide cues."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,9 @@ def followup_required(codes, risk_level: str) -> bool:
 
 @lru_cache(maxsize=1)
 def suicide_cues() -> list[str]:
-    return [line.strip() for line in (DATA / "suicide_cues.txt").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        line.strip() for line in (DATA / "suicide_cues.txt").read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def has_suicide_cue(text: str) -> bool:
@@ -94,8 +96,9 @@ class Deadline:
     label: str
 
 
-def deadline_for(kind: str, *, start: dt.datetime, codes, risk_level: str = "", urgent: bool = False
-                 ) -> Deadline | None:
+def deadline_for(
+    kind: str, *, start: dt.datetime, codes, risk_level: str = "", urgent: bool = False
+) -> Deadline | None:
     rule = _match_any(deadline_rules().get(kind, []), codes, risk_level, urgent)
     if rule is None:
         return None
@@ -103,6 +106,7 @@ def deadline_for(kind: str, *, start: dt.datetime, codes, risk_level: str = "", 
 
 
 # The risk instrument ------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def instrument() -> dict:
@@ -147,8 +151,14 @@ def score_answers(answers: dict[str, str]) -> Score:
         if LEVEL_ORDER.index(floor) > LEVEL_ORDER.index(level):
             level = floor
             explanation.append(f"存在红旗项 {len(flags)} 项，等级至少为“{dict(LEVEL_NAMES)[floor]}”")
-    return Score(score=score, level=level, red_flags=flags, unknown_count=unknown,
-                 many_unknowns=unknown >= spec["many_unknowns"], explanation=explanation)
+    return Score(
+        score=score,
+        level=level,
+        red_flags=flags,
+        unknown_count=unknown,
+        many_unknowns=unknown >= spec["many_unknowns"],
+        explanation=explanation,
+    )
 
 
 LEVEL_NAMES = [("low", "低"), ("medium", "中"), ("high", "高"), ("extreme", "极高")]

@@ -1,5 +1,6 @@
 """Reads of cases, always scoped to the acting user: lists with filters, the case page, boards, the
 move inbox, cases of a person, and the statistics (reused by the reports module)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -89,8 +90,9 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
 
 
-def apply_filters(qs: QuerySet, f: CaseFilters, *, actor: Actor | None = None, now: dt.datetime | None = None
-                  ) -> QuerySet:
+def apply_filters(
+    qs: QuerySet, f: CaseFilters, *, actor: Actor | None = None, now: dt.datetime | None = None
+) -> QuerySet:
     if f.q:
         qs = qs.filter(number=f.q.strip().upper())
     if f.division:
@@ -127,8 +129,9 @@ def apply_filters(qs: QuerySet, f: CaseFilters, *, actor: Actor | None = None, n
         has = Exists(CaseAction.objects.filter(case_id=OuterRef("pk"), kind=ActionKind.FOLLOW_UP))
         qs = qs.filter(status=Status.CLOSED).filter(has if f.followed_up == "1" else ~has)
     if f.agency:
-        qs = qs.filter(Exists(CaseMove.objects.filter(case_id=OuterRef("pk"), kind=MoveKind.REFER,
-                                                      to_agency_id=f.agency)))
+        qs = qs.filter(
+            Exists(CaseMove.objects.filter(case_id=OuterRef("pk"), kind=MoveKind.REFER, to_agency_id=f.agency))
+        )
     if f.received_from:
         qs = qs.filter(received_at__gte=_day_start(f.received_from))
     if f.received_to:
@@ -150,8 +153,7 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None, perm: str = "
 
 def access_case_by_id(actor: Actor, case_id, *, perm: str = "cases.view") -> Case:
     """Load and authorise one case (404 when missing or out of scope)."""
-    return policy.access_by_id(actor, perm, Case.objects.select_related("division", "handler", "created_by"),
-                               case_id)
+    return policy.access_by_id(actor, perm, Case.objects.select_related("division", "handler", "created_by"), case_id)
 
 
 def _permission_key(actor: Actor, perm: str) -> tuple | None:
@@ -162,12 +164,16 @@ def _permission_key(actor: Actor, perm: str) -> tuple | None:
     scopes = actor.scopes(perm)
     if not scopes or not actor.is_authenticated:
         return None
-    return (tuple(sorted((str(scope), posting.pk) for scope, posting in scopes)), is_read_permission(perm),
-            perm.rsplit(".", 1)[-1] in policy.BREAK_GLASS_ACTIONS)
+    return (
+        tuple(sorted((str(scope), posting.pk) for scope, posting in scopes)),
+        is_read_permission(perm),
+        perm.rsplit(".", 1)[-1] in policy.BREAK_GLASS_ACTIONS,
+    )
 
 
-def access_case_with_permissions(actor: Actor, case_id, *, perms, perm: str = "cases.view"
-                                 ) -> tuple[Case, dict[str, bool]]:
+def access_case_with_permissions(
+    actor: Actor, case_id, *, perms, perm: str = "cases.view"
+) -> tuple[Case, dict[str, bool]]:
     """Load and authorise one case (404 like `access_case_by_id`) and tell which of `perms` the actor holds on
     it, in the same query: each distinct policy filter becomes a boolean column of the case's row. The same
     answers as `case_permissions` (the policy's record check is that filter applied to the row), without a
@@ -229,16 +235,30 @@ def case_rows(cases, *, now: dt.datetime | None = None, with_people: bool = True
         for case_id, code in CaseCategory.objects.filter(case_id__in=ids).values_list("case_id", "code"):
             cats[case_id].append(rules.category_name(code))
         if with_people:
-            for case_id, name in (CaseParty.objects.filter(case_id__in=ids, role="seeker")
-                                  .order_by("id").values_list("case_id", "person__name")):
+            for case_id, name in (
+                CaseParty.objects.filter(case_id__in=ids, role="seeker")
+                .order_by("id")
+                .values_list("case_id", "person__name")
+            ):
                 seekers.setdefault(case_id, mask_name(name))
     return [
-        CaseRow(id=c.pk, number=c.number, received_at=c.received_at, channel=c.get_channel_display(),
-                categories=cats.get(c.pk, []), status=c.get_status_display(), status_code=c.status,
-                risk=c.get_risk_level_display(), risk_code=c.risk_level, urgent=c.urgent,
-                division=names.get(c.division_id, c.division_id), handler=str(c.handler) if c.handler_id else "",
-                next_due_at=c.next_due_at, overdue=bool(c.next_due_at and c.next_due_at < now),
-                seeker=seekers.get(c.pk, ""))
+        CaseRow(
+            id=c.pk,
+            number=c.number,
+            received_at=c.received_at,
+            channel=c.get_channel_display(),
+            categories=cats.get(c.pk, []),
+            status=c.get_status_display(),
+            status_code=c.status,
+            risk=c.get_risk_level_display(),
+            risk_code=c.risk_level,
+            urgent=c.urgent,
+            division=names.get(c.division_id, c.division_id),
+            handler=str(c.handler) if c.handler_id else "",
+            next_due_at=c.next_due_at,
+            overdue=bool(c.next_due_at and c.next_due_at < now),
+            seeker=seekers.get(c.pk, ""),
+        )
         for c in cases
     ]
 
@@ -287,23 +307,32 @@ def _agency_only(actor: Actor) -> bool:
 
 def _visible_to_agency(actor: Actor, case: Case, events: list[CaseEvent]) -> list[CaseEvent]:
     """A partner agency reads what its referral covers: entries about other moves are left out."""
-    own = set(CaseMove.objects.filter(case_id=case.pk, to_agency_id__in=list(actor.agency_ids))
-              .values_list("id", flat=True))
+    own = set(
+        CaseMove.objects.filter(case_id=case.pk, to_agency_id__in=list(actor.agency_ids)).values_list("id", flat=True)
+    )
     return [e for e in events if not e.data.get("move") or e.data.get("move") in own]
 
 
-def _timeline_entries(events: list[CaseEvent], corrections: dict[int, list[int]], reveal: bool
-                      ) -> list[TimelineEntry]:
+def _timeline_entries(events: list[CaseEvent], corrections: dict[int, list[int]], reveal: bool) -> list[TimelineEntry]:
     result = []
     for e in events:
         # Notes are the person's story and the handling of it: shown to those who may reveal the case's
         # account (its field class decides which permission), masked for everyone else (leaders, agencies).
         hide = bool(e.note) and not reveal
-        result.append(TimelineEntry(
-            id=e.pk, at=e.at, kind=e.kind, kind_label=e.get_kind_display(), title=e.title, actor=e.actor_name,
-            note=mask_text(e.note) if hide else e.note, masked=hide, corrects_id=e.corrects_id,
-            corrected_by=corrections.get(e.pk, []),
-        ))
+        result.append(
+            TimelineEntry(
+                id=e.pk,
+                at=e.at,
+                kind=e.kind,
+                kind_label=e.get_kind_display(),
+                title=e.title,
+                actor=e.actor_name,
+                note=mask_text(e.note) if hide else e.note,
+                masked=hide,
+                corrects_id=e.corrects_id,
+                corrected_by=corrections.get(e.pk, []),
+            )
+        )
     return result
 
 
@@ -328,8 +357,9 @@ def case_timeline(*, actor: Actor, case: Case, reveal: bool | None = None) -> li
     return _timeline_entries(events, _corrections(events), reveal)
 
 
-def case_timeline_page(*, actor: Actor, case: Case, reveal: bool | None = None, before: int | None = None,
-                       limit: int = TIMELINE_PAGE) -> TimelinePage:
+def case_timeline_page(
+    *, actor: Actor, case: Case, reveal: bool | None = None, before: int | None = None, limit: int = TIMELINE_PAGE
+) -> TimelinePage:
     """The last `limit` entries of an authorised case before the entry `before` (or the latest ones), oldest
     first and shown as `case_timeline` shows them, with the number of entries before them: the whole timeline
     stays reachable a page at a time. A page costs the same queries whatever the length of the timeline."""
@@ -352,16 +382,20 @@ def case_timeline_page(*, actor: Actor, case: Case, reveal: bool | None = None, 
         corrections = _corrections(shown)
     else:
         corrections = defaultdict(list)
-        for corrected, pk in (CaseEvent.objects.filter(case_id=case.pk, corrects_id__in=[e.pk for e in shown])
-                              .order_by("id").values_list("corrects_id", "id")):
+        for corrected, pk in (
+            CaseEvent.objects.filter(case_id=case.pk, corrects_id__in=[e.pk for e in shown])
+            .order_by("id")
+            .values_list("corrects_id", "id")
+        ):
             corrections[corrected].append(pk)
     return TimelinePage(_timeline_entries(shown, corrections, reveal), earlier)
 
 
 def case_parties(*, case: Case) -> list[dict]:
-    return [{"id": p.person_id, "name": mask_name(p.person.name), "role": p.get_role_display(),
-             "minor": p.person.is_minor}
-            for p in CaseParty.objects.filter(case=case).select_related("person").order_by("id")]
+    return [
+        {"id": p.person_id, "name": mask_name(p.person.name), "role": p.get_role_display(), "minor": p.person.is_minor}
+        for p in CaseParty.objects.filter(case=case).select_related("person").order_by("id")
+    ]
 
 
 def case_moves(*, actor: Actor, case: Case) -> list[CaseMove]:
@@ -370,14 +404,12 @@ def case_moves(*, actor: Actor, case: Case) -> list[CaseMove]:
     qs = CaseMove.objects.filter(case_id=case.pk)
     if actor.agency_ids and actor.broadest_prefix("cases.view") is None:
         qs = qs.filter(to_agency_id__in=list(actor.agency_ids))
-    return list(qs
-                .select_related("to_division", "to_agency", "to_user", "created_by", "answered_by").order_by("id"))
+    return list(qs.select_related("to_division", "to_agency", "to_user", "created_by", "answered_by").order_by("id"))
 
 
 def case_assessments(*, actor: Actor, case: Case) -> list[RiskAssessment]:
     """Assessments of an authorised case, newest first."""
-    return list(RiskAssessment.objects.filter(case_id=case.pk)
-                .select_related("assessor").order_by("-id"))
+    return list(RiskAssessment.objects.filter(case_id=case.pk).select_related("assessor").order_by("-id"))
 
 
 def case_categories(case: Case) -> list[str]:
@@ -406,8 +438,11 @@ def high_risk_board(*, actor: Actor) -> QuerySet[Case]:
     if condition is None:
         return Case.objects.none()
     # `IN (true)` rather than a bare boolean column, so SQLite seeks on it (ANALYZE cannot see the skew).
-    return (Case.objects.filter(_within_each_branch(condition, Q(on_board__in=[True])))
-            .select_related("handler").order_by("-received_at", "-id"))
+    return (
+        Case.objects.filter(_within_each_branch(condition, Q(on_board__in=[True])))
+        .select_related("handler")
+        .order_by("-received_at", "-id")
+    )
 
 
 def handler_board(*, actor: Actor, now: dt.datetime | None = None) -> dict:
@@ -431,15 +466,20 @@ def move_inbox(*, actor: Actor) -> QuerySet[CaseMove]:
     if q is None or not actor.has_perm("cases.answer_move"):
         return CaseMove.objects.none()
     base = policy.scoped(actor, "cases.answer_move", CaseMove)
-    return (base.filter(q).filter(status__in=[MoveStatus.PENDING, MoveStatus.ACCEPTED])
-            .exclude(Q(status=MoveStatus.ACCEPTED) & ~Q(kind=MoveKind.REFER))
-            .select_related("case", "to_division", "to_agency", "from_division", "created_by").order_by("due_at", "id"))
+    return (
+        base.filter(q)
+        .filter(status__in=[MoveStatus.PENDING, MoveStatus.ACCEPTED])
+        .exclude(Q(status=MoveStatus.ACCEPTED) & ~Q(kind=MoveKind.REFER))
+        .select_related("case", "to_division", "to_agency", "from_division", "created_by")
+        .order_by("due_at", "id")
+    )
 
 
 def person_cases(*, actor: Actor, person_id: int) -> list[CaseRow]:
     """Cases in scope where this person is a party (for the person page and repeat callers)."""
     qs = policy.scoped(actor, "cases.view", Case).filter(
-        Exists(CaseParty.objects.filter(case_id=OuterRef("pk"), person_id=person_id)))
+        Exists(CaseParty.objects.filter(case_id=OuterRef("pk"), person_id=person_id))
+    )
     return case_rows(qs.select_related("handler").order_by("-received_at")[:20], with_people=False)
 
 
@@ -458,8 +498,9 @@ def _link(base: CaseFilters, **changes) -> str:
     return "/cases/?" + base.querystring(**changes)
 
 
-def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: dt.date,
-               now: dt.datetime | None = None) -> dict:
+def case_stats(
+    *, actor: Actor, prefix: str = "", date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None
+) -> dict:
     """The figures the work reports publish, for any scope and period; each links to its cases.
 
     Cases "received" in the period are those with `received_at` in [date_from, date_to]; closures,
@@ -486,14 +527,27 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
     bounds, day = [], date_from.replace(day=1)
     while day <= date_to:
         following = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-        bounds.append((day.strftime("%Y-%m"), _day_start(max(day, date_from)), _day_start(min(following, date_to
-                                                                                              + dt.timedelta(days=1)))))
+        bounds.append(
+            (
+                day.strftime("%Y-%m"),
+                _day_start(max(day, date_from)),
+                _day_start(min(following, date_to + dt.timedelta(days=1))),
+            )
+        )
         day = following
     channels, levels, months = Counter(), Counter(), Counter()
     total = handled = high = 0
-    for row in (received.order_by().values("channel", "risk_level", "urgent", "status")
-                .annotate(n=Count("id"), **{f"m{i}": Count("id", filter=Q(received_at__gte=lo, received_at__lt=hi))
-                                            for i, (_, lo, hi) in enumerate(bounds)})):
+    for row in (
+        received.order_by()
+        .values("channel", "risk_level", "urgent", "status")
+        .annotate(
+            n=Count("id"),
+            **{
+                f"m{i}": Count("id", filter=Q(received_at__gte=lo, received_at__lt=hi))
+                for i, (_, lo, hi) in enumerate(bounds)
+            },
+        )
+    ):
         n, level = row["n"], row["risk_level"]
         total += n
         channels[row["channel"]] += n
@@ -504,9 +558,9 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
             if row[f"m{i}"]:
                 months[label] += row[f"m{i}"]
     hours, days = [], []
-    for received_at, first_contact, status, closed_at in (received.filter(Q(risk_level__in=HIGH_LEVELS) | Q(urgent=True))
-                                                          .values_list("received_at", "first_contact_at", "status",
-                                                                       "closed_at")):
+    for received_at, first_contact, status, closed_at in received.filter(
+        Q(risk_level__in=HIGH_LEVELS) | Q(urgent=True)
+    ).values_list("received_at", "first_contact_at", "status", "closed_at"):
         if first_contact:
             hours.append((first_contact - received_at).total_seconds() / 3600)
         if status == Status.CLOSED and closed_at:
@@ -515,11 +569,15 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
     days.sort()
 
     channel_labels = dict(Case._meta.get_field("channel").choices)
-    by_channel = [Figure(channel_labels.get(code, code), n, _link(base_filters, channel=code))
-                  for code, n in channels.most_common()]
+    by_channel = [
+        Figure(channel_labels.get(code, code), n, _link(base_filters, channel=code))
+        for code, n in channels.most_common()
+    ]
     level_labels = dict(Case._meta.get_field("risk_level").choices)
-    by_level = [Figure(level_labels.get(code) or "未评估", n, _link(base_filters, risk=code or "none"))
-                for code, n in levels.most_common()]
+    by_level = [
+        Figure(level_labels.get(code) or "未评估", n, _link(base_filters, risk=code or "none"))
+        for code, n in levels.most_common()
+    ]
     by_month = []
     for month in sorted(months):
         y, m = map(int, month.split("-"))
@@ -529,12 +587,21 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
 
     in_period = received.values("pk")
     # A case holds a code at most once (uniq_case_category), so the rows per code are the distinct cases.
-    cat_counts = dict(CaseCategory.objects.filter(case__in=in_period).order_by().values_list("code")
-                      .annotate(n=Count("id")))
-    by_category = [Figure(rules.category_name(code), cat_counts[code], _link(base_filters, category=code))
-                   for code in rules.categories() if cat_counts.get(code)]
-    mediated = (CaseAction.objects.filter(kind=ActionKind.MEDIATION, case__in=in_period).order_by()
-                .values("case_id").distinct().count())
+    cat_counts = dict(
+        CaseCategory.objects.filter(case__in=in_period).order_by().values_list("code").annotate(n=Count("id"))
+    )
+    by_category = [
+        Figure(rules.category_name(code), cat_counts[code], _link(base_filters, category=code))
+        for code in rules.categories()
+        if cat_counts.get(code)
+    ]
+    mediated = (
+        CaseAction.objects.filter(kind=ActionKind.MEDIATION, case__in=in_period)
+        .order_by()
+        .values("case_id")
+        .distinct()
+        .count()
+    )
 
     # Closures by outcome, then the follow-up coverage (a semi-join on the actions) and the cases overdue now;
     # each a range of the place's statistics index, never a table row.
@@ -543,29 +610,47 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
     closed_count = sum(outcomes.values())
     mediated_ok = outcomes.get(Outcome.MEDIATED, 0)
     rate = round(100.0 * mediated_ok / closed_count, 1) if closed_count else 0.0
-    with_followup = closed.filter(Exists(CaseAction.objects.filter(case_id=OuterRef("pk"),
-                                                                   kind=ActionKind.FOLLOW_UP))).count()
+    with_followup = closed.filter(
+        Exists(CaseAction.objects.filter(case_id=OuterRef("pk"), kind=ActionKind.FOLLOW_UP))
+    ).count()
     coverage = round(100.0 * with_followup / closed_count, 1) if closed_count else 0.0
     overdue = scoped.filter(next_due_at__lt=now).count()
 
-    referrals = (CaseMove.objects.filter(kind=MoveKind.REFER, case__in=in_period).order_by()
-                 .values_list("to_agency_id", "to_agency__name", "status").annotate(n=Count("id")))
+    referrals = (
+        CaseMove.objects.filter(kind=MoveKind.REFER, case__in=in_period)
+        .order_by()
+        .values_list("to_agency_id", "to_agency__name", "status")
+        .annotate(n=Count("id"))
+    )
     by_agency: dict[int, dict] = {}
     for agency_id, name, status, n in referrals:
-        row = by_agency.setdefault(agency_id, {"agency": name, "link": _link(base_filters, agency=agency_id),
-                                               "total": 0, **{s: 0 for s in MoveStatus.values}})
+        row = by_agency.setdefault(
+            agency_id,
+            {
+                "agency": name,
+                "link": _link(base_filters, agency=agency_id),
+                "total": 0,
+                **dict.fromkeys(MoveStatus.values, 0),
+            },
+        )
         row[status] += n
         row["total"] += n
 
     result = {
-        "period": (date_from, date_to), "prefix": prefix,
+        "period": (date_from, date_to),
+        "prefix": prefix,
         "received": Figure("受理个案", total, _link(base_filters)),
-        "by_channel": by_channel, "by_category": by_category, "by_level": by_level, "by_month": by_month,
+        "by_channel": by_channel,
+        "by_category": by_category,
+        "by_level": by_level,
+        "by_month": by_month,
         "handled": Figure("已处置", handled, _link(base_filters, handled=True)),
         "mediated": Figure("开展调解", mediated, _link(base_filters, mediated=True)),
         "mediated_ok": Figure("调解成功", mediated_ok, _link(closed_filters, outcome=Outcome.MEDIATED)),
         "closed": Figure("结案", closed_count, _link(closed_filters)),
-        "success_rate": Figure("调解成功率（调解成功/结案）", f"{rate}%", _link(closed_filters, outcome=Outcome.MEDIATED)),
+        "success_rate": Figure(
+            "调解成功率（调解成功/结案）", f"{rate}%", _link(closed_filters, outcome=Outcome.MEDIATED)
+        ),
         "high": Figure("高风险个案", high, _link(base_filters, risk="high")),
         "high_first_contact_hours": round(hours[len(hours) // 2], 1) if hours else None,
         "high_close_days": round(days[len(days) // 2], 1) if days else None,
@@ -574,8 +659,21 @@ def case_stats(*, actor: Actor, prefix: str = "", date_from: dt.date, date_to: d
         "followed_up": Figure("已回访的结案个案", with_followup, _link(closed_filters, followed_up="1")),
         "followup_coverage": Figure("回访覆盖率", f"{coverage}%", _link(closed_filters, followed_up="0")),
     }
-    result["headline"] = [result[k] for k in ("received", "handled", "mediated", "mediated_ok", "closed",
-                                              "success_rate", "high", "overdue", "followed_up", "followup_coverage")]
+    result["headline"] = [
+        result[k]
+        for k in (
+            "received",
+            "handled",
+            "mediated",
+            "mediated_ok",
+            "closed",
+            "success_rate",
+            "high",
+            "overdue",
+            "followed_up",
+            "followup_coverage",
+        )
+    ]
     return result
 
 
@@ -620,8 +718,9 @@ def case_attachments(case: Case) -> list:
 def calendar_days(year: int):
     from .models import CalendarDay
 
-    return list(CalendarDay.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
-                .order_by("date"))
+    return list(
+        CalendarDay.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31)).order_by("date")
+    )
 
 
 def case_permissions(*, actor: Actor, case: Case, perms) -> dict[str, bool]:

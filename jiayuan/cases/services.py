@@ -4,6 +4,7 @@ transfer, refer), handling actions, team, attachments, corrections, and the dead
 Each public function takes the acting user keyword-only, runs in one transaction and writes its
 timeline entry (and any access grant it causes) in that same transaction.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,13 +74,29 @@ def case_url(case: Case) -> str:
     return reverse("cases:detail", kwargs={"case_id": case.pk})
 
 
-def _event(case: Case, kind: str, title: str, *, actor: Actor | None = None, note: str = "",
-           data: dict | None = None, at: dt.datetime | None = None, corrects: CaseEvent | None = None,
-           sensitive: bool | None = None) -> CaseEvent:
+def _event(
+    case: Case,
+    kind: str,
+    title: str,
+    *,
+    actor: Actor | None = None,
+    note: str = "",
+    data: dict | None = None,
+    at: dt.datetime | None = None,
+    corrects: CaseEvent | None = None,
+    sensitive: bool | None = None,
+) -> CaseEvent:
     user = _user(actor)
     return CaseEvent.objects.create(
-        case=case, kind=kind, title=title[:200], actor=user, actor_name=(str(user) if user else "系统")[:64],
-        note=note or "", data=data or {}, at=at or timezone.now(), corrects=corrects,
+        case=case,
+        kind=kind,
+        title=title[:200],
+        actor=user,
+        actor_name=(str(user) if user else "系统")[:64],
+        note=note or "",
+        data=data or {},
+        at=at or timezone.now(),
+        corrects=corrects,
         sensitive=case.highly_sensitive if sensitive is None else sensitive,
     )
 
@@ -116,20 +133,34 @@ def _codes(case: Case) -> list[str]:
 def _alert_high_risk(case: Case, *, actor: Actor | None, reason: str) -> None:
     """Tell the district rights staff at once; the case shows on the high-risk board by its level."""
     users = supervisors_of(case.division_id, roles=[Role.DISTRICT_RIGHTS])
-    notify(users=users, title=f"高风险预警：个案 {case.number}", body=reason, url=case_url(case),
-           level=NoticeLevel.URGENT, dedupe_key=f"case-high:{case.pk}:{case.risk_level or 'urgent'}")
-    _event(case, EventKind.ALERT, f"高风险预警：已通知区妇联维权部（{len(users)} 人）", actor=actor,
-           data={"reason": reason, "notified": len(users)}, sensitive=False)
+    notify(
+        users=users,
+        title=f"高风险预警：个案 {case.number}",
+        body=reason,
+        url=case_url(case),
+        level=NoticeLevel.URGENT,
+        dedupe_key=f"case-high:{case.pk}:{case.risk_level or 'urgent'}",
+    )
+    _event(
+        case,
+        EventKind.ALERT,
+        f"高风险预警：已通知区妇联维权部（{len(users)} 人）",
+        actor=actor,
+        data={"reason": reason, "notified": len(users)},
+        sensitive=False,
+    )
 
 
 def _set_contact_deadlines(case: Case, codes: list[str], *, start: dt.datetime) -> None:
-    first = rules.deadline_for("first_contact", start=start, codes=codes, risk_level=case.risk_level,
-                               urgent=case.urgent)
+    first = rules.deadline_for(
+        "first_contact", start=start, codes=codes, risk_level=case.risk_level, urgent=case.urgent
+    )
     if first and not case.first_contact_at:
         if case.first_contact_due is None or first.due < case.first_contact_due:
             case.first_contact_due = first.due
-    review = rules.deadline_for("high_risk_review", start=start, codes=codes, risk_level=case.risk_level,
-                                urgent=case.urgent)
+    review = rules.deadline_for(
+        "high_risk_review", start=start, codes=codes, risk_level=case.risk_level, urgent=case.urgent
+    )
     if review:
         case.review_due = review.due
 
@@ -202,10 +233,18 @@ def case_create(*, actor: Actor | None, data: CaseInput) -> Case:
     urgent = rules.is_urgent_category(codes) or suicide_cue
     with transaction.atomic():
         case = Case.objects.create(
-            number=f"tmp{uuid.uuid4().hex[:20]}", channel=data.channel, received_at=received,
-            division=division, status=Status.REGISTERED, primary_category=codes[0], urgent=urgent,
-            highly_sensitive=rules.is_highly_sensitive(codes) or suicide_cue, restricted=bool(data.restricted),
-            consent_to_share=bool(data.consent_to_share), account=account, source=(data.source or "")[:200],
+            number=f"tmp{uuid.uuid4().hex[:20]}",
+            channel=data.channel,
+            received_at=received,
+            division=division,
+            status=Status.REGISTERED,
+            primary_category=codes[0],
+            urgent=urgent,
+            highly_sensitive=rules.is_highly_sensitive(codes) or suicide_cue,
+            restricted=bool(data.restricted),
+            consent_to_share=bool(data.consent_to_share),
+            account=account,
+            source=(data.source or "")[:200],
             created_by=_user(actor),
         )
         case.number = f"WQ{timezone.localtime(received):%Y}{case.pk:07d}"
@@ -214,26 +253,60 @@ def case_create(*, actor: Actor | None, data: CaseInput) -> Case:
         _set_contact_deadlines(case, codes, start=received)
         case.refresh_next_due()
         case.save()
-        _event(case, EventKind.CREATED, f"登记个案（{case.get_channel_display()}）", actor=actor,
-               note=account, data={"categories": codes, "parties": [[p.pk, r] for p, r in parties],
-                                   "source": case.source, "restricted": case.restricted,
-                                   "consent_to_share": case.consent_to_share}, at=received)
+        _event(
+            case,
+            EventKind.CREATED,
+            f"登记个案（{case.get_channel_display()}）",
+            actor=actor,
+            note=account,
+            data={
+                "categories": codes,
+                "parties": [[p.pk, r] for p, r in parties],
+                "source": case.source,
+                "restricted": case.restricted,
+                "consent_to_share": case.consent_to_share,
+            },
+            at=received,
+        )
         if data.question_id:
-            _event(case, EventKind.NOTE, f"来自法律助手的咨询 #{int(data.question_id)}", actor=actor,
-                   data={"question_id": int(data.question_id)}, sensitive=False)
+            _event(
+                case,
+                EventKind.NOTE,
+                f"来自法律助手的咨询 #{int(data.question_id)}",
+                actor=actor,
+                data={"question_id": int(data.question_id)},
+                sensitive=False,
+            )
         if case.restricted:
             # A restricted case is seen by its team only: the district rights staff lead it (and form the
             # rest of the team); the person who registered it keeps access to finish the intake.
             if actor is not None:
-                grant_access(obj=case, kind=GrantKind.TEAM, user=actor.user, write=True,
-                             source_key=f"case-creator:{case.pk}", reason="登记人", created_by=actor.user)
+                grant_access(
+                    obj=case,
+                    kind=GrantKind.TEAM,
+                    user=actor.user,
+                    write=True,
+                    source_key=f"case-creator:{case.pk}",
+                    reason="登记人",
+                    created_by=actor.user,
+                )
             for lead in supervisors_of(case.division_id, roles=[Role.DISTRICT_RIGHTS]):
-                member = CaseTeamMember.objects.create(case=case, user=lead, role=TeamRole.LEAD, write=True,
-                                                       added_by=_user(actor))
-                grant_access(obj=case, kind=GrantKind.TEAM, user=lead, write=True, source_key=member.source_key,
-                             reason=f"限制访问个案 {case.number} 主办", created_by=_user(actor))
+                member = CaseTeamMember.objects.create(
+                    case=case, user=lead, role=TeamRole.LEAD, write=True, added_by=_user(actor)
+                )
+                grant_access(
+                    obj=case,
+                    kind=GrantKind.TEAM,
+                    user=lead,
+                    write=True,
+                    source_key=member.source_key,
+                    reason=f"限制访问个案 {case.number} 主办",
+                    created_by=_user(actor),
+                )
         if urgent:
-            reason = "案件涉及自杀风险" + ("（陈述中出现轻生线索）" if suicide_cue else "") + "，须 24 小时内联系当事人。"
+            reason = (
+                "案件涉及自杀风险" + ("（陈述中出现轻生线索）" if suicide_cue else "") + "，须 24 小时内联系当事人。"
+            )
             _alert_high_risk(case, actor=actor, reason=reason)
     return case
 
@@ -270,10 +343,15 @@ class Transition:
         if self.target:
             self.case.status = self.target
         _save(self.case, self.kwargs.get("expected_version"))
-        _event(self.case, EventKind.TRANSITION, f"{self.label}：{Status(before).label} → "
-                                                f"{Status(self.case.status).label}",
-               actor=self.actor, note=self.note, data={"from": before, "to": self.case.status,
-                                                       "transition": self.name}, sensitive=False)
+        _event(
+            self.case,
+            EventKind.TRANSITION,
+            f"{self.label}：{Status(before).label} → {Status(self.case.status).label}",
+            actor=self.actor,
+            note=self.note,
+            data={"from": before, "to": self.case.status, "transition": self.name},
+            sensitive=False,
+        )
         return self.case
 
 
@@ -295,8 +373,13 @@ class FollowUpTransition(Transition):
 
 
 class CloseTransition(Transition):
-    name, label, sources, target, perm = "close", "结案", (Status.IN_PROGRESS, Status.FOLLOW_UP), Status.CLOSED, \
-        "cases.close"
+    name, label, sources, target, perm = (
+        "close",
+        "结案",
+        (Status.IN_PROGRESS, Status.FOLLOW_UP),
+        Status.CLOSED,
+        "cases.close",
+    )
 
     def check(self, actor=None) -> None:
         super().check(actor)
@@ -304,12 +387,18 @@ class CloseTransition(Transition):
         if outcome not in Outcome.values:
             raise ValidationFailed({"outcome": "请选择结案结果。"})
         codes = _codes(self.case)
-        if outcome not in (Outcome.WITHDRAWN, Outcome.UNREACHABLE) and \
-                rules.followup_required(codes, self.case.risk_level) and \
-                not self.case.actions.filter(kind=ActionKind.FOLLOW_UP).exists():
+        if (
+            outcome not in (Outcome.WITHDRAWN, Outcome.UNREACHABLE)
+            and rules.followup_required(codes, self.case.risk_level)
+            and not self.case.actions.filter(kind=ActionKind.FOLLOW_UP).exists()
+        ):
             raise WorkflowError("按规定，此类个案结案前须至少回访一次，请先记录回访。")
-        if outcome == Outcome.REFERRED and not self.case.moves.filter(
-                kind=MoveKind.REFER, status__in=[MoveStatus.ACCEPTED, MoveStatus.DONE]).exists():
+        if (
+            outcome == Outcome.REFERRED
+            and not self.case.moves.filter(
+                kind=MoveKind.REFER, status__in=[MoveStatus.ACCEPTED, MoveStatus.DONE]
+            ).exists()
+        ):
             raise WorkflowError("没有已被接收的转介，不能以“转介并获接收”结案。")
 
     def execute(self) -> Case:
@@ -328,8 +417,9 @@ class CloseTransition(Transition):
         self.case.closure_pending = False
         self.case.review_due = None
         codes = _codes(self.case)
-        follow = rules.deadline_for("followup_after_closure", start=now, codes=codes,
-                                    risk_level=self.case.risk_level, urgent=self.case.urgent)
+        follow = rules.deadline_for(
+            "followup_after_closure", start=now, codes=codes, risk_level=self.case.risk_level, urgent=self.case.urgent
+        )
         if follow and self.case.outcome not in (Outcome.WITHDRAWN, Outcome.UNREACHABLE):
             self.case.followup_due = follow.due
         self.note = (f"结案结果：{Outcome(self.case.outcome).label}。" + self.note).strip()
@@ -365,8 +455,15 @@ TRANSITIONS: dict[str, type[Transition]] = {
     t.name: t for t in (StartTransition, FollowUpTransition, CloseTransition, ReopenTransition)
 }
 ALL_TRANSITIONS: dict[str, type[Transition]] = {
-    t.name: t for t in (AssessTransition, AssignTransition, StartTransition, FollowUpTransition, CloseTransition,
-                        ReopenTransition)
+    t.name: t
+    for t in (
+        AssessTransition,
+        AssignTransition,
+        StartTransition,
+        FollowUpTransition,
+        CloseTransition,
+        ReopenTransition,
+    )
 }
 
 
@@ -378,8 +475,15 @@ def available_transitions(*, actor: Actor, case: Case) -> list[type[Transition]]
     return result
 
 
-def case_transition(*, actor: Actor | None, case: Case, name: str, note: str = "", outcome: str = "",
-                    expected_version: int | None = None) -> Case:
+def case_transition(
+    *,
+    actor: Actor | None,
+    case: Case,
+    name: str,
+    note: str = "",
+    outcome: str = "",
+    expected_version: int | None = None,
+) -> Case:
     """Move a case along its workflow; a step not allowed from the current state is refused."""
     cls = TRANSITIONS.get(name)
     if cls is None:
@@ -395,8 +499,16 @@ def case_transition(*, actor: Actor | None, case: Case, name: str, note: str = "
 # risk assessment
 
 
-def risk_assess(*, actor: Actor | None, case: Case, answers: dict[str, str], override_level: str = "",
-                override_reason: str = "", note: str = "", expected_version: int | None = None) -> RiskAssessment:
+def risk_assess(
+    *,
+    actor: Actor | None,
+    case: Case,
+    answers: dict[str, str],
+    override_level: str = "",
+    override_reason: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> RiskAssessment:
     """Score the instrument, keep every earlier assessment, lift the case's level and deadlines."""
     _require(actor, "cases.assess", case)
     spec = rules.instrument()
@@ -419,11 +531,18 @@ def risk_assess(*, actor: Actor | None, case: Case, answers: dict[str, str], ove
         before = case.risk_level
         now = timezone.now()
         assessment = RiskAssessment.objects.create(
-            case=case, instrument=spec["code"], instrument_version=spec["version"],
+            case=case,
+            instrument=spec["code"],
+            instrument_version=spec["version"],
             answers={item["code"]: clean.get(item["code"], "unknown") for item in spec["items"]},
-            score=result.score, computed_level=result.level, level=level, red_flags=result.red_flags,
-            unknown_count=result.unknown_count, override_reason=(override_reason or "").strip()[:500],
-            assessor=_user(actor), at=now,
+            score=result.score,
+            computed_level=result.level,
+            level=level,
+            red_flags=result.red_flags,
+            unknown_count=result.unknown_count,
+            override_reason=(override_reason or "").strip()[:500],
+            assessor=_user(actor),
+            at=now,
         )
         case.risk_level = level
         codes = _codes(case)
@@ -431,19 +550,36 @@ def risk_assess(*, actor: Actor | None, case: Case, answers: dict[str, str], ove
         title = f"风险评估：{RiskLevel(level).label}（得分 {result.score}）"
         if override_level and override_level != result.level:
             title += f"，由计算等级“{RiskLevel(result.level).label}”调整"
-        _event(case, EventKind.ASSESSED, title, actor=actor, note=note, sensitive=False,
-               data={"assessment": assessment.pk, "score": result.score, "level": level,
-                     "computed_level": result.level, "red_flags": result.red_flags,
-                     "unknown": result.unknown_count, "many_unknowns": result.many_unknowns,
-                     "override_reason": assessment.override_reason})
+        _event(
+            case,
+            EventKind.ASSESSED,
+            title,
+            actor=actor,
+            note=note,
+            sensitive=False,
+            data={
+                "assessment": assessment.pk,
+                "score": result.score,
+                "level": level,
+                "computed_level": result.level,
+                "red_flags": result.red_flags,
+                "unknown": result.unknown_count,
+                "many_unknowns": result.many_unknowns,
+                "override_reason": assessment.override_reason,
+            },
+        )
         if case.status == Status.REGISTERED:
             AssessTransition(actor=actor, case=case).execute()
         else:
             _save(case)
         if level in HIGH_LEVELS and RISK_ORDER.get(before, 0) < RISK_ORDER[level]:
             flags = "、".join(result.red_flags) if result.red_flags else "无"
-            _alert_high_risk(case, actor=actor, reason=f"风险评估为“{RiskLevel(level).label}”（得分 {result.score}，"
-                                                       f"红旗项：{flags}）。请 24 小时内联系当事人，72 小时内复评。")
+            _alert_high_risk(
+                case,
+                actor=actor,
+                reason=f"风险评估为“{RiskLevel(level).label}”（得分 {result.score}，"
+                f"红旗项：{flags}）。请 24 小时内联系当事人，72 小时内复评。",
+            )
     return assessment
 
 
@@ -451,8 +587,9 @@ def risk_assess(*, actor: Actor | None, case: Case, answers: dict[str, str], ove
 # moves
 
 
-def case_assign(*, actor: Actor | None, case: Case, to_user, reason: str = MoveReason.WORKLOAD,
-                note: str = "") -> CaseMove:
+def case_assign(
+    *, actor: Actor | None, case: Case, to_user, reason: str = MoveReason.WORKLOAD, note: str = ""
+) -> CaseMove:
     """Make `to_user` the handler (within the assigner's scope); the handler's access comes with it."""
     _require(actor, "cases.move", case)
     if reason not in MoveReason.values:
@@ -472,23 +609,46 @@ def case_assign(*, actor: Actor | None, case: Case, to_user, reason: str = MoveR
         if case.closure_pending:
             raise WorkflowError("该个案的结案申请正在审批中，请等待审批结果。")
         move = CaseMove.objects.create(
-            case=case, kind=MoveKind.ASSIGN, status=MoveStatus.DONE, reason=reason, note=(note or "")[:500],
-            from_division_id=case.division_id, to_user=to_user, created_by=_user(actor),
+            case=case,
+            kind=MoveKind.ASSIGN,
+            status=MoveStatus.DONE,
+            reason=reason,
+            note=(note or "")[:500],
+            from_division_id=case.division_id,
+            to_user=to_user,
+            created_by=_user(actor),
             answered_at=timezone.now(),
         )
         revoke_access(source_key=f"case-handler:{case.pk}")
-        grant_access(obj=case, kind=GrantKind.HANDLER, user=to_user, write=True,
-                     source_key=f"case-handler:{case.pk}", reason=f"个案 {case.number} 承办人",
-                     created_by=_user(actor))
+        grant_access(
+            obj=case,
+            kind=GrantKind.HANDLER,
+            user=to_user,
+            write=True,
+            source_key=f"case-handler:{case.pk}",
+            reason=f"个案 {case.number} 承办人",
+            created_by=_user(actor),
+        )
         case.handler = to_user
-        _event(case, EventKind.MOVE, f"分派承办人：{to_user}", actor=actor, note=note, sensitive=False,
-               data={"move": move.pk, "kind": MoveKind.ASSIGN, "to_user": to_user.pk, "reason": reason})
+        _event(
+            case,
+            EventKind.MOVE,
+            f"分派承办人：{to_user}",
+            actor=actor,
+            note=note,
+            sensitive=False,
+            data={"move": move.pk, "kind": MoveKind.ASSIGN, "to_user": to_user.pk, "reason": reason},
+        )
         if case.status in AssignTransition.sources:
             AssignTransition(actor=None, case=case).execute()
         else:
             _save(case)
-        notify(users=[to_user], title=f"您被指定为个案 {case.number} 的承办人", url=case_url(case),
-               level=NoticeLevel.URGENT if case.is_high_risk else NoticeLevel.INFO)
+        notify(
+            users=[to_user],
+            title=f"您被指定为个案 {case.number} 的承办人",
+            url=case_url(case),
+            level=NoticeLevel.URGENT if case.is_high_risk else NoticeLevel.INFO,
+        )
     return move
 
 
@@ -516,17 +676,31 @@ def _receivers(move: CaseMove) -> list:
     if move.to_agency_id:
         ids = Posting.objects.active().filter(agency_id=move.to_agency_id).values("user_id")
     elif move.answer_division_id:
-        ids = Posting.objects.active().filter(
-            division_id=move.answer_division_id,
-            role__in=[Role.COMMUNITY_WORKER, Role.STREET_STAFF, Role.DISTRICT_RIGHTS]).values("user_id")
+        ids = (
+            Posting.objects.active()
+            .filter(
+                division_id=move.answer_division_id,
+                role__in=[Role.COMMUNITY_WORKER, Role.STREET_STAFF, Role.DISTRICT_RIGHTS],
+            )
+            .values("user_id")
+        )
     else:
         return []
     return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
-def case_move_create(*, actor: Actor | None, case: Case, kind: str, reason: str, to_division_code: str = "",
-                     to_agency=None, note: str = "", consent_override_reason: str = "",
-                     now: dt.datetime | None = None) -> CaseMove:
+def case_move_create(
+    *,
+    actor: Actor | None,
+    case: Case,
+    kind: str,
+    reason: str,
+    to_division_code: str = "",
+    to_agency=None,
+    note: str = "",
+    consent_override_reason: str = "",
+    now: dt.datetime | None = None,
+) -> CaseMove:
     """Escalate, hand down, transfer or refer: a pending move answered by its addressee by a due time."""
     _require(actor, "cases.move", case)
     if kind not in (MoveKind.ESCALATE, MoveKind.HAND_DOWN, MoveKind.TRANSFER, MoveKind.REFER):
@@ -556,44 +730,91 @@ def case_move_create(*, actor: Actor | None, case: Case, kind: str, reason: str,
         else:
             if to_agency is None:
                 raise ValidationFailed({"to_agency": "请选择接收转介的协作单位。"})
-        if kind != MoveKind.REFER and case.moves.filter(
-                status=MoveStatus.PENDING, kind__in=[MoveKind.ESCALATE, MoveKind.HAND_DOWN, MoveKind.TRANSFER]).exists():
+        if (
+            kind != MoveKind.REFER
+            and case.moves.filter(
+                status=MoveStatus.PENDING, kind__in=[MoveKind.ESCALATE, MoveKind.HAND_DOWN, MoveKind.TRANSFER]
+            ).exists()
+        ):
             raise WorkflowError("该个案已有一项待答复的上报、下派或移交，请等待答复或先撤回。")
         override = (consent_override_reason or "").strip()
         if _needs_consent(case, kind, to_division) and not case.consent_to_share:
             if not override:
-                raise ValidationFailed({"consent": "当事人未同意向联合会以外的单位共享信息，不能转出。"
-                                                   "如确有必要，须由有权限的人员写明理由。"})
-            if actor is not None and not (actor.has_perm("cases.consent_override")
-                                          and policy.allows(actor, "cases.consent_override", case)):
+                raise ValidationFailed(
+                    {
+                        "consent": "当事人未同意向联合会以外的单位共享信息，不能转出。"
+                        "如确有必要，须由有权限的人员写明理由。"
+                    }
+                )
+            if actor is not None and not (
+                actor.has_perm("cases.consent_override") and policy.allows(actor, "cases.consent_override", case)
+            ):
                 raise ValidationFailed({"consent": "您无权在当事人未同意的情况下转出个案。"})
             if len(override) < 10:
                 raise ValidationFailed({"consent_override_reason": "请具体写明未经同意转出的理由（不少于 10 个字）。"})
         elif not _needs_consent(case, kind, to_division) or case.consent_to_share:
             override = ""
-        deadline = rules.deadline_for("move_answer", start=now, codes=_codes(case), risk_level=case.risk_level,
-                                      urgent=case.urgent)
+        deadline = rules.deadline_for(
+            "move_answer", start=now, codes=_codes(case), risk_level=case.risk_level, urgent=case.urgent
+        )
         move = CaseMove.objects.create(
-            case=case, kind=kind, status=MoveStatus.PENDING, reason=reason, note=(note or "")[:500],
-            from_division_id=case.division_id, to_division=to_division, to_agency=to_agency,
-            answer_division=to_division, due_at=deadline.due if deadline else None,
-            consent_override_reason=override[:500], created_by=_user(actor),
+            case=case,
+            kind=kind,
+            status=MoveStatus.PENDING,
+            reason=reason,
+            note=(note or "")[:500],
+            from_division_id=case.division_id,
+            to_division=to_division,
+            to_agency=to_agency,
+            answer_division=to_division,
+            due_at=deadline.due if deadline else None,
+            consent_override_reason=override[:500],
+            created_by=_user(actor),
         )
         if kind == MoveKind.REFER:
-            grant_access(obj=case, kind=GrantKind.REFERRAL, agency=to_agency, write=False,
-                         source_key=move.source_key, reason=f"转介 {case.number}", created_by=_user(actor))
+            grant_access(
+                obj=case,
+                kind=GrantKind.REFERRAL,
+                agency=to_agency,
+                write=False,
+                source_key=move.source_key,
+                reason=f"转介 {case.number}",
+                created_by=_user(actor),
+            )
         target = to_agency.name if to_agency is not None else to_division.name
-        _event(case, EventKind.MOVE, f"{MoveKind(kind).label}至 {target}（{MoveReason(reason).label}）",
-               actor=actor, note=note, sensitive=False,
-               data={"move": move.pk, "kind": kind, "to": target, "reason": reason,
-                     "due_at": move.due_at.isoformat() if move.due_at else None,
-                     "consent_override": bool(override)})
+        _event(
+            case,
+            EventKind.MOVE,
+            f"{MoveKind(kind).label}至 {target}（{MoveReason(reason).label}）",
+            actor=actor,
+            note=note,
+            sensitive=False,
+            data={
+                "move": move.pk,
+                "kind": kind,
+                "to": target,
+                "reason": reason,
+                "due_at": move.due_at.isoformat() if move.due_at else None,
+                "consent_override": bool(override),
+            },
+        )
         if override:
-            _event(case, EventKind.NOTE, "未经当事人同意转出（已说明理由）", actor=actor, note=override,
-                   data={"move": move.pk}, sensitive=False)
+            _event(
+                case,
+                EventKind.NOTE,
+                "未经当事人同意转出（已说明理由）",
+                actor=actor,
+                note=override,
+                data={"move": move.pk},
+                sensitive=False,
+            )
         _save(case)
-        notify(users=_receivers(move), title=f"有一项个案{MoveKind(kind).label}待您答复：{case.number}",
-               url=reverse("cases:inbox"), level=NoticeLevel.URGENT if case.is_high_risk else NoticeLevel.INFO)
+        notify(
+            users=_receivers(move),
+            title=f"有一项个案{MoveKind(kind).label}待您答复：{case.number}",
+            url=reverse("cases:inbox"),
+            level=NoticeLevel.URGENT if case.is_high_risk else NoticeLevel.INFO,
+        )
     return move
 
 
@@ -606,8 +827,9 @@ def move_may_answer(actor: Actor, move: CaseMove) -> bool:
     return q is not None and CaseMove.objects.filter(pk=move.pk).filter(q).exists()
 
 
-def case_move_answer(*, actor: Actor | None, move: CaseMove, accept: bool, note: str = "",
-                     expected_version: int | None = None) -> CaseMove:
+def case_move_answer(
+    *, actor: Actor | None, move: CaseMove, accept: bool, note: str = "", expected_version: int | None = None
+) -> CaseMove:
     """The addressee accepts or rejects. A transfer changes the owner only here, on acceptance."""
     if actor is not None and not move_may_answer(actor, move):
         raise Http404("未找到该记录")
@@ -634,21 +856,34 @@ def case_move_answer(*, actor: Actor | None, move: CaseMove, accept: bool, note:
                 # The new owner assigns its own handler; the old one loses the case.
                 revoke_access(source_key=f"case-handler:{case.pk}")
                 case.handler = None
-            _event(case, EventKind.MOVE_ANSWER,
-                   f"{move.get_kind_display()}已接收：承办区划由 {previous} 改为 {move.to_division_id}",
-                   actor=actor, note=note, data={"move": move.pk, "accepted": True, "from": previous,
-                                                 "to": move.to_division_id}, sensitive=False)
+            _event(
+                case,
+                EventKind.MOVE_ANSWER,
+                f"{move.get_kind_display()}已接收：承办区划由 {previous} 改为 {move.to_division_id}",
+                actor=actor,
+                note=note,
+                data={"move": move.pk, "accepted": True, "from": previous, "to": move.to_division_id},
+                sensitive=False,
+            )
         else:
             if not accept and move.kind == MoveKind.REFER:
                 revoke_access(source_key=move.source_key)
-            _event(case, EventKind.MOVE_ANSWER,
-                   f"{move.get_kind_display()}{'已接收' if accept else '被拒绝'}（"
-                   f"{move.to_agency or move.to_division}）",
-                   actor=actor, note=note, data={"move": move.pk, "accepted": accept}, sensitive=False)
+            _event(
+                case,
+                EventKind.MOVE_ANSWER,
+                f"{move.get_kind_display()}{'已接收' if accept else '被拒绝'}（{move.to_agency or move.to_division}）",
+                actor=actor,
+                note=note,
+                data={"move": move.pk, "accepted": accept},
+                sensitive=False,
+            )
         _save(case)
         if move.created_by:
-            notify(users=[move.created_by], title=f"个案 {case.number} 的{move.get_kind_display()}"
-                                                  f"{'已被接收' if accept else '被拒绝'}", url=case_url(case))
+            notify(
+                users=[move.created_by],
+                title=f"个案 {case.number} 的{move.get_kind_display()}{'已被接收' if accept else '被拒绝'}",
+                url=case_url(case),
+            )
     return move
 
 
@@ -668,11 +903,19 @@ def case_referral_reply(*, actor: Actor | None, move: CaseMove, answer: str) -> 
         move.version += 1
         move.save()
         case = move.case
-        _event(case, EventKind.MOVE_ANSWER, f"{move.to_agency} 反馈转介处理结果", actor=actor, note=answer,
-               data={"move": move.pk, "done": True}, sensitive=False)
+        _event(
+            case,
+            EventKind.MOVE_ANSWER,
+            f"{move.to_agency} 反馈转介处理结果",
+            actor=actor,
+            note=answer,
+            data={"move": move.pk, "done": True},
+            sensitive=False,
+        )
         if case.handler:
-            notify(users=[case.handler], title=f"{move.to_agency} 已反馈个案 {case.number} 的处理结果",
-                   url=case_url(case))
+            notify(
+                users=[case.handler], title=f"{move.to_agency} 已反馈个案 {case.number} 的处理结果", url=case_url(case)
+            )
     return move
 
 
@@ -689,7 +932,8 @@ def case_move_revoke(*, actor: Actor | None, move: CaseMove, reason: str) -> Cas
             if not (actor.has_perm("cases.move") and policy.allows(actor, "cases.move", case)) and not is_sender:
                 raise Http404("未找到该记录")
         revocable = move.status == MoveStatus.PENDING or (
-            move.kind == MoveKind.REFER and move.status in (MoveStatus.ACCEPTED, MoveStatus.DONE))
+            move.kind == MoveKind.REFER and move.status in (MoveStatus.ACCEPTED, MoveStatus.DONE)
+        )
         if not revocable:
             raise WorkflowError(f"该流转已{move.get_status_display()}，不能撤回。")
         move.status = MoveStatus.REVOKED
@@ -697,9 +941,15 @@ def case_move_revoke(*, actor: Actor | None, move: CaseMove, reason: str) -> Cas
         move.version += 1
         move.save()
         removed = revoke_access(source_key=move.source_key)
-        _event(case, EventKind.MOVE, f"撤回{move.get_kind_display()}（{move.to_agency or move.to_division}）",
-               actor=actor, note=reason, data={"move": move.pk, "revoked": True, "grants_removed": removed},
-               sensitive=False)
+        _event(
+            case,
+            EventKind.MOVE,
+            f"撤回{move.get_kind_display()}（{move.to_agency or move.to_division}）",
+            actor=actor,
+            note=reason,
+            data={"move": move.pk, "revoked": True, "grants_removed": removed},
+            sensitive=False,
+        )
     return move
 
 
@@ -730,9 +980,18 @@ ACTION_FIELDS = {
 }
 
 
-def case_action_add(*, actor: Actor | None, case: Case, kind: str, occurred_on: dt.date | str | None = None,
-                    note: str = "", success: bool | None = None, satisfaction: int | None = None,
-                    data: dict | None = None, expected_version: int | None = None) -> CaseAction:
+def case_action_add(
+    *,
+    actor: Actor | None,
+    case: Case,
+    kind: str,
+    occurred_on: dt.date | str | None = None,
+    note: str = "",
+    success: bool | None = None,
+    satisfaction: int | None = None,
+    data: dict | None = None,
+    expected_version: int | None = None,
+) -> CaseAction:
     """Record a handling step (mediation session, protection order, follow-up visit…).
 
     With `expected_version` (the case's version the caller last read) a case changed since is refused as a
@@ -775,9 +1034,15 @@ def case_action_add(*, actor: Actor | None, case: Case, kind: str, occurred_on: 
             raise WorkflowError("个案尚未评估和分派，只能记录联系情况或工作记录。")
         now = timezone.now()
         action = CaseAction.objects.create(
-            case=case, kind=kind, occurred_on=day, success=success,
-            satisfaction=int(satisfaction) if satisfaction is not None else None, note=note, data=extra,
-            actor=_user(actor), at=now,
+            case=case,
+            kind=kind,
+            occurred_on=day,
+            success=success,
+            satisfaction=int(satisfaction) if satisfaction is not None else None,
+            note=note,
+            data=extra,
+            actor=_user(actor),
+            at=now,
         )
         if case.first_contact_at is None and kind != ActionKind.NOTE:
             case.first_contact_at = now
@@ -792,9 +1057,14 @@ def case_action_add(*, actor: Actor | None, case: Case, kind: str, occurred_on: 
             label += "：法院准予" if success else "：法院驳回"
         elif kind == ActionKind.FOLLOW_UP:
             label += f"：满意度 {satisfaction}/5"
-        _event(case, EventKind.FOLLOW_UP if kind == ActionKind.FOLLOW_UP else EventKind.ACTION, label,
-               actor=actor, note=note, data={"action": action.pk, "kind": kind, "success": success,
-                                             "occurred_on": day.isoformat(), **extra})
+        _event(
+            case,
+            EventKind.FOLLOW_UP if kind == ActionKind.FOLLOW_UP else EventKind.ACTION,
+            label,
+            actor=actor,
+            note=note,
+            data={"action": action.pk, "kind": kind, "success": success, "occurred_on": day.isoformat(), **extra},
+        )
         _save(case)
     return action
 
@@ -807,9 +1077,15 @@ def case_event_correct(*, actor: Actor | None, event: CaseEvent, note: str) -> C
     if len(note) < 2:
         raise ValidationFailed({"note": "请填写更正内容。"})
     with transaction.atomic():
-        return _event(case, EventKind.CORRECTION, f"更正 {timezone.localtime(event.at):%Y-%m-%d %H:%M} 的记录"
-                                                  f"“{event.title[:60]}”", actor=actor, note=note, corrects=event,
-                      data={"corrects": event.pk})
+        return _event(
+            case,
+            EventKind.CORRECTION,
+            f"更正 {timezone.localtime(event.at):%Y-%m-%d %H:%M} 的记录“{event.title[:60]}”",
+            actor=actor,
+            note=note,
+            corrects=event,
+            data={"corrects": event.pk},
+        )
 
 
 def case_team_add(*, actor: Actor | None, case: Case, user, role: str) -> CaseTeamMember:
@@ -823,10 +1099,23 @@ def case_team_add(*, actor: Actor | None, case: Case, user, role: str) -> CaseTe
             raise ValidationFailed({"user": "该用户已在团队中。"})
         write = Actor.for_user(user).has_perm("cases.handle")
         member = CaseTeamMember.objects.create(case=case, user=user, role=role, write=write, added_by=_user(actor))
-        grant_access(obj=case, kind=GrantKind.TEAM, user=user, write=write, source_key=member.source_key,
-                     reason=f"个案 {case.number} 团队（{TeamRole(role).label}）", created_by=_user(actor))
-        _event(case, EventKind.TEAM, f"加入团队：{user}（{TeamRole(role).label}）", actor=actor, sensitive=False,
-               data={"member": member.pk, "user": user.pk, "role": role})
+        grant_access(
+            obj=case,
+            kind=GrantKind.TEAM,
+            user=user,
+            write=write,
+            source_key=member.source_key,
+            reason=f"个案 {case.number} 团队（{TeamRole(role).label}）",
+            created_by=_user(actor),
+        )
+        _event(
+            case,
+            EventKind.TEAM,
+            f"加入团队：{user}（{TeamRole(role).label}）",
+            actor=actor,
+            sensitive=False,
+            data={"member": member.pk, "user": user.pk, "role": role},
+        )
         notify(users=[user], title=f"您已加入个案 {case.number} 的办理团队", url=case_url(case))
     return member
 
@@ -840,8 +1129,14 @@ def case_team_remove(*, actor: Actor | None, member: CaseTeamMember) -> CaseTeam
         member.removed_at = timezone.now()
         member.save(update_fields=["removed_at"])
         revoke_access(source_key=member.source_key)
-        _event(case, EventKind.TEAM, f"退出团队：{member.user}", actor=actor, sensitive=False,
-               data={"member": member.pk, "removed": True})
+        _event(
+            case,
+            EventKind.TEAM,
+            f"退出团队：{member.user}",
+            actor=actor,
+            sensitive=False,
+            data={"member": member.pk, "removed": True},
+        )
     return member
 
 
@@ -873,12 +1168,24 @@ def case_attachment_add(*, actor: Actor | None, case: Case, upload) -> CaseAttac
     if magic and not head.startswith(magic):
         raise ValidationFailed({"file": "文件内容与扩展名不符。"})
     with transaction.atomic():
-        attachment = CaseAttachment(case=case, name=name, content_type=content_type or mimetypes.guess_type(name)[0],
-                                    size=size, uploaded_by=_user(actor), at=timezone.now())
+        attachment = CaseAttachment(
+            case=case,
+            name=name,
+            content_type=content_type or mimetypes.guess_type(name)[0],
+            size=size,
+            uploaded_by=_user(actor),
+            at=timezone.now(),
+        )
         attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S}{ext}", upload, save=False)
         attachment.save()
-        _event(case, EventKind.ATTACHMENT, f"上传附件：{name}", actor=actor, sensitive=False,
-               data={"attachment": attachment.pk, "size": size, "type": content_type})
+        _event(
+            case,
+            EventKind.ATTACHMENT,
+            f"上传附件：{name}",
+            actor=actor,
+            sensitive=False,
+            data={"attachment": attachment.pk, "size": size, "type": content_type},
+        )
     return attachment
 
 
@@ -886,8 +1193,14 @@ def case_account_reveal(*, actor: Actor, case: Case, request=None) -> str:
     """The person's account in full: highly sensitive accounts need their own permission; logged."""
     perm = "cases.reveal_highly" if case.highly_sensitive else "cases.reveal"
     _require(actor, perm, case)
-    access_log_write(actor=actor, request=request, action=Action.REVEAL, obj=case,
-                     field_classes=[case.account_class], detail={"field": "account"})
+    access_log_write(
+        actor=actor,
+        request=request,
+        action=Action.REVEAL,
+        obj=case,
+        field_classes=[case.account_class],
+        detail={"field": "account"},
+    )
     return case.account
 
 
@@ -899,8 +1212,11 @@ def moves_sweep(*, now: dt.datetime | None = None) -> int:
     """A pending move past its due time goes up a level by itself, and the level above is told."""
     now = _now(now)
     count = 0
-    overdue = CaseMove.objects.filter(status=MoveStatus.PENDING, due_at__lt=now).select_related(
-        "case", "to_agency").order_by("id")
+    overdue = (
+        CaseMove.objects.filter(status=MoveStatus.PENDING, due_at__lt=now)
+        .select_related("case", "to_agency")
+        .order_by("id")
+    )
     for move_id in list(overdue.values_list("id", flat=True)):
         with transaction.atomic():
             move = CaseMove.objects.select_for_update().select_related("case").get(pk=move_id)
@@ -914,18 +1230,28 @@ def moves_sweep(*, now: dt.datetime | None = None) -> int:
                 move.answer_division_id = above
             move.escalation_count += 1
             move.escalated_at = now
-            rule = rules.deadline_for("move_answer", start=now, codes=_codes(case), risk_level=case.risk_level,
-                                      urgent=case.urgent)
+            rule = rules.deadline_for(
+                "move_answer", start=now, codes=_codes(case), risk_level=case.risk_level, urgent=case.urgent
+            )
             move.due_at = rule.due if rule else now + dt.timedelta(days=1)
             move.version += 1
             move.save()
-            _event(case, EventKind.ALERT, f"{move.get_kind_display()}逾期未答复，已自动上报"
-                                          f"（第 {move.escalation_count} 次）", sensitive=False, at=now,
-                   data={"move": move.pk, "answer_division": move.answer_division_id,
-                         "due_at": move.due_at.isoformat()})
-            notify(users=watchers, title=f"个案 {case.number} 的{move.get_kind_display()}逾期未答复",
-                   body=f"接收方：{move.to_agency or move.to_division}；已由上一级督办。", url=case_url(case),
-                   level=NoticeLevel.WARNING, dedupe_key=f"move-overdue:{move.pk}:{move.escalation_count}")
+            _event(
+                case,
+                EventKind.ALERT,
+                f"{move.get_kind_display()}逾期未答复，已自动上报（第 {move.escalation_count} 次）",
+                sensitive=False,
+                at=now,
+                data={"move": move.pk, "answer_division": move.answer_division_id, "due_at": move.due_at.isoformat()},
+            )
+            notify(
+                users=watchers,
+                title=f"个案 {case.number} 的{move.get_kind_display()}逾期未答复",
+                body=f"接收方：{move.to_agency or move.to_division}；已由上一级督办。",
+                url=case_url(case),
+                level=NoticeLevel.WARNING,
+                dedupe_key=f"move-overdue:{move.pk}:{move.escalation_count}",
+            )
             count += 1
     return count
 
@@ -934,9 +1260,12 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> int:
     """Cases past a deadline: tell the handler and the supervisors once per deadline."""
     now = _now(now)
     count = 0
-    ids = list(Case.objects.filter(next_due_at__lt=now).filter(
-        Q(overdue_notified_at__isnull=True) | Q(overdue_notified_at__lt=F("next_due_at"))
-    ).order_by("id").values_list("id", flat=True))
+    ids = list(
+        Case.objects.filter(next_due_at__lt=now)
+        .filter(Q(overdue_notified_at__isnull=True) | Q(overdue_notified_at__lt=F("next_due_at")))
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
     for case_id in ids:
         with transaction.atomic():
             case = Case.objects.select_for_update().get(pk=case_id)
@@ -951,10 +1280,16 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> int:
                 continue
             users = supervisors_of(case.division_id) + ([case.handler] if case.handler else [])
             key = f"case-overdue:{case.pk}:{case.next_due_at:%Y%m%d%H%M}"
-            notify(users=users, title=f"个案 {case.number} 已逾期：{'、'.join(what)}", url=case_url(case),
-                   level=NoticeLevel.URGENT if case.is_high_risk else NoticeLevel.WARNING, dedupe_key=key)
-            _event(case, EventKind.ALERT, f"逾期提醒：{'、'.join(what)}", at=now, sensitive=False,
-                   data={"overdue": what})
+            notify(
+                users=users,
+                title=f"个案 {case.number} 已逾期：{'、'.join(what)}",
+                url=case_url(case),
+                level=NoticeLevel.URGENT if case.is_high_risk else NoticeLevel.WARNING,
+                dedupe_key=key,
+            )
+            _event(
+                case, EventKind.ALERT, f"逾期提醒：{'、'.join(what)}", at=now, sensitive=False, data={"overdue": what}
+            )
             Case.objects.filter(pk=case.pk).update(overdue_notified_at=now)
             count += 1
     return count
@@ -978,9 +1313,9 @@ def calendar_day_set(*, actor: Actor | None, day: dt.date | None, is_workday: bo
         if is_workday == (day.weekday() < 5):
             CalendarDay.objects.filter(date=day).delete()
         else:
-            CalendarDay.objects.update_or_create(date=day, defaults={"is_workday": is_workday,
-                                                                     "name": (name or "").strip()[:64],
-                                                                     "source": "manual"})
+            CalendarDay.objects.update_or_create(
+                date=day, defaults={"is_workday": is_workday, "name": (name or "").strip()[:64], "source": "manual"}
+            )
         transaction.on_commit(workdays.clear_cache)
     workdays.clear_cache()
 
@@ -989,8 +1324,16 @@ def calendar_day_set(*, actor: Actor | None, day: dt.date | None, is_workday: bo
 # the caller at intake
 
 
-def caller_resolve(*, actor: Actor | None, division_code: str, name: str = "", phone: str = "", id_number: str = "",
-                   person_id: int | None = None, new_person: bool = False) -> Person | None:
+def caller_resolve(
+    *,
+    actor: Actor | None,
+    division_code: str,
+    name: str = "",
+    phone: str = "",
+    id_number: str = "",
+    person_id: int | None = None,
+    new_person: bool = False,
+) -> Person | None:
     """The caller: the person picked, else found by ID number, else by phone (one match), else registered.
 
     Repeat callers are found before anyone new is created (unless the operator said the caller is not the
@@ -1007,8 +1350,13 @@ def caller_resolve(*, actor: Actor | None, division_code: str, name: str = "", p
         return person_get(actor=actor, person_id=person_id)
     id_number, phone, name = (id_number or "").strip(), (phone or "").strip(), (name or "").strip()
     if id_number:
-        found = person_find_by_identity(actor=actor, id_type=IdType.RESIDENT, id_number=id_number) if actor else \
-            Person.objects.filter(id_type=IdType.RESIDENT, id_hash=id_hash(IdType.RESIDENT, id_number.upper())).first()
+        found = (
+            person_find_by_identity(actor=actor, id_type=IdType.RESIDENT, id_number=id_number)
+            if actor
+            else Person.objects.filter(
+                id_type=IdType.RESIDENT, id_hash=id_hash(IdType.RESIDENT, id_number.upper())
+            ).first()
+        )
         if found:
             return found
     if phone and actor is not None and not new_person:
@@ -1017,8 +1365,12 @@ def caller_resolve(*, actor: Actor | None, division_code: str, name: str = "", p
             return found[0]
     if not name:
         return None
-    data = PersonInput(name=name, division_code=division_code,
-                       id_type=IdType.RESIDENT if id_number else IdType.NONE, id_number=id_number)
+    data = PersonInput(
+        name=name,
+        division_code=division_code,
+        id_type=IdType.RESIDENT if id_number else IdType.NONE,
+        id_number=id_number,
+    )
     try:
         return person_create(actor=actor, data=data, phones=[phone] if phone else [])
     except DuplicatePerson as exc:

@@ -1,4 +1,5 @@
 """Background work: the deadline and move sweeps (also run by `manage.py cases_sweep` from cron)."""
+
 from __future__ import annotations
 
 from django_tasks import task

@@ -1,4 +1,5 @@
 """Running a service for a page's POST action: success and refusal both become a message for the user."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

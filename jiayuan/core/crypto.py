@@ -1,4 +1,5 @@
 """Field encryption (Fernet under a rotatable key list) and keyed hashes for exact look-up."""
+
 from __future__ import annotations
 
 import hashlib
@@ -42,7 +43,7 @@ def blind_index(value: str, *, purpose: str) -> str:
     key = settings.BLIND_INDEX_KEY
     if not key:
         raise ImproperlyConfigured("JIAYUAN_INDEX_KEY is not set")
-    message = f"{purpose}:{value}".encode("utf-8")
+    message = f"{purpose}:{value}".encode()
     return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()[:40]
 
 

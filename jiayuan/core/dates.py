@@ -1,4 +1,5 @@
 """Dates typed into filters and forms."""
+
 from __future__ import annotations
 
 import datetime as dt

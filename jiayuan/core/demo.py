@@ -3,6 +3,7 @@
 Everything is generated from a fixed seed and keyed by natural keys, so loading twice changes nothing.
 Generated ID numbers are synthetic (valid checksums, invented people).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -62,10 +63,58 @@ NEW_DOMAIN = [
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁于余叶蒋杜苏魏程吕丁沈任姚卢钟"
-FEMALE_GIVEN = ["秀英", "桂英", "丽", "敏", "静", "丽娟", "艳", "娟", "霞", "秀兰", "燕", "玲", "晓红", "雪梅", "慧",
-                "婷", "欣怡", "梓涵", "诗琪", "雨桐", "可馨", "佳怡", "紫涵", "思彤", "晓燕", "美华", "春梅", "小芳"]
-MALE_GIVEN = ["伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "浩", "俊杰", "子轩", "浩宇", "宇航", "志强", "建华",
-              "国平", "家豪", "博文", "天佑"]
+FEMALE_GIVEN = [
+    "秀英",
+    "桂英",
+    "丽",
+    "敏",
+    "静",
+    "丽娟",
+    "艳",
+    "娟",
+    "霞",
+    "秀兰",
+    "燕",
+    "玲",
+    "晓红",
+    "雪梅",
+    "慧",
+    "婷",
+    "欣怡",
+    "梓涵",
+    "诗琪",
+    "雨桐",
+    "可馨",
+    "佳怡",
+    "紫涵",
+    "思彤",
+    "晓燕",
+    "美华",
+    "春梅",
+    "小芳",
+]
+MALE_GIVEN = [
+    "伟",
+    "强",
+    "磊",
+    "军",
+    "勇",
+    "杰",
+    "涛",
+    "明",
+    "超",
+    "浩",
+    "俊杰",
+    "子轩",
+    "浩宇",
+    "宇航",
+    "志强",
+    "建华",
+    "国平",
+    "家豪",
+    "博文",
+    "天佑",
+]
 
 
 def synthetic_id(rng: random.Random, birth: dt.date, gender: str, region: str = FUTIAN) -> str:
@@ -83,8 +132,12 @@ def credit_code(rng: random.Random, prefix: str = "51", region: str = FUTIAN) ->
 
 def _place(spec: str) -> dict:
     if spec == "community":
-        return {"division_id": Division.objects.filter(parent_id=STREET, level=Level.COMMUNITY).order_by("code")
-                .values_list("code", flat=True).first()}
+        return {
+            "division_id": Division.objects.filter(parent_id=STREET, level=Level.COMMUNITY)
+            .order_by("code")
+            .values_list("code", flat=True)
+            .first()
+        }
     if spec == "street":
         return {"division_id": STREET}
     kind, value = spec.split(":", 1)
@@ -108,11 +161,19 @@ def load_demo(*, people: int = 300, stdout=None) -> dict:
             for community in street.children.filter(special=False).order_by("code"):
                 _org(counts, f"{community.name}妇女联合会", OrgKind.COMMUNITY, community.code, dt.date(2016, 3, 8))
         for name, domain, code in NEW_DOMAIN:
-            _org(counts, name, OrgKind.NEW_DOMAIN, code, dt.date(2019 + len(name) % 5, 3, 8), domain=domain,
-                 credit=credit_code(rng))
+            _org(
+                counts,
+                name,
+                OrgKind.NEW_DOMAIN,
+                code,
+                dt.date(2019 + len(name) % 5, 3, 8),
+                domain=domain,
+                credit=credit_code(rng),
+            )
         for name, kind in AGENCIES:
             _, created = PartnerAgency.objects.get_or_create(
-                name=name, defaults={"kind": kind, "division": district, "credit_code": credit_code(rng, "11")})
+                name=name, defaults={"kind": kind, "division": district, "credit_code": credit_code(rng, "11")}
+            )
             counts["agencies"] += created
         for username, display, role, place in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(username=username, defaults={"display_name": display})
@@ -121,16 +182,21 @@ def load_demo(*, people: int = 300, stdout=None) -> dict:
                 user.save()
                 Posting.objects.create(user=user, role=role, valid_from=dt.date(2024, 1, 1), **_place(place))
                 counts["users"] += 1
-    communities = list(Division.objects.filter(code__startswith=FUTIAN, level=Level.COMMUNITY, special=False)
-                       .order_by("code").values_list("code", flat=True))
+    communities = list(
+        Division.objects.filter(code__startswith=FUTIAN, level=Level.COMMUNITY, special=False)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     _people(rng, communities, people, counts)
     return counts
 
 
 def _org(counts, name, kind, code, founded, domain="", credit=""):
     _, created = Organisation.objects.get_or_create(
-        name=name, division_id=code,
-        defaults={"kind": kind, "domain_type": domain, "founded_on": founded, "credit_code": credit})
+        name=name,
+        division_id=code,
+        defaults={"kind": kind, "domain_type": domain, "founded_on": founded, "credit_code": credit},
+    )
     counts["orgs"] += created
 
 
@@ -145,23 +211,42 @@ def _people(rng: random.Random, communities: list[str], total: int, counts: dict
         members = [(surname + rng.choice(FEMALE_GIVEN), Gender.FEMALE, woman_birth, HouseholdMember.Relation.HEAD)]
         if rng.random() < 0.7:
             partner = rng.choice(SURNAMES) + rng.choice(MALE_GIVEN)
-            members.append((partner, Gender.MALE, woman_birth.replace(year=woman_birth.year - rng.randint(-2, 5)),
-                            HouseholdMember.Relation.SPOUSE))
+            members.append(
+                (
+                    partner,
+                    Gender.MALE,
+                    woman_birth.replace(year=woman_birth.year - rng.randint(-2, 5)),
+                    HouseholdMember.Relation.SPOUSE,
+                )
+            )
         for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
             year = min(woman_birth.year + rng.randint(20, 35), today.year - 1)
             gender = rng.choice([Gender.FEMALE, Gender.MALE])
             given = rng.choice(FEMALE_GIVEN if gender == Gender.FEMALE else MALE_GIVEN)
-            members.append((surname + given, gender, dt.date(year, rng.randint(1, 12), rng.randint(1, 28)),
-                            HouseholdMember.Relation.CHILD))
+            members.append(
+                (
+                    surname + given,
+                    gender,
+                    dt.date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                    HouseholdMember.Relation.CHILD,
+                )
+            )
         people = []
         for name, gender, birth, relation in members:
             number = synthetic_id(rng, birth, gender)
             phone = f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
             try:
-                person = person_create(actor=None, data=PersonInput(
-                    name=name, division_code=community, id_type=IdType.RESIDENT, id_number=number,
-                    address_detail=f"{rng.randint(1, 40)}栋{rng.randint(1, 30)}0{rng.randint(1, 8)}室"),
-                    phones=[phone] if birth.year < today.year - 16 else [])
+                person = person_create(
+                    actor=None,
+                    data=PersonInput(
+                        name=name,
+                        division_code=community,
+                        id_type=IdType.RESIDENT,
+                        id_number=number,
+                        address_detail=f"{rng.randint(1, 40)}栋{rng.randint(1, 30)}0{rng.randint(1, 8)}室",
+                    ),
+                    phones=[phone] if birth.year < today.year - 16 else [],
+                )
                 counts["people"] += 1
             except DuplicatePerson as exc:
                 person = Person.objects.get(pk=exc.existing_id)
@@ -169,7 +254,8 @@ def _people(rng: random.Random, communities: list[str], total: int, counts: dict
             made += 1
         head = people[0][0]
         household, created = Household.objects.get_or_create(
-            name=f"{head.name[0]}家（{head.pk}）", division_id=community)
+            name=f"{head.name[0]}家（{head.pk}）", division_id=community
+        )
         counts["households"] += created
         for person, relation in people:
             HouseholdMember.objects.get_or_create(household=household, person=person, defaults={"relation": relation})

@@ -1,4 +1,5 @@
 """Development keys for the embedded default, generated once into var/ and kept there."""
+
 from __future__ import annotations
 
 import base64

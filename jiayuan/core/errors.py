@@ -1,4 +1,5 @@
 """Errors that carry a message for the user (in Chinese) and are safe to show."""
+
 from __future__ import annotations
 
 

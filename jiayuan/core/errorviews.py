@@ -1,4 +1,5 @@
 """Error pages that never echo the request (no personal data in error pages)."""
+
 from __future__ import annotations
 
 from django.http import HttpResponseServerError, JsonResponse
@@ -19,6 +20,6 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "服务器内部错误，请稍后重试。"}, status=500)
     return HttpResponseServerError(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>系统错误</title></head>"
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>系统错误</title></head>'
         "<body><h1>系统出现错误</h1><p>请稍后重试。</p></body></html>"
     )

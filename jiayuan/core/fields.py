@@ -1,4 +1,5 @@
 """Model fields whose value is encrypted in the database (and so in history tables and backups)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -41,7 +42,7 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "" or _raw_mode():
             return value
         if value.startswith(PREFIX):
-            return crypto.decrypt(value[len(PREFIX):])
+            return crypto.decrypt(value[len(PREFIX) :])
         return value
 
     def to_python(self, value):

@@ -1,4 +1,5 @@
 """Keep personal data out of logs and error reports."""
+
 from __future__ import annotations
 
 import logging
@@ -25,7 +26,7 @@ class ScrubPersonalDataFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a broken format string must not hide the log line
+        except Exception:  # noqa: BLE001 - a broken format string must not hide the log line
             message = str(record.msg)
         record.msg = scrub(message)
         record.args = None
@@ -46,7 +47,7 @@ class PersonalDataExceptionReporterFilter(SafeExceptionReporterFilter):
     def get_post_parameters(self, request):
         if request is None:
             return {}
-        return {key: self.cleansed_substitute for key in request.POST}
+        return dict.fromkeys(request.POST, self.cleansed_substitute)
 
     def get_traceback_frame_variables(self, request, tb_frame):
         return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]

@@ -1,4 +1,5 @@
 """Security headers on every response: a content security policy and no caching of personal pages."""
+
 from __future__ import annotations
 
 CSP = "; ".join(

@@ -1,8 +1,8 @@
 """The base model: timestamps and an edit version for optimistic locking."""
+
 from __future__ import annotations
 
-from django.db import models
-from django.db import transaction
+from django.db import models, transaction
 
 from .errors import StaleEditError
 
@@ -32,10 +32,7 @@ class VersionedModel(TimeStampedModel):
         model = type(self)
         with transaction.atomic():
             current = (
-                model._base_manager.select_for_update()
-                .filter(pk=self.pk)
-                .values_list("version", flat=True)
-                .first()
+                model._base_manager.select_for_update().filter(pk=self.pk).values_list("version", flat=True).first()
             )
             if current is None or current != expected_version:
                 raise StaleEditError()

@@ -1,4 +1,5 @@
 """Pagination for list pages and the API."""
+
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator

@@ -10,6 +10,7 @@ budget a page answers 429 with a Chinese message and a `Retry-After` header; an 
 Budgets can be changed per scope in settings: `JIAYUAN_RATE_LIMITS = {"login": (30, 60), ...}`
 (requests, window seconds).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -110,7 +111,7 @@ def rate_limit(scope: str, *, methods: tuple[str, ...] | None = None):
                     if request.path.startswith("/api/"):
                         raise RateLimited(wait)
                     response = HttpResponse(
-                        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>请稍后再试</title>"
+                        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>请稍后再试</title>'
                         f"</head><body><h1>请稍后再试</h1><p>{MESSAGE}</p></body></html>",
                         status=429,
                     )

@@ -6,6 +6,7 @@ UploadedFile or any binary file object with a `name`), never writes it anywhere,
 nothing. Office files (.docx/.xlsx/.pptx) must be real zip archives with the parts their type requires and
 must not expand beyond `ZIP_MAX_UNCOMPRESSED` or by more than `ZIP_MAX_RATIO` (zip bombs).
 """
+
 from __future__ import annotations
 
 import os
@@ -48,12 +49,18 @@ SIGNATURES: dict[str, tuple[str, object]] = {
     "gif": ("image/gif", lambda h: h.startswith((b"GIF87a", b"GIF89a"))),
     "webp": ("image/webp", _webp),
     "heic": ("image/heic", _ftyp),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             lambda h: h.startswith(b"PK\x03\x04")),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             lambda h: h.startswith(b"PK\x03\x04")),
-    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
-             lambda h: h.startswith(b"PK\x03\x04")),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        lambda h: h.startswith(b"PK\x03\x04"),
+    ),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        lambda h: h.startswith(b"PK\x03\x04"),
+    ),
+    "pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        lambda h: h.startswith(b"PK\x03\x04"),
+    ),
     "doc": ("application/msword", lambda h: h.startswith(_OLE)),
     "xls": ("application/vnd.ms-excel", lambda h: h.startswith(_OLE)),
     "mp3": ("audio/mpeg", _mp3),
@@ -69,10 +76,25 @@ SIGNATURES: dict[str, tuple[str, object]] = {
 OFFICE_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
 
 TYPE_NAMES = {
-    "pdf": "PDF", "jpg": "JPG 图片", "jpeg": "JPG 图片", "png": "PNG 图片", "gif": "GIF 图片", "webp": "WEBP 图片",
-    "heic": "HEIC 图片", "docx": "Word 文档（.docx）", "xlsx": "Excel 表格（.xlsx）", "pptx": "PPT（.pptx）",
-    "doc": "Word 文档（.doc）", "xls": "Excel 表格（.xls）", "mp3": "MP3 录音", "m4a": "M4A 录音", "mp4": "MP4 视频",
-    "amr": "AMR 录音", "wav": "WAV 录音", "txt": "文本文件", "csv": "CSV 表格",
+    "pdf": "PDF",
+    "jpg": "JPG 图片",
+    "jpeg": "JPG 图片",
+    "png": "PNG 图片",
+    "gif": "GIF 图片",
+    "webp": "WEBP 图片",
+    "heic": "HEIC 图片",
+    "docx": "Word 文档（.docx）",
+    "xlsx": "Excel 表格（.xlsx）",
+    "pptx": "PPT（.pptx）",
+    "doc": "Word 文档（.doc）",
+    "xls": "Excel 表格（.xls）",
+    "mp3": "MP3 录音",
+    "m4a": "M4A 录音",
+    "mp4": "MP4 视频",
+    "amr": "AMR 录音",
+    "wav": "WAV 录音",
+    "txt": "文本文件",
+    "csv": "CSV 表格",
 }
 
 
@@ -124,7 +146,9 @@ def _check_zip(file, extension: str) -> None:
                 if member.flag_bits & 0x1:
                     _refuse("文件已加密，无法检查，请上传未加密的文件。")
                 total += member.file_size
-                if member.file_size > ZIP_RATIO_FROM and member.file_size > ZIP_MAX_RATIO * max(member.compress_size, 1):
+                if member.file_size > ZIP_RATIO_FROM and member.file_size > ZIP_MAX_RATIO * max(
+                    member.compress_size, 1
+                ):
                     _refuse("文件解压后异常膨胀（疑似压缩炸弹），已拒绝上传。")
             if total > ZIP_MAX_UNCOMPRESSED:
                 _refuse("文件解压后异常膨胀（疑似压缩炸弹），已拒绝上传。")

@@ -2,6 +2,7 @@
 
 Each returns the normalised value or raises ValidationError with a Chinese message.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,9 +15,41 @@ from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 PROVINCE_PREFIXES = {
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
-    "71", "81", "82", "83",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+    "83",
 }
 
 
@@ -86,7 +119,9 @@ def validate_phone(value: str) -> Phone:
         return Phone(number=f"{area}-{local}" + (f"-{ext}" if ext else ""), kind="landline")
     if number.isdigit() and number.startswith("1"):
         raise ValidationError("手机号码应为以 1 开头的 11 位数字。", code="mobile")
-    raise ValidationError("电话号码格式不正确：手机号为 11 位数字，固定电话为区号加号码（如 0755-12345678）。", code="format")
+    raise ValidationError(
+        "电话号码格式不正确：手机号为 11 位数字，固定电话为区号加号码（如 0755-12345678）。", code="format"
+    )
 
 
 def validate_credit_code(value: str) -> str:

@@ -1,4 +1,5 @@
 """The home page: each role sees the panels its permissions allow."""
+
 from __future__ import annotations
 
 from django.shortcuts import render
@@ -14,8 +15,7 @@ def home(request):
 
     table = permission_table()
     panels = [
-        template for template, perm in HOME_PANELS
-        if perm is None or (perm in table and request.actor.has_perm(perm))
+        template for template, perm in HOME_PANELS if perm is None or (perm in table and request.actor.has_perm(perm))
     ]
     notifications = Notification.objects.filter(user=request.user).order_by("-created_at")[:8]
     return render(request, "core/home.html", {"panels": panels, "notifications": notifications})

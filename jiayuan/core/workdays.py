@@ -5,6 +5,7 @@ The week is Monday–Friday; exceptions (public holidays on weekdays, 调休 wee
 N working days after a moment ends at the end (24:00 local time) of the N-th working day after that
 moment's date.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,8 +78,13 @@ def due_after_workdays(moment: dt.datetime, n: int) -> dt.datetime:
 
 
 HOLIDAY_NAMES = {
-    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节",
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "抗战胜利纪念日",
 }
 

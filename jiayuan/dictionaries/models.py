@@ -1,4 +1,5 @@
 """Code tables that users edit (tags, categories, vulnerability types, checklist items) with stable codes."""
+
 from __future__ import annotations
 
 from django.db import models

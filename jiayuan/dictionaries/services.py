@@ -1,4 +1,5 @@
 """Seeding and editing code tables; codes never change once used, labels may."""
+
 from __future__ import annotations
 
 from .models import DictionaryItem

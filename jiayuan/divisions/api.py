@@ -19,8 +19,13 @@ class DivisionOut(Schema):
 
 
 def _out(d: Division) -> dict:
-    return {"code": d.code, "name": d.name, "official_name": d.official_name, "level": d.level,
-            "parent_code": d.parent_id}
+    return {
+        "code": d.code,
+        "name": d.name,
+        "official_name": d.official_name,
+        "level": d.level,
+        "parent_code": d.parent_id,
+    }
 
 
 @operation(router, "GET", "", perm="divisions.view", response=list[DivisionOut])

@@ -1,4 +1,5 @@
 """The administrative tree city → district → street → community, keyed by official statistical codes."""
+
 from __future__ import annotations
 
 from django.db import models

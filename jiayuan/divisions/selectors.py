@@ -1,4 +1,5 @@
 """Reading the division tree: children, ancestors, subtrees (all by code, never a Python walk)."""
+
 from __future__ import annotations
 
 from django.db.models import QuerySet

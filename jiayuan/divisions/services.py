@@ -1,4 +1,5 @@
 """Loading the division tree from the shipped CSV."""
+
 from __future__ import annotations
 
 import csv

@@ -8,6 +8,7 @@ text, parses every row, collects every problem as (row as Excel shows it, column
 only when there is none, in one transaction, through the writer (which goes through the owning app's
 services). Every attempt is recorded as an `ImportRun`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -290,13 +291,15 @@ def _match_header(ctx: ImportContext, number: int, header) -> list[tuple[int, Co
     if unknown and not positions:
         # Nothing matched: most likely a list without a header row. Its first row is data (names, ID
         # numbers), so it is not repeated into the run's record.
-        ctx.error(number, FILE, f"第 {number} 行不是表头：没有一个列名与模板一致。第一行应为列名（{known}），"
-                                "请使用导入模板。")
+        ctx.error(
+            number, FILE, f"第 {number} 行不是表头：没有一个列名与模板一致。第一行应为列名（{known}），请使用导入模板。"
+        )
         return None
     if unknown:
         shown = [_shown_header(u) for u in unknown]
-        ctx.error(number, "、".join(shown),
-                  f"无法识别的列：{'、'.join(shown)}。可用的列为：{known}（请使用导入模板）。")
+        ctx.error(
+            number, "、".join(shown), f"无法识别的列：{'、'.join(shown)}。可用的列为：{known}（请使用导入模板）。"
+        )
     missing = [c.header for c in ctx.spec.columns if c.required and c.header not in seen]
     if missing:
         ctx.error(number, "、".join(missing), f"缺少必填列：{'、'.join(missing)}。")
@@ -359,8 +362,12 @@ def run_import(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportR
     if not actor.has_perm(spec.perm):
         raise ApplicationError("您没有该导入权限。")
     started = time.perf_counter()
-    run = ImportRun(kind=spec.kind, user=actor.user, division=run_division(actor, spec.perm),
-                    file_name=scrub(safe_name(getattr(file, "name", "") or ""))[:120])
+    run = ImportRun(
+        kind=spec.kind,
+        user=actor.user,
+        division=run_division(actor, spec.perm),
+        file_name=scrub(safe_name(getattr(file, "name", "") or ""))[:120],
+    )
     ctx = ImportContext(actor=actor, spec=spec)
     rows: list[Row] = []
     try:
@@ -388,7 +395,11 @@ def run_import(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportR
             run.status = RunStatus.SUCCESS
             _finish(run, ctx, started)
             access_log_write(
-                actor=actor, request=request, action=Action.ADMIN, obj=run, division_code=run.division_id,
+                actor=actor,
+                request=request,
+                action=Action.ADMIN,
+                obj=run,
+                division_code=run.division_id,
                 field_classes=["personal", "sensitive"],
                 detail={"import": spec.kind, "rows": run.rows, "created": run.created, "sha256": run.sha256},
             )
@@ -399,8 +410,14 @@ def run_import(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportR
         run.created = 0
         run.status = RunStatus.ERRORS
         message = exc.message if isinstance(exc, ApplicationError) else ""
-        ctx.errors = [(0, FILE, "导入期间有记录被他人同时登记，本次未导入任何数据，请重新上传。"
-                       + (f"（{message}）" if message else ""))]
+        ctx.errors = [
+            (
+                0,
+                FILE,
+                "导入期间有记录被他人同时登记，本次未导入任何数据，请重新上传。"
+                + (f"（{message}）" if message else ""),
+            )
+        ]
         return _finish(run, ctx, started)
     return run
 
@@ -408,7 +425,7 @@ def run_import(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportR
 def _finish(run: ImportRun, ctx: ImportContext, started: float) -> ImportRun:
     ordered = sorted(ctx.errors, key=lambda e: (e[0], _column_order(ctx.spec, e[1])))
     run.error_count = len(ordered)
-    run.errors = [list(e) for e in ordered[:max_errors_kept()]]
+    run.errors = [list(e) for e in ordered[: max_errors_kept()]]
     run.duration_ms = int((time.perf_counter() - started) * 1000)
     run.save()
     return run
@@ -456,8 +473,7 @@ def template_workbook(spec: ImportSpec, examples: dict[str, Any] | None = None) 
                 sheet.cell(row=row, column=index).number_format = "@"
         sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
         if column.choices:
-            validation = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
-                                        allow_blank=True)
+            validation = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True)
             validation.error = f"请从下拉列表中选择{column.header}。"
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{max_rows() + 1}")
@@ -467,8 +483,14 @@ def template_workbook(spec: ImportSpec, examples: dict[str, Any] | None = None) 
     for cell in notes[1]:
         cell.font = bold
     for column in spec.columns:
-        notes.append([column.header, "必填" if column.required else "选填", column.help,
-                      str(examples.get(column.key, column.example) or "")])
+        notes.append(
+            [
+                column.header,
+                "必填" if column.required else "选填",
+                column.help,
+                str(examples.get(column.key, column.example) or ""),
+            ]
+        )
     notes.append([])
     for line in (
         "只导入第一个工作表；第一行为表头，列的顺序可以调整，列名须与模板一致。",

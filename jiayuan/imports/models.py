@@ -1,4 +1,5 @@
 """The record of every import attempt: who, where, which file (by hash), how many rows, what went wrong."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -13,10 +14,17 @@ class RunStatus(models.TextChoices):
 
 class ImportRun(models.Model):
     kind = models.CharField("导入类型", max_length=32, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
-    division = models.ForeignKey("divisions.Division", verbose_name="所属区划", on_delete=models.PROTECT,
-                                 related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+"
+    )
     file_name = models.CharField("文件名", max_length=120, blank=True)
     sha256 = models.CharField("文件 SHA-256", max_length=64, blank=True)
     rows = models.PositiveIntegerField("数据行数", default=0)

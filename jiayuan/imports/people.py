@@ -1,4 +1,5 @@
 """人员批量导入: the people registry from Excel, with the rules of registering one person (`person_create`)."""
+
 from __future__ import annotations
 
 import re
@@ -24,9 +25,17 @@ from .framework import (
 )
 
 ID_TYPES = {label: value for value, label in IdType.choices}
-ID_TYPES.update({"身份证": IdType.RESIDENT, "无证件": IdType.NONE, "无": IdType.NONE, "未提供": IdType.NONE,
-                 "港澳通行证": IdType.HKMO_PERMIT, "居住证": IdType.RESIDENCE_PERMIT,
-                 "外国人永久居留证": IdType.FOREIGN_PERMANENT})
+ID_TYPES.update(
+    {
+        "身份证": IdType.RESIDENT,
+        "无证件": IdType.NONE,
+        "无": IdType.NONE,
+        "未提供": IdType.NONE,
+        "港澳通行证": IdType.HKMO_PERMIT,
+        "居住证": IdType.RESIDENCE_PERMIT,
+        "外国人永久居留证": IdType.FOREIGN_PERMANENT,
+    }
+)
 GENDERS = {"女": Gender.FEMALE, "男": Gender.MALE, "未知": Gender.UNKNOWN}
 
 EXAMPLE_ID = "44030419850308004X"  # the template's example row (a valid number no real person is given)
@@ -74,8 +83,9 @@ def prepare(ctx: ImportContext) -> None:
     if prefix is None:
         ctx.data["by_code"], ctx.data["by_name"] = {}, {}
         return
-    communities = list(Division.objects.filter(level=Level.COMMUNITY, code__startswith=prefix)
-                       .values_list("code", "name"))
+    communities = list(
+        Division.objects.filter(level=Level.COMMUNITY, code__startswith=prefix).values_list("code", "name")
+    )
     ctx.data["by_code"] = dict(communities)
     by_name: dict[str, list[str]] = {}
     for code, name in communities:
@@ -151,13 +161,15 @@ def file_check(ctx: ImportContext, rows: list[Row]) -> None:
             for number in numbers:
                 others = [str(n) for n in numbers if n != number]
                 more = "等" if len(others) > 10 else ""
-                ctx.error(number, "证件号码", f"证件号码在文件中重复出现（与第 {'、'.join(others[:10])}{more} 行相同）。")
+                ctx.error(
+                    number, "证件号码", f"证件号码在文件中重复出现（与第 {'、'.join(others[:10])}{more} 行相同）。"
+                )
     digests = {id_hash(id_type, number): rows_ for (id_type, number), rows_ in seen.items()}
     keys = list(digests)
     for start in range(0, len(keys), 2000):
         # One indexed query per 2,000 numbers; only the hashes come back (no names, no scope check needed:
         # the message is the same whoever holds the record).
-        for digest in Person.objects.filter(id_hash__in=keys[start:start + 2000]).values_list("id_hash", flat=True):
+        for digest in Person.objects.filter(id_hash__in=keys[start : start + 2000]).values_list("id_hash", flat=True):
             for number in digests.get(digest, ()):
                 ctx.error(number, "证件号码", ALREADY_REGISTERED)
 
@@ -166,11 +178,22 @@ def writer(ctx: ImportContext, rows: list[Row]) -> int:
     items = []
     for row in rows:
         v = row.values
-        items.append((PersonInput(
-            name=v["name"], division_code=v["division_code"], gender=v["gender"], birth_date=v["birth_date"],
-            id_type=v["id_type"], id_number=v["id_number"], address_detail=v["address_detail"] or "",
-            ethnicity=v["ethnicity"] or "", notes=v["notes"] or "",
-        ), v["phones"] or []))
+        items.append(
+            (
+                PersonInput(
+                    name=v["name"],
+                    division_code=v["division_code"],
+                    gender=v["gender"],
+                    birth_date=v["birth_date"],
+                    id_type=v["id_type"],
+                    id_number=v["id_number"],
+                    address_detail=v["address_detail"] or "",
+                    ethnicity=v["ethnicity"] or "",
+                    notes=v["notes"] or "",
+                ),
+                v["phones"] or [],
+            )
+        )
     return len(person_bulk_create(actor=ctx.actor, items=items, change_reason="Excel 批量导入"))
 
 
@@ -181,22 +204,55 @@ SPEC = ImportSpec(
     sheet_title="人员",
     columns=(
         Column("姓名", "name", text(64), required=True, help="必填，最多 64 个字。", example="王秀英"),
-        Column("证件类型", "id_type", choice(ID_TYPES, label="证件类型", shown=tuple(IdType.labels)),
-               help="居民身份证、港澳居民来往内地通行证、港澳台居民居住证、护照、外国人永久居留身份证、无/未提供；"
-                    "不填时：有证件号码视为居民身份证，否则为无/未提供。",
-               example="居民身份证", choices=tuple(label for _, label in IdType.choices)),
-        Column("证件号码", "id_number", _id_number, text=True,
-               help="居民身份证须为 18 位且校验位正确；已登记的证件号码不能重复导入。请将该列设为文本格式。",
-               example=EXAMPLE_ID),
-        Column("性别", "gender", choice(GENDERS, label="性别"),
-               help="女、男或未知；填写身份证号码时按号码识别。", example="女", choices=("女", "男", "未知")),
-        Column("出生日期", "birth_date", date_cell,
-               help="没有证件号码时必填，如 1990-05-17；填写身份证号码时按号码识别。", example=""),
-        Column("手机号码", "phones", _phones, text=True,
-               help="手机号 11 位，固定电话带区号（如 0755-12345678）；多个号码用顿号或逗号分隔，第一个为主要号码。",
-               example="13800138000"),
-        Column("所属社区", "community", _community, required=True, text=True,
-               help="填写 12 位社区代码，或您辖区内社区的准确名称；须在您的管辖范围内。", example=""),
+        Column(
+            "证件类型",
+            "id_type",
+            choice(ID_TYPES, label="证件类型", shown=tuple(IdType.labels)),
+            help="居民身份证、港澳居民来往内地通行证、港澳台居民居住证、护照、外国人永久居留身份证、无/未提供；"
+            "不填时：有证件号码视为居民身份证，否则为无/未提供。",
+            example="居民身份证",
+            choices=tuple(label for _, label in IdType.choices),
+        ),
+        Column(
+            "证件号码",
+            "id_number",
+            _id_number,
+            text=True,
+            help="居民身份证须为 18 位且校验位正确；已登记的证件号码不能重复导入。请将该列设为文本格式。",
+            example=EXAMPLE_ID,
+        ),
+        Column(
+            "性别",
+            "gender",
+            choice(GENDERS, label="性别"),
+            help="女、男或未知；填写身份证号码时按号码识别。",
+            example="女",
+            choices=("女", "男", "未知"),
+        ),
+        Column(
+            "出生日期",
+            "birth_date",
+            date_cell,
+            help="没有证件号码时必填，如 1990-05-17；填写身份证号码时按号码识别。",
+            example="",
+        ),
+        Column(
+            "手机号码",
+            "phones",
+            _phones,
+            text=True,
+            help="手机号 11 位，固定电话带区号（如 0755-12345678）；多个号码用顿号或逗号分隔，第一个为主要号码。",
+            example="13800138000",
+        ),
+        Column(
+            "所属社区",
+            "community",
+            _community,
+            required=True,
+            text=True,
+            help="填写 12 位社区代码，或您辖区内社区的准确名称；须在您的管辖范围内。",
+            example="",
+        ),
         Column("详细地址", "address_detail", text(200), help="选填，加密保存。", example="某某路 1 号 2 栋 301"),
         Column("民族", "ethnicity", text(16), help="选填，如 汉族。", example="汉族"),
         Column("备注", "notes", text(2000), help="选填，加密保存。", example=""),

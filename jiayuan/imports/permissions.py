@@ -1,4 +1,5 @@
 """Who may import which register from Excel, and who may see the record of past imports."""
+
 _STAFF = {"community_worker": "subtree", "street_staff": "subtree", "district_rights": "subtree"}
 
 PERMISSIONS = {

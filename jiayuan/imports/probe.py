@@ -1,4 +1,5 @@
 """Probe hook (see jiayuan/ops/probe.py): one import run filed inside the probed community, one elsewhere."""
+
 from __future__ import annotations
 
 
@@ -8,9 +9,15 @@ def records(scope_user_division: str) -> dict[str, dict]:
     from .models import ImportRun, RunStatus
 
     def run(division: str) -> ImportRun:
-        return ImportRun.objects.create(kind="people", division_id=division, file_name="探针.xlsx",
-                                        status=RunStatus.ERRORS, rows=1, error_count=1,
-                                        errors=[[2, "姓名", "请填写姓名。"]])
+        return ImportRun.objects.create(
+            kind="people",
+            division_id=division,
+            file_name="探针.xlsx",
+            status=RunStatus.ERRORS,
+            rows=1,
+            error_count=1,
+            errors=[[2, "姓名", "请填写姓名。"]],
+        )
 
     inside, outside = run(scope_user_division), run(outside_community(scope_user_division))
     pair = {"in": {"run_id": inside.pk}, "out": {"run_id": outside.pk}}

@@ -1,4 +1,5 @@
 """The kinds of import, by URL segment. Add a register here once its ImportSpec exists (see docs/imports.md)."""
+
 from __future__ import annotations
 
 from .framework import ImportSpec

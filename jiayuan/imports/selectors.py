@@ -1,4 +1,5 @@
 """Reads of import runs, always through the access policy."""
+
 from __future__ import annotations
 
 from django.db.models import QuerySet

@@ -1,4 +1,5 @@
 """Running an import (see framework.run_import) and the template download."""
+
 from __future__ import annotations
 
 from jiayuan.access.actor import Actor
@@ -21,8 +22,12 @@ def import_template(*, actor: Actor, spec: ImportSpec) -> bytes:
     if spec.kind == "people":
         prefix = actor.broadest_prefix("people.create")
         if prefix is not None:
-            name = (Division.objects.filter(level=Level.COMMUNITY, code__startswith=prefix, special=False)
-                    .order_by("code").values_list("name", flat=True).first())
+            name = (
+                Division.objects.filter(level=Level.COMMUNITY, code__startswith=prefix, special=False)
+                .order_by("code")
+                .values_list("name", flat=True)
+                .first()
+            )
             if name:
                 examples["community"] = name
     return template_workbook(spec, examples)

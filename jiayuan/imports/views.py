@@ -1,4 +1,5 @@
 """Import pages: the list of runs, an upload form per kind, its template, and a run's result."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -24,8 +25,11 @@ def run_list(request):
     for run in page.object_list:
         spec = SPECS.get(run.kind)
         run.kind_title = spec.title if spec else run.kind
-    kinds = [{"title": spec.title, "url": reverse(f"imports:{spec.kind}")}
-             for spec in SPECS.values() if request.actor.has_perm(spec.perm)]
+    kinds = [
+        {"title": spec.title, "url": reverse(f"imports:{spec.kind}")}
+        for spec in SPECS.values()
+        if request.actor.has_perm(spec.perm)
+    ]
     return render(request, "imports/list.html", {"page": page, "kinds": kinds})
 
 
@@ -44,10 +48,17 @@ def _upload_view(spec):
                     error = exc.message
                 else:
                     return redirect("imports:run", run_id=run.pk)
-        return render(request, "imports/upload.html", {
-            "spec": spec, "error": error, "max_rows": max_rows(),
-            "template_url": reverse(f"imports:{spec.kind}_template"),
-        }, status=400 if error else 200)
+        return render(
+            request,
+            "imports/upload.html",
+            {
+                "spec": spec,
+                "error": error,
+                "max_rows": max_rows(),
+                "template_url": reverse(f"imports:{spec.kind}_template"),
+            },
+            status=400 if error else 200,
+        )
 
     upload.__name__ = f"upload_{spec.kind}"
     return upload
@@ -75,10 +86,16 @@ TEMPLATE_VIEWS = {kind: _template_view(spec) for kind, spec in SPECS.items()}
 def run_detail(request, run_id: int):
     run = selectors.run_get(actor=request.actor, run_id=run_id)
     spec = SPECS.get(run.kind)
-    return render(request, "imports/run.html", {
-        "run": run, "spec": spec, "truncated": run.error_count > len(run.errors),
-        "can_retry": spec is not None and request.actor.has_perm(spec.perm),
-    })
+    return render(
+        request,
+        "imports/run.html",
+        {
+            "run": run,
+            "spec": spec,
+            "truncated": run.error_count > len(run.errors),
+            "can_retry": spec is not None and request.actor.has_perm(spec.perm),
+        },
+    )
 
 
 @require_perm("imports.view")
@@ -87,6 +104,8 @@ def run_errors(request, run_id: int):
     run = selectors.run_get(actor=request.actor, run_id=run_id)
     response = HttpResponse(errors_workbook(run), content_type=XLSX)
     filename = f"导入错误清单-{run.pk}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename=\"errors-{run.pk}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"errors-{run.pk}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
     response["Cache-Control"] = "no-store"
     return response

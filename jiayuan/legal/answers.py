@@ -37,9 +37,8 @@ class Citation:
     law_slug: str
 
     @classmethod
-    def of(cls, art: CorpusArticle) -> "Citation":
-        return cls(law=art.law, article=art.number, label=art.label, text=art.text, url=art.url,
-                   law_slug=art.law_slug)
+    def of(cls, art: CorpusArticle) -> Citation:
+        return cls(law=art.law, article=art.number, label=art.label, text=art.text, url=art.url, law_slug=art.law_slug)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -121,7 +120,7 @@ def compose_answer(
         except DatabaseError:  # tables not migrated yet: answer from the statutes alone
             match = None
     if match is not None:
-        entry, similarity, cited = match
+        _, similarity, cited = match
         ranked = _merge(cited, ranked)
         confidence = max(confidence, round(similarity, 3))
 
@@ -201,8 +200,7 @@ def _guide_for(topic: Topic, *, db: bool) -> Guide:
             stored = None
         if stored is not None:
             return stored
-    return Guide(slug=topic.slug, title=topic.title, guidance=topic.guidance,
-                 help=tuple(_contact_lines(topic.help)))
+    return Guide(slug=topic.slug, title=topic.title, guidance=topic.guidance, help=tuple(_contact_lines(topic.help)))
 
 
 def render_text(answer: Answer, *, body: str | None = None) -> str:
@@ -218,8 +216,8 @@ def render_text(answer: Answer, *, body: str | None = None) -> str:
         parts.append(
             "这个问题可能超出了我目前掌握的法律条文范围，我没有把握给出准确的法律依据，"
             "下面列出的条文仅供参考。建议拨打 12338 妇女维权热线，或向当地法律援助中心咨询专业人员。"
-            if answer.citations else
-            "这个问题超出了我目前掌握的婚姻家庭、家庭暴力和未成年人保护方面的法律条文，我无法给出可靠的回答。"
+            if answer.citations
+            else "这个问题超出了我目前掌握的婚姻家庭、家庭暴力和未成年人保护方面的法律条文，我无法给出可靠的回答。"
             "建议拨打 12338 妇女维权热线，或向当地法律援助中心咨询专业人员。"
         )
     elif answer.guidance:
@@ -233,4 +231,3 @@ def render_text(answer: Answer, *, body: str | None = None) -> str:
         parts.append("可以找谁帮忙：\n" + "\n".join(f"· {line}" for line in answer.help))
     parts.append("以上内容依据现行法律条文整理，仅供参考，不能代替律师的具体意见。")
     return "\n\n".join(parts)
-

@@ -1,8 +1,6 @@
 """JSON API of the legal assistant: ``POST /api/legal/ask`` (public, rate-limited), for the hotline
 system and mini-programs. Same answer as the chat page; the question is stored without personal data."""
 
-from typing import List, Optional
-
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -29,10 +27,10 @@ class CitationOut(Schema):
 
 class AskOut(Schema):
     answer: str
-    citations: List[CitationOut]
+    citations: list[CitationOut]
     emergency: bool
     confidence: float
-    topic: Optional[str] = None
+    topic: str | None = None
 
 
 @operation(router, "POST", "/ask", perm=PUBLIC, response=AskOut, summary="婚姻家庭法律助手：提问并获得附法条依据的解答")

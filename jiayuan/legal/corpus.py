@@ -43,7 +43,7 @@ def article_url(slug: str, number: int) -> str:
         from django.urls import reverse
 
         return reverse("legal:article", args=[slug, number])
-    except Exception:
+    except Exception:  # noqa: BLE001 - outside a configured project (the parser's command line)
         return f"/legal/laws/{slug}/{number}/"
 
 
@@ -85,8 +85,8 @@ class Corpus:
             return self.law_names[name]
         # "《中华人民共和国民法典》" written without the prefix, or with it where the alias lacks it.
         for prefix in ("中华人民共和国",):
-            if name.startswith(prefix) and name[len(prefix):] in self.law_names:
-                return self.law_names[name[len(prefix):]]
+            if name.startswith(prefix) and name[len(prefix) :] in self.law_names:
+                return self.law_names[name[len(prefix) :]]
             if prefix + name in self.law_names:
                 return self.law_names[prefix + name]
         return None

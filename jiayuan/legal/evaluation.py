@@ -103,7 +103,6 @@ class Metrics:
         }
 
 
-
 @dataclass
 class EvalReport:
     assistant: Metrics

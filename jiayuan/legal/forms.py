@@ -9,21 +9,30 @@ from .models import TicketStatus
 
 class AskForm(forms.Form):
     question = forms.CharField(
-        label="你想问什么？", max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "例如：他喝了酒就打我，我能申请什么保护？",
-                                     "autocomplete": "off"}),
+        label="你想问什么？",
+        max_length=500,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "例如：他喝了酒就打我，我能申请什么保护？", "autocomplete": "off"}
+        ),
         error_messages={"required": "请先输入你想问的问题。", "max_length": "问题太长了，请控制在500字以内。"},
     )
 
 
 class CallbackForm(forms.Form):
-    phone = forms.CharField(label="回电号码", max_length=30,
-                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
-    safe_time = forms.CharField(label="什么时间给你打电话方便、安全？", max_length=100,
-                                widget=forms.TextInput(attrs={"placeholder": "例如：工作日中午12点到1点",
-                                                              "autocomplete": "off"}))
-    note = forms.CharField(label="还想告诉我们什么（可不填）", max_length=1000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}))
+    phone = forms.CharField(
+        label="回电号码", max_length=30, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})
+    )
+    safe_time = forms.CharField(
+        label="什么时间给你打电话方便、安全？",
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "例如：工作日中午12点到1点", "autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label="还想告诉我们什么（可不填）",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+    )
     consent = forms.BooleanField(label="我同意保存我的电话和问题，由 12338 热线工作人员给我回电。", required=False)
     question_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     question_text = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)

@@ -42,7 +42,7 @@ def _setting(name: str) -> str:
             from django.conf import settings
 
             value = getattr(settings, name, "") if settings.configured else ""
-        except Exception:  # pragma: no cover - Django missing
+        except Exception:  # noqa: BLE001  # pragma: no cover - Django missing
             value = ""
     return (value or "").strip()
 

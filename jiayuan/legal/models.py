@@ -59,8 +59,12 @@ class TopicGuide(VersionedModel):
     help = models.TextField("求助渠道", blank=True, help_text="每行一条。")
     is_active = models.BooleanField("启用", default=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="最后修改人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="最后修改人",
     )
     history = HistoricalRecords()
 
@@ -89,12 +93,20 @@ class CuratedAnswer(VersionedModel):
     citations = models.TextField("引用条文", help_text="每行一条，如：民法典:1084 或 《反家庭暴力法》第二十三条。")
     is_active = models.BooleanField("启用", default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="创建人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="创建人",
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="最后修改人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="最后修改人",
     )
     history = HistoricalRecords()
 
@@ -141,15 +153,23 @@ class AskedQuestion(models.Model):
         CuratedAnswer, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="命中的审核问答"
     )
     asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="提问的工作人员",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="提问的工作人员",
     )
     review_status = models.CharField(
         "审核状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="审核人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
 
@@ -183,8 +203,12 @@ class CallbackTicket(VersionedModel):
     emergency = models.BooleanField("紧急", default=False)
     status = models.CharField("状态", max_length=10, choices=TicketStatus.choices, default=TicketStatus.NEW)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="处理人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="处理人",
     )
     handled_at = models.DateTimeField("处理时间", null=True, blank=True)
     outcome = models.TextField("处理情况", blank=True)

@@ -107,7 +107,7 @@ def laws_dir() -> Path:
         from django.conf import settings
 
         configured = getattr(settings, "LEGAL_LAWS_DIR", None) if settings.configured else None
-    except Exception:  # pragma: no cover - Django not importable
+    except Exception:  # noqa: BLE001  # pragma: no cover - Django not importable
         configured = None
     if configured:
         return Path(configured)
@@ -186,7 +186,7 @@ def parse_law_text(text: str, *, slug: str, file: str, short_name: str | None = 
                 "number": cn_to_int(a.group(1)),
                 "label": label,
                 "path": tuple(h for _, h in headings),
-                "paras": [stripped[a.end():].strip()],
+                "paras": [stripped[a.end() :].strip()],
             }
             continue
         if current is None:

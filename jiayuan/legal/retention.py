@@ -13,6 +13,7 @@ she wrote, kept (encrypted) only because she consented with a call-back request.
 emergency flag and review — what the assistant's reviewers and statistics use. Hold "legal.waiting": a
 question whose call-back is still waiting keeps its words.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,8 +61,18 @@ def register() -> None:
 
     from .models import AskedQuestion, CallbackTicket
 
-    register_rule("legal.callbacks", model=CallbackTicket, description="已回电或已关闭满保存期限的回电工单",
-                  eligible=callbacks_eligible, anonymise=callback_anonymise)
-    register_rule("legal.questions", model=AskedQuestion, description="提问满保存期限、经同意保存的问题原文",
-                  eligible=questions_eligible, anonymise=question_anonymise)
+    register_rule(
+        "legal.callbacks",
+        model=CallbackTicket,
+        description="已回电或已关闭满保存期限的回电工单",
+        eligible=callbacks_eligible,
+        anonymise=callback_anonymise,
+    )
+    register_rule(
+        "legal.questions",
+        model=AskedQuestion,
+        description="提问满保存期限、经同意保存的问题原文",
+        eligible=questions_eligible,
+        anonymise=question_anonymise,
+    )
     register_hold("legal.waiting", model=AskedQuestion, keep=keep_waiting)

@@ -34,7 +34,7 @@ def emergency_cues() -> EmergencyCues:
 
 
 def emergency_kind(question: str) -> str | None:
-    """"danger", "suicide" or None."""
+    """ "danger", "suicide" or None."""
     text = normalize(question)
     cues = emergency_cues()
     if any(p.search(text) for p in cues.danger):
@@ -54,7 +54,9 @@ _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
-_NAME_AFTER_CALL = re.compile(r"(我|他|她|孩子|儿子|女儿|老公|丈夫|老婆|妻子|前夫|前妻|对方)(的名字)?(叫|名叫|名字是)(?![我你他她])([\u4e00-\u9fff·]{1,4})")
+_NAME_AFTER_CALL = re.compile(
+    r"(我|他|她|孩子|儿子|女儿|老公|丈夫|老婆|妻子|前夫|前妻|对方)(的名字)?(叫|名叫|名字是)(?![我你他她])([\u4e00-\u9fff·]{1,4})"
+)
 _NAME_AFTER_IS = re.compile(rf"(我是)([{_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[，,。.！!？?\s、；;]|$)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _LONG_DIGITS = re.compile(r"(?<!\d)\d{9,}(?!\d)")  # bank cards, QQ numbers and other long identifiers
@@ -62,7 +64,8 @@ _LONG_DIGITS = re.compile(r"(?<!\d)\d{9,}(?!\d)")  # bank cards, QQ numbers and 
 # ("幸福路8号", "翠竹花园3栋2单元501室"); a leading "住在/家住…" is kept so the question still reads.
 _ADDRESS = re.compile(
     r"(住在|家住|住|家在|在|搬到|到)?(?:(?![我你他她们的在住])[\u4e00-\u9fff]){1,8}?(?:路|街|大道|巷|弄|村|小区|花园|公寓|大厦|广场|新村|家园|苑)"
-    r"\s*\d+\s*(?:号楼|号|栋|幢|座|单元|室|楼|层)(?:\s*\d+\s*(?:号楼|号|栋|幢|座|单元|室|楼|层))*")
+    r"\s*\d+\s*(?:号楼|号|栋|幢|座|单元|室|楼|层)(?:\s*\d+\s*(?:号楼|号|栋|幢|座|单元|室|楼|层))*"
+)
 
 
 def scrub_personal_data(text: str) -> str:

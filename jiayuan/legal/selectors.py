@@ -23,6 +23,7 @@ CURATED_MIN_SIMILARITY = 0.62
 
 # --- statutes -------------------------------------------------------------------------------------
 
+
 def law_list() -> QuerySet[Law]:
     return Law.objects.all()
 
@@ -71,6 +72,7 @@ def article_search(query: str, *, limit: int = 20) -> list[Article]:
 
 # --- topic guides -----------------------------------------------------------------------------------
 
+
 def topic_guide_list() -> QuerySet[TopicGuide]:
     return TopicGuide.objects.select_related("updated_by").order_by("id")
 
@@ -95,8 +97,7 @@ def topic_guide_map() -> dict:
     if _guide_cache["stamp"] != stamp:
         with _cache_lock:
             _guide_cache["map"] = {
-                g.slug: Guide(slug=g.slug, title=g.title, guidance=tuple(g.guidance_lines),
-                              help=tuple(g.help_lines))
+                g.slug: Guide(slug=g.slug, title=g.title, guidance=tuple(g.guidance_lines), help=tuple(g.help_lines))
                 for g in TopicGuide.objects.filter(is_active=True)
             }
             _guide_cache["stamp"] = stamp
@@ -104,6 +105,7 @@ def topic_guide_map() -> dict:
 
 
 # --- curated answers --------------------------------------------------------------------------------
+
 
 def curated_list() -> QuerySet[CuratedAnswer]:
     return CuratedAnswer.objects.select_related("updated_by")
@@ -157,8 +159,9 @@ def curated_match(question: str, *, index=None):
                 art = parse_citation(ref)
                 if art is not None:
                     cited.append(Citation.of(corpus.by_key[art]))
-            vectors.append(_CuratedVector(entry, weights, math.sqrt(sum(w * w for w in weights.values())) or 1.0,
-                                          cited))
+            vectors.append(
+                _CuratedVector(entry, weights, math.sqrt(sum(w * w for w in weights.values())) or 1.0, cited)
+            )
         with _cache_lock:
             _curated_cache["vectors"] = vectors
             _curated_cache["stamp"] = stamp
@@ -197,6 +200,7 @@ def parse_citation(ref: str) -> tuple[str, int] | None:
 
 
 # --- questions and tickets ----------------------------------------------------------------------------
+
 
 def question_get(question_id: int) -> AskedQuestion:
     found = AskedQuestion.objects.filter(pk=question_id).first()

@@ -36,6 +36,7 @@ MAX_QUESTION_CHARS = 500
 
 # --- statutes -------------------------------------------------------------------------------------
 
+
 @dataclass
 class LoadReport:
     laws_created: int = 0
@@ -115,8 +116,9 @@ def topic_guides_seed() -> int:
 
 
 @transaction.atomic
-def topic_guide_update(*, actor, guide: TopicGuide, title: str, guidance: str, help: str, is_active: bool,
-                       expected_version: int) -> TopicGuide:
+def topic_guide_update(
+    *, actor, guide: TopicGuide, title: str, guidance: str, help: str, is_active: bool, expected_version: int
+) -> TopicGuide:
     errors = {}
     if not title.strip():
         errors["title"] = "请填写主题名称。"
@@ -134,6 +136,7 @@ def topic_guide_update(*, actor, guide: TopicGuide, title: str, guidance: str, h
 
 
 # --- curated answers --------------------------------------------------------------------------------
+
 
 def _validate_curated(question: str, answer: str, citations: str) -> str:
     errors = {}
@@ -163,14 +166,18 @@ def _validate_curated(question: str, answer: str, citations: str) -> str:
 def curated_create(*, actor, question: str, answer: str, citations: str) -> CuratedAnswer:
     refs = _validate_curated(question, answer, citations)
     return CuratedAnswer.objects.create(
-        question=question.strip(), answer=answer.strip(), citations=refs,
-        created_by=actor.user, updated_by=actor.user,
+        question=question.strip(),
+        answer=answer.strip(),
+        citations=refs,
+        created_by=actor.user,
+        updated_by=actor.user,
     )
 
 
 @transaction.atomic
-def curated_update(*, actor, entry: CuratedAnswer, question: str, answer: str, citations: str,
-                   is_active: bool, expected_version: int) -> CuratedAnswer:
+def curated_update(
+    *, actor, entry: CuratedAnswer, question: str, answer: str, citations: str, is_active: bool, expected_version: int
+) -> CuratedAnswer:
     refs = _validate_curated(question, answer, citations)
     entry.question, entry.answer, entry.citations = question.strip(), answer.strip(), refs
     entry.is_active = is_active
@@ -181,6 +188,7 @@ def curated_update(*, actor, entry: CuratedAnswer, question: str, answer: str, c
 
 # --- questions --------------------------------------------------------------------------------------
 
+
 def _check_question(question: str) -> str:
     question = (question or "").strip()
     if not question:
@@ -190,8 +198,9 @@ def _check_question(question: str) -> str:
     return question
 
 
-def question_answer(*, question: str, channel: str, actor=None, record: bool = True
-                    ) -> tuple[Answer, AskedQuestion | None]:
+def question_answer(
+    *, question: str, channel: str, actor=None, record: bool = True
+) -> tuple[Answer, AskedQuestion | None]:
     """Answer a question and record it without personal data (the answer itself is computed first,
     outside the transaction, so a slow LLM never holds the database)."""
     question = _check_question(question)
@@ -230,9 +239,17 @@ def question_review(*, actor, question: AskedQuestion, status: str) -> AskedQues
 
 # --- call-back tickets --------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def callback_create(*, phone: str, safe_time: str, consent: bool, question_id: int | None = None,
-                    question_text: str = "", note: str = "") -> CallbackTicket:
+def callback_create(
+    *,
+    phone: str,
+    safe_time: str,
+    consent: bool,
+    question_id: int | None = None,
+    question_text: str = "",
+    note: str = "",
+) -> CallbackTicket:
     """A call-back request from the public. Refused without explicit consent or with a bad number.
 
     With consent, the question she asked (as she wrote it) and her note are kept encrypted on the ticket
@@ -288,8 +305,9 @@ def callback_create(*, phone: str, safe_time: str, consent: bool, question_id: i
 
 
 @transaction.atomic
-def callback_update(*, actor, ticket: CallbackTicket, status: str, outcome: str,
-                    expected_version: int) -> CallbackTicket:
+def callback_update(
+    *, actor, ticket: CallbackTicket, status: str, outcome: str, expected_version: int
+) -> CallbackTicket:
     if status not in TicketStatus.values:
         raise ValidationFailed({"status": "请选择工单状态。"})
     ticket.status = status
@@ -306,8 +324,14 @@ def callback_reveal_phone(*, actor, ticket: CallbackTicket, request=None) -> str
     from jiayuan.audit.services import access_log_write
 
     with transaction.atomic():
-        access_log_write(actor=actor, request=request, action=Action.REVEAL, obj=ticket,
-                         field_classes=["sensitive"], detail={"field": "phone"})
+        access_log_write(
+            actor=actor,
+            request=request,
+            action=Action.REVEAL,
+            obj=ticket,
+            field_classes=["sensitive"],
+            detail={"field": "phone"},
+        )
     return ticket.phone
 
 

@@ -68,7 +68,8 @@ def words(text: str) -> list[str]:
     """Whole words of `text` (no sub-words), without stopwords: a legal term stays one term."""
     stop = stopwords()
     return [
-        w for w in legal_tokenizer().cut(normalize(text), HMM=False)
+        w
+        for w in legal_tokenizer().cut(normalize(text), HMM=False)
         if (len(w) > 1 or w in MEANINGFUL_SINGLES) and w not in stop and not _PUNCT_RE.match(w)
     ]
 

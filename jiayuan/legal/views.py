@@ -34,8 +34,7 @@ def _limited(request, template: str, context: dict, partial: bool, wait: int) ->
     """Over the project's per-address budget (jiayuan.core.ratelimit): nothing is answered or stored.
     A plain form post gets 429; an HTMX request gets the message where the answer would go (HTMX does
     not swap error responses into the page)."""
-    response = _public(request, template, {**context, "error": RATE_LIMITED_MESSAGE},
-                       status=200 if partial else 429)
+    response = _public(request, template, {**context, "error": RATE_LIMITED_MESSAGE}, status=200 if partial else 429)
     response["Retry-After"] = str(wait)
     return response
 
@@ -52,6 +51,7 @@ def _errors(form_errors: dict) -> dict[str, str]:
 
 
 # --- public chat ----------------------------------------------------------------------------------------
+
 
 @public_view
 @require_GET
@@ -71,16 +71,21 @@ def ask(request):
     if wait is not None:
         return _limited(request, template, context, partial, wait)
     if not form.is_valid():
-        return _public(request, template, {**context, "error": next(iter(_errors(form.errors).values()))},
-                      status=400 if not partial else 200)
+        return _public(
+            request,
+            template,
+            {**context, "error": next(iter(_errors(form.errors).values()))},
+            status=400 if not partial else 200,
+        )
     try:
         answer, record = services.question_answer(question=form.cleaned_data["question"], channel=Channel.WEB)
     except ApplicationError as exc:
         return _public(request, template, {**context, "error": exc.message})
     callback = CallbackForm(initial={"question_id": record.pk, "question_text": answer.question})
     # A fresh, empty form: the question is not kept on the page after it is answered.
-    return _public(request, template, {**context, "form": AskForm(), "answer": answer, "callback": callback,
-                                       "oob": partial})
+    return _public(
+        request, template, {**context, "form": AskForm(), "answer": answer, "callback": callback, "oob": partial}
+    )
 
 
 @public_view
@@ -91,15 +96,17 @@ def callback(request):
     context = {"callback": form}
     wait = rate_limit_check(request, "legal_callback")
     if wait is not None:
-        return _limited(request, "legal/partials/callback.html", context, bool(getattr(request, "htmx", False)),
-                        wait)
+        return _limited(request, "legal/partials/callback.html", context, bool(getattr(request, "htmx", False)), wait)
     if not form.is_valid():
         return _public(request, "legal/partials/callback.html", {**context, "errors": _errors(form.errors)})
     data = form.cleaned_data
     try:
         services.callback_create(
-            phone=data["phone"], safe_time=data["safe_time"], consent=data["consent"],
-            question_id=data.get("question_id"), question_text=data.get("question_text") or "",
+            phone=data["phone"],
+            safe_time=data["safe_time"],
+            consent=data["consent"],
+            question_id=data.get("question_id"),
+            question_text=data.get("question_text") or "",
             note=data.get("note") or "",
         )
     except ValidationFailed as exc:
@@ -108,6 +115,7 @@ def callback(request):
 
 
 # --- statutes -----------------------------------------------------------------------------------------
+
 
 @public_view
 @require_GET
@@ -136,10 +144,16 @@ def law_detail(request, slug: str):
             selected = None
         if selected is not None and not 0 <= selected < len(groups):
             selected = None
-    return _public(request, "legal/pages/law_detail.html", {
-        "law": law, "groups": groups, "grouped": len(articles) > LAW_PAGE_GROUP_THRESHOLD,
-        "selected": groups[selected] if selected is not None else None,
-    })
+    return _public(
+        request,
+        "legal/pages/law_detail.html",
+        {
+            "law": law,
+            "groups": groups,
+            "grouped": len(articles) > LAW_PAGE_GROUP_THRESHOLD,
+            "selected": groups[selected] if selected is not None else None,
+        },
+    )
 
 
 @public_view
@@ -167,17 +181,22 @@ def law_search(request):
 
 # --- staff ----------------------------------------------------------------------------------------------
 
+
 @require_perm("legal.staff")
 @require_GET
 def staff_home(request):
     tickets = selectors.ticket_list(status=TicketStatus.NEW)
-    return render(request, "legal/pages/staff_home.html", {
-        "form": AskForm(),
-        "tickets": [(t, mask_phone(t.phone)) for t in tickets[:10]],
-        "ticket_count": tickets.count(),
-        "can_curate": request.actor.has_perm("legal.curate"),
-        "review_count": selectors.review_queue().count() if request.actor.has_perm("legal.curate") else 0,
-    })
+    return render(
+        request,
+        "legal/pages/staff_home.html",
+        {
+            "form": AskForm(),
+            "tickets": [(t, mask_phone(t.phone)) for t in tickets[:10]],
+            "ticket_count": tickets.count(),
+            "can_curate": request.actor.has_perm("legal.curate"),
+            "review_count": selectors.review_queue().count() if request.actor.has_perm("legal.curate") else 0,
+        },
+    )
 
 
 @require_perm("legal.staff")
@@ -187,10 +206,14 @@ def staff_ask(request):
     context = {"form": form, "staff": True}
     if not form.is_valid():
         return render(request, "legal/partials/answer.html", {**context, "error": _errors(form.errors)["question"]})
-    answer, record = services.question_answer(question=form.cleaned_data["question"], channel=Channel.STAFF,
-                                              actor=request.actor)
-    return render(request, "legal/partials/answer.html", {**context, "answer": answer, "record": record,
-                                                           "form": AskForm(), "oob": True})
+    answer, record = services.question_answer(
+        question=form.cleaned_data["question"], channel=Channel.STAFF, actor=request.actor
+    )
+    return render(
+        request,
+        "legal/partials/answer.html",
+        {**context, "answer": answer, "record": record, "form": AskForm(), "oob": True},
+    )
 
 
 @require_perm("legal.staff")
@@ -200,9 +223,16 @@ def ticket_list(request):
     tickets = selectors.ticket_list(status=status if status in TicketStatus.values else None)
     page = Paginator(tickets, 30).get_page(request.GET.get("page"))
     rows = [(t, mask_phone(t.phone)) for t in page.object_list]
-    return render(request, "legal/pages/ticket_list.html", {
-        "page": page, "rows": rows, "status": status, "statuses": TicketStatus.choices,
-    })
+    return render(
+        request,
+        "legal/pages/ticket_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": TicketStatus.choices,
+        },
+    )
 
 
 @require_perm("legal.staff")
@@ -217,9 +247,13 @@ def ticket_detail(request, ticket_id: int):
         form = TicketForm(request.POST)
         if form.is_valid():
             try:
-                services.callback_update(actor=request.actor, ticket=ticket, status=form.cleaned_data["status"],
-                                         outcome=form.cleaned_data["outcome"],
-                                         expected_version=form.cleaned_data["version"])
+                services.callback_update(
+                    actor=request.actor,
+                    ticket=ticket,
+                    status=form.cleaned_data["status"],
+                    outcome=form.cleaned_data["outcome"],
+                    expected_version=form.cleaned_data["version"],
+                )
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
@@ -273,9 +307,7 @@ def curated_new(request):
                     citations=data["citations"],
                 )
                 if source is not None:
-                    services.question_review(
-                        actor=request.actor, question=source, status=ReviewStatus.ANSWERED
-                    )
+                    services.question_review(actor=request.actor, question=source, status=ReviewStatus.ANSWERED)
             except ValidationFailed as exc:
                 _add_errors(form, exc)
             else:

@@ -1,4 +1,5 @@
 """In-app notifications: alerts, overdue warnings, requests waiting for an answer."""
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -1,4 +1,5 @@
 """Sending notifications, and finding who supervises a place."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -8,8 +9,9 @@ from django.utils import timezone
 from .models import Level, Notification
 
 
-def notify(*, users: Iterable, title: str, body: str = "", url: str = "", level: str = Level.INFO,
-           dedupe_key: str = "") -> int:
+def notify(
+    *, users: Iterable, title: str, body: str = "", url: str = "", level: str = Level.INFO, dedupe_key: str = ""
+) -> int:
     """Notify each user once (a repeated `dedupe_key` for the same user is ignored)."""
     count = 0
     for user in {u.pk: u for u in users if u is not None}.values():

@@ -1,4 +1,5 @@
 """The notification centre: a user's own notifications only."""
+
 from __future__ import annotations
 
 from django.shortcuts import redirect, render
@@ -21,6 +22,8 @@ def notification_list(request):
 @require_login
 def notification_read(request):
     notification_id = request.POST.get("id")
-    notification_mark_read(user=request.user, notification_id=int(notification_id) if notification_id and
-                           notification_id.isdigit() else None)
+    notification_mark_read(
+        user=request.user,
+        notification_id=int(notification_id) if notification_id and notification_id.isdigit() else None,
+    )
     return redirect("notifications:list")

@@ -10,6 +10,7 @@ All tables are read in one transaction (REPEATABLE READ on PostgreSQL): one snap
 `restore` loads into an empty, migrated database in one transaction; rows keep their primary keys and
 are compared to the counts before the commit.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -129,8 +130,11 @@ def backup_write(out, *, key: bytes | None = None, media_root: Path | None = Non
     with tarfile.open(fileobj=writer, mode="w|") as tar, _snapshot(), raw_encrypted_values():
         models = backup_models()
         meta = {
-            "format": FORMAT, "created_at": timezone.now().isoformat(), "vendor": connection.vendor,
-            "migrations": _applied_migrations(), "models": [m._meta.label_lower for m in models],
+            "format": FORMAT,
+            "created_at": timezone.now().isoformat(),
+            "vendor": connection.vendor,
+            "migrations": _applied_migrations(),
+            "models": [m._meta.label_lower for m in models],
         }
         _add_bytes(tar, "meta.json", json.dumps(meta, ensure_ascii=False).encode())
         for model in models:
@@ -146,8 +150,7 @@ def backup_write(out, *, key: bytes | None = None, media_root: Path | None = Non
                         count += 1
                         yield obj
 
-                serializers.serialize("jsonl", rows(), stream=text, fields=_field_names(model),
-                                      cls=ExactJSONEncoder)
+                serializers.serialize("jsonl", rows(), stream=text, fields=_field_names(model), cls=ExactJSONEncoder)
                 text.flush()
                 size = spool.tell()
                 spool.seek(0)
@@ -211,7 +214,7 @@ def _load_stream(model, handle) -> int:
 
 
 def _safe_media_path(media_root: Path, name: str) -> Path:
-    relative = name[len("media/"):]
+    relative = name[len("media/") :]
     target = (media_root / relative).resolve()
     if not str(target).startswith(str(media_root.resolve()) + os.sep):
         raise RestoreError(f"备份中的文件路径不安全：{relative}")
@@ -229,8 +232,9 @@ def database_is_empty() -> bool:
     return True
 
 
-def backup_restore(source, *, key: bytes | None = None, media_root: Path | None = None, say=None,
-                   require_empty: bool = True) -> dict:
+def backup_restore(
+    source, *, key: bytes | None = None, media_root: Path | None = None, say=None, require_empty: bool = True
+) -> dict:
     """Load a backup into an empty, migrated database (one transaction) and its files into MEDIA_ROOT."""
     say = say or (lambda *_: None)
     media_root = Path(media_root or settings.MEDIA_ROOT)
@@ -248,7 +252,7 @@ def backup_restore(source, *, key: bytes | None = None, media_root: Path | None 
                     continue
                 handle = tar.extractfile(member)
                 if member.name.startswith("data/"):
-                    label = member.name[len("data/"):-len(".jsonl")]
+                    label = member.name[len("data/") : -len(".jsonl")]
                     if label not in by_label:
                         raise RestoreError(f"目标安装缺少备份中的数据表：{label}")
                     loaded[label] = _load_stream(by_label[label], handle)
@@ -263,7 +267,9 @@ def backup_restore(source, *, key: bytes | None = None, media_root: Path | None 
                     here = {tuple(m) for m in _applied_migrations()}
                     missing = [f"{a}.{n}" for a, n in meta["migrations"] if (a, n) not in here]
                     if missing:
-                        raise RestoreError("目标数据库缺少备份时已有的迁移，请先升级并执行 migrate：" + ", ".join(missing[:5]))
+                        raise RestoreError(
+                            "目标数据库缺少备份时已有的迁移，请先升级并执行 migrate：" + ", ".join(missing[:5])
+                        )
                     unknown = [label for label in meta["models"] if label not in by_label]
                     if unknown:
                         raise RestoreError("目标安装缺少备份中的数据表：" + ", ".join(unknown[:5]))

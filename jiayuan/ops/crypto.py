@@ -5,6 +5,7 @@ chunk's nonce is the file id + a 4-byte counter + a 1-byte "final" flag, and the
 with every chunk, so chunks cannot be reordered, dropped, spliced from another backup or cut off.
 The AES key is derived (HKDF-SHA256) from `JIAYUAN_BACKUP_KEY`, or from the first data key when unset.
 """
+
 from __future__ import annotations
 
 import base64
@@ -96,7 +97,7 @@ class DecryptingReader:
         if len(header) != len(MAGIC) + 7 or not header.startswith(MAGIC):
             raise BackupDecryptError("不是家园备份文件，或文件已损坏。")
         self._header = header
-        self._file_id = header[len(MAGIC):]
+        self._file_id = header[len(MAGIC) :]
         self._buffer = b""
         self._counter = 0
         self._done = False

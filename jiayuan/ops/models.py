@@ -1,4 +1,5 @@
 """The retention ledger: which record was anonymised under which rule, so it is never processed twice."""
+
 from __future__ import annotations
 
 from django.db import models

@@ -28,6 +28,7 @@ The probe then asserts, for every role and every route the hook names (GET only)
 - a missing record: 404 with the same body as the out-of-scope one (no enumeration).
 Routes without a hook are still checked: declared, and 404 for roles without the permission.
 """
+
 from __future__ import annotations
 
 OTHER_DISTRICTS = ["440305", "440303", "440306"]  # 南山, 罗湖, 宝安
@@ -41,8 +42,12 @@ def outside_community(code: str) -> str:
     for other in OTHER_DISTRICTS:
         if other == district:
             continue
-        found = (Division.objects.filter(code__startswith=other, level=Level.COMMUNITY, special=False)
-                 .order_by("code").values_list("code", flat=True).first())
+        found = (
+            Division.objects.filter(code__startswith=other, level=Level.COMMUNITY, special=False)
+            .order_by("code")
+            .values_list("code", flat=True)
+            .first()
+        )
         if found:
             return found
     raise LookupError("no community outside the district of " + code)

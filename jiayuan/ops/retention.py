@@ -37,6 +37,7 @@ and closed again); its ledger entry is then renewed. A dry run counts without ch
 
 Built in: people soft-deleted longer than the period ("people.deleted").
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,9 +78,15 @@ def register_anonymiser(model: type[Model], func: Callable[[Model], None]) -> No
     _ANONYMISERS[model] = func
 
 
-def register_rule(key: str, *, model: type[Model], description: str,
-                  eligible: Callable[[dt.datetime], QuerySet],
-                  anonymise: Callable[[Model], None] | None = None, redo_after: str = "") -> None:
+def register_rule(
+    key: str,
+    *,
+    model: type[Model],
+    description: str,
+    eligible: Callable[[dt.datetime], QuerySet],
+    anonymise: Callable[[Model], None] | None = None,
+    redo_after: str = "",
+) -> None:
     """`redo_after` names a timestamp field of `model` (e.g. "updated_at") for records that can come back to
     life (a case reopened): a row changed after its ledger entry is eligible again, and its entry is renewed.
     The anonymiser must then write with queryset updates, which leave that timestamp alone."""
@@ -107,8 +114,9 @@ def candidates(rule: Rule, cutoff: dt.datetime) -> QuerySet:
     from django.db.models import CharField, Exists, OuterRef
     from django.db.models.functions import Cast
 
-    done = RetentionEntry.objects.filter(model=rule.model._meta.label_lower,
-                                         object_id=Cast(OuterRef("pk"), CharField()))
+    done = RetentionEntry.objects.filter(
+        model=rule.model._meta.label_lower, object_id=Cast(OuterRef("pk"), CharField())
+    )
     if rule.redo_after:
         done = done.filter(at__gte=OuterRef(rule.redo_after))
     return qs.exclude(Exists(done)).order_by("pk")
@@ -122,8 +130,9 @@ class RunResult:
     ids: list
 
 
-def run_retention(*, older_than_days: int, dry_run: bool = False, only: str | None = None,
-                  actor=None) -> list[RunResult]:
+def run_retention(
+    *, older_than_days: int, dry_run: bool = False, only: str | None = None, actor=None
+) -> list[RunResult]:
     from jiayuan.audit.models import Action
     from jiayuan.audit.services import access_log_write
 
@@ -147,17 +156,32 @@ def run_retention(*, older_than_days: int, dry_run: bool = False, only: str | No
                         continue  # changed since the list was read (a case reopened…): under the lock, ask again
                     rule.anonymise(obj)
                     done.append(pk)
-                    RetentionEntry.objects.update_or_create(model=label, object_id=str(pk),
-                                                            defaults={"rule": rule.key, "at": timezone.now()})
-                    access_log_write(actor=actor, action=Action.ADMIN, object_type=label, object_id=str(pk),
-                                     division_code=getattr(obj, "division_id", "") or "",
-                                     username="" if actor else "retention",
-                                     detail={"retention": rule.key, "older_than_days": older_than_days})
+                    RetentionEntry.objects.update_or_create(
+                        model=label, object_id=str(pk), defaults={"rule": rule.key, "at": timezone.now()}
+                    )
+                    access_log_write(
+                        actor=actor,
+                        action=Action.ADMIN,
+                        object_type=label,
+                        object_id=str(pk),
+                        division_code=getattr(obj, "division_id", "") or "",
+                        username="" if actor else "retention",
+                        detail={"retention": rule.key, "older_than_days": older_than_days},
+                    )
             ids = done
-        access_log_write(actor=actor, action=Action.ADMIN, object_type="ops.retention",
-                         username="" if actor else "retention",
-                         detail={"rule": rule.key, "older_than_days": older_than_days, "dry_run": dry_run,
-                                 "count": len(ids), "cutoff": cutoff.isoformat()})
+        access_log_write(
+            actor=actor,
+            action=Action.ADMIN,
+            object_type="ops.retention",
+            username="" if actor else "retention",
+            detail={
+                "rule": rule.key,
+                "older_than_days": older_than_days,
+                "dry_run": dry_run,
+                "count": len(ids),
+                "cutoff": cutoff.isoformat(),
+            },
+        )
         results.append(RunResult(rule.key, rule.description, len(ids), ids))
     return results
 
@@ -186,18 +210,25 @@ def redact_with_history(model: type[Model], lookup: dict, *fields: str) -> None:
 
 # --- the people registry -------------------------------------------------------------------------------
 
+
 def person_anonymise(person) -> None:
     """Remove what identifies a person; keep division, gender, birth year, tags, links and the record."""
     from jiayuan.people.models import Person, PersonPhone
 
     birth = dt.date(person.birth_date.year, 1, 1) if person.birth_date else None
-    blank = {"name": ANONYMOUS_NAME, "name_initials": "", "id_number": "", "id_hash": "", "address_detail": "",
-             "notes": "", "birth_date": birth}
+    blank = {
+        "name": ANONYMOUS_NAME,
+        "name_initials": "",
+        "id_number": "",
+        "id_hash": "",
+        "address_detail": "",
+        "notes": "",
+        "birth_date": birth,
+    }
     Person._base_manager.filter(pk=person.pk).update(**blank)
     Person.history.model._base_manager.filter(id=person.pk).update(**blank)
     PersonPhone.objects.filter(person_id=person.pk).delete()  # its history rows are blanked next
-    PersonPhone.history.model._base_manager.filter(person_id=person.pk).update(number="", number_hash="",
-                                                                               safe_times="")
+    PersonPhone.history.model._base_manager.filter(person_id=person.pk).update(number="", number_hash="", safe_times="")
     if hasattr(person, "deleted_reason"):
         Person._base_manager.filter(pk=person.pk).update(deleted_reason="")
         Person.history.model._base_manager.filter(id=person.pk).update(deleted_reason="")
@@ -208,6 +239,8 @@ def register_builtin_rules() -> None:
 
     register_anonymiser(Person, person_anonymise)
     register_rule(
-        "people.deleted", model=Person, description="已删除超过保存期限的人员档案",
+        "people.deleted",
+        model=Person,
+        description="已删除超过保存期限的人员档案",
         eligible=lambda cutoff: Person.objects.filter(deleted_at__isnull=False, deleted_at__lt=cutoff),
     )

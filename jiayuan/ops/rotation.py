@@ -7,6 +7,7 @@ can be interrupted and run again. When it reports nothing left, the old key can 
 Each batch locks its rows (SELECT ... FOR UPDATE) while it rewrites them with one UPDATE: an edit of one of
 those rows waits a few milliseconds and then writes its own value, so nothing is lost or overwritten.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ def _newest() -> Fernet:
 def is_current(stored: str, newest: Fernet | None = None) -> bool:
     newest = newest or _newest()
     try:
-        newest.decrypt(stored[len(PREFIX):].encode("ascii"))
+        newest.decrypt(stored[len(PREFIX) :].encode("ascii"))
         return True
     except InvalidToken:
         return False
@@ -88,7 +89,7 @@ def rotate_all(*, batch_size: int = 500, dry_run: bool = False, say=None) -> Rot
                                 report.current += 1
                                 continue
                             rotated += 1
-                            fresh[name] = PREFIX + crypto.rotate(stored[len(PREFIX):])
+                            fresh[name] = PREFIX + crypto.rotate(stored[len(PREFIX) :])
                         if fresh and not dry_run:
                             changed.append((pk, fresh))
                     for name in names:

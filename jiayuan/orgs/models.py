@@ -1,4 +1,5 @@
 """Federation organisations (district/street/community and new-domain), partner agencies, executive members."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -89,7 +90,9 @@ class ExecutiveMember(VersionedModel):
         MEMBER = "member", "委员"
         LIAISON = "liaison", "联络员"
 
-    organisation = models.ForeignKey(Organisation, verbose_name="组织", on_delete=models.PROTECT, related_name="members")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="组织", on_delete=models.PROTECT, related_name="members"
+    )
     person = models.ForeignKey("people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="org_posts")
     post = models.CharField("职务", max_length=16, choices=Post.choices, default=Post.EXECUTIVE)
     term_start = models.DateField("任期开始")

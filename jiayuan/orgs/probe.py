@@ -1,4 +1,5 @@
 """Probe hook (see jiayuan/ops/probe.py): one organisation in the probed community, one in another district."""
+
 from __future__ import annotations
 
 
@@ -7,8 +8,10 @@ def records(scope_user_division: str) -> dict[str, dict]:
 
     from .models import Organisation, OrgKind
 
-    inside = Organisation.objects.create(name="探针社区妇联（内）", kind=OrgKind.COMMUNITY,
-                                         division_id=scope_user_division)
-    outside = Organisation.objects.create(name="探针社区妇联（外）", kind=OrgKind.COMMUNITY,
-                                          division_id=outside_community(scope_user_division))
+    inside = Organisation.objects.create(
+        name="探针社区妇联（内）", kind=OrgKind.COMMUNITY, division_id=scope_user_division
+    )
+    outside = Organisation.objects.create(
+        name="探针社区妇联（外）", kind=OrgKind.COMMUNITY, division_id=outside_community(scope_user_division)
+    )
     return {"orgs:edit": {"in": {"org_id": inside.pk}, "out": {"org_id": outside.pk}}}

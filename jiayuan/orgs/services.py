@@ -1,4 +1,5 @@
 """Creating and editing organisations: validated credit codes, version-checked edits."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,11 +14,12 @@ from jiayuan.core.errors import ValidationFailed
 from jiayuan.core.validators import validate_credit_code
 from jiayuan.divisions.models import Division
 
-from .models import DomainType, Organisation, OrgKind
+from .models import DomainType, ExecutiveMember, Organisation, OrgKind
 
 
-def _clean(*, actor: Actor | None, name: str, kind: str, domain_type: str, division_code: str,
-           founded_on, credit_code: str) -> dict:
+def _clean(
+    *, actor: Actor | None, name: str, kind: str, domain_type: str, division_code: str, founded_on, credit_code: str
+) -> dict:
     errors: dict[str, str] = {}
     name = (name or "").strip()
     if not name:
@@ -49,14 +51,36 @@ def _clean(*, actor: Actor | None, name: str, kind: str, domain_type: str, divis
             errors["credit_code"] = exc.messages[0]
     if errors:
         raise ValidationFailed(errors)
-    return dict(name=name, kind=kind, domain_type=domain_type if kind == OrgKind.NEW_DOMAIN else "",
-                division=division, founded_on=founded_on, credit_code=code)
+    return dict(
+        name=name,
+        kind=kind,
+        domain_type=domain_type if kind == OrgKind.NEW_DOMAIN else "",
+        division=division,
+        founded_on=founded_on,
+        credit_code=code,
+    )
 
 
-def organisation_create(*, actor: Actor | None, name: str, kind: str, division_code: str, domain_type: str = "",
-                        founded_on=None, credit_code: str = "", address: str = "") -> Organisation:
-    values = _clean(actor=actor, name=name, kind=kind, domain_type=domain_type, division_code=division_code,
-                    founded_on=founded_on, credit_code=credit_code)
+def organisation_create(
+    *,
+    actor: Actor | None,
+    name: str,
+    kind: str,
+    division_code: str,
+    domain_type: str = "",
+    founded_on=None,
+    credit_code: str = "",
+    address: str = "",
+) -> Organisation:
+    values = _clean(
+        actor=actor,
+        name=name,
+        kind=kind,
+        domain_type=domain_type,
+        division_code=division_code,
+        founded_on=founded_on,
+        credit_code=credit_code,
+    )
     organisation = Organisation(**values, address=(address or "").strip())
     organisation._history_user = getattr(actor, "user", None)  # the author of the history row
     with transaction.atomic():
@@ -64,13 +88,30 @@ def organisation_create(*, actor: Actor | None, name: str, kind: str, division_c
     return organisation
 
 
-def organisation_update(*, actor: Actor | None, organisation: Organisation, expected_version: int, name: str,
-                        kind: str, division_code: str, domain_type: str = "", founded_on=None,
-                        credit_code: str = "", address: str = "") -> Organisation:
+def organisation_update(
+    *,
+    actor: Actor | None,
+    organisation: Organisation,
+    expected_version: int,
+    name: str,
+    kind: str,
+    division_code: str,
+    domain_type: str = "",
+    founded_on=None,
+    credit_code: str = "",
+    address: str = "",
+) -> Organisation:
     if actor is not None:
         policy.require(actor, "orgs.manage", organisation)
-    values = _clean(actor=actor, name=name, kind=kind, domain_type=domain_type, division_code=division_code,
-                    founded_on=founded_on, credit_code=credit_code)
+    values = _clean(
+        actor=actor,
+        name=name,
+        kind=kind,
+        domain_type=domain_type,
+        division_code=division_code,
+        founded_on=founded_on,
+        credit_code=credit_code,
+    )
     for key, value in values.items():
         setattr(organisation, key, value)
     organisation.address = (address or "").strip()
@@ -79,10 +120,10 @@ def organisation_update(*, actor: Actor | None, organisation: Organisation, expe
     return organisation
 
 
-def executive_member_add(*, actor: Actor | None, organisation: Organisation, person, post: str,
-                         term_start, term_end=None) -> "ExecutiveMember":
+def executive_member_add(
+    *, actor: Actor | None, organisation: Organisation, person, post: str, term_start, term_end=None
+) -> ExecutiveMember:
     """Seat a person from the registry in an organisation's post for a term."""
-    from .models import ExecutiveMember
 
     if actor is not None:
         policy.require(actor, "orgs.manage", organisation)
@@ -102,8 +143,12 @@ def executive_member_add(*, actor: Actor | None, organisation: Organisation, per
         errors["term_start"] = "请填写任期开始日期。"
     if dates["term_start"] and dates["term_end"] and dates["term_end"] < dates["term_start"]:
         errors["term_end"] = "任期结束日期不能早于开始日期。"
-    if not errors and ExecutiveMember.objects.filter(organisation=organisation, person=person, post=post,
-                                                     term_start=dates["term_start"]).exists():
+    if (
+        not errors
+        and ExecutiveMember.objects.filter(
+            organisation=organisation, person=person, post=post, term_start=dates["term_start"]
+        ).exists()
+    ):
         errors["person"] = "该人员已在此任期担任该职务。"
     if errors:
         raise ValidationFailed(errors)

@@ -1,4 +1,5 @@
 """Divisions and organisations pages: browse the tree, list and edit federations."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -27,8 +28,12 @@ def org_list(request):
         qs = qs.filter(kind=kind)
     page = paginate(qs.order_by("division_id", "kind", "name"), request.GET.get("page"))
     context = {
-        "division": division, "ancestors": division_ancestors(division) if division else [],
-        "children": children, "page": page, "kinds": OrgKind.choices, "kind": kind,
+        "division": division,
+        "ancestors": division_ancestors(division) if division else [],
+        "children": children,
+        "page": page,
+        "kinds": OrgKind.choices,
+        "kind": kind,
         "can_manage": request.actor.has_perm("orgs.manage"),
     }
     return render(request, "orgs/list.html", context)
@@ -36,15 +41,24 @@ def org_list(request):
 
 def _form_context(request, **extra):
     prefix = request.actor.broadest_prefix("orgs.manage") or ""
-    divisions = division_subtree(prefix).exclude(level=Level.CITY).filter(special=False).order_by("code") \
-        if prefix is not None else []
+    divisions = (
+        division_subtree(prefix).exclude(level=Level.CITY).filter(special=False).order_by("code")
+        if prefix is not None
+        else []
+    )
     return {"kinds": OrgKind.choices, "domain_types": DomainType.choices, "divisions": divisions, **extra}
 
 
 def _values(post) -> dict:
-    return dict(name=post.get("name", ""), kind=post.get("kind", ""), domain_type=post.get("domain_type", ""),
-                division_code=post.get("division", ""), founded_on=post.get("founded_on", ""),
-                credit_code=post.get("credit_code", ""), address=post.get("address", ""))
+    return dict(
+        name=post.get("name", ""),
+        kind=post.get("kind", ""),
+        domain_type=post.get("domain_type", ""),
+        division_code=post.get("division", ""),
+        founded_on=post.get("founded_on", ""),
+        credit_code=post.get("credit_code", ""),
+        address=post.get("address", ""),
+    )
 
 
 @require_perm("orgs.manage")
@@ -60,8 +74,12 @@ def org_create(request):
         else:
             messages.success(request, f"已创建组织：{org.name}")
             return redirect(f"/orgs/?division={org.division_id}")
-    return render(request, "orgs/form.html", _form_context(request, errors=errors, data=request.POST, creating=True),
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "orgs/form.html",
+        _form_context(request, errors=errors, data=request.POST, creating=True),
+        status=400 if errors else 200,
+    )
 
 
 @require_perm("orgs.manage")
@@ -70,14 +88,25 @@ def org_edit(request, org_id: int):
 
     org = policy.access_by_id(request.actor, "orgs.manage", Organisation.objects.all(), org_id)
     errors: dict[str, str] = {}
-    data = {"name": org.name, "kind": org.kind, "domain_type": org.domain_type, "division": org.division_id,
-            "founded_on": org.founded_on.isoformat() if org.founded_on else "", "credit_code": org.credit_code,
-            "address": org.address, "version": org.version}
+    data = {
+        "name": org.name,
+        "kind": org.kind,
+        "domain_type": org.domain_type,
+        "division": org.division_id,
+        "founded_on": org.founded_on.isoformat() if org.founded_on else "",
+        "credit_code": org.credit_code,
+        "address": org.address,
+        "version": org.version,
+    }
     if request.method == "POST":
         data = request.POST
         try:
-            organisation_update(actor=request.actor, organisation=org,
-                                expected_version=int(request.POST.get("version") or 0), **_values(request.POST))
+            organisation_update(
+                actor=request.actor,
+                organisation=org,
+                expected_version=int(request.POST.get("version") or 0),
+                **_values(request.POST),
+            )
         except StaleEditError as exc:
             errors = {"version": exc.message}
         except ApplicationError as exc:
@@ -85,8 +114,12 @@ def org_edit(request, org_id: int):
         else:
             messages.success(request, "已保存。")
             return redirect(f"/orgs/?division={org.division_id}")
-    return render(request, "orgs/form.html", _form_context(request, errors=errors, data=data, org=org),
-                  status=409 if "version" in errors else 400 if errors else 200)
+    return render(
+        request,
+        "orgs/form.html",
+        _form_context(request, errors=errors, data=data, org=org),
+        status=409 if "version" in errors else 400 if errors else 200,
+    )
 
 
 @require_perm("orgs.members")
@@ -103,27 +136,49 @@ def org_members(request, org_id: int):
     errors: dict[str, str] = {}
     if request.method == "POST" and can_manage:
         person_id = request.POST.get("person_id", "")
-        person = policy.scoped(request.actor, "people.view", Person).filter(
-            pk=int(person_id) if person_id.isdigit() else 0).first()
+        person = (
+            policy.scoped(request.actor, "people.view", Person)
+            .filter(pk=int(person_id) if person_id.isdigit() else 0)
+            .first()
+        )
         if person is None:
             errors = {"person": "未找到该人员（请填写您辖区内人员的编号）。"}
         else:
             try:
-                executive_member_add(actor=request.actor, organisation=org, person=person,
-                                     post=request.POST.get("post", ""),
-                                     term_start=request.POST.get("term_start", ""),
-                                     term_end=request.POST.get("term_end", ""))
+                executive_member_add(
+                    actor=request.actor,
+                    organisation=org,
+                    person=person,
+                    post=request.POST.get("post", ""),
+                    term_start=request.POST.get("term_start", ""),
+                    term_end=request.POST.get("term_end", ""),
+                )
             except ApplicationError as exc:
                 errors = exc.form_errors()
             else:
                 messages.success(request, "已添加。")
                 return redirect("orgs:members", org_id=org.pk)
     members = [
-        {"name": mask_name(m.person.name), "post": m.get_post_display(), "term_start": m.term_start,
-         "term_end": m.term_end}
+        {
+            "name": mask_name(m.person.name),
+            "post": m.get_post_display(),
+            "term_start": m.term_start,
+            "term_end": m.term_end,
+        }
         for m in policy.scoped(request.actor, "orgs.members", ExecutiveMember)
-        .filter(organisation=org).select_related("person").order_by("post", "term_start")
+        .filter(organisation=org)
+        .select_related("person")
+        .order_by("post", "term_start")
     ]
-    return render(request, "orgs/members.html", {"org": org, "members": members, "errors": errors,
-                                                 "can_manage": can_manage, "posts": ExecutiveMember.Post.choices},
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "orgs/members.html",
+        {
+            "org": org,
+            "members": members,
+            "errors": errors,
+            "can_manage": can_manage,
+            "posts": ExecutiveMember.Post.choices,
+        },
+        status=400 if errors else 200,
+    )

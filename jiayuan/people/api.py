@@ -95,12 +95,26 @@ class DuplicateOut(Schema):
 def _person_out(person: Person) -> dict:
     row = selectors.person_rows([person], with_phones=False)[0]
     return {
-        "id": person.pk, "version": person.version, "name": row.name, "gender": person.gender,
-        "birth_year": person.birth_date.year if person.birth_date else None, "is_minor": person.is_minor,
-        "id_type": person.id_type, "id_number": row.id_number, "division_code": person.division_id,
+        "id": person.pk,
+        "version": person.version,
+        "name": row.name,
+        "gender": person.gender,
+        "birth_year": person.birth_date.year if person.birth_date else None,
+        "is_minor": person.is_minor,
+        "id_type": person.id_type,
+        "id_number": row.id_number,
+        "division_code": person.division_id,
         "division": person.division.name,
-        "phones": [{"id": p.pk, "number": mask_phone(p.number), "kind": p.kind, "safe_to_call": p.safe_to_call,
-                    "safe_to_text": p.safe_to_text} for p in person.phones.all()],
+        "phones": [
+            {
+                "id": p.pk,
+                "number": mask_phone(p.number),
+                "kind": p.kind,
+                "safe_to_call": p.safe_to_call,
+                "safe_to_text": p.safe_to_text,
+            }
+            for p in person.phones.all()
+        ],
     }
 
 
@@ -110,30 +124,49 @@ def person_list(request, q: str = "", division: str = "", page: int = 1):
     filters = selectors.PersonFilters(q=q[:64], division=division[:12])
     result = paginate(selectors.person_list(actor=request.actor, filters=filters), max(page, 1))
     if q:
-        access_log_write(actor=request.actor, request=request, action=Action.SEARCH, object_type="people.person",
-                         field_classes=["personal"],
-                         detail={"kind": selectors.classify_query(q), "results": result.paginator.count,
-                                 "channel": "api"})
-    return {"count": result.paginator.count, "page": result.number, "pages": result.paginator.num_pages,
-            "results": [row.__dict__ for row in selectors.person_rows(result.object_list)]}
+        access_log_write(
+            actor=request.actor,
+            request=request,
+            action=Action.SEARCH,
+            object_type="people.person",
+            field_classes=["personal"],
+            detail={"kind": selectors.classify_query(q), "results": result.paginator.count, "channel": "api"},
+        )
+    return {
+        "count": result.paginator.count,
+        "page": result.number,
+        "pages": result.paginator.num_pages,
+        "results": [row.__dict__ for row in selectors.person_rows(result.object_list)],
+    }
 
 
 @operation(router, "GET", "/{int:person_id}", perm="people.view", response=PersonOut)
 def person_detail(request, person_id: int):
     person = selectors.person_get(actor=request.actor, person_id=person_id)
-    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=person,
-                     field_classes=["public", "personal"], detail={"channel": "api"})
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.VIEW,
+        obj=person,
+        field_classes=["public", "personal"],
+        detail={"channel": "api"},
+    )
     return _person_out(person)
 
 
 @operation(router, "POST", "", perm="people.create", response={201: PersonOut, 409: DuplicateOut})
 def person_create(request, payload: PersonIn):
-    data = services.PersonInput(name=payload.name, division_code=payload.division_code, gender=payload.gender,
-                                birth_date=payload.birth_date, id_type=payload.id_type,
-                                id_number=payload.id_number, address_detail=payload.address_detail)
+    data = services.PersonInput(
+        name=payload.name,
+        division_code=payload.division_code,
+        gender=payload.gender,
+        birth_date=payload.birth_date,
+        id_type=payload.id_type,
+        id_number=payload.id_number,
+        address_detail=payload.address_detail,
+    )
     try:
-        person = services.person_create(actor=request.actor, data=data,
-                                        phones=[payload.phone] if payload.phone else [])
+        person = services.person_create(actor=request.actor, data=data, phones=[payload.phone] if payload.phone else [])
     except services.DuplicatePerson as exc:
         return Status(409, {"detail": exc.message, "existing_id": exc.person.pk if exc.person else None})
     person = selectors.person_get(actor=request.actor, person_id=person.pk)
@@ -148,12 +181,17 @@ def person_update(request, person_id: int, payload: PersonUpdateIn):
         return current if value is None else value
 
     same_type = payload.id_type == person.id_type
-    data = services.PersonInput(name=payload.name, division_code=payload.division_code, gender=payload.gender,
-                                birth_date=payload.birth_date, id_type=payload.id_type,
-                                id_number=keep(payload.id_number, person.id_number if same_type else ""),
-                                address_detail=keep(payload.address_detail, person.address_detail),
-                                ethnicity=keep(payload.ethnicity, person.ethnicity),
-                                notes=keep(payload.notes, person.notes))
+    data = services.PersonInput(
+        name=payload.name,
+        division_code=payload.division_code,
+        gender=payload.gender,
+        birth_date=payload.birth_date,
+        id_type=payload.id_type,
+        id_number=keep(payload.id_number, person.id_number if same_type else ""),
+        address_detail=keep(payload.address_detail, person.address_detail),
+        ethnicity=keep(payload.ethnicity, person.ethnicity),
+        notes=keep(payload.notes, person.notes),
+    )
     try:
         services.person_update(actor=request.actor, person=person, expected_version=payload.version, data=data)
     except services.DuplicatePerson as exc:

@@ -18,5 +18,9 @@ class PeopleConfig(AppConfig):
 
         from jiayuan.access.services import BreakGlassTarget, register_break_glass_target
 
-        register_break_glass_target("people.person", BreakGlassTarget(
-            model=Person, perm="people.view", url=lambda pk: reverse("people:detail", kwargs={"person_id": pk})))
+        register_break_glass_target(
+            "people.person",
+            BreakGlassTarget(
+                model=Person, perm="people.view", url=lambda pk: reverse("people:detail", kwargs={"person_id": pk})
+            ),
+        )

@@ -1,4 +1,5 @@
 """Excel export of people: always masked, streamed from the database in chunks."""
+
 from __future__ import annotations
 
 import io
@@ -20,10 +21,22 @@ def people_xlsx(queryset, *, chunk: int = 2000) -> tuple[bytes, int]:
     ids = list(queryset.values_list("pk", flat=True))
     model = queryset.model
     for start in range(0, len(ids), chunk):
-        people = model.objects.filter(pk__in=ids[start:start + chunk]).select_related("division").order_by("-id")
+        people = model.objects.filter(pk__in=ids[start : start + chunk]).select_related("division").order_by("-id")
         for row in person_rows(people):
             row_number += 1
-            sheet.write_row(row_number, 0, [row.id, row.name, row.gender, row.age if row.age is not None else "",
-                                            "是" if row.is_minor else "否", row.id_number, row.phone, row.division])
+            sheet.write_row(
+                row_number,
+                0,
+                [
+                    row.id,
+                    row.name,
+                    row.gender,
+                    row.age if row.age is not None else "",
+                    "是" if row.is_minor else "否",
+                    row.id_number,
+                    row.phone,
+                    row.division,
+                ],
+            )
     book.close()
     return buffer.getvalue(), row_number

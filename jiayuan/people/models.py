@@ -1,4 +1,5 @@
 """The people registry: one person, one record; identifiers, phones and addresses encrypted at rest."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,7 +31,7 @@ class IdType(models.TextChoices):
 
 
 class PersonQuerySet(models.QuerySet):
-    def alive(self) -> "PersonQuerySet":
+    def alive(self) -> PersonQuerySet:
         return self.filter(deleted_at__isnull=True)
 
 
@@ -61,7 +62,11 @@ class Person(VersionedModel):
     notes = EncryptedTextField("备注", blank=True)
     tags = models.ManyToManyField("dictionaries.DictionaryItem", verbose_name="标签", blank=True, related_name="+")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True)
@@ -76,8 +81,9 @@ class Person(VersionedModel):
         indexes = [
             # Lists and name searches only ever show people who are not deleted.
             models.Index(fields=["division", "id"], condition=Q(deleted_at__isnull=True), name="person_alive_div_id"),
-            models.Index(fields=["division", "name"], condition=Q(deleted_at__isnull=True),
-                         name="person_alive_div_name"),
+            models.Index(
+                fields=["division", "name"], condition=Q(deleted_at__isnull=True), name="person_alive_div_name"
+            ),
             models.Index(fields=["name"], condition=Q(deleted_at__isnull=True), name="person_alive_name"),
         ]
         constraints = [
@@ -141,7 +147,9 @@ class PersonPhone(models.Model):
 
 class Household(VersionedModel):
     name = models.CharField("户名", max_length=64)
-    division = models.ForeignKey("divisions.Division", verbose_name="所在社区", on_delete=models.PROTECT, related_name="+")
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="所在社区", on_delete=models.PROTECT, related_name="+"
+    )
     address_detail = EncryptedTextField("详细地址", blank=True)
     history = HistoricalRecords()
 

@@ -1,4 +1,5 @@
 """Probe hook (see jiayuan/ops/probe.py): one person inside the probed community, one in another district."""
+
 from __future__ import annotations
 
 

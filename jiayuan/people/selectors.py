@@ -1,4 +1,5 @@
 """Reads of the people registry, always scoped to the acting user."""
+
 from __future__ import annotations
 
 import re
@@ -125,8 +126,13 @@ def person_rows(people, *, with_phones: bool = True) -> list[PersonRow]:
             phones[phone.person_id] = phone.number
     return [
         PersonRow(
-            id=p.pk, name=mask_name(p.name), gender=p.get_gender_display(), age=p.age, is_minor=p.is_minor,
-            id_number=mask_id_number(p.id_number), phone=mask_phone(phones.get(p.pk, "")),
+            id=p.pk,
+            name=mask_name(p.name),
+            gender=p.get_gender_display(),
+            age=p.age,
+            is_minor=p.is_minor,
+            id_number=mask_id_number(p.id_number),
+            phone=mask_phone(phones.get(p.pk, "")),
             division=p.division.name,
         )
         for p in people
@@ -184,20 +190,41 @@ def person_family(*, actor: Actor, person: Person) -> dict:
     households = []
     memberships = HouseholdMember.objects.filter(person=person).select_related("household")
     for membership in memberships:
-        members = (HouseholdMember.objects.filter(household=membership.household).exclude(person=person)
-                   .select_related("person").order_by("id"))
-        households.append({
-            "name": membership.household.name, "relation": membership.get_relation_display(),
-            "members": [{"id": m.person_id if m.person_id in visible else None, "name": mask_name(m.person.name),
-                         "relation": m.get_relation_display(), "is_minor": m.person.is_minor} for m in members],
-        })
+        members = (
+            HouseholdMember.objects.filter(household=membership.household)
+            .exclude(person=person)
+            .select_related("person")
+            .order_by("id")
+        )
+        households.append(
+            {
+                "name": membership.household.name,
+                "relation": membership.get_relation_display(),
+                "members": [
+                    {
+                        "id": m.person_id if m.person_id in visible else None,
+                        "name": mask_name(m.person.name),
+                        "relation": m.get_relation_display(),
+                        "is_minor": m.person.is_minor,
+                    }
+                    for m in members
+                ],
+            }
+        )
     relations = PersonRelation.objects.filter(person=person).select_related("relative").order_by("id")
     relative_ids = [r.relative_id for r in relations]
-    visible_relatives = set(policy.scoped(actor, "people.view", Person).filter(pk__in=relative_ids)
-                            .values_list("pk", flat=True))
+    visible_relatives = set(
+        policy.scoped(actor, "people.view", Person).filter(pk__in=relative_ids).values_list("pk", flat=True)
+    )
     return {
         "households": households,
-        "relations": [{"id": r.relative_id if r.relative_id in visible_relatives else None,
-                       "name": mask_name(r.relative.name), "kind": r.get_kind_display(), "note": r.note}
-                      for r in relations],
+        "relations": [
+            {
+                "id": r.relative_id if r.relative_id in visible_relatives else None,
+                "name": mask_name(r.relative.name),
+                "kind": r.get_kind_display(),
+                "note": r.note,
+            }
+            for r in relations
+        ],
     }

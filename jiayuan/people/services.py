@@ -1,4 +1,5 @@
 """Writes to the people registry: validated, deduplicated by identity number, version-checked, logged."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,7 @@ from jiayuan.core.errors import ApplicationError, ValidationFailed
 from jiayuan.core.validators import validate_phone, validate_resident_id
 from jiayuan.divisions.models import Division, Level
 
-from .models import Gender, IdType, Person, PersonPhone
-
+from .models import Gender, IdType, Person, PersonPhone, PersonRelation
 
 ACCESS_REQUEST_SALT = "jiayuan.people.access-request"
 
@@ -66,8 +66,9 @@ class PersonInput:
     notes: str = ""
 
 
-def _clean(data: PersonInput, *, actor: Actor | None, perm: str,
-           keep: str | None = None) -> tuple[PersonInput, str, Division]:
+def _clean(
+    data: PersonInput, *, actor: Actor | None, perm: str, keep: str | None = None
+) -> tuple[PersonInput, str, Division]:
     """Validate input; `keep` is the record's current community, which a (write-granted) editor may keep."""
     errors: dict[str, str] = {}
     name = (data.name or "").strip()
@@ -105,9 +106,15 @@ def _clean(data: PersonInput, *, actor: Actor | None, perm: str,
     if errors:
         raise ValidationFailed(errors)
     cleaned = PersonInput(
-        name=name, division_code=division.code, gender=gender, birth_date=birth, id_type=data.id_type,
-        id_number=id_number, address_detail=(data.address_detail or "").strip(),
-        ethnicity=(data.ethnicity or "").strip(), notes=(data.notes or "").strip(),
+        name=name,
+        division_code=division.code,
+        gender=gender,
+        birth_date=birth,
+        id_type=data.id_type,
+        id_number=id_number,
+        address_detail=(data.address_detail or "").strip(),
+        ethnicity=(data.ethnicity or "").strip(),
+        notes=(data.notes or "").strip(),
     )
     return cleaned, (id_hash(data.id_type, id_number) if id_number else ""), division
 
@@ -136,19 +143,36 @@ def person_create(*, actor: Actor | None, data: PersonInput, phones: list[str] =
             _raise_duplicate(actor, existing)
     try:
         with transaction.atomic():
-            person = _by(actor, Person(
-                name=cleaned.name, name_initials=initials(cleaned.name), gender=cleaned.gender,
-                birth_date=cleaned.birth_date, id_type=cleaned.id_type, id_number=cleaned.id_number,
-                id_hash=digest, division=division, address_detail=cleaned.address_detail,
-                ethnicity=cleaned.ethnicity, notes=cleaned.notes,
-                created_by=getattr(actor, "user", None),
-            ))
+            person = _by(
+                actor,
+                Person(
+                    name=cleaned.name,
+                    name_initials=initials(cleaned.name),
+                    gender=cleaned.gender,
+                    birth_date=cleaned.birth_date,
+                    id_type=cleaned.id_type,
+                    id_number=cleaned.id_number,
+                    id_hash=digest,
+                    division=division,
+                    address_detail=cleaned.address_detail,
+                    ethnicity=cleaned.ethnicity,
+                    notes=cleaned.notes,
+                    created_by=getattr(actor, "user", None),
+                ),
+            )
             person.save(force_insert=True)
             for index, phone in enumerate(phone_values):
-                _by(actor, PersonPhone(
-                    person=person, number=phone.number, number_hash=phone_hash(phone.number), kind=phone.kind,
-                    is_primary=index == 0, safe_to_call=True,
-                )).save(force_insert=True)
+                _by(
+                    actor,
+                    PersonPhone(
+                        person=person,
+                        number=phone.number,
+                        number_hash=phone_hash(phone.number),
+                        kind=phone.kind,
+                        is_primary=index == 0,
+                        safe_to_call=True,
+                    ),
+                ).save(force_insert=True)
     except IntegrityError:
         # Two clerks registering the same person at once: the second one is led to the first.
         existing = Person.objects.filter(id_type=cleaned.id_type, id_hash=digest).first()
@@ -185,8 +209,15 @@ def person_update(*, actor: Actor | None, person: Person, expected_version: int,
     return person
 
 
-def person_phone_add(*, actor: Actor | None, person: Person, number: str, safe_to_call: bool = True,
-                     safe_to_text: bool = False, safe_times: str = "") -> PersonPhone:
+def person_phone_add(
+    *,
+    actor: Actor | None,
+    person: Person,
+    number: str,
+    safe_to_call: bool = True,
+    safe_to_text: bool = False,
+    safe_times: str = "",
+) -> PersonPhone:
     if actor is not None:
         policy.require(actor, "people.edit", person)
     try:
@@ -197,11 +228,19 @@ def person_phone_add(*, actor: Actor | None, person: Person, number: str, safe_t
     if PersonPhone.objects.filter(person=person, number_hash=digest).exists():
         raise ValidationFailed({"phone": "该号码已登记。"})
     with transaction.atomic():
-        item = _by(actor, PersonPhone(
-            person=person, number=phone.number, number_hash=digest, kind=phone.kind,
-            safe_to_call=safe_to_call, safe_to_text=safe_to_text, safe_times=safe_times,
-            is_primary=not person.phones.exists(),
-        ))
+        item = _by(
+            actor,
+            PersonPhone(
+                person=person,
+                number=phone.number,
+                number_hash=digest,
+                kind=phone.kind,
+                safe_to_call=safe_to_call,
+                safe_to_text=safe_to_text,
+                safe_times=safe_times,
+                is_primary=not person.phones.exists(),
+            ),
+        )
         item.save(force_insert=True)
         return item
 
@@ -219,8 +258,12 @@ def person_delete(*, actor: Actor, person: Person, reason: str) -> Person:
     return person
 
 
-REVEALABLE = {"id_number": "people.reveal", "phones": "people.reveal", "address_detail": "people.reveal",
-              "notes": "people.reveal"}
+REVEALABLE = {
+    "id_number": "people.reveal",
+    "phones": "people.reveal",
+    "address_detail": "people.reveal",
+    "notes": "people.reveal",
+}
 
 
 def person_reveal(*, actor: Actor, person: Person, field: str, request=None) -> str | list[str]:
@@ -234,16 +277,20 @@ def person_reveal(*, actor: Actor, person: Person, field: str, request=None) -> 
     else:
         value = getattr(person, field) or ""
     access_log_write(
-        actor=actor, request=request, action=Action.REVEAL, obj=person,
-        field_classes=[Person.FIELD_CLASSES[field]], detail={"field": field},
+        actor=actor,
+        request=request,
+        action=Action.REVEAL,
+        obj=person,
+        field_classes=[Person.FIELD_CLASSES[field]],
+        detail={"field": field},
     )
     return value
 
 
-def person_relation_add(*, actor: Actor | None, person: Person, relative: Person, kind: str,
-                        note: str = "") -> "PersonRelation":
+def person_relation_add(
+    *, actor: Actor | None, person: Person, relative: Person, kind: str, note: str = ""
+) -> PersonRelation:
     """Record a family relation between two people the actor may both see (one direction, as told)."""
-    from .models import PersonRelation
 
     if actor is not None:
         policy.require(actor, "people.edit", person)
@@ -255,8 +302,9 @@ def person_relation_add(*, actor: Actor | None, person: Person, relative: Person
     if PersonRelation.objects.filter(person=person, relative=relative, kind=kind).exists():
         raise ValidationFailed({"relative": "该关系已登记。"})
     with transaction.atomic():
-        relation = _by(actor, PersonRelation(person=person, relative=relative, kind=kind,
-                                             note=(note or "").strip()[:200]))
+        relation = _by(
+            actor, PersonRelation(person=person, relative=relative, kind=kind, note=(note or "").strip()[:200])
+        )
         relation.save()
     return relation
 
@@ -283,8 +331,11 @@ def _bulk_insert(model, rows: list[dict], *, constants: dict) -> list:
     # Text, numbers, flags and foreign keys go to the driver as they are; encrypted text, dates and times
     # through their field (the encryption happens here).
     plain = (models.CharField, models.IntegerField, models.BooleanField, models.ForeignKey)
-    varying = [(f.attname, None if isinstance(f, plain) and not isinstance(f, models.TextField)
-                else f.get_db_prep_save) for f in fields if f.attname not in prepared_constants]
+    varying = [
+        (f.attname, None if isinstance(f, plain) and not isinstance(f, models.TextField) else f.get_db_prep_save)
+        for f in fields
+        if f.attname not in prepared_constants
+    ]
     values = []
     for row in rows:
         db = dict(prepared_constants)
@@ -298,11 +349,16 @@ def _bulk_insert(model, rows: list[dict], *, constants: dict) -> list:
         # Ids from the table's own sequence (safe with concurrent writers), then COPY: several times faster
         # than multi-row INSERTs on PostgreSQL.
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [model._meta.db_table, model._meta.pk.column, len(values)])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, model._meta.pk.column, len(values)],
+            )
             ids = sorted(r[0] for r in cursor.fetchall())
-        _pg_copy(model._meta.db_table, [model._meta.pk.column] + [f.column for f in fields],
-                 [(pk, *value) for pk, value in zip(ids, values)])
+        _pg_copy(
+            model._meta.db_table,
+            [model._meta.pk.column] + [f.column for f in fields],
+            [(pk, *value) for pk, value in zip(ids, values)],
+        )
         return ids
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -311,9 +367,11 @@ def _bulk_insert(model, rows: list[dict], *, constants: dict) -> list:
         size = max(1, min(500, 30000 // len(fields)))
         pk = ops.quote_name(model._meta.pk.column)
         for start in range(0, len(values), size):
-            chunk = values[start:start + size]
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} RETURNING {pk}",
-                           [v for value in chunk for v in value])
+            chunk = values[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} RETURNING {pk}",
+                [v for value in chunk for v in value],
+            )
             ids.extend(r[0] for r in cursor.fetchall())
     if len(ids) != len(rows):  # pragma: no cover - a database that does not return one id per row
         raise RuntimeError("bulk insert did not return an id per row")
@@ -346,8 +404,12 @@ def _history_rows(model, rows: list[dict], ids: list, *, user_id, reason: str | 
     values = []
     for row, pk in zip(rows, ids):
         db = row["_db"]
-        values.append(tuple(pk if f.attname == "id" else prepared[f.attname] if f.attname in prepared
-                            else db[f.attname] for f in fields))
+        values.append(
+            tuple(
+                pk if f.attname == "id" else prepared[f.attname] if f.attname in prepared else db[f.attname]
+                for f in fields
+            )
+        )
     if connection.vendor == "postgresql":
         _pg_copy(history._meta.db_table, [f.column for f in fields], values)
         return
@@ -358,8 +420,9 @@ def _history_rows(model, rows: list[dict], ids: list, *, user_id, reason: str | 
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", values)
 
 
-def person_bulk_create(*, actor: Actor | None, items: list[tuple[PersonInput, list]],
-                       change_reason: str = "") -> list[int]:
+def person_bulk_create(
+    *, actor: Actor | None, items: list[tuple[PersonInput, list]], change_reason: str = ""
+) -> list[int]:
     """Register many people at once (an Excel import): the rows `person_create` would write, in bulk.
 
     `items` are (cleaned PersonInput, validated phones) pairs: identity numbers normalised, gender and birth
@@ -388,22 +451,36 @@ def person_bulk_create(*, actor: Actor | None, items: list[tuple[PersonInput, li
             if digest in digests:
                 raise ValidationFailed({"id_number": "该证件号码已登记。"})
             digests.add(digest)
-        people.append({
-            "name": data.name, "name_initials": initials(data.name), "gender": data.gender,
-            "birth_date": data.birth_date, "id_type": data.id_type, "id_number": data.id_number, "id_hash": digest,
-            "division_id": data.division_code, "address_detail": data.address_detail, "ethnicity": data.ethnicity,
-            "notes": data.notes,
-        })
+        people.append(
+            {
+                "name": data.name,
+                "name_initials": initials(data.name),
+                "gender": data.gender,
+                "birth_date": data.birth_date,
+                "id_type": data.id_type,
+                "id_number": data.id_number,
+                "id_hash": digest,
+                "division_id": data.division_code,
+                "address_detail": data.address_detail,
+                "ethnicity": data.ethnicity,
+                "notes": data.notes,
+            }
+        )
     hashes = sorted(digests)
     for start in range(0, len(hashes), 2000):
-        if Person.objects.filter(id_hash__in=hashes[start:start + 2000]).exists():
+        if Person.objects.filter(id_hash__in=hashes[start : start + 2000]).exists():
             raise ValidationFailed({"id_number": "该证件号码已登记。"})
     if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover
-        return [person_create(actor=actor, data=data, phones=[p.number for p in phones]).pk
-                for data, phones in items]
+        return [person_create(actor=actor, data=data, phones=[p.number for p in phones]).pk for data, phones in items]
     reason = change_reason or None
-    person_constants = {"created_at": now, "updated_at": now, "version": 1, "created_by_id": user_id,
-                        "deleted_at": None, "deleted_reason": ""}
+    person_constants = {
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+        "created_by_id": user_id,
+        "deleted_at": None,
+        "deleted_reason": "",
+    }
     phone_constants = {"created_at": now, "safe_to_call": True, "safe_to_text": False, "safe_times": ""}
     with transaction.atomic():
         ids = _bulk_insert(Person, people, constants=person_constants)
@@ -411,10 +488,16 @@ def person_bulk_create(*, actor: Actor | None, items: list[tuple[PersonInput, li
         phones = []
         for pk, (_, values) in zip(ids, items):
             for index, phone in enumerate(values):
-                phones.append({"person_id": pk, "number": phone.number, "number_hash": phone_hash(phone.number),
-                               "kind": phone.kind, "is_primary": index == 0})
+                phones.append(
+                    {
+                        "person_id": pk,
+                        "number": phone.number,
+                        "number_hash": phone_hash(phone.number),
+                        "kind": phone.kind,
+                        "is_primary": index == 0,
+                    }
+                )
         if phones:
             phone_ids = _bulk_insert(PersonPhone, phones, constants=phone_constants)
             _history_rows(PersonPhone, phones, phone_ids, user_id=user_id, reason=reason, when=now)
     return ids
-

@@ -1,4 +1,5 @@
 """People pages: list and search (masked), detail, create, edit (version-checked), reveal, history."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,11 +46,19 @@ def person_list(request):
         detail = {"kind": kind}
         if kind in ("name", "initials"):
             detail["query_length"] = len(filters.q)
-        access_log_write(actor=request.actor, request=request, action=Action.SEARCH, object_type="people.person",
-                         field_classes=["personal"], detail={**detail, "results": page.paginator.count})
+        access_log_write(
+            actor=request.actor,
+            request=request,
+            action=Action.SEARCH,
+            object_type="people.person",
+            field_classes=["personal"],
+            detail={**detail, "results": page.paginator.count},
+        )
     prefix = request.actor.broadest_prefix("people.view")
     context = {
-        "page": page, "rows": rows, "filters": filters,
+        "page": page,
+        "rows": rows,
+        "filters": filters,
         "communities": division_choices(prefix) if prefix is not None else [],
         "can_create": request.actor.has_perm("people.create"),
         "can_export": request.actor.has_perm("people.export"),
@@ -62,15 +71,24 @@ def person_list(request):
 @require_perm("people.view")
 def person_detail(request, person_id: int):
     person = selectors.person_get(actor=request.actor, person_id=person_id)
-    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=person,
-                     field_classes=["public", "personal"])
+    access_log_write(
+        actor=request.actor, request=request, action=Action.VIEW, obj=person, field_classes=["public", "personal"]
+    )
     actor = request.actor
     context = {
         "person": person,
         "masked": selectors.person_rows([person])[0],
-        "phones": [{"id": p.pk, "masked": mask_phone(p.number), "kind": p.get_kind_display(),
-                    "safe_to_call": p.safe_to_call, "safe_to_text": p.safe_to_text, "safe_times": p.safe_times}
-                   for p in person.phones.all()],
+        "phones": [
+            {
+                "id": p.pk,
+                "masked": mask_phone(p.number),
+                "kind": p.get_kind_display(),
+                "safe_to_call": p.safe_to_call,
+                "safe_to_text": p.safe_to_text,
+                "safe_times": p.safe_times,
+            }
+            for p in person.phones.all()
+        ],
         "can_edit": policy.allows(actor, "people.edit", person),
         "can_reveal": policy.allows(actor, "people.reveal", person),
         "can_history": policy.allows(actor, "people.history", person),
@@ -101,10 +119,15 @@ def _input_from(post) -> services.PersonInput:
         except ValueError:
             birth = "invalid"
     return services.PersonInput(
-        name=post.get("name", ""), division_code=post.get("division", ""), gender=post.get("gender", "U"),
-        birth_date=birth if birth != "invalid" else None, id_type=post.get("id_type", IdType.NONE),
-        id_number=post.get("id_number", ""), address_detail=post.get("address_detail", ""),
-        ethnicity=post.get("ethnicity", ""), notes=post.get("notes", ""),
+        name=post.get("name", ""),
+        division_code=post.get("division", ""),
+        gender=post.get("gender", "U"),
+        birth_date=birth if birth != "invalid" else None,
+        id_type=post.get("id_type", IdType.NONE),
+        id_number=post.get("id_number", ""),
+        address_detail=post.get("address_detail", ""),
+        ethnicity=post.get("ethnicity", ""),
+        notes=post.get("notes", ""),
     ), birth == "invalid"
 
 
@@ -116,7 +139,9 @@ def _form_context(request, **extra):
         communities.insert(0, person.division)  # a granted record outside one's scope keeps its community
     return {
         "communities": communities,
-        "genders": Gender.choices, "id_types": IdType.choices, **extra,
+        "genders": Gender.choices,
+        "id_types": IdType.choices,
+        **extra,
     }
 
 
@@ -130,8 +155,7 @@ def person_create(request):
             errors = {"birth_date": "出生日期格式不正确。"}
         else:
             try:
-                person = services.person_create(actor=request.actor, data=data,
-                                                phones=[request.POST.get("phone", "")])
+                person = services.person_create(actor=request.actor, data=data, phones=[request.POST.get("phone", "")])
             except services.DuplicatePerson as exc:
                 if exc.person is not None:
                     messages.info(request, exc.message)
@@ -142,8 +166,11 @@ def person_create(request):
             else:
                 messages.success(request, "人员已登记。")
                 return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/form.html", _form_context(
-        request, errors=errors, data=request.POST, duplicate=duplicate, creating=True))
+    return render(
+        request,
+        "people/form.html",
+        _form_context(request, errors=errors, data=request.POST, duplicate=duplicate, creating=True),
+    )
 
 
 @require_perm("people.edit")
@@ -180,13 +207,21 @@ def person_edit(request, person_id: int):
         data = request.POST
     else:
         data = {
-            "name": person.name, "division": person.division_id, "gender": person.gender,
-            "birth_date": person.birth_date.isoformat() if person.birth_date else "", "id_type": person.id_type,
-            "ethnicity": person.ethnicity, "version": person.version,
+            "name": person.name,
+            "division": person.division_id,
+            "gender": person.gender,
+            "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+            "id_type": person.id_type,
+            "ethnicity": person.ethnicity,
+            "version": person.version,
         }
     status = 409 if "version" in errors else 200
-    return render(request, "people/form.html", _form_context(
-        request, errors=errors, data=data, person=person, creating=False), status=status)
+    return render(
+        request,
+        "people/form.html",
+        _form_context(request, errors=errors, data=data, person=person, creating=False),
+        status=status,
+    )
 
 
 @require_POST
@@ -235,9 +270,7 @@ def person_export(request):
         field_classes=["personal", "sensitive"],
         detail={"rows": count, "masked": True},
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = "attachment; filename=people.xlsx"
     return response
 

@@ -40,5 +40,12 @@ def progress(request, campaign_id: int, division: str = ""):
 @operation(router, "GET", "/hazards/{int:hazard_id}", perm="screening.view", response=HazardOut)
 def hazard_detail(request, hazard_id: int):
     h = selectors.hazard_get(actor=request.actor, hazard_id=hazard_id)
-    return {"id": h.pk, "campaign_id": h.campaign_id, "division_code": h.division_id, "level": h.level,
-            "status": h.status, "items": h.items, "visited_on": h.visit.visited_on}
+    return {
+        "id": h.pk,
+        "campaign_id": h.campaign_id,
+        "division_code": h.division_id,
+        "level": h.level,
+        "status": h.status,
+        "items": h.items,
+        "visited_on": h.visit.visited_on,
+    }

@@ -10,10 +10,9 @@ class ScreeningConfig(AppConfig):
         from django.db.models import Q
 
         from jiayuan.access import policy
+        from jiayuan.divisions.models import subtree_q
 
         from .models import Campaign, Hazard, Visit
-
-        from jiayuan.divisions.models import subtree_q
 
         def campaigns_covering(actor, perm):
             # A campaign organised higher up is visible wherever it covers (a community sees the district's

@@ -1,4 +1,5 @@
 """Household risk-screening campaigns (隐患排查): campaigns, versioned checklists, visits, hazards."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -22,7 +23,7 @@ class Checklist(models.Model):
         return self.name
 
     @property
-    def latest(self) -> "ChecklistVersion | None":
+    def latest(self) -> ChecklistVersion | None:
         return self.versions.order_by("-number").first()
 
 
@@ -53,25 +54,36 @@ class CampaignStatus(models.TextChoices):
 
 class Campaign(VersionedModel):
     name = models.CharField("排查活动", max_length=100)
-    division = models.ForeignKey("divisions.Division", verbose_name="组织区划", on_delete=models.PROTECT,
-                                 related_name="+")
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="组织区划", on_delete=models.PROTECT, related_name="+"
+    )
     covered = models.ManyToManyField("divisions.Division", verbose_name="覆盖区划", related_name="+")
     checklist = models.ForeignKey(Checklist, verbose_name="排查清单", on_delete=models.PROTECT, related_name="+")
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("结束日期")
     monthly = models.BooleanField("每月重复", default=False)
-    previous = models.ForeignKey("self", verbose_name="上期活动", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    previous = models.ForeignKey(
+        "self", verbose_name="上期活动", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField("状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "排查活动"
         verbose_name_plural = "排查活动"
         ordering = ["-starts_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["previous"], condition=Q(previous__isnull=False),
-                                               name="uniq_campaign_repeat")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["previous"], condition=Q(previous__isnull=False), name="uniq_campaign_repeat"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -83,15 +95,18 @@ class Visit(models.Model):
     FIELD_CLASSES = {"notes": FieldClass.SENSITIVE}
 
     campaign = models.ForeignKey(Campaign, verbose_name="排查活动", on_delete=models.PROTECT, related_name="visits")
-    checklist_version = models.ForeignKey(ChecklistVersion, verbose_name="清单版本", on_delete=models.PROTECT,
-                                          related_name="+")
+    checklist_version = models.ForeignKey(
+        ChecklistVersion, verbose_name="清单版本", on_delete=models.PROTECT, related_name="+"
+    )
     division = models.ForeignKey("divisions.Division", verbose_name="社区", on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey("people.Household", verbose_name="家庭户", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "people.Household", verbose_name="家庭户", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     people = models.ManyToManyField("people.Person", verbose_name="家庭成员", related_name="+", blank=True)
     visited_on = models.DateField("走访日期")
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="走访人", null=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="走访人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     answers = models.JSONField("排查结果", default=dict)  # {item code: true when the risk is present}
     notes = EncryptedTextField("情况记录", blank=True)
     found_hazard = models.BooleanField("发现隐患", default=False)
@@ -129,8 +144,14 @@ class Hazard(VersionedModel):
     status = models.CharField("状态", max_length=16, choices=HazardStatus.choices, default=HazardStatus.OPEN)
     case_id = models.PositiveBigIntegerField("转入个案", null=True, blank=True)
     followed_at = models.DateTimeField("跟进时间", null=True, blank=True)
-    followed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="跟进人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    followed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="跟进人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     follow_note = models.CharField("跟进说明", max_length=300, blank=True)
 
     class Meta:

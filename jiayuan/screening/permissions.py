@@ -1,4 +1,5 @@
 """Who may do what in screening campaigns."""
+
 _STAFF = {"community_worker": "subtree", "street_staff": "subtree", "district_rights": "subtree"}
 
 PERMISSIONS = {

@@ -1,6 +1,7 @@
 """Probe hook (see jiayuan/ops/probe.py): a campaign organised at (and covering only) the probed community, with a
 visit that found a hazard, and the same in a community of another district. A campaign organised higher up is
 visible wherever it covers, so the probe's campaigns are organised at the community itself."""
+
 from __future__ import annotations
 
 
@@ -14,11 +15,24 @@ def _build(community: str, tag: str) -> dict:
 
     today = timezone.localdate()
     staff = actor_of(make_user(Role.STREET_STAFF, community[:9]))  # may manage and visit under its street
-    campaign = services.campaign_create(actor=staff, name=f"探针排查（{tag}）", division_code=community,
-                                        covered_codes=[community], starts_on=today.replace(day=1), ends_on=today)
-    visit = services.visit_record(actor=staff, campaign=campaign, division_code=community, visited_on=today,
-                                  answers={"violence_signs": True}, people=[make_person(community)],
-                                  hazard_level="high", findings="探针发现情况")
+    campaign = services.campaign_create(
+        actor=staff,
+        name=f"探针排查（{tag}）",
+        division_code=community,
+        covered_codes=[community],
+        starts_on=today.replace(day=1),
+        ends_on=today,
+    )
+    visit = services.visit_record(
+        actor=staff,
+        campaign=campaign,
+        division_code=community,
+        visited_on=today,
+        answers={"violence_signs": True},
+        people=[make_person(community)],
+        hazard_level="high",
+        findings="探针发现情况",
+    )
     return {"campaign_id": campaign.pk, "hazard_id": visit.hazard.pk}
 
 

@@ -12,6 +12,7 @@ answers, the hazard's level, items, status, case link and follow-up time — so 
 unchanged. Hazards resolved on the spot or still open, and visits that found nothing, are not touched
 by any rule yet.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,13 +28,14 @@ def linked_text_eligible(cutoff: dt.datetime) -> QuerySet:
     from .models import Hazard, HazardStatus
 
     case_done = RetentionEntry.objects.filter(model="cases.case", object_id=Cast(OuterRef("case_id"), CharField()))
-    entries = RegisterEntry.objects.filter(source=Concat(Value("screening:"), Cast(OuterRef("pk"), CharField()),
-                                                         output_field=CharField()))
-    entry_done = RetentionEntry.objects.filter(model="care.registerentry",
-                                               object_id=Cast(OuterRef("pk"), CharField()))
+    entries = RegisterEntry.objects.filter(
+        source=Concat(Value("screening:"), Cast(OuterRef("pk"), CharField()), output_field=CharField())
+    )
+    entry_done = RetentionEntry.objects.filter(model="care.registerentry", object_id=Cast(OuterRef("pk"), CharField()))
     return Hazard.objects.filter(
         Q(status=HazardStatus.CASE, case_id__isnull=False) & Exists(case_done)
-        | Q(status=HazardStatus.REGISTER) & Exists(entries) & ~Exists(entries.exclude(Exists(entry_done))))
+        | Q(status=HazardStatus.REGISTER) & Exists(entries) & ~Exists(entries.exclude(Exists(entry_done)))
+    )
 
 
 def hazard_text_anonymise(hazard) -> None:
@@ -50,5 +52,10 @@ def register() -> None:
 
     from .models import Hazard
 
-    register_rule("screening.linked_text", model=Hazard, description="已转个案或困境库且其内容已匿名化的排查记录",
-                  eligible=linked_text_eligible, anonymise=hazard_text_anonymise)
+    register_rule(
+        "screening.linked_text",
+        model=Hazard,
+        description="已转个案或困境库且其内容已匿名化的排查记录",
+        eligible=linked_text_eligible,
+        anonymise=hazard_text_anonymise,
+    )

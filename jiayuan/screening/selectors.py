@@ -1,4 +1,5 @@
 """Reads in screening, scoped to the actor."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,17 +14,22 @@ from .models import Campaign, Hazard, HazardStatus, Visit
 
 
 def campaign_list(*, actor: Actor) -> QuerySet[Campaign]:
-    return policy.scoped(actor, "screening.list", Campaign).select_related("division", "checklist").order_by(
-        "-starts_on", "-id")
+    return (
+        policy.scoped(actor, "screening.list", Campaign)
+        .select_related("division", "checklist")
+        .order_by("-starts_on", "-id")
+    )
 
 
 def campaign_get(*, actor: Actor, campaign_id) -> Campaign:
-    return policy.access_by_id(actor, "screening.view", Campaign.objects.select_related("division", "checklist"),
-                               campaign_id)
+    return policy.access_by_id(
+        actor, "screening.view", Campaign.objects.select_related("division", "checklist"), campaign_id
+    )
 
 
-def visit_list(*, actor: Actor, campaign_id=None, division: str = "", start: dt.date | None = None,
-               end: dt.date | None = None) -> QuerySet[Visit]:
+def visit_list(
+    *, actor: Actor, campaign_id=None, division: str = "", start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Visit]:
     qs = policy.scoped(actor, "screening.list", Visit)
     if campaign_id:
         qs = qs.filter(campaign_id=campaign_id)
@@ -36,8 +42,16 @@ def visit_list(*, actor: Actor, campaign_id=None, division: str = "", start: dt.
     return qs.select_related("division", "campaign", "worker").order_by("-visited_on", "-id")
 
 
-def hazard_list(*, actor: Actor, campaign_id=None, division: str = "", status: str = "", followed: bool = False,
-                start: dt.date | None = None, end: dt.date | None = None) -> QuerySet[Hazard]:
+def hazard_list(
+    *,
+    actor: Actor,
+    campaign_id=None,
+    division: str = "",
+    status: str = "",
+    followed: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Hazard]:
     qs = policy.scoped(actor, "screening.list", Hazard)
     if campaign_id:
         qs = qs.filter(campaign_id=campaign_id)

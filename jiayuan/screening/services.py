@@ -1,5 +1,6 @@
 """Writes in screening: checklists (versioned), campaigns (monthly repeats), visits, hazards and their follow-up
 into a case or the care register."""
+
 from __future__ import annotations
 
 import calendar
@@ -29,8 +30,10 @@ DEFAULT_CHECKLIST = [
 
 def checklist_publish(*, code: str, name: str, items: list[tuple[str, str]] | list[dict]) -> ChecklistVersion:
     """Publish a new version of a checklist (an unchanged item list reuses the latest version)."""
-    norm = [{"code": i[0], "label": i[1]} if isinstance(i, (tuple, list)) else {"code": i["code"], "label": i["label"]}
-            for i in items]
+    norm = [
+        {"code": i[0], "label": i[1]} if isinstance(i, (tuple, list)) else {"code": i["code"], "label": i["label"]}
+        for i in items
+    ]
     if not norm or len({i["code"] for i in norm}) != len(norm):
         raise ValidationFailed({"items": "排查项目不能为空，且代码不能重复。"})
     with transaction.atomic():
@@ -38,8 +41,9 @@ def checklist_publish(*, code: str, name: str, items: list[tuple[str, str]] | li
         latest = checklist.versions.order_by("-number").first()
         if latest is not None and latest.items == norm:
             return latest
-        return ChecklistVersion.objects.create(checklist=checklist, number=(latest.number + 1) if latest else 1,
-                                               items=norm)
+        return ChecklistVersion.objects.create(
+            checklist=checklist, number=(latest.number + 1) if latest else 1, items=norm
+        )
 
 
 def default_checklist() -> Checklist:
@@ -50,9 +54,17 @@ def _month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def campaign_create(*, actor: Actor, name: str, division_code: str, covered_codes: list[str], starts_on: dt.date,
-                    ends_on: dt.date | None = None, monthly: bool = False,
-                    checklist: Checklist | None = None) -> Campaign:
+def campaign_create(
+    *,
+    actor: Actor,
+    name: str,
+    division_code: str,
+    covered_codes: list[str],
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    monthly: bool = False,
+    checklist: Checklist | None = None,
+) -> Campaign:
     from jiayuan.workflows.services import covers
 
     name = (name or "").strip()
@@ -70,9 +82,15 @@ def campaign_create(*, actor: Actor, name: str, division_code: str, covered_code
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        campaign = Campaign.objects.create(name=name, division_id=division_code, checklist=checklist or
-                                           default_checklist(), starts_on=starts_on, ends_on=ends_on,
-                                           monthly=monthly, created_by=actor.user)
+        campaign = Campaign.objects.create(
+            name=name,
+            division_id=division_code,
+            checklist=checklist or default_checklist(),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            monthly=monthly,
+            created_by=actor.user,
+        )
         campaign.covered.set(covered)
     return campaign
 
@@ -89,9 +107,16 @@ def campaign_repeat(campaign: Campaign) -> Campaign | None:
     name = campaign.name
     try:
         with transaction.atomic():
-            nxt = Campaign.objects.create(name=name, division=campaign.division, checklist=campaign.checklist,
-                                          starts_on=start, ends_on=_month_end(start), monthly=True,
-                                          previous=campaign, created_by=campaign.created_by)
+            nxt = Campaign.objects.create(
+                name=name,
+                division=campaign.division,
+                checklist=campaign.checklist,
+                starts_on=start,
+                ends_on=_month_end(start),
+                monthly=True,
+                previous=campaign,
+                created_by=campaign.created_by,
+            )
             nxt.covered.set(campaign.covered.all())
             Campaign.objects.filter(pk=campaign.pk).update(status="closed")
     except IntegrityError:
@@ -113,9 +138,19 @@ def _campaign_covers(campaign: Campaign, code: str) -> bool:
     return any(code.startswith(d.prefix) for d in campaign.covered.all())
 
 
-def visit_record(*, actor: Actor, campaign: Campaign, division_code: str, visited_on: dt.date, answers: dict,
-                 household: Household | None = None, people: list[Person] = (), notes: str = "",
-                 hazard_level: str | None = None, findings: str = "") -> Visit:
+def visit_record(
+    *,
+    actor: Actor,
+    campaign: Campaign,
+    division_code: str,
+    visited_on: dt.date,
+    answers: dict,
+    household: Household | None = None,
+    people: list[Person] = (),
+    notes: str = "",
+    hazard_level: str | None = None,
+    findings: str = "",
+) -> Visit:
     """Record a household visit against the checklist's current version; risks found make a hazard."""
     from jiayuan.workflows.services import covers
 
@@ -134,7 +169,7 @@ def visit_record(*, actor: Actor, campaign: Campaign, division_code: str, visite
     version = campaign.checklist.latest
     codes = {i["code"] for i in version.items} if version else set()
     clean = {k: bool(v) for k, v in (answers or {}).items() if k in codes}
-    if set((answers or {})) - codes:
+    if set(answers or {}) - codes:
         errors["answers"] = "包含不在清单中的排查项目。"
     found = [k for k, v in clean.items() if v]
     if hazard_level and hazard_level not in HazardLevel.values:
@@ -152,14 +187,28 @@ def visit_record(*, actor: Actor, campaign: Campaign, division_code: str, visite
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        visit = Visit.objects.create(campaign=campaign, checklist_version=version, division=division,
-                                     household=household, visited_on=visited_on, worker=actor.user, answers=clean,
-                                     notes=(notes or "").strip(), found_hazard=bool(found))
+        visit = Visit.objects.create(
+            campaign=campaign,
+            checklist_version=version,
+            division=division,
+            household=household,
+            visited_on=visited_on,
+            worker=actor.user,
+            answers=clean,
+            notes=(notes or "").strip(),
+            found_hazard=bool(found),
+        )
         if people:
             visit.people.set(people)
         if found:
-            Hazard.objects.create(visit=visit, campaign=campaign, division=division, level=hazard_level,
-                                  items=found, findings=(findings or notes or "").strip())
+            Hazard.objects.create(
+                visit=visit,
+                campaign=campaign,
+                division=division,
+                level=hazard_level,
+                items=found,
+                findings=(findings or notes or "").strip(),
+            )
     return visit
 
 
@@ -180,13 +229,24 @@ def hazard_people(hazard: Hazard) -> list[Person]:
 
 
 # The findings' checklist items → case categories (when the cases module offers them).
-ITEM_CATEGORIES = {"violence_signs": "domestic_violence", "family_conflict": "marriage_family",
-                   "child_alone": "vulnerable", "mental_distress": "vulnerable",
-                   "financial_crisis": "vulnerable", "illness_disability": "vulnerable"}
+ITEM_CATEGORIES = {
+    "violence_signs": "domestic_violence",
+    "family_conflict": "marriage_family",
+    "child_alone": "vulnerable",
+    "mental_distress": "vulnerable",
+    "financial_crisis": "vulnerable",
+    "illness_disability": "vulnerable",
+}
 
 
-def hazard_to_case(*, actor: Actor, hazard: Hazard, expected_version: int, roles: dict[int, str] | None = None,
-                   categories: list[str] | None = None):
+def hazard_to_case(
+    *,
+    actor: Actor,
+    hazard: Hazard,
+    expected_version: int,
+    roles: dict[int, str] | None = None,
+    categories: list[str] | None = None,
+):
     """In one step, open a case carrying the household's people and the findings."""
     from jiayuan.cases.services import CaseInput, case_create  # the cases module's entry point
 
@@ -198,8 +258,14 @@ def hazard_to_case(*, actor: Actor, hazard: Hazard, expected_version: int, roles
         roles = roles or {}
         parties = [(p.pk, roles.get(p.pk) or _default_party_role(p)) for p in people]
         cats = categories if categories is not None else _categories_for(locked.items)
-        data = CaseInput(channel="screening", division_code=locked.division_id, parties=parties, categories=cats,
-                         account=_account_text(locked), source=f"screening:{locked.pk}")
+        data = CaseInput(
+            channel="screening",
+            division_code=locked.division_id,
+            parties=parties,
+            categories=cats,
+            account=_account_text(locked),
+            source=f"screening:{locked.pk}",
+        )
         case = case_create(actor=actor, data=data)
         locked.status = HazardStatus.CASE
         locked.case_id = case.pk
@@ -231,8 +297,15 @@ def _categories_for(items: list[str]) -> list[str]:
     return wanted or (["other"] if "other" in known else list(known)[:1])
 
 
-def hazard_to_register(*, actor: Actor, hazard: Hazard, expected_version: int, type_codes: list[str],
-                       care_level: str = "general", person_ids: list[int] | None = None) -> list:
+def hazard_to_register(
+    *,
+    actor: Actor,
+    hazard: Hazard,
+    expected_version: int,
+    type_codes: list[str],
+    care_level: str = "general",
+    person_ids: list[int] | None = None,
+) -> list:
     """In one step, enter the household's people (or those chosen) on the care register."""
     from jiayuan.care.models import EntryStatus, RegisterEntry
     from jiayuan.care.services import register_entry_create
@@ -250,9 +323,16 @@ def hazard_to_register(*, actor: Actor, hazard: Hazard, expected_version: int, t
             if existing is not None:
                 entries.append(existing)
                 continue
-            entries.append(register_entry_create(actor=actor, person=person, type_codes=type_codes,
-                                                 care_level=care_level, source=f"screening:{locked.pk}",
-                                                 note=_account_text(locked)))
+            entries.append(
+                register_entry_create(
+                    actor=actor,
+                    person=person,
+                    type_codes=type_codes,
+                    care_level=care_level,
+                    source=f"screening:{locked.pk}",
+                    note=_account_text(locked),
+                )
+            )
         locked.status = HazardStatus.REGISTER
         locked.followed_at = timezone.now()
         locked.followed_by = actor.user

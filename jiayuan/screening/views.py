@@ -1,6 +1,6 @@
 """Screening pages: campaigns with live progress per community, household visits, hazards and follow-up."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
@@ -25,8 +25,6 @@ from .models import HazardLevel, HazardStatus
 from .stats import campaign_progress
 
 
-
-
 def _version(post) -> int:
     try:
         return int(post.get("version", "0"))
@@ -44,19 +42,31 @@ def campaign_list(request):
             raise Http404("未找到该页面")
         try:
             services.campaign_create(
-                actor=request.actor, name=request.POST.get("name", ""), division_code=prefix or "",
-                covered_codes=request.POST.getlist("covered") or [prefix], monthly=request.POST.get("monthly") == "on",
+                actor=request.actor,
+                name=request.POST.get("name", ""),
+                division_code=prefix or "",
+                covered_codes=request.POST.getlist("covered") or [prefix],
+                monthly=request.POST.get("monthly") == "on",
                 starts_on=parse_date(request.POST.get("starts_on"), timezone.localdate()),
-                ends_on=parse_date(request.POST.get("ends_on")))
+                ends_on=parse_date(request.POST.get("ends_on")),
+            )
         except ApplicationError as exc:
             errors = exc.form_errors()
         else:
             messages.success(request, "排查活动已创建。")
             return redirect("screening:campaigns")
     streets = Division.objects.filter(subtree_q(prefix, "code"), level=Level.STREET, special=False) if prefix else []
-    return render(request, "screening/campaign_list.html", {
-        "campaigns": selectors.campaign_list(actor=request.actor)[:100], "can_manage": can_manage, "errors": errors,
-        "streets": streets, "today": timezone.localdate()})
+    return render(
+        request,
+        "screening/campaign_list.html",
+        {
+            "campaigns": selectors.campaign_list(actor=request.actor)[:100],
+            "can_manage": can_manage,
+            "errors": errors,
+            "streets": streets,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_perm("screening.manage")
@@ -80,22 +90,40 @@ def checklist_page(request):
             messages.success(request, f"已发布第 {version.number} 版。")
             return redirect("screening:checklist")
     latest = checklist.latest
-    return render(request, "screening/checklist.html", {
-        "checklist": checklist, "versions": checklist.versions.order_by("-number"), "errors": errors,
-        "text": "\n".join(f"{i['code']} {i['label']}" for i in latest.items) if latest else "",
-        "others": Checklist.objects.exclude(pk=checklist.pk)})
+    return render(
+        request,
+        "screening/checklist.html",
+        {
+            "checklist": checklist,
+            "versions": checklist.versions.order_by("-number"),
+            "errors": errors,
+            "text": "\n".join(f"{i['code']} {i['label']}" for i in latest.items) if latest else "",
+            "others": Checklist.objects.exclude(pk=checklist.pk),
+        },
+    )
 
 
 @require_perm("screening.view")
 def campaign_detail(request, campaign_id: int):
     campaign = selectors.campaign_get(actor=request.actor, campaign_id=campaign_id)
     rows = campaign_progress(actor=request.actor, campaign=campaign, prefix=request.GET.get("division", "")[:12])
-    totals = {"visits": sum(r.visits for r in rows), "hazards": sum(r.hazards for r in rows),
-              "followed": sum(r.followed for r in rows)}
+    totals = {
+        "visits": sum(r.visits for r in rows),
+        "hazards": sum(r.hazards for r in rows),
+        "followed": sum(r.followed for r in rows),
+    }
     template = "screening/partials/progress.html" if request.htmx else "screening/campaign_detail.html"
-    return render(request, template, {"campaign": campaign, "rows": rows, "totals": totals,
-                                      "can_visit": request.actor.has_perm("screening.visit"),
-                                      "version": campaign.checklist.latest})
+    return render(
+        request,
+        template,
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "totals": totals,
+            "can_visit": request.actor.has_perm("screening.visit"),
+            "version": campaign.checklist.latest,
+        },
+    )
 
 
 @require_perm("screening.visit")
@@ -103,26 +131,37 @@ def visit_new(request, campaign_id: int):
     campaign = selectors.campaign_get(actor=request.actor, campaign_id=campaign_id)
     version = campaign.checklist.latest
     prefix = request.actor.broadest_prefix("screening.visit") or ""
-    communities = [d for d in Division.objects.filter(subtree_q(prefix, "code"), level=Level.COMMUNITY,
-                                                      special=False).order_by("code")
-                   if any(d.code.startswith(c.prefix) for c in campaign.covered.all())][:200]
+    communities = [
+        d
+        for d in Division.objects.filter(subtree_q(prefix, "code"), level=Level.COMMUNITY, special=False).order_by(
+            "code"
+        )
+        if any(d.code.startswith(c.prefix) for c in campaign.covered.all())
+    ][:200]
     households = policy.scoped(request.actor, "people.view", Household).order_by("division_id", "name")[:200]
     errors = {}
     if request.method == "POST":
         household = None
         if request.POST.get("household"):
-            household = policy.scoped(request.actor, "people.view", Household).filter(
-                pk=request.POST.get("household")).first()
+            household = (
+                policy.scoped(request.actor, "people.view", Household).filter(pk=request.POST.get("household")).first()
+            )
         ids = [int(x) for x in request.POST.get("people", "").replace("，", ",").split(",") if x.strip().isdigit()]
         people = list(policy.scoped(request.actor, "people.view", Person).filter(pk__in=ids))
         answers = {item["code"]: request.POST.get(f"item_{item['code']}") == "on" for item in version.items}
         try:
             visit = services.visit_record(
-                actor=request.actor, campaign=campaign, division_code=request.POST.get("division", ""),
-                visited_on=parse_date(request.POST.get("visited_on")), answers=answers, household=household,
+                actor=request.actor,
+                campaign=campaign,
+                division_code=request.POST.get("division", ""),
+                visited_on=parse_date(request.POST.get("visited_on")),
+                answers=answers,
+                household=household,
                 people=people,
-                notes=request.POST.get("notes", ""), hazard_level=request.POST.get("hazard_level") or None,
-                findings=request.POST.get("findings", ""))
+                notes=request.POST.get("notes", ""),
+                hazard_level=request.POST.get("hazard_level") or None,
+                findings=request.POST.get("findings", ""),
+            )
         except ApplicationError as exc:
             errors = exc.form_errors()
         else:
@@ -131,26 +170,46 @@ def visit_new(request, campaign_id: int):
                 return redirect("screening:hazard_detail", hazard_id=visit.hazard.pk)
             messages.success(request, "走访已记录。")
             return redirect("screening:campaign_detail", campaign_id=campaign.pk)
-    return render(request, "screening/visit_form.html", {
-        "campaign": campaign, "version": version, "communities": communities, "households": households,
-        "levels": HazardLevel.choices, "errors": errors, "data": request.POST, "today": timezone.localdate()})
+    return render(
+        request,
+        "screening/visit_form.html",
+        {
+            "campaign": campaign,
+            "version": version,
+            "communities": communities,
+            "households": households,
+            "levels": HazardLevel.choices,
+            "errors": errors,
+            "data": request.POST,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_perm("screening.list")
 def visit_list(request):
-    qs = selectors.visit_list(actor=request.actor, campaign_id=request.GET.get("campaign") or None,
-                              division=request.GET.get("division", "")[:12], start=parse_date(request.GET.get("start")),
-                              end=parse_date(request.GET.get("end")))
+    qs = selectors.visit_list(
+        actor=request.actor,
+        campaign_id=request.GET.get("campaign") or None,
+        division=request.GET.get("division", "")[:12],
+        start=parse_date(request.GET.get("start")),
+        end=parse_date(request.GET.get("end")),
+    )
     page = paginate(qs, request.GET.get("page"))
     return render(request, "screening/visit_list.html", {"page": page})
 
 
 @require_perm("screening.list")
 def hazard_list(request):
-    qs = selectors.hazard_list(actor=request.actor, campaign_id=request.GET.get("campaign") or None,
-                               division=request.GET.get("division", "")[:12], status=request.GET.get("status", "")[:16],
-                               followed=request.GET.get("followed") == "1", start=parse_date(request.GET.get("start")),
-                               end=parse_date(request.GET.get("end")))
+    qs = selectors.hazard_list(
+        actor=request.actor,
+        campaign_id=request.GET.get("campaign") or None,
+        division=request.GET.get("division", "")[:12],
+        status=request.GET.get("status", "")[:16],
+        followed=request.GET.get("followed") == "1",
+        start=parse_date(request.GET.get("start")),
+        end=parse_date(request.GET.get("end")),
+    )
     page = paginate(qs, request.GET.get("page"))
     return render(request, "screening/hazard_list.html", {"page": page, "statuses": HazardStatus.choices})
 
@@ -158,16 +217,23 @@ def hazard_list(request):
 @require_perm("screening.view")
 def hazard_detail(request, hazard_id: int):
     hazard = selectors.hazard_get(actor=request.actor, hazard_id=hazard_id)
-    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=hazard,
-                     field_classes=["sensitive"])
+    access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=hazard, field_classes=["sensitive"])
     labels = hazard.visit.checklist_version.labels()
     people = [{"id": p.pk, "name": mask_name(p.name), "age": p.age} for p in services.hazard_people(hazard)]
     from importlib.util import find_spec
 
-    return render(request, "screening/hazard_detail.html", {
-        "hazard": hazard, "items": [labels.get(c, c) for c in hazard.items], "people": people,
-        "can_follow": policy.allows(request.actor, "screening.follow", hazard) and hazard.status == "open",
-        "types": dictionary_items("vulnerability_type"), "cases_ready": find_spec("jiayuan.cases.services") is not None})
+    return render(
+        request,
+        "screening/hazard_detail.html",
+        {
+            "hazard": hazard,
+            "items": [labels.get(c, c) for c in hazard.items],
+            "people": people,
+            "can_follow": policy.allows(request.actor, "screening.follow", hazard) and hazard.status == "open",
+            "types": dictionary_items("vulnerability_type"),
+            "cases_ready": find_spec("jiayuan.cases.services") is not None,
+        },
+    )
 
 
 @require_POST
@@ -181,9 +247,13 @@ def hazard_follow(request, hazard_id: int):
 
             care_dictionaries_ensure()
             entries = services.hazard_to_register(
-                actor=request.actor, hazard=hazard, expected_version=_version(request.POST),
-                type_codes=request.POST.getlist("types"), care_level=request.POST.get("care_level", "general"),
-                person_ids=[int(x) for x in request.POST.getlist("people") if x.isdigit()] or None)
+                actor=request.actor,
+                hazard=hazard,
+                expected_version=_version(request.POST),
+                type_codes=request.POST.getlist("types"),
+                care_level=request.POST.get("care_level", "general"),
+                person_ids=[int(x) for x in request.POST.getlist("people") if x.isdigit()] or None,
+            )
             messages.success(request, f"已将 {len(entries)} 人纳入困境妇女儿童数据库。")
             return redirect("care:entry_detail", entry_id=entries[0].pk)
         if action == "case":
@@ -193,8 +263,12 @@ def hazard_follow(request, hazard_id: int):
                 return redirect("cases:detail", case_id=case.pk)
             except Exception:  # noqa: BLE001  (the cases pages may name their route differently)
                 return redirect("screening:hazard_detail", hazard_id=hazard.pk)
-        services.hazard_resolve(actor=request.actor, hazard=hazard, expected_version=_version(request.POST),
-                                note=request.POST.get("note", ""))
+        services.hazard_resolve(
+            actor=request.actor,
+            hazard=hazard,
+            expected_version=_version(request.POST),
+            note=request.POST.get("note", ""),
+        )
         messages.success(request, "已记录化解情况。")
     except ApplicationError as exc:
         messages.error(request, exc.message)

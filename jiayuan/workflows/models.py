@@ -1,4 +1,5 @@
 """The shared approval engine: one request climbs a chain of divisions, one recorded step at a time."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -38,20 +39,29 @@ class ApprovalRequest(VersionedModel):
     kind = models.CharField("审批类型", max_length=48, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField("审批对象")
-    division = models.ForeignKey("divisions.Division", verbose_name="发起区划", on_delete=models.PROTECT,
-                                 related_name="+")
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="发起区划", on_delete=models.PROTECT, related_name="+"
+    )
     amount = models.DecimalField("金额", max_digits=12, decimal_places=2, null=True, blank=True)
     category = models.CharField("类别", max_length=48, blank=True)
-    status = models.CharField("状态", max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING,
-                              db_index=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING, db_index=True
+    )
     current_level = models.PositiveSmallIntegerField("当前层级", default=0)
-    current_division = models.ForeignKey("divisions.Division", verbose_name="当前审批区划", null=True, blank=True,
-                                         on_delete=models.PROTECT, related_name="+")
+    current_division = models.ForeignKey(
+        "divisions.Division",
+        verbose_name="当前审批区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     chain = models.JSONField("审批链", default=list)
     round = models.PositiveSmallIntegerField("提交轮次", default=1)
     note = models.TextField("说明", blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField("办结时间", null=True, blank=True)
 
     class Meta:
@@ -86,11 +96,11 @@ class ApprovalStep(models.Model):
     approval = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="steps")
     round = models.PositiveSmallIntegerField("提交轮次", default=1)
     level = models.PositiveSmallIntegerField("层级")
-    division = models.ForeignKey("divisions.Division", verbose_name="区划", on_delete=models.PROTECT,
-                                 related_name="+")
+    division = models.ForeignKey("divisions.Division", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
     decision = models.CharField("决定", max_length=16, choices=Decision.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办理人", null=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="办理人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     comment = models.TextField("意见", blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
 
@@ -99,9 +109,11 @@ class ApprovalStep(models.Model):
         verbose_name_plural = "审批步骤"
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["approval", "round", "level"],
-                                    condition=Q(decision__in=["approve", "return", "reject"]),
-                                    name="uniq_approval_step_decision"),
+            models.UniqueConstraint(
+                fields=["approval", "round", "level"],
+                condition=Q(decision__in=["approve", "return", "reject"]),
+                name="uniq_approval_step_decision",
+            ),
         ]
 
     def save(self, *args, **kwargs):

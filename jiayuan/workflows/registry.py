@@ -1,10 +1,11 @@
 """Approval kinds: each app registers what it approves, the chain of levels and what happens at the end."""
+
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
 
 from jiayuan.divisions.models import Level
 
@@ -28,9 +29,18 @@ class ApprovalKind:
 _KINDS: dict[str, ApprovalKind] = {}
 
 
-def register_kind(kind: str, *, levels: Callable, on_approved: Callable, on_rejected: Callable | None = None,
-                  perms: dict[str, str], label: str = "", on_returned: Callable | None = None,
-                  url: Callable | None = None, requester_may_decide: bool = False) -> ApprovalKind:
+def register_kind(
+    kind: str,
+    *,
+    levels: Callable,
+    on_approved: Callable,
+    on_rejected: Callable | None = None,
+    perms: dict[str, str],
+    label: str = "",
+    on_returned: Callable | None = None,
+    url: Callable | None = None,
+    requester_may_decide: bool = False,
+) -> ApprovalKind:
     """Register (or re-register, idempotently) an approval kind.
 
     levels(approval) -> list of division codes, from the first approving level up.
@@ -42,9 +52,17 @@ def register_kind(kind: str, *, levels: Callable, on_approved: Callable, on_reje
     missing = [k for k in PERM_KEYS if k not in perms]
     if missing:
         raise ValueError(f"approval kind {kind}: missing permissions {missing}")
-    spec = ApprovalKind(kind=kind, levels=levels, on_approved=on_approved, on_rejected=on_rejected,
-                        perms=dict(perms), label=label or kind, on_returned=on_returned, url=url,
-                        requester_may_decide=requester_may_decide)
+    spec = ApprovalKind(
+        kind=kind,
+        levels=levels,
+        on_approved=on_approved,
+        on_rejected=on_rejected,
+        perms=dict(perms),
+        label=label or kind,
+        on_returned=on_returned,
+        url=url,
+        requester_may_decide=requester_may_decide,
+    )
     _KINDS[kind] = spec
     return spec
 
@@ -97,13 +115,14 @@ def levels_up(division_code: str, *, top: str = Level.DISTRICT, include_start: b
     return chain
 
 
-def amount_levels(*, city_threshold: Decimal | Callable[[], Decimal] | None = None,
-                  category_to_city: tuple[str, ...] = ()) -> Callable:
+def amount_levels(
+    *, city_threshold: Decimal | Callable[[], Decimal] | None = None, category_to_city: tuple[str, ...] = ()
+) -> Callable:
     """A `levels` callable: community → street → district; to the city above a threshold or for categories."""
 
     def levels(approval) -> list[str]:
         threshold = city_threshold() if callable(city_threshold) else city_threshold
-        to_city = (threshold is not None and approval.amount is not None and Decimal(approval.amount) > threshold)
+        to_city = threshold is not None and approval.amount is not None and Decimal(approval.amount) > threshold
         to_city = to_city or (approval.category and approval.category in category_to_city)
         return levels_up(approval.division_id, top=Level.CITY if to_city else Level.DISTRICT)
 

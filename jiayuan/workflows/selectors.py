@@ -1,4 +1,5 @@
 """Reading approvals: scoped lists, what awaits the actor, one subject's approval."""
+
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,8 +13,9 @@ from .models import ApprovalRequest, ApprovalStatus
 from .registry import kind_get, kinds
 
 
-def approvals_for(*, actor: Actor, perm: str = "workflows.view", kind: str | None = None,
-                  status: str | None = None) -> QuerySet[ApprovalRequest]:
+def approvals_for(
+    *, actor: Actor, perm: str = "workflows.view", kind: str | None = None, status: str | None = None
+) -> QuerySet[ApprovalRequest]:
     qs = policy.scoped(actor, perm, ApprovalRequest)
     if kind:
         qs = qs.filter(kind=kind)
@@ -48,8 +50,13 @@ def approvals_awaiting(*, actor: Actor, kind: str | None = None) -> QuerySet[App
 
 def approval_for_subject(subject: Model, kind: str) -> ApprovalRequest | None:
     """The latest approval of `kind` for `subject` (no scope: the caller has authorised the subject)."""
-    return (ApprovalRequest.objects.filter(kind=kind, content_type=ContentType.objects.get_for_model(type(subject)),
-                                           object_id=subject.pk).order_by("-id").first())
+    return (
+        ApprovalRequest.objects.filter(
+            kind=kind, content_type=ContentType.objects.get_for_model(type(subject)), object_id=subject.pk
+        )
+        .order_by("-id")
+        .first()
+    )
 
 
 def approval_steps(approval: ApprovalRequest):
@@ -74,10 +81,16 @@ def chain_rows(approval: ApprovalRequest) -> list[dict]:
             state = approval.get_status_display()
         else:
             state = "未到达"
-        rows.append({"index": index + 1, "code": code, "name": names.get(code, code), "level": level_label(code),
-                     "state": state})
+        rows.append(
+            {
+                "index": index + 1,
+                "code": code,
+                "name": names.get(code, code),
+                "level": level_label(code),
+                "state": state,
+            }
+        )
     return rows
 
 
-__all__ = ["approvals_for", "approvals_awaiting", "approval_for_subject", "approval_steps", "chain_rows",
-           "kind_get"]
+__all__ = ["approvals_for", "approvals_awaiting", "approval_for_subject", "approval_steps", "chain_rows", "kind_get"]

@@ -20,17 +20,17 @@ city_threshold=Decimal("5000"))`` adds the city above an amount). Then::
     approval_resubmit(actor=actor, approval=approval, comment="...", expected_version=approval.version)
     approval_withdraw(actor=actor, approval=approval, expected_version=approval.version)
 
-Rules: the chain is computed at creation and stored; only one open request per kind and subject;
-the requester never signs a level (unless the kind says ``requester_may_decide=True``); a decision needs the kind's permission held *at* the current level's division (a posting there, or an
-"all" scope) — an officer of a higher level cannot sign a lower level's step; return and reject need a
-comment; the row is locked and the version compared, so a second decision on the same step (a replay
-or a double click) is refused with ``StaleEditError``, and a unique index on (request, round, level)
-backs that up. Approving the last level sets ``approved`` and calls ``on_approved`` in the same
-transaction (an exception there rolls the approval back). A returned request is resubmitted by a
-requester and resumes at the level that returned it. Read with ``jiayuan.workflows.selectors``
-(``approvals_for``, ``approvals_awaiting``, ``approval_for_subject``); ``may_decide(actor, approval)`` tells a
-page whether to show the decision form.
-"""
+Rules: the chain is computed at creation and stored; only one open request per kind and subject; the requester
+never signs a level (unless the kind says ``requester_may_decide=True``); a decision needs the kind's
+permission held *at* the current level's division (a posting there, or an "all" scope) — an officer of a
+higher level cannot sign a lower level's step; return and reject need a comment; the row is locked and the
+version compared, so a second decision on the same step (a replay or a double click) is refused with
+``StaleEditError``, and a unique index on (request, round, level) backs that up. Approving the last level sets
+``approved`` and calls ``on_approved`` in the same transaction (an exception there rolls the approval back). A
+returned request is resubmitted by a requester and resumes at the level that returned it. Read with
+``jiayuan.workflows.selectors`` (``approvals_for``, ``approvals_awaiting``, ``approval_for_subject``);
+``may_decide(actor, approval)`` tells a page whether to show the decision form."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -125,12 +125,23 @@ def _compute_chain(approval: ApprovalRequest) -> list[str]:
 
 def open_approval_for(subject: Model, kind: str) -> ApprovalRequest | None:
     return ApprovalRequest.objects.filter(
-        kind=kind, content_type=ContentType.objects.get_for_model(type(subject)), object_id=subject.pk,
-        status__in=OPEN_STATUSES).first()
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(type(subject)),
+        object_id=subject.pk,
+        status__in=OPEN_STATUSES,
+    ).first()
 
 
-def approval_request_create(*, actor: Actor, kind: str, subject: Model, division_code: str,
-                            amount: Decimal | None = None, category: str = "", note: str = "") -> ApprovalRequest:
+def approval_request_create(
+    *,
+    actor: Actor,
+    kind: str,
+    subject: Model,
+    division_code: str,
+    amount: Decimal | None = None,
+    category: str = "",
+    note: str = "",
+) -> ApprovalRequest:
     """Start an approval for `subject`, originating at `division_code`; the first level is notified."""
     spec = kind_get(kind)
     if not covers(actor, spec.perms["request"], division_code):
@@ -143,15 +154,29 @@ def approval_request_create(*, actor: Actor, kind: str, subject: Model, division
         if open_approval_for(subject, kind) is not None:
             raise WorkflowError("该事项已有进行中的审批，不能重复提交。")
         approval = ApprovalRequest(
-            kind=kind, content_type=ContentType.objects.get_for_model(type(subject)), object_id=subject.pk,
-            division_id=division_code, amount=amount, category=category or "", note=(note or "")[:2000],
-            requested_by=actor.user, status=ApprovalStatus.PENDING, current_level=0,
+            kind=kind,
+            content_type=ContentType.objects.get_for_model(type(subject)),
+            object_id=subject.pk,
+            division_id=division_code,
+            amount=amount,
+            category=category or "",
+            note=(note or "")[:2000],
+            requested_by=actor.user,
+            status=ApprovalStatus.PENDING,
+            current_level=0,
         )
         approval.chain = _compute_chain(approval)
         approval.current_division_id = approval.chain[0]
         approval.save()
-        ApprovalStep.objects.create(approval=approval, round=1, level=0, division_id=division_code,
-                                    decision=Decision.SUBMIT, actor=actor.user, comment=(note or "")[:2000])
+        ApprovalStep.objects.create(
+            approval=approval,
+            round=1,
+            level=0,
+            division_id=division_code,
+            decision=Decision.SUBMIT,
+            actor=actor.user,
+            comment=(note or "")[:2000],
+        )
         _notify_level(approval, f"有一项{spec.label}待您审批")
     return approval
 
@@ -173,14 +198,14 @@ def _bump(locked: ApprovalRequest, approval: ApprovalRequest | None = None) -> A
 
 def _sync(approval: ApprovalRequest, locked: ApprovalRequest) -> ApprovalRequest:
     """Keep the caller's object in step with the row (only once the transaction has succeeded)."""
-    for f in ("version", "status", "current_level", "current_division_id", "chain", "round", "amount",
-              "decided_at"):
+    for f in ("version", "status", "current_level", "current_division_id", "chain", "round", "amount", "decided_at"):
         setattr(approval, f, getattr(locked, f))
     return approval
 
 
-def approval_decide(*, actor: Actor, approval: ApprovalRequest, decision: str, comment: str,
-                    expected_version: int) -> ApprovalRequest:
+def approval_decide(
+    *, actor: Actor, approval: ApprovalRequest, decision: str, comment: str, expected_version: int
+) -> ApprovalRequest:
     """Approve, return or reject at the current level (the actor must sit at that level)."""
     if decision not in (Decision.APPROVE, Decision.RETURN, Decision.REJECT):
         raise ValidationFailed({"decision": "请选择同意、退回补充或不同意。"})
@@ -196,16 +221,23 @@ def approval_decide(*, actor: Actor, approval: ApprovalRequest, decision: str, c
         level_code = locked.chain[locked.current_level]
         if not acts_at(actor, perm, level_code):
             if covers(actor, spec.perms["approve"], locked.division_id) or covers(
-                    actor, "workflows.view", locked.division_id):
+                actor, "workflows.view", locked.division_id
+            ):
                 raise WorkflowError("当前审批层级不是您所在的层级，不能越级或代为审批。")
             raise Http404("未找到该审批")
         if not spec.requester_may_decide and locked.requested_by_id == actor.user_id:
             raise WorkflowError("不能审批自己提交的申请，请由本级其他工作人员审批。")
         try:
             with transaction.atomic():
-                ApprovalStep.objects.create(approval=locked, round=locked.round, level=locked.current_level,
-                                            division_id=level_code, decision=decision, actor=actor.user,
-                                            comment=comment[:2000])
+                ApprovalStep.objects.create(
+                    approval=locked,
+                    round=locked.round,
+                    level=locked.current_level,
+                    division_id=level_code,
+                    decision=decision,
+                    actor=actor.user,
+                    comment=comment[:2000],
+                )
         except IntegrityError:
             raise StaleEditError("该层级已办理，不能重复审批。") from None
         if decision == Decision.APPROVE:
@@ -234,8 +266,9 @@ def approval_decide(*, actor: Actor, approval: ApprovalRequest, decision: str, c
     return _sync(approval, locked)
 
 
-def approval_resubmit(*, actor: Actor, approval: ApprovalRequest, comment: str, expected_version: int,
-                      amount: Decimal | None = None) -> ApprovalRequest:
+def approval_resubmit(
+    *, actor: Actor, approval: ApprovalRequest, comment: str, expected_version: int, amount: Decimal | None = None
+) -> ApprovalRequest:
     """Send a returned request up again: it resumes at the level that returned it.
 
     If the amount changes, the chain is computed anew and the request starts again from the first level.
@@ -256,16 +289,23 @@ def approval_resubmit(*, actor: Actor, approval: ApprovalRequest, comment: str, 
             locked.chain = _compute_chain(locked)
             locked.current_level = 0
         locked.current_division_id = locked.chain[locked.current_level]
-        ApprovalStep.objects.create(approval=locked, round=locked.round, level=locked.current_level,
-                                    division_id=locked.division_id, decision=Decision.RESUBMIT, actor=actor.user,
-                                    comment=(comment or "").strip()[:2000])
+        ApprovalStep.objects.create(
+            approval=locked,
+            round=locked.round,
+            level=locked.current_level,
+            division_id=locked.division_id,
+            decision=Decision.RESUBMIT,
+            actor=actor.user,
+            comment=(comment or "").strip()[:2000],
+        )
         _bump(locked, approval)
         _notify_level(locked, f"有一项{spec.label}重新提交，待您审批")
     return _sync(approval, locked)
 
 
-def approval_withdraw(*, actor: Actor, approval: ApprovalRequest, expected_version: int,
-                      comment: str = "") -> ApprovalRequest:
+def approval_withdraw(
+    *, actor: Actor, approval: ApprovalRequest, expected_version: int, comment: str = ""
+) -> ApprovalRequest:
     spec = kind_get(approval.kind)
     if not covers(actor, spec.perms["request"], approval.division_id):
         raise Http404("未找到该审批")
@@ -275,9 +315,15 @@ def approval_withdraw(*, actor: Actor, approval: ApprovalRequest, expected_versi
             raise WorkflowError("该审批已办结，不能撤回。")
         locked.status = ApprovalStatus.WITHDRAWN
         locked.decided_at = timezone.now()
-        ApprovalStep.objects.create(approval=locked, round=locked.round, level=locked.current_level,
-                                    division_id=locked.division_id, decision=Decision.WITHDRAW, actor=actor.user,
-                                    comment=(comment or "").strip()[:2000])
+        ApprovalStep.objects.create(
+            approval=locked,
+            round=locked.round,
+            level=locked.current_level,
+            division_id=locked.division_id,
+            decision=Decision.WITHDRAW,
+            actor=actor.user,
+            comment=(comment or "").strip()[:2000],
+        )
         _bump(locked, approval)
         call_hook(spec.on_rejected, locked, actor)
     return _sync(approval, locked)

@@ -3,6 +3,7 @@
 Browser tests are marked `browser` and grouped onto one worker; they check every page they open
 with axe-core for WCAG 2.1 AA.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,9 +27,16 @@ def browser():
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield instance
         instance.close()
@@ -48,7 +56,8 @@ def page(browser, live_server):
 def axe_violations(page, *, impact: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
     """Run axe-core (WCAG 2.1 A and AA rules) on the current page; return serious and critical problems."""
     result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+        """async () => await axe.run(document,
+            {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
     )
     return [v for v in result["violations"] if v.get("impact") in impact]
 

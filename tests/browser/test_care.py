@@ -1,5 +1,6 @@
 """A screening visit that finds a hazard, taken through to a register entry, a plan, a pairing and a relief
 application approved level by level that shows on the ledger — in a real headless Chromium, with axe checks."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,17 +52,23 @@ def test_screening_hazard_to_register_plan_pairing_and_relief_on_ledger(page):
     make_user(Role.COMMUNITY_WORKER, home, username="cw_fang", display_name="社区妇联主席方丽")
     make_user(Role.STREET_STAFF, XIANGMIHU, username="st_lin", display_name="街道林雪芳")
     district = make_user(Role.DISTRICT_RIGHTS, FUTIAN, username="dq_huang", display_name="维权部黄丽娟")
-    campaign = campaign_create(actor=Actor.for_user(district), name="香蜜湖家庭隐患排查", division_code=FUTIAN,
-                               covered_codes=[XIANGMIHU], starts_on=today.replace(day=1), monthly=True)
-    care.fund_create(actor=None, name="福田区困境妇女儿童救助金", division_code=FUTIAN, year=today.year,
-                     budget="50000")
+    campaign = campaign_create(
+        actor=Actor.for_user(district),
+        name="香蜜湖家庭隐患排查",
+        division_code=FUTIAN,
+        covered_codes=[XIANGMIHU],
+        starts_on=today.replace(day=1),
+        monthly=True,
+    )
+    care.fund_create(actor=None, name="福田区困境妇女儿童救助金", division_code=FUTIAN, year=today.year, budget="50000")
     mother = make_person(home, name="王秀英")
     child = make_person(home, name="王小雨", id_number=None, birth=today.replace(year=today.year - 9, day=1))
     household = Household.objects.create(name="王家", division_id=home)
     HouseholdMember.objects.create(household=household, person=mother, relation="head")
     HouseholdMember.objects.create(household=household, person=child, relation="child")
-    care.helper_create(actor=None, person=make_person(home, name="李爱华"), skill_codes=["psychology", "companionship"],
-                       capacity=2)
+    care.helper_create(
+        actor=None, person=make_person(home, name="李爱华"), skill_codes=["psychology", "companionship"], capacity=2
+    )
 
     # 1. The community worker records the household visit; a risk is found.
     login(page, "cw_chen", PASSWORD)

@@ -1,5 +1,6 @@
 """A hotline call taken all the way: intake, assessment, assignment, a mediation session, a follow-up and
 closure, in a real headless Chromium, with axe checks on the intake and case pages."""
+
 from __future__ import annotations
 
 import re

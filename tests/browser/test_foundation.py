@@ -1,4 +1,5 @@
 """The foundation in a real browser: sign in, search by pinyin initials, open a person, reveal, accessibility."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 
 def _no_axe_problems(page, where: str) -> None:
     problems = axe_violations(page)
-    assert problems == [], where + ": " + "; ".join(
-        f"{p['id']}: {p['help']} ({len(p['nodes'])}× e.g. {p['nodes'][0]['html'][:120]})" for p in problems)
+    assert problems == [], (
+        where
+        + ": "
+        + "; ".join(f"{p['id']}: {p['help']} ({len(p['nodes'])}× e.g. {p['nodes'][0]['html'][:120]})" for p in problems)
+    )
 
 
 @pytest.fixture
@@ -104,7 +108,13 @@ def test_other_foundation_pages_are_accessible(page):
     from jiayuan.access.roles import Role
     from jiayuan.accounts.models import Posting
     from jiayuan.core.testing.factories import (
-        FUTIAN, PASSWORD, XIANGMIHU, community_of, make_org, make_person, make_user,
+        FUTIAN,
+        PASSWORD,
+        XIANGMIHU,
+        community_of,
+        make_org,
+        make_person,
+        make_user,
     )
 
     user = make_user(Role.STREET_STAFF, XIANGMIHU, username="many_hats")
@@ -113,11 +123,25 @@ def test_other_foundation_pages_are_accessible(page):
     person = make_person(community_of(XIANGMIHU, 0), name="张小红", id_number=ID_NUMBER, phone="13812345678")
     org = make_org(XIANGMIHU, name="香蜜湖街道妇女联合会", kind="street")
     login(page, "many_hats", PASSWORD)
-    for url in ("/people/new/", f"/people/{person.pk}/edit/", f"/people/{person.pk}/history/",
-                f"/people/{person.pk}/viewers/", "/orgs/", f"/orgs/?division={FUTIAN}", "/orgs/new/",
-                f"/orgs/{org.pk}/edit/", f"/orgs/{org.pk}/members/", "/notifications/", "/audit/",
-                "/audit/history/", "/audit/verify/", "/accounts/users/", "/accounts/users/new/",
-                "/access/requests/", "/people/999999/"):
+    for url in (
+        "/people/new/",
+        f"/people/{person.pk}/edit/",
+        f"/people/{person.pk}/history/",
+        f"/people/{person.pk}/viewers/",
+        "/orgs/",
+        f"/orgs/?division={FUTIAN}",
+        "/orgs/new/",
+        f"/orgs/{org.pk}/edit/",
+        f"/orgs/{org.pk}/members/",
+        "/notifications/",
+        "/audit/",
+        "/audit/history/",
+        "/audit/verify/",
+        "/accounts/users/",
+        "/accounts/users/new/",
+        "/access/requests/",
+        "/people/999999/",
+    ):
         page.goto(url)
         _no_axe_problems(page, url)
     # A form with errors is accessible too.

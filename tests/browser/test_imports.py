@@ -1,5 +1,6 @@
 """人员批量导入 in a real headless Chromium: a file with an error shows the error table, the corrected file
 goes in; the upload, result and list pages pass axe (WCAG 2.1 AA)."""
+
 from __future__ import annotations
 
 import pytest

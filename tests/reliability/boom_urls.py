@@ -1,4 +1,5 @@
 """The product's URL map plus two test-only views that fail with personal data in hand."""
+
 from django.urls import path
 
 from config.urls import handler404, handler500  # noqa: F401

@@ -1,4 +1,5 @@
 """The machinery of the scope-leak probe: walking the URL map and the OpenAPI document, the probe users."""
+
 from __future__ import annotations
 
 import functools
@@ -132,8 +133,11 @@ def api_operations(schema: dict) -> list[Operation]:
         for method, op in item.items():
             if method.lower() not in {"get", "post", "put", "patch", "delete"}:
                 continue
-            params = {p["name"]: (p.get("schema") or {}).get("type", "string")
-                      for p in op.get("parameters", []) if p.get("in") == "path"}
+            params = {
+                p["name"]: (p.get("schema") or {}).get("type", "string")
+                for p in op.get("parameters", [])
+                if p.get("in") == "path"
+            }
             full = path if path.startswith("/api/") else base + path
             ops.append(Operation(method.upper(), full, op.get("x-jiayuan-permission"), params))
     return ops

@@ -1,4 +1,5 @@
 """Concurrent edits of one record are refused, not lost (optimistic versions, row lock while comparing)."""
+
 from __future__ import annotations
 
 import threading
@@ -17,8 +18,14 @@ ON_SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
 
 def _edit(person: Person, name: str, version: int):
-    data = PersonInput(name=name, division_code=person.division_id, id_type=person.id_type,
-                       id_number=person.id_number, gender=person.gender, birth_date=person.birth_date)
+    data = PersonInput(
+        name=name,
+        division_code=person.division_id,
+        id_type=person.id_type,
+        id_number=person.id_number,
+        gender=person.gender,
+        birth_date=person.birth_date,
+    )
     return person_update(actor=None, person=person, expected_version=version, data=data)
 
 
@@ -41,16 +48,21 @@ def test_a_stale_edit_through_the_page_answers_409_and_keeps_the_form(client):
     person = make_person(home, name="原名")
     _edit(Person.objects.get(pk=person.pk), "甲的修改", person.version)
     client.force_login(worker)
-    response = client.post(f"/people/{person.pk}/edit/", {
-        "name": "乙的修改", "division": home, "id_type": "none", "gender": "F", "version": person.version})
+    response = client.post(
+        f"/people/{person.pk}/edit/",
+        {"name": "乙的修改", "division": home, "id_type": "none", "gender": "F", "version": person.version},
+    )
     assert response.status_code == 409
     assert "已被他人修改" in response.content.decode()
     assert Person.objects.get(pk=person.pk).name == "甲的修改"
     assert actor_of(worker).has_perm("people.edit")
 
 
-@pytest.mark.skipif(ON_SQLITE, reason="needs separate connections writing at once: SQLite's test database "
-                                      "serialises writers with one file lock; CI runs this on PostgreSQL")
+@pytest.mark.skipif(
+    ON_SQLITE,
+    reason="needs separate connections writing at once: SQLite's test database "
+    "serialises writers with one file lock; CI runs this on PostgreSQL",
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_edits_one_wins_one_is_refused():
     person = make_person(community_of(XIANGMIHU, 0), name="原名")

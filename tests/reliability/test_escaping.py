@@ -1,4 +1,5 @@
 """Every text shown back is escaped: names like <script> or {{7*7}} render as text, never as markup."""
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ _UNSAFE = re.compile(r"\|\s*safe\b|\{%\s*autoescape\s+off|mark_safe\(|SafeString
 
 
 def _clean(body: str) -> None:
-    assert SCRIPT not in body and "<img src=x" not in body and "onerror=\"alert" not in body
+    assert SCRIPT not in body and "<img src=x" not in body and 'onerror="alert' not in body
 
 
 @pytest.fixture
@@ -40,8 +41,14 @@ def hostile(db):
 def test_person_pages_show_hostile_text_as_text(client, hostile):
     staff, person, braces = hostile
     client.force_login(staff)
-    for url in ["/people/", f"/people/?q={SCRIPT}", f"/people/{person.pk}/", f"/people/{person.pk}/edit/",
-                f"/people/{person.pk}/history/", f"/people/{person.pk}/viewers/"]:
+    for url in [
+        "/people/",
+        f"/people/?q={SCRIPT}",
+        f"/people/{person.pk}/",
+        f"/people/{person.pk}/edit/",
+        f"/people/{person.pk}/history/",
+        f"/people/{person.pk}/viewers/",
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url
         _clean(response.content.decode())
@@ -49,8 +56,10 @@ def test_person_pages_show_hostile_text_as_text(client, hostile):
     assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in edit
     detail = client.get(f"/people/{person.pk}/").content.decode()
     assert "onerror=&quot;alert(2)&quot;" in detail  # the phone's safe times, shown in full
-    for field, expected in [("notes", "&lt;script&gt;alert(1)&lt;/script&gt;{{7*7}}"),
-                            ("address_detail", "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;{{7*7}}")]:
+    for field, expected in [
+        ("notes", "&lt;script&gt;alert(1)&lt;/script&gt;{{7*7}}"),
+        ("address_detail", "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;{{7*7}}"),
+    ]:
         revealed = client.post(f"/people/{person.pk}/reveal/{field}/").content.decode()
         _clean(revealed)
         assert expected in revealed
@@ -70,8 +79,9 @@ def test_api_returns_hostile_text_as_data(client, hostile):
 @pytest.mark.django_db
 def test_organisation_names_are_escaped(client):
     staff = make_user(Role.DISTRICT_RIGHTS, FUTIAN)
-    org = Organisation.objects.create(name=SCRIPT + TEMPLATE, kind=OrgKind.COMMUNITY,
-                                      division_id=community_of(XIANGMIHU, 0), address=IMG)
+    org = Organisation.objects.create(
+        name=SCRIPT + TEMPLATE, kind=OrgKind.COMMUNITY, division_id=community_of(XIANGMIHU, 0), address=IMG
+    )
     client.force_login(staff)
     for url in ["/orgs/", f"/orgs/?division={org.division_id}", f"/orgs/{org.pk}/edit/"]:
         body = client.get(url).content.decode()
@@ -80,7 +90,11 @@ def test_organisation_names_are_escaped(client):
 
 
 def test_no_template_or_view_turns_escaping_off():
-    roots = [Path(settings.BASE_DIR) / "templates", Path(settings.BASE_DIR) / "jiayuan", Path(settings.BASE_DIR) / "config"]
+    roots = [
+        Path(settings.BASE_DIR) / "templates",
+        Path(settings.BASE_DIR) / "jiayuan",
+        Path(settings.BASE_DIR) / "config",
+    ]
     found = []
     for root in roots:
         for path in root.rglob("*"):
@@ -92,5 +106,8 @@ def test_no_template_or_view_turns_escaping_off():
             text = path.read_text(encoding="utf-8", errors="ignore")
             if _UNSAFE.search(text):
                 found.append(relative)
-    assert not found, ("escaping turned off (|safe, autoescape off, mark_safe) in: " + ", ".join(found)
-                       + " — escape the value instead, or add a reviewed entry to ALLOWED_UNESCAPED")
+    assert not found, (
+        "escaping turned off (|safe, autoescape off, mark_safe) in: "
+        + ", ".join(found)
+        + " — escape the value instead, or add a reviewed entry to ALLOWED_UNESCAPED"
+    )

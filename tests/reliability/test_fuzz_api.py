@@ -4,6 +4,7 @@ Every operation in /api/openapi.json is called with valid-looking (positive) and
 generated from its schema, as a district user with a bearer token. Bounded: a few examples per operation
 and mode, fewer once the time budget is spent, so the whole run stays well under a minute.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,9 +67,14 @@ def test_fuzzing_every_operation_gives_no_server_error_and_clear_messages(client
             if time.monotonic() - started > BUDGET_SECONDS:
                 examples = 2
 
-            @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-                      phases=[Phase.explicit, Phase.generate],
-                      suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=examples,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
             @given(case=operation.as_strategy(generation_mode=mode))
             def run(case):
                 response = _request(caller, case, token)

@@ -1,4 +1,5 @@
 """No personal data in logs or error pages, even when a request carrying it fails."""
+
 from __future__ import annotations
 
 import io
@@ -38,8 +39,9 @@ def test_a_failing_request_with_personal_data_leaks_it_nowhere(url, settings, ca
     request_logger.addHandler(caplog.handler)
     try:
         with caplog.at_level(logging.INFO):
-            response = client.post(f"{url}?id_number={ID_NUMBER}&phone={PHONE}",
-                                   {"id_number": ID_NUMBER, "phone": PHONE, "name": "王秀英"})
+            response = client.post(
+                f"{url}?id_number={ID_NUMBER}&phone={PHONE}", {"id_number": ID_NUMBER, "phone": PHONE, "name": "王秀英"}
+            )
     finally:
         request_logger.removeHandler(caplog.handler)
     assert response.status_code == 500

@@ -4,6 +4,7 @@ document, never from a hand-kept list), for every role, against the permission t
 New views and operations are picked up the day they land: an undeclared one fails by name; apps with a
 probe hook (`jiayuan/<app>/probe.py`, protocol in `jiayuan/ops/probe.py`) get records in and out of scope.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -28,8 +29,11 @@ def test_every_page_view_declares_what_it_needs():
     undeclared = [route.label for route, decl in _declared_pages() if decl is None]
     assert not undeclared, "views without @require_perm/@require_login/@public_view: " + ", ".join(undeclared)
     table = permission_table()
-    unknown = [f"{route.label} ({decl.perm})" for route, decl in _declared_pages()
-               if decl.kind == "perm" and decl.perm not in table]
+    unknown = [
+        f"{route.label} ({decl.perm})"
+        for route, decl in _declared_pages()
+        if decl.kind == "perm" and decl.perm not in table
+    ]
     assert not unknown, "views requiring a permission missing from the table: " + ", ".join(unknown)
 
 
@@ -136,11 +140,18 @@ def test_api_answers_as_the_role_table_says(probe_users):
                 problems.append(f"{role.value} {op.key}: {status}")
             elif not allowed and status != 404:
                 problems.append(f"{role.value} {op.key}: {status}, expected 404 (no {op.perm})")
-            elif allowed and not op.params and (op.perm in (PUBLIC, LOGIN) or is_read_permission(op.perm)) \
-                    and status == 404:
+            elif (
+                allowed
+                and not op.params
+                and (op.perm in (PUBLIC, LOGIN) or is_read_permission(op.perm))
+                and status == 404
+            ):
                 problems.append(f"{role.value} {op.key}: 404, but the role holds {op.perm}")
-            if status >= 400 and response.get("Content-Type", "").startswith("application/json") \
-                    and "detail" not in response.json():
+            if (
+                status >= 400
+                and response.get("Content-Type", "").startswith("application/json")
+                and "detail" not in response.json()
+            ):
                 problems.append(f"{role.value} {op.key}: {status} without a detail message")
     assert not problems, "\n".join(problems)
 
@@ -201,8 +212,11 @@ def test_records_inside_and_outside_each_roles_scope(probe_users):
             if perm in (PUBLIC, LOGIN) or perm not in table:
                 problems.append(f"{key}: a hooked route must require a permission (has {perm})")
                 continue
-            urls = {"in": build(spec["in"]), "out": build(spec["out"]),
-                    "missing": build(spec.get("missing") or _missing(spec["out"]))}
+            urls = {
+                "in": build(spec["in"]),
+                "out": build(spec["out"]),
+                "missing": build(spec.get("missing") or _missing(spec["out"])),
+            }
             response = anonymous.get(urls["in"])
             expected_anonymous = 401 if kind == "api" else 302
             if response.status_code != expected_anonymous:
@@ -223,11 +237,14 @@ def test_records_inside_and_outside_each_roles_scope(probe_users):
                 elif inside != 404:
                     problems.append(f"{role.value} {key}: {inside} on a record out of its scope ({scope} of {perm})")
                 if scope != "all" and answers["out"].status_code != 404:
-                    problems.append(f"{role.value} {key}: {answers['out'].status_code} on a record in another "
-                                    f"district ({scope} of {perm})")
+                    problems.append(
+                        f"{role.value} {key}: {answers['out'].status_code} on a record in another "
+                        f"district ({scope} of {perm})"
+                    )
                 if answers["missing"].status_code != 404:
                     problems.append(f"{role.value} {key}: {answers['missing'].status_code} on a missing record")
-                elif answers["out"].status_code == 404 and \
-                        probe.normalise(answers["out"].content) != probe.normalise(answers["missing"].content):
+                elif answers["out"].status_code == 404 and probe.normalise(answers["out"].content) != probe.normalise(
+                    answers["missing"].content
+                ):
                     problems.append(f"{role.value} {key}: out-of-scope and missing records answer differently")
     assert not problems, "\n".join(problems)

@@ -1,4 +1,5 @@
 """Security settings: the production deploy check, the content security policy, rate limits."""
+
 from __future__ import annotations
 
 import os
@@ -32,9 +33,21 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     env.pop("DJANGO_SECURE_SSL_REDIRECT", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process, never in production
     result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING",
-         "--settings=config.settings.production"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "manage.py",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            "--settings=config.settings.production",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -43,9 +56,15 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
 def test_production_refuses_to_start_without_its_keys(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_SECRET", "JIAYUAN_DATA", "JIAYUAN_INDEX"))}
     env["JIAYUAN_VAR_DIR"] = str(tmp_path)
-    result = subprocess.run([sys.executable, "manage.py", "check", "--settings=config.settings.production"],
-                            cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--settings=config.settings.production"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode != 0 and "must be set in production" in result.stderr
 
 
@@ -71,11 +90,13 @@ def test_login_is_rate_limited_per_user_name_and_address():
     make_user(Role.COMMUNITY_WORKER, CITY, username="ratelimited")
     client = Client()
     assert client.get("/accounts/login/").status_code == 200
-    statuses = [client.post("/accounts/login/", {"username": f"nobody{i}", "password": "x"}).status_code
-                for i in range(3)]
+    statuses = [
+        client.post("/accounts/login/", {"username": f"nobody{i}", "password": "x"}).status_code for i in range(3)
+    ]
     assert 429 not in statuses
-    statuses = [client.post("/accounts/login/", {"username": "someone", "password": "wrong"}).status_code
-                for _ in range(12)]
+    statuses = [
+        client.post("/accounts/login/", {"username": "someone", "password": "wrong"}).status_code for _ in range(12)
+    ]
     assert statuses[-1] == 429
     response = client.post("/accounts/login/", {"username": "someone", "password": "wrong"})
     assert response.status_code == 429 and "请稍后再试" in response.content.decode()
@@ -91,8 +112,10 @@ def test_login_is_rate_limited_per_user_name_and_address():
 @pytest.mark.django_db
 def test_token_endpoint_is_rate_limited_with_a_json_message():
     client = Client()
-    answers = [client.post("/api/token", {"username": "robot", "password": "guess"},
-                           content_type="application/json") for _ in range(12)]
+    answers = [
+        client.post("/api/token", {"username": "robot", "password": "guess"}, content_type="application/json")
+        for _ in range(12)
+    ]
     assert answers[0].status_code == 401
     assert answers[-1].status_code == 429
     assert answers[-1].json()["detail"] == "操作过于频繁，请稍后再试。"
@@ -107,7 +130,11 @@ def test_the_decorator_counts_per_scope_and_address(settings):
 
     factory = RequestFactory()
     assert chat.jiayuan_rate_limit == "legal_chat"
-    assert [chat(factory.post("/legal/chat/", REMOTE_ADDR="10.0.0.1")).status_code for _ in range(4)] == \
-        [200, 200, 200, 429]
+    assert [chat(factory.post("/legal/chat/", REMOTE_ADDR="10.0.0.1")).status_code for _ in range(4)] == [
+        200,
+        200,
+        200,
+        429,
+    ]
     assert chat(factory.get("/legal/chat/", REMOTE_ADDR="10.0.0.1")).status_code == 200
     assert chat(factory.post("/legal/chat/", REMOTE_ADDR="10.0.0.2")).status_code == 200

@@ -1,4 +1,5 @@
 """Uploads: wrong type, oversized files and broken or exploding archives are refused in Chinese, nothing kept."""
+
 from __future__ import annotations
 
 import io
@@ -41,9 +42,13 @@ def _upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 
 def test_good_files_pass_and_get_a_safe_name():
-    for name, data in [("证据.pdf", b"%PDF-1.7\n..."), ("伤情.JPG", b"\xff\xd8\xff\xe0rest"),
-                       ("名单.xlsx", _office("xlsx")), ("报告.docx", _office("docx")),
-                       ("说明.txt", "家暴经过".encode())]:
+    for name, data in [
+        ("证据.pdf", b"%PDF-1.7\n..."),
+        ("伤情.JPG", b"\xff\xd8\xff\xe0rest"),
+        ("名单.xlsx", _office("xlsx")),
+        ("报告.docx", _office("docx")),
+        ("说明.txt", "家暴经过".encode()),
+    ]:
         info = validate_upload(_upload(name, data), allowed=EVIDENCE, max_bytes=1024 * 1024)
         assert info.size == len(data)
     info = validate_upload(_upload("../../etc/报告.pdf", b"%PDF-1.4"), allowed=EVIDENCE, max_bytes=1024)

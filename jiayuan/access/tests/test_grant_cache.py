@@ -1,4 +1,5 @@
 """A request's actor reads its grant ids once, and a grant written meanwhile is seen at once."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

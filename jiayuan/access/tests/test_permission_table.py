@@ -3,6 +3,7 @@
 The walk is generic: it iterates `permission_table()`, so a permission added by any app is covered by the
 scope check at once, and by the record check as soon as `BUILDERS` knows how to make its records.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,16 @@ from jiayuan.access.registry import permission_table
 from jiayuan.access.roles import AGENCY_ROLES, Role, Scope, is_read_permission
 from jiayuan.access.services import grant_access
 from jiayuan.core.testing.factories import (
-    FUTIAN, MEILIN, NANSHAN, XIANGMIHU, community_of, make_agency, make_org, make_user, raw_person, shared_data,
+    FUTIAN,
+    MEILIN,
+    NANSHAN,
+    XIANGMIHU,
+    community_of,
+    make_agency,
+    make_org,
+    make_user,
+    raw_person,
+    shared_data,
 )
 from jiayuan.divisions.models import Division, Level
 from jiayuan.orgs.models import AgencyKind, ExecutiveMember, PartnerAgency
@@ -58,8 +68,9 @@ def build_agency(code: str):
 
 
 def build_member(code: str):
-    return ExecutiveMember.objects.create(organisation=make_org(code), person=raw_person(community_of(XIANGMIHU, 1)),
-                                          term_start=dt.date(2024, 1, 1))
+    return ExecutiveMember.objects.create(
+        organisation=make_org(code), person=raw_person(community_of(XIANGMIHU, 1)), term_start=dt.date(2024, 1, 1)
+    )
 
 
 # Permission prefix → record builder (the longest matching prefix wins).
@@ -100,8 +111,13 @@ def world(django_db_setup, django_db_blocker):
             for user in users.values():
                 grant_access(obj=places["granted_read"], kind=GrantKind.REFERRAL, user=user, write=False)
                 grant_access(obj=places["granted_write"], kind=GrantKind.HANDLER, user=user, write=True)
-                grant_access(obj=places["break_glass"], kind=GrantKind.BREAK_GLASS, user=user, write=False,
-                             until=timezone.now() + dt.timedelta(hours=1))
+                grant_access(
+                    obj=places["break_glass"],
+                    kind=GrantKind.BREAK_GLASS,
+                    user=user,
+                    write=False,
+                    until=timezone.now() + dt.timedelta(hours=1),
+                )
             records[builder] = places
         actors = {role: Actor.for_user(user) for role, user in users.items()}
         yield {"users": users, "actors": actors, "records": records}
@@ -130,8 +146,19 @@ def test_table_is_well_formed():
         for role, scope in grants.items():
             assert isinstance(role, Role) and isinstance(scope, Scope)
     # The foundation's permissions are all there.
-    for perm in ["people.view", "people.reveal", "people.edit", "people.export", "audit.view", "audit.verify",
-                 "access.breakglass", "accounts.manage_users", "orgs.view", "orgs.manage", "divisions.view"]:
+    for perm in [
+        "people.view",
+        "people.reveal",
+        "people.edit",
+        "people.export",
+        "audit.view",
+        "audit.verify",
+        "access.breakglass",
+        "accounts.manage_users",
+        "orgs.view",
+        "orgs.manage",
+        "divisions.view",
+    ]:
         assert perm in table
 
 

@@ -1,4 +1,5 @@
 """The JSON API: tokens, bearer auth, Chinese errors, the OpenAPI document and the divisions endpoints."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,9 @@ def user(db):
 
 
 def test_token_and_bearer(client, user):
-    response = client.post("/api/token", {"username": "jiedao_api", "password": PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/api/token", {"username": "jiedao_api", "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"token", "expires_at"} and len(body["token"]) > 30
@@ -31,8 +33,9 @@ def test_token_and_bearer(client, user):
 
 
 def test_bad_password_is_401_in_chinese(client, user):
-    response = client.post("/api/token", {"username": "jiedao_api", "password": "nope-nope-nope"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/token", {"username": "jiedao_api", "password": "nope-nope-nope"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert response.json() == {"detail": "用户名或密码不正确。"}
     assert AccessLog.objects.filter(action=Action.LOGIN_FAILED, username="jiedao_api").exists()
@@ -54,8 +57,9 @@ def test_missing_bad_revoked_or_expired_token_is_401(client, user):
 
 def test_malformed_body_is_422_in_chinese(client, user):
     raw = ApiToken.issue(user, days=1)[1]
-    response = client.post("/api/people", {"name": 1}, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = client.post(
+        "/api/people", {"name": 1}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
     assert response.status_code == 422
     assert response.json()["detail"] == "请求参数不正确，请检查后重试。"
 
@@ -72,10 +76,17 @@ def test_openapi_lists_every_operation_with_its_permission(client, db):
         assert perm, f"{method.upper()} {path} declares no permission"
         assert perm in ("public", "login") or perm in table, (path, perm)
     found = {(path, method) for path, method, _ in operations}
-    for expected in [("/api/token", "post"), ("/api/me", "get"), ("/api/people", "get"), ("/api/people", "post"),
-                     ("/api/people/{person_id}", "get"), ("/api/people/{person_id}", "put"),
-                     ("/api/people/{person_id}/reveal", "post"), ("/api/divisions", "get"),
-                     ("/api/divisions/{code}", "get")]:
+    for expected in [
+        ("/api/token", "post"),
+        ("/api/me", "get"),
+        ("/api/people", "get"),
+        ("/api/people", "post"),
+        ("/api/people/{person_id}", "get"),
+        ("/api/people/{person_id}", "put"),
+        ("/api/people/{person_id}/reveal", "post"),
+        ("/api/divisions", "get"),
+        ("/api/divisions/{code}", "get"),
+    ]:
         assert expected in found, expected
 
 
@@ -89,8 +100,13 @@ def test_divisions_endpoints(client, user):
     streets = client.get("/api/divisions", {"parent": FUTIAN}, **auth).json()
     assert {s["parent_code"] for s in streets} == {FUTIAN} and XIANGMIHU in {s["code"] for s in streets}
     one = client.get(f"/api/divisions/{FUTIAN}", **auth).json()
-    assert one == {"code": FUTIAN, "name": "福田区", "official_name": one["official_name"], "level": "district",
-                   "parent_code": "440300"}
+    assert one == {
+        "code": FUTIAN,
+        "name": "福田区",
+        "official_name": one["official_name"],
+        "level": "district",
+        "parent_code": "440300",
+    }
     missing = client.get("/api/divisions/999999", **auth)
     assert missing.status_code == 404 and missing.json() == {"detail": "未找到该记录。"}
     assert client.get("/api/divisions").status_code == 401

@@ -1,4 +1,5 @@
 """Signing in: failures logged and locked out, successes logged, idle sessions end, CSRF and security headers."""
+
 from __future__ import annotations
 
 import time
@@ -52,8 +53,9 @@ def test_five_failures_lock_the_account(client, user):
     assert AccessLog.objects.filter(action=Action.LOGIN_FAILED).count() == 6
     assert not AccessLog.objects.filter(action=Action.LOGIN).exists()
     # The API's token door is locked too.
-    response = client.post("/api/token", {"username": "linxuefang", "password": PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/api/token", {"username": "linxuefang", "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 429
     assert response.json() == {"detail": "登录失败次数过多，账号已暂时锁定，请 30 分钟后再试。"}
     assert ApiToken.objects.count() == 0
@@ -80,8 +82,9 @@ def test_login_post_needs_csrf(user):
     assert _login(client, "linxuefang", PASSWORD).status_code == 403
     page = client.get("/accounts/login/")
     token = page.cookies["csrftoken"].value
-    response = client.post("/accounts/login/", {"username": "linxuefang", "password": PASSWORD,
-                                                "csrfmiddlewaretoken": token})
+    response = client.post(
+        "/accounts/login/", {"username": "linxuefang", "password": PASSWORD, "csrfmiddlewaretoken": token}
+    )
     assert response.status_code == 302
 
 
@@ -119,8 +122,9 @@ def test_logout_is_logged_and_ends_the_session(client, user):
 
 
 def test_open_redirect_after_login_is_refused(client, user):
-    response = client.post("/accounts/login/?next=https://evil.example/", {"username": "linxuefang",
-                                                                           "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/?next=https://evil.example/", {"username": "linxuefang", "password": PASSWORD}
+    )
     assert response.status_code == 302 and response.url == "/"
 
 
@@ -128,8 +132,9 @@ def test_api_with_the_session_needs_csrf_for_writes(user):
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     assert client.get("/api/me").status_code == 200
-    response = client.post("/api/people", {"name": "王芳", "division_code": XIANGMIHU + "001"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/people", {"name": "王芳", "division_code": XIANGMIHU + "001"}, content_type="application/json"
+    )
     assert response.status_code == 403
 
 
@@ -138,8 +143,10 @@ def test_logs_are_scrubbed_of_identifiers():
 
     from jiayuan.core.logging import ScrubPersonalDataFilter, scrub
 
-    assert scrub("身份证 44030419900307123X 手机 +8613812345678 座机 0755-83456789") == \
-        "身份证 [身份证号] 手机 [手机号] 座机 [电话]"
+    assert (
+        scrub("身份证 44030419900307123X 手机 +8613812345678 座机 0755-83456789")
+        == "身份证 [身份证号] 手机 [手机号] 座机 [电话]"
+    )
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "查询 %s", ("440304201506150028",), None)
     ScrubPersonalDataFilter().filter(record)
     assert record.getMessage() == "查询 [身份证号]"

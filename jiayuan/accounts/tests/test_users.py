@@ -1,4 +1,5 @@
 """User administration by level: a district's user administrator manages its own district and below only."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,13 @@ def admins(db):
 
 
 def _form(**over):
-    data = {"username": "chenxm", "display_name": "陈晓梅", "password": NEW_PASSWORD,
-            "role": Role.COMMUNITY_WORKER, "division": XIANGMIHU}
+    data = {
+        "username": "chenxm",
+        "display_name": "陈晓梅",
+        "password": NEW_PASSWORD,
+        "role": Role.COMMUNITY_WORKER,
+        "division": XIANGMIHU,
+    }
     data.update(over)
     return data
 
@@ -36,23 +42,29 @@ def test_user_admin_creates_users_within_futian(client, admins):
     assert response.status_code == 302
     user = User.objects.get(username="chenxm")
     posting = user.postings.get()
-    assert (posting.role, posting.division_id, posting.created_by) == (Role.COMMUNITY_WORKER, XIANGMIHU,
-                                                                      admins["futian"])
+    assert (posting.role, posting.division_id, posting.created_by) == (
+        Role.COMMUNITY_WORKER,
+        XIANGMIHU,
+        admins["futian"],
+    )
     assert user.check_password(NEW_PASSWORD)
     # The history names the administrator.
     assert user.history.get().history_user == admins["futian"]
     assert posting.history.get().history_user == admins["futian"]
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"division": NANSHAN}, "只能在本级及下级范围内设置岗位。"),
-    ({"division": CITY}, "只能在本级及下级范围内设置岗位。"),
-    ({"role": Role.SYSADMIN, "division": FUTIAN}, "只有系统管理员可以设置该角色。"),
-    ({"role": Role.AUDITOR, "division": FUTIAN}, "只有系统管理员可以设置该角色。"),
-    ({"role": "king"}, "请选择角色。"),
-    ({"password": "123"}, "密码"),
-    ({"valid_from": "2026-02-01", "valid_to": "2026-01-01"}, "失效日期不能早于生效日期。"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"division": NANSHAN}, "只能在本级及下级范围内设置岗位。"),
+        ({"division": CITY}, "只能在本级及下级范围内设置岗位。"),
+        ({"role": Role.SYSADMIN, "division": FUTIAN}, "只有系统管理员可以设置该角色。"),
+        ({"role": Role.AUDITOR, "division": FUTIAN}, "只有系统管理员可以设置该角色。"),
+        ({"role": "king"}, "请选择角色。"),
+        ({"password": "123"}, "密码"),
+        ({"valid_from": "2026-02-01", "valid_to": "2026-01-01"}, "失效日期不能早于生效日期。"),
+    ],
+)
 def test_user_admin_is_refused_outside_its_reach(client, admins, change, message):
     client.force_login(admins["futian"])
     before = (User.objects.count(), Posting.objects.count())
@@ -68,8 +80,14 @@ def test_user_admin_cannot_add_a_posting_outside_its_reach(admins):
     with pytest.raises(ValidationFailed) as info:
         posting_add(actor=actor, user=colleague, role=Role.DISTRICT_RIGHTS, division_code=NANSHAN)
     assert info.value.errors["division"] == "只能在本级及下级范围内设置岗位。"
-    cover = posting_add(actor=actor, user=colleague, role=Role.STREET_STAFF, division_code=MEILIN,
-                        valid_to=timezone.localdate() + dt.timedelta(days=14), note="代岗两周")
+    cover = posting_add(
+        actor=actor,
+        user=colleague,
+        role=Role.STREET_STAFF,
+        division_code=MEILIN,
+        valid_to=timezone.localdate() + dt.timedelta(days=14),
+        note="代岗两周",
+    )
     assert cover.valid_to is not None and cover.history.get().history_user == admins["futian"]
 
 
@@ -98,8 +116,11 @@ def test_user_admin_sees_only_users_of_futian_and_below(client, admins):
 
 def test_sysadmin_manages_everyone(client, admins):
     client.force_login(admins["sysadmin"])
-    for username, role, division in (("ns1", Role.STREET_STAFF, NANSHAN), ("aud1", Role.AUDITOR, CITY),
-                                     ("sys2", Role.SYSADMIN, CITY)):
+    for username, role, division in (
+        ("ns1", Role.STREET_STAFF, NANSHAN),
+        ("aud1", Role.AUDITOR, CITY),
+        ("sys2", Role.SYSADMIN, CITY),
+    ):
         response = client.post("/accounts/users/new/", _form(username=username, role=role, division=division))
         assert response.status_code == 302, response.content.decode()[-800:]
         assert User.objects.get(username=username).postings.get().role == role
@@ -112,14 +133,25 @@ def test_other_roles_cannot_manage_users(client, db):
     assert client.post("/accounts/users/new/", _form()).status_code == 404
     assert not User.objects.filter(username="chenxm").exists()
     with pytest.raises(ValidationFailed):
-        user_create(actor=Actor.for_user(staff), username="x1", display_name="", password=NEW_PASSWORD,
-                    role=Role.COMMUNITY_WORKER, division_code=XIANGMIHU)
+        user_create(
+            actor=Actor.for_user(staff),
+            username="x1",
+            display_name="",
+            password=NEW_PASSWORD,
+            role=Role.COMMUNITY_WORKER,
+            division_code=XIANGMIHU,
+        )
 
 
 def test_agency_users_need_an_agency(admins):
     with pytest.raises(ValidationFailed) as info:
-        user_create(actor=Actor.for_user(admins["sysadmin"]), username="pol1", display_name="", password=NEW_PASSWORD,
-                    role=Role.AGENCY_USER)
+        user_create(
+            actor=Actor.for_user(admins["sysadmin"]),
+            username="pol1",
+            display_name="",
+            password=NEW_PASSWORD,
+            role=Role.AGENCY_USER,
+        )
     assert "协作单位" in info.value.errors["agency"]
 
 

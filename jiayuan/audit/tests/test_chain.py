@@ -1,4 +1,5 @@
 """The access log is append-only and hash-chained: a changed, removed or inserted row is detected."""
+
 from __future__ import annotations
 
 import io
@@ -35,8 +36,17 @@ def _raw(sql: str, params=()):
 def rows(db):
     user = make_user(Role.STREET_STAFF, XIANGMIHU)
     actor = Actor.for_user(user)
-    made = [access_log_write(actor=actor, action=Action.VIEW, object_type="people.person", object_id=str(i),
-                             field_classes=["personal"], detail={"n": i}) for i in range(5)]
+    made = [
+        access_log_write(
+            actor=actor,
+            action=Action.VIEW,
+            object_type="people.person",
+            object_id=str(i),
+            field_classes=["personal"],
+            detail={"n": i},
+        )
+        for i in range(5)
+    ]
     return made
 
 
@@ -61,8 +71,9 @@ def test_small_batches_walk_the_same_chain(rows):
     assert access_log_verify(batch=2)[0]
 
 
-@pytest.mark.parametrize("column,value", [("detail", '{"n": 99}'), ("username", "someone"),
-                                          ("object_id", "77"), ("action", "export")])
+@pytest.mark.parametrize(
+    "column,value", [("detail", '{"n": 99}'), ("username", "someone"), ("object_id", "77"), ("action", "export")]
+)
 def test_tampered_row_is_detected(rows, column, value):
     _unguard()
     _raw(f"UPDATE audit_accesslog SET {column} = %s WHERE id = %s", [value, rows[2].pk])
@@ -80,8 +91,10 @@ def test_rehashed_row_breaks_the_next_link(rows):
     _unguard()
     row = AccessLog.objects.get(pk=rows[2].pk)
     row.username = "forged"
-    _raw("UPDATE audit_accesslog SET username = %s, row_hash = %s WHERE id = %s",
-         ["forged", row_digest(row, row.prev_hash), row.pk])
+    _raw(
+        "UPDATE audit_accesslog SET username = %s, row_hash = %s WHERE id = %s",
+        ["forged", row_digest(row, row.prev_hash), row.pk],
+    )
     ok, message = access_log_verify()
     assert not ok and f"第 {rows[3].pk} 条" in message
 
@@ -128,9 +141,8 @@ def test_application_cannot_change_or_delete_a_row(rows):
 
 
 def test_database_refuses_a_raw_update(rows):
-    with pytest.raises(DatabaseError):
-        with transaction.atomic():
-            _raw("UPDATE audit_accesslog SET username = 'x' WHERE id = %s", [rows[0].pk])
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _raw("UPDATE audit_accesslog SET username = 'x' WHERE id = %s", [rows[0].pk])
     assert AccessLog.objects.get(pk=rows[0].pk).username != "x"
     assert access_log_verify()[0]
 

@@ -18,9 +18,12 @@ def care_person_panel(context, person):
     entry = next((e for e in entries if e.status == EntryStatus.ACTIVE), entries[0] if entries else None)
     plan = person_plan(actor=actor, person=person)
     return {
-        "entry": entry, "plan": plan, "measures": plan.measures.count() if plan else 0,
+        "entry": entry,
+        "plan": plan,
+        "measures": plan.measures.count() if plan else 0,
         "ledger": person_ledger(actor=actor, person=person).count(),
-        "can_enter": (entry is None or entry.status != EntryStatus.ACTIVE) and policy.allows(actor, "care.edit", person),
+        "can_enter": (entry is None or entry.status != EntryStatus.ACTIVE)
+        and policy.allows(actor, "care.edit", person),
     }
 
 

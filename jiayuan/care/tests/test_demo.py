@@ -10,13 +10,23 @@ def test_care_demo_loads_is_idempotent_and_every_page_renders(client):
 
     load_demo(people=60)  # a small foundation demo (the care demo loads the full one when it is missing)
     load_care_demo()
-    counts = (RegisterEntry.objects.count(), Helper.objects.count(), Pairing.objects.count(),
-              ReliefApplication.objects.count(), Visit.objects.count())
+    counts = (
+        RegisterEntry.objects.count(),
+        Helper.objects.count(),
+        Pairing.objects.count(),
+        ReliefApplication.objects.count(),
+        Visit.objects.count(),
+    )
     assert counts[0] == 40 and counts[1] == 20 and counts[2] >= 10 and counts[3] >= 5 and counts[4] >= 4
     assert set(ReliefApplication.objects.values_list("status", flat=True)) >= {"disbursed", "pending", "returned"}
     load_care_demo()
-    assert (RegisterEntry.objects.count(), Helper.objects.count(), Pairing.objects.count(),
-            ReliefApplication.objects.count(), Visit.objects.count()) == counts
+    assert (
+        RegisterEntry.objects.count(),
+        Helper.objects.count(),
+        Pairing.objects.count(),
+        ReliefApplication.objects.count(),
+        Visit.objects.count(),
+    ) == counts
     _pages_render(client)
 
 
@@ -30,14 +40,35 @@ def _pages_render(client):
     app = ReliefApplication.objects.filter(division_id=entry.division_id).first()
     campaign = Campaign.objects.first()
     hazard = Hazard.objects.first()
-    pages = ["/", "/care/", "/care/?due=1&paired=no&status=all", f"/care/register/{entry.pk}/",
-             f"/care/register/new/?person={entry.person_id}", f"/care/people/{entry.person_id}/plan/",
-             f"/care/people/{entry.person_id}/ledger/", "/care/pairings/", f"/care/pairings/{pairing.pk}/",
-             f"/care/pairings/new/?person={entry.person_id}", "/care/helpers/", "/care/helpers/new/", "/care/relief/",
-             f"/care/relief/new/?person={entry.person_id}", f"/care/relief/{app.pk}/", "/care/funds/",
-             "/care/condolence/", "/care/stats/", "/care/board/", "/care/reviews/", "/care/measures/?overdue=1",
-             f"/people/{entry.person_id}/", "/screening/", f"/screening/{campaign.pk}/",
-             f"/screening/{campaign.pk}/visit/", "/screening/visits/", "/screening/hazards/"]
+    pages = [
+        "/",
+        "/care/",
+        "/care/?due=1&paired=no&status=all",
+        f"/care/register/{entry.pk}/",
+        f"/care/register/new/?person={entry.person_id}",
+        f"/care/people/{entry.person_id}/plan/",
+        f"/care/people/{entry.person_id}/ledger/",
+        "/care/pairings/",
+        f"/care/pairings/{pairing.pk}/",
+        f"/care/pairings/new/?person={entry.person_id}",
+        "/care/helpers/",
+        "/care/helpers/new/",
+        "/care/relief/",
+        f"/care/relief/new/?person={entry.person_id}",
+        f"/care/relief/{app.pk}/",
+        "/care/funds/",
+        "/care/condolence/",
+        "/care/stats/",
+        "/care/board/",
+        "/care/reviews/",
+        "/care/measures/?overdue=1",
+        f"/people/{entry.person_id}/",
+        "/screening/",
+        f"/screening/{campaign.pk}/",
+        f"/screening/{campaign.pk}/visit/",
+        "/screening/visits/",
+        "/screening/hazards/",
+    ]
     if hazard:
         pages.append(f"/screening/hazards/{hazard.pk}/")
     for username in ("shequ", "jiedao", "weiquan"):

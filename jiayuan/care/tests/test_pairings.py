@@ -6,8 +6,7 @@ from django.http import Http404
 from jiayuan.care import selectors, services
 from jiayuan.care.models import Pairing
 from jiayuan.core.errors import WorkflowError
-from jiayuan.core.testing.factories import community_of, make_person
-from jiayuan.core.testing.factories import XIANGMIHU
+from jiayuan.core.testing.factories import XIANGMIHU, community_of, make_person
 from jiayuan.notifications.models import Notification
 
 from .conftest import child_birth
@@ -20,8 +19,9 @@ def registered_child(place, division=None, types=("left_behind",), needs=()):
 
 
 def helper(place, division, skills=(), capacity=1, user=None):
-    return services.helper_create(actor=None, person=make_person(division), skill_codes=list(skills),
-                                  capacity=capacity, user=user)
+    return services.helper_create(
+        actor=None, person=make_person(division), skill_codes=list(skills), capacity=capacity, user=user
+    )
 
 
 def test_pairing_never_exceeds_capacity(place):
@@ -104,7 +104,9 @@ def test_no_contact_flags_helper_then_worker(place):
     assert services.pairings_flag_uncontacted(days=30) == {"helper": 1, "worker": 0}
     assert Notification.objects.filter(user=place.users["volunteer"], title__contains="未与结对对象联系").exists()
     assert services.pairings_flag_uncontacted(today=place.today + dt.timedelta(days=25), days=30) == {
-        "helper": 0, "worker": 1}
+        "helper": 0,
+        "worker": 1,
+    }
     p.refresh_from_db()
     assert p.flag_level == 2
     services.contact_add(actor=a, pairing=p, on=place.today, content="电话联系")

@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 import threading
 from decimal import Decimal
 
@@ -16,16 +17,20 @@ from .conftest import child_birth
 
 def enter(place, division=None, **kw):
     person = make_person(division or place.home, **kw)
-    entry = services.register_entry_create(actor=place.actors["community"] if (division or place.home) == place.home
-                                           else None, person=person, type_codes=["single_mother"])
+    entry = services.register_entry_create(
+        actor=place.actors["community"] if (division or place.home) == place.home else None,
+        person=person,
+        type_codes=["single_mother"],
+    )
     return person, entry
 
 
 def test_register_entry_exit_and_reentry_keep_history(place):
     a = place.actors["community"]
     person = make_person(place.home)
-    entry = services.register_entry_create(actor=a, person=person, type_codes=["single_mother", "unemployed"],
-                                           care_level="key", review_cycle_days=30)
+    entry = services.register_entry_create(
+        actor=a, person=person, type_codes=["single_mother", "unemployed"], care_level="key", review_cycle_days=30
+    )
     assert entry.next_review_on == place.today + dt.timedelta(days=30)
     with pytest.raises(WorkflowError):
         services.register_entry_create(actor=a, person=person, type_codes=["other"])
@@ -39,11 +44,16 @@ def test_register_entry_exit_and_reentry_keep_history(place):
 
 
 def test_register_scoping_pages_and_api(place, client):
-    mine, entry = enter(place)
+    _, entry = enter(place)
     theirs = make_person(place.far)
     far_entry = services.register_entry_create(actor=None, person=theirs, type_codes=["other"])
-    for who, sees_mine, sees_far in [("community", True, False), ("sibling", False, False), ("street", True, False),
-                                     ("other_street", False, True), ("district", True, True)]:
+    for who, sees_mine, sees_far in [
+        ("community", True, False),
+        ("sibling", False, False),
+        ("street", True, False),
+        ("other_street", False, True),
+        ("district", True, True),
+    ]:
         qs = selectors.register_list(actor=place.actors[who])
         assert (entry in qs) is sees_mine, who
         assert (far_entry in qs) is sees_far, who
@@ -69,29 +79,47 @@ def test_review_due_filter_and_board(place):
     assert entry.next_review_on == place.today + dt.timedelta(days=90)
     assert entry.reviews.get().on_time is False
     plan = services.plan_save(actor=a, person=person, needs_found="就业", goals="稳定收入", review_on=None)
-    services.plan_measure_add(actor=a, plan=plan, content="推荐就业岗位", responsible="社区",
-                              due_on=place.today - dt.timedelta(days=2))
+    services.plan_measure_add(
+        actor=a, plan=plan, content="推荐就业岗位", responsible="社区", due_on=place.today - dt.timedelta(days=2)
+    )
     assert selectors.worker_board(actor=a).counts["overdue_measures"] == 1
-    services.plan_save(actor=a, person=person, needs_found="就业、托育", goals="稳定收入", review_on=None,
-                       expected_version=plan.version)
+    services.plan_save(
+        actor=a,
+        person=person,
+        needs_found="就业、托育",
+        goals="稳定收入",
+        review_on=None,
+        expected_version=plan.version,
+    )
     with pytest.raises(StaleEditError):
-        services.plan_save(actor=a, person=person, needs_found="x", goals="y", review_on=None,
-                           expected_version=plan.version)
+        services.plan_save(
+            actor=a, person=person, needs_found="x", goals="y", review_on=None, expected_version=plan.version
+        )
     plan.refresh_from_db()
     assert plan.history.count() == 2
 
 
 @pytest.fixture
 def fund(place):
-    return services.fund_create(actor=place.actors["district"], name="困境妇女儿童救助金", division_code=FUTIAN,
-                                year=place.today.year, budget="10000")
+    return services.fund_create(
+        actor=place.actors["district"],
+        name="困境妇女儿童救助金",
+        division_code=FUTIAN,
+        year=place.today.year,
+        budget="10000",
+    )
 
 
 def run_chain(place, app, levels=("community2", "street", "district")):
     for who in levels:
         app.refresh_from_db()
-        services.relief_decide(actor=place.actors[who], application=app, decision="approve", comment="同意",
-                               expected_version=app.approval.version)
+        services.relief_decide(
+            actor=place.actors[who],
+            application=app,
+            decision="approve",
+            comment="同意",
+            expected_version=app.approval.version,
+        )
         app.approval.refresh_from_db()
     app.refresh_from_db()
     return app
@@ -99,14 +127,19 @@ def run_chain(place, app, levels=("community2", "street", "district")):
 
 def test_relief_chain_disburses_to_ledger_and_charges_fund(place, fund):
     a = place.actors["community"]
-    person, entry = enter(place)
+    person, _ = enter(place)
     app = services.relief_apply(actor=a, fund=fund, person=person, amount="1200", reason="突发重病")
     with pytest.raises(WorkflowError):
         services.relief_apply(actor=a, fund=fund, person=person, amount="100")
     # The district cannot jump ahead of the community and the street.
     with pytest.raises(WorkflowError):
-        services.relief_decide(actor=place.actors["district"], application=app, decision="approve", comment="",
-                               expected_version=app.approval.version)
+        services.relief_decide(
+            actor=place.actors["district"],
+            application=app,
+            decision="approve",
+            comment="",
+            expected_version=app.approval.version,
+        )
     app = run_chain(place, app)
     assert app.status == ReliefStatus.DISBURSED
     fund.refresh_from_db()
@@ -121,16 +154,27 @@ def test_city_level_above_threshold_and_return_resubmit(place, fund):
     person, _ = enter(place)
     app = services.relief_apply(actor=a, fund=fund, person=person, amount="6000")
     assert app.approval.chain[-1] == "440300"
-    services.relief_decide(actor=place.actors["community2"], application=app, decision="approve", comment="",
-                           expected_version=app.approval.version)
+    services.relief_decide(
+        actor=place.actors["community2"],
+        application=app,
+        decision="approve",
+        comment="",
+        expected_version=app.approval.version,
+    )
     app.approval.refresh_from_db()
-    services.relief_decide(actor=place.actors["street"], application=app, decision="return", comment="请补充病历",
-                           expected_version=app.approval.version)
+    services.relief_decide(
+        actor=place.actors["street"],
+        application=app,
+        decision="return",
+        comment="请补充病历",
+        expected_version=app.approval.version,
+    )
     app.refresh_from_db()
     assert app.status == ReliefStatus.RETURNED
     app.approval.refresh_from_db()
-    services.relief_resubmit(actor=a, application=app, comment="已补充", expected_version=app.approval.version,
-                             amount="4000")
+    services.relief_resubmit(
+        actor=a, application=app, comment="已补充", expected_version=app.approval.version, amount="4000"
+    )
     app.refresh_from_db()
     app.approval.refresh_from_db()
     assert app.status == ReliefStatus.PENDING and app.amount == Decimal("4000")
@@ -157,8 +201,10 @@ def test_approval_that_would_overspend_is_refused(place):
     assert fund.spent == Decimal("700")
 
 
-@pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"],
-                    reason="needs PostgreSQL: SQLite serialises all writers, so two transactions never overlap")
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="needs PostgreSQL: SQLite serialises all writers, so two transactions never overlap",
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_final_approvals_never_overspend(place):
     fund = services.fund_create(actor=None, name="并发基金", division_code=FUTIAN, year=place.today.year, budget="1000")
@@ -179,8 +225,13 @@ def test_two_concurrent_final_approvals_never_overspend(place):
         try:
             app = ReliefApplication.objects.select_related("approval").get(pk=app_id)
             barrier.wait()
-            services.relief_decide(actor=actor_of(district_user), application=app, decision="approve", comment="",
-                                   expected_version=app.approval.version)
+            services.relief_decide(
+                actor=actor_of(district_user),
+                application=app,
+                decision="approve",
+                comment="",
+                expected_version=app.approval.version,
+            )
             results.append("ok")
         except WorkflowError:
             results.append("refused")
@@ -200,16 +251,28 @@ def test_two_concurrent_final_approvals_never_overspend(place):
 def test_condolence_batch_records_each_visit(place, fund):
     a = place.actors["street"]
     people = [enter(place)[0] for _ in range(3)]
-    batch = services.condolence_batch_record(actor=a, title="春节慰问", division_code=place.home, on=place.today,
-                                             person_ids=[p.pk for p in people], amount_each="500", fund=fund)
+    batch = services.condolence_batch_record(
+        actor=a,
+        title="春节慰问",
+        division_code=place.home,
+        on=place.today,
+        person_ids=[p.pk for p in people],
+        amount_each="500",
+        fund=fund,
+    )
     assert batch.count == 3
     assert LedgerEntry.objects.filter(source=f"condolence:{batch.pk}", amount=Decimal("500")).count() == 3
     fund.refresh_from_db()
     assert fund.spent == Decimal("1500")
     outsider = make_person(place.far)
     with pytest.raises(ValidationFailed):
-        services.condolence_batch_record(actor=place.actors["community"], title="慰问", division_code=place.home,
-                                         on=place.today, person_ids=[outsider.pk])
+        services.condolence_batch_record(
+            actor=place.actors["community"],
+            title="慰问",
+            division_code=place.home,
+            on=place.today,
+            person_ids=[outsider.pk],
+        )
 
 
 def test_relief_and_fund_scoping(place, fund, client):
@@ -227,8 +290,9 @@ def test_relief_and_fund_scoping(place, fund, client):
     assert client.get(f"/care/relief/{app.pk}/").status_code == 200
     assert client.get(f"/api/care/relief/{app.pk}").status_code == 200
     with pytest.raises(Http404):
-        services.relief_apply(actor=place.actors["other_street"], fund=fund, person=make_person(place.home),
-                              amount="10")
+        services.relief_apply(
+            actor=place.actors["other_street"], fund=fund, person=make_person(place.home), amount="10"
+        )
     assert Fund.objects.count() == 1
     assert child_birth()  # helper import used
 
@@ -238,20 +302,23 @@ def test_due_reviews_become_notifications_once(place):
 
     from jiayuan.notifications.models import Notification
 
-    person, entry = enter(place)
+    _, entry = enter(place)
     entry.next_review_on = place.today
     entry.save()
     assert services.reviews_due_notify() == 1
     assert services.reviews_due_notify() == 0
     assert Notification.objects.filter(user=place.users["community"], title__contains="待复核").count() == 1
-    call_command("care_sweep", stdout=open("/dev/null", "w"))
+    call_command("care_sweep", stdout=io.StringIO())
 
 
 def test_api_apply_and_decide_refuses_a_replay(place, fund, client):
     person, _ = enter(place)
     client.force_login(place.users["community"])
-    created = client.post("/api/care/relief", {"fund_id": fund.pk, "person_id": person.pk, "amount": "300",
-                                                "reason": "临时困难"}, content_type="application/json")
+    created = client.post(
+        "/api/care/relief",
+        {"fund_id": fund.pk, "person_id": person.pk, "amount": "300", "reason": "临时困难"},
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["chain"] == [place.home, place.home[:9], FUTIAN]
@@ -265,12 +332,16 @@ def test_api_apply_and_decide_refuses_a_replay(place, fund, client):
     assert again.status_code == 409
     # The street cannot be skipped by the district.
     client.force_login(place.users["district"])
-    skip = client.post(f"/api/care/relief/{body['id']}/decide",
-                       {**decide, "version": first.json()["approval_version"]}, content_type="application/json")
+    skip = client.post(
+        f"/api/care/relief/{body['id']}/decide",
+        {**decide, "version": first.json()["approval_version"]},
+        content_type="application/json",
+    )
     assert skip.status_code == 409
     client.force_login(place.users["other_street"])
-    assert client.post(f"/api/care/relief/{body['id']}/decide", decide,
-                       content_type="application/json").status_code == 404
+    assert (
+        client.post(f"/api/care/relief/{body['id']}/decide", decide, content_type="application/json").status_code == 404
+    )
 
 
 def test_vulnerability_types_are_editable_data(place, client):
@@ -279,15 +350,22 @@ def test_vulnerability_types_are_editable_data(place, client):
     client.force_login(place.users["community"])
     assert client.get("/care/dictionaries/").status_code == 404
     client.force_login(place.users["district"])
-    assert client.post("/care/dictionaries/", {"kind": "vulnerability_type", "code": "migrant_child",
-                                               "label": "随迁困境儿童", "is_active": "on"}).status_code == 302
+    assert (
+        client.post(
+            "/care/dictionaries/",
+            {"kind": "vulnerability_type", "code": "migrant_child", "label": "随迁困境儿童", "is_active": "on"},
+        ).status_code
+        == 302
+    )
     person = make_person(place.home)
-    entry = services.register_entry_create(actor=place.actors["community"], person=person,
-                                           type_codes=["migrant_child"])
+    entry = services.register_entry_create(actor=place.actors["community"], person=person, type_codes=["migrant_child"])
     assert [t.label for t in entry.types.all()] == ["随迁困境儿童"]
-    client.post("/care/dictionaries/", {"kind": "vulnerability_type", "code": "migrant_child", "label": "随迁儿童",
-                                        "is_active": "off"})
+    client.post(
+        "/care/dictionaries/",
+        {"kind": "vulnerability_type", "code": "migrant_child", "label": "随迁儿童", "is_active": "off"},
+    )
     assert DictionaryItem.objects.get(kind="vulnerability_type", code="migrant_child").label == "随迁儿童"
     with pytest.raises(ValidationFailed):
-        services.register_entry_create(actor=place.actors["community"], person=make_person(place.home),
-                                       type_codes=["migrant_child"])
+        services.register_entry_create(
+            actor=place.actors["community"], person=make_person(place.home), type_codes=["migrant_child"]
+        )

@@ -1,4 +1,5 @@
 """Statistics equal independent counts computed here from the raw rows (in Python, not via the selectors)."""
+
 import datetime as dt
 import random
 from decimal import Decimal
@@ -25,28 +26,38 @@ def world(place):
         division = [place.home, place.sibling, place.far][i % 3]
         minor = i % 2 == 0
         person = make_person(division, id_number=None, birth=child_birth(8) if minor else child_birth(40))
-        entry = services.register_entry_create(actor=None, person=person, type_codes=rng.sample(types, 2),
-                                               care_level=["key", "general", "watch"][i % 3],
-                                               entered_on=place.today - dt.timedelta(days=rng.randint(0, 60)))
+        entry = services.register_entry_create(
+            actor=None,
+            person=person,
+            type_codes=rng.sample(types, 2),
+            care_level=["key", "general", "watch"][i % 3],
+            entered_on=place.today - dt.timedelta(days=rng.randint(0, 60)),
+        )
         people.append((person, entry))
     # Exits, pairings, reviews, relief.
-    for person, entry in people[:2]:
-        services.register_entry_exit(actor=place.actors["district"], entry=entry, reason="情况好转",
-                                     expected_version=entry.version)
+    for _, entry in people[:2]:
+        services.register_entry_exit(
+            actor=place.actors["district"], entry=entry, reason="情况好转", expected_version=entry.version
+        )
     helper = services.helper_create(actor=None, person=make_person(place.home), capacity=5)
-    for person, entry in people[2:8]:
+    for person, _ in people[2:8]:
         if person.division_id == place.home:
             services.pairing_create(actor=a, helper=helper, person=person)
-    for person, entry in people[3:6]:
+    for _, entry in people[3:6]:
         entry.refresh_from_db()
         services.register_review_record(actor=place.actors["district"], entry=entry, expected_version=entry.version)
-    for person, entry in people[2:5]:
+    for person, _ in people[2:5]:
         if person.division_id == place.home:
             app = services.relief_apply(actor=a, fund=fund, person=person, amount="800")
             for who in ("community2", "street", "district"):
                 app.refresh_from_db()
-                services.relief_decide(actor=place.actors[who], application=app, decision="approve", comment="",
-                                       expected_version=app.approval.version)
+                services.relief_decide(
+                    actor=place.actors[who],
+                    application=app,
+                    decision="approve",
+                    comment="",
+                    expected_version=app.approval.version,
+                )
     return people
 
 
@@ -59,11 +70,15 @@ def independent(prefix, start, end):
             by_type[t.label] = by_type.get(t.label, 0) + 1
     cutoff = minor_cutoff(end)
     children = {e.person_id for e in on_reg if e.person.birth_date and e.person.birth_date > cutoff}
-    active_pairs = [p for p in Pairing.objects.all() if p.division_id.startswith(prefix) and p.started_on <= end
-                    and (p.ended_on is None or p.ended_on > end)]
+    active_pairs = [
+        p
+        for p in Pairing.objects.all()
+        if p.division_id.startswith(prefix) and p.started_on <= end and (p.ended_on is None or p.ended_on > end)
+    ]
     paid = [a for a in ReliefApplication.objects.all() if a.division_id.startswith(prefix) and a.status == "disbursed"]
     return {
-        "在册人数": len(on_reg), "by_type": by_type,
+        "在册人数": len(on_reg),
+        "by_type": by_type,
         "等级：重点关爱": sum(1 for e in on_reg if e.care_level == "key"),
         "期内纳入": sum(1 for e in entries if start <= e.entered_on <= end),
         "期内退出": sum(1 for e in entries if e.exited_on and start <= e.exited_on <= end),
@@ -71,8 +86,10 @@ def independent(prefix, start, end):
         "在册儿童": len(children),
         "已结对儿童": len({p.person_id for p in active_pairs} & children),
         "paid": sum((a.amount for a in paid), Decimal("0")),
-        "ledger_money": sum((l.amount for l in LedgerEntry.objects.filter(kind="money") if
-                             l.division_id.startswith(prefix)), Decimal("0")),
+        "ledger_money": sum(
+            (line.amount for line in LedgerEntry.objects.filter(kind="money") if line.division_id.startswith(prefix)),
+            Decimal("0"),
+        ),
     }
 
 
@@ -119,13 +136,22 @@ def test_each_figure_links_to_the_same_records(place, world, client):
         for figure in section.figures:
             if not figure.url or not isinstance(figure.value, int) or "统计" in figure.label:
                 continue
-            if figure.url.startswith(("/care/register/", "/care/relief/", "/care/pairings/", "/care/reviews/",
-                                      "/care/measures/")):
+            if figure.url.startswith(
+                ("/care/register/", "/care/relief/", "/care/pairings/", "/care/reviews/", "/care/measures/")
+            ):
                 page = client.get(figure.url)
                 assert page.status_code == 200, figure.url
                 shown = int(re.search(r"共 (\d+)", page.content.decode()).group(1))
-                if figure.label in ("在册人数", "期内纳入", "期内退出", "期末结对中", "在册儿童", "已结对儿童",
-                                    "期内复核", "期内到期措施") or figure.label.startswith(("类型：", "等级：")):
+                if figure.label in (
+                    "在册人数",
+                    "期内纳入",
+                    "期内退出",
+                    "期末结对中",
+                    "在册儿童",
+                    "已结对儿童",
+                    "期内复核",
+                    "期内到期措施",
+                ) or figure.label.startswith(("类型：", "等级：")):
                     assert shown == figure.value, (figure.label, figure.url, shown, figure.value)
                     checked += 1
     assert checked >= 10

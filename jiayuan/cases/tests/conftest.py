@@ -1,4 +1,5 @@
 """Shared fixtures for the cases tests: a small Futian world with one user per kind of access."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,8 +57,12 @@ def _ensure_calendar() -> None:
     from jiayuan.cases.models import CalendarDay
 
     if not CalendarDay.objects.exists():
-        CalendarDay.objects.bulk_create([CalendarDay(date=d, is_workday=w, name=n, source="chinesecalendar")
-                                         for d, w, n in workdays.calendar_seed_rows()])
+        CalendarDay.objects.bulk_create(
+            [
+                CalendarDay(date=d, is_workday=w, name=n, source="chinesecalendar")
+                for d, w, n in workdays.calendar_seed_rows()
+            ]
+        )
 
 
 @pytest.fixture
@@ -66,7 +71,9 @@ def world(db) -> World:
     police = make_agency("福田公安分局（测试）", AgencyKind.POLICE)
     court = make_agency("福田法院（测试）", AgencyKind.COURT)
     return World(
-        c1=c1, c2=c2, c3=c3,
+        c1=c1,
+        c2=c2,
+        c3=c3,
         operator=make_user(Role.HOTLINE_OPERATOR, FUTIAN, display_name="接线员"),
         worker=make_user(Role.COMMUNITY_WORKER, c1, display_name="社工甲"),
         worker2=make_user(Role.COMMUNITY_WORKER, c2, display_name="社工乙"),
@@ -74,25 +81,60 @@ def world(db) -> World:
         street=make_user(Role.STREET_STAFF, XIANGMIHU, display_name="街道"),
         district=make_user(Role.DISTRICT_RIGHTS, FUTIAN, display_name="区维权部"),
         mediator=make_user(Role.MEDIATOR, FUTIAN, display_name="调解员"),
-        police=police, court=court,
+        police=police,
+        court=court,
         police_user=make_user(Role.AGENCY_USER, None, agency=police, display_name="民警"),
         court_user=make_user(Role.AGENCY_USER, None, agency=court, display_name="法官助理"),
     )
 
 
-def new_case(world: World, *, by=None, division=None, categories=("marriage_family",), account="丈夫经常争吵。",
-             consent=False, restricted=False, person=None, channel="hotline", received_at=None):
+def new_case(
+    world: World,
+    *,
+    by=None,
+    division=None,
+    categories=("marriage_family",),
+    account="丈夫经常争吵。",
+    consent=False,
+    restricted=False,
+    person=None,
+    channel="hotline",
+    received_at=None,
+):
     from jiayuan.cases.services import CaseInput, case_create
 
     by = by or world.operator
     division = division or world.c1
     person = person if person is not None else make_person(division, id_number=None)
-    return case_create(actor=actor_of(by), data=CaseInput(
-        channel=channel, division_code=division, parties=[(person.pk, "seeker")], categories=list(categories),
-        account=account, consent_to_share=consent, restricted=restricted, received_at=received_at))
+    return case_create(
+        actor=actor_of(by),
+        data=CaseInput(
+            channel=channel,
+            division_code=division,
+            parties=[(person.pk, "seeker")],
+            categories=list(categories),
+            account=account,
+            consent_to_share=consent,
+            restricted=restricted,
+            received_at=received_at,
+        ),
+    )
 
 
-ALL_NO = {"escalation": "no", "strangulation": "no", "threat_to_kill": "no", "weapon": "no",
-          "order_violated": "no", "separation": "no", "control": "no", "stalking": "no", "pregnancy": "no",
-          "children_threatened": "no", "substance": "no", "unemployed_debt": "no", "abuser_suicidal": "no",
-          "violence_to_others": "no", "victim_fear": "no"}
+ALL_NO = {
+    "escalation": "no",
+    "strangulation": "no",
+    "threat_to_kill": "no",
+    "weapon": "no",
+    "order_violated": "no",
+    "separation": "no",
+    "control": "no",
+    "stalking": "no",
+    "pregnancy": "no",
+    "children_threatened": "no",
+    "substance": "no",
+    "unemployed_debt": "no",
+    "abuser_suicidal": "no",
+    "violence_to_others": "no",
+    "victim_fear": "no",
+}

@@ -1,4 +1,5 @@
 """Case updates over the API: handling steps, assessments and workflow steps — scoped, versioned, in Chinese."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,9 +32,12 @@ def test_a_handler_records_steps_and_moves_the_case_to_closure(world, client):
     assert started.status_code == 200, started.content
     assert started.json()["status"] == Status.IN_PROGRESS and started.json()["version"] > version
 
-    contact = _post(client, f"/api/cases/{case.pk}/actions",
-                    {"kind": "contact", "note": "电话联系当事人，约定周三来访", "version": started.json()["version"]},
-                    auth)
+    contact = _post(
+        client,
+        f"/api/cases/{case.pk}/actions",
+        {"kind": "contact", "note": "电话联系当事人，约定周三来访", "version": started.json()["version"]},
+        auth,
+    )
     assert contact.status_code == 201, contact.content
     body = contact.json()
     action = CaseAction.objects.get(pk=body["id"])
@@ -43,14 +47,18 @@ def test_a_handler_records_steps_and_moves_the_case_to_closure(world, client):
     case.refresh_from_db()
     assert body["case_version"] == case.version and case.first_contact_at is not None
 
-    mediation = _post(client, f"/api/cases/{case.pk}/actions",
-                      {"kind": "mediation", "success": True, "data": {"participants": "双方当事人、社区调解员"}},
-                      auth)
+    mediation = _post(
+        client,
+        f"/api/cases/{case.pk}/actions",
+        {"kind": "mediation", "success": True, "data": {"participants": "双方当事人、社区调解员"}},
+        auth,
+    )
     assert mediation.status_code == 201, mediation.content
     follow = _post(client, f"/api/cases/{case.pk}/transitions", {"name": "follow_up"}, auth)
     assert follow.json()["status"] == Status.FOLLOW_UP
-    closed = _post(client, f"/api/cases/{case.pk}/transitions",
-                   {"name": "close", "outcome": "resolved", "note": "调解成功"}, auth)
+    closed = _post(
+        client, f"/api/cases/{case.pk}/transitions", {"name": "close", "outcome": "resolved", "note": "调解成功"}, auth
+    )
     assert closed.status_code == 200, closed.content
     assert closed.json()["status"] == Status.CLOSED
     case.refresh_from_db()
@@ -66,8 +74,7 @@ def test_a_stale_version_is_refused_and_nothing_is_written(world, client):
     services.case_action_add(actor=actor_of(world.street), case=case, kind="contact", note="街道已联系")
     actions, events = CaseAction.objects.count(), CaseEvent.objects.count()
 
-    stale = _post(client, f"/api/cases/{case.pk}/actions", {"kind": "note", "note": "我的记录", "version": read},
-                  auth)
+    stale = _post(client, f"/api/cases/{case.pk}/actions", {"kind": "note", "note": "我的记录", "version": read}, auth)
     assert stale.status_code == 409 and "已被他人修改" in stale.json()["detail"]
     stale_assess = _post(client, f"/api/cases/{case.pk}/assessments", {"answers": ALL_NO, "version": read}, auth)
     assert stale_assess.status_code == 409
@@ -84,8 +91,12 @@ def test_assessment_over_the_api_raises_the_level_and_keeps_the_earlier_one(worl
     low = _post(client, f"/api/cases/{case.pk}/assessments", {"answers": ALL_NO}, auth)
     assert low.status_code == 201, low.content
     assert low.json()["case_status"] == Status.ASSESSED
-    high = _post(client, f"/api/cases/{case.pk}/assessments",
-                 {"answers": {**ALL_NO, "strangulation": "yes", "threat_to_kill": "yes"}}, auth)
+    high = _post(
+        client,
+        f"/api/cases/{case.pk}/assessments",
+        {"answers": {**ALL_NO, "strangulation": "yes", "threat_to_kill": "yes"}},
+        auth,
+    )
     assert high.status_code == 201
     body = high.json()
     assert set(body["red_flags"]) >= {"strangulation", "threat_to_kill"}
@@ -102,30 +113,40 @@ def test_updates_are_scoped_and_refusals_are_chinese(world, client):
     case = new_case(world)
     elsewhere = new_case(world, division=world.c3)
     worker = _auth(world.worker)  # community 1
-    for url, body in ((f"/api/cases/{elsewhere.pk}/actions", {"kind": "note", "note": "越权记录"}),
-                      (f"/api/cases/{elsewhere.pk}/assessments", {"answers": ALL_NO}),
-                      (f"/api/cases/{elsewhere.pk}/transitions", {"name": "start"}),
-                      ("/api/cases/999999999/actions", {"kind": "note", "note": "不存在"})):
+    for url, body in (
+        (f"/api/cases/{elsewhere.pk}/actions", {"kind": "note", "note": "越权记录"}),
+        (f"/api/cases/{elsewhere.pk}/assessments", {"answers": ALL_NO}),
+        (f"/api/cases/{elsewhere.pk}/transitions", {"name": "start"}),
+        ("/api/cases/999999999/actions", {"kind": "note", "note": "不存在"}),
+    ):
         assert _post(client, url, body, worker).status_code == 404, url
     # The hotline operator may assess but not handle; the mediator reaches only cases granted to them.
     operator = _auth(world.operator)
-    assert _post(client, f"/api/cases/{case.pk}/actions", {"kind": "note", "note": "接线员记录"},
-                 operator).status_code == 404
+    assert (
+        _post(client, f"/api/cases/{case.pk}/actions", {"kind": "note", "note": "接线员记录"}, operator).status_code
+        == 404
+    )
     mediator = _auth(world.mediator)
-    assert _post(client, f"/api/cases/{case.pk}/actions", {"kind": "note", "note": "调解员"},
-                 mediator).status_code == 404
+    assert (
+        _post(client, f"/api/cases/{case.pk}/actions", {"kind": "note", "note": "调解员"}, mediator).status_code == 404
+    )
     assert not CaseAction.objects.filter(case__in=[case, elsewhere]).exists()
 
     # A step the workflow does not allow now is a conflict (409); an unknown kind or a missing note is 400; the
     # reason is given in Chinese either way.
-    wrong_step = _post(client, f"/api/cases/{case.pk}/transitions", {"name": "close", "outcome": "resolved"},
-                       worker)
+    wrong_step = _post(client, f"/api/cases/{case.pk}/transitions", {"name": "close", "outcome": "resolved"}, worker)
     assert wrong_step.status_code == 409 and "不能结案" in wrong_step.json()["detail"]
-    assert _post(client, f"/api/cases/{case.pk}/transitions", {"name": "close_approved"},
-                 worker).json()["detail"] == "没有这个办理步骤。"
+    assert (
+        _post(client, f"/api/cases/{case.pk}/transitions", {"name": "close_approved"}, worker).json()["detail"]
+        == "没有这个办理步骤。"
+    )
     assert "处置类型" in _post(client, f"/api/cases/{case.pk}/actions", {"kind": "magic"}, worker).json()["detail"]
     assert "请填写" in _post(client, f"/api/cases/{case.pk}/actions", {"kind": "note"}, worker).json()["detail"]
-    not_yet = _post(client, f"/api/cases/{case.pk}/actions",
-                    {"kind": "mediation", "success": True, "data": {"participants": "双方"}}, worker)
+    not_yet = _post(
+        client,
+        f"/api/cases/{case.pk}/actions",
+        {"kind": "mediation", "success": True, "data": {"participants": "双方"}},
+        worker,
+    )
     assert not_yet.status_code == 409 and "尚未评估" in not_yet.json()["detail"]
     assert not CaseAction.objects.filter(case=case).exists()

@@ -1,4 +1,5 @@
 """Working days on a calendar kept as data; overdue detection across a weekend, a holiday and a 调休 workday."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +41,9 @@ def test_overdue_across_holiday_weekend_and_tiaoxiu(world):
     assert Notification.objects.filter(user=world.street, title__contains=case.number).exists()
     assert CaseEvent.objects.filter(case=case, kind=EventKind.ALERT).exists()
     assert services.deadlines_sweep(now=late + dt.timedelta(hours=1)) == 0  # told once
-    overdue = selectors.apply_filters(selectors.case_list(actor=actor_of(world.street)),
-                                      selectors.CaseFilters(overdue=True), now=late)
+    overdue = selectors.apply_filters(
+        selectors.case_list(actor=actor_of(world.street)), selectors.CaseFilters(overdue=True), now=late
+    )
     assert case in overdue
     # a contact meets the deadline
     services.case_action_add(actor=actor_of(world.worker), case=case, kind="contact", note="已电话联系")

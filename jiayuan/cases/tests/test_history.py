@@ -1,4 +1,5 @@
 """The timeline is append-only: no edits, no deletes; corrections are new entries pointing back."""
+
 from __future__ import annotations
 
 import pytest

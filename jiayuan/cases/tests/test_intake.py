@@ -1,4 +1,5 @@
 """Intake: repeat callers are found by phone and by ID before anyone new is created; the API; other modules."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,9 +24,18 @@ def test_repeat_caller_found_by_phone_before_a_new_person(world, client):
     lookup = client.get("/cases/intake/lookup/", {"phone": "138-0013-8001"}).content.decode()
     assert earlier.number in lookup and "重复来电" in lookup
     people_before = Person.objects.count()
-    response = client.post("/cases/intake/", {
-        "phone": "13800138001", "name": "王芳", "division": world.c1, "channel": "hotline",
-        "categories": ["domestic_violence"], "account": "他昨晚又打了我。", "role": "seeker"})
+    response = client.post(
+        "/cases/intake/",
+        {
+            "phone": "13800138001",
+            "name": "王芳",
+            "division": world.c1,
+            "channel": "hotline",
+            "categories": ["domestic_violence"],
+            "account": "他昨晚又打了我。",
+            "role": "seeker",
+        },
+    )
     assert response.status_code == 302
     assert Person.objects.count() == people_before
     case = Case.objects.order_by("-id").first()
@@ -38,16 +48,27 @@ def test_repeat_caller_found_by_id_number(world, client):
     person = make_person(world.c1, name="李娜", id_number=number)
     client.force_login(world.operator)
     people_before = Person.objects.count()
-    client.post("/cases/intake/", {"id_number": number, "phone": "13900139009", "name": "李娜",
-                                   "division": world.c1, "categories": ["marriage_family"], "channel": "visit"})
+    client.post(
+        "/cases/intake/",
+        {
+            "id_number": number,
+            "phone": "13900139009",
+            "name": "李娜",
+            "division": world.c1,
+            "categories": ["marriage_family"],
+            "channel": "visit",
+        },
+    )
     assert Person.objects.count() == people_before
     assert Case.objects.order_by("-id").first().parties.get().person_id == person.pk
     # a new caller is registered once
-    client.post("/cases/intake/", {"phone": "13700137007", "name": "新来电", "division": world.c1,
-                                   "categories": ["other"]})
+    client.post(
+        "/cases/intake/", {"phone": "13700137007", "name": "新来电", "division": world.c1, "categories": ["other"]}
+    )
     assert Person.objects.count() == people_before + 1
-    client.post("/cases/intake/", {"phone": "13700137007", "name": "新来电", "division": world.c1,
-                                   "categories": ["other"]})
+    client.post(
+        "/cases/intake/", {"phone": "13700137007", "name": "新来电", "division": world.c1, "categories": ["other"]}
+    )
     assert Person.objects.count() == people_before + 1
 
 
@@ -66,16 +87,25 @@ def test_api_intake_for_telephony(world, client):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     found = client.get("/api/cases/callers", {"phone": "13600136006"}, **auth).json()
     assert found[0]["person_id"] == person.pk and found[0]["cases"][0]["number"] == earlier.number
-    response = client.post("/api/cases", {"channel": "hotline", "division_code": world.c1,
-                                          "caller": {"phone": "13600136006", "name": "赵敏"},
-                                          "categories": ["suicide_risk"], "account": "我不想活了"},
-                           content_type="application/json", **auth)
+    response = client.post(
+        "/api/cases",
+        {
+            "channel": "hotline",
+            "division_code": world.c1,
+            "caller": {"phone": "13600136006", "name": "赵敏"},
+            "categories": ["suicide_risk"],
+            "account": "我不想活了",
+        },
+        content_type="application/json",
+        **auth,
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["person_id"] == person.pk and body["urgent"] is True
     assert [c["number"] for c in body["earlier_cases"]] == [earlier.number]
-    bad = client.post("/api/cases", {"division_code": world.c1, "categories": ["nonsense"]},
-                      content_type="application/json", **auth)
+    bad = client.post(
+        "/api/cases", {"division_code": world.c1, "categories": ["nonsense"]}, content_type="application/json", **auth
+    )
     assert bad.status_code == 400 and "类别" in bad.json()["detail"]
     assert client.get("/api/cases", **auth).json()["count"] == 2
 
@@ -83,14 +113,30 @@ def test_api_intake_for_telephony(world, client):
 @pytest.mark.django_db
 def test_other_modules_create_cases_through_the_service(world, client):
     person = make_person(world.c1)
-    case = services.case_create(actor=actor_of(world.worker), data=services.CaseInput(
-        channel="screening", division_code=world.c1, parties=[(person.pk, "child")], categories=["vulnerable"],
-        account="走访发现儿童无人照料", source="排查任务 #7"))
+    case = services.case_create(
+        actor=actor_of(world.worker),
+        data=services.CaseInput(
+            channel="screening",
+            division_code=world.c1,
+            parties=[(person.pk, "child")],
+            categories=["vulnerable"],
+            account="走访发现儿童无人照料",
+            source="排查任务 #7",
+        ),
+    )
     assert case.channel == "screening" and case.number.startswith("WQ")
     client.force_login(world.operator)
     client.get("/cases/intake/?question=42")
-    client.post("/cases/intake/", {"division": world.c1, "categories": ["marriage_family"], "question": "42",
-                                   "channel": "legal_assistant", "account": "咨询离婚财产分割"})
+    client.post(
+        "/cases/intake/",
+        {
+            "division": world.c1,
+            "categories": ["marriage_family"],
+            "question": "42",
+            "channel": "legal_assistant",
+            "account": "咨询离婚财产分割",
+        },
+    )
     latest = Case.objects.order_by("-id").first()
     assert CaseEvent.objects.filter(case=latest, kind=EventKind.NOTE, title="来自法律助手的咨询 #42").exists()
 
@@ -108,7 +154,15 @@ def test_operator_can_say_the_caller_is_someone_else(world, client):
     make_person(world.c1, name="母亲", phone="13500135005", id_number=None)
     client.force_login(world.operator)
     before = Person.objects.count()
-    client.post("/cases/intake/", {"phone": "13500135005", "name": "女儿", "person_id": "new", "division": world.c1,
-                                   "categories": ["youth_mental_health"]})
+    client.post(
+        "/cases/intake/",
+        {
+            "phone": "13500135005",
+            "name": "女儿",
+            "person_id": "new",
+            "division": world.c1,
+            "categories": ["youth_mental_health"],
+        },
+    )
     assert Person.objects.count() == before + 1
     assert Case.objects.order_by("-id").first().parties.get().person.name == "女儿"

@@ -1,5 +1,6 @@
 """Moves: transfer changes the owner only on acceptance, referral never does, revoking takes access away,
 consent is enforced unless overridden with a reason, an unanswered move escalates at its due time."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,9 @@ def can_see(user, case) -> bool:
 def test_transfer_changes_owner_only_on_acceptance(world):
     case = new_case(world)
     services.case_assign(actor=actor_of(world.street), case=case, to_user=world.worker)
-    move = services.case_move_create(actor=actor_of(world.worker), case=case, kind=MoveKind.TRANSFER,
-                                     reason="relocated", to_division_code=world.c2)
+    move = services.case_move_create(
+        actor=actor_of(world.worker), case=case, kind=MoveKind.TRANSFER, reason="relocated", to_division_code=world.c2
+    )
     case.refresh_from_db()
     assert case.division_id == world.c1 and move.status == MoveStatus.PENDING
     # the receiver sees the move in the inbox, not yet the case
@@ -47,8 +49,9 @@ def test_transfer_changes_owner_only_on_acceptance(world):
 @pytest.mark.django_db
 def test_rejected_transfer_keeps_owner(world):
     case = new_case(world)
-    move = services.case_move_create(actor=actor_of(world.worker), case=case, kind=MoveKind.TRANSFER,
-                                     reason="relocated", to_division_code=world.c2)
+    move = services.case_move_create(
+        actor=actor_of(world.worker), case=case, kind=MoveKind.TRANSFER, reason="relocated", to_division_code=world.c2
+    )
     with pytest.raises(ValidationFailed):
         services.case_move_answer(actor=actor_of(world.worker2), move=move, accept=False, note="")
     services.case_move_answer(actor=actor_of(world.worker2), move=move, accept=False, note="当事人不在本社区")
@@ -61,8 +64,14 @@ def test_referral_never_changes_owner_and_revoking_removes_agency_access(world, 
     case = new_case(world, consent=True)
     other = new_case(world, consent=True)
     assert not can_see(world.police_user, case)
-    move = services.case_move_create(actor=actor_of(world.worker), case=case, kind=MoveKind.REFER,
-                                     reason="legal_action", to_agency=world.police, note="申请告诫书")
+    move = services.case_move_create(
+        actor=actor_of(world.worker),
+        case=case,
+        kind=MoveKind.REFER,
+        reason="legal_action",
+        to_agency=world.police,
+        note="申请告诫书",
+    )
     assert can_see(world.police_user, case) and not can_see(world.court_user, case)
     assert not can_see(world.police_user, other)
     client.force_login(world.police_user)
@@ -87,29 +96,54 @@ def test_consent_is_enforced_unless_overridden_with_a_reason(world):
     case = new_case(world, consent=False)
     worker, street = actor_of(world.worker), actor_of(world.street)
     with pytest.raises(ValidationFailed) as exc:
-        services.case_move_create(actor=worker, case=case, kind=MoveKind.REFER, reason="legal_action",
-                                  to_agency=world.police)
+        services.case_move_create(
+            actor=worker, case=case, kind=MoveKind.REFER, reason="legal_action", to_agency=world.police
+        )
     assert "同意" in exc.value.message
     with pytest.raises(ValidationFailed):  # no override right
-        services.case_move_create(actor=worker, case=case, kind=MoveKind.REFER, reason="legal_action",
-                                  to_agency=world.police, consent_override_reason="情况紧急，当事人有生命危险需要报警")
+        services.case_move_create(
+            actor=worker,
+            case=case,
+            kind=MoveKind.REFER,
+            reason="legal_action",
+            to_agency=world.police,
+            consent_override_reason="情况紧急，当事人有生命危险需要报警",
+        )
     with pytest.raises(ValidationFailed):  # reason too short
-        services.case_move_create(actor=street, case=case, kind=MoveKind.REFER, reason="legal_action",
-                                  to_agency=world.police, consent_override_reason="紧急")
-    move = services.case_move_create(actor=street, case=case, kind=MoveKind.REFER, reason="legal_action",
-                                     to_agency=world.police, consent_override_reason="当事人有生命危险，须立即报警处置")
+        services.case_move_create(
+            actor=street,
+            case=case,
+            kind=MoveKind.REFER,
+            reason="legal_action",
+            to_agency=world.police,
+            consent_override_reason="紧急",
+        )
+    move = services.case_move_create(
+        actor=street,
+        case=case,
+        kind=MoveKind.REFER,
+        reason="legal_action",
+        to_agency=world.police,
+        consent_override_reason="当事人有生命危险，须立即报警处置",
+    )
     assert move.consent_override_reason.startswith("当事人有生命危险")
     assert CaseEvent.objects.filter(case=case, kind=EventKind.NOTE, title__contains="未经当事人同意").exists()
     # a transfer inside the district needs no consent; to another district it does
     services.case_move_revoke(actor=street, move=move, reason="改为当面处理")
-    inside = services.case_move_create(actor=worker, case=case, kind=MoveKind.TRANSFER, reason="relocated",
-                                       to_division_code=world.c3)
+    inside = services.case_move_create(
+        actor=worker, case=case, kind=MoveKind.TRANSFER, reason="relocated", to_division_code=world.c3
+    )
     assert inside.status == MoveStatus.PENDING
     services.case_move_revoke(actor=worker, move=inside, reason="撤回")
     nanshan = community_of("440305001")
     with pytest.raises(ValidationFailed):
-        services.case_move_create(actor=actor_of(world.district), case=case, kind=MoveKind.TRANSFER,
-                                  reason="relocated", to_division_code=nanshan)
+        services.case_move_create(
+            actor=actor_of(world.district),
+            case=case,
+            kind=MoveKind.TRANSFER,
+            reason="relocated",
+            to_division_code=nanshan,
+        )
 
 
 @pytest.mark.django_db
@@ -120,8 +154,9 @@ def test_unanswered_move_escalates_at_due_time(world):
     make_user(Role.DISTRICT_RIGHTS, "440304", display_name="区维权部二")
     case = new_case(world)
     start = dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # a Monday
-    move = services.case_move_create(actor=actor_of(world.worker), case=case, kind=MoveKind.ESCALATE,
-                                     reason="complexity", now=start)
+    move = services.case_move_create(
+        actor=actor_of(world.worker), case=case, kind=MoveKind.ESCALATE, reason="complexity", now=start
+    )
     move.refresh_from_db()
     assert move.answer_division_id == XIANGMIHU
     due = move.due_at
@@ -145,8 +180,9 @@ def test_sweep_runs_as_task_and_command(world):
     from jiayuan.cases.tasks import cases_sweep_task
 
     case = new_case(world)
-    move = services.case_move_create(actor=actor_of(world.worker), case=case, kind=MoveKind.ESCALATE,
-                                     reason="complexity")
+    move = services.case_move_create(
+        actor=actor_of(world.worker), case=case, kind=MoveKind.ESCALATE, reason="complexity"
+    )
     Case.objects.filter(pk=case.pk)  # untouched
     result = cases_sweep_task.enqueue()
     assert result.return_value == {"moves": 0, "deadlines": 0}

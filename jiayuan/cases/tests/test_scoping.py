@@ -1,5 +1,6 @@
 """Who sees which case: handlers, team members, mediators (assigned only), partner agencies (their
 referrals only), restricted cases (team only) — in selectors, pages and the API (404 outside)."""
+
 from __future__ import annotations
 
 import pytest
@@ -46,8 +47,9 @@ def test_place_scope_handlers_and_mediators(world, client):
 
 @pytest.mark.django_db
 def test_team_members_and_restricted_cases(world, client):
-    secret = new_case(world, division=world.c1, restricted=True, categories=["sexual_assault"],
-                      account="她讲述了被侵害的经过。")
+    secret = new_case(
+        world, division=world.c1, restricted=True, categories=["sexual_assault"], account="她讲述了被侵害的经过。"
+    )
     # the operator who registered it and the district rights staff (its team leads) keep access;
     # the community and the street do not
     assert secret.pk in visible(world.operator) and secret.pk in visible(world.district)
@@ -72,10 +74,12 @@ def test_team_members_and_restricted_cases(world, client):
 def test_partner_agency_sees_only_its_referrals_and_highly_sensitive_text_is_masked(world, client):
     a = new_case(world, consent=True, categories=["sexual_assault"], account="详细经过")
     b = new_case(world, consent=True)
-    services.case_move_create(actor=actor_of(world.worker), case=a, kind=MoveKind.REFER, reason="legal_action",
-                              to_agency=world.police)
-    services.case_move_create(actor=actor_of(world.worker), case=b, kind=MoveKind.REFER, reason="legal_action",
-                              to_agency=world.court)
+    services.case_move_create(
+        actor=actor_of(world.worker), case=a, kind=MoveKind.REFER, reason="legal_action", to_agency=world.police
+    )
+    services.case_move_create(
+        actor=actor_of(world.worker), case=b, kind=MoveKind.REFER, reason="legal_action", to_agency=world.court
+    )
     assert visible(world.police_user) == {a.pk}
     assert visible(world.court_user) == {b.pk}
     assert policy.scoped(actor_of(world.police_user), "cases.view", RiskAssessment).count() == 0
@@ -97,8 +101,15 @@ def test_list_never_shows_what_cannot_be_opened(world):
     cases = [new_case(world, division=d) for d in (world.c1, world.c2, world.c3)]
     cases.append(new_case(world, restricted=True))
     services.risk_assess(actor=actor_of(world.district), case=cases[0], answers=ALL_NO)
-    for user in (world.worker, world.worker2, world.street, world.district, world.mediator, world.police_user,
-                 world.operator):
+    for user in (
+        world.worker,
+        world.worker2,
+        world.street,
+        world.district,
+        world.mediator,
+        world.police_user,
+        world.operator,
+    ):
         actor = actor_of(user)
         for case_id in selectors.case_list(actor=actor).values_list("pk", flat=True):
             assert selectors.access_case_by_id(actor, case_id).pk == case_id
@@ -109,12 +120,15 @@ def test_agency_sees_its_referral_not_the_notes_or_other_referrals(world, client
     case = new_case(world, consent=True, account="当事人的原话")
     services.case_assign(actor=actor_of(world.street), case=case, to_user=world.worker)
     services.case_action_add(actor=actor_of(world.worker), case=case, kind="contact", note="内部工作记录")
-    services.case_move_create(actor=actor_of(world.worker), case=case, kind=MoveKind.REFER, reason="legal_action",
-                              to_agency=world.police)
-    services.case_move_create(actor=actor_of(world.worker), case=case, kind=MoveKind.REFER, reason="legal_action",
-                              to_agency=world.court)
-    assert [m.to_agency_id for m in selectors.case_moves(actor=actor_of(world.police_user), case=case)] == \
-        [world.police.pk]
+    services.case_move_create(
+        actor=actor_of(world.worker), case=case, kind=MoveKind.REFER, reason="legal_action", to_agency=world.police
+    )
+    services.case_move_create(
+        actor=actor_of(world.worker), case=case, kind=MoveKind.REFER, reason="legal_action", to_agency=world.court
+    )
+    assert [m.to_agency_id for m in selectors.case_moves(actor=actor_of(world.police_user), case=case)] == [
+        world.police.pk
+    ]
     client.force_login(world.police_user)
     body = client.get(f"/cases/{case.pk}/").content.decode()
     assert "内部工作记录" not in body and "当事人的原话" not in body and world.court.name not in body
@@ -136,8 +150,11 @@ def test_high_risk_board_equals_the_policy_filter(world):
     services.case_team_add(actor=district, case=cases[3], user=world.worker2, role="member")
     for user in (world.worker, world.worker2, world.street, world.district, world.mediator, world.police_user):
         actor = actor_of(user)
-        expected = {c.pk for c in selectors.case_list(actor=actor)
-                    if (c.risk_level in ("high", "extreme") or c.urgent) and c.status != "closed"}
+        expected = {
+            c.pk
+            for c in selectors.case_list(actor=actor)
+            if (c.risk_level in ("high", "extreme") or c.urgent) and c.status != "closed"
+        }
         assert {c.pk for c in selectors.high_risk_board(actor=actor)} == expected, user
     assert cases[3].pk in {c.pk for c in selectors.high_risk_board(actor=actor_of(world.worker2))}
     assert cases[2].pk in {c.pk for c in selectors.high_risk_board(actor=actor_of(world.mediator))}

@@ -1,4 +1,5 @@
 """Statistics equal counts computed independently in the test from the same records."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,9 +27,14 @@ def test_statistics_equal_independent_counts(world, client):
     for i in range(18):
         division = [world.c1, world.c2, world.c3][i % 3]
         cats = rng.sample(CATS, rng.choice([1, 2]))
-        case = new_case(world, division=division, categories=cats, consent=True,
-                        channel=["hotline", "visit", "online", "police"][i % 4],
-                        received_at=dt.datetime(2026, 1 + i % 5, 3 + i, 9, 0, tzinfo=CST))
+        case = new_case(
+            world,
+            division=division,
+            categories=cats,
+            consent=True,
+            channel=["hotline", "visit", "online", "police"][i % 4],
+            received_at=dt.datetime(2026, 1 + i % 5, 3 + i, 9, 0, tzinfo=CST),
+        )
         made.append(case)
         step = i % 6
         if step >= 1:
@@ -39,8 +45,9 @@ def test_statistics_equal_independent_counts(world, client):
             case.refresh_from_db()
             services.case_transition(actor=district, case=case, name="start")
         if step >= 3:
-            services.case_action_add(actor=district, case=case, kind="mediation", success=i % 2 == 0,
-                                     data={"participants": "双方"})
+            services.case_action_add(
+                actor=district, case=case, kind="mediation", success=i % 2 == 0, data={"participants": "双方"}
+            )
         if step >= 4 and not case.is_high_risk:
             if i % 4 == 0:
                 services.case_action_add(actor=district, case=case, kind="follow_up", satisfaction=4, note="好")
@@ -50,11 +57,17 @@ def test_statistics_equal_independent_counts(world, client):
                     outcome = "withdrawn"
             services.case_transition(actor=district, case=case, name="close", outcome=outcome)
         if i % 7 == 0:
-            move = services.case_move_create(actor=district, case=case, kind=MoveKind.REFER, reason="legal_action",
-                                             to_agency=world.police if i % 2 else world.court)
+            move = services.case_move_create(
+                actor=district,
+                case=case,
+                kind=MoveKind.REFER,
+                reason="legal_action",
+                to_agency=world.police if i % 2 else world.court,
+            )
             if i % 3 == 0:
-                services.case_move_answer(actor=actor_of(world.police_user if i % 2 else world.court_user),
-                                          move=move, accept=True)
+                services.case_move_answer(
+                    actor=actor_of(world.police_user if i % 2 else world.court_user), move=move, accept=True
+                )
     # one case outside the period (cases in world.c3 are outside the street's scope)
     new_case(world, division=world.c1, received_at=dt.datetime(2025, 12, 31, 23, 0, tzinfo=CST))
 
@@ -72,11 +85,16 @@ def test_statistics_equal_independent_counts(world, client):
     assert stats["received"].value == len(received) and len(received) < len(in_scope)
     assert closed and any(c.outcome == "mediated" for c in closed) and stats["referrals"]
     assert {f.label: f.value for f in stats["by_channel"]} == {
-        Case(channel=k).get_channel_display(): v for k, v in Counter(c.channel for c in received).items()}
-    cat_counts = Counter(code for code, case_id in CaseCategory.objects.values_list("code", "case_id")
-                         if case_id in {c.pk for c in received})
+        Case(channel=k).get_channel_display(): v for k, v in Counter(c.channel for c in received).items()
+    }
+    cat_counts = Counter(
+        code
+        for code, case_id in CaseCategory.objects.values_list("code", "case_id")
+        if case_id in {c.pk for c in received}
+    )
     assert {f.label: f.value for f in stats["by_category"]} == {
-        rules.category_name(k): v for k, v in cat_counts.items()}
+        rules.category_name(k): v for k, v in cat_counts.items()
+    }
     months = Counter(c.received_at.astimezone(CST).strftime("%Y-%m") for c in received)
     assert {f.label: f.value for f in stats["by_month"]} == dict(months)
     levels = Counter(c.risk_level for c in received)
@@ -90,17 +108,29 @@ def test_statistics_equal_independent_counts(world, client):
     assert stats["success_rate"].value == (f"{round(100.0 * ok / len(closed), 1)}%" if closed else "0.0%")
     assert stats["high"].value == sum(1 for c in received if c.risk_level in ("high", "extreme") or c.urgent)
     assert stats["overdue"].value == sum(1 for c in in_scope if c.next_due_at and c.next_due_at < now)
-    refs = Counter((m.to_agency.name, m.status) for m in CaseMove.objects.filter(kind=MoveKind.REFER)
-                   if m.case_id in {c.pk for c in received})
-    got = {(r["agency"], s): r[s] for r in stats["referrals"] for s in ("pending", "accepted", "done", "rejected")
-           if r[s]}
+    refs = Counter(
+        (m.to_agency.name, m.status)
+        for m in CaseMove.objects.filter(kind=MoveKind.REFER)
+        if m.case_id in {c.pk for c in received}
+    )
+    got = {
+        (r["agency"], s): r[s] for r in stats["referrals"] for s in ("pending", "accepted", "done", "rejected") if r[s]
+    }
     assert got == dict(refs)
     followed = {a.case_id for a in actions if a.kind == "follow_up"}
     assert stats["followed_up"].value == sum(1 for c in closed if c.pk in followed)
     # each figure links to the list of the cases behind it, with the same count
     client.force_login(world.street)
-    for figure in [stats["received"], stats["mediated"], stats["mediated_ok"], stats["high"], stats["handled"],
-                   *stats["by_channel"], *stats["by_category"], *stats["by_month"]]:
+    for figure in [
+        stats["received"],
+        stats["mediated"],
+        stats["mediated_ok"],
+        stats["high"],
+        stats["handled"],
+        *stats["by_channel"],
+        *stats["by_category"],
+        *stats["by_month"],
+    ]:
         page = client.get(figure.link)
         assert page.status_code == 200
         assert f"共 {figure.value} 件" in page.content.decode(), figure

@@ -1,5 +1,6 @@
 """The case page shows the latest timeline entries; "更早的记录" loads the ones before, a page at a time (HTMX),
 within the same scope and access log as the page, until the whole history has been shown."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,9 +22,19 @@ HX = {"HTTP_HX_REQUEST": "true"}
 def _long_case(world, extra: int):
     case = new_case(world)
     start = timezone.now() - dt.timedelta(days=extra)
-    CaseEvent.objects.bulk_create([
-        CaseEvent(case=case, kind=EventKind.NOTE, at=start + dt.timedelta(hours=i), actor_name="社工甲",
-                  title=f"办理记录 {i}", note=f"第 {i} 次联系当事人") for i in range(extra)])
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case=case,
+                kind=EventKind.NOTE,
+                at=start + dt.timedelta(hours=i),
+                actor_name="社工甲",
+                title=f"办理记录 {i}",
+                note=f"第 {i} 次联系当事人",
+            )
+            for i in range(extra)
+        ]
+    )
     return case
 
 
@@ -43,7 +54,7 @@ def test_older_entries_load_a_page_at_a_time_until_the_whole_history(world, clie
     client.force_login(world.worker)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     shown = _ids(page)
-    assert shown == every[-selectors.TIMELINE_PAGE:]
+    assert shown == every[-selectors.TIMELINE_PAGE :]
     assert f"更早的记录（还有 {len(every) - len(shown)} 条）" in page
     seen = list(shown)
     before = _before(page)
@@ -62,8 +73,9 @@ def test_older_entries_load_a_page_at_a_time_until_the_whole_history(world, clie
 @pytest.mark.django_db
 def test_older_entries_are_scoped_and_logged_like_the_page(world, client):
     case = _long_case(world, selectors.TIMELINE_PAGE + 3)
-    first = CaseEvent.objects.filter(case=case).order_by("-id").values_list("id", flat=True)[
-        selectors.TIMELINE_PAGE - 1]
+    first = (
+        CaseEvent.objects.filter(case=case).order_by("-id").values_list("id", flat=True)[selectors.TIMELINE_PAGE - 1]
+    )
     client.force_login(world.worker3)  # another street's community worker
     assert client.get(f"/cases/{case.pk}/", {"before": first}, **HX).status_code == 404
     client.force_login(world.street)
@@ -84,8 +96,7 @@ def test_older_entries_are_scoped_and_logged_like_the_page(world, client):
 def test_corrections_of_older_entries_are_shown_with_them(world, client):
     case = _long_case(world, selectors.TIMELINE_PAGE + 5)
     oldest = CaseEvent.objects.filter(case=case).order_by("id").first()
-    correction = services.case_event_correct(actor=actor_of(world.worker), event=oldest,
-                                             note="日期记错，应为前一天")
+    correction = services.case_event_correct(actor=actor_of(world.worker), event=oldest, note="日期记错，应为前一天")
     client.force_login(world.worker)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert f'id="e{correction.pk}"' in page and f'id="e{oldest.pk}"' not in page

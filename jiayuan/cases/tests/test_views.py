@@ -1,4 +1,5 @@
 """Pages: they render, hot pages keep a fixed number of queries, the case book is masked and logged."""
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,9 @@ def _busy_case(world, notes: int):
     services.risk_assess(actor=district, case=case, answers=ALL_NO)
     services.case_assign(actor=district, case=case, to_user=world.worker)
     services.case_team_add(actor=district, case=case, user=world.mediator, role="mediator")
-    services.case_move_create(actor=district, case=case, kind=MoveKind.REFER, reason="legal_action",
-                              to_agency=world.police)
+    services.case_move_create(
+        actor=district, case=case, kind=MoveKind.REFER, reason="legal_action", to_agency=world.police
+    )
     for i in range(notes):
         services.case_action_add(actor=actor_of(world.worker), case=case, kind="note", note=f"记录 {i}")
     return case
@@ -66,9 +68,19 @@ def test_case_list_queries_do_not_grow_with_the_page(world, client, django_asser
 def test_pages_render(world, client):
     case = _busy_case(world, 1)
     client.force_login(world.street)
-    for url in ["/cases/", "/cases/high-risk/", "/cases/board/", "/cases/intake/", "/cases/inbox/", "/cases/stats/",
-                f"/cases/{case.pk}/", f"/cases/{case.pk}/assess/", "/", f"/people/{case.parties.get().person_id}/",
-                f"/cases/person/{case.parties.get().person_id}/"]:
+    for url in [
+        "/cases/",
+        "/cases/high-risk/",
+        "/cases/board/",
+        "/cases/intake/",
+        "/cases/inbox/",
+        "/cases/stats/",
+        f"/cases/{case.pk}/",
+        f"/cases/{case.pk}/assess/",
+        "/",
+        f"/people/{case.parties.get().person_id}/",
+        f"/cases/person/{case.parties.get().person_id}/",
+    ]:
         assert client.get(url).status_code == 200, url
     client.force_login(world.police_user)
     assert case.number in client.get("/cases/inbox/").content.decode()
@@ -102,8 +114,9 @@ def test_handling_through_the_pages(world, client, tmp_path):
     client.force_login(world.worker)
     assert "开始办理" in client.get(f"/cases/{case.pk}/").content.decode()
     client.post(f"/cases/{case.pk}/transition/", {"name": "start"})
-    client.post(f"/cases/{case.pk}/action/", {"kind": "mediation", "participants": "双方", "success": "1",
-                                               "note": "达成协议"})
+    client.post(
+        f"/cases/{case.pk}/action/", {"kind": "mediation", "participants": "双方", "success": "1", "note": "达成协议"}
+    )
     good = SimpleUploadedFile("协议.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     bad = SimpleUploadedFile("x.pdf", b"MZ\x90\x00", content_type="application/pdf")
     client.post(f"/cases/{case.pk}/attach/", {"file": good})

@@ -1,4 +1,5 @@
 """The state machine: every allowed transition works, every other is refused with a Chinese message."""
+
 from __future__ import annotations
 
 import pytest
@@ -74,8 +75,14 @@ def test_full_path_records_every_step(world):
     worker = actor_of(world.worker)
     case.refresh_from_db()
     services.case_transition(actor=worker, case=case, name="start", note="电话联系当事人")
-    services.case_action_add(actor=worker, case=case, kind="mediation", success=True, note="双方达成协议",
-                             data={"participants": "双方及社工"})
+    services.case_action_add(
+        actor=worker,
+        case=case,
+        kind="mediation",
+        success=True,
+        note="双方达成协议",
+        data={"participants": "双方及社工"},
+    )
     services.case_transition(actor=worker, case=case, name="follow_up")
     # domestic violence: closure needs a follow-up visit first
     with pytest.raises(WorkflowError) as exc:
@@ -97,6 +104,7 @@ def test_full_path_records_every_step(world):
         services.case_action_add(actor=worker, case=case, kind="counselling", note="x")
     # reopening needs a supervisor and a reason
     from django.http import Http404
+
     with pytest.raises(Http404):
         services.case_transition(actor=worker, case=case, name="reopen", note="当事人再次求助")
     with pytest.raises(ValidationFailed):

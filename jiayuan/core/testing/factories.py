@@ -1,4 +1,5 @@
 """Test factories shared by every app's tests: divisions, users with postings, people."""
+
 from __future__ import annotations
 
 import contextlib
@@ -61,13 +62,24 @@ def make_agency(name: str = "测试公安分局", kind: str = AgencyKind.POLICE,
     return agency
 
 
-def make_user(role: str, division: str | None = FUTIAN, *, agency: PartnerAgency | None = None,
-              valid_from: dt.date | None = None, valid_to: dt.date | None = None, **kwargs) -> User:
+def make_user(
+    role: str,
+    division: str | None = FUTIAN,
+    *,
+    agency: PartnerAgency | None = None,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    **kwargs,
+) -> User:
     ensure_divisions()
     user = UserFactory(**kwargs)
     Posting.objects.create(
-        user=user, role=role, division_id=None if agency else division, agency=agency,
-        valid_from=valid_from or dt.date(2020, 1, 1), valid_to=valid_to,
+        user=user,
+        role=role,
+        division_id=None if agency else division,
+        agency=agency,
+        valid_from=valid_from or dt.date(2020, 1, 1),
+        valid_to=valid_to,
     )
     return user
 
@@ -89,23 +101,32 @@ def synthetic_id(birth: dt.date = dt.date(1990, 5, 17), female: bool = True, reg
     return body + ric.calc_check_digit(body + "0")
 
 
-def make_person(division: str | None = None, *, name: str | None = None, id_number: str | None = "auto",
-                phone: str | None = None, birth: dt.date | None = None, actor: Actor | None = None,
-                address: str = "") -> Person:
+def make_person(
+    division: str | None = None,
+    *,
+    name: str | None = None,
+    id_number: str | None = "auto",
+    phone: str | None = None,
+    birth: dt.date | None = None,
+    actor: Actor | None = None,
+    address: str = "",
+) -> Person:
     ensure_divisions()
     division = division or community_of(XIANGMIHU)
     if id_number == "auto":
         id_number = synthetic_id(birth or dt.date(1990, 5, 17))
     data = PersonInput(
-        name=name or f"测试{next(_serial)}号", division_code=division,
-        id_type=IdType.RESIDENT if id_number else IdType.NONE, id_number=id_number or "",
-        birth_date=birth if not id_number else None, address_detail=address,
+        name=name or f"测试{next(_serial)}号",
+        division_code=division,
+        id_type=IdType.RESIDENT if id_number else IdType.NONE,
+        id_number=id_number or "",
+        birth_date=birth if not id_number else None,
+        address_detail=address,
     )
     return person_create(actor=actor, data=data, phones=[phone] if phone else [])
 
 
 # --- Shared helpers for module-scoped data and raw records (used by the foundation tests) ---------------
-
 
 
 @contextlib.contextmanager

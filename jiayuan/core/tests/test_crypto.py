@@ -1,4 +1,5 @@
 """Field encryption, key rotation, blind indexes and the development keys."""
+
 from __future__ import annotations
 
 import json
@@ -39,9 +40,8 @@ def test_blind_index_is_keyed_and_purpose_bound(settings):
     assert a != crypto.blind_index("13812345678", purpose="id:resident")
     with override_settings(BLIND_INDEX_KEY="another-key-0123456789abcdef"):
         assert crypto.blind_index("13812345678", purpose="phone") != a
-    with override_settings(BLIND_INDEX_KEY=""):
-        with pytest.raises(ImproperlyConfigured):
-            crypto.blind_index("x", purpose="phone")
+    with override_settings(BLIND_INDEX_KEY=""), pytest.raises(ImproperlyConfigured):
+        crypto.blind_index("x", purpose="phone")
 
 
 def test_encrypted_field_prepares_ciphertext_and_reads_plaintext():

@@ -1,4 +1,5 @@
 """Demo data: idempotent, one account per role that can sign in, valid generated identifiers."""
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,10 @@ from jiayuan.people.models import Household, HouseholdMember, IdType, Person, Pe
 
 
 def _counts():
-    return {model.__name__: model.objects.count() for model in (
-        User, Posting, Organisation, PartnerAgency, Person, PersonPhone, Household, HouseholdMember)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (User, Posting, Organisation, PartnerAgency, Person, PersonPhone, Household, HouseholdMember)
+    }
 
 
 @pytest.mark.django_db

@@ -1,4 +1,5 @@
 """Validators of Chinese identifiers: the published test fixtures (GB 11643, GB 32100, phone rules) and properties."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,11 @@ from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
 from jiayuan.core.validators import (
-    PROVINCE_PREFIXES, parse_amount, validate_credit_code, validate_phone, validate_resident_id,
+    PROVINCE_PREFIXES,
+    parse_amount,
+    validate_credit_code,
+    validate_phone,
+    validate_resident_id,
 )
 
 TODAY = dt.date(2026, 3, 8)
@@ -60,8 +65,7 @@ def _id_body(region: str, birth: dt.date, seq: int) -> str:
     return f"{region}{birth:%Y%m%d}{seq:03d}"
 
 
-regions = st.tuples(st.sampled_from(sorted(PROVINCE_PREFIXES)), st.integers(0, 9999)).map(
-    lambda t: f"{t[0]}{t[1]:04d}")
+regions = st.tuples(st.sampled_from(sorted(PROVINCE_PREFIXES)), st.integers(0, 9999)).map(lambda t: f"{t[0]}{t[1]:04d}")
 births = st.dates(min_value=dt.date(1900, 1, 1), max_value=TODAY)
 sequences = st.integers(0, 999)
 
@@ -84,7 +88,7 @@ def test_any_single_digit_change_in_the_first_17_fails(region, birth, seq, posit
     body = _id_body(region, birth, seq)
     number = body + ric.calc_check_digit(body + "0")
     changed = str((int(number[position]) + delta) % 10)
-    tampered = number[:position] + changed + number[position + 1:]
+    tampered = number[:position] + changed + number[position + 1 :]
     with pytest.raises(ValidationError):
         validate_resident_id(tampered, today=TODAY)
 
@@ -105,17 +109,21 @@ def test_a_wrong_check_character_fails(region, birth, seq):
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
-@pytest.mark.parametrize("code", ["91350100M000100Y43", "51440304MJL000016F", "53440300MJ000123XF",
-                                  " 51440304mjl000016f "])
+@pytest.mark.parametrize(
+    "code", ["91350100M000100Y43", "51440304MJL000016F", "53440300MJ000123XF", " 51440304mjl000016f "]
+)
 def test_valid_credit_codes(code):
     assert validate_credit_code(code) == code.strip().upper()
 
 
-@pytest.mark.parametrize("code,message", [
-    ("91350100M000100Y44", "统一社会信用代码校验位不正确，请核对后重新输入。"),
-    ("91350100M000100I43", "统一社会信用代码含有不允许的字符（不使用 I、O、S、V、Z）。"),
-    ("9135010M000100Y43", "统一社会信用代码应为 18 位，当前为 17 位。"),
-])
+@pytest.mark.parametrize(
+    "code,message",
+    [
+        ("91350100M000100Y44", "统一社会信用代码校验位不正确，请核对后重新输入。"),
+        ("91350100M000100I43", "统一社会信用代码含有不允许的字符（不使用 I、O、S、V、Z）。"),
+        ("9135010M000100Y43", "统一社会信用代码应为 18 位，当前为 17 位。"),
+    ],
+)
 def test_invalid_credit_codes(code, message):
     with pytest.raises(ValidationError) as info:
         validate_credit_code(code)
@@ -136,44 +144,51 @@ def test_generated_credit_codes_pass(body):
 def test_any_single_character_change_of_a_credit_code_fails(body, position, delta):
     code = body + uscc.calc_check_digit(body)
     replacement = CHARSET[(CHARSET.index(code[position]) + delta) % 31]
-    tampered = code[:position] + replacement + code[position + 1:]
+    tampered = code[:position] + replacement + code[position + 1 :]
     with pytest.raises(ValidationError):
         validate_credit_code(tampered)
 
 
 # --- phones -----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw,number,kind", [
-    ("13812345678", "13812345678", "mobile"),
-    ("138 1234 5678", "13812345678", "mobile"),
-    ("138-1234-5678", "13812345678", "mobile"),
-    ("+86 138 1234 5678", "13812345678", "mobile"),
-    ("008613812345678", "13812345678", "mobile"),
-    ("8613812345678", "13812345678", "mobile"),
-    ("19212345678", "19212345678", "mobile"),
-    ("0755-83456789", "0755-83456789", "landline"),
-    ("075583456789", "0755-83456789", "landline"),
-    ("(0755)83456789", "0755-83456789", "landline"),
-    ("0755-83456789-123", "0755-83456789-123", "landline"),
-    ("010-1234567", "010-1234567", "landline"),
-    ("01012345678", "010-12345678", "landline"),
-    ("02012345678", "020-12345678", "landline"),
-    ("12338", "12338", "service"),
-    ("110", "110", "service"),
-    ("12345", "12345", "service"),
-])
+
+@pytest.mark.parametrize(
+    "raw,number,kind",
+    [
+        ("13812345678", "13812345678", "mobile"),
+        ("138 1234 5678", "13812345678", "mobile"),
+        ("138-1234-5678", "13812345678", "mobile"),
+        ("+86 138 1234 5678", "13812345678", "mobile"),
+        ("008613812345678", "13812345678", "mobile"),
+        ("8613812345678", "13812345678", "mobile"),
+        ("19212345678", "19212345678", "mobile"),
+        ("0755-83456789", "0755-83456789", "landline"),
+        ("075583456789", "0755-83456789", "landline"),
+        ("(0755)83456789", "0755-83456789", "landline"),
+        ("0755-83456789-123", "0755-83456789-123", "landline"),
+        ("010-1234567", "010-1234567", "landline"),
+        ("01012345678", "010-12345678", "landline"),
+        ("02012345678", "020-12345678", "landline"),
+        ("12338", "12338", "service"),
+        ("110", "110", "service"),
+        ("12345", "12345", "service"),
+    ],
+)
 def test_valid_phones(raw, number, kind):
     phone = validate_phone(raw)
     assert (phone.number, phone.kind) == (number, kind)
 
 
-@pytest.mark.parametrize("raw,message", [
-    ("", "请填写电话号码。"),
-    ("1381234567", "手机号码应为以 1 开头的 11 位数字。"),
-    ("12812345678", "手机号码应为以 1 开头的 11 位数字。"),
-    ("abc", "电话号码格式不正确：手机号为 11 位数字，固定电话为区号加号码（如 0755-12345678）。"),
-    ("0755-123", "电话号码格式不正确：手机号为 11 位数字，固定电话为区号加号码（如 0755-12345678）。"),
-])
+@pytest.mark.parametrize(
+    "raw,message",
+    [
+        ("", "请填写电话号码。"),
+        ("1381234567", "手机号码应为以 1 开头的 11 位数字。"),
+        ("12812345678", "手机号码应为以 1 开头的 11 位数字。"),
+        ("abc", "电话号码格式不正确：手机号为 11 位数字，固定电话为区号加号码（如 0755-12345678）。"),
+        ("0755-123", "电话号码格式不正确：手机号为 11 位数字，固定电话为区号加号码（如 0755-12345678）。"),
+    ],
+)
 def test_invalid_phones(raw, message):
     with pytest.raises(ValidationError) as info:
         validate_phone(raw)
@@ -181,9 +196,11 @@ def test_invalid_phones(raw, message):
 
 
 mobiles = st.tuples(st.sampled_from("3456789"), st.text(alphabet="0123456789", min_size=9, max_size=9)).map(
-    lambda t: f"1{t[0]}{t[1]}")
-landlines = st.tuples(st.sampled_from(["010", "020", "0755", "0769"]),
-                      st.text(alphabet="0123456789", min_size=7, max_size=8)).map(lambda t: f"{t[0]}-{t[1]}")
+    lambda t: f"1{t[0]}{t[1]}"
+)
+landlines = st.tuples(
+    st.sampled_from(["010", "020", "0755", "0769"]), st.text(alphabet="0123456789", min_size=7, max_size=8)
+).map(lambda t: f"{t[0]}-{t[1]}")
 
 
 def _decorate(number: str, style: int) -> str:
@@ -214,6 +231,7 @@ def test_landline_normalisation_is_idempotent(number):
 
 # --- money amounts ----------------------------------------------------------------------------------------------
 
+
 @settings(deadline=None)
 @given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999999.99"), places=2))
 def test_amounts_with_two_places_pass(amount):
@@ -237,9 +255,15 @@ def test_more_than_two_decimals_are_refused(amount):
     assert info.value.messages == ["金额最多保留两位小数。"]
 
 
-@pytest.mark.parametrize("raw,message", [("abc", "金额格式不正确，请填写数字（最多两位小数）。"),
-                                         ("NaN", "金额必须大于 0。"), ("Infinity", "金额必须大于 0。"),
-                                         ("10000000", "金额过大，请核对。")])
+@pytest.mark.parametrize(
+    "raw,message",
+    [
+        ("abc", "金额格式不正确，请填写数字（最多两位小数）。"),
+        ("NaN", "金额必须大于 0。"),
+        ("Infinity", "金额必须大于 0。"),
+        ("10000000", "金额过大，请核对。"),
+    ],
+)
 def test_bad_amounts(raw, message):
     with pytest.raises(ValidationError) as info:
         parse_amount(raw)

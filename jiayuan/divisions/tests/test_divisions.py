@@ -1,4 +1,5 @@
 """The division tree: loaded from the shipped CSV (idempotent), scope by code prefix, ancestors."""
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,7 @@ from django.core.management import call_command
 
 from jiayuan.core.testing.factories import CITY, FUTIAN, MEILIN, NANSHAN, XIANGMIHU, community_of, ensure_divisions
 from jiayuan.divisions.models import Division, Level, scope_prefix, subtree_q
-from jiayuan.divisions.selectors import division_ancestors, division_choices, division_children, division_subtree
+from jiayuan.divisions.selectors import division_ancestors, division_children, division_choices, division_subtree
 from jiayuan.divisions.services import DEFAULT_CSV, divisions_load
 
 EXPECTED = {Level.CITY: 1, Level.DISTRICT: 9, Level.STREET: 79, Level.COMMUNITY: 787}
@@ -55,8 +56,11 @@ def test_tree_shape():
     assert Division.objects.filter(parent__parent_id=FUTIAN, level=Level.COMMUNITY, special=False).count() == 92
     for d in Division.objects.exclude(level=Level.CITY):
         assert d.code.startswith(d.parent.prefix), d.code
-    assert {d.level for d in Division.objects.filter(level=Level.COMMUNITY).select_related("parent")[:50]
-            for d in [d.parent]} == {Level.STREET}
+    assert {
+        d.level
+        for d in Division.objects.filter(level=Level.COMMUNITY).select_related("parent")[:50]
+        for d in [d.parent]
+    } == {Level.STREET}
 
 
 @pytest.mark.django_db
@@ -89,7 +93,9 @@ def test_subtree_q_with_foreign_key_paths():
     found = set(Person.objects.filter(subtree_q(XIANGMIHU, "division")).values_list("pk", flat=True))
     assert inside.pk in found and outside.pk not in found
     assert set(Person.objects.filter(subtree_q("4403", "division_id")).values_list("pk", flat=True)) >= {
-        inside.pk, outside.pk}
+        inside.pk,
+        outside.pk,
+    }
 
 
 @pytest.mark.django_db
@@ -108,8 +114,11 @@ def test_orgs_page_browses_the_tree(client):
     from jiayuan.core.testing.factories import make_org, make_user
 
     make_org(XIANGMIHU, name="香蜜湖街道妇女联合会", kind="street")
-    make_org(community_of(NANSHAN + "001", 0) if Division.objects.filter(parent_id=NANSHAN + "001").exists()
-             else NANSHAN, name="南山某妇联", kind="district")
+    make_org(
+        community_of(NANSHAN + "001", 0) if Division.objects.filter(parent_id=NANSHAN + "001").exists() else NANSHAN,
+        name="南山某妇联",
+        kind="district",
+    )
     client.force_login(make_user(Role.COMMUNITY_WORKER, community_of(XIANGMIHU, 0)))
     page = client.get("/orgs/", {"division": FUTIAN})
     body = page.content.decode()

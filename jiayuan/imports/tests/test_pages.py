@@ -1,4 +1,5 @@
 """Import pages: upload, result table (escaped, accessible), run list in scope, 404 without the permission."""
+
 from __future__ import annotations
 
 import pytest
@@ -48,8 +49,23 @@ def test_upload_then_result_page_with_counts(client, scene):
 def test_error_table_is_escaped_and_names_row_and_column(client, scene):
     client.force_login(scene["worker"])
     rows = [person_row(scene["community"]), person_row("<script>alert(1)</script>")]
-    response = _post(client, xlsx(rows, headers=["姓名", "证件类型", "证件号码", "性别", "出生日期", "手机号码",
-                                                   "所属社区", "详细地址", "<b>怪列</b>"]))
+    response = _post(
+        client,
+        xlsx(
+            rows,
+            headers=[
+                "姓名",
+                "证件类型",
+                "证件号码",
+                "性别",
+                "出生日期",
+                "手机号码",
+                "所属社区",
+                "详细地址",
+                "<b>怪列</b>",
+            ],
+        ),
+    )
     run = ImportRun.objects.get()
     assert run.status == RunStatus.ERRORS
     html = client.get(response["Location"]).content.decode()
@@ -66,6 +82,7 @@ def test_error_table_is_escaped_and_names_row_and_column(client, scene):
     import io
 
     import openpyxl
+
     sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
     assert list(sheet.iter_rows(values_only=True)) == [("行号", "列", "错误原因"), (3, "所属社区", run.errors[0][2])]
 

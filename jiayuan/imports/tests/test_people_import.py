@@ -1,4 +1,5 @@
 """人员批量导入: a good file goes in whole, with history; any bad file or row changes nothing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,8 +48,9 @@ def xlsx(rows, headers=HEADERS, *, blank_rows_after: int = 0) -> bytes:
     return buffer.getvalue()
 
 
-def person_row(community: str, *, name: str = "王秀英", number: str | None = None, phone: str = "",
-               address: str = "某某路 1 号") -> list:
+def person_row(
+    community: str, *, name: str = "王秀英", number: str | None = None, phone: str = "", address: str = "某某路 1 号"
+) -> list:
     return [name, "居民身份证", number or synthetic_id(), "", None, phone, community, address, ""]
 
 
@@ -58,8 +60,10 @@ def upload(data: bytes, name: str = "名单.xlsx") -> SimpleUploadedFile:
 
 def counts() -> dict[str, int]:
     return {
-        "person": Person.objects.count(), "phone": PersonPhone.objects.count(),
-        "person_history": Person.history.count(), "phone_history": PersonPhone.history.count(),
+        "person": Person.objects.count(),
+        "phone": PersonPhone.objects.count(),
+        "person_history": Person.history.count(),
+        "phone_history": PersonPhone.history.count(),
         "access_log": AccessLog.objects.count(),
     }
 
@@ -70,7 +74,9 @@ def scene(db):
     other_street_community = community_of(MEILIN, 0)
     worker = make_user("street_staff", XIANGMIHU)
     return {
-        "community": community, "other": other_street_community, "worker": worker,
+        "community": community,
+        "other": other_street_community,
+        "worker": worker,
         "actor": Actor.for_user(worker),
         "community_name": Division.objects.get(code=community).name,
     }
@@ -123,11 +129,36 @@ def test_a_good_file_imports_every_row_with_history_and_one_log_entry(scene):
 def test_an_imported_person_equals_one_registered_through_person_create(scene, django_assert_max_num_queries):
     community = scene["community"]
     number_a, number_b = synthetic_id(), synthetic_id()
-    person_create(actor=scene["actor"], data=PersonInput(
-        name="对照", division_code=community, id_type=IdType.RESIDENT, id_number=number_a.lower(),
-        address_detail="某某路 2 号", ethnicity="汉族", notes="备注内容"), phones=["0755-12345678", "13800138000"])
-    data = xlsx([["导入", "", number_b.lower(), "", None, "0755-12345678、13800138000", community, "某某路 2 号",
-                  "汉族", "备注内容"]], headers=HEADERS[:8] + ["民族", "备注"])
+    person_create(
+        actor=scene["actor"],
+        data=PersonInput(
+            name="对照",
+            division_code=community,
+            id_type=IdType.RESIDENT,
+            id_number=number_a.lower(),
+            address_detail="某某路 2 号",
+            ethnicity="汉族",
+            notes="备注内容",
+        ),
+        phones=["0755-12345678", "13800138000"],
+    )
+    data = xlsx(
+        [
+            [
+                "导入",
+                "",
+                number_b.lower(),
+                "",
+                None,
+                "0755-12345678、13800138000",
+                community,
+                "某某路 2 号",
+                "汉族",
+                "备注内容",
+            ]
+        ],
+        headers=HEADERS[:8] + ["民族", "备注"],
+    )
     with django_assert_max_num_queries(40):  # bulk: no query per row
         run = _import(scene, data)
     assert run.status == RunStatus.SUCCESS, run.errors
@@ -138,11 +169,13 @@ def test_an_imported_person_equals_one_registered_through_person_create(scene, d
             assert getattr(a, f.attname) == getattr(b, f.attname), f.attname
     assert b.id_number == number_b.upper() and b.id_type == IdType.RESIDENT
     from jiayuan.people.services import id_hash, initials
+
     assert b.id_hash == id_hash(IdType.RESIDENT, number_b.upper()) and b.name_initials == initials("导入")
     assert b.address_detail == "某某路 2 号" and b.notes == "备注内容"  # encrypted by the field, read back
     phone_fields = ["number", "number_hash", "kind", "safe_to_call", "safe_to_text", "safe_times", "is_primary"]
-    assert [[getattr(p, f) for f in phone_fields] for p in a.phones.order_by("id")] == \
-        [[getattr(p, f) for f in phone_fields] for p in b.phones.order_by("id")]
+    assert [[getattr(p, f) for f in phone_fields] for p in a.phones.order_by("id")] == [
+        [getattr(p, f) for f in phone_fields] for p in b.phones.order_by("id")
+    ]
     ha, hb = a.history.get(), b.history.get()
     for f in ("history_type", "history_user_id", "division_id", "gender", "birth_date", "id_type", "version"):
         assert getattr(ha, f) == getattr(hb, f), f
@@ -150,6 +183,7 @@ def test_an_imported_person_equals_one_registered_through_person_create(scene, d
     assert PersonPhone.history.filter(person_id=b.pk).count() == 2
     # Nothing in clear in the database.
     from django.db import connection
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT id_number, address_detail, notes FROM people_person WHERE id = %s", [b.pk])
         stored = cursor.fetchone()
@@ -205,12 +239,12 @@ def test_unknown_and_missing_headers_are_named(scene):
 
 def test_a_list_without_a_header_row_is_not_repeated_into_the_record(scene):
     number = synthetic_id()
-    run = _unchanged(scene, xlsx([["李秀兰", number, scene["community"]]],
-                                 headers=["王秀英", synthetic_id(), scene["community"]]))
+    run = _unchanged(
+        scene, xlsx([["李秀兰", number, scene["community"]]], headers=["王秀英", synthetic_id(), scene["community"]])
+    )
     assert len(run.errors) == 1 and "不是表头" in run.errors[0][2]
     assert "王秀英" not in str(run.errors) and number[:10] not in str(run.errors)
-    run = _unchanged(scene, xlsx([["李秀兰", number, scene["community"]]],
-                                 headers=["姓名", "所属社区", "13800138000"]))
+    run = _unchanged(scene, xlsx([["李秀兰", number, scene["community"]]], headers=["姓名", "所属社区", "13800138000"]))
     assert "13800138000" not in str(run.errors) and "[手机号]" in run.errors[0][1]
 
 
@@ -225,9 +259,11 @@ def test_headers_in_any_order_and_blank_rows_are_skipped(scene):
 def test_an_id_already_registered_gives_the_same_message_in_and_out_of_scope(scene):
     inside = make_person(scene["community"], name="已在本辖区")
     outside = make_person(_nanshan_community(), name="已在南山")
-    rows = [person_row(scene["community"], name="新人甲"),
-            person_row(scene["community"], name="新人乙", number=inside.id_number),
-            person_row(scene["community"], name="新人丙", number=outside.id_number)]
+    rows = [
+        person_row(scene["community"], name="新人甲"),
+        person_row(scene["community"], name="新人乙", number=inside.id_number),
+        person_row(scene["community"], name="新人丙", number=outside.id_number),
+    ]
     run = _unchanged(scene, xlsx(rows))
     assert run.errors == [[3, "证件号码", "该证件号码已登记。"], [4, "证件号码", "该证件号码已登记。"]]
     text = str(run.errors)
@@ -235,8 +271,12 @@ def test_an_id_already_registered_gives_the_same_message_in_and_out_of_scope(sce
 
 
 def _nanshan_community() -> str:
-    return (Division.objects.filter(code__startswith=NANSHAN, level=Level.COMMUNITY)
-            .order_by("code").values_list("code", flat=True).first())
+    return (
+        Division.objects.filter(code__startswith=NANSHAN, level=Level.COMMUNITY)
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    )
 
 
 def test_duplicates_inside_the_file_are_errors_on_every_row_involved(scene):
@@ -250,8 +290,12 @@ def test_duplicates_inside_the_file_are_errors_on_every_row_involved(scene):
 
 
 def test_a_community_outside_the_scope_is_a_row_error(scene):
-    rows = [person_row(scene["community"]), person_row(scene["other"]), person_row("不存在的社区"),
-            person_row(_nanshan_community())]
+    rows = [
+        person_row(scene["community"]),
+        person_row(scene["other"]),
+        person_row("不存在的社区"),
+        person_row(_nanshan_community()),
+    ]
     run = _unchanged(scene, xlsx(rows))
     assert [(r, c) for r, c, _ in run.errors] == [(3, "所属社区"), (4, "所属社区"), (5, "所属社区")]
     assert run.errors[0][2] == "所选社区不在您的管辖范围内。"
@@ -271,8 +315,17 @@ def test_bad_cells_and_missing_values_are_reported_per_row_and_column(scene):
     ]
     run = _unchanged(scene, xlsx(rows))
     found = {(r, c) for r, c, _ in run.errors}
-    assert found == {(2, "姓名"), (3, "出生日期"), (4, "手机号码"), (5, "出生日期"), (6, "证件类型"), (7, "性别"),
-                     (8, "出生日期"), (9, "证件号码"), (9, "所属社区")}
+    assert found == {
+        (2, "姓名"),
+        (3, "出生日期"),
+        (4, "手机号码"),
+        (5, "出生日期"),
+        (6, "证件类型"),
+        (7, "性别"),
+        (8, "出生日期"),
+        (9, "证件号码"),
+        (9, "所属社区"),
+    }
     by_row = {r: m for r, _, m in run.errors}
     assert by_row[2] == "请填写姓名。" and by_row[7] == "性别与身份证号码不一致。"
     assert by_row[4].startswith("手机号码应为")
@@ -353,9 +406,19 @@ def test_the_database_constraint_surfaces_as_an_integrity_error_on_the_bulk_path
     from jiayuan.people import services
 
     taken = make_person(scene["community"])
-    row = {"name": "撞号", "name_initials": "zh", "gender": "F", "birth_date": None, "id_type": taken.id_type,
-           "id_number": taken.id_number, "id_hash": taken.id_hash, "division_id": taken.division_id,
-           "address_detail": "", "ethnicity": "", "notes": ""}
+    row = {
+        "name": "撞号",
+        "name_initials": "zh",
+        "gender": "F",
+        "birth_date": None,
+        "id_type": taken.id_type,
+        "id_number": taken.id_number,
+        "id_hash": taken.id_hash,
+        "division_id": taken.division_id,
+        "address_detail": "",
+        "ethnicity": "",
+        "notes": "",
+    }
     now = timezone.now()
     with pytest.raises(IntegrityError), transaction.atomic():
         services._bulk_insert(Person, [row], constants={"created_at": now, "updated_at": now, "version": 1})

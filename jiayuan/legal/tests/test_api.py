@@ -10,8 +10,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_rate_limits"
 
 
 def post(client, payload):
-    return client.post("/api/legal/ask", data=json.dumps(payload, ensure_ascii=False),
-                       content_type="application/json")
+    return client.post("/api/legal/ask", data=json.dumps(payload, ensure_ascii=False), content_type="application/json")
 
 
 def test_ask_returns_the_documented_shape(client):

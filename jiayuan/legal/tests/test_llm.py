@@ -27,8 +27,9 @@ class FakeLLM:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length).decode("utf-8"))
                 outer.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-                payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": outer.reply}}]},
-                                     ensure_ascii=False).encode("utf-8")
+                payload = json.dumps(
+                    {"choices": [{"message": {"role": "assistant", "content": outer.reply}}]}, ensure_ascii=False
+                ).encode("utf-8")
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
@@ -39,8 +40,7 @@ class FakeLLM:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def url(self) -> str:
@@ -60,7 +60,9 @@ def fake_llm(monkeypatch):
 
 
 def test_llm_answer_citing_retrieved_articles_is_used(legal_index, fake_llm):
-    fake_llm.reply = "孩子不满两周岁的，原则上跟妈妈生活，依据是《民法典》第一千零八十四条；孩子满八周岁要听孩子的意见（第1084条）。"
+    fake_llm.reply = (
+        "孩子不满两周岁的，原则上跟妈妈生活，依据是《民法典》第一千零八十四条；孩子满八周岁要听孩子的意见（第1084条）。"
+    )
     answer = compose_answer(QUESTION, index=legal_index, db=False)
     assert answer.llm_used is True
     assert fake_llm.reply in answer.answer
@@ -72,13 +74,16 @@ def test_llm_answer_citing_retrieved_articles_is_used(legal_index, fake_llm):
     assert "《民法典》第一千零八十四条" in request["body"]["messages"][1]["content"]
 
 
-@pytest.mark.parametrize("reply", [
-    "依据《民法典》第一千三百条，孩子归母亲。",  # the civil code has 1,260 articles
-    "依据《民法典》第1084条和第1300条处理。",  # a bare article number after a named law
-    "依据《刑法》第二百六十条，他构成遗弃罪。",  # a law that is not in the corpus
-    "依据《民法典》第一条，应当保护民事主体的合法权益。",  # exists, but was not retrieved for this question
-    "依据第一千零八十四条，孩子跟妈妈。",  # cannot be checked: no law named
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "依据《民法典》第一千三百条，孩子归母亲。",  # the civil code has 1,260 articles
+        "依据《民法典》第1084条和第1300条处理。",  # a bare article number after a named law
+        "依据《刑法》第二百六十条，他构成遗弃罪。",  # a law that is not in the corpus
+        "依据《民法典》第一条，应当保护民事主体的合法权益。",  # exists, but was not retrieved for this question
+        "依据第一千零八十四条，孩子跟妈妈。",  # cannot be checked: no law named
+    ],
+)
 def test_llm_answer_citing_a_missing_article_is_rejected(legal_index, fake_llm, reply):
     fake_llm.reply = reply
     answer = compose_answer(QUESTION, index=legal_index, db=False)

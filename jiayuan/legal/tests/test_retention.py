@@ -1,4 +1,5 @@
 """Retention of the assistant's call-back tickets and consented question texts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,13 +18,21 @@ WORDS = "我叫李梅，住在幸福路8号，他喝了酒就打我"
 
 def _ticket(phone: str, words: str = WORDS) -> CallbackTicket:
     question = services.question_record(question=words, answer=services.compose_answer(words), channel=Channel.WEB)
-    return services.callback_create(phone=phone, safe_time="工作日中午", consent=True, question_id=question.pk,
-                                    question_text=words, note="请不要在晚上打来")
+    return services.callback_create(
+        phone=phone,
+        safe_time="工作日中午",
+        consent=True,
+        question_id=question.pk,
+        question_text=words,
+        note="请不要在晚上打来",
+    )
 
 
 def _figures():
-    return (list(CallbackTicket.objects.values("status", "emergency").annotate(n=Count("id")).order_by("status")),
-            list(AskedQuestion.objects.values("topic", "channel").annotate(n=Count("id")).order_by("topic")))
+    return (
+        list(CallbackTicket.objects.values("status", "emergency").annotate(n=Count("id")).order_by("status")),
+        list(AskedQuestion.objects.values("topic", "channel").annotate(n=Count("id")).order_by("topic")),
+    )
 
 
 @pytest.mark.django_db
@@ -32,8 +41,13 @@ def test_old_handled_tickets_and_consented_words_are_removed_and_figures_kept(la
 
     handled, waiting, recent = _ticket("13800138001"), _ticket("13800138002"), _ticket("13800138003")
     for ticket in (handled, recent):
-        services.callback_update(actor=actor_of(admin_user), ticket=ticket, status=TicketStatus.CALLED,
-                                 outcome="已回电，李梅同意来访", expected_version=ticket.version)
+        services.callback_update(
+            actor=actor_of(admin_user),
+            ticket=ticket,
+            status=TicketStatus.CALLED,
+            outcome="已回电，李梅同意来访",
+            expected_version=ticket.version,
+        )
     long_ago = timezone.now() - dt.timedelta(days=400)
     CallbackTicket.objects.filter(pk__in=[handled.pk, waiting.pk]).update(handled_at=long_ago, updated_at=long_ago)
     CallbackTicket.objects.filter(pk=waiting.pk).update(handled_at=None)

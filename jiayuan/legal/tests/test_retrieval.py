@@ -38,8 +38,8 @@ def test_synonym_map_does_not_contain_eval_questions():
         for q in load_eval(name):
             # No question, nor any long stretch of one, is pasted into the map.
             core = re.sub(r"[，。？！、,.?!\s]", "", q.question)
-            for i in range(0, max(1, len(core) - 11)):
-                chunk = core[i:i + 12]
+            for i in range(max(1, len(core) - 11)):
+                chunk = core[i : i + 12]
                 assert chunk not in synonyms and chunk not in topics, f"{q.question!r} copied into the data"
 
 

@@ -7,16 +7,19 @@ from jiayuan.legal.evaluation import load_eval
 from jiayuan.legal.safety import emergency_kind, scrub_personal_data
 
 
-@pytest.mark.parametrize("question, kind", [
-    ("他拿刀站在门口说要杀了我", "danger"),
-    ("他拿着菜刀追我", "danger"),
-    ("我老公说要弄死我", "danger"),
-    ("他现在在打我，我躲在厕所", "danger"),
-    ("他掐住我的脖子", "danger"),
-    ("我不想活了", "suicide"),
-    ("被打了这么多年，真的想自杀", "suicide"),
-    ("活不下去了，孩子也不管我", "suicide"),
-])
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("他拿刀站在门口说要杀了我", "danger"),
+        ("他拿着菜刀追我", "danger"),
+        ("我老公说要弄死我", "danger"),
+        ("他现在在打我，我躲在厕所", "danger"),
+        ("他掐住我的脖子", "danger"),
+        ("我不想活了", "suicide"),
+        ("被打了这么多年，真的想自杀", "suicide"),
+        ("活不下去了，孩子也不管我", "suicide"),
+    ],
+)
 def test_emergency_cues_are_caught(legal_index, question, kind):
     assert emergency_kind(question) == kind
     answer = compose_answer(question, index=legal_index, db=False, llm=False)
@@ -30,7 +33,10 @@ def test_emergency_cues_are_caught(legal_index, question, kind):
 
 def test_ordinary_questions_are_not_flagged():
     questions = [q.question for q in load_eval("eval")] + [
-        "我爸死了，遗产怎么分", "老人去世前立的遗嘱有效吗", "离婚了孩子跟谁", "他以前打过我，现在想离婚",
+        "我爸死了，遗产怎么分",
+        "老人去世前立的遗嘱有效吗",
+        "离婚了孩子跟谁",
+        "他以前打过我，现在想离婚",
     ]
     flagged = [q for q in questions if emergency_kind(q)]
     assert flagged == []

@@ -9,7 +9,13 @@ from jiayuan.core.testing.factories import actor_of, make_user
 from jiayuan.legal import services
 from jiayuan.legal.answers import compose_answer
 from jiayuan.legal.models import (
-    Article, CallbackTicket, Channel, CuratedAnswer, Law, ReviewStatus, TopicGuide,
+    Article,
+    CallbackTicket,
+    Channel,
+    CuratedAnswer,
+    Law,
+    ReviewStatus,
+    TopicGuide,
 )
 from jiayuan.legal.selectors import review_queue
 
@@ -20,8 +26,14 @@ def test_load_laws_is_idempotent(laws):
     assert laws.laws_created == 14 and laws.articles_created == 1963 and laws.guides_created >= 20
     assert Law.objects.count() == 14 and Article.objects.count() == 1963
     again = services.laws_load()
-    assert (again.laws_created, again.laws_updated, again.articles_created, again.articles_updated,
-            again.articles_deleted, again.guides_created) == (0, 0, 0, 0, 0, 0)
+    assert (
+        again.laws_created,
+        again.laws_updated,
+        again.articles_created,
+        again.articles_updated,
+        again.articles_deleted,
+        again.guides_created,
+    ) == (0, 0, 0, 0, 0, 0)
     art = Article.objects.get(law__slug="civil-code", number=1079)
     assert art.label == "第一千零七十九条" and art.path == "第五编 婚姻家庭 / 第四章 离婚"
     # A changed article is put back by the next load.
@@ -33,15 +45,23 @@ def test_load_laws_is_idempotent(laws):
 def test_seeding_never_overwrites_a_reviewers_edit(laws):
     reviewer = actor_of(make_user("legal_reviewer"))
     guide = TopicGuide.objects.get(slug="betrothal-gifts")
-    services.topic_guide_update(actor=reviewer, guide=guide, title="彩礼返还", guidance="第一步\n\n第二步 ",
-                                help="12338", is_active=True, expected_version=guide.version)
+    services.topic_guide_update(
+        actor=reviewer,
+        guide=guide,
+        title="彩礼返还",
+        guidance="第一步\n\n第二步 ",
+        help="12338",
+        is_active=True,
+        expected_version=guide.version,
+    )
     services.laws_load()
     guide.refresh_from_db()
     assert guide.title == "彩礼返还" and guide.guidance == "第一步\n第二步" and guide.version == 2
     # A stale form is refused, not silently saved.
     with pytest.raises(StaleEditError):
-        services.topic_guide_update(actor=reviewer, guide=guide, title="x", guidance="y", help="",
-                                    is_active=True, expected_version=1)
+        services.topic_guide_update(
+            actor=reviewer, guide=guide, title="x", guidance="y", help="", is_active=True, expected_version=1
+        )
     # The edited guidance is what the assistant now says.
     answer = compose_answer("彩礼能要回来吗", llm=False)
     assert answer.topic == "betrothal-gifts" and answer.guidance == ["第一步", "第二步"]
@@ -83,9 +103,14 @@ def test_empty_or_long_question_is_refused():
 def test_callback_request_creates_a_ticket_with_the_phone_encrypted():
     answer, record = services.question_answer(question="他拿刀说要杀了我，我叫李娟", channel=Channel.WEB)
     assert answer.emergency and record.emergency
-    ticket = services.callback_create(phone="138 1234 5678", safe_time="工作日中午", consent=True,
-                                      question_id=record.pk, question_text="他拿刀说要杀了我，我叫李娟",
-                                      note="晚上他在家，别打")
+    ticket = services.callback_create(
+        phone="138 1234 5678",
+        safe_time="工作日中午",
+        consent=True,
+        question_id=record.pk,
+        question_text="他拿刀说要杀了我，我叫李娟",
+        note="晚上他在家，别打",
+    )
     ticket.refresh_from_db()
     assert ticket.phone == "13812345678" and ticket.emergency and ticket.consent
     assert ticket.status == "new" and ticket.question_id == record.pk
@@ -101,12 +126,15 @@ def test_callback_request_creates_a_ticket_with_the_phone_encrypted():
     assert "李娟" not in record.text
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"phone": "13812345678", "safe_time": "中午", "consent": False}, "consent"),
-    ({"phone": "12345", "safe_time": "中午", "consent": True}, "phone"),
-    ({"phone": "1381234", "safe_time": "中午", "consent": True}, "phone"),
-    ({"phone": "13812345678", "safe_time": " ", "consent": True}, "safe_time"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"phone": "13812345678", "safe_time": "中午", "consent": False}, "consent"),
+        ({"phone": "12345", "safe_time": "中午", "consent": True}, "phone"),
+        ({"phone": "1381234", "safe_time": "中午", "consent": True}, "phone"),
+        ({"phone": "13812345678", "safe_time": " ", "consent": True}, "safe_time"),
+    ],
+)
 def test_callback_without_consent_or_with_bad_input_is_refused(kwargs, field):
     with pytest.raises(ValidationFailed) as exc:
         services.callback_create(**kwargs)
@@ -120,7 +148,8 @@ def test_curated_answer_ranks_first_and_rejects_missing_articles():
         services.curated_create(actor=reviewer, question="彩礼", answer="x", citations="民法典:1300")
     assert "民法典:1300" in exc.value.errors["citations"]
     entry = services.curated_create(
-        actor=reviewer, question="男方悔婚了彩礼要不要退",
+        actor=reviewer,
+        question="男方悔婚了彩礼要不要退",
         answer="没有领结婚证的，彩礼一般应当返还；已经共同生活的，看共同生活时间和彩礼使用情况。",
         citations="彩礼纠纷规定:6\n《最高人民法院关于审理涉彩礼纠纷案件适用法律若干问题的规定》第五条",
     )
@@ -132,7 +161,14 @@ def test_curated_answer_ranks_first_and_rejects_missing_articles():
     # An unrelated question does not get the curated answer.
     assert compose_answer("离婚了孩子跟谁", llm=False).curated_id is None
     # Deactivated entries are no longer served.
-    services.curated_update(actor=reviewer, entry=entry, question=entry.question, answer=entry.answer,
-                            citations=entry.citations, is_active=False, expected_version=entry.version)
+    services.curated_update(
+        actor=reviewer,
+        entry=entry,
+        question=entry.question,
+        answer=entry.answer,
+        citations=entry.citations,
+        is_active=False,
+        expected_version=entry.version,
+    )
     assert compose_answer("男方悔婚了，彩礼要退吗", llm=False).curated_id is None
     assert CuratedAnswer.objects.get(pk=entry.pk).history.count() == 2

@@ -84,15 +84,28 @@ def test_ask_is_rate_limited_per_client(client, settings):
 def test_callback_request_creates_a_ticket(client):
     client.post(reverse("legal:ask"), {"question": "老公经常打我怎么办"}, **HTMX)
     record = AskedQuestion.objects.get()
-    refused = client.post(reverse("legal:callback"), {
-        "phone": "13812345678", "safe_time": "工作日中午", "question_id": record.pk,
-    }, **HTMX)
+    refused = client.post(
+        reverse("legal:callback"),
+        {
+            "phone": "13812345678",
+            "safe_time": "工作日中午",
+            "question_id": record.pk,
+        },
+        **HTMX,
+    )
     assert "需要你勾选同意" in refused.content.decode()
     assert not CallbackTicket.objects.exists()
-    response = client.post(reverse("legal:callback"), {
-        "phone": "13812345678", "safe_time": "工作日中午", "consent": "on", "question_id": record.pk,
-        "question_text": "老公经常打我怎么办",
-    }, **HTMX)
+    response = client.post(
+        reverse("legal:callback"),
+        {
+            "phone": "13812345678",
+            "safe_time": "工作日中午",
+            "consent": "on",
+            "question_id": record.pk,
+            "question_text": "老公经常打我怎么办",
+        },
+        **HTMX,
+    )
     assert response.status_code == 200
     assert_no_trace(response)
     assert "已收到" in response.content.decode()
@@ -149,8 +162,10 @@ def test_ticket_pages_mask_the_phone_and_log_reveals(client):
     revealed = client.post(reverse("legal:ticket", args=[ticket.pk]), {"action": "reveal"}).content.decode()
     assert "13812345678" in revealed
     assert AccessLog.objects.filter(action="reveal", object_id=str(ticket.pk)).count() == 1
-    client.post(reverse("legal:ticket", args=[ticket.pk]),
-                {"action": "update", "status": "called", "outcome": "已回电，约好来访", "version": ticket.version})
+    client.post(
+        reverse("legal:ticket", args=[ticket.pk]),
+        {"action": "update", "status": "called", "outcome": "已回电，约好来访", "version": ticket.version},
+    )
     ticket.refresh_from_db()
     assert ticket.status == "called" and ticket.outcome == "已回电，约好来访"
 
@@ -165,21 +180,39 @@ def test_reviewer_pages(client, laws):
     assert "今天天气怎么样" in client.get(reverse("legal:review")).content.decode()
     new = client.get(reverse("legal:curated_new") + f"?question={low.pk}").content.decode()
     assert "今天天气怎么样" in new
-    bad = client.post(reverse("legal:curated_new") + f"?question={low.pk}", {
-        "question": "今天天气怎么样", "answer": "天气与法律无关。", "citations": "民法典:9999", "is_active": "on",
-    })
+    bad = client.post(
+        reverse("legal:curated_new") + f"?question={low.pk}",
+        {
+            "question": "今天天气怎么样",
+            "answer": "天气与法律无关。",
+            "citations": "民法典:9999",
+            "is_active": "on",
+        },
+    )
     assert "不存在" in bad.content.decode() and not CuratedAnswer.objects.exists()
-    client.post(reverse("legal:curated_new") + f"?question={low.pk}", {
-        "question": "今天天气怎么样", "answer": "这里只回答法律问题。", "citations": "民法典:1", "is_active": "on",
-    })
+    client.post(
+        reverse("legal:curated_new") + f"?question={low.pk}",
+        {
+            "question": "今天天气怎么样",
+            "answer": "这里只回答法律问题。",
+            "citations": "民法典:1",
+            "is_active": "on",
+        },
+    )
     assert CuratedAnswer.objects.count() == 1
     low.refresh_from_db()
     assert low.review_status == ReviewStatus.ANSWERED
     guide = TopicGuide.objects.get(slug="custody")
-    response = client.post(reverse("legal:guide_edit", args=["custody"]), {
-        "title": guide.title, "guidance": "先协商\n协商不成起诉", "help": "12338", "is_active": "on",
-        "version": guide.version,
-    })
+    response = client.post(
+        reverse("legal:guide_edit", args=["custody"]),
+        {
+            "title": guide.title,
+            "guidance": "先协商\n协商不成起诉",
+            "help": "12338",
+            "is_active": "on",
+            "version": guide.version,
+        },
+    )
     assert response.status_code == 302
     guide.refresh_from_db()
     assert guide.guidance == "先协商\n协商不成起诉"

@@ -1,4 +1,5 @@
 """Notifications: once per user (dedupe), supervisors found upwards, a user sees only their own."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Backup and restore: every table comes back row by row, files too; a bad file or key changes nothing."""
+
 from __future__ import annotations
 
 import io
@@ -34,9 +35,19 @@ def _some_data():
     home = community_of(XIANGMIHU, 0)
     worker = make_user(Role.COMMUNITY_WORKER, home)
     person = make_person(home, name="王秀英", phone="13800138000", address="香蜜湖路 1 号 2 栋 301")
-    person_update(actor=actor_of(worker), person=person, expected_version=person.version, data=PersonInput(
-        name="王秀英", division_code=home, id_type=person.id_type, id_number=person.id_number,
-        address_detail="香蜜湖路 1 号 2 栋 302", notes="家暴求助，勿上门"))
+    person_update(
+        actor=actor_of(worker),
+        person=person,
+        expected_version=person.version,
+        data=PersonInput(
+            name="王秀英",
+            division_code=home,
+            id_type=person.id_type,
+            id_number=person.id_number,
+            address_detail="香蜜湖路 1 号 2 栋 302",
+            notes="家暴求助，勿上门",
+        ),
+    )
     access_log_write(actor=actor_of(worker), action=Action.VIEW, obj=person, field_classes=["personal"])
     media = Path(settings.MEDIA_ROOT) / "attachments" / "probe-evidence.txt"
     media.parent.mkdir(parents=True, exist_ok=True)
@@ -92,8 +103,11 @@ def test_a_tampered_truncated_or_wrongly_keyed_backup_restores_nothing():
     _wipe(media)
     tampered = bytearray(data)
     tampered[len(tampered) // 2] ^= 0x01
-    for broken, key in [(bytes(tampered), None), (data[: len(data) - 40], None),
-                        (data, derive_key(b"another-installation-key-0123456789"))]:
+    for broken, key in [
+        (bytes(tampered), None),
+        (data[: len(data) - 40], None),
+        (data, derive_key(b"another-installation-key-0123456789")),
+    ]:
         with pytest.raises(BackupDecryptError):
             backup_restore(io.BytesIO(broken), key=key)
         assert Person.objects.count() == 0

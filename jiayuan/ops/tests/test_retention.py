@@ -1,4 +1,5 @@
 """Retention: people past the period are anonymised (history too), statistics stay, the run is logged."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,9 @@ from jiayuan.people.models import Person, PersonPhone
 
 
 def _stats():
-    return list(Person.objects.values("division_id", "gender").annotate(n=Count("id")).order_by("division_id",
-                                                                                                 "gender"))
+    return list(
+        Person.objects.values("division_id", "gender").annotate(n=Count("id")).order_by("division_id", "gender")
+    )
 
 
 def _people():
@@ -63,8 +65,11 @@ def test_anonymise_keeps_statistics_and_logs_what_it_did():
 
     logged = AccessLog.objects.filter(action=Action.ADMIN, object_type="people.person")
     assert sorted(int(x) for x in logged.values_list("object_id", flat=True)) == sorted(p.pk for p in old)
-    summary = next(row for row in AccessLog.objects.filter(object_type="ops.retention").order_by("-id")
-                   if row.detail["rule"] == "people.deleted")  # other modules' rules run too
+    summary = next(
+        row
+        for row in AccessLog.objects.filter(object_type="ops.retention").order_by("-id")
+        if row.detail["rule"] == "people.deleted"
+    )  # other modules' rules run too
     assert summary.detail["count"] == 2 and summary.detail["dry_run"] is False
 
     out = io.StringIO()

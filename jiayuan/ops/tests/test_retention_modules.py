@@ -1,6 +1,7 @@
 """Retention rules and holds of the modules: cases closed and register exits older than the period anonymise the
 people found only there; open cases, active register entries (and pairings), recent exits, open relief
 applications and active helpers hold a person back; case and care statistics are the same before and after."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,8 +53,12 @@ def world(db):
     from jiayuan.core import workdays
 
     if not CalendarDay.objects.exists():  # seeded by a migration; a transactional test elsewhere may flush it
-        CalendarDay.objects.bulk_create([CalendarDay(date=d, is_workday=w, name=n, source="chinesecalendar")
-                                         for d, w, n in workdays.calendar_seed_rows()])
+        CalendarDay.objects.bulk_create(
+            [
+                CalendarDay(date=d, is_workday=w, name=n, source="chinesecalendar")
+                for d, w, n in workdays.calendar_seed_rows()
+            ]
+        )
         workdays.clear_cache()
     care.care_dictionaries_ensure()
     w = World()
@@ -61,29 +66,40 @@ def world(db):
     w.district_user = make_user(Role.DISTRICT_RIGHTS, FUTIAN)
     w.district = actor_of(w.district_user)
     w.worker = actor_of(make_user(Role.COMMUNITY_WORKER, w.home))
-    w.fund = care.fund_create(actor=None, name="困境救助金", division_code=FUTIAN, year=timezone.localdate().year,
-                              budget="100000")
+    w.fund = care.fund_create(
+        actor=None, name="困境救助金", division_code=FUTIAN, year=timezone.localdate().year, budget="100000"
+    )
     w.people = {}
     return w
 
 
 # --- builders, through each module's services; only the closing time of a case is moved into the past -----
 
+
 def _stay(w, person, *, entered: int, exited: int | None = None, types=("left_behind",)) -> RegisterEntry:
-    entry = care.register_entry_create(actor=w.district, person=person, type_codes=list(types),
-                                       entered_on=_ago(entered))
+    entry = care.register_entry_create(
+        actor=w.district, person=person, type_codes=list(types), entered_on=_ago(entered)
+    )
     if exited is not None:
-        entry = care.register_entry_exit(actor=w.district, entry=entry, reason="情况好转", on=_ago(exited),
-                                         expected_version=entry.version)
+        entry = care.register_entry_exit(
+            actor=w.district, entry=entry, reason="情况好转", on=_ago(exited), expected_version=entry.version
+        )
     return entry
 
 
 def _case(w, parties, *, closed: int | None, division: str | None = None, categories=("marriage_family",)) -> Case:
     now = timezone.now()
-    case = case_create(actor=None, data=CaseInput(
-        channel="hotline", division_code=division or w.home, parties=[(p.pk, "seeker") for p in parties],
-        categories=list(categories), account="夫妻争吵。",
-        received_at=now - dt.timedelta(days=(closed or 0) + 30)))
+    case = case_create(
+        actor=None,
+        data=CaseInput(
+            channel="hotline",
+            division_code=division or w.home,
+            parties=[(p.pk, "seeker") for p in parties],
+            categories=list(categories),
+            account="夫妻争吵。",
+            received_at=now - dt.timedelta(days=(closed or 0) + 30),
+        ),
+    )
     if closed is not None:
         case_assign(actor=None, case=case, to_user=w.district_user)
         case_transition(actor=None, case=case, name="start")
@@ -108,8 +124,7 @@ def _scenario(w) -> dict[str, Person]:
     p["relief_open"] = make_person(w.home, name="戊救助中")
     entry = _stay(w, p["relief_open"], entered=800, types=("serious_illness",))
     care.relief_apply(actor=w.worker, fund=w.fund, person=p["relief_open"], amount="800", reason="重病")
-    care.register_entry_exit(actor=w.district, entry=entry, reason="迁出", on=_ago(OLD),
-                             expected_version=entry.version)
+    care.register_entry_exit(actor=w.district, entry=entry, reason="迁出", on=_ago(OLD), expected_version=entry.version)
     p["helper"] = make_person(w.home, name="己爱心妈妈")
     _stay(w, p["helper"], entered=900, exited=OLD, types=("single_mother",))
     care.helper_create(actor=None, person=p["helper"], capacity=1)
@@ -122,8 +137,7 @@ def _scenario(w) -> dict[str, Person]:
     p["old_case_other"] = make_person(w.other, name="癸旧案")
     _case(w, [p["old_case"], p["old_case_other"]], closed=OLD, categories=("marriage_family", "domestic_violence"))
     p["old_case_far"] = make_person(w.other, name="子旧案")
-    _case(w, [p["old_case_far"]], closed=OLD + 50, division=w.other,
-          categories=("custody_support",))
+    _case(w, [p["old_case_far"]], closed=OLD + 50, division=w.other, categories=("custody_support",))
     p["old_and_open"] = make_person(w.home, name="丑旧案新案")
     _case(w, [p["old_and_open"]], closed=OLD)
     _case(w, [p["old_and_open"]], closed=None)
@@ -146,8 +160,18 @@ def _scenario(w) -> dict[str, Person]:
 
 
 ANONYMISED = {"old_exit", "old_exit_other", "old_case", "old_case_other", "old_case_far", "old_both"}
-HELD = {"re_entered", "recent_exit", "relief_open", "helper", "paired", "old_and_open", "old_and_recent",
-        "old_case_on_register", "old_exit_open_case", "recent_only"}
+HELD = {
+    "re_entered",
+    "recent_exit",
+    "relief_open",
+    "helper",
+    "paired",
+    "old_and_open",
+    "old_and_recent",
+    "old_case_on_register",
+    "old_exit_open_case",
+    "recent_only",
+}
 
 
 def _figures(w) -> dict:
@@ -159,16 +183,26 @@ def _figures(w) -> dict:
     periods = [(today.replace(month=1, day=1), today), (_ago(1000), _ago(OLD + 1)), (_ago(1000), today)]
     return {
         "care": [care_stats(actor=district, prefix="", start=s, end=e).as_dict() for s, e in periods],
-        "cases": [case_selectors.case_stats(actor=district, prefix="", date_from=s, date_to=e, now=fixed_now)
-                  for s, e in periods],
-        "people": list(Person.objects.values("division_id", "gender").annotate(n=Count("id"))
-                       .order_by("division_id", "gender")),
-        "case_categories": list(CaseCategory.objects.values("case__division_id", "code").annotate(n=Count("id"))
-                                .order_by("case__division_id", "code")),
-        "cases_by_status": list(Case.objects.values("division_id", "status").annotate(n=Count("id"))
-                                .order_by("division_id", "status")),
-        "register_types": list(RegisterEntry.objects.values("division_id", "status", "types__code")
-                               .annotate(n=Count("id")).order_by("division_id", "status", "types__code")),
+        "cases": [
+            case_selectors.case_stats(actor=district, prefix="", date_from=s, date_to=e, now=fixed_now)
+            for s, e in periods
+        ],
+        "people": list(
+            Person.objects.values("division_id", "gender").annotate(n=Count("id")).order_by("division_id", "gender")
+        ),
+        "case_categories": list(
+            CaseCategory.objects.values("case__division_id", "code")
+            .annotate(n=Count("id"))
+            .order_by("case__division_id", "code")
+        ),
+        "cases_by_status": list(
+            Case.objects.values("division_id", "status").annotate(n=Count("id")).order_by("division_id", "status")
+        ),
+        "register_types": list(
+            RegisterEntry.objects.values("division_id", "status", "types__code")
+            .annotate(n=Count("id"))
+            .order_by("division_id", "status", "types__code")
+        ),
     }
 
 
@@ -178,13 +212,13 @@ def test_rules_and_holds_of_cases_and_care(world):
     names = {k: v.name for k, v in p.items()}
     keys = {r.key for r in retention.rules()}
     assert {"cases.closed", "care.exited"} <= keys
-    assert {"cases.open", "cases.recent", "care.active", "care.recent_exit", "care.relief_open",
-            "care.helper"} <= set(retention._HOLDS)
+    assert {"cases.open", "cases.recent", "care.active", "care.recent_exit", "care.relief_open", "care.helper"} <= set(
+        retention._HOLDS
+    )
 
     dry = {r.rule: sorted(r.ids) for r in retention.run_retention(older_than_days=PERIOD, dry_run=True)}
     assert dry["care.exited"] == sorted(p[k].pk for k in ("old_exit", "old_exit_other", "old_both"))
-    assert dry["cases.closed"] == sorted(p[k].pk for k in ("old_case", "old_case_other", "old_case_far",
-                                                           "old_both"))
+    assert dry["cases.closed"] == sorted(p[k].pk for k in ("old_case", "old_case_other", "old_case_far", "old_both"))
     assert not RetentionEntry.objects.exists()
 
     before = _figures(world)

@@ -1,4 +1,5 @@
 """Key rotation: every protected value (history included) stays readable, then the old key can go."""
+
 from __future__ import annotations
 
 import io
@@ -39,9 +40,19 @@ def test_rotation_keeps_every_value_readable_and_frees_the_old_key():
     with override_settings(DATA_ENCRYPTION_KEYS=[OLD]):
         people = [make_person(home, phone=f"1380013800{i}", address=f"福田区某路 {i} 号") for i in range(5)]
         person = Person.objects.get(pk=people[0].pk)
-        person_update(actor=None, person=person, expected_version=person.version, data=PersonInput(
-            name=person.name, division_code=home, id_type=person.id_type, id_number=person.id_number,
-            address_detail="新地址 8 号", notes="庇护所安置"))
+        person_update(
+            actor=None,
+            person=person,
+            expected_version=person.version,
+            data=PersonInput(
+                name=person.name,
+                division_code=home,
+                id_type=person.id_type,
+                id_number=person.id_number,
+                address_detail="新地址 8 号",
+                notes="庇护所安置",
+            ),
+        )
         before = _plain_values()
         stored_before = _stored_values()
     assert any(label == "people.historicalperson" for label, _, _ in before)
@@ -74,6 +85,10 @@ def test_values_written_during_the_rotation_stay_as_written():
         report = rotate_all(batch_size=1)
         assert report.current >= 1
         assert Person.objects.get(pk=people[1].pk).address_detail == "刚刚修改的地址"
-        assert [Person.objects.get(pk=p.pk).address_detail for p in people] == \
-            ["旧地址 0", "刚刚修改的地址", "旧地址 2", "旧地址 3"]
+        assert [Person.objects.get(pk=p.pk).address_detail for p in people] == [
+            "旧地址 0",
+            "刚刚修改的地址",
+            "旧地址 2",
+            "旧地址 3",
+        ]
         assert remaining_under_old_keys() == 0

@@ -16,8 +16,10 @@ def test_street_staff_seats_a_person_and_the_list_masks_the_name(client, org):
     staff = make_user(Role.STREET_STAFF, XIANGMIHU)
     person = make_person(community_of(XIANGMIHU), name="欧阳晓芳")
     client.force_login(staff)
-    response = client.post(f"/orgs/{org.pk}/members/", {"person_id": person.pk, "post": "executive",
-                                                        "term_start": "2026-01-01", "term_end": "2030-12-31"})
+    response = client.post(
+        f"/orgs/{org.pk}/members/",
+        {"person_id": person.pk, "post": "executive", "term_start": "2026-01-01", "term_end": "2030-12-31"},
+    )
     assert response.status_code == 302
     member = ExecutiveMember.objects.get(organisation=org)
     assert member.person == person and member.term_end == dt.date(2030, 12, 31)
@@ -30,11 +32,14 @@ def test_bad_term_and_out_of_scope_person_change_nothing(client, org):
     outsider = make_person(community_of(MEILIN))
     inside = make_person(community_of(XIANGMIHU))
     client.force_login(staff)
-    response = client.post(f"/orgs/{org.pk}/members/", {"person_id": outsider.pk, "post": "executive",
-                                                        "term_start": "2026-01-01"})
+    response = client.post(
+        f"/orgs/{org.pk}/members/", {"person_id": outsider.pk, "post": "executive", "term_start": "2026-01-01"}
+    )
     assert response.status_code == 400 and "未找到该人员" in response.content.decode()
-    response = client.post(f"/orgs/{org.pk}/members/", {"person_id": inside.pk, "post": "executive",
-                                                        "term_start": "2026-01-01", "term_end": "2025-01-01"})
+    response = client.post(
+        f"/orgs/{org.pk}/members/",
+        {"person_id": inside.pk, "post": "executive", "term_start": "2026-01-01", "term_end": "2025-01-01"},
+    )
     assert response.status_code == 400 and "不能早于开始日期" in response.content.decode()
     assert not ExecutiveMember.objects.exists()
 
@@ -43,8 +48,9 @@ def test_a_community_worker_elsewhere_cannot_manage(client, org):
     worker = make_user(Role.COMMUNITY_WORKER, community_of(MEILIN))
     person = make_person(community_of(MEILIN))
     client.force_login(worker)
-    response = client.post(f"/orgs/{org.pk}/members/", {"person_id": person.pk, "post": "executive",
-                                                        "term_start": "2026-01-01"})
+    response = client.post(
+        f"/orgs/{org.pk}/members/", {"person_id": person.pk, "post": "executive", "term_start": "2026-01-01"}
+    )
     assert response.status_code == 200  # the page shows, but no form is offered and nothing is saved
     assert "添加执委或职务" not in response.content.decode()
     assert not ExecutiveMember.objects.exists()

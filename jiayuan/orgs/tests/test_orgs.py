@@ -1,4 +1,5 @@
 """Federation organisations: scoped management, validated credit codes, version-checked edits, history."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,14 +19,29 @@ def staff(db):
 
 def test_create_edit_and_history(client, staff):
     client.force_login(staff)
-    response = client.post("/orgs/new/", {"name": "香蜜湖楼宇妇联", "kind": "new_domain", "domain_type": "building",
-                                          "division": XIANGMIHU, "founded_on": "2021-03-08",
-                                          "credit_code": "51440304mjl000016f"})
+    response = client.post(
+        "/orgs/new/",
+        {
+            "name": "香蜜湖楼宇妇联",
+            "kind": "new_domain",
+            "domain_type": "building",
+            "division": XIANGMIHU,
+            "founded_on": "2021-03-08",
+            "credit_code": "51440304mjl000016f",
+        },
+    )
     assert response.status_code == 302
     org = Organisation.objects.get(name="香蜜湖楼宇妇联")
     assert org.credit_code == "51440304MJL000016F" and org.domain_type == "building"
-    form = {"name": "香蜜湖商务楼宇妇联", "kind": "new_domain", "domain_type": "building", "division": XIANGMIHU,
-            "founded_on": "2021-03-08", "credit_code": "", "version": "1"}
+    form = {
+        "name": "香蜜湖商务楼宇妇联",
+        "kind": "new_domain",
+        "domain_type": "building",
+        "division": XIANGMIHU,
+        "founded_on": "2021-03-08",
+        "credit_code": "",
+        "version": "1",
+    }
     assert client.post(f"/orgs/{org.pk}/edit/", form).status_code == 302
     stale = client.post(f"/orgs/{org.pk}/edit/", {**form, "name": "别的名字"})
     assert stale.status_code == 409 and "该记录已被他人修改" in stale.content.decode()
@@ -53,15 +69,23 @@ def test_service_rules(staff):
         organisation_create(actor=actor, name="园区妇联", kind="new_domain", division_code=XIANGMIHU)
     assert info.value.errors["domain_type"] == "新领域妇联须选择领域类别。"
     with pytest.raises(ValidationFailed) as info:
-        organisation_create(actor=actor, name="园区妇联", kind="street", division_code=XIANGMIHU,
-                            founded_on="2999-01-01")
+        organisation_create(
+            actor=actor, name="园区妇联", kind="street", division_code=XIANGMIHU, founded_on="2999-01-01"
+        )
     assert info.value.errors["founded_on"] == "成立日期不能晚于今天。"
     org = organisation_create(actor=actor, name="园区妇联", kind="street", division_code=XIANGMIHU)
-    organisation_update(actor=actor, organisation=org, expected_version=1, name="园区妇联一", kind="street",
-                        division_code=XIANGMIHU)
+    organisation_update(
+        actor=actor, organisation=org, expected_version=1, name="园区妇联一", kind="street", division_code=XIANGMIHU
+    )
     with pytest.raises(StaleEditError):
-        organisation_update(actor=actor, organisation=Organisation.objects.get(pk=org.pk), expected_version=1,
-                            name="园区妇联二", kind="street", division_code=XIANGMIHU)
+        organisation_update(
+            actor=actor,
+            organisation=Organisation.objects.get(pk=org.pk),
+            expected_version=1,
+            name="园区妇联二",
+            kind="street",
+            division_code=XIANGMIHU,
+        )
 
 
 def test_executive_member_history_names_the_author(staff):
@@ -70,6 +94,7 @@ def test_executive_member_history_names_the_author(staff):
 
     org = make_org(XIANGMIHU, kind="street")
     person = make_person(community_of(XIANGMIHU, 0))
-    member = executive_member_add(actor=Actor.for_user(staff), organisation=org, person=person, post="executive",
-                                  term_start="2026-01-01")
+    member = executive_member_add(
+        actor=Actor.for_user(staff), organisation=org, person=person, post="executive", term_start="2026-01-01"
+    )
     assert member.history.get().history_user == staff

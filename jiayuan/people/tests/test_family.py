@@ -14,8 +14,7 @@ def scene(db):
     household = Household.objects.create(name="陈家", division_id=home)
     HouseholdMember.objects.create(household=household, person=mother, relation="head")
     HouseholdMember.objects.create(household=household, person=child, relation="child")
-    return {"home": home, "mother": mother, "child": child, "ex": ex,
-            "worker": make_user(Role.COMMUNITY_WORKER, home)}
+    return {"home": home, "mother": mother, "child": child, "ex": ex, "worker": make_user(Role.COMMUNITY_WORKER, home)}
 
 
 def test_person_page_shows_household_members_masked_and_linked(client, scene):
@@ -27,8 +26,10 @@ def test_person_page_shows_household_members_masked_and_linked(client, scene):
 
 def test_relation_is_recorded_with_its_author_and_out_of_scope_relatives_are_refused(client, scene):
     client.force_login(scene["worker"])
-    response = client.post(f"/people/{scene['mother'].pk}/relations/",
-                           {"relative_id": scene["child"].pk, "kind": "child", "note": "随母亲居住"})
+    response = client.post(
+        f"/people/{scene['mother'].pk}/relations/",
+        {"relative_id": scene["child"].pk, "kind": "child", "note": "随母亲居住"},
+    )
     assert response.status_code == 302
     relation = PersonRelation.objects.get()
     assert relation.relative == scene["child"] and relation.history.get().history_user == scene["worker"]
@@ -36,11 +37,13 @@ def test_relation_is_recorded_with_its_author_and_out_of_scope_relatives_are_ref
     client.post(f"/people/{scene['mother'].pk}/relations/", {"relative_id": scene["ex"].pk, "kind": "former_spouse"})
     assert PersonRelation.objects.count() == 1
     # Bad kind and self-relation get Chinese errors and save nothing.
-    response = client.post(f"/people/{scene['mother'].pk}/relations/",
-                           {"relative_id": scene["mother"].pk, "kind": "spouse"}, follow=True)
+    response = client.post(
+        f"/people/{scene['mother'].pk}/relations/", {"relative_id": scene["mother"].pk, "kind": "spouse"}, follow=True
+    )
     assert "不能与本人建立关系" in response.content.decode()
-    response = client.post(f"/people/{scene['mother'].pk}/relations/",
-                           {"relative_id": scene["child"].pk, "kind": "nonsense"}, follow=True)
+    response = client.post(
+        f"/people/{scene['mother'].pk}/relations/", {"relative_id": scene["child"].pk, "kind": "nonsense"}, follow=True
+    )
     assert "请选择关系" in response.content.decode()
     assert PersonRelation.objects.count() == 1
     page = client.get(f"/people/{scene['mother'].pk}/").content.decode()
@@ -56,6 +59,7 @@ def test_relations_to_people_out_of_scope_show_no_link(client, scene):
 
 def test_a_worker_elsewhere_cannot_add_relations(client, scene):
     client.force_login(make_user(Role.COMMUNITY_WORKER, community_of(MEILIN)))
-    response = client.post(f"/people/{scene['mother'].pk}/relations/",
-                           {"relative_id": scene["child"].pk, "kind": "child"})
+    response = client.post(
+        f"/people/{scene['mother'].pk}/relations/", {"relative_id": scene["child"].pk, "kind": "child"}
+    )
     assert response.status_code == 404 and not PersonRelation.objects.exists()

@@ -1,4 +1,5 @@
 """Protected personal data: nothing in plaintext at rest, masked lists/search/API/exports, logged reveals."""
+
 from __future__ import annotations
 
 import io
@@ -34,8 +35,13 @@ def scene(db):
     home = community_of(XIANGMIHU, 0)
     staff = make_user(Role.STREET_STAFF, XIANGMIHU)
     person = make_person(home, name="张小红", id_number=ID_NUMBER, phone=PHONE, address=ADDRESS)
-    return {"home": home, "staff": staff, "person": person, "actor": Actor.for_user(staff),
-            "token": ApiToken.issue(staff, days=1)[1]}
+    return {
+        "home": home,
+        "staff": staff,
+        "person": person,
+        "actor": Actor.for_user(staff),
+        "token": ApiToken.issue(staff, days=1)[1],
+    }
 
 
 def bearer(token):
@@ -64,9 +70,19 @@ def _every_stored_value():
 def test_raw_database_holds_no_plaintext_identifiers(client, scene):
     person, actor, staff = scene["person"], scene["actor"], scene["staff"]
     # Edits, so that history rows exist; another phone; notes.
-    person_update(actor=actor, person=person, expected_version=person.version, data=PersonInput(
-        name="张小红", division_code=scene["home"], id_type=IdType.RESIDENT, id_number=ID_NUMBER.lower(),
-        address_detail=NEW_ADDRESS, notes=NOTE))
+    person_update(
+        actor=actor,
+        person=person,
+        expected_version=person.version,
+        data=PersonInput(
+            name="张小红",
+            division_code=scene["home"],
+            id_type=IdType.RESIDENT,
+            id_number=ID_NUMBER.lower(),
+            address_detail=NEW_ADDRESS,
+            notes=NOTE,
+        ),
+    )
     person_phone_add(actor=actor, person=person, number=LANDLINE)
     person.refresh_from_db()
     assert person.history.count() >= 2
@@ -81,15 +97,17 @@ def test_raw_database_holds_no_plaintext_identifiers(client, scene):
     assert client.get("/people/export/").status_code == 200
 
     secrets = [ID_NUMBER, ID_NUMBER[:17], PHONE, LANDLINE, "83456789", ADDRESS, NEW_ADDRESS, "丽景花园", NOTE]
-    found = [(table, column, secret) for table, column, text in _every_stored_value()
-             for secret in secrets if secret in text]
+    found = [
+        (table, column, secret) for table, column, text in _every_stored_value() for secret in secrets if secret in text
+    ]
     assert found == []
     # Nor does the cache (locmem in tests: keys and pickled values).
     from django.core.cache import cache
 
     for key, value in getattr(cache, "_cache", {}).items():
-        text = str(key) + (bytes(value).decode("utf-8", "replace") if isinstance(value, (bytes, bytearray))
-                           else repr(value))
+        text = str(key) + (
+            bytes(value).decode("utf-8", "replace") if isinstance(value, (bytes, bytearray)) else repr(value)
+        )
         assert not [secret for secret in secrets if secret in text], key
     # The values are there, encrypted: the application reads them back.
     person = Person.objects.get(pk=person.pk)
@@ -103,10 +121,14 @@ def test_raw_database_holds_no_plaintext_identifiers(client, scene):
 def test_list_search_api_and_export_are_masked(client, scene):
     person, staff = scene["person"], scene["staff"]
     client.force_login(staff)
-    for response in (client.get("/people/"), client.get("/people/", {"q": "zxh"}),
-                     client.get("/people/", {"q": ID_NUMBER}), client.get("/people/", {"q": PHONE}),
-                     client.get("/people/", {"q": "张小"}, HTTP_HX_REQUEST="true"),
-                     client.get(f"/people/{person.pk}/")):
+    for response in (
+        client.get("/people/"),
+        client.get("/people/", {"q": "zxh"}),
+        client.get("/people/", {"q": ID_NUMBER}),
+        client.get("/people/", {"q": PHONE}),
+        client.get("/people/", {"q": "张小"}, HTTP_HX_REQUEST="true"),
+        client.get(f"/people/{person.pk}/"),
+    ):
         # The search form echoes what the user typed themself; the results are masked.
         body = response.content.decode().split('<div id="results">', 1)[-1]
         assert response.status_code == 200
@@ -118,11 +140,28 @@ def test_list_search_api_and_export_are_masked(client, scene):
     assert "<html" not in partial and "张*红" in partial
 
     rows = client.get("/api/people", {"q": "张小红"}, **bearer(scene["token"])).json()["results"]
-    assert rows == [{"id": person.pk, "name": "张*红", "gender": "男", "age": rows[0]["age"], "is_minor": False,
-                     "id_number": ID_MASKED, "phone": PHONE_MASKED, "division": person.division.name}]
-    for q, expected in ((ID_NUMBER.lower(), [person.pk]), (PHONE, [person.pk]), ("+86 138-1234-5678", [person.pk]),
-                        ("44030419900307124X", []), ("13812345679", []), ("zxh", [person.pk]), ("张小", [person.pk]),
-                        ("小红", [])):
+    assert rows == [
+        {
+            "id": person.pk,
+            "name": "张*红",
+            "gender": "男",
+            "age": rows[0]["age"],
+            "is_minor": False,
+            "id_number": ID_MASKED,
+            "phone": PHONE_MASKED,
+            "division": person.division.name,
+        }
+    ]
+    for q, expected in (
+        (ID_NUMBER.lower(), [person.pk]),
+        (PHONE, [person.pk]),
+        ("+86 138-1234-5678", [person.pk]),
+        ("44030419900307124X", []),
+        ("13812345679", []),
+        ("zxh", [person.pk]),
+        ("张小", [person.pk]),
+        ("小红", []),
+    ):
         found = client.get("/api/people", {"q": q}, **bearer(scene["token"])).json()["results"]
         assert [r["id"] for r in found] == expected, q
     detail = client.get(f"/api/people/{person.pk}", **bearer(scene["token"])).json()
@@ -152,13 +191,18 @@ def test_reveal_page_and_api_returns_full_value_and_logs_the_field_class(client,
     assert row.field_classes == ["sensitive"] and row.detail == {"field": "id_number"}
     assert row.object_id == str(person.pk) and row.object_type == "people.person"
 
-    response = client.post(f"/api/people/{person.pk}/reveal", {"field": "phones"},
-                           content_type="application/json", **bearer(scene["token"]))
+    response = client.post(
+        f"/api/people/{person.pk}/reveal",
+        {"field": "phones"},
+        content_type="application/json",
+        **bearer(scene["token"]),
+    )
     assert response.status_code == 200 and response.json() == {"field": "phones", "value": [PHONE]}
     assert AccessLog.objects.filter(action=Action.REVEAL, user=staff).count() == 2
 
-    response = client.post(f"/api/people/{person.pk}/reveal", {"field": "name"},
-                           content_type="application/json", **bearer(scene["token"]))
+    response = client.post(
+        f"/api/people/{person.pk}/reveal", {"field": "name"}, content_type="application/json", **bearer(scene["token"])
+    )
     assert response.status_code == 400 and "不支持" in response.json()["detail"]
     assert client.post(f"/people/{person.pk}/reveal/division/").status_code == 400
     assert AccessLog.objects.filter(action=Action.REVEAL, user=staff).count() == 2
@@ -183,8 +227,9 @@ def test_without_reveal_permission_is_404(client, scene, role):
     assert "查看完整号码" not in client.get(f"/people/{person.pk}/").content.decode()
     assert client.post(f"/people/{person.pk}/reveal/id_number/").status_code == 404
     token = ApiToken.issue(user, days=1)[1]
-    response = client.post(f"/api/people/{person.pk}/reveal", {"field": "id_number"},
-                           content_type="application/json", **bearer(token))
+    response = client.post(
+        f"/api/people/{person.pk}/reveal", {"field": "id_number"}, content_type="application/json", **bearer(token)
+    )
     assert response.status_code == 404
     assert not AccessLog.objects.filter(action=Action.REVEAL).exists()
 

@@ -1,4 +1,5 @@
 """The registry's rules: invalid input saves nothing, one person one record, stale edits refused, history kept."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,7 +11,12 @@ from jiayuan.accounts.models import ApiToken
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.core.errors import StaleEditError
 from jiayuan.core.testing.factories import (
-    MEILIN, XIANGMIHU, community_of, make_person, make_user, synthetic_id,
+    MEILIN,
+    XIANGMIHU,
+    community_of,
+    make_person,
+    make_user,
+    synthetic_id,
 )
 from jiayuan.notifications.models import Notification
 from jiayuan.orgs.models import Organisation
@@ -33,13 +39,25 @@ def bearer(token):
 
 
 def counts():
-    return Person.objects.count(), PersonPhone.objects.count(), Organisation.objects.count(), \
-        Person.history.model.objects.count()
+    return (
+        Person.objects.count(),
+        PersonPhone.objects.count(),
+        Organisation.objects.count(),
+        Person.history.model.objects.count(),
+    )
 
 
 def _form(home, **over):
-    data = {"name": "王秀英", "division": home, "id_type": IdType.RESIDENT, "id_number": VALID_ID,
-            "gender": "U", "phone": "13800138000", "address_detail": "", "ethnicity": ""}
+    data = {
+        "name": "王秀英",
+        "division": home,
+        "id_type": IdType.RESIDENT,
+        "id_number": VALID_ID,
+        "gender": "U",
+        "phone": "13800138000",
+        "address_detail": "",
+        "ethnicity": "",
+    }
     data.update(over)
     return data
 
@@ -70,8 +88,13 @@ def test_invalid_input_on_the_page_gets_a_chinese_error_and_saves_nothing(client
 @pytest.mark.parametrize("change,message", BAD_INPUT)
 def test_invalid_input_over_the_api_gets_a_chinese_error_and_saves_nothing(client, scene, change, message):
     form = _form(scene["home"], **change)
-    payload = {"name": form["name"], "division_code": form["division"], "id_type": form["id_type"],
-               "id_number": form["id_number"], "phone": form["phone"]}
+    payload = {
+        "name": form["name"],
+        "division_code": form["division"],
+        "id_type": form["id_type"],
+        "id_number": form["id_number"],
+        "phone": form["phone"],
+    }
     before = counts()
     response = client.post("/api/people", payload, content_type="application/json", **bearer(scene["token"]))
     assert response.status_code == 400
@@ -98,24 +121,47 @@ def test_valid_input_saves_and_derives_birth_date_and_gender(client, scene):
     assert person.created_by == scene["worker"]
 
 
-@pytest.mark.parametrize("code,message", [("91350100M000100Y44", "校验位不正确"), ("91350100M000100I43", "不允许的字符"),
-                                          ("9135010M000100Y43", "应为 18 位")])
+@pytest.mark.parametrize(
+    "code,message",
+    [
+        ("91350100M000100Y44", "校验位不正确"),
+        ("91350100M000100I43", "不允许的字符"),
+        ("9135010M000100Y43", "应为 18 位"),
+    ],
+)
 def test_invalid_credit_code_on_the_organisation_form(client, db, code, message):
     staff = make_user(Role.STREET_STAFF, XIANGMIHU)
     client.force_login(staff)
     before = counts()
-    response = client.post("/orgs/new/", {"name": "车公庙园区妇联", "kind": "new_domain", "domain_type": "park",
-                                          "division": XIANGMIHU, "credit_code": code})
+    response = client.post(
+        "/orgs/new/",
+        {
+            "name": "车公庙园区妇联",
+            "kind": "new_domain",
+            "domain_type": "park",
+            "division": XIANGMIHU,
+            "credit_code": code,
+        },
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert counts() == before
-    response = client.post("/orgs/new/", {"name": "车公庙园区妇联", "kind": "new_domain", "domain_type": "park",
-                                          "division": XIANGMIHU, "credit_code": "51440304MJL000016F"})
+    response = client.post(
+        "/orgs/new/",
+        {
+            "name": "车公庙园区妇联",
+            "kind": "new_domain",
+            "domain_type": "park",
+            "division": XIANGMIHU,
+            "credit_code": "51440304MJL000016F",
+        },
+    )
     assert response.status_code == 302
     assert Organisation.objects.get(name="车公庙园区妇联").credit_code == "51440304MJL000016F"
 
 
 # --- one person, one record ----------------------------------------------------------------------------------
+
 
 def test_duplicate_in_scope_leads_to_the_existing_record(client, scene):
     existing = make_person(scene["home"], name="李秀兰", id_number=VALID_ID)
@@ -123,17 +169,19 @@ def test_duplicate_in_scope_leads_to_the_existing_record(client, scene):
     client.force_login(scene["worker"])
     response = client.post("/people/new/", _form(scene["home"], name="李秀兰", id_number=VALID_ID.lower()))
     assert response.status_code == 302 and response.url == f"/people/{existing.pk}/"
-    response = client.post("/api/people", {"name": "李秀兰", "division_code": scene["home"], "id_type": "resident",
-                                           "id_number": VALID_ID}, content_type="application/json",
-                           **bearer(scene["token"]))
+    response = client.post(
+        "/api/people",
+        {"name": "李秀兰", "division_code": scene["home"], "id_type": "resident", "id_number": VALID_ID},
+        content_type="application/json",
+        **bearer(scene["token"]),
+    )
     assert response.status_code == 409 and response.json()["existing_id"] == existing.pk
     assert counts() == before
 
 
 def test_duplicate_out_of_scope_says_so_without_showing_anything(client, scene):
     elsewhere = community_of(MEILIN, 2)
-    existing = make_person(elsewhere, name="欧阳春芳", id_number=VALID_ID, phone="13911112222",
-                           address="梅林路一号")
+    existing = make_person(elsewhere, name="欧阳春芳", id_number=VALID_ID, phone="13911112222", address="梅林路一号")
     supervisor = make_user(Role.STREET_STAFF, MEILIN)
     before = counts()
     client.force_login(scene["worker"])
@@ -143,15 +191,27 @@ def test_duplicate_out_of_scope_says_so_without_showing_anything(client, scene):
     assert "该人员已在其他辖区登记" in body and "提交查阅申请" in body
     from jiayuan.divisions.models import Division
 
-    for secret in ("欧阳", "春芳", "欧*芳", Division.objects.get(code=elsewhere).name, "梅林", "1391111",
-                   f"/people/{existing.pk}/"):
+    for secret in (
+        "欧阳",
+        "春芳",
+        "欧*芳",
+        Division.objects.get(code=elsewhere).name,
+        "梅林",
+        "1391111",
+        f"/people/{existing.pk}/",
+    ):
         assert secret not in body, secret
-    response = client.post("/api/people", {"name": "王秀英", "division_code": scene["home"], "id_type": "resident",
-                                           "id_number": VALID_ID}, content_type="application/json",
-                           **bearer(scene["token"]))
+    response = client.post(
+        "/api/people",
+        {"name": "王秀英", "division_code": scene["home"], "id_type": "resident", "id_number": VALID_ID},
+        content_type="application/json",
+        **bearer(scene["token"]),
+    )
     assert response.status_code == 409
-    assert response.json() == {"detail": "该人员已在其他辖区登记。如确需查阅，请提交查阅申请，经对方辖区同意后方可查看。",
-                               "existing_id": None}
+    assert response.json() == {
+        "detail": "该人员已在其他辖区登记。如确需查阅，请提交查阅申请，经对方辖区同意后方可查看。",
+        "existing_id": None,
+    }
     assert counts() == before
     # The offered request reaches the record's supervisor; approval opens the record.
     import re
@@ -180,11 +240,16 @@ def test_edit_to_an_existing_id_number_is_refused(scene):
     from jiayuan.people.services import DuplicatePerson
 
     with pytest.raises(DuplicatePerson):
-        person_update(actor=actor, person=other, expected_version=other.version, data=PersonInput(
-            name=other.name, division_code=scene["home"], id_type=IdType.RESIDENT, id_number=VALID_ID))
+        person_update(
+            actor=actor,
+            person=other,
+            expected_version=other.version,
+            data=PersonInput(name=other.name, division_code=scene["home"], id_type=IdType.RESIDENT, id_number=VALID_ID),
+        )
 
 
 # --- stale edits ---------------------------------------------------------------------------------------------
+
 
 def test_stale_edit_on_the_page_is_refused(client, scene):
     person = make_person(scene["home"], name="陈晓梅", id_number=VALID_ID)
@@ -202,12 +267,21 @@ def test_stale_edit_on_the_page_is_refused(client, scene):
 
 def test_stale_edit_over_the_api_is_refused(client, scene):
     person = make_person(scene["home"], name="陈晓梅", id_number=VALID_ID)
-    payload = {"name": "陈晓梅甲", "division_code": scene["home"], "id_type": "resident", "id_number": VALID_ID,
-               "version": 1}
+    payload = {
+        "name": "陈晓梅甲",
+        "division_code": scene["home"],
+        "id_type": "resident",
+        "id_number": VALID_ID,
+        "version": 1,
+    }
     ok = client.put(f"/api/people/{person.pk}", payload, content_type="application/json", **bearer(scene["token"]))
     assert ok.status_code == 200 and ok.json()["version"] == 2
-    stale = client.put(f"/api/people/{person.pk}", {**payload, "name": "陈晓梅乙"}, content_type="application/json",
-                       **bearer(scene["token"]))
+    stale = client.put(
+        f"/api/people/{person.pk}",
+        {**payload, "name": "陈晓梅乙"},
+        content_type="application/json",
+        **bearer(scene["token"]),
+    )
     assert stale.status_code == 409
     assert stale.json()["detail"] == StaleEditError().message
     person.refresh_from_db()
@@ -221,12 +295,14 @@ def test_stale_service_edit_is_refused(scene):
     data = PersonInput(name="甲", division_code=scene["home"])
     person_update(actor=actor, person=person, expected_version=1, data=data)
     with pytest.raises(StaleEditError):
-        person_update(actor=actor, person=copy, expected_version=1, data=PersonInput(name="乙",
-                                                                                      division_code=scene["home"]))
+        person_update(
+            actor=actor, person=copy, expected_version=1, data=PersonInput(name="乙", division_code=scene["home"])
+        )
     assert Person.objects.get(pk=person.pk).name == "甲"
 
 
 # --- history and viewers -------------------------------------------------------------------------------------
+
 
 def test_history_records_every_change_with_user_and_fields(client, scene):
     staff = make_user(Role.STREET_STAFF, XIANGMIHU)
@@ -234,13 +310,31 @@ def test_history_records_every_change_with_user_and_fields(client, scene):
     client.force_login(scene["worker"])
     response = client.post("/people/new/", _form(scene["home"], name="黄丽娟", id_number=synthetic_id()))
     person = Person.objects.get(pk=int(response.url.strip("/").split("/")[-1]))
-    person_update(actor=actor, person=person, expected_version=1, data=PersonInput(
-        name="黄丽娟", division_code=scene["home"], id_type=person.id_type, id_number=person.id_number,
-        address_detail="新地址一号"))
+    person_update(
+        actor=actor,
+        person=person,
+        expected_version=1,
+        data=PersonInput(
+            name="黄丽娟",
+            division_code=scene["home"],
+            id_type=person.id_type,
+            id_number=person.id_number,
+            address_detail="新地址一号",
+        ),
+    )
     person.refresh_from_db()
-    person_update(actor=actor, person=person, expected_version=2, data=PersonInput(
-        name="黄丽华", division_code=community_of(XIANGMIHU, 1), id_type=person.id_type,
-        id_number=person.id_number, address_detail="新地址一号"))
+    person_update(
+        actor=actor,
+        person=person,
+        expected_version=2,
+        data=PersonInput(
+            name="黄丽华",
+            division_code=community_of(XIANGMIHU, 1),
+            id_type=person.id_type,
+            id_number=person.id_number,
+            address_detail="新地址一号",
+        ),
+    )
     person.refresh_from_db()
     person_delete(actor=actor, person=person, reason="重复登记")
 
@@ -279,8 +373,10 @@ def test_who_viewed_this_lists_views_and_reveals(client, scene):
     page = client.get(f"/people/{person.pk}/viewers/")
     assert page.status_code == 200
     rows = page.context["rows"]
-    assert [(r.username, r.action) for r in rows] == [(scene["worker"].username, Action.REVEAL),
-                                                     (scene["worker"].username, Action.VIEW)]
+    assert [(r.username, r.action) for r in rows] == [
+        (scene["worker"].username, Action.REVEAL),
+        (scene["worker"].username, Action.VIEW),
+    ]
     body = page.content.decode()
     assert "查看完整信息" in body and "sensitive" in body
     # A community worker may not see who viewed it.
@@ -319,33 +415,62 @@ def test_editing_other_fields_keeps_the_hidden_protected_values(client, scene):
     """The edit form never shows the ID number, address or notes; leaving them blank must not wipe them."""
     actor = Actor.for_user(scene["worker"])
     person = make_person(scene["home"], name="吴秀兰", id_number=VALID_ID, address="香蜜湖路8号")
-    person_update(actor=actor, person=person, expected_version=1, data=PersonInput(
-        name="吴秀兰", division_code=scene["home"], id_type=IdType.RESIDENT, id_number=VALID_ID,
-        address_detail="香蜜湖路8号", notes="曾在 2025 年求助"))
+    person_update(
+        actor=actor,
+        person=person,
+        expected_version=1,
+        data=PersonInput(
+            name="吴秀兰",
+            division_code=scene["home"],
+            id_type=IdType.RESIDENT,
+            id_number=VALID_ID,
+            address_detail="香蜜湖路8号",
+            notes="曾在 2025 年求助",
+        ),
+    )
     client.force_login(scene["worker"])
     page = client.get(f"/people/{person.pk}/edit/").content.decode()
     assert VALID_ID not in page and "香蜜湖路8号" not in page
-    response = client.post(f"/people/{person.pk}/edit/", _form(scene["home"], name="吴秀兰", id_number="",
-                                                              address_detail="", phone="", ethnicity="汉族",
-                                                              version="2"))
+    response = client.post(
+        f"/people/{person.pk}/edit/",
+        _form(scene["home"], name="吴秀兰", id_number="", address_detail="", phone="", ethnicity="汉族", version="2"),
+    )
     assert response.status_code == 302, response.content.decode()[-500:]
     person = Person.objects.get(pk=person.pk)
     assert (person.id_number, person.address_detail, person.notes, person.ethnicity) == (
-        VALID_ID, "香蜜湖路8号", "曾在 2025 年求助", "汉族")
-    assert person_history(actor=Actor.for_user(make_user(Role.STREET_STAFF, XIANGMIHU)),
-                          person=person)[0]["changed"] == ["民族"]
+        VALID_ID,
+        "香蜜湖路8号",
+        "曾在 2025 年求助",
+        "汉族",
+    )
+    assert person_history(actor=Actor.for_user(make_user(Role.STREET_STAFF, XIANGMIHU)), person=person)[0][
+        "changed"
+    ] == ["民族"]
     # Over the API, omitted protected fields are kept as well.
-    response = client.put(f"/api/people/{person.pk}", {"name": "吴秀兰", "division_code": scene["home"],
-                                                       "id_type": "resident", "version": 3},
-                          content_type="application/json", **bearer(scene["token"]))
+    response = client.put(
+        f"/api/people/{person.pk}",
+        {"name": "吴秀兰", "division_code": scene["home"], "id_type": "resident", "version": 3},
+        content_type="application/json",
+        **bearer(scene["token"]),
+    )
     assert response.status_code == 200, response.content
     person = Person.objects.get(pk=person.pk)
     assert (person.id_number, person.address_detail, person.notes, person.ethnicity) == (
-        VALID_ID, "香蜜湖路8号", "曾在 2025 年求助", "汉族")
+        VALID_ID,
+        "香蜜湖路8号",
+        "曾在 2025 年求助",
+        "汉族",
+    )
     # Clearing the address is an explicit choice.
-    response = client.post(f"/people/{person.pk}/edit/", {**_form(scene["home"], name="吴秀兰", id_number="",
-                                                                  address_detail="", phone="", ethnicity="汉族",
-                                                                  version="4"), "clear_address_detail": "on"})
+    response = client.post(
+        f"/people/{person.pk}/edit/",
+        {
+            **_form(
+                scene["home"], name="吴秀兰", id_number="", address_detail="", phone="", ethnicity="汉族", version="4"
+            ),
+            "clear_address_detail": "on",
+        },
+    )
     assert response.status_code == 302
     assert Person.objects.get(pk=person.pk).address_detail == ""
 

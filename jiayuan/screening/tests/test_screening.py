@@ -1,4 +1,3 @@
-
 import pytest
 from django.http import Http404
 from django.utils import timezone
@@ -33,16 +32,25 @@ def s(db):
 
     x = S()
     x.home, x.sibling, x.far = home, community_of(XIANGMIHU, 1), community_of(MEILIN, 0)
-    x.users = {"community": make_user(Role.COMMUNITY_WORKER, home),
-               "sibling": make_user(Role.COMMUNITY_WORKER, x.sibling),
-               "street": make_user(Role.STREET_STAFF, XIANGMIHU), "other_street": make_user(Role.STREET_STAFF, MEILIN),
-               "district": make_user(Role.DISTRICT_RIGHTS, FUTIAN), "volunteer": make_user(Role.VOLUNTEER, home)}
+    x.users = {
+        "community": make_user(Role.COMMUNITY_WORKER, home),
+        "sibling": make_user(Role.COMMUNITY_WORKER, x.sibling),
+        "street": make_user(Role.STREET_STAFF, XIANGMIHU),
+        "other_street": make_user(Role.STREET_STAFF, MEILIN),
+        "district": make_user(Role.DISTRICT_RIGHTS, FUTIAN),
+        "volunteer": make_user(Role.VOLUNTEER, home),
+    }
     x.a = {k: actor_of(u) for k, u in x.users.items()}
     today = timezone.localdate()
     x.today = today
-    x.campaign = services.campaign_create(actor=x.a["district"], name="家庭隐患月度排查", division_code=FUTIAN,
-                                          covered_codes=[XIANGMIHU, MEILIN], starts_on=today.replace(day=1),
-                                          monthly=True)
+    x.campaign = services.campaign_create(
+        actor=x.a["district"],
+        name="家庭隐患月度排查",
+        division_code=FUTIAN,
+        covered_codes=[XIANGMIHU, MEILIN],
+        starts_on=today.replace(day=1),
+        monthly=True,
+    )
     mother = make_person(home, name="王秀英")
     child = make_person(home, name="王小雨", id_number=None, birth=today.replace(year=today.year - 9, day=1))
     hh = Household.objects.create(name="王家", division_id=home)
@@ -53,40 +61,57 @@ def s(db):
 
 
 def visit_with_hazard(s, **kw):
-    return services.visit_record(actor=s.a["community"], campaign=s.campaign, division_code=s.home,
-                                 visited_on=s.today, answers={"violence_signs": True, "child_alone": False},
-                                 household=s.household, hazard_level="high", findings="邻居反映夜间常有争吵", **kw)
+    return services.visit_record(
+        actor=s.a["community"],
+        campaign=s.campaign,
+        division_code=s.home,
+        visited_on=s.today,
+        answers={"violence_signs": True, "child_alone": False},
+        household=s.household,
+        hazard_level="high",
+        findings="邻居反映夜间常有争吵",
+        **kw,
+    )
 
 
 def test_visit_keeps_its_checklist_version(s):
     visit = visit_with_hazard(s)
     old = visit.checklist_version
-    services.checklist_publish(code="household", name="家庭风险隐患排查清单",
-                               items=services.DEFAULT_CHECKLIST + [("housing", "住房安全隐患")])
+    services.checklist_publish(
+        code="household", name="家庭风险隐患排查清单", items=services.DEFAULT_CHECKLIST + [("housing", "住房安全隐患")]
+    )
     s.campaign.checklist.refresh_from_db()
-    newer = services.visit_record(actor=s.a["community"], campaign=s.campaign, division_code=s.home,
-                                  visited_on=s.today, answers={"housing": True})
+    newer = services.visit_record(
+        actor=s.a["community"], campaign=s.campaign, division_code=s.home, visited_on=s.today, answers={"housing": True}
+    )
     visit.refresh_from_db()
     assert visit.checklist_version == old and newer.checklist_version.number == old.number + 1
     assert "housing" not in visit.checklist_version.labels()
     with pytest.raises(ValidationFailed):
-        services.visit_record(actor=s.a["community"], campaign=s.campaign, division_code=s.home,
-                              visited_on=s.today, answers={"unknown_item": True})
+        services.visit_record(
+            actor=s.a["community"],
+            campaign=s.campaign,
+            division_code=s.home,
+            visited_on=s.today,
+            answers={"unknown_item": True},
+        )
 
 
 def test_hazard_becomes_register_entries_carrying_household(s):
     visit = visit_with_hazard(s)
     hazard = visit.hazard
     assert hazard.level == "high" and hazard.items == ["violence_signs"]
-    entries = services.hazard_to_register(actor=s.a["community"], hazard=hazard, expected_version=hazard.version,
-                                          type_codes=["dv_survivor"])
+    entries = services.hazard_to_register(
+        actor=s.a["community"], hazard=hazard, expected_version=hazard.version, type_codes=["dv_survivor"]
+    )
     assert {e.person_id for e in entries} == {s.mother.pk, s.child.pk}
     assert all(e.status == EntryStatus.ACTIVE and e.source == f"screening:{hazard.pk}" for e in entries)
     hazard.refresh_from_db()
     assert hazard.status == HazardStatus.REGISTER
     with pytest.raises(WorkflowError):
-        services.hazard_to_register(actor=s.a["community"], hazard=hazard, expected_version=hazard.version,
-                                    type_codes=["dv_survivor"])
+        services.hazard_to_register(
+            actor=s.a["community"], hazard=hazard, expected_version=hazard.version, type_codes=["dv_survivor"]
+        )
 
 
 def test_hazard_becomes_case_carrying_people_and_findings(s):
@@ -109,8 +134,13 @@ def test_hazard_becomes_case_carrying_people_and_findings(s):
 def test_scoping_of_campaigns_visits_hazards(s, client):
     visit = visit_with_hazard(s)
     hazard = visit.hazard
-    for who, sees in [("community", True), ("sibling", False), ("street", True), ("other_street", False),
-                      ("district", True)]:
+    for who, sees in [
+        ("community", True),
+        ("sibling", False),
+        ("street", True),
+        ("other_street", False),
+        ("district", True),
+    ]:
         a = s.a[who]
         assert (visit in selectors.visit_list(actor=a)) is sees, who
         assert (hazard in selectors.hazard_list(actor=a)) is sees, who
@@ -123,14 +153,16 @@ def test_scoping_of_campaigns_visits_hazards(s, client):
     client.force_login(s.users["volunteer"])
     assert client.get(f"/screening/{s.campaign.pk}/").status_code == 404
     with pytest.raises(Http404):
-        services.visit_record(actor=s.a["sibling"], campaign=s.campaign, division_code=s.home, visited_on=s.today,
-                              answers={})
+        services.visit_record(
+            actor=s.a["sibling"], campaign=s.campaign, division_code=s.home, visited_on=s.today, answers={}
+        )
 
 
 def test_progress_per_community_live_to_street_and_district(s, client):
     hazard = visit_with_hazard(s).hazard
-    services.visit_record(actor=s.a["community"], campaign=s.campaign, division_code=s.home, visited_on=s.today,
-                          answers={})
+    services.visit_record(
+        actor=s.a["community"], campaign=s.campaign, division_code=s.home, visited_on=s.today, answers={}
+    )
     services.hazard_resolve(actor=s.a["street"], hazard=hazard, expected_version=hazard.version, note="已调解")
     rows = {r.code: r for r in campaign_progress(actor=s.a["street"], campaign=s.campaign)}
     assert (rows[s.home].visits, rows[s.home].hazards, rows[s.home].followed) == (2, 1, 1)
@@ -156,8 +188,13 @@ def test_screening_figures_in_shared_stats_equal_counts(s):
     from jiayuan.screening.models import Hazard, Visit
 
     hazard = visit_with_hazard(s).hazard
-    services.visit_record(actor=s.a["community"], campaign=s.campaign, division_code=s.home, visited_on=s.today,
-                          answers={"family_conflict": True})
+    services.visit_record(
+        actor=s.a["community"],
+        campaign=s.campaign,
+        division_code=s.home,
+        visited_on=s.today,
+        answers={"family_conflict": True},
+    )
     services.hazard_resolve(actor=s.a["community"], hazard=hazard, expected_version=hazard.version, note="已化解")
     for who, prefix in (("district", FUTIAN), ("street", XIANGMIHU), ("other_street", MEILIN)):
         section = care_stats(actor=s.a[who], start=s.today.replace(day=1), end=s.today).as_dict()["隐患排查"]

@@ -1,4 +1,5 @@
 """Check the access log's hash chain; exit non-zero when a row was changed, removed or inserted."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from jiayuan.audit.services import access_log_verify

@@ -14,5 +14,7 @@ class Command(BaseCommand):
         flagged = pairings_flag_uncontacted(days=options["days"])
         rolled = campaigns_roll()
         reviews = reviews_due_notify()
-        self.stdout.write(f"结对未联系提醒：帮扶人 {flagged['helper']}，责任社工 {flagged['worker']}；"
-                          f"到期复核提醒 {reviews} 条；新开启排查活动 {rolled} 个")
+        self.stdout.write(
+            f"结对未联系提醒：帮扶人 {flagged['helper']}，责任社工 {flagged['worker']}；"
+            f"到期复核提醒 {reviews} 条；新开启排查活动 {rolled} 个"
+        )

@@ -1,4 +1,5 @@
 """Escalate unanswered moves and flag overdue cases (run every few minutes by cron)."""
+
 from __future__ import annotations
 
 import datetime as dt

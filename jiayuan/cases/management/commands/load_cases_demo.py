@@ -1,4 +1,5 @@
 """Load about 60 demo cases in Futian (idempotent, fixed seed)."""
+
 from django.core.management.base import BaseCommand
 
 

@@ -1,4 +1,5 @@
 """Print the demo accounts (used by `make run`)."""
+
 from django.core.management.base import BaseCommand
 
 from jiayuan.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -19,8 +20,9 @@ class Command(BaseCommand):
         self.stdout.write("演示账号（每个角色一个）：")
         for username, display, role, _ in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<10} {role.label}（{display}）")
-        existing = set(User.objects.filter(username__in=[u for u, _ in EXTRA_ACCOUNTS])
-                       .values_list("username", flat=True))
+        existing = set(
+            User.objects.filter(username__in=[u for u, _ in EXTRA_ACCOUNTS]).values_list("username", flat=True)
+        )
         for username, description in EXTRA_ACCOUNTS:
             if username in existing:
                 self.stdout.write(f"  {username:<10} {description}")

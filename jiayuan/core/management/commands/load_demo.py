@@ -1,5 +1,6 @@
 """Fill the database with the demo: Shenzhen divisions, Futian's federations, people and one account per role,
 then each module's demo data and the statutes for the legal assistant."""
+
 from importlib import import_module
 
 from django.core.management import call_command

@@ -1,4 +1,5 @@
 """Load Shenzhen's administrative divisions from data/divisions/shenzhen.csv."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -14,6 +15,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = divisions_load(path=Path(options["path"]))
-        self.stdout.write(
-            f"行政区划：共 {result['total']} 条，新增 {result['created']}，更新 {result['updated']}"
-        )
+        self.stdout.write(f"行政区划：共 {result['total']} 条，新增 {result['created']}，更新 {result['updated']}")

@@ -28,7 +28,9 @@ class Command(BaseCommand):
             self.stdout.write(f"评测集：{options['set']}，{a.n} 题")
             self.stdout.write(f"{'':12}{'recall@1':>10}{'recall@5':>10}{'MRR':>8}{'p50 ms':>9}{'p95 ms':>9}")
             for m, name in ((a, "assistant"), (b, "baseline")):
-                self.stdout.write(f"{name:12}{m.recall1:>10.3f}{m.recall5:>10.3f}{m.mrr:>8.3f}{m.p50:>9.2f}{m.p95:>9.2f}")
+                self.stdout.write(
+                    f"{name:12}{m.recall1:>10.3f}{m.recall5:>10.3f}{m.mrr:>8.3f}{m.p50:>9.2f}{m.p95:>9.2f}"
+                )
             self.stdout.write(f"索引构建 {report.index_build_s:.2f} s（基线 {report.baseline_build_s:.2f} s）")
             targets = [
                 ("recall@5 ≥ 0.90", a.recall5 >= 0.90),

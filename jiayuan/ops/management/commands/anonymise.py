@@ -1,4 +1,5 @@
 """manage.py anonymise --older-than DAYS [--dry-run]: apply the retention rules of every module."""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError

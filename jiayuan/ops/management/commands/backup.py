@@ -1,4 +1,5 @@
 """manage.py backup --output FILE: a consistent, encrypted backup of the database and the uploaded files."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """manage.py restore --input FILE: load a backup into an empty, migrated database."""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,4 +1,5 @@
 """manage.py rotate_key: re-encrypt every protected field under the first key of JIAYUAN_DATA_KEYS."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -8,8 +9,10 @@ from jiayuan.ops.rotation import remaining_under_old_keys, rotate_all
 
 
 class Command(BaseCommand):
-    help = ("用第一把数据密钥重新加密所有受保护字段（含历史表）。运行前设置 JIAYUAN_DATA_KEYS=新密钥,旧密钥；"
-            "分批进行、每批一个短事务，读者无需等待；完成后即可移除旧密钥。")
+    help = (
+        "用第一把数据密钥重新加密所有受保护字段（含历史表）。运行前设置 JIAYUAN_DATA_KEYS=新密钥,旧密钥；"
+        "分批进行、每批一个短事务，读者无需等待；完成后即可移除旧密钥。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=500)
