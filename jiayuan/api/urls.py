@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -46,6 +47,13 @@ def invalid_request(request, exc: ValidationError):
     return api.create_response(request, {"detail": "请求参数不正确，请检查后重试。", "errors": problems}, status=422)
 
 
+@api.exception_handler(MultiPartParserError)
+def unreadable_upload(request, exc):
+    return api.create_response(
+        request, {"detail": "上传的内容无法读取，请以 multipart/form-data 上传文件。"}, status=400
+    )
+
+
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "请先登录或提供有效的令牌。"}, status=401)
@@ -67,6 +75,7 @@ def _add_routers() -> None:
         ("/care", "jiayuan.care.api"),
         ("/screening", "jiayuan.screening.api"),
         ("/legal", "jiayuan.legal.api"),
+        ("/imports", "jiayuan.imports.api"),
     ]:
         try:
             router = import_module(module).router

@@ -12,15 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from jiayuan.access.actor import Actor
 from jiayuan.audit.models import AccessLog
 from jiayuan.core.testing.factories import (
-    MEILIN,
     NANSHAN,
-    XIANGMIHU,
-    community_of,
     make_person,
-    make_user,
     synthetic_id,
 )
 from jiayuan.divisions.models import Division, Level
@@ -65,20 +60,6 @@ def counts() -> dict[str, int]:
         "person_history": Person.history.count(),
         "phone_history": PersonPhone.history.count(),
         "access_log": AccessLog.objects.count(),
-    }
-
-
-@pytest.fixture
-def scene(db):
-    community = community_of(XIANGMIHU, 0)
-    other_street_community = community_of(MEILIN, 0)
-    worker = make_user("street_staff", XIANGMIHU)
-    return {
-        "community": community,
-        "other": other_street_community,
-        "worker": worker,
-        "actor": Actor.for_user(worker),
-        "community_name": Division.objects.get(code=community).name,
     }
 
 
