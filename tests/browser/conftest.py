@@ -49,8 +49,13 @@ def page(browser, live_server):
     context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.set_default_timeout(15000)
+    # Anything the content security policy blocks (an inline style or script, a foreign source) is a bug:
+    # Chromium reports it on the console, and the test fails at the end.
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert not blocked, "blocked by the CSP:\n" + "\n".join(blocked[:5])
 
 
 def axe_violations(page, *, impact: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
