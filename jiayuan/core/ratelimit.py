@@ -3,8 +3,8 @@
     @rate_limit("login", methods=("POST",))
     def login_view(request): ...
 
-Each scope has a budget per client IP and, where a user name is sent, per (IP, user name), counted in fixed
-windows in the default cache (shared between workers when the cache is; see docs/operations.md). Over the
+Each scope has a budget per client IP and, where a user name is sent, per (IP, user name), counted over a
+sliding window in the default cache (shared between workers when the cache is; see docs/operations.md). Over the
 budget a page answers 429 with a Chinese message and a `Retry-After` header; an API operation (path under
 /api/) raises `RateLimited`, which the API turns into `{"detail": ...}` with 429.
 Budgets can be changed per scope in settings: `JIAYUAN_RATE_LIMITS = {"login": (30, 60), ...}`
@@ -68,20 +68,26 @@ def _username(request) -> str:
 
 
 def _hit(key: str, limit: int, window: int) -> int | None:
-    """Count one request; return the seconds to wait when over `limit`, else None."""
-    now = int(time.time())
-    start = now - now % window
+    """Count one request; return the seconds to wait when over `limit`, else None.
+
+    A sliding-window estimate over two clock-aligned windows: this window's count plus the previous window's,
+    weighted by how much of it still lies within the last `window` seconds. A burst that straddles a window's
+    edge is still counted whole (a plain fixed window would start again from zero there)."""
+    now = time.time()
+    start = int(now) - int(now) % window
     bucket = f"rl:{key}:{start}"
-    if cache.add(bucket, 1, timeout=window + 5):
+    if cache.add(bucket, 1, timeout=2 * window + 5):
         count = 1
     else:
         try:
             count = cache.incr(bucket)
         except ValueError:  # expired between add and incr
-            cache.add(bucket, 1, timeout=window + 5)
+            cache.add(bucket, 1, timeout=2 * window + 5)
             count = 1
-    if count > limit:
-        return max(start + window - now, 1)
+    previous = cache.get(f"rl:{key}:{start - window}") or 0
+    estimated = count + previous * (1 - (now - start) / window)
+    if estimated > limit:
+        return max(int(start + window - now), 1)
     return None
 
 
