@@ -4,5 +4,6 @@ _STAFF = {"community_worker": "subtree", "street_staff": "subtree", "district_ri
 
 PERMISSIONS = {
     "imports.people": dict(_STAFF),
+    "imports.register": dict(_STAFF),
     "imports.view": dict(_STAFF),
 }

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from .framework import ImportSpec
 from .people import SPEC as PEOPLE
+from .register import SPEC as REGISTER
 
-SPECS: dict[str, ImportSpec] = {spec.kind: spec for spec in (PEOPLE,)}
+SPECS: dict[str, ImportSpec] = {spec.kind: spec for spec in (PEOPLE, REGISTER)}
