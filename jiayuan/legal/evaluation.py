@@ -20,7 +20,8 @@ from .parser import DATA_DIR
 
 EVAL_FILES = {
     "eval": DATA_DIR / "eval_questions.yaml",
-    "holdout": DATA_DIR / "eval_holdout.yaml",
+    "holdout": DATA_DIR / "eval_holdout.yaml",  # third round; tuning data since the November 2026 round
+    "holdout2": DATA_DIR / "eval_holdout2.yaml",  # fourth round: never used for tuning
 }
 DEPTH = 10
 

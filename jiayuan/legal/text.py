@@ -25,6 +25,7 @@ _PUNCT_RE = re.compile(r"^[\W_]+$", re.UNICODE)
 # Single characters that carry a family-law meaning on their own (statutes write "兄、姐", "夫或者妻").
 MEANINGFUL_SINGLES = frozenset("兄姐弟妹夫妻孙")
 _WS_RE = re.compile(r"\s+")
+SUBWORD_WEIGHT = 0.7  # query weight of a dictionary sub-word of a longer question word
 _lock = threading.Lock()
 
 
@@ -127,8 +128,11 @@ def query_terms(question: str, *, expand: bool = True) -> dict[str, float]:
     A term reached several ways keeps its highest weight, so a long map cannot drown the question.
     """
     terms: dict[str, float] = {}
+    whole = set(words(question))
     for tok in tokens(question):
-        terms[tok] = 1.0
+        # A sub-word of a longer word ("抚养" in "抚养费") is evidence for the same concept: it counts less
+        # than the whole word, so one long word does not outweigh the rest of the question.
+        terms[tok] = 1.0 if tok in whole else max(terms.get(tok, 0.0), SUBWORD_WEIGHT)
     if expand:
         norm = normalize(question)
         for triggers, context, weight, toks in _expansion_terms_tokens():

@@ -11,7 +11,11 @@ class Command(BaseCommand):
     help = "评测法律助手：recall@1、recall@5、MRR（与普通 BM25 基线对比）、每题 p95 耗时和索引构建时间。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--set", default="eval", help="eval（默认，评测集）、holdout（留出集）或 YAML 文件路径")
+        parser.add_argument(
+            "--set",
+            default="eval",
+            help="eval（默认，评测集）、holdout（旧留出集，已用于调优）、holdout2（新留出集）或 YAML 文件路径",
+        )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
         parser.add_argument("--misses", action="store_true", help="列出前 5 名未命中的问题")
 
