@@ -355,11 +355,12 @@ def case_assessment_create(request, case_id: int, payload: AssessmentIn):
     )
 
 
-@operation(router, "POST", "/{int:case_id}/transitions", perm="cases.view", response=CaseStateOut)
+@operation(router, "POST", "/{int:case_id}/transitions", perm="cases.handle", response=CaseStateOut)
 def case_transition_create(request, case_id: int, payload: TransitionIn):
-    """Move the case along its workflow (start, follow-up, close…); each step checks its own permission, and a
-    step not allowed from the current state is refused with the reason."""
-    case = selectors.access_case_by_id(request.actor, case_id)
+    """Move the case along its workflow (start, follow-up, close, reopen); every step needs the case in the
+    caller's handling scope, then its own permission (closing, reopening); a step not allowed from the current
+    state is refused with the reason."""
+    case = selectors.access_case_by_id(request.actor, case_id, perm="cases.handle")
     case = services.case_transition(
         actor=request.actor,
         case=case,
