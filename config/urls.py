@@ -18,6 +18,7 @@ urlpatterns = [
     path("screening/", include("jiayuan.screening.urls")),
     path("legal/", include("jiayuan.legal.urls")),
     path("imports/", include("jiayuan.imports.urls")),
+    path("venues/", include("jiayuan.venues.urls")),
     path("api/", api.urls),
 ]
 

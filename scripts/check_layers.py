@@ -33,9 +33,9 @@ def adapter_modules(root: Path) -> Iterator[Path]:
             relative = path.relative_to(app).parts
             if relative[0] in {"tests", "migrations"}:
                 continue
-            if path.name in ADAPTER_NAMES and len(relative) == 1:
-                yield path
-            elif len(relative) > 1 and relative[0] in ADAPTER_PACKAGES:
+            top_level_adapter = len(relative) == 1 and path.name in ADAPTER_NAMES
+            in_adapter_package = len(relative) > 1 and relative[0] in ADAPTER_PACKAGES
+            if top_level_adapter or in_adapter_package:
                 yield path
 
 

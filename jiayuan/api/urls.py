@@ -16,6 +16,7 @@ from jiayuan.imports.api import router as imports_router
 from jiayuan.legal.api import router as legal_router
 from jiayuan.people.api import router as people_router
 from jiayuan.screening.api import router as screening_router
+from jiayuan.venues.api import router as venues_router
 
 from .auth import DEFAULT_AUTH
 
@@ -81,4 +82,5 @@ api.add_router("/care", care_router)
 api.add_router("/screening", screening_router)
 api.add_router("/legal", legal_router)
 api.add_router("/imports", imports_router)
+api.add_router("/venues", venues_router)
 urlpatterns = api.urls
