@@ -106,6 +106,13 @@ def compose_answer(
 ) -> Answer:
     question = (question or "").strip()
     index = index or get_index()
+    if db:
+        from .selectors import phrasings_refresh
+
+        try:
+            phrasings_refresh(index)
+        except DatabaseError:  # tables not migrated yet: the seed phrasings of data/phrasings.yaml
+            pass
     kind = emergency_kind(question)
     result = index.search(question, k=max(k, 10))
     ranked = [Citation.of(h.article) for h in result.hits]

@@ -46,6 +46,12 @@ class TopicGuideForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class PhrasingForm(forms.Form):
+    phrasings = forms.CharField(label="常见问法（每行一种）", widget=forms.Textarea(attrs={"rows": 10}))
+    is_active = forms.BooleanField(label="启用", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class CuratedAnswerForm(forms.Form):
     question = forms.CharField(label="问题", widget=forms.Textarea(attrs={"rows": 2}))
     answer = forms.CharField(label="解答", widget=forms.Textarea(attrs={"rows": 8}))

@@ -18,6 +18,7 @@ from jiayuan.core.validators import validate_phone
 from .answers import Answer, compose_answer
 from .models import (
     Article,
+    ArticlePhrasing,
     AskedQuestion,
     CallbackTicket,
     Channel,
@@ -47,6 +48,7 @@ class LoadReport:
     articles_deleted: int = 0
     articles_total: int = 0
     guides_created: int = 0
+    phrasings_created: int = 0
 
 
 @transaction.atomic
@@ -94,6 +96,7 @@ def laws_load(*, directory: Path | None = None) -> LoadReport:
         report.articles_deleted += len(existing)
         report.articles_total += len(parsed.articles)
     report.guides_created = topic_guides_seed()
+    report.phrasings_created = phrasings_seed()
     return report
 
 
@@ -134,6 +137,48 @@ def topic_guide_update(
     guide.updated_by = actor.user
     guide.save_versioned(expected_version=expected_version)
     return guide
+
+
+# --- everyday phrasings per article ----------------------------------------------------------------
+
+MAX_PHRASINGS = 40
+MAX_PHRASING_CHARS = 80
+
+
+@transaction.atomic
+def phrasings_seed() -> int:
+    """Create the phrasings of ``data/phrasings.yaml`` that are missing; never overwrite a reviewer's edit."""
+    from .phrasings import seed_phrasings
+
+    have = set(ArticlePhrasing.objects.values_list("ref", flat=True))
+    rows = [
+        ArticlePhrasing(ref=ref, phrasings="\n".join(lines))
+        for ref, lines in seed_phrasings().items()
+        if ref not in have
+    ]
+    ArticlePhrasing.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+@transaction.atomic
+def phrasing_update(
+    *, actor, entry: ArticlePhrasing, phrasings: str, is_active: bool, expected_version: int
+) -> ArticlePhrasing:
+    lines = [line.strip() for line in (phrasings or "").splitlines() if line.strip()]
+    errors = {}
+    if not lines:
+        errors["phrasings"] = "请至少写一种问法。"
+    elif len(lines) > MAX_PHRASINGS:
+        errors["phrasings"] = f"问法最多 {MAX_PHRASINGS} 条。"
+    elif any(len(line) > MAX_PHRASING_CHARS for line in lines):
+        errors["phrasings"] = f"每种问法请控制在 {MAX_PHRASING_CHARS} 字以内。"
+    if errors:
+        raise ValidationFailed(errors)
+    entry.phrasings = "\n".join(dict.fromkeys(lines))
+    entry.is_active = is_active
+    entry.updated_by = actor.user
+    entry.save_versioned(expected_version=expected_version)
+    return entry
 
 
 # --- curated answers --------------------------------------------------------------------------------

@@ -25,4 +25,6 @@ urlpatterns = [
     path("staff/curated/<int:curated_id>/", views.curated_edit, name="curated_edit"),
     path("staff/guides/", views.guide_list, name="guides"),
     path("staff/guides/<slug:slug>/", views.guide_edit, name="guide_edit"),
+    path("staff/phrasings/", views.phrasing_list, name="phrasings"),
+    path("staff/phrasings/<int:entry_id>/", views.phrasing_edit, name="phrasing_edit"),
 ]

@@ -22,7 +22,8 @@ from jiayuan.core.errors import ApplicationError, ValidationFailed
 from jiayuan.core.ratelimit import check as rate_limit_check
 
 from . import selectors, services
-from .forms import AskForm, CallbackForm, CuratedAnswerForm, TicketForm, TopicGuideForm
+from .corpus import get_corpus
+from .forms import AskForm, CallbackForm, CuratedAnswerForm, PhrasingForm, TicketForm, TopicGuideForm
 from .models import Channel, ReviewStatus, TicketStatus
 
 PUBLIC_CONTEXT = {"csrf_token": ""}  # rendering the real token would set a cookie on a public page
@@ -394,6 +395,49 @@ def guide_edit(request, slug: str):
                 messages.success(request, "主题指引已保存。")
                 return redirect("legal:guides")
     return render(request, "legal/pages/guide_form.html", {"form": form, "guide": guide})
+
+
+@require_perm("legal.curate")
+@require_GET
+def phrasing_list(request):
+    query = (request.GET.get("q") or "").strip()[:60]
+    page = Paginator(selectors.phrasing_list(query), 50).get_page(request.GET.get("page"))
+    corpus = get_corpus()
+    rows = []
+    for entry in page.object_list:
+        law, _, num = entry.ref.rpartition(":")
+        art = corpus.get(law, int(num)) if num.isdigit() else None
+        rows.append((entry, art))
+    return render(request, "legal/pages/phrasing_list.html", {"page": page, "rows": rows, "query": query})
+
+
+@require_perm("legal.curate")
+@require_http_methods(["GET", "POST"])
+def phrasing_edit(request, entry_id: int):
+    entry = selectors.phrasing_get(entry_id)
+    law, _, num = entry.ref.rpartition(":")
+    article = get_corpus().get(law, int(num)) if num.isdigit() else None
+    form = PhrasingForm(initial={"phrasings": entry.phrasings, "is_active": entry.is_active, "version": entry.version})
+    if request.method == "POST":
+        form = PhrasingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.phrasing_update(
+                    actor=request.actor,
+                    entry=entry,
+                    phrasings=data["phrasings"],
+                    is_active=data["is_active"],
+                    expected_version=data["version"],
+                )
+            except ValidationFailed as exc:
+                _add_errors(form, exc)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "常见问法已保存，助手检索马上使用新的问法。")
+                return redirect("legal:phrasings")
+    return render(request, "legal/pages/phrasing_form.html", {"form": form, "entry": entry, "article": article})
 
 
 def _add_errors(form, exc: ValidationFailed) -> None:

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="一次评测全部评测集")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
         parser.add_argument("--misses", action="store_true", help="列出前 5 名未命中的问题（冻结的评测集不列出）")
+        parser.add_argument("--fit", action="store_true", help="以交叉验证在调优集（eval、holdout）上拟合融合权重")
         parser.add_argument("--make-verbatim", action="store_true", help="由法条重新生成条文近似复述评测集")
 
     def handle(self, *args, **options):
@@ -40,6 +41,11 @@ class Command(BaseCommand):
 
             count = write()
             self.stdout.write(f"已生成 {count} 题：{VERBATIM_FILE.name}")
+            return
+        if options["fit"]:
+            from jiayuan.legal.evaluation import fit_fusion
+
+            self.stdout.write(json.dumps(fit_fusion(), ensure_ascii=False, indent=2))
             return
         names = tuple(EVAL_FILES) if options["all"] else (options["set"],)
         reports: dict[str, EvalReport] = {}
