@@ -26,6 +26,8 @@ for _prefix, _module in [
     ("legal/", "jiayuan.legal.urls"),
     ("imports/", "jiayuan.imports.urls"),
     ("venues/", "jiayuan.venues.urls"),
+    ("volunteers/", "jiayuan.volunteers.urls"),
+    ("activities/", "jiayuan.activities.urls"),
 ]:
     if find_spec(_module) is not None:
         urlpatterns.append(path(_prefix, include(_module)))

@@ -77,6 +77,9 @@ def _add_routers() -> None:
         ("/legal", "jiayuan.legal.api"),
         ("/imports", "jiayuan.imports.api"),
         ("/venues", "jiayuan.venues.api"),
+        ("/volunteers", "jiayuan.volunteers.api"),
+        ("/activities", "jiayuan.activities.api"),
+        ("/me", "jiayuan.activities.miniprogram"),
     ]:
         try:
             router = import_module(module).router

@@ -13,6 +13,8 @@ MODULE_DEMOS = [
     ("jiayuan.cases.demo", "load_cases_demo"),
     ("jiayuan.care.demo", "load_care_demo"),
     ("jiayuan.venues.demo", "demo_load"),
+    ("jiayuan.volunteers.demo", "demo_load"),
+    ("jiayuan.activities.demo", "demo_load"),
 ]
 
 
