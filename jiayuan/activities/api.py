@@ -3,13 +3,12 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from jiayuan.access.fields import mask_name
 from jiayuan.api.routing import operation
-from jiayuan.core.errors import ApplicationError
+from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 from jiayuan.volunteers.api import RecordOut, record_out
 from jiayuan.volunteers.selectors import person_for_volunteering, record_get, volunteer_get
@@ -303,7 +302,7 @@ def _row(a) -> dict:
 def _person(request, person_id: int):
     try:
         return person_for_volunteering(actor=request.actor, person_id=person_id)
-    except Http404:
+    except NotFound:
         raise ApplicationError("未找到该人员（请填写您辖区内人员的档案编号）。") from None
 
 
@@ -356,7 +355,7 @@ def counts(request, division: str = "", start: dt.date | None = None, end: dt.da
         division=division[:12],
     )
     if result is None:
-        raise Http404
+        raise NotFound("未找到该记录")
 
     def rows(items):
         return [{**b.__dict__, "hours": b.hours} for b in items]
@@ -560,7 +559,7 @@ def duty_add(request, session_id: int, payload: DutyIn):
     session = selectors.session_get(actor=request.actor, session_id=session_id)
     try:
         volunteer = volunteer_get(actor=request.actor, volunteer_id=payload.volunteer_id, perm="volunteers.list")
-    except Http404:
+    except NotFound:
         raise ApplicationError("未找到该志愿者（请填写您辖区内志愿者的编号）。") from None
     duty = services.duty_assign(actor=request.actor, session=session, volunteer=volunteer)
     return Status(201, duty_out(selectors.duty_get(actor=request.actor, duty_id=duty.pk)))

@@ -10,6 +10,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from jiayuan.access.actor import Actor
 from jiayuan.divisions.models import Division, Level
 from jiayuan.people.models import Person
 from jiayuan.venues.models import Venue, VenueType
@@ -19,6 +20,12 @@ from . import services
 from .models import Activity, Attendance, ServiceProject
 
 FUTIAN = "440304"
+
+
+def _system() -> Actor:
+    return Actor.system(job="demo")
+
+
 STREET = "440304006"
 
 
@@ -27,7 +34,7 @@ def _project(name: str, kind: str, code: str, year: int, **targets) -> ServicePr
     if found:
         return found
     return services.project_create(
-        actor=None,
+        actor=_system(),
         data=services.ProjectInput(
             name=name,
             kind=kind,
@@ -89,7 +96,7 @@ def demo_load() -> str:
         for index, (title, type, code, project_id, capacity, sessions, hours, audience) in enumerate(past):
             first_day = today - dt.timedelta(days=40 - 5 * index)
             activity = services.activity_create(
-                actor=None,
+                actor=_system(),
                 data=services.ActivityInput(
                     title=title,
                     type=type,
@@ -111,7 +118,7 @@ def demo_load() -> str:
             attendees = rng.sample(people, min(len(people), (capacity or 60) // 2)) if people else []
             if activity.records_names:
                 for person in attendees:
-                    services.signup_create(actor=None, activity=activity, person=person)
+                    services.signup_create(actor=_system(), activity=activity, person=person)
             for session in activity.sessions.all():
                 if activity.records_names:
                     rows = [
@@ -132,12 +139,12 @@ def demo_load() -> str:
                     Attendance.objects.bulk_create(rows)
                 else:
                     services.attendance_record(
-                        actor=None, session=session, head_count=rng.randint(80, 200), at=session.starts_at
+                        actor=_system(), session=session, head_count=rng.randint(80, 200), at=session.starts_at
                     )
                 for volunteer in volunteers[index * 2 : index * 2 + 2]:
-                    duty = services.duty_assign(actor=None, session=session, volunteer=volunteer)
+                    duty = services.duty_assign(actor=_system(), session=session, volunteer=volunteer)
                     services.duty_hours_record(
-                        actor=None,
+                        actor=_system(),
                         duty=duty,
                         minutes=session.minutes,
                         confirm=session.on < today - dt.timedelta(days=7),
@@ -146,7 +153,7 @@ def demo_load() -> str:
                 Activity.objects.filter(pk=activity.pk).update(pairs_formed=9)
             if type == "job_fair":
                 Activity.objects.filter(pk=activity.pk).update(posts_offered=320)
-            services.activity_move(actor=None, activity=activity, move="finish", expected_version=activity.version)
+            services.activity_move(actor=_system(), activity=activity, move="finish", expected_version=activity.version)
         upcoming = [
             ("【演示】亲子阅读会", "reading", communities[0].code, 20),
             ("【演示】家长学校：幼小衔接", "parent_school", STREET, 40),
@@ -155,7 +162,7 @@ def demo_load() -> str:
         for offset, (title, type, code, capacity) in enumerate(upcoming, start=1):
             day = today + dt.timedelta(days=3 * offset)
             services.activity_create(
-                actor=None,
+                actor=_system(),
                 data=services.ActivityInput(
                     title=title,
                     type=type,

@@ -74,8 +74,8 @@ def code_lifetime() -> dt.timedelta:
 place_allowed = volunteer_services.place_allowed
 
 
-def _user(actor: Actor | None):
-    return actor.user if actor is not None else None
+def _user(actor: Actor):
+    return actor.user
 
 
 def _type_codes() -> set[str]:
@@ -86,7 +86,7 @@ def _type_codes() -> set[str]:
     return codes
 
 
-def _place(code: str, *, actor: Actor | None, perm: str, errors: dict, key: str = "division_code") -> Division | None:
+def _place(code: str, *, actor: Actor, perm: str, errors: dict, key: str = "division_code") -> Division | None:
     division = Division.objects.filter(code=(code or "").strip()).first()
     if division is None or division.level not in PLACE_LEVELS:
         errors[key] = "请选择举办的区、街道或社区。"
@@ -127,7 +127,7 @@ def _non_negative_int(value, key: str, label: str, errors: dict) -> int:
     return number
 
 
-def project_create(*, actor: Actor | None, data: ProjectInput) -> ServiceProject:
+def project_create(*, actor: Actor, data: ProjectInput) -> ServiceProject:
     errors: dict[str, str] = {}
     name = (data.name or "").strip()
     if not name or len(name) > 100:
@@ -228,7 +228,7 @@ def _capacity(value, errors: dict) -> int | None:
     return number
 
 
-def _clean_activity(data: ActivityInput, *, actor: Actor | None, keep_division: str = "") -> dict:
+def _clean_activity(data: ActivityInput, *, actor: Actor, keep_division: str = "") -> dict:
     errors: dict[str, str] = {}
     title = (data.title or "").strip()
     if not title or len(title) > 100:
@@ -302,7 +302,7 @@ def _refresh_dates(activity: Activity) -> None:
         activity.starts_on, activity.ends_on = min(days), max(days)
 
 
-def activity_create(*, actor: Actor | None, data: ActivityInput, publish: bool = False) -> Activity:
+def activity_create(*, actor: Actor, data: ActivityInput, publish: bool = False) -> Activity:
     values = _clean_activity(data, actor=actor)
     sessions = values.pop("_sessions")
     days = [timezone.localtime(start).date() for start, _ in sessions]
@@ -318,7 +318,7 @@ def activity_create(*, actor: Actor | None, data: ActivityInput, publish: bool =
     return activity
 
 
-def activity_update(*, actor: Actor | None, activity: Activity, data: ActivityInput, expected_version: int) -> Activity:
+def activity_update(*, actor: Actor, activity: Activity, data: ActivityInput, expected_version: int) -> Activity:
     """Edit an activity's details (its sessions are added or cancelled one by one). The place count can
     not go below the places already taken."""
     data.sessions = None  # type: ignore[assignment]
@@ -359,7 +359,7 @@ _MOVES = {
 }
 
 
-def activity_move(*, actor: Actor | None, activity: Activity, move: str, expected_version: int) -> Activity:
+def activity_move(*, actor: Actor, activity: Activity, move: str, expected_version: int) -> Activity:
     if move not in _MOVES:
         raise ValidationFailed({"move": "不支持的操作。"})
     allowed, target, label = _MOVES[move]
@@ -370,7 +370,7 @@ def activity_move(*, actor: Actor | None, activity: Activity, move: str, expecte
     return activity
 
 
-def session_add(*, actor: Actor | None, activity: Activity, starts_at: dt.datetime, ends_at: dt.datetime) -> Session:
+def session_add(*, actor: Actor, activity: Activity, starts_at: dt.datetime, ends_at: dt.datetime) -> Session:
     errors: dict[str, str] = {}
     _clean_sessions([(starts_at, ends_at)], errors)
     if errors:
@@ -395,7 +395,7 @@ def _lock_activity(activity: Activity) -> Activity:
 
 def signup_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     activity: Activity,
     person: Person | None = None,
     head_count: int = 1,
@@ -454,7 +454,7 @@ def waiting_position(signup: SignUp) -> int:
     return ahead.filter(id__lte=signup.pk).count()
 
 
-def signup_cancel(*, actor: Actor | None, signup: SignUp) -> SignUp:
+def signup_cancel(*, actor: Actor, signup: SignUp) -> SignUp:
     """Give a place back; the waiting list fills free places in the order people signed up."""
     with transaction.atomic():
         locked = _lock_activity(signup.activity)
@@ -483,7 +483,7 @@ def signup_cancel(*, actor: Actor | None, signup: SignUp) -> SignUp:
 # ---------------------------------------------------------------- check-in and attendance
 
 
-def checkin_code_issue(*, actor: Actor | None, session: Session) -> Session:
+def checkin_code_issue(*, actor: Actor, session: Session) -> Session:
     """A fresh six-digit code for the organiser's phone; the previous code stops working at once."""
     if session.cancelled:
         raise WorkflowError("该场次已取消。")
@@ -526,7 +526,7 @@ def _attend(session: Session, *, person: Person | None, head_count: int, method:
         raise WorkflowError("已签到，无需重复签到。") from None
 
 
-def checkin_by_code(*, actor: Actor | None, session: Session, person: Person, code: str) -> Attendance:
+def checkin_by_code(*, actor: Actor, session: Session, person: Person, code: str) -> Attendance:
     """She types (or scans) the code shown on the organiser's phone, within the session's check-in window."""
     now = timezone.now()
     if session.cancelled:
@@ -549,7 +549,7 @@ def checkin_by_code(*, actor: Actor | None, session: Session, person: Person, co
 
 def attendance_record(
     *,
-    actor: Actor | None,
+    actor: Actor,
     session: Session,
     person: Person | None = None,
     head_count: int = 1,
@@ -586,7 +586,7 @@ def attendance_record(
     )
 
 
-def session_online_record(*, actor: Actor | None, session: Session, views, interactions) -> Session:
+def session_online_record(*, actor: Actor, session: Session, views, interactions) -> Session:
     errors: dict[str, str] = {}
     views = _non_negative_int(views, "online_views", "观看人次", errors)
     interactions = _non_negative_int(interactions, "online_interactions", "互动次数", errors)
@@ -602,7 +602,7 @@ def session_online_record(*, actor: Actor | None, session: Session, views, inter
 # ---------------------------------------------------------------- volunteers on duty and their hours
 
 
-def duty_assign(*, actor: Actor | None, session: Session, volunteer: Volunteer) -> Duty:
+def duty_assign(*, actor: Actor, session: Session, volunteer: Volunteer) -> Duty:
     """Put a volunteer on a session's roster; she cannot be on two sessions at the same time."""
     if session.cancelled:
         raise WorkflowError("该场次已取消。")
@@ -635,7 +635,7 @@ def duty_assign(*, actor: Actor | None, session: Session, volunteer: Volunteer) 
             raise WorkflowError("该志愿者已在本场次的服务名单中。") from None
 
 
-def duty_hours_record(*, actor: Actor | None, duty: Duty, minutes, confirm: bool, note: str = "") -> Duty:
+def duty_hours_record(*, actor: Actor, duty: Duty, minutes, confirm: bool, note: str = "") -> Duty:
     """Record a volunteer's hours for a session she served: never beyond the session's length. The organiser
     may record them confirmed; the volunteer's own claim stays pending until the organiser confirms it."""
     session = duty.session

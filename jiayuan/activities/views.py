@@ -7,7 +7,7 @@ import datetime as dt
 
 import segno
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
 from jiayuan.core.dates import parse_date
-from jiayuan.core.errors import ApplicationError
+from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 from jiayuan.venues.selectors import VenueFilters, organisation_choices, place_choices, venue_list
 from jiayuan.volunteers.selectors import person_for_volunteering, volunteer_get, volunteer_of_user
@@ -259,7 +259,7 @@ def signup_add(request: HttpRequest, activity_id: int) -> HttpResponse:
         if request.POST.get("person"):
             try:
                 person = person_for_volunteering(actor=request.actor, person_id=_int(request.POST.get("person")))
-            except Http404:
+            except NotFound:
                 raise ApplicationError("未找到该人员（请填写您辖区内人员的档案编号）。") from None
         signup = services.signup_create(
             actor=request.actor,
@@ -323,7 +323,7 @@ def session_attend(request: HttpRequest, session_id: int) -> HttpResponse:
         if request.POST.get("person"):
             try:
                 person = person_for_volunteering(actor=request.actor, person_id=_int(request.POST.get("person")))
-            except Http404:
+            except NotFound:
                 raise ApplicationError("未找到该人员（请填写您辖区内人员的档案编号）。") from None
         services.attendance_record(
             actor=request.actor, session=session, person=person, head_count=_int(request.POST.get("head_count")) or 1
@@ -360,7 +360,7 @@ def duty_add(request: HttpRequest, session_id: int) -> HttpResponse:
             volunteer = volunteer_get(
                 actor=request.actor, volunteer_id=_int(request.POST.get("volunteer")), perm="volunteers.list"
             )
-        except Http404:
+        except NotFound:
             raise ApplicationError("未找到该志愿者（请填写您辖区内志愿者的编号）。") from None
         services.duty_assign(actor=request.actor, session=session, volunteer=volunteer)
 

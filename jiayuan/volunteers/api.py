@@ -2,14 +2,13 @@
 
 import datetime as dt
 
-from django.http import Http404
 from ninja import Router, Schema, Status
 
 from jiayuan.access.fields import mask_name
 from jiayuan.api.routing import operation
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.errors import ApplicationError
+from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 
 from . import selectors, services
@@ -270,7 +269,7 @@ def team_member_add(request, team_id: int, payload: MemberIn):
     team = selectors.team_get(actor=request.actor, team_id=team_id, perm="volunteers.team_edit")
     try:
         person = selectors.person_for_volunteering(actor=request.actor, person_id=payload.person_id)
-    except Http404:
+    except NotFound:
         raise ApplicationError("未找到该人员（请填写您辖区内人员的档案编号）。") from None
     m = services.team_member_add(actor=request.actor, team=team, person=person, role=payload.role)
     return Status(

@@ -9,6 +9,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from jiayuan.access.actor import Actor
 from jiayuan.divisions.models import Division, Level
 from jiayuan.people.models import Person
 
@@ -16,6 +17,12 @@ from . import services
 from .models import MemberRole, RecordSource, ServiceRecord, Team, TeamType, Volunteer
 
 FUTIAN = "440304"
+
+
+def _system() -> Actor:
+    return Actor.system(job="demo")
+
+
 COMMUNITY_TEAM_TYPES = [TeamType.READING, TeamType.CHILDCARE, TeamType.PSYCHOLOGY, TeamType.CARING_MOTHERS]
 
 
@@ -24,7 +31,7 @@ def _team(name: str, type: str, code: str) -> Team:
     if existing:
         return existing
     return services.team_create(
-        actor=None,
+        actor=_system(),
         data=services.TeamInput(name=name, type=type, division_code=code, founded_on=dt.date(2021, 3, 5)),
     )
 
@@ -62,7 +69,7 @@ def demo_load() -> str:
             if person.is_minor:
                 continue
             volunteer = services.volunteer_register(
-                actor=None,
+                actor=_system(),
                 person=person,
                 consent=True,
                 skill_codes=rng.sample(skills, 2),
@@ -72,14 +79,14 @@ def demo_load() -> str:
             made += 1
             home_team = next((t for t in teams if t.division_id == person.division_id[:9]), district)
             services.team_member_add(
-                actor=None, team=home_team, person=person, role=MemberRole.LEADER if index % 15 == 0 else "member"
+                actor=_system(), team=home_team, person=person, role=MemberRole.LEADER if index % 15 == 0 else "member"
             )
             if index % 4 == 0:
-                services.team_member_add(actor=None, team=district, person=person)
+                services.team_member_add(actor=_system(), team=district, person=person)
             for k in range(1 + index % 4):
                 start = (now - dt.timedelta(days=7 + 11 * k + index % 9)).replace(minute=0, second=0, microsecond=0)
                 services.service_record_create(
-                    actor=None,
+                    actor=_system(),
                     volunteer=volunteer,
                     title=rng.choice(["社区普法宣传", "困境儿童陪伴", "家长课堂协助", "母婴室值守", "入户探访"]),
                     started_at=start.replace(hour=9 + k),
@@ -91,10 +98,10 @@ def demo_load() -> str:
         # The demo volunteer account (爱心妈妈) is on her community's team, with hours to show.
         own = Volunteer.objects.filter(user__username="aixin").first()
         if own is not None and not own.memberships.exists():
-            services.team_member_add(actor=None, team=district, person=own.person)
+            services.team_member_add(actor=_system(), team=district, person=own.person)
             if not ServiceRecord.objects.filter(volunteer=own).exists():
                 services.service_record_create(
-                    actor=None,
+                    actor=_system(),
                     volunteer=own,
                     title="结对儿童课业陪伴",
                     started_at=(now - dt.timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0),

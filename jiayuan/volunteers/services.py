@@ -53,9 +53,9 @@ def volunteer_dictionaries_ensure() -> None:
     dictionary_ensure(SKILL_KIND, VOLUNTEER_SKILLS)
 
 
-def place_allowed(actor: Actor | None, perm: str, code: str) -> bool:
+def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     """Whether `code` lies within one of the actor's scopes for `perm` (the system may write anywhere)."""
-    if actor is None:
+    if actor.is_system:
         return True
     for scope, posting in actor.scopes(perm):
         if scope == Scope.ALL:
@@ -69,8 +69,8 @@ def place_allowed(actor: Actor | None, perm: str, code: str) -> bool:
     return False
 
 
-def _user(actor: Actor | None):
-    return actor.user if actor is not None else None
+def _user(actor: Actor):
+    return actor.user
 
 
 def _skills(codes) -> list[DictionaryItem]:
@@ -90,7 +90,7 @@ def _skills(codes) -> list[DictionaryItem]:
 
 def volunteer_register(
     *,
-    actor: Actor | None,
+    actor: Actor,
     person: Person,
     consent: bool,
     skill_codes=(),
@@ -132,7 +132,7 @@ def volunteer_register(
 
 def volunteer_update(
     *,
-    actor: Actor | None,
+    actor: Actor,
     volunteer: Volunteer,
     expected_version: int,
     skill_codes=(),
@@ -148,7 +148,7 @@ def volunteer_update(
     return volunteer
 
 
-def volunteer_withdraw_consent(*, actor: Actor | None, volunteer: Volunteer, expected_version: int) -> Volunteer:
+def volunteer_withdraw_consent(*, actor: Actor, volunteer: Volunteer, expected_version: int) -> Volunteer:
     """She withdraws her consent: she leaves every team and the register (records already confirmed stay)."""
     today = timezone.localdate()
     with transaction.atomic():
@@ -160,7 +160,7 @@ def volunteer_withdraw_consent(*, actor: Actor | None, volunteer: Volunteer, exp
     return volunteer
 
 
-def volunteer_link_user(*, actor: Actor | None, volunteer: Volunteer, user) -> Volunteer:
+def volunteer_link_user(*, actor: Actor, volunteer: Volunteer, user) -> Volunteer:
     try:
         with transaction.atomic():
             Volunteer.objects.filter(pk=volunteer.pk).update(user=user)
@@ -184,7 +184,7 @@ class TeamInput:
     founded_on: dt.date | None = None
 
 
-def team_create(*, actor: Actor | None, data: TeamInput) -> Team:
+def team_create(*, actor: Actor, data: TeamInput) -> Team:
     errors: dict[str, str] = {}
     name = (data.name or "").strip()
     if not name or len(name) > 100:
@@ -213,7 +213,7 @@ def team_create(*, actor: Actor | None, data: TeamInput) -> Team:
 
 
 def team_member_add(
-    *, actor: Actor | None, team: Team, person: Person, role: str = MemberRole.MEMBER, joined_on: dt.date | None = None
+    *, actor: Actor, team: Team, person: Person, role: str = MemberRole.MEMBER, joined_on: dt.date | None = None
 ) -> Membership:
     """Put a registered volunteer on a team. A person who has not registered with consent cannot be put on."""
     volunteer = Volunteer.objects.filter(person=person).first()
@@ -237,7 +237,7 @@ def team_member_add(
         raise WorkflowError("该志愿者已在本队伍中。") from None
 
 
-def team_member_remove(*, actor: Actor | None, membership: Membership) -> Membership:
+def team_member_remove(*, actor: Actor, membership: Membership) -> Membership:
     if membership.left_on is None:
         membership.left_on = timezone.localdate()
         membership.save(update_fields=["left_on"])
@@ -262,7 +262,7 @@ def overlapping_record(volunteer: Volunteer, start: dt.datetime, end: dt.datetim
 
 def service_record_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     volunteer: Volunteer,
     title: str,
     started_at: dt.datetime,
@@ -342,7 +342,7 @@ def service_record_create(
 
 
 def service_record_decide(
-    *, actor: Actor | None, record: ServiceRecord, confirm: bool, expected_version: int, note: str = ""
+    *, actor: Actor, record: ServiceRecord, confirm: bool, expected_version: int, note: str = ""
 ) -> ServiceRecord:
     """The organiser confirms (or turns down) a pending record; she cannot confirm her own claim."""
     if record.status != RecordStatus.PENDING:
@@ -360,7 +360,7 @@ def service_record_decide(
     return record
 
 
-def service_records_bulk_create(*, actor: Actor | None, rows: list[dict]) -> int:
+def service_records_bulk_create(*, actor: Actor, rows: list[dict]) -> int:
     """Many records at once (imports), each with the rules of `service_record_create`, all or nothing."""
     with transaction.atomic():
         for row in rows:

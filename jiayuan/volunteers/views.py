@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
 from jiayuan.core.dates import parse_date
-from jiayuan.core.errors import ApplicationError
+from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
 from jiayuan.divisions.selectors import division_choices
@@ -113,7 +113,7 @@ def volunteer_register(request: HttpRequest) -> HttpResponse:
 def volunteer_me(request: HttpRequest) -> HttpResponse:
     volunteer = selectors.volunteer_of_user(request.user)
     if volunteer is None:
-        raise Http404("未找到该记录")
+        raise NotFound("未找到该记录")
     return redirect("volunteers:detail", volunteer_id=volunteer.pk)
 
 
@@ -310,7 +310,7 @@ def team_member_add(request: HttpRequest, team_id: int) -> HttpResponse:
     def add():
         try:
             person = selectors.person_for_volunteering(actor=request.actor, person_id=person_id)
-        except Http404:
+        except NotFound:
             raise ApplicationError("未找到该人员（请填写您辖区内人员的档案编号）。") from None
         services.team_member_add(
             actor=request.actor, team=team, person=person, role=request.POST.get("role", MemberRole.MEMBER)

@@ -10,9 +10,9 @@ from django.db import connection
 
 from jiayuan.access.roles import Role
 from jiayuan.core.errors import StaleEditError
-from jiayuan.core.testing.factories import XIANGMIHU, actor_of, community_of, make_person, make_user
 from jiayuan.people.models import Person
 from jiayuan.people.services import PersonInput, person_update
+from tests.factories import XIANGMIHU, actor_of, community_of, make_person, make_user, system_actor
 
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
@@ -26,7 +26,7 @@ def _edit(person: Person, name: str, version: int):
         gender=person.gender,
         birth_date=person.birth_date,
     )
-    return person_update(actor=None, person=person, expected_version=version, data=data)
+    return person_update(actor=system_actor(), person=person, expected_version=version, data=data)
 
 
 @pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_concurrent_sign_ups_never_exceed_an_activitys_places():
     home = community_of(XIANGMIHU, 0)
     start = timezone.now() + dt.timedelta(days=1)
     activity = activity_services.activity_create(
-        actor=None,
+        actor=system_actor(),
         data=activity_services.ActivityInput(
             title="并发报名讲座",
             type="family_lecture",
@@ -124,7 +124,9 @@ def test_concurrent_sign_ups_never_exceed_an_activitys_places():
     def sign_up(person) -> None:
         try:
             barrier.wait(timeout=20)
-            signup = activity_services.signup_create(actor=None, activity=activity, person=person, waitlist=False)
+            signup = activity_services.signup_create(
+                actor=system_actor(), activity=activity, person=person, waitlist=False
+            )
             outcomes.append(signup.status)
         except Exception as exc:  # noqa: BLE001 - counted below
             outcomes.append(type(exc).__name__)

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from jiayuan.access.roles import Role
 from jiayuan.activities import services
-from jiayuan.core.testing.factories import FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_person, make_user
 from jiayuan.volunteers import services as volunteer_services
+from tests.factories import FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_person, make_user, system_actor
 
 
 class Scene:
@@ -29,7 +29,7 @@ def scene(db):
     s.now = timezone.now().replace(microsecond=0)
     # The signed-in volunteer's own record, linked to her account.
     s.me = volunteer_services.volunteer_register(
-        actor=None, person=make_person(s.home, name="李志愿"), consent=True, user=s.users["volunteer"]
+        actor=system_actor(), person=make_person(s.home, name="李志愿"), consent=True, user=s.users["volunteer"]
     )
     return s
 
@@ -45,7 +45,7 @@ def make_activity(
     capacity: int | None = None,
     records_names: bool = True,
     publish: bool = True,
-    actor=None,
+    actor=system_actor(),
     audience: str = "families",
     project_id=None,
     online: bool = False,

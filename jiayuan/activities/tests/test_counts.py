@@ -7,9 +7,9 @@ from django.test import Client
 
 from jiayuan.activities import services, stats
 from jiayuan.activities.models import Activity, Attendance, Session
-from jiayuan.core.testing.factories import make_person
 from jiayuan.volunteers import services as volunteer_services
 from jiayuan.volunteers.models import ServiceRecord
+from tests.factories import make_person, system_actor
 
 from .conftest import make_activity
 
@@ -17,7 +17,7 @@ from .conftest import make_activity
 def _build(scene):
     past = scene.now - dt.timedelta(days=3)
     project = services.project_create(
-        actor=None,
+        actor=system_actor(),
         data=services.ProjectInput(
             name="无忧假期",
             kind="campaign",
@@ -42,19 +42,25 @@ def _build(scene):
     people = [make_person(scene.home, name=f"参加者{i}") for i in range(4)]
     for session in class_.sessions.all():
         for person in people[:3]:
-            services.attendance_record(actor=None, session=session, person=person, at=session.starts_at)
+            services.attendance_record(actor=system_actor(), session=session, person=person, at=session.starts_at)
     lecture_session = lecture.sessions.get()
     for person in (people[0], people[3]):
-        services.attendance_record(actor=None, session=lecture_session, person=person, at=lecture_session.starts_at)
-    services.attendance_record(actor=None, session=lecture_session, head_count=5, at=lecture_session.starts_at)
+        services.attendance_record(
+            actor=system_actor(), session=lecture_session, person=person, at=lecture_session.starts_at
+        )
+    services.attendance_record(
+        actor=system_actor(), session=lecture_session, head_count=5, at=lecture_session.starts_at
+    )
     fair_session = fair.sessions.get()
-    services.attendance_record(actor=None, session=fair_session, head_count=40, at=fair_session.starts_at)
-    services.session_online_record(actor=None, session=online.sessions.get(), views=300, interactions=25)
-    duty = services.duty_assign(actor=None, session=class_.sessions.order_by("starts_at").first(), volunteer=scene.me)
-    services.duty_hours_record(actor=None, duty=duty, minutes=150, confirm=True)
-    other = volunteer_services.volunteer_register(actor=None, person=make_person(scene.far), consent=True)
+    services.attendance_record(actor=system_actor(), session=fair_session, head_count=40, at=fair_session.starts_at)
+    services.session_online_record(actor=system_actor(), session=online.sessions.get(), views=300, interactions=25)
+    duty = services.duty_assign(
+        actor=system_actor(), session=class_.sessions.order_by("starts_at").first(), volunteer=scene.me
+    )
+    services.duty_hours_record(actor=system_actor(), duty=duty, minutes=150, confirm=True)
+    other = volunteer_services.volunteer_register(actor=system_actor(), person=make_person(scene.far), consent=True)
     volunteer_services.service_record_create(
-        actor=None,
+        actor=system_actor(),
         volunteer=other,
         title="招聘会引导",
         started_at=past,
@@ -63,7 +69,7 @@ def _build(scene):
         confirm=True,
     )
     volunteer_services.service_record_create(
-        actor=None,
+        actor=system_actor(),
         volunteer=other,
         title="未确认",
         started_at=past - dt.timedelta(days=1),

@@ -8,7 +8,7 @@ from django.test import Client
 from jiayuan.accounts.models import ApiToken
 from jiayuan.activities import selectors, services
 from jiayuan.activities.models import Attendance, SignUp
-from jiayuan.core.testing.factories import make_person
+from tests.factories import make_person, system_actor
 
 from .conftest import make_activity
 
@@ -59,7 +59,7 @@ def test_mini_program_with_a_token(scene):
     assert signed.status_code == 201 and signed.json()["status"] == "confirmed"
     again = client.post(f"/api/me/activities/{activity.pk}/signup", **auth)
     assert again.status_code == 409 and "不能重复报名" in again.json()["detail"]
-    services.checkin_code_issue(actor=None, session=session)
+    services.checkin_code_issue(actor=system_actor(), session=session)
     bad = client.post(
         f"/api/me/sessions/{session.pk}/checkin",
         json.dumps({"code": "abcdef"}),
@@ -84,7 +84,9 @@ def test_mini_program_with_a_token(scene):
     me = client.get("/api/me/volunteer", **auth).json()
     assert me["volunteer_id"] == scene.me.pk and me["confirmed_hours"] == 0
     # Somebody else's sign-up is not hers to see or cancel.
-    other = services.signup_create(actor=None, activity=make_activity(scene.home), person=make_person(scene.home))
+    other = services.signup_create(
+        actor=system_actor(), activity=make_activity(scene.home), person=make_person(scene.home)
+    )
     assert client.post(f"/api/me/signups/{other.pk}/cancel", **auth).status_code == 404
     cancelled = client.post(f"/api/me/signups/{mine[0]['id']}/cancel", **auth)
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"

@@ -14,9 +14,9 @@ from jiayuan.audit.models import AccessLog, Action
 from jiayuan.care import services as care_services
 from jiayuan.care.selectors import volunteer_pairings
 from jiayuan.core.errors import ValidationFailed, WorkflowError
-from jiayuan.core.testing.factories import FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_person, make_user
 from jiayuan.volunteers import selectors, services
 from jiayuan.volunteers.models import RecordStatus, Volunteer
+from tests.factories import FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_person, make_user, system_actor
 
 
 @pytest.fixture
@@ -29,17 +29,17 @@ def scene(db):
         "volunteer": make_user(Role.VOLUNTEER, home),
     }
     mine = services.volunteer_register(
-        actor=None, person=make_person(home, name="陈爱心"), consent=True, user=users["volunteer"]
+        actor=system_actor(), person=make_person(home, name="陈爱心"), consent=True, user=users["volunteer"]
     )
-    other = services.volunteer_register(actor=None, person=make_person(home, name="林同心"), consent=True)
-    far_one = services.volunteer_register(actor=None, person=make_person(far, name="黄远方"), consent=True)
+    other = services.volunteer_register(actor=system_actor(), person=make_person(home, name="林同心"), consent=True)
+    far_one = services.volunteer_register(actor=system_actor(), person=make_person(far, name="黄远方"), consent=True)
     return {"home": home, "far": far, "users": users, "mine": mine, "other": other, "far_one": far_one}
 
 
 def _record(volunteer, *, days: int, minutes: int, confirm: bool):
     start = (timezone.now() - dt.timedelta(days=days)).replace(microsecond=0)
     return services.service_record_create(
-        actor=None,
+        actor=system_actor(),
         volunteer=volunteer,
         title="社区服务",
         started_at=start,
@@ -56,14 +56,16 @@ def test_registration_needs_consent_and_scope(scene):
         services.volunteer_register(actor=actor, person=stranger, consent=True)
     assert "管辖范围" in refused.value.errors["person"]
     with pytest.raises(WorkflowError, match="已注册为志愿者"):
-        services.volunteer_register(actor=None, person=scene["other"].person, consent=True)
+        services.volunteer_register(actor=system_actor(), person=scene["other"].person, consent=True)
     v = services.volunteer_register(
         actor=actor, person=make_person(scene["home"]), consent=True, skill_codes=["lawyer", "teacher"]
     )
     assert v.has_consent and v.consent_recorded_by_id == scene["users"]["community"].pk
     assert sorted(v.skills.values_list("code", flat=True)) == ["lawyer", "teacher"]
     with pytest.raises(ValidationFailed, match="无效"):
-        services.volunteer_register(actor=None, person=make_person(scene["home"]), consent=True, skill_codes=["x"])
+        services.volunteer_register(
+            actor=system_actor(), person=make_person(scene["home"]), consent=True, skill_codes=["x"]
+        )
 
 
 def test_lists_records_and_api_are_scoped(scene):
@@ -140,10 +142,12 @@ def test_export_is_masked_and_logged(scene):
 
 def test_a_caring_mother_stays_a_volunteer_with_her_pairing(scene):
     care_services.care_dictionaries_ensure()
-    helper = care_services.helper_create(actor=None, person=scene["mine"].person, skill_codes=["companionship"])
+    helper = care_services.helper_create(
+        actor=system_actor(), person=scene["mine"].person, skill_codes=["companionship"]
+    )
     assert helper.volunteer_id == scene["mine"].pk  # the helper record points at the volunteer
     child = make_person(scene["home"], name="小明", id_number=None, birth=dt.date.today().replace(year=2018, day=1))
-    care_services.register_entry_create(actor=None, person=child, type_codes=["left_behind"])
+    care_services.register_entry_create(actor=system_actor(), person=child, type_codes=["left_behind"])
     worker = actor_of(scene["users"]["community"])
     care_services.pairing_create(actor=worker, helper=helper, person=child)
     rows = volunteer_pairings(actor=worker, volunteer=scene["mine"])

@@ -1,4 +1,4 @@
-"""Probe hook (protocol in jiayuan/ops/probe.py): a volunteer with a team and a service record, inside the probed
+"""Probe hook (see tests/probes): a volunteer with a team and a service record, inside the probed
 community and in a community of another district (no account linked, so a volunteer's `own` scope reaches
 neither)."""
 
@@ -10,18 +10,18 @@ def _build(community: str, tag: str) -> dict:
 
     from django.utils import timezone
 
-    from jiayuan.core.testing.factories import make_person
-
-    from . import services
+    from jiayuan.volunteers import services
+    from tests.factories import make_person, system_actor
 
     person = make_person(community, name=f"探针{tag}志愿者")
-    volunteer = services.volunteer_register(actor=None, person=person, consent=True, availability="周末")
+    volunteer = services.volunteer_register(actor=system_actor(), person=person, consent=True, availability="周末")
     team = services.team_create(
-        actor=None, data=services.TeamInput(name=f"探针{tag}志愿服务队", type="general", division_code=community)
+        actor=system_actor(),
+        data=services.TeamInput(name=f"探针{tag}志愿服务队", type="general", division_code=community),
     )
-    services.team_member_add(actor=None, team=team, person=person)
+    services.team_member_add(actor=system_actor(), team=team, person=person)
     record = services.service_record_create(
-        actor=None,
+        actor=system_actor(),
         volunteer=volunteer,
         title="探针服务",
         started_at=timezone.now() - dt.timedelta(days=1),
@@ -32,7 +32,7 @@ def _build(community: str, tag: str) -> dict:
 
 
 def records(scope_user_division: str) -> dict[str, dict]:
-    from jiayuan.ops.probe import outside_community
+    from tests.probes import outside_community
 
     inside = _build(scope_user_division, "内")
     outside = _build(outside_community(scope_user_division), "外")

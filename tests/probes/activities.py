@@ -1,4 +1,4 @@
-"""Probe hook (protocol in jiayuan/ops/probe.py): a project and an open activity with a session and a sign-up,
+"""Probe hook (see tests/probes): a project and an open activity with a session and a sign-up,
 inside the probed community and in a community of another district."""
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ def _build(community: str, tag: str) -> dict:
 
     from django.utils import timezone
 
-    from jiayuan.core.testing.factories import make_person
-
-    from . import services
+    from jiayuan.activities import services
+    from tests.factories import make_person, system_actor
 
     today = timezone.localdate()
     project = services.project_create(
-        actor=None,
+        actor=system_actor(),
         data=services.ProjectInput(
             name=f"探针{tag}项目",
             kind="flagship",
@@ -26,7 +25,7 @@ def _build(community: str, tag: str) -> dict:
     )
     start = timezone.now().replace(microsecond=0) + dt.timedelta(days=1)
     activity = services.activity_create(
-        actor=None,
+        actor=system_actor(),
         data=services.ActivityInput(
             title=f"探针{tag}讲座",
             type="family_lecture",
@@ -38,13 +37,15 @@ def _build(community: str, tag: str) -> dict:
         ),
         publish=True,
     )
-    signup = services.signup_create(actor=None, activity=activity, person=make_person(community, name=f"探针{tag}家长"))
+    signup = services.signup_create(
+        actor=system_actor(), activity=activity, person=make_person(community, name=f"探针{tag}家长")
+    )
     session = activity.sessions.get()
     return {"activity_id": activity.pk, "session_id": session.pk, "project_id": project.pk, "signup_id": signup.pk}
 
 
 def records(scope_user_division: str) -> dict[str, dict]:
-    from jiayuan.ops.probe import outside_community
+    from tests.probes import outside_community
 
     inside = _build(scope_user_division, "内")
     outside = _build(outside_community(scope_user_division), "外")
