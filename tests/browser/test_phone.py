@@ -17,8 +17,8 @@ def phone_world():
     from jiayuan.access.actor import Actor
     from jiayuan.access.roles import Role
     from jiayuan.cases import services
-    from jiayuan.core.testing.factories import FUTIAN, XIANGMIHU, community_of, make_agency, make_person, make_user
     from jiayuan.orgs.models import AgencyKind
+    from tests.factories import FUTIAN, XIANGMIHU, community_of, make_agency, make_person, make_user
 
     community = community_of(XIANGMIHU, 0)
     police = make_agency("福田公安分局（测试）", AgencyKind.POLICE)
@@ -80,7 +80,7 @@ def _menu_folds(page) -> None:
 
 
 def test_high_risk_list_and_police_inbox_fit_a_phone(browser, live_server, phone_world):
-    from jiayuan.core.testing.factories import PASSWORD
+    from tests.factories import PASSWORD
 
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=PHONE)
     page = context.new_page()

@@ -11,7 +11,7 @@ from jiayuan.access.roles import Role
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.cases.models import Case
-from jiayuan.core.testing.factories import CITY, XIANGMIHU, make_user
+from tests.factories import CITY, XIANGMIHU, make_user
 
 
 @pytest.mark.django_db
