@@ -21,8 +21,8 @@ EXIT_HOST = "https://www.baidu.com/"
 NEUTRAL_PAGE = "<html><head><title>天气</title></head><body>晴</body></html>"
 
 
-def _launch(playwright, profile: Path, viewport: dict):
-    return playwright.chromium.launch_persistent_context(
+def _launch(browser_type, profile: Path, viewport: dict):
+    return browser_type.launch_persistent_context(
         str(profile),
         executable_path=CHROMIUM,
         headless=True,
@@ -33,50 +33,45 @@ def _launch(playwright, profile: Path, viewport: dict):
 
 
 @pytest.mark.parametrize("width", [1366, 375])
-def test_public_pages_leave_no_telling_trace(live_server, tmp_path, width):
-    import os
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
+def test_public_pages_leave_no_telling_trace(browser, live_server, tmp_path, width):
     profile = tmp_path / "profile"
     origin = live_server.url
-    with sync_playwright() as playwright:
-        context = _launch(playwright, profile, {"width": width, "height": 740})
-        # The neutral site she lands on (no network here): a plain page.
-        context.route(
-            EXIT_HOST + "**",
-            lambda route: route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE),
-        )
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(origin + "/accounts/login/")  # whatever was open before she went to the public pages
-        before = page.url
-        page.goto(origin + "/legal/")
-        assert page.title() == "生活服务"
-        hint = page.locator("#private-hint")
-        assert hint.is_visible() and "无痕" in hint.inner_text() and "清除浏览记录" in hint.inner_text()
-        # The quick exit is on screen, and stays there when she scrolls down a long page.
-        _assert_on_screen(page, ".quick-exit")
-        page.click("text=查看法律条文")
-        page.wait_for_url("**/legal/laws/")
-        page.mouse.wheel(0, 3000)
-        page.wait_for_timeout(200)
-        _assert_on_screen(page, ".quick-exit")
-        # The public pages keep nothing in the browser's storage (htmx's own history note included).
-        assert page.evaluate("() => [localStorage.length, sessionStorage.length]") == [0, 0]
-        page.click(".quick-exit")
-        page.wait_for_url(EXIT_HOST + "**")
-        # Back does not return to the site's public pages.
-        page.go_back()
-        page.wait_for_load_state()
-        assert "/legal/" not in page.url and page.url == before
-        # Nothing in this origin's storage names the public pages.
-        stored = page.evaluate(
-            "() => [localStorage, sessionStorage].flatMap(s => Object.keys(s).map(k => k + '=' + s.getItem(k)))"
-        )
-        assert not [item for item in stored if "/legal" in item], stored
-        context.close()
+    # A second Chromium of the same build, with its profile on disk (the session's browser keeps none).
+    context = _launch(browser.browser_type, profile, {"width": width, "height": 740})
+    # The neutral site she lands on (no network here): a plain page.
+    context.route(
+        EXIT_HOST + "**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE),
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(origin + "/accounts/login/")  # whatever was open before she went to the public pages
+    before = page.url
+    page.goto(origin + "/legal/")
+    assert page.title() == "生活服务"
+    hint = page.locator("#private-hint")
+    assert hint.is_visible() and "无痕" in hint.inner_text() and "清除浏览记录" in hint.inner_text()
+    # The quick exit is on screen, and stays there when she scrolls down a long page.
+    _assert_on_screen(page, ".quick-exit")
+    page.click("text=查看法律条文")
+    page.wait_for_url("**/legal/laws/")
+    page.mouse.wheel(0, 3000)
+    page.wait_for_timeout(200)
+    _assert_on_screen(page, ".quick-exit")
+    # The public pages keep nothing in the browser's storage (htmx's own history note included).
+    assert page.evaluate("() => [localStorage.length, sessionStorage.length]") == [0, 0]
+    page.click(".quick-exit")
+    page.wait_for_url(EXIT_HOST + "**")
+    # Back does not return to the site's public pages.
+    page.go_back()
+    page.wait_for_load_state()
+    assert "/legal/" not in page.url and page.url == before
+    # Nothing in this origin's storage names the public pages.
+    stored = page.evaluate(
+        "() => [localStorage, sessionStorage].flatMap(s => Object.keys(s).map(k => k + '=' + s.getItem(k)))"
+    )
+    assert not [item for item in stored if "/legal" in item], stored
+    context.close()
 
     titles = _history_titles(profile, origin)
     assert titles, "the history database was not written: the test would prove nothing"
