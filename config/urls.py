@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from jiayuan.api.urls import api
 from jiayuan.core import views as core_views
+from jiayuan.ops import views as ops_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -16,6 +17,9 @@ urlpatterns = [
     path("audit/", include("jiayuan.audit.urls")),
     path("notifications/", include("jiayuan.notifications.urls")),
     path("api/", api.urls),
+    path("ops/", include("jiayuan.ops.urls")),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("healthz/live", ops_views.healthz_live, name="healthz_live"),
 ]
 
 # Module pages, mounted once the module has its URL map.
