@@ -54,16 +54,19 @@ INSTALLED_APPS = [
     "jiayuan.workflows",
     "jiayuan.cases",
     "jiayuan.care",
+    "jiayuan.venues",
     "jiayuan.screening",
     "jiayuan.legal",
     "jiayuan.ops",
     "jiayuan.imports",
+    "jiayuan.site",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jiayuan.core.middleware.SecurityHeadersMiddleware",
+    "jiayuan.core.middleware.NotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -18,9 +18,11 @@ KEEP_RUNS_DAYS = 90
 
 @task()
 def retention_task(older_than_days: int) -> str:
+    from jiayuan.access.actor import Actor
+
     from .retention import run_retention
 
-    results = run_retention(older_than_days=older_than_days)
+    results = run_retention(actor=Actor.system(job="retention"), older_than_days=older_than_days)
     total = sum(result.count for result in results)
     return f"保存期限 {older_than_days} 天：匿名化 {total} 条（{len(results)} 条规则）"
 

@@ -12,8 +12,8 @@ def overdue_referral() -> dict:
     from jiayuan.access.roles import Role
     from jiayuan.cases.models import MoveKind
     from jiayuan.cases.services import CaseInput, case_create, case_move_create
-    from jiayuan.core.testing.factories import XIANGMIHU, actor_of, community_of, make_agency, make_person, make_user
     from jiayuan.orgs.models import AgencyKind
+    from tests.factories import XIANGMIHU, actor_of, community_of, make_agency, make_person, make_user
 
     community = community_of(XIANGMIHU, 0)
     operator = make_user(Role.HOTLINE_OPERATOR, community[:6], display_name="接线员")

@@ -15,9 +15,9 @@ from django_tasks import task
 
 from jiayuan.access.roles import Role
 from jiayuan.core.replica import reading_from_replica
-from jiayuan.core.testing.factories import CITY, FUTIAN, make_user
 from jiayuan.ops import scheduling
 from jiayuan.ops.models import JobRun, RunStatus, SchedulerHeartbeat
+from tests.factories import CITY, FUTIAN, make_user
 
 
 @task()
