@@ -16,6 +16,8 @@ class AskForm(forms.Form):
         ),
         error_messages={"required": "请先输入你想问的问题。", "max_length": "问题太长了，请控制在500字以内。"},
     )
+    # The conversation this question continues (held by the page, never in a cookie; see conversation.py).
+    conversation = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
 
 class CallbackForm(forms.Form):

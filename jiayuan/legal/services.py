@@ -31,7 +31,7 @@ from .models import (
 from .parser import law_entries, parse_all
 from .safety import scrub_personal_data
 from .selectors import parse_citation
-from .topics import topic_data
+from .topics import contact_line, topic_data
 
 MAX_QUESTION_CHARS = 500
 
@@ -113,7 +113,7 @@ def topic_guides_seed() -> int:
             slug=topic.slug,
             title=topic.title,
             guidance="\n".join(topic.guidance),
-            help="\n".join(data.contacts[k] for k in topic.help if k in data.contacts),
+            help="\n".join(line for line in (contact_line(k, data) for k in topic.help) if line),
         )
         created += 1
     return created
@@ -237,20 +237,40 @@ def curated_update(
 
 def _check_question(question: str) -> str:
     question = (question or "").strip()
+    from .answers import CAN_DO
+
     if not question:
-        raise ValidationFailed({"question": "请先输入你想问的问题。"})
+        raise ValidationFailed({"question": "请先输入你想问的问题。" + CAN_DO})
     if len(question) > MAX_QUESTION_CHARS:
-        raise ValidationFailed({"question": f"问题太长了，请控制在 {MAX_QUESTION_CHARS} 字以内。"})
+        raise ValidationFailed(
+            {"question": f"问题太长了，请控制在 {MAX_QUESTION_CHARS} 字以内，说清楚最想问的一件事就好。" + CAN_DO}
+        )
     return question
 
 
 def question_answer(
-    *, question: str, channel: str, actor: Actor = ANONYMOUS, record: bool = True
+    *,
+    question: str,
+    channel: str,
+    actor: Actor = ANONYMOUS,
+    record: bool = True,
+    conversation_id: str | None = None,
 ) -> tuple[Answer, AskedQuestion | None]:
     """Answer a question and record it without personal data (the answer itself is computed first,
-    outside the transaction, so a slow LLM never holds the database)."""
+    outside the transaction, so a slow LLM never holds the database).
+
+    With a conversation id (``conversation.py``) a follow-up is read with the question before it; the
+    answer carries the conversation's id (a new one when none or an expired one was given)."""
+    from . import conversation
+
     question = _check_question(question)
-    answer = compose_answer(question)
+    answer = compose_answer(question, context=conversation.turns(conversation_id))
+    answer.conversation_id = conversation.remember(
+        conversation_id,
+        question=question,
+        topic=answer.topic,
+        citations=[f"{c.law}:{c.article}" for c in answer.citations],
+    )
     if not record:
         return answer, None
     return answer, question_record(question=question, answer=answer, channel=channel, actor=actor)

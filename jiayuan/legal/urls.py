@@ -16,6 +16,7 @@ urlpatterns = [
     path("laws/<slug:slug>/<int:number>/", views.article_detail, name="article"),
     path("staff/", views.staff_home, name="staff"),
     path("staff/ask/", views.staff_ask, name="staff_ask"),
+    path("staff/assist/", views.staff_assist, name="staff_assist"),
     path("staff/tickets/", views.ticket_list, name="tickets"),
     path("staff/tickets/<int:ticket_id>/", views.ticket_detail, name="ticket"),
     path("staff/review/", views.review_list, name="review"),

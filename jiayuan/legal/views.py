@@ -22,6 +22,7 @@ from jiayuan.core.errors import ApplicationError, ValidationFailed
 from jiayuan.core.ratelimit import check as rate_limit_check
 
 from . import selectors, services
+from .answers import compose_answer
 from .corpus import get_corpus
 from .forms import AskForm, CallbackForm, CuratedAnswerForm, PhrasingForm, TicketForm, TopicGuideForm
 from .models import Channel, ReviewStatus, TicketStatus
@@ -79,13 +80,26 @@ def ask(request):
             status=400 if not partial else 200,
         )
     try:
-        answer, record = services.question_answer(question=form.cleaned_data["question"], channel=Channel.WEB)
+        answer, record = services.question_answer(
+            question=form.cleaned_data["question"],
+            channel=Channel.WEB,
+            conversation_id=form.cleaned_data.get("conversation") or None,
+        )
     except ApplicationError as exc:
         return _public(request, template, {**context, "error": exc.message})
     callback = CallbackForm(initial={"question_id": record.pk, "question_text": answer.question})
-    # A fresh, empty form: the question is not kept on the page after it is answered.
+    # A fresh, empty form: the question is not kept on the page after it is answered; the conversation id
+    # goes back in a hidden field so that a follow-up is read with this question.
     return _public(
-        request, template, {**context, "form": AskForm(), "answer": answer, "callback": callback, "oob": partial}
+        request,
+        template,
+        {
+            **context,
+            "form": AskForm(initial={"conversation": answer.conversation_id}),
+            "answer": answer,
+            "callback": callback,
+            "oob": partial,
+        },
     )
 
 
@@ -214,6 +228,31 @@ def staff_ask(request):
         request,
         "legal/partials/answer.html",
         {**context, "answer": answer, "record": record, "form": AskForm(), "oob": True},
+    )
+
+
+ASSIST_MAX_CHARS = 2000
+
+
+@require_perm("legal.staff")
+@require_POST
+def staff_assist(request):
+    """The hotline operator's side panel: as the caller's account is typed (intake page, case page), the
+    emergency cues it holds, the topic guidance and the articles, by the same retrieval as the chat. The
+    account is read, never stored here (it is kept, encrypted, only when the case is saved)."""
+    from .safety import emergency_reasons
+
+    text = ""
+    for name in ("account", "note", "text"):
+        text = (request.POST.get(name) or "").strip()
+        if text:
+            break
+    text = text[-ASSIST_MAX_CHARS:]
+    answer = compose_answer(text, llm=False, curated=False) if text else None
+    return render(
+        request,
+        "legal/partials/assist.html",
+        {"answer": answer, "reasons": emergency_reasons(text) if text else [], "text": text},
     )
 
 
