@@ -14,10 +14,9 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
-from django.http import Http404
 
 from jiayuan.access.actor import Actor
-from jiayuan.core.errors import ApplicationError
+from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.divisions.models import Division, Level
 
 from . import figures as catalogue
@@ -46,18 +45,18 @@ def scope_resolve(*, actor: Actor, division: str = "") -> Scope:
     """The place asked for, inside the actor's reach for reports (404 outside it, like a missing place)."""
     broadest = actor.broadest_prefix(VIEW_PERM)
     if broadest is None:
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     code = (division or "").strip()
     if not code:
         if broadest == "":
             return Scope("", "", "全部区划", "")
         obj = Division.objects.filter(prefix=broadest).order_by("code").first()
         if obj is None:
-            raise Http404("未找到该区划")
+            raise NotFound("未找到该区划")
         return Scope(obj.code, obj.prefix, obj.name, obj.level)
     obj = Division.objects.filter(code=code[:12]).first()
     if obj is None or not obj.prefix.startswith(broadest):
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     return Scope(obj.code, obj.prefix, obj.name, obj.level)
 
 
@@ -298,7 +297,7 @@ def child_divisions(scope: Scope) -> list[Division]:
 def breakdown(*, actor: Actor, scope: Scope, period: Period, code: str, dimension: str) -> Breakdown:
     fig = catalogue.figure(code)
     if fig is None or not actor.has_perm(fig.perm):
-        raise Http404("未找到该指标")
+        raise NotFound("未找到该指标")
     dim = next((d for d in fig.dimensions if d.code == dimension), None)
     if dim is None:
         raise ApplicationError("该指标不能按所选维度分组。")
@@ -384,7 +383,7 @@ def figure_records(
     """The records behind a figure (or one bar of its breakdown): the drill-down list."""
     fig = catalogue.figure(code)
     if fig is None or not actor.has_perm(fig.perm) or fig.kind == "ratio":
-        raise Http404("未找到该指标")
+        raise NotFound("未找到该指标")
     ctx = _Context(actor, scope, period)
     if fig.records is None or not ctx.in_use(fig.module):
         return fig, _none(fig)
@@ -505,7 +504,7 @@ def template_version_get(*, federation: str, number: int):
 
     row = ReportTemplate.objects.filter(division_id=federation, number=number).first()
     if row is None:
-        raise Http404("未找到该模板版本")
+        raise NotFound("未找到该模板版本")
     return row
 
 

@@ -7,14 +7,13 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.http import Http404
 from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.errors import ApplicationError, StaleEditError
+from jiayuan.core.errors import ApplicationError, NotFound, StaleEditError
 
 from . import documents
 from . import figures as catalogue
@@ -37,7 +36,7 @@ def _federation_scope(actor: Actor, division: str, perm: str) -> Scope:
     scope = scope_resolve(actor=actor, division=division)
     broadest = actor.broadest_prefix(perm)
     if broadest is None or not scope.prefix.startswith(broadest) or not scope.code:
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     return scope
 
 
@@ -92,7 +91,7 @@ def sentence_update(*, actor: Actor, division: str, code: str, text: str, versio
     fed = federation_code(scope)
     default = next((s for s in documents.default_sentences() if s.code == code), None)
     if default is None:
-        raise Http404("未找到该句子")
+        raise NotFound("未找到该句子")
     text = (text or "").strip()
     documents.sentence_check(text)
     with transaction.atomic():
@@ -211,7 +210,7 @@ def report_file_open(*, actor: Actor, run_id: int, kind: str, request=None):
     run = policy.access_by_id(actor, GENERATE_PERM, ReportRun, run_id)
     field = {"docx": run.docx, "xlsx": run.xlsx}.get(kind)
     if run.status != RunStatus.DONE or not field:
-        raise Http404("未找到该文件")
+        raise NotFound("未找到该文件")
     access_log_write(
         actor=actor,
         request=request,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from jiayuan.access.decorators import require_perm
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.dates import parse_date
-from jiayuan.core.errors import ApplicationError
+from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 
 from . import documents, selectors, services
@@ -84,7 +84,7 @@ def dashboard(request):
 def records(request):
     scope, period, error = _scope_and_period(request)
     if error:
-        raise Http404("未找到该统计期")
+        raise NotFound("未找到该统计期")
     code = request.GET.get("figure", "")
     if not code:
         return redirect("reports:catalogue")

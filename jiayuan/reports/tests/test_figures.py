@@ -16,7 +16,13 @@ from jiayuan.care import services as care
 from jiayuan.care.models import Pairing, RegisterEntry, ReliefApplication
 from jiayuan.cases import services as cases
 from jiayuan.cases.models import Case
-from jiayuan.core.testing.factories import (
+from jiayuan.people.models import minor_cutoff
+from jiayuan.reports import figures as catalogue
+from jiayuan.reports import selectors
+from jiayuan.reports.figures.base import NOT_RECORDED, Period
+from jiayuan.screening import services as screening
+from jiayuan.screening.models import Hazard, Visit
+from tests.factories import (
     FUTIAN,
     MEILIN,
     NANSHAN,
@@ -26,13 +32,8 @@ from jiayuan.core.testing.factories import (
     make_org,
     make_person,
     make_user,
+    system_actor,
 )
-from jiayuan.people.models import minor_cutoff
-from jiayuan.reports import figures as catalogue
-from jiayuan.reports import selectors
-from jiayuan.reports.figures.base import NOT_RECORDED, Period
-from jiayuan.screening import services as screening
-from jiayuan.screening.models import Hazard, Visit
 
 from .conftest import ALL_NO, new_case
 
@@ -103,11 +104,11 @@ def year_world(world):
             findings="夜间争吵" if k == 0 else "",
         )
 
-    fund = care.fund_create(actor=None, name="救助金", division_code=FUTIAN, year=today.year, budget="100000")
+    fund = care.fund_create(actor=system_actor(), name="救助金", division_code=FUTIAN, year=today.year, budget="100000")
     community_worker = make_user(Role.COMMUNITY_WORKER, world.c1)
     approver = make_user(Role.COMMUNITY_WORKER, world.c1)
     street = make_user(Role.STREET_STAFF, XIANGMIHU)
-    helper = care.helper_create(actor=None, person=make_person(world.c1, name="李爱心"), capacity=5)
+    helper = care.helper_create(actor=system_actor(), person=make_person(world.c1, name="李爱心"), capacity=5)
     for i in range(4):
         minor = i % 2 == 0
         birth = today.replace(year=today.year - (9 if minor else 40), day=1)
@@ -116,7 +117,7 @@ def year_world(world):
             person.gender = "F"
             person.save(update_fields=["gender"])
         care.register_entry_create(
-            actor=None, person=person, type_codes=["left_behind"], care_level="key", entered_on=today
+            actor=system_actor(), person=person, type_codes=["left_behind"], care_level="key", entered_on=today
         )
         if minor and i < 3:
             care.pairing_create(actor=actor_of(community_worker), helper=helper, person=person)

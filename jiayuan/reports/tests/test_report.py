@@ -10,9 +10,9 @@ from docx import Document
 
 from jiayuan.access.roles import Role
 from jiayuan.audit.models import AccessLog
-from jiayuan.core.testing.factories import FUTIAN, MEILIN, NANSHAN, make_user
 from jiayuan.reports import documents
 from jiayuan.reports.models import ReportRun, ReportTemplate
+from tests.factories import FUTIAN, MEILIN, NANSHAN, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from jiayuan.cases import rules, services
 from jiayuan.cases.models import Case, CaseAction, CaseCategory, CaseMove, MoveKind
-from jiayuan.core.testing.factories import actor_of
 from jiayuan.reports.stats.cases import case_stats
+from tests.factories import actor_of
 
 from .conftest import ALL_NO, new_case
 

@@ -1,8 +1,8 @@
 """The screening section of the care statistics equals counts made here from the rows."""
 
-from jiayuan.core.testing.factories import FUTIAN, MEILIN, XIANGMIHU
 from jiayuan.screening import services
 from jiayuan.screening.tests.test_screening import s, visit_with_hazard
+from tests.factories import FUTIAN, MEILIN, XIANGMIHU
 
 __all__ = ["s"]
 

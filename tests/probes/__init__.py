@@ -1,6 +1,6 @@
 """The probe-hook protocol of the scope-leak probe (`tests/reliability/test_probe.py`), and helpers for hooks.
 
-Each app may provide `jiayuan/<app>/probe.py` with
+Each app may provide a hook module here, named by its app label (`tests/probes/<app_label>.py`), with
 
     def records(scope_user_division: str) -> dict[str, dict]:
 
@@ -8,8 +8,9 @@ Each app may provide `jiayuan/<app>/probe.py` with
 is inside the scope of every role whose scope is `level` at a community, or `subtree`/`all` anywhere above
 it (community_worker and volunteer at that community, street_staff at its street, the district roles at
 its district, sysadmin/auditor at the city; agency_user at a partner agency). The hook creates, through
-the app's services or factories (actor=None is fine), one record inside that community and one record in a
-community of another district (`outside_community(scope_user_division)`), and returns, per route:
+the app's services or factories (`tests.factories.system_actor()` where no user acts), one record inside
+that community and one record in a community of another district
+(`outside_community(scope_user_division)`), and returns, per route:
 
     {
         "<namespace>:<url name>": {"in": {<url kwargs>}, "out": {<url kwargs>}},      # a page

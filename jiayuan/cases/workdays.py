@@ -1,7 +1,7 @@
 """Working-day arithmetic on a calendar kept as data.
 
 The week is Monday–Friday; exceptions (public holidays on weekdays, 调休 weekend workdays) are rows of
-`cases.CalendarDay`, seeded from the `chinesecalendar` package and editable by staff. A deadline of
+`CalendarDay` (in this app's models), seeded from the `chinesecalendar` package and editable by staff. A deadline of
 N working days after a moment ends at the end (24:00 local time) of the N-th working day after that
 moment's date.
 """
@@ -29,7 +29,7 @@ def clear_cache() -> None:
 def _exceptions() -> dict[dt.date, bool]:
     global _cache, _loaded_at
     if _cache is None or time.monotonic() - _loaded_at > TTL_SECONDS:
-        from jiayuan.cases.models import CalendarDay
+        from .models import CalendarDay
 
         with _lock:
             _cache = dict(CalendarDay.objects.values_list("date", "is_workday"))

@@ -1,17 +1,18 @@
-"""Probe hook (protocol in jiayuan/ops/probe.py): one venue inside the probed community, one in another district."""
+"""Probe hook (see tests/probes): one venue inside the probed community, one in another district."""
 
 from __future__ import annotations
 
+from tests.factories import system_actor
+
 
 def records(scope_user_division: str) -> dict[str, dict]:
-    from jiayuan.ops.probe import outside_community
-
-    from .models import VenueType
-    from .services import VenueInput, venue_create
+    from jiayuan.venues.models import VenueType
+    from jiayuan.venues.services import VenueInput, venue_create
+    from tests.probes import outside_community
 
     def build(code: str, tag: str) -> int:
         venue = venue_create(
-            actor=None,
+            actor=system_actor(),
             data=VenueInput(type=VenueType.COMFORT_STATION, name=f"探针{tag}舒心驿站", division_code=code),
         )
         return venue.pk

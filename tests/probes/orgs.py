@@ -1,12 +1,11 @@
-"""Probe hook (see jiayuan/ops/probe.py): one organisation in the probed community, one in another district."""
+"""Probe hook (see tests/probes): one organisation in the probed community, one in another district."""
 
 from __future__ import annotations
 
 
 def records(scope_user_division: str) -> dict[str, dict]:
-    from jiayuan.ops.probe import outside_community
-
-    from .models import Organisation, OrgKind
+    from jiayuan.orgs.models import Organisation, OrgKind
+    from tests.probes import outside_community
 
     inside = Organisation.objects.create(
         name="探针社区妇联（内）", kind=OrgKind.COMMUNITY, division_id=scope_user_division

@@ -1,4 +1,4 @@
-"""Probe hook (see jiayuan/ops/probe.py): a campaign organised at (and covering only) the probed community, with a
+"""Probe hook (see tests/probes): a campaign organised at (and covering only) the probed community, with a
 visit that found a hazard, and the same in a community of another district. A campaign organised higher up is
 visible wherever it covers, so the probe's campaigns are organised at the community itself."""
 
@@ -9,9 +9,8 @@ def _build(community: str, tag: str) -> dict:
     from django.utils import timezone
 
     from jiayuan.access.roles import Role
-    from jiayuan.core.testing.factories import actor_of, make_person, make_user
-
-    from . import services
+    from jiayuan.screening import services
+    from tests.factories import actor_of, make_person, make_user
 
     today = timezone.localdate()
     staff = actor_of(make_user(Role.STREET_STAFF, community[:9]))  # may manage and visit under its street
@@ -37,7 +36,7 @@ def _build(community: str, tag: str) -> dict:
 
 
 def records(scope_user_division: str) -> dict[str, dict]:
-    from jiayuan.ops.probe import outside_community
+    from tests.probes import outside_community
 
     inside = _build(scope_user_division, "内")
     outside = _build(outside_community(scope_user_division), "外")

@@ -1,12 +1,11 @@
-"""Probe hook (see jiayuan/ops/probe.py): one import run filed inside the probed community, one elsewhere."""
+"""Probe hook (see tests/probes): one import run filed inside the probed community, one elsewhere."""
 
 from __future__ import annotations
 
 
 def records(scope_user_division: str) -> dict[str, dict]:
-    from jiayuan.ops.probe import outside_community
-
-    from .models import ImportRun, RunStatus
+    from jiayuan.imports.models import ImportRun, RunStatus
+    from tests.probes import outside_community
 
     def run(division: str) -> ImportRun:
         return ImportRun.objects.create(

@@ -1,11 +1,11 @@
-"""Probe hook (see jiayuan/ops/probe.py): one person inside the probed community, one in another district."""
+"""Probe hook (see tests/probes): one person inside the probed community, one in another district."""
 
 from __future__ import annotations
 
 
 def records(scope_user_division: str) -> dict[str, dict]:
-    from jiayuan.core.testing.factories import make_person
-    from jiayuan.ops.probe import outside_community
+    from tests.factories import make_person
+    from tests.probes import outside_community
 
     inside = make_person(scope_user_division, name="探针内", phone="13800138000")
     outside = make_person(outside_community(scope_user_division), name="探针外", phone="13900139000")

@@ -88,6 +88,11 @@ def actor_of(user: User) -> Actor:
     return Actor.for_user(user)
 
 
+def system_actor() -> Actor:
+    """The system, for building test data through the services without a user (as the demo loader does)."""
+    return Actor.system(job="demo")
+
+
 def synthetic_id(birth: dt.date = dt.date(1990, 5, 17), female: bool = True, region: str = FUTIAN) -> str:
     """A valid resident ID number that no other call in this process returns.
 
@@ -123,7 +128,7 @@ def make_person(
         birth_date=birth if not id_number else None,
         address_detail=address,
     )
-    return person_create(actor=actor, data=data, phones=[phone] if phone else [])
+    return person_create(actor=actor or system_actor(), data=data, phones=[phone] if phone else [])
 
 
 # --- Shared helpers for module-scoped data and raw records (used by the foundation tests) ---------------
