@@ -17,6 +17,7 @@ from django.db.models.functions import Substr
 
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import ApplicationError, NotFound
+from jiayuan.core.replica import replica_reads
 from jiayuan.divisions.models import Division, Level
 
 from . import figures as catalogue
@@ -258,6 +259,7 @@ class _Context:
         )
 
 
+@replica_reads
 def figure_values(*, actor: Actor, scope: Scope, period: Period, codes: list[str] | None = None) -> list[FigureValue]:
     """The values of the catalogue's figures the actor may see (all of them, or `codes`), in catalogue order."""
     ctx = _Context(actor, scope, period)
@@ -443,6 +445,7 @@ class Dashboard:
     breakdowns: list[Breakdown]
 
 
+@replica_reads
 def dashboard(*, actor: Actor, scope: Scope, period: Period) -> Dashboard:
     values = figure_values(actor=actor, scope=scope, period=period)
     by_module: dict[str, list[FigureValue]] = {}

@@ -29,6 +29,7 @@ from jiayuan.cases.models import (
     Status,
 )
 from jiayuan.cases.selectors import CaseFilters, _day_start, apply_filters
+from jiayuan.core.replica import replica_reads
 from jiayuan.divisions.models import subtree_q
 
 
@@ -43,6 +44,7 @@ def _link(base: CaseFilters, **changes) -> str:
     return "/cases/?" + base.querystring(**changes)
 
 
+@replica_reads
 def case_stats(
     *, actor: Actor, prefix: str = "", date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None
 ) -> dict:
