@@ -1,5 +1,6 @@
 """Probe hook (see tests/probes): call-back tickets and everyday phrasings. A ticket comes from a member of the
-public and has no division: every role holding `legal.staff` holds it with scope `all`, so the "in" and "out" tickets are simply two
+public and has no division: every role holding `legal.staff` holds it with scope `all`, so the "in" and "out"
+tickets are simply two
 tickets; the probe checks that roles without the permission get 404 and that a missing ticket answers 404."""
 
 from __future__ import annotations
