@@ -135,7 +135,7 @@ def _ranks(scores: np.ndarray, depth: int) -> np.ndarray:
 
 class LegalIndex:
     def __init__(self, corpus: Corpus, topics: TopicData, phrasings: dict[int, list[str]] | None = None):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         self.corpus = corpus
         self.topics = topics
         n = len(corpus.articles)
@@ -187,6 +187,7 @@ class LegalIndex:
         self.char_postings = _bm25_postings(grams, n)
         self.set_phrasings(phrasings if phrasings is not None else phrasings_from_data(corpus))
         self.build_seconds = time.perf_counter() - started
+        self.build_cpu_seconds = time.process_time() - cpu
 
     def set_phrasings(self, phrasings: dict[int, list[str]]) -> None:
         """(Re)build the phrasings ranker: one document per article, all its everyday phrasings."""
