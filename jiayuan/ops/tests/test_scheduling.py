@@ -237,3 +237,16 @@ def test_the_postgresql_advisory_lock_admits_one_holder():
     finally:
         first.release()
         second.release()
+
+
+@pytest.mark.django_db
+def test_the_health_command_fails_when_a_check_fails():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("health", only="database,media", stdout=out)
+    assert "正常\tdatabase" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("health", only="scheduler", stdout=StringIO())
