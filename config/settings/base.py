@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "jiayuan.legal",
     "jiayuan.ops",
     "jiayuan.imports",
+    "jiayuan.reports",
     "jiayuan.site",
 ]
 
