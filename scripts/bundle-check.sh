@@ -71,10 +71,14 @@ export DJANGO_SETTINGS_MODULE=config.settings.production \
   WEB_CONCURRENCY=2 \
   PATH="$BIN:$PATH"
 unset DATABASE_URL JIAYUAN_INDEX_KEY JIAYUAN_DATA_KEYS DJANGO_SECRET_KEY || true
-echo "$(date +%T) collectstatic, migrate, demo data"
+echo "$(date +%T) collectstatic, migrate, divisions, the first administrator"
 "$BIN/python" manage.py collectstatic --noinput -v 0
 "$BIN/python" manage.py migrate --noinput -v 0
-"$BIN/python" manage.py load_demo >/dev/null
+# The installation steps of docs/deploy.md: divisions, then the first system administrator.
+"$BIN/python" manage.py load_divisions >/dev/null
+printf 'Bundle-check-2026\n' > "$WORK/secrets/admin_password"
+"$BIN/python" manage.py create_sysadmin --username admin --division 440300 \
+  --password-file "$WORK/secrets/admin_password" >/dev/null
 echo "$(date +%T) starting the processes and the proxy"
 "$BIN/honcho" -f Procfile start -p "$WEB_PORT" > "$WORK/processes.log" 2>&1 &
 pids+=($!)

@@ -23,6 +23,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PATIENCE = 180.0
+PASSWORD = "Bundle-check-2026"  # the first administrator made by bundle-check.sh
 results: list[tuple[str, bool, str]] = []
 
 
@@ -111,12 +112,12 @@ def probe(base: str, ca: str) -> None:
     check("login page over TLS", status == 200 and "登录" in body, str(status))
     check("the proxy adds HSTS", "max-age=31536000" in headers.get("Strict-Transport-Security", ""))
 
-    payload = json.dumps({"username": "shequ", "password": "Jiayuan@2026"}).encode()
+    payload = json.dumps({"username": "admin", "password": PASSWORD}).encode()
     status, _, body = client.request("/api/token", payload, {"Content-Type": "application/json"})
     token = json.loads(body).get("token", "") if status == 200 else ""
     check("API token issued", bool(token), str(status))
-    status, _, body = client.request("/api/people?page=1", headers={"Authorization": f"Bearer {token}"})
-    check("API call with the token", status == 200 and "items" in json.loads(body), str(status))
+    status, _, body = client.request("/api/me", headers={"Authorization": f"Bearer {token}"})
+    check("API call with the token", status == 200 and json.loads(body).get("username") == "admin", str(status))
 
     def healthy():
         status, _, body = client.request("/healthz")
@@ -131,7 +132,7 @@ def probe(base: str, ca: str) -> None:
     # the system administrator's page shows the sweep run by the scheduler and the RQ worker
     client.request("/accounts/login/")
     form = urllib.parse.urlencode(
-        {"username": "admin", "password": "Jiayuan@2026", "csrfmiddlewaretoken": client.csrf()}
+        {"username": "admin", "password": PASSWORD, "csrfmiddlewaretoken": client.csrf()}
     ).encode()
     client.request(
         "/accounts/login/",
