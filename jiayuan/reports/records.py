@@ -187,6 +187,70 @@ def _columns() -> dict[str, tuple[list[str], list[Column]]]:
                 Column("所属区划", _division()),
             ],
         ),
+        "venues.venue": (
+            ["division"],
+            [
+                Column("名称", lambda v: v.name),
+                Column("阵地类型", _choice("type")),
+                Column("启用日期", lambda v: _d(v.opened_on)),
+                Column("所属区划", _division()),
+            ],
+        ),
+        "volunteers.volunteer": (
+            ["division", "person"],
+            [
+                Column("姓名", _person()),
+                Column("注册日期", lambda v: _d(v.registered_on)),
+                Column("状态", _choice("status")),
+                Column("社区", _division()),
+            ],
+        ),
+        "volunteers.team": (
+            ["division"],
+            [
+                Column("队伍名称", lambda t: t.name),
+                Column("队伍类型", _choice("type")),
+                Column("层级", _choice("level")),
+                Column("所属区划", _division()),
+            ],
+        ),
+        "volunteers.servicerecord": (
+            ["division", "volunteer__person"],
+            [
+                Column("志愿者", lambda r: mask_name(r.volunteer.person.name)),
+                Column("服务日期", lambda r: _d(r.on)),
+                Column("服务内容", lambda r: r.title),
+                Column("时长（小时）", lambda r: f"{r.minutes / 60:.1f}"),
+                Column("服务地点", _division()),
+            ],
+        ),
+        "activities.session": (
+            ["division", "activity"],
+            [
+                Column("活动", lambda x: x.activity.title),
+                Column("日期", lambda x: _d(x.on)),
+                Column("服务对象", _choice("audience")),
+                Column("举办区划", _division()),
+            ],
+        ),
+        "activities.attendance": (
+            ["division", "activity"],
+            [
+                Column("活动", lambda x: x.activity.title),
+                Column("日期", lambda x: _d(x.on)),
+                Column("人次", lambda x: str(x.head_count)),
+                Column("签到方式", _choice("method")),
+                Column("举办区划", _division()),
+            ],
+        ),
+        "divisions.division": (
+            ["parent"],
+            [
+                Column("区划代码", lambda d: d.code),
+                Column("名称", lambda d: d.name),
+                Column("上级", lambda d: d.parent.name if d.parent else ""),
+            ],
+        ),
         "orgs.executivemember": (
             ["organisation", "person"],
             [
