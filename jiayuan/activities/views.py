@@ -66,11 +66,12 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     page = paginate(selectors.activity_list(actor=request.actor, filters=filters), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    items = selectors.type_items()
     context = {
         "page": page,
         "filters": filters,
-        "labels": selectors.type_labels(),
-        "types": selectors.type_choices(),
+        "labels": {item.code: item.label for item in items},
+        "types": [item for item in items if item.is_active],
         "audiences": Audience.choices,
         "statuses": ActivityStatus.choices,
         "places": place_choices(actor=request.actor, perm="activities.list"),
