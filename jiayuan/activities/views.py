@@ -251,6 +251,14 @@ def session_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 @require_POST
+@require_perm("activities.edit")
+def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = selectors.session_get(actor=request.actor, session_id=session_id, perm="activities.edit")
+    run_action(request, lambda: services.session_cancel(actor=request.actor, session=session), success="该场次已取消。")
+    return redirect("activities:detail", activity_id=session.activity_id)
+
+
+@require_POST
 @require_perm("activities.signup_manage")
 def signup_add(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.signup_manage")
