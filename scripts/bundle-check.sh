@@ -50,12 +50,15 @@ gen() { "$BIN/python" -c "$1" > "$WORK/secrets/$2"; chmod 600 "$WORK/secrets/$2"
 gen "import secrets; print(secrets.token_urlsafe(50))" django_secret_key
 gen "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" data_keys
 gen "import secrets; print(secrets.token_urlsafe(32))" index_key
+gen "import secrets; print(secrets.token_urlsafe(32))" audit_key
 echo "$PG/$DB" > "$WORK/secrets/database_url"
 WEB_PORT=$("$BIN/python" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
 export DJANGO_SETTINGS_MODULE=config.settings.production \
   DJANGO_SECRET_KEY_FILE="$WORK/secrets/django_secret_key" \
   JIAYUAN_DATA_KEYS_FILE="$WORK/secrets/data_keys" \
   JIAYUAN_INDEX_KEY_FILE="$WORK/secrets/index_key" \
+  JIAYUAN_AUDIT_KEY_FILE="$WORK/secrets/audit_key" \
+  JIAYUAN_AUDIT_CHECKPOINT_DIR="$WORK/var/audit-checkpoints" \
   DATABASE_URL_FILE="$WORK/secrets/database_url" \
   REDIS_URL="$REDIS_URL" \
   JIAYUAN_TASK_QUEUE=rq \
@@ -70,7 +73,7 @@ export DJANGO_SETTINGS_MODULE=config.settings.production \
   JIAYUAN_BIND=127.0.0.1 \
   WEB_CONCURRENCY=2 \
   PATH="$BIN:$PATH"
-unset DATABASE_URL JIAYUAN_INDEX_KEY JIAYUAN_DATA_KEYS DJANGO_SECRET_KEY || true
+unset DATABASE_URL JIAYUAN_INDEX_KEY JIAYUAN_DATA_KEYS DJANGO_SECRET_KEY JIAYUAN_AUDIT_KEY || true
 echo "$(date +%T) collectstatic, migrate, divisions, the first administrator"
 "$BIN/python" manage.py collectstatic --noinput -v 0
 "$BIN/python" manage.py migrate --noinput -v 0
