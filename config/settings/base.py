@@ -66,11 +66,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jiayuan.core.middleware.BodyLimitMiddleware",
     "jiayuan.accounts.middleware.IdleTimeoutMiddleware",
     "jiayuan.access.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "jiayuan.core.middleware.BadParameterMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -158,6 +160,9 @@ MEDIA_URL = "/media/"  # never served publicly; attachments go through scoped vi
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+# Request bodies are refused before they are read above these sizes (core.middleware.BodyLimitMiddleware).
+ANONYMOUS_BODY_MAX_BYTES = int(os.environ.get("JIAYUAN_ANONYMOUS_BODY_MAX_BYTES", str(64 * 1024)))
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("JIAYUAN_REQUEST_BODY_MAX_BYTES", str(25 * 1024 * 1024)))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -183,6 +188,10 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the meta tag, not the 
 DATA_ENCRYPTION_KEYS: list[str] = env_list("JIAYUAN_DATA_KEYS")
 BLIND_INDEX_KEY: str = os.environ.get("JIAYUAN_INDEX_KEY", "")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# The access log's MAC key: outside the database, so rows cannot be rewritten and re-chained from inside it.
+AUDIT_CHAIN_KEY: str = os.environ.get("JIAYUAN_AUDIT_KEY", "")
+# Signed checkpoints of the chain head are written here (keep a copy off the host: the auditor's copy).
+AUDIT_CHECKPOINT_DIR = os.environ.get("JIAYUAN_AUDIT_CHECKPOINT_DIR", "")
 
 # How long an emergency (break-glass) read lasts.
 BREAK_GLASS_MINUTES = int(os.environ.get("JIAYUAN_BREAK_GLASS_MINUTES", "120"))

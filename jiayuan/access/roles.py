@@ -45,3 +45,16 @@ READ_ACTIONS = {"view", "list", "search", "reveal", "reveal_highly", "history", 
 
 def is_read_permission(code: str) -> bool:
     return code.rsplit(".", 1)[-1] in READ_ACTIONS
+
+
+# Apps whose data is personal or about cases: every request under one of their permissions is written to the
+# access log (refusals included), and an account holding any of their permissions needs a security officer's
+# approval (separation of duties).
+PERSONAL_DATA_APPS = frozenset({"people", "cases", "care", "screening", "audit", "access", "imports", "workflows"})
+SENSITIVE_APPS = frozenset({"people", "cases", "care", "screening", "audit"})
+# Permissions of those apps that touch no personal data (calendars, code lists, fund budgets).
+NOT_PERSONAL_PERMS = frozenset({"cases.calendar", "care.dictionary_edit", "care.fund_view", "care.fund_edit"})
+
+
+def touches_personal_data(perm: str) -> bool:
+    return perm.split(".", 1)[0] in PERSONAL_DATA_APPS and perm not in NOT_PERSONAL_PERMS

@@ -35,7 +35,13 @@ def access_log(request):
     return render(
         request,
         "audit/log.html",
-        {"page": page, "filters": filters, "actions": Action.choices, "querystring": g.urlencode()},
+        {
+            "page": page,
+            "filters": filters,
+            "actions": Action.choices,
+            "querystring": g.urlencode(),
+            "flags": selectors.access_log_flags(actor=request.actor),
+        },
     )
 
 

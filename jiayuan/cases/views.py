@@ -115,13 +115,16 @@ def board(request):
 
 
 @require_perm("cases.intake")
+@require_POST
 def intake_lookup(request):
-    """Repeat callers: people with this phone number or ID number in scope, and their earlier cases."""
+    """Repeat callers: people with this phone number or ID number in scope, and their earlier cases.
+
+    By POST only: the numbers never appear in a URL (a proxy's or a browser's history would keep them)."""
     from jiayuan.people.models import IdType
     from jiayuan.people.selectors import person_find_by_identity, person_find_by_phone, person_rows
 
-    phone = request.GET.get("phone", "").strip()[:32]
-    id_number = request.GET.get("id_number", "").strip()[:32]
+    phone = request.POST.get("phone", "").strip()[:32]
+    id_number = request.POST.get("id_number", "").strip()[:32]
     people = []
     if id_number:
         found = person_find_by_identity(actor=request.actor, id_type=IdType.RESIDENT, id_number=id_number)
@@ -579,7 +582,9 @@ def attachment_download(request, case_id: int, attachment_id: int):
         field_classes=["sensitive"],
         detail={"attachment": item.pk},
     )
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type)
+    return FileResponse(
+        selectors.attachment_content(item), as_attachment=True, filename=item.name, content_type=item.content_type
+    )
 
 
 @require_perm("cases.export")

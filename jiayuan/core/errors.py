@@ -39,3 +39,9 @@ class WorkflowError(ApplicationError):
     """A workflow step that is not allowed from the current state."""
 
     status_code = 409
+
+
+class BadParameter(ApplicationError):
+    """A query parameter that is not what the page takes (a date, a number, an identifier in a URL): 400."""
+
+    status_code = 400
