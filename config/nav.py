@@ -16,6 +16,10 @@ NAV = [
     ("区划与组织", "orgs:list", "orgs.view"),
     ("法律助手", "legal:staff", "legal.staff"),
     ("用户管理", "accounts:users", "accounts.view_users"),
+    ("账号权限审批", "accounts:changes", "accounts.approve_privileged"),
+    ("锁定账号", "accounts:locked", "accounts.unlock"),
+    ("接口令牌", "accounts:tokens", None),
+    ("修改密码", "accounts:password", None),
     ("审计日志", "audit:log", "audit.view"),
     ("批量导入", "imports:list", "imports.view"),
 ]

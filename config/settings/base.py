@@ -24,6 +24,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client (core.middleware).
+TRUSTED_PROXIES = env_list("JIAYUAN_TRUSTED_PROXIES")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jiayuan.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jiayuan.core.middleware.SecurityHeadersMiddleware",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jiayuan.core.middleware.BodyLimitMiddleware",
     "jiayuan.accounts.middleware.IdleTimeoutMiddleware",
+    "jiayuan.core.middleware.PasswordChangeRequiredMiddleware",
     "jiayuan.access.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,7 +145,10 @@ IDLE_TIMEOUT_SECONDS = 30 * 60
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Lockout per account, whatever address the attempts come from (a security officer unlocks at
+# /accounts/locked/); addresses are limited separately by the login rate limit (core.ratelimit).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "jiayuan.core.middleware.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
@@ -196,7 +203,10 @@ AUDIT_CHECKPOINT_DIR = os.environ.get("JIAYUAN_AUDIT_CHECKPOINT_DIR", "")
 
 # How long an emergency (break-glass) read lasts.
 BREAK_GLASS_MINUTES = int(os.environ.get("JIAYUAN_BREAK_GLASS_MINUTES", "120"))
-API_TOKEN_DAYS = int(os.environ.get("JIAYUAN_API_TOKEN_DAYS", "30"))
+# Tokens a person signs in for live a working day (and end after the idle timeout); machine tokens are issued by
+# an administrator with a purpose, at most API_TOKEN_MAX_DAYS, with a security officer's approval.
+API_TOKEN_HOURS = float(os.environ.get("JIAYUAN_API_TOKEN_HOURS", "8"))
+API_TOKEN_MAX_DAYS = float(os.environ.get("JIAYUAN_API_TOKEN_MAX_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,7 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", "系统管理员"
     AUDITOR = "auditor", "审计员"
     LEGAL_REVIEWER = "legal_reviewer", "法律知识审核员"
+    SECURITY_OFFICER = "security_officer", "安全管理员"
 
 
 class Scope(models.TextChoices):
@@ -37,7 +38,9 @@ class Scope(models.TextChoices):
 # Roles whose postings sit at a partner agency rather than a division.
 AGENCY_ROLES = {Role.AGENCY_USER}
 # Roles that only a system administrator may hand out.
-PRIVILEGED_ROLES = {Role.SYSADMIN, Role.AUDITOR, Role.USER_ADMIN}
+PRIVILEGED_ROLES = {Role.SYSADMIN, Role.AUDITOR, Role.USER_ADMIN, Role.SECURITY_OFFICER}
+# 三员分立: the system administrator, the security officer and the auditor are three different people.
+SEPARATED_ROLES = frozenset({Role.SYSADMIN, Role.SECURITY_OFFICER, Role.AUDITOR})
 
 # Actions that only read: a read-only grant (referral, break-glass) extends these and nothing else.
 READ_ACTIONS = {"view", "list", "search", "reveal", "reveal_highly", "history", "export", "viewers", "stats"}

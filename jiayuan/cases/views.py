@@ -14,7 +14,7 @@ from jiayuan.access import policy
 from jiayuan.access.decorators import require_perm
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_date, query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.divisions.models import Level
@@ -41,7 +41,6 @@ from .models import (
 
 def _filters(request) -> selectors.CaseFilters:
     g = request.GET
-    agency = g.get("agency", "")
     return selectors.CaseFilters(
         q=g.get("q", "")[:24],
         division=g.get("division", "")[:12],
@@ -56,11 +55,11 @@ def _filters(request) -> selectors.CaseFilters:
         mediated=g.get("mediated") == "1",
         handled=g.get("handled") == "1",
         followed_up=g.get("followed_up", "")[:1],
-        agency=int(agency) if agency.isdigit() else None,
-        received_from=parse_date(g.get("received_from")),
-        received_to=parse_date(g.get("received_to")),
-        closed_from=parse_date(g.get("closed_from")),
-        closed_to=parse_date(g.get("closed_to")),
+        agency=query_int(g, "agency", label="协作单位"),
+        received_from=query_date(g, "received_from", label="受理起始日期"),
+        received_to=query_date(g, "received_to", label="受理截止日期"),
+        closed_from=query_date(g, "closed_from", label="结案起始日期"),
+        closed_to=query_date(g, "closed_to", label="结案截止日期"),
     )
 
 
@@ -243,8 +242,7 @@ def case_detail(request, case_id: int):
     reveal = known[reveal_perm]
     # `?before=<entry>`: the timeline's entries before that one ("更早的记录"), a page at a time; logged like
     # the page (the same record, the same field classes), the partial alone for HTMX.
-    before = request.GET.get("before", "")
-    before = int(before) if before.isdigit() else None
+    before = query_int(request.GET, "before", label="时间线位置")
     access_log_write(
         actor=actor,
         request=request,
@@ -640,8 +638,8 @@ def closure_decide(request, approval_id: int):
 @require_perm("cases.stats")
 def stats(request):
     today = timezone.localdate()
-    date_from = parse_date(request.GET.get("from")) or today.replace(month=1, day=1)
-    date_to = parse_date(request.GET.get("to")) or today
+    date_from = query_date(request.GET, "from", today.replace(month=1, day=1), label="起始日期")
+    date_to = query_date(request.GET, "to", today, label="截止日期")
     prefix = request.actor.broadest_prefix("cases.stats") or ""
     wanted = request.GET.get("division", "")[:12]
     if wanted and wanted.startswith(prefix):
@@ -678,7 +676,7 @@ def calendar(request):
         else:
             messages.success(request, "工作日历已更新。")
         return redirect("cases:calendar")
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = query_int(request.GET, "year", timezone.localdate().year, label="年份", minimum=2000, maximum=2100)
     days = selectors.calendar_days(year)
     return render(request, "cases/calendar.html", {"days": days, "year": year})
 

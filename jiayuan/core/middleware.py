@@ -112,3 +112,79 @@ class BadParameterMiddleware:
             '<p><a href="/">返回首页</a></p></main></body></html>',
             status=400,
         )
+
+
+def client_address(request) -> str:
+    """The client's address as resolved by `TrustedProxyMiddleware` (REMOTE_ADDR after it ran)."""
+    return request.META.get("REMOTE_ADDR") or ""
+
+
+class TrustedProxyMiddleware:
+    """Behind a reverse proxy, take the client's address from X-Forwarded-For — but only from proxies listed in
+    `JIAYUAN_TRUSTED_PROXIES` (addresses or networks). The header is read from the right: the first address that
+    is not one of our proxies is the client, so a client cannot forge its address by sending the header itself.
+    Rate limits, lockouts and the access log all read the resolved REMOTE_ADDR."""
+
+    def __init__(self, get_response):
+        import ipaddress
+
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.networks = [
+            ipaddress.ip_network(item.strip(), strict=False)
+            for item in getattr(settings, "TRUSTED_PROXIES", [])
+            if item.strip()
+        ]
+
+    def _trusted(self, address: str) -> bool:
+        import ipaddress
+
+        try:
+            ip = ipaddress.ip_address(address.strip())
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
+
+    def __call__(self, request):
+        peer = request.META.get("REMOTE_ADDR", "")
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if self.networks and forwarded and self._trusted(peer):
+            import ipaddress
+
+            client = peer
+            for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+                client = hop
+                if not self._trusted(hop):
+                    break
+            try:
+                ipaddress.ip_address(client)
+            except ValueError:
+                client = peer
+            request.META["REMOTE_ADDR"] = client
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account whose password an administrator set or reset does nothing until its holder changes it."""
+
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/accounts/login/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import JsonResponse
+        from django.shortcuts import redirect
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(self.ALLOWED)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "请先在网页上修改初始密码。"}, status=403)
+            return redirect("accounts:password")
+        return self.get_response(request)

@@ -5,5 +5,6 @@ from __future__ import annotations
 from .framework import ImportSpec
 from .people import SPEC as PEOPLE
 from .register import SPEC as REGISTER
+from .users import SPEC as USERS
 
-SPECS: dict[str, ImportSpec] = {spec.kind: spec for spec in (PEOPLE, REGISTER)}
+SPECS: dict[str, ImportSpec] = {spec.kind: spec for spec in (PEOPLE, REGISTER, USERS)}
