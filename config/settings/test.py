@@ -12,6 +12,8 @@ BLIND_INDEX_KEY = "test-blind-index-key-0123456789abcdef0123456789"
 AUDIT_CHAIN_KEY = "test-audit-chain-key-0123456789abcdef0123456789"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Each test process keeps its own cache even when REDIS_URL is set for the distributed tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jiayuan-test"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -35,7 +35,7 @@ def _date(value, field: str, errors: dict) -> dt.date | None:
 
 def posting_check(
     *,
-    actor: Actor | None,
+    actor: Actor,
     role: str,
     division: Division | None,
     agency: PartnerAgency | None,
@@ -51,7 +51,7 @@ def posting_check(
         errors["agency"] = "协作单位工作人员须选择所属协作单位。"
     if role not in AGENCY_ROLES and division is None:
         errors["division"] = "请选择岗位所在的区划。"
-    if actor is None:
+    if duties.is_system(actor):
         return
     prefix = actor.broadest_prefix("accounts.manage_users")
     if prefix is None:
@@ -66,7 +66,7 @@ def posting_check(
 
 def user_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     username: str,
     display_name: str,
     password: str,
@@ -135,7 +135,7 @@ def user_create(
             )
         else:
             posting = posting_write(user=user, author=author, **payload)
-            if actor is not None:
+            if not duties.is_system(actor):
                 access_log_write(
                     actor=actor,
                     request=request,
@@ -189,7 +189,7 @@ def posting_write(
 
 def posting_add(
     *,
-    actor: Actor | None,
+    actor: Actor,
     user: User,
     role: str,
     division_code: str = "",
@@ -232,7 +232,7 @@ def posting_add(
         )
     with transaction.atomic():
         posting = posting_write(user=user, author=getattr(actor, "user", None), **payload)
-        if actor is not None:
+        if not duties.is_system(actor):
             access_log_write(
                 actor=actor,
                 request=request,

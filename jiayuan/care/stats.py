@@ -13,10 +13,11 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Sum, Value
-from django.http import Http404
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
+from jiayuan.core.errors import NotFound
+from jiayuan.core.replica import replica_reads
 from jiayuan.divisions.models import subtree_q
 from jiayuan.people.models import Person, minor_cutoff
 
@@ -68,10 +69,10 @@ def stats_prefix(actor: Actor, prefix: str = "", perm: str = "care.stats") -> st
     """The scope asked for, checked against the actor's reach (404 outside)."""
     broadest = actor.broadest_prefix(perm)
     if broadest is None:
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     prefix = prefix or broadest
     if not prefix.startswith(broadest):
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     return prefix
 
 
@@ -145,6 +146,7 @@ def _measures_due(plans: Q | None, start: dt.date, end: dt.date, *, plans_held: 
     return {key: every[key] - outside[key] for key in figures}
 
 
+@replica_reads
 def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) -> CareStats:
     prefix = stats_prefix(actor, prefix)
     iso = {"division": prefix}

@@ -188,3 +188,22 @@ class PasswordChangeRequiredMiddleware:
                 return JsonResponse({"detail": "请先在网页上修改初始密码。"}, status=403)
             return redirect("accounts:password")
         return self.get_response(request)
+
+
+class NotFoundMiddleware:
+    """A `NotFound` raised by a service, selector or the policy answers as Django's 404 (the same page)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        from .errors import NotFound
+
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        return None

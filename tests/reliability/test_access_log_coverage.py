@@ -14,7 +14,7 @@ from jiayuan.access.registry import permission_table
 from jiayuan.access.roles import Role, touches_personal_data
 from jiayuan.api.routing import LOGIN, PUBLIC
 from jiayuan.audit.models import AccessLog, Action
-from jiayuan.core.testing.factories import XIANGMIHU, community_of, make_agency, make_user
+from tests.factories import XIANGMIHU, community_of, make_agency, make_user
 
 from . import probe
 

@@ -13,7 +13,7 @@ from django.test import Client
 
 from jiayuan.access.registry import permission_table
 from jiayuan.access.roles import Role
-from jiayuan.core.testing.factories import XIANGMIHU, community_of, make_agency, make_user
+from tests.factories import XIANGMIHU, community_of, make_agency, make_user
 
 from . import probe
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from jiayuan.access.roles import Role
-from jiayuan.core.testing.factories import XIANGMIHU, make_user
+from tests.factories import XIANGMIHU, make_user
 
 
 class Endless:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from jiayuan.access.roles import Role
 from jiayuan.accounts.models import ApiToken
 from jiayuan.core.logging import ScrubPersonalDataFilter, scrub
-from jiayuan.core.testing.factories import FUTIAN, XIANGMIHU, community_of, make_person, make_user
+from tests.factories import FUTIAN, XIANGMIHU, community_of, make_person, make_user
 
 ID_NUMBER = "44030419900307123X"
 MOBILE = "13812345678"

@@ -15,7 +15,7 @@ from jiayuan.accounts import services
 from jiayuan.accounts.models import ApiToken
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.core.errors import ApplicationError
-from jiayuan.core.testing.factories import FUTIAN, XIANGMIHU, make_user
+from tests.factories import FUTIAN, XIANGMIHU, make_user
 
 PASSWORD = "Jiayuan@2026"
 

@@ -23,10 +23,10 @@ from jiayuan.accounts import duties, services
 from jiayuan.accounts.models import AccountChange, ApiToken, ChangeStatus, Posting, User
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.core.errors import ApplicationError, WorkflowError
-from jiayuan.core.testing.factories import CITY, FUTIAN, XIANGMIHU, community_of, make_person, make_user
 from jiayuan.notifications.models import Notification
 from jiayuan.workflows.models import ApprovalRequest
 from jiayuan.workflows.services import approval_decide
+from tests.factories import CITY, FUTIAN, XIANGMIHU, community_of, make_person, make_user
 
 PASSWORD = "Jiayuan@2026"
 
@@ -230,7 +230,7 @@ def test_a_user_import_waits_for_each_privileged_account(scene):
 def test_nobody_holds_two_of_the_three_roles(scene):
     auditor = make_user(Role.AUDITOR, CITY)
     with pytest.raises(ApplicationError) as refused:
-        services.posting_add(actor=None, user=auditor, role=Role.SYSADMIN, division_code=CITY)
+        services.posting_add(actor=Actor.system(job="demo"), user=auditor, role=Role.SYSADMIN, division_code=CITY)
     assert "三员分立" in str(refused.value.errors)
     with pytest.raises(ApplicationError):
         services.posting_add(actor=scene["admin"], user=auditor, role=Role.SECURITY_OFFICER, division_code=CITY)

@@ -12,7 +12,7 @@ from jiayuan.access.roles import Role
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.audit.selectors import access_log_flags
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.testing.factories import MEILIN, XIANGMIHU, community_of, make_user
+from tests.factories import MEILIN, XIANGMIHU, community_of, make_user
 
 
 def _at(row: AccessLog, moment: dt.datetime) -> None:

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.cases import services
-from jiayuan.core.testing.factories import actor_of
+from tests.factories import actor_of
 
 from .conftest import new_case
 

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jiayuan.core.excel import FORMULA_STARTS
-from jiayuan.core.testing.factories import make_person
 from jiayuan.imports.framework import errors_workbook, run_import
 from jiayuan.imports.models import RunStatus
 from jiayuan.imports.people import SPEC
+from tests.factories import make_person
 
 from .test_people_import import HEADERS, person_row, xlsx
 

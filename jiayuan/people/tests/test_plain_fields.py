@@ -15,8 +15,8 @@ from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
 from jiayuan.accounts.models import ApiToken
 from jiayuan.audit.models import AccessLog, Action
-from jiayuan.core.testing.factories import XIANGMIHU, community_of, make_person, make_user
 from jiayuan.people import selectors
+from tests.factories import XIANGMIHU, community_of, make_person, make_user
 
 NAME = "欧阳秀芳"
 BIRTH = dt.date(2012, 3, 7)
