@@ -248,7 +248,6 @@ SCHEDULE: dict[str, dict] = {
         "title": "访问日志校验点",
         "task": "jiayuan.audit.tasks.audit_checkpoint_task",
         "cron": "0 * * * *",
-        "optional": True,
     },
     "backup": {
         "title": "加密备份",

@@ -288,3 +288,14 @@ def test_checkpoint_files_are_written_only_outside_the_database(rows, tmp_path):
     second = access_log_checkpoint(directory=tmp_path)
     assert first != second and first.exists() and second.exists()
     assert access_log_verify(checkpoint_dir=tmp_path)[0]
+
+
+def test_the_scheduled_job_writes_a_checkpoint_where_the_settings_say(rows, tmp_path, settings):
+    from jiayuan.audit.tasks import audit_checkpoint_task
+
+    settings.AUDIT_CHECKPOINT_DIR = str(tmp_path)
+    result = audit_checkpoint_task.enqueue()
+    assert "检查点" in result.return_value
+    assert len(list(tmp_path.glob("checkpoint-*.json"))) == 1
+    ok, message = access_log_verify()
+    assert ok and "1 个检查点" in message
