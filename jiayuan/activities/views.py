@@ -17,7 +17,7 @@ from jiayuan.access.fields import mask_name
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_date
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 from jiayuan.venues.selectors import VenueFilters, organisation_choices, place_choices, venue_list
@@ -66,11 +66,12 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     page = paginate(selectors.activity_list(actor=request.actor, filters=filters), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    items = selectors.type_items()
     context = {
         "page": page,
         "filters": filters,
-        "labels": selectors.type_labels(),
-        "types": selectors.type_choices(),
+        "labels": {item.code: item.label for item in items},
+        "types": [item for item in items if item.is_active],
         "audiences": Audience.choices,
         "statuses": ActivityStatus.choices,
         "places": place_choices(actor=request.actor, perm="activities.list"),
@@ -250,6 +251,14 @@ def session_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 @require_POST
+@require_perm("activities.edit")
+def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = selectors.session_get(actor=request.actor, session_id=session_id, perm="activities.edit")
+    run_action(request, lambda: services.session_cancel(actor=request.actor, session=session), success="该场次已取消。")
+    return redirect("activities:detail", activity_id=session.activity_id)
+
+
+@require_POST
 @require_perm("activities.signup_manage")
 def signup_add(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.signup_manage")
@@ -385,8 +394,8 @@ def duty_hours(request: HttpRequest, duty_id: int) -> HttpResponse:
 @require_perm("activities.stats")
 def counts_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    start = parse_date(request.GET.get("start")) or today.replace(month=1, day=1)
-    end = parse_date(request.GET.get("end")) or today.replace(month=12, day=31)
+    start = query_date(request.GET, "start", today.replace(month=1, day=1), label="起始日期")
+    end = query_date(request.GET, "end", today.replace(month=12, day=31), label="截止日期")
     if end < start:
         start, end = end, start
     division = request.GET.get("division", "")[:12]

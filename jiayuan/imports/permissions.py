@@ -5,6 +5,10 @@ _STAFF = {"community_worker": "subtree", "street_staff": "subtree", "district_ri
 PERMISSIONS = {
     "imports.people": dict(_STAFF),
     "imports.register": dict(_STAFF),
+    "imports.venues": dict(_STAFF),
+    "imports.teams": dict(_STAFF),
+    "imports.volunteers": dict(_STAFF),
+    "imports.activities": dict(_STAFF),
     "imports.view": {**_STAFF, "sysadmin": "all", "user_admin": "subtree"},
     # Accounts from Excel: each row goes through user_create (and so through the security officer's approval).
     "imports.users": {"sysadmin": "all", "user_admin": "subtree"},
