@@ -179,6 +179,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 IDLE_TIMEOUT_SECONDS = 30 * 60
 
 AXES_FAILURE_LIMIT = 5
+# The most rows an export of the records behind a figure may hold without the bulk-export right.
+REPORTS_EXPORT_LIMIT = int(os.environ.get("JIAYUAN_EXPORT_LIMIT", "5000"))
 AXES_COOLOFF_TIME = 0.5  # hours
 # Lockout per account, whatever address the attempts come from (a security officer unlocks at
 # /accounts/locked/); addresses are limited separately by the login rate limit (core.ratelimit).

@@ -36,12 +36,13 @@ def is_formula_like(value: Any) -> bool:
 class SafeBook:
     """An XlsxWriter workbook in memory with the safe options and a quote-prefix format at hand."""
 
-    def __init__(self, *, constant_memory: bool = False):
-        self.buffer = io.BytesIO()
-        options = dict(SAFE_OPTIONS, in_memory=True)
+    def __init__(self, *, constant_memory: bool = False, target=None):
+        """In memory (`close()` returns the bytes), or into `target`, a binary file (`close()` returns b"")."""
+        self.buffer = io.BytesIO() if target is None else None
+        options = dict(SAFE_OPTIONS, in_memory=target is None)
         if constant_memory:
             options["constant_memory"] = True
-        self.book = xlsxwriter.Workbook(self.buffer, options)
+        self.book = xlsxwriter.Workbook(self.buffer if target is None else target, options)
         self.quoted = self.book.add_format({"quote_prefix": True})
         self.bold = self.book.add_format({"bold": True})
         self.date = self.book.add_format({"num_format": "yyyy-mm-dd"})
@@ -67,7 +68,7 @@ class SafeBook:
 
     def close(self) -> bytes:
         self.book.close()
-        return self.buffer.getvalue()
+        return self.buffer.getvalue() if self.buffer is not None else b""
 
 
 def write_cell(book: SafeBook, sheet: Worksheet, row: int, col: int, value: Any, fmt: Format | None = None) -> None:
