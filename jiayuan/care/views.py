@@ -17,7 +17,7 @@ from jiayuan.access.fields import mask_name
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_date, query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
@@ -66,10 +66,10 @@ def _register_filters(get) -> selectors.RegisterFilters:
         due=get.get("due") == "1",
         paired=get.get("paired", ""),
         status="" if status == "all" else status[:16],
-        entered_from=parse_date(get.get("entered_from")),
-        entered_to=parse_date(get.get("entered_to")),
-        exited_from=parse_date(get.get("exited_from")),
-        exited_to=parse_date(get.get("exited_to")),
+        entered_from=query_date(get, "entered_from", label="纳入起始日期"),
+        entered_to=query_date(get, "entered_to", label="纳入截止日期"),
+        exited_from=query_date(get, "exited_from", label="退出起始日期"),
+        exited_to=query_date(get, "exited_to", label="退出截止日期"),
         minor=get.get("minor") == "1",
     )
 
@@ -202,10 +202,12 @@ def review_list(request):
         from jiayuan.divisions.models import subtree_q
 
         qs = qs.filter(subtree_q(request.GET["division"][:12], "entry__division"))
-    if parse_date(request.GET.get("start")):
-        qs = qs.filter(reviewed_on__gte=parse_date(request.GET.get("start")))
-    if parse_date(request.GET.get("end")):
-        qs = qs.filter(reviewed_on__lte=parse_date(request.GET.get("end")))
+    start = query_date(request.GET, "start", label="起始日期")
+    end = query_date(request.GET, "end", label="截止日期")
+    if start:
+        qs = qs.filter(reviewed_on__gte=start)
+    if end:
+        qs = qs.filter(reviewed_on__lte=end)
     if request.GET.get("on_time") == "1":
         qs = qs.filter(on_time=True)
     page = paginate(qs.order_by("-reviewed_on", "-id"), request.GET.get("page"))
@@ -232,10 +234,10 @@ def measure_list(request):
         from jiayuan.divisions.models import subtree_q
 
         qs = qs.filter(subtree_q(request.GET["division"][:12], "plan__division"))
-    if parse_date(request.GET.get("start")):
-        qs = qs.filter(due_on__gte=parse_date(request.GET.get("start")))
-    if parse_date(request.GET.get("end")):
-        qs = qs.filter(due_on__lte=parse_date(request.GET.get("end")))
+    if query_date(request.GET, "start", label="起始日期"):
+        qs = qs.filter(due_on__gte=query_date(request.GET, "start", label="起始日期"))
+    if query_date(request.GET, "end", label="截止日期"):
+        qs = qs.filter(due_on__lte=query_date(request.GET, "end", label="截止日期"))
     if request.GET.get("on_time") == "1":
         qs = qs.filter(done_on__isnull=False, done_on__lte=F("due_on"))
     if request.GET.get("overdue") == "1":
@@ -375,10 +377,10 @@ def pairing_list(request):
         status="" if status == "all" else status,
         division=request.GET.get("division", "")[:12],
     )
-    if parse_date(request.GET.get("start")):
-        qs = qs.filter(started_on__gte=parse_date(request.GET.get("start")))
-    if parse_date(request.GET.get("end")):
-        qs = qs.filter(started_on__lte=parse_date(request.GET.get("end")))
+    if query_date(request.GET, "start", label="起始日期"):
+        qs = qs.filter(started_on__gte=query_date(request.GET, "start", label="起始日期"))
+    if query_date(request.GET, "end", label="截止日期"):
+        qs = qs.filter(started_on__lte=query_date(request.GET, "end", label="截止日期"))
     page = paginate(qs, request.GET.get("page"))
     return render(request, "care/pairing_list.html", {"page": page, "status": status, "today": timezone.localdate()})
 
@@ -536,22 +538,19 @@ def helper_new(request):
 @require_perm("care.list")
 def relief_list(request):
     status = request.GET.get("status", "")[:16]
-    try:
-        fund_id = int(request.GET.get("fund") or 0) or None
-    except ValueError:
-        fund_id = None
+    fund_id = query_int(request.GET, "fund", label="资金") or None
     qs = selectors.relief_list(
         actor=request.actor, status=status, fund_id=fund_id, division=request.GET.get("division", "")[:12]
     )
-    if parse_date(request.GET.get("start")) and status != ReliefStatus.DISBURSED:
-        qs = qs.filter(created_at__date__gte=parse_date(request.GET.get("start")))
-    if parse_date(request.GET.get("end")) and status != ReliefStatus.DISBURSED:
-        qs = qs.filter(created_at__date__lte=parse_date(request.GET.get("end")))
-    if status == ReliefStatus.DISBURSED and parse_date(request.GET.get("start")):
+    if query_date(request.GET, "start", label="起始日期") and status != ReliefStatus.DISBURSED:
+        qs = qs.filter(created_at__date__gte=query_date(request.GET, "start", label="起始日期"))
+    if query_date(request.GET, "end", label="截止日期") and status != ReliefStatus.DISBURSED:
+        qs = qs.filter(created_at__date__lte=query_date(request.GET, "end", label="截止日期"))
+    if status == ReliefStatus.DISBURSED and query_date(request.GET, "start", label="起始日期"):
         qs = qs.filter(
             disbursed_on__range=(
-                parse_date(request.GET.get("start")),
-                parse_date(request.GET.get("end"), timezone.localdate()),
+                query_date(request.GET, "start", label="起始日期"),
+                query_date(request.GET, "end", timezone.localdate(), label="截止日期"),
             )
         )
     if request.GET.get("final") in ("city", "district"):

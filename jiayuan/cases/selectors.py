@@ -516,6 +516,19 @@ def case_team(case: Case) -> list:
     return list(case.team.filter(removed_at__isnull=True).select_related("user").order_by("id"))
 
 
+def attachment_content(attachment):
+    """The content of an attachment the caller has already authorised, decrypted in memory (never on disk)."""
+    import io
+
+    from jiayuan.core import crypto
+
+    with attachment.file.open("rb") as handle:
+        data = handle.read()
+    if attachment.encrypted:
+        data = crypto.decrypt_bytes(data)
+    return io.BytesIO(data)
+
+
 def case_attachments(case: Case) -> list:
     return list(case.attachments.order_by("id"))
 

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -25,6 +26,7 @@ from jiayuan.access.roles import Role
 from jiayuan.access.services import grant_access, revoke_access
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
+from jiayuan.core import crypto
 from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
 from jiayuan.divisions.models import Division, Level
 from jiayuan.notifications.models import Level as NoticeLevel
@@ -1173,8 +1175,10 @@ def case_attachment_add(*, actor: Actor, case: Case, upload) -> CaseAttachment:
             size=size,
             uploaded_by=_user(actor),
             at=timezone.now(),
+            encrypted=True,
         )
-        attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S}{ext}", upload, save=False)
+        sealed = ContentFile(crypto.encrypt_bytes(upload.read()))
+        attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S}{ext}.enc", sealed, save=False)
         attachment.save()
         _event(
             case,

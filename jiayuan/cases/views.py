@@ -14,7 +14,7 @@ from jiayuan.access import policy
 from jiayuan.access.decorators import require_perm
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_date, query_int
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 from jiayuan.divisions.models import Level
@@ -41,7 +41,6 @@ from .models import (
 
 def _filters(request) -> selectors.CaseFilters:
     g = request.GET
-    agency = g.get("agency", "")
     return selectors.CaseFilters(
         q=g.get("q", "")[:24],
         division=g.get("division", "")[:12],
@@ -56,11 +55,11 @@ def _filters(request) -> selectors.CaseFilters:
         mediated=g.get("mediated") == "1",
         handled=g.get("handled") == "1",
         followed_up=g.get("followed_up", "")[:1],
-        agency=int(agency) if agency.isdigit() else None,
-        received_from=parse_date(g.get("received_from")),
-        received_to=parse_date(g.get("received_to")),
-        closed_from=parse_date(g.get("closed_from")),
-        closed_to=parse_date(g.get("closed_to")),
+        agency=query_int(g, "agency", label="协作单位"),
+        received_from=query_date(g, "received_from", label="受理起始日期"),
+        received_to=query_date(g, "received_to", label="受理截止日期"),
+        closed_from=query_date(g, "closed_from", label="结案起始日期"),
+        closed_to=query_date(g, "closed_to", label="结案截止日期"),
     )
 
 
@@ -115,13 +114,16 @@ def board(request):
 
 
 @require_perm("cases.intake")
+@require_POST
 def intake_lookup(request):
-    """Repeat callers: people with this phone number or ID number in scope, and their earlier cases."""
+    """Repeat callers: people with this phone number or ID number in scope, and their earlier cases.
+
+    By POST only: the numbers never appear in a URL (a proxy's or a browser's history would keep them)."""
     from jiayuan.people.models import IdType
     from jiayuan.people.selectors import person_find_by_identity, person_find_by_phone, person_rows
 
-    phone = request.GET.get("phone", "").strip()[:32]
-    id_number = request.GET.get("id_number", "").strip()[:32]
+    phone = request.POST.get("phone", "").strip()[:32]
+    id_number = request.POST.get("id_number", "").strip()[:32]
     people = []
     if id_number:
         found = person_find_by_identity(actor=request.actor, id_type=IdType.RESIDENT, id_number=id_number)
@@ -240,8 +242,7 @@ def case_detail(request, case_id: int):
     reveal = known[reveal_perm]
     # `?before=<entry>`: the timeline's entries before that one ("更早的记录"), a page at a time; logged like
     # the page (the same record, the same field classes), the partial alone for HTMX.
-    before = request.GET.get("before", "")
-    before = int(before) if before.isdigit() else None
+    before = query_int(request.GET, "before", label="时间线位置")
     access_log_write(
         actor=actor,
         request=request,
@@ -579,7 +580,9 @@ def attachment_download(request, case_id: int, attachment_id: int):
         field_classes=["sensitive"],
         detail={"attachment": item.pk},
     )
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type)
+    return FileResponse(
+        selectors.attachment_content(item), as_attachment=True, filename=item.name, content_type=item.content_type
+    )
 
 
 @require_perm("cases.export")
@@ -654,7 +657,7 @@ def calendar(request):
         else:
             messages.success(request, "工作日历已更新。")
         return redirect("cases:calendar")
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = query_int(request.GET, "year", timezone.localdate().year, label="年份", minimum=2000, maximum=2100)
     days = selectors.calendar_days(year)
     return render(request, "cases/calendar.html", {"days": days, "year": year})
 
