@@ -13,6 +13,7 @@ NAV = [
     ("救助申请", "care:relief", "care.list"),
     ("隐患排查", "screening:campaigns", "screening.list"),
     ("区划与组织", "orgs:list", "orgs.view"),
+    ("评选表彰", "honours:list", "honours.view"),
     ("法律助手", "legal:staff", "legal.staff"),
     ("用户管理", "accounts:users", "accounts.view_users"),
     ("审计日志", "audit:log", "audit.view"),
@@ -33,4 +34,5 @@ HOME_PANELS = [
 PERSON_PANELS: list[tuple[str, str]] = [
     ("cases/partials/person_panel.html", "cases.view"),
     ("care/partials/person_panel.html", "care.view"),
+    ("honours/partials/person_panel.html", "honours.view"),
 ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jiayuan.legal",
     "jiayuan.ops",
     "jiayuan.imports",
+    "jiayuan.honours",
 ]
 
 MIDDLEWARE = [

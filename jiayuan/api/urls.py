@@ -76,6 +76,7 @@ def _add_routers() -> None:
         ("/screening", "jiayuan.screening.api"),
         ("/legal", "jiayuan.legal.api"),
         ("/imports", "jiayuan.imports.api"),
+        ("/honours", "jiayuan.honours.api"),
     ]:
         try:
             router = import_module(module).router
