@@ -13,6 +13,7 @@ NAV = [
     ("救助申请", "care:relief", "care.list"),
     ("隐患排查", "screening:campaigns", "screening.list"),
     ("区划与组织", "orgs:list", "orgs.view"),
+    ("组织建设", "orgs:building", "orgs.stats"),
     ("评选表彰", "honours:list", "honours.view"),
     ("法律助手", "legal:staff", "legal.staff"),
     ("用户管理", "accounts:users", "accounts.view_users"),

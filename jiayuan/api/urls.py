@@ -77,6 +77,7 @@ def _add_routers() -> None:
         ("/legal", "jiayuan.legal.api"),
         ("/imports", "jiayuan.imports.api"),
         ("/honours", "jiayuan.honours.api"),
+        ("/orgs", "jiayuan.orgs.api"),
     ]:
         try:
             router = import_module(module).router
