@@ -12,6 +12,7 @@ NAV = [
     ("结对帮扶", "care:pairings", "care.pairing_view"),
     ("救助申请", "care:relief", "care.list"),
     ("隐患排查", "screening:campaigns", "screening.list"),
+    ("阵地", "venues:list", "venues.list"),
     ("区划与组织", "orgs:list", "orgs.view"),
     ("组织建设", "orgs:building", "orgs.stats"),
     ("评选表彰", "honours:list", "honours.view"),

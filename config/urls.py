@@ -25,6 +25,7 @@ for _prefix, _module in [
     ("screening/", "jiayuan.screening.urls"),
     ("legal/", "jiayuan.legal.urls"),
     ("imports/", "jiayuan.imports.urls"),
+    ("venues/", "jiayuan.venues.urls"),
     ("honours/", "jiayuan.honours.urls"),
 ]:
     if find_spec(_module) is not None:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jiayuan.workflows",
     "jiayuan.cases",
     "jiayuan.care",
+    "jiayuan.venues",
     "jiayuan.screening",
     "jiayuan.legal",
     "jiayuan.ops",

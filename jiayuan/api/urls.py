@@ -76,6 +76,7 @@ def _add_routers() -> None:
         ("/screening", "jiayuan.screening.api"),
         ("/legal", "jiayuan.legal.api"),
         ("/imports", "jiayuan.imports.api"),
+        ("/venues", "jiayuan.venues.api"),
         ("/honours", "jiayuan.honours.api"),
         ("/orgs", "jiayuan.orgs.api"),
     ]:

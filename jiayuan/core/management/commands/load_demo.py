@@ -12,6 +12,7 @@ from jiayuan.core.demo import load_demo
 MODULE_DEMOS = [
     ("jiayuan.cases.demo", "load_cases_demo"),
     ("jiayuan.care.demo", "load_care_demo"),
+    ("jiayuan.venues.demo", "demo_load"),
     ("jiayuan.orgs.demo", "demo_load"),
     ("jiayuan.honours.demo", "demo_load"),
 ]

@@ -1,0 +1,159 @@
+"""Venue pages: the list with filters, one venue, create and edit, coverage per place, the Excel export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from jiayuan.access.decorators import require_perm
+from jiayuan.audit.models import Action
+from jiayuan.audit.services import access_log_write
+from jiayuan.core.dates import parse_date
+from jiayuan.core.errors import ApplicationError
+from jiayuan.core.pagination import paginate
+
+from . import exports, selectors, services
+from .models import VenueType
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(get) -> selectors.VenueFilters:
+    return selectors.VenueFilters(
+        type=get.get("type", "")[:32],
+        division=get.get("division", "")[:12],
+        active=get.get("active", "1")[:1],
+        q=get.get("q", "").strip()[:50],
+    )
+
+
+@require_perm("venues.list")
+def venue_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request.GET)
+    page = paginate(selectors.venue_list(actor=request.actor, filters=filters), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "types": VenueType.choices,
+        "places": selectors.place_choices(actor=request.actor, perm="venues.list"),
+        "querystring": query.urlencode(),
+        "can_edit": request.actor.has_perm("venues.edit"),
+        "can_export": request.actor.has_perm("venues.export"),
+    }
+    template = "venues/partials/results.html" if request.htmx else "venues/pages/list.html"
+    return render(request, template, context)
+
+
+@require_perm("venues.view")
+def venue_detail(request: HttpRequest, venue_id: int) -> HttpResponse:
+    venue = selectors.venue_get(actor=request.actor, venue_id=venue_id)
+    return render(
+        request,
+        "venues/pages/detail.html",
+        {"venue": venue, "can_edit": request.actor.has_perm("venues.edit")},
+    )
+
+
+def _input(post) -> services.VenueInput:
+    return services.VenueInput(
+        type=post.get("type", ""),
+        name=post.get("name", ""),
+        division_code=post.get("division_code", ""),
+        address=post.get("address", ""),
+        longitude=post.get("longitude", ""),
+        latitude=post.get("latitude", ""),
+        opening_hours=post.get("opening_hours", ""),
+        contact_post=post.get("contact_post", ""),
+        contact_phone=post.get("contact_phone", ""),
+        organisation_id=post.get("organisation_id", ""),
+        area_m2=post.get("area_m2", ""),
+        opened_on=parse_date(post.get("opened_on")),
+        is_active=post.get("is_active") == "1",
+        note=post.get("note", ""),
+    )
+
+
+def _form(request: HttpRequest, *, data, errors: dict, venue=None) -> HttpResponse:
+    return render(
+        request,
+        "venues/pages/form.html",
+        {
+            "venue": venue,
+            "data": data,
+            "errors": errors,
+            "types": VenueType.choices,
+            "places": selectors.place_choices(actor=request.actor),
+            "organisations": selectors.organisation_choices(actor=request.actor),
+        },
+    )
+
+
+@require_perm("venues.edit")
+def venue_create(request: HttpRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    data = services.VenueInput(type=request.GET.get("type", "")[:32])
+    if request.method == "POST":
+        data = _input(request.POST)
+        try:
+            venue = services.venue_create(actor=request.actor, data=data)
+        except ApplicationError as exc:
+            errors = exc.form_errors()
+        else:
+            messages.success(request, "阵地已登记。")
+            return redirect("venues:detail", venue_id=venue.pk)
+    return _form(request, data=data, errors=errors)
+
+
+@require_perm("venues.edit")
+def venue_edit(request: HttpRequest, venue_id: int) -> HttpResponse:
+    venue = selectors.venue_get(actor=request.actor, venue_id=venue_id, perm="venues.edit")
+    errors: dict[str, str] = {}
+    data = services.venue_input_from(venue)
+    if request.method == "POST":
+        data = _input(request.POST)
+        try:
+            version = int(request.POST.get("version", "0"))
+        except ValueError:
+            version = 0
+        try:
+            services.venue_update(actor=request.actor, venue=venue, data=data, expected_version=version)
+        except ApplicationError as exc:
+            errors = exc.form_errors()
+        else:
+            messages.success(request, "阵地信息已保存。")
+            return redirect("venues:detail", venue_id=venue.pk)
+    return _form(request, data=data, errors=errors, venue=venue)
+
+
+@require_perm("venues.stats")
+def venue_coverage(request: HttpRequest) -> HttpResponse:
+    division = request.GET.get("division", "")[:12]
+    rows = selectors.venue_coverage(actor=request.actor, division=division)
+    return render(
+        request,
+        "venues/pages/coverage.html",
+        {
+            "rows": rows,
+            "division": division,
+            "places": selectors.place_choices(actor=request.actor, perm="venues.stats").exclude(level="community"),
+        },
+    )
+
+
+@require_perm("venues.export")
+def venue_export(request: HttpRequest) -> HttpResponse:
+    qs = selectors.venue_list(actor=request.actor, filters=_filters(request.GET), perm="venues.export")
+    content, count = exports.venues_xlsx(qs)
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.EXPORT,
+        object_type="venues.venue",
+        detail={"rows": count, "masked": True},
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename=venues.xlsx"
+    return response
