@@ -27,6 +27,7 @@ for _prefix, _module in [
     ("imports/", "jiayuan.imports.urls"),
     ("venues/", "jiayuan.venues.urls"),
     ("honours/", "jiayuan.honours.urls"),
+    ("indicators/", "jiayuan.indicators.urls"),
 ]:
     if find_spec(_module) is not None:
         urlpatterns.append(path(_prefix, include(_module)))

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jiayuan.ops",
     "jiayuan.imports",
     "jiayuan.honours",
+    "jiayuan.indicators",
 ]
 
 MIDDLEWARE = [

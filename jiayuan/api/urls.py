@@ -79,6 +79,7 @@ def _add_routers() -> None:
         ("/venues", "jiayuan.venues.api"),
         ("/honours", "jiayuan.honours.api"),
         ("/orgs", "jiayuan.orgs.api"),
+        ("/indicators", "jiayuan.indicators.api"),
     ]:
         try:
             router = import_module(module).router

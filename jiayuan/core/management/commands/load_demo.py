@@ -15,6 +15,7 @@ MODULE_DEMOS = [
     ("jiayuan.venues.demo", "demo_load"),
     ("jiayuan.orgs.demo", "demo_load"),
     ("jiayuan.honours.demo", "demo_load"),
+    ("jiayuan.indicators.demo", "demo_load"),
 ]
 
 
