@@ -7,7 +7,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from jiayuan.core.testing.factories import ensure_divisions
+    from tests.factories import ensure_divisions
 
     with django_db_blocker.unblock():
         ensure_divisions()

@@ -16,6 +16,7 @@ NAV = [
     ("区划与组织", "orgs:list", "orgs.view"),
     ("组织建设", "orgs:building", "orgs.stats"),
     ("评选表彰", "honours:list", "honours.view"),
+    ("儿童友好", "childfriendly:home", "childfriendly.view"),
     ("规划监测", "indicators:home", "indicators.view"),
     ("法律助手", "legal:staff", "legal.staff"),
     ("用户管理", "accounts:users", "accounts.view_users"),

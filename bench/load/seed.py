@@ -23,29 +23,17 @@ sys.path.insert(0, str(ROOT))
 
 
 def _demo() -> None:
-    """The foundation's demo, then each module's demo and the statutes; a module whose demo fails is
-    reported and skipped (the load run then shows that module's errors), the rest goes on."""
-    from importlib import import_module
-
-    from django.core.management import call_command
+    """Every app's demo in order (the foundation's first, the statutes among them); an app whose demo fails
+    is reported and skipped (the load run then shows that module's errors), the rest goes on."""
     from django.db import transaction
 
-    from jiayuan.core.demo import load_demo
-    from jiayuan.core.management.commands.load_demo import MODULE_DEMOS
+    from jiayuan.site.demo import demo_load_all, demo_modules
 
-    load_demo(people=300)
-    steps = [
-        (name, lambda m=module, f=function: getattr(import_module(m), f)())
-        for module, function in MODULE_DEMOS
-        for name in [module]
-    ]
-    steps.append(("load_laws", lambda: call_command("load_laws", verbosity=0)))
-    for name, step in steps:
+    for config, _ in demo_modules():
+        name = config.label
         try:
             with transaction.atomic():
-                step()
-        except ModuleNotFoundError:
-            continue
+                demo_load_all(only=[name], people=300)
         except Exception as exc:  # noqa: BLE001 - report and go on
             print(f"WARNING: demo step {name} failed: {type(exc).__name__}: {exc}"[:300], flush=True)
 

@@ -57,13 +57,16 @@ INSTALLED_APPS = [
     "jiayuan.ops",
     "jiayuan.imports",
     "jiayuan.honours",
+    "jiayuan.childfriendly",
     "jiayuan.indicators",
+    "jiayuan.site",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jiayuan.core.middleware.SecurityHeadersMiddleware",
+    "jiayuan.core.middleware.NotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -8,16 +8,42 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from .registry import permission_table
+from .registry import permission_table, system_job_label
 from .roles import Role, Scope
 
 
 @dataclass
 class Actor:
-    user: object  # accounts.User, or None for an anonymous visitor
+    user: object  # accounts.User, or None for an anonymous visitor and for the system
     postings: list = field(default_factory=list)
     # Grant ids already read, for an actor that lives one request (None: always read afresh).
     grant_cache: dict | None = None
+    # The system's job ("cases_sweep", "demo"...) when the system acts; None for people.
+    job: str | None = None
+
+    @classmethod
+    def system(cls, job: str) -> Actor:
+        """The system doing one named job (a sweep, an import step, the demo loader).
+
+        Services trust it (it holds no postings and skips permission checks), and it is written to the
+        timeline and the access log as the system with the job's Chinese name. `job` must be declared in
+        some app's `permissions.py` `SYSTEM_JOBS`, so the log never shows a code name.
+        """
+        system_job_label(job)  # unknown jobs fail here, not in the log
+        return cls(user=None, postings=[], job=job)
+
+    @property
+    def is_system(self) -> bool:
+        return self.job is not None
+
+    @property
+    def display_name(self) -> str:
+        """How the actor is named in timelines and logs."""
+        if self.job is not None:
+            return f"系统（{system_job_label(self.job)}）"
+        if self.user is not None:
+            return str(self.user)
+        return "匿名访客"
 
     @classmethod
     def for_request(cls, user) -> Actor:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
 
+from jiayuan.core.errors import NotFound
 from jiayuan.divisions.models import subtree_q
 
 from .actor import Actor
@@ -171,10 +171,10 @@ def access_by_id(actor: Actor, perm: str, source: type[Model] | QuerySet, pk) ->
     try:
         return scoped(actor, perm, source).get(pk=pk)
     except (ValueError, TypeError):
-        raise Http404("未找到该记录") from None
+        raise NotFound("未找到该记录") from None
     except Exception as exc:
         if exc.__class__.__name__ == "DoesNotExist":
-            raise Http404("未找到该记录") from None
+            raise NotFound("未找到该记录") from None
         raise
 
 
@@ -185,4 +185,4 @@ def unscoped(model: type[Model]) -> QuerySet:
 
 def require(actor: Actor, perm: str, obj: Model) -> None:
     if not allows(actor, perm, obj):
-        raise Http404("未找到该记录")
+        raise NotFound("未找到该记录")

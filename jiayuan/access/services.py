@@ -10,12 +10,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model
-from django.http import Http404
 from django.utils import timezone
 
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.errors import ApplicationError, ValidationFailed
+from jiayuan.core.errors import ApplicationError, NotFound, ValidationFailed
 
 from . import policy
 from .actor import Actor
@@ -89,7 +88,7 @@ def break_glass_target(label: str) -> BreakGlassTarget:
     try:
         return _BREAK_GLASS_TARGETS[label]
     except KeyError:
-        raise Http404("未找到该记录") from None
+        raise NotFound("未找到该记录") from None
 
 
 MIN_REASON = 10
@@ -101,14 +100,14 @@ def break_glass_open(*, actor: Actor, label: str, object_id: int, reason: str, r
     from jiayuan.notifications.services import notify, supervisors_of
 
     if not actor.has_perm("access.breakglass"):
-        raise Http404("未找到该记录")
+        raise NotFound("未找到该记录")
     target = break_glass_target(label)
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
         raise ValidationFailed({"reason": f"请具体说明紧急查阅的理由（不少于 {MIN_REASON} 个字）。"})
     record = policy.unscoped(target.model).filter(pk=object_id).first()
     if record is None:
-        raise Http404("未找到该记录")
+        raise NotFound("未找到该记录")
     until = timezone.now() + dt.timedelta(minutes=settings.BREAK_GLASS_MINUTES)
     with transaction.atomic():
         grant = grant_access(
@@ -150,7 +149,7 @@ def access_request_create(*, actor: Actor, label: str, object_id: int, reason: s
         raise ValidationFailed({"reason": "请填写查阅事由。"})
     record = policy.unscoped(target.model).filter(pk=object_id).first()
     if record is None or not actor.is_authenticated:
-        raise Http404("未找到该记录")
+        raise NotFound("未找到该记录")
     with transaction.atomic():
         item = AccessRequest.objects.create(
             content_type=ContentType.objects.get_for_model(target.model),
@@ -181,7 +180,7 @@ def access_request_decide(*, actor: Actor, access_request: AccessRequest, approv
 
     prefix = actor.broadest_prefix("access.decide_request")
     if prefix is None or not access_request.division_id.startswith(prefix):
-        raise Http404("未找到该申请")
+        raise NotFound("未找到该申请")
     if access_request.status != AccessRequest.Status.PENDING:
         raise ApplicationError("该申请已处理。")
     with transaction.atomic():

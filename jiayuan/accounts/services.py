@@ -33,7 +33,7 @@ def _date(value, field: str, errors: dict) -> dt.date | None:
 
 
 def posting_check(
-    *, actor: Actor | None, role: str, division: Division | None, agency: PartnerAgency | None, errors: dict
+    *, actor: Actor, role: str, division: Division | None, agency: PartnerAgency | None, errors: dict
 ) -> None:
     """An administrator may post users only within their own scope, and not to privileged roles."""
     if role not in Role.values:
@@ -43,7 +43,7 @@ def posting_check(
         errors["agency"] = "协作单位工作人员须选择所属协作单位。"
     if role not in AGENCY_ROLES and division is None:
         errors["division"] = "请选择岗位所在的区划。"
-    if actor is None:
+    if actor.is_system:
         return
     prefix = actor.broadest_prefix("accounts.manage_users")
     if prefix is None:
@@ -58,7 +58,7 @@ def posting_check(
 
 def user_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     username: str,
     display_name: str,
     password: str,
@@ -104,7 +104,7 @@ def user_create(
         )
         posting._history_user = author
         posting.save(force_insert=True)
-        if actor is not None:
+        if not actor.is_system:
             access_log_write(
                 actor=actor,
                 action=Action.ADMIN,
@@ -116,7 +116,7 @@ def user_create(
 
 def posting_add(
     *,
-    actor: Actor | None,
+    actor: Actor,
     user: User,
     role: str,
     division_code: str = "",

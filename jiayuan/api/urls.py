@@ -7,7 +7,20 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from jiayuan.core.errors import ApplicationError
+from jiayuan.accounts.api import router as accounts_router
+from jiayuan.care.api import router as care_router
+from jiayuan.cases.api import router as cases_router
+from jiayuan.childfriendly.api import router as childfriendly_router
+from jiayuan.core.errors import ApplicationError, NotFound
+from jiayuan.divisions.api import router as divisions_router
+from jiayuan.honours.api import router as honours_router
+from jiayuan.imports.api import router as imports_router
+from jiayuan.indicators.api import router as indicators_router
+from jiayuan.legal.api import router as legal_router
+from jiayuan.orgs.api import router as orgs_router
+from jiayuan.people.api import router as people_router
+from jiayuan.screening.api import router as screening_router
+from jiayuan.venues.api import router as venues_router
 
 from .auth import DEFAULT_AUTH
 
@@ -34,6 +47,7 @@ def application_error(request, exc: ApplicationError):
 
 
 @api.exception_handler(Http404)
+@api.exception_handler(NotFound)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "未找到该记录。"}, status=404)
 
@@ -64,31 +78,17 @@ def http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
-def _add_routers() -> None:
-    from importlib import import_module
-
-    for prefix, module in [
-        ("", "jiayuan.accounts.api"),
-        ("/divisions", "jiayuan.divisions.api"),
-        ("/people", "jiayuan.people.api"),
-        ("/cases", "jiayuan.cases.api"),
-        ("/care", "jiayuan.care.api"),
-        ("/screening", "jiayuan.screening.api"),
-        ("/legal", "jiayuan.legal.api"),
-        ("/imports", "jiayuan.imports.api"),
-        ("/venues", "jiayuan.venues.api"),
-        ("/honours", "jiayuan.honours.api"),
-        ("/orgs", "jiayuan.orgs.api"),
-        ("/indicators", "jiayuan.indicators.api"),
-    ]:
-        try:
-            router = import_module(module).router
-        except ModuleNotFoundError as exc:
-            if exc.name == module:  # that module has not been built yet
-                continue
-            raise
-        api.add_router(prefix, router)
-
-
-_add_routers()
+api.add_router("", accounts_router)
+api.add_router("/divisions", divisions_router)
+api.add_router("/people", people_router)
+api.add_router("/cases", cases_router)
+api.add_router("/care", care_router)
+api.add_router("/screening", screening_router)
+api.add_router("/legal", legal_router)
+api.add_router("/imports", imports_router)
+api.add_router("/venues", venues_router)
+api.add_router("/orgs", orgs_router)
+api.add_router("/honours", honours_router)
+api.add_router("/indicators", indicators_router)
+api.add_router("/childfriendly", childfriendly_router)
 urlpatterns = api.urls

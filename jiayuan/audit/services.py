@@ -70,6 +70,10 @@ def access_log_write(
     """Append one row to the chain, in the caller's transaction."""
     if actor is not None and user is None:
         user = actor.user
+    if actor is not None and actor.is_system:
+        # The system acting: named with its job in Chinese, the job's code kept in the detail.
+        username = username or actor.display_name
+        detail = {**(detail or {}), "system_job": actor.job}
     posting = actor.primary_posting if actor is not None else None
     if obj is not None:
         object_type = object_type or obj._meta.label_lower

@@ -13,10 +13,17 @@ from django.utils import timezone
 
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
+from jiayuan.accounts.demo import DEMO_PASSWORD
 from jiayuan.accounts.models import Posting, User
 from jiayuan.divisions.models import Division, Level
 from jiayuan.people.models import Gender, Household, HouseholdMember, IdType, Person
 from jiayuan.people.services import PersonInput, person_create
+
+
+def _system() -> Actor:
+    """The system loading the demo (named so in every timeline and log entry the demo writes)."""
+    return Actor.system(job="demo")
+
 
 FUTIAN = "440304"
 STREET = "440304006"
@@ -24,6 +31,11 @@ DEMO_SOURCE = "demo"
 CITY_ACCOUNT = ("shifulian", "市妇联 权益部 高红", Role.LEADER, "440300")
 # The community's approver: the requester never signs a level of their own application.
 COMMUNITY_APPROVER = ("shequzhuxi", "社区妇联主席 方丽", Role.COMMUNITY_WORKER)
+# Listed by `manage.py demo_accounts` beside the one account per role.
+DEMO_EXTRA_ACCOUNTS = [
+    ("shequzhuxi", "社区妇联主席（救助申请的社区级审批人）"),
+    ("shifulian", "市妇联权益部（大额救助的市级审批人）"),
+]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁"
 WOMEN = ["秀英", "丽娟", "美华", "春梅", "晓燕", "雪梅", "桂兰", "玉珍", "淑芬", "海燕"]
@@ -35,8 +47,6 @@ def _user(username: str):
 
 
 def _ensure_account(username, display, role, code):
-    from jiayuan.core.demo import DEMO_PASSWORD
-
     user, created = User.objects.get_or_create(username=username, defaults={"display_name": display})
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -54,7 +64,7 @@ def _person(rng, community: str, name: str, birth: dt.date, female: bool = True)
     if existing:
         return existing
     return person_create(
-        actor=None,
+        actor=_system(),
         data=PersonInput(
             name=name,
             division_code=community,
@@ -65,16 +75,14 @@ def _person(rng, community: str, name: str, birth: dt.date, female: bool = True)
     )
 
 
-def load_care_demo() -> str:
+def demo_load() -> str:
     from jiayuan.screening import services as screening
 
     from . import services
     from .models import Fund, Helper, LedgerKind, Pairing, RegisterEntry, ReliefApplication
 
     if not Division.objects.filter(code=FUTIAN).exists() or _user("shequ") is None:
-        from jiayuan.core.demo import load_demo
-
-        load_demo(people=300)
+        return "未载入基础演示数据（区划、账号），跳过"
     if RegisterEntry.objects.filter(source=DEMO_SOURCE).exists():
         return "已存在，未重复创建"
     services.care_dictionaries_ensure()
@@ -125,7 +133,7 @@ def load_care_demo() -> str:
                 else [["left_behind"], ["no_guardian"], ["family_crisis"]][i % 3]
             )
             entry = services.register_entry_create(
-                actor=None,
+                actor=_system(),
                 person=person,
                 type_codes=types,
                 care_level=["key", "general", "watch"][i % 3],
@@ -163,7 +171,7 @@ def load_care_demo() -> str:
             for k in range(rng.randint(2, 5)):
                 kind = rng.choice([LedgerKind.VISIT, LedgerKind.CALL, LedgerKind.MATERIAL, LedgerKind.SERVICE])
                 services.ledger_add(
-                    actor=None,
+                    actor=_system(),
                     person=person,
                     kind=kind,
                     on=today - dt.timedelta(days=10 + 20 * k),
@@ -183,7 +191,7 @@ def load_care_demo() -> str:
             name = SURNAMES[(j + 11) % len(SURNAMES)] + ["爱华", "慧芳", "丽萍", "红梅", "素珍"][j % 5]
             person = _person(rng, community, name, today.replace(year=today.year - 35 - j % 15, day=1))
             helper = Helper.objects.filter(person=person).first() or services.helper_create(
-                actor=None,
+                actor=_system(),
                 person=person,
                 skill_codes=rng.sample(skills, 2),
                 capacity=1 + j % 3,

@@ -8,13 +8,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.core.errors import ValidationFailed, WorkflowError
+from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
 from jiayuan.divisions.models import Division
 from jiayuan.people.models import Person
 
@@ -141,7 +140,7 @@ def _amount(value, field: str = "amount") -> Decimal:
 
 def fund_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     name: str,
     division_code: str,
     year: int,
@@ -155,11 +154,11 @@ def fund_create(
     division = Division.objects.filter(code=division_code).first()
     if division is None:
         raise ValidationFailed({"division_code": "请选择基金所属层级。"})
-    if actor is not None:
+    if not actor.is_system:
         from jiayuan.workflows.services import covers
 
         if not covers(actor, "care.fund_edit", division.code):
-            raise Http404("未找到该区划")
+            raise NotFound("未找到该区划")
     with transaction.atomic():
         return Fund.objects.create(
             name=name,
@@ -292,7 +291,7 @@ def condolence_batch_record(
     if not title:
         raise ValidationFailed({"title": "请填写慰问活动名称。"})
     if not covers(actor, "care.condolence", division_code):
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     amount = Decimal(str(amount_each or 0)).quantize(Decimal("0.01"))
     if amount < 0:
         raise ValidationFailed({"amount_each": "金额不能为负。"})

@@ -10,12 +10,11 @@ import os
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.core.errors import ValidationFailed, WorkflowError
+from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
 from jiayuan.dictionaries.models import DictionaryItem
 from jiayuan.dictionaries.services import dictionary_ensure
 from jiayuan.people.models import Person
@@ -105,8 +104,8 @@ def _items(kind: str, codes, field: str) -> list[DictionaryItem]:
     return items
 
 
-def _require_place(actor: Actor | None, perm: str, obj) -> None:
-    if actor is not None:
+def _require_place(actor: Actor, perm: str, obj) -> None:
+    if not actor.is_system:
         policy.require(actor, perm, obj)
 
 
@@ -115,7 +114,7 @@ def _require_place(actor: Actor | None, perm: str, obj) -> None:
 
 def register_entry_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     person: Person,
     type_codes,
     care_level: str = CareLevel.GENERAL,
@@ -127,7 +126,7 @@ def register_entry_create(
     entered_on: dt.date | None = None,
 ) -> RegisterEntry:
     """Enter a person on the register (or re-enter after an exit)."""
-    if actor is not None:
+    if not actor.is_system:
         policy.require(actor, "care.edit", person)
     types = _items(VULNERABILITY_KIND, type_codes, "types")
     if not types:
@@ -142,7 +141,7 @@ def register_entry_create(
     if not 7 <= cycle <= 366:
         raise ValidationFailed({"review_cycle_days": "复核周期应在 7 至 366 天之间。"})
     entered_on = entered_on or timezone.localdate()
-    if worker is None and actor is not None:
+    if worker is None and not actor.is_system:
         worker = actor.user
     try:
         with transaction.atomic():
@@ -331,9 +330,9 @@ def plan_measure_done(
 
 
 def ledger_add(
-    *, actor: Actor | None, person: Person, kind: str, on: dt.date, content: str, amount=None, source: str = ""
+    *, actor: Actor, person: Person, kind: str, on: dt.date, content: str, amount=None, source: str = ""
 ) -> LedgerEntry:
-    if actor is not None:
+    if not actor.is_system:
         policy.require(actor, "care.ledger_add", person)
     errors = {}
     if kind not in LedgerKind.values:
@@ -375,14 +374,14 @@ def ledger_add(
 
 def helper_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     person: Person,
     kind: str = HelperKind.CARING_MOTHER,
     skill_codes=(),
     capacity: int = 1,
     user=None,
 ) -> Helper:
-    if actor is not None:
+    if not actor.is_system:
         policy.require(actor, "care.helper_edit", person)
     if kind not in HelperKind.values:
         raise ValidationFailed({"kind": "帮扶人类型不正确。"})
@@ -411,7 +410,7 @@ def pairing_create(*, actor: Actor, helper: Helper, person: Person, started_on: 
     policy.require(actor, "care.pairing_edit", person)
     if helper.division_id[:6] != person.division_id[:6]:
         # Helpers are matched within the district (suggestions search the district's tree).
-        raise Http404("未找到该帮扶人")
+        raise NotFound("未找到该帮扶人")
     entry = RegisterEntry.objects.filter(person=person, status=EntryStatus.ACTIVE).first()
     if entry is None:
         raise WorkflowError("只有已纳入困境妇女儿童数据库的人员才能结对。")
@@ -565,7 +564,7 @@ def care_dictionary_save(*, actor: Actor, kind: str, code: str, label: str, is_a
     import re
 
     if not actor.has_perm("care.dictionary_edit"):
-        raise Http404("未找到该页面")
+        raise NotFound("未找到该页面")
     if kind not in (VULNERABILITY_KIND, SKILL_KIND):
         raise ValidationFailed({"kind": "字典类型不正确。"})
     code, label = (code or "").strip(), (label or "").strip()

@@ -13,10 +13,10 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Sum, Value
-from django.http import Http404
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
+from jiayuan.core.errors import NotFound
 from jiayuan.divisions.models import subtree_q
 from jiayuan.people.models import Person, minor_cutoff
 
@@ -68,10 +68,10 @@ def stats_prefix(actor: Actor, prefix: str = "", perm: str = "care.stats") -> st
     """The scope asked for, checked against the actor's reach (404 outside)."""
     broadest = actor.broadest_prefix(perm)
     if broadest is None:
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     prefix = prefix or broadest
     if not prefix.startswith(broadest):
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     return prefix
 
 

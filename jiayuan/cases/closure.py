@@ -10,12 +10,11 @@ handling (`on_returned` / `on_rejected`).
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from jiayuan.access.actor import Actor
-from jiayuan.core.errors import ValidationFailed, WorkflowError
+from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
 from jiayuan.divisions.models import Division
 
 from .models import Case, ClosureApproval, EventKind
@@ -111,7 +110,7 @@ def _on_rejected(approval, actor) -> None:
     _finish(approval, actor, ClosureApproval.State.REJECTED, "reject")
 
 
-def closure_request(*, actor: Actor | None, case: Case, outcome: str, note: str = "") -> ClosureApproval:
+def closure_request(*, actor: Actor, case: Case, outcome: str, note: str = "") -> ClosureApproval:
     """Ask the level above to approve closing the case (called inside the close transition)."""
     from jiayuan.workflows.models import ApprovalStatus
     from jiayuan.workflows.services import (
@@ -124,7 +123,7 @@ def closure_request(*, actor: Actor | None, case: Case, outcome: str, note: str 
 
     if case.closure_pending:
         raise WorkflowError("该个案的结案申请正在审批中，请等待审批结果。")
-    if actor is None:
+    if actor.is_system:
         raise WorkflowError("高风险个案须由工作人员提交结案申请。")
     existing = open_approval_for(case, KIND)
     try:
@@ -136,7 +135,7 @@ def closure_request(*, actor: Actor | None, case: Case, outcome: str, note: str 
             engine = approval_request_create(
                 actor=actor, kind=KIND, subject=case, division_code=case.division_id, category="close", note=note
             )
-    except Http404:
+    except NotFound:
         raise WorkflowError("您不能为该个案提交结案申请，请由承办社区或街道的工作人员提交。") from None
     record = ClosureApproval.objects.create(
         case=case,
@@ -187,7 +186,7 @@ def closure_decide(
         raise WorkflowError("不能审批自己提交的结案申请。")
     engine = engine_request(approval)
     if engine is None:
-        raise Http404("未找到该审批")
+        raise NotFound("未找到该审批")
     with transaction.atomic():
         approval_decide(
             actor=actor,

@@ -19,6 +19,12 @@ from jiayuan.people.models import Person
 from . import services
 from .models import Case, MoveKind, Status
 
+
+def _system() -> Actor:
+    """The system loading the demo (named so in every timeline and log entry the demo writes)."""
+    return Actor.system(job="demo")
+
+
 TOTAL = 60
 STREET = "440304006"
 
@@ -84,7 +90,7 @@ def _people(rng: random.Random, communities: list[str]) -> list[Person]:
     for i, name in enumerate(names * 4):
         people.append(
             person_create(
-                actor=None,
+                actor=_system(),
                 data=PersonInput(name=name + ("" if i < 10 else str(i)), division_code=rng.choice(communities)),
                 phones=[f"1380013{8000 + i:04d}"],
             )
@@ -92,7 +98,7 @@ def _people(rng: random.Random, communities: list[str]) -> list[Person]:
     return people
 
 
-def load_cases_demo(*, total: int = TOTAL) -> str:
+def demo_load(*, total: int = TOTAL) -> str:
     rng = random.Random(20260308)
     communities = list(
         Division.objects.filter(code__startswith="440304", level=Level.COMMUNITY, special=False)
@@ -123,7 +129,7 @@ def load_cases_demo(*, total: int = TOTAL) -> str:
         if Case.objects.filter(source=key).exists():
             continue
         with transaction.atomic():
-            creator = rexian if channel == "hotline" and rexian else None
+            creator = rexian if channel == "hotline" and rexian else _system()
             case = services.case_create(
                 actor=creator,
                 data=services.CaseInput(
@@ -141,20 +147,20 @@ def load_cases_demo(*, total: int = TOTAL) -> str:
             created += 1
             if stage >= 1:
                 services.risk_assess(
-                    actor=None, case=case, answers=HIGH_ANSWERS if high else LOW_ANSWERS, note="演示评估"
+                    actor=_system(), case=case, answers=HIGH_ANSWERS if high else LOW_ANSWERS, note="演示评估"
                 )
             owner = handler if division == home[0] and handler else (weiquan.user if weiquan else None)
             if stage >= 2 and owner is not None:
-                services.case_assign(actor=None, case=case, to_user=owner, note="按属地分派")
+                services.case_assign(actor=_system(), case=case, to_user=owner, note="按属地分派")
             elif stage >= 2:
                 continue
             if stage >= 3:
                 case.refresh_from_db()
-                services.case_transition(actor=None, case=case, name="start", note="已电话联系当事人")
-                services.case_action_add(actor=None, case=case, kind="contact", note="电话联系，约定面谈时间")
+                services.case_transition(actor=_system(), case=case, name="start", note="已电话联系当事人")
+                services.case_action_add(actor=_system(), case=case, kind="contact", note="电话联系，约定面谈时间")
                 if "marriage_family" in categories or "custody_support" in categories:
                     services.case_action_add(
-                        actor=None,
+                        actor=_system(),
                         case=case,
                         kind="mediation",
                         success=rng.random() < 0.8,
@@ -163,7 +169,7 @@ def load_cases_demo(*, total: int = TOTAL) -> str:
                     )
                 if high:
                     services.case_action_add(
-                        actor=None,
+                        actor=_system(),
                         case=case,
                         kind="protection_order",
                         success=True,
@@ -172,7 +178,7 @@ def load_cases_demo(*, total: int = TOTAL) -> str:
                     )
                 if agencies and rng.random() < 0.3 and case.consent_to_share:
                     move = services.case_move_create(
-                        actor=None,
+                        actor=_system(),
                         case=case,
                         kind=MoveKind.REFER,
                         reason="legal_action",
@@ -180,12 +186,12 @@ def load_cases_demo(*, total: int = TOTAL) -> str:
                         note="请协助处置",
                     )
                     if rng.random() < 0.6:
-                        services.case_move_answer(actor=None, move=move, accept=True, note="已受理")
+                        services.case_move_answer(actor=_system(), move=move, accept=True, note="已受理")
                 if mediator and rng.random() < 0.2:
-                    services.case_team_add(actor=None, case=case, user=mediator.user, role="mediator")
+                    services.case_team_add(actor=_system(), case=case, user=mediator.user, role="mediator")
             if stage >= 4:
                 services.case_action_add(
-                    actor=None,
+                    actor=_system(),
                     case=case,
                     kind="follow_up",
                     satisfaction=rng.randint(3, 5),
@@ -193,12 +199,12 @@ def load_cases_demo(*, total: int = TOTAL) -> str:
                     data={"method": "电话"},
                 )
                 case.refresh_from_db()
-                services.case_transition(actor=None, case=case, name="follow_up")
+                services.case_transition(actor=_system(), case=case, name="follow_up")
             if stage >= 5 and not case.is_high_risk:
                 case.refresh_from_db()
                 mediated = case.actions.filter(kind="mediation", success=True).exists()
                 services.case_transition(
-                    actor=None,
+                    actor=_system(),
                     case=case,
                     name="close",
                     outcome="mediated" if mediated else "resolved",

@@ -37,3 +37,9 @@ PERMISSIONS = {
     "cases.approve_closure": {**_SUPERVISORS},
     "cases.calendar": {"district_rights": "subtree", "sysadmin": "all"},
 }
+
+# Jobs the system does in cases (`Actor.system(job=...)`), named in the timeline and the access log.
+SYSTEM_JOBS = {
+    "cases_sweep": "个案期限巡检",
+    "cases_auto_transition": "个案自动流转",
+}

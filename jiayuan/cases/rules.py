@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from jiayuan.core import workdays
+from . import workdays
 
 DATA = Path(__file__).parent / "data"
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +25,7 @@ from jiayuan.access.roles import Role
 from jiayuan.access.services import grant_access, revoke_access
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.errors import StaleEditError, ValidationFailed, WorkflowError
+from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
 from jiayuan.divisions.models import Division, Level
 from jiayuan.notifications.models import Level as NoticeLevel
 from jiayuan.notifications.services import notify, supervisors_of
@@ -62,7 +61,7 @@ from .models import (
 # helpers
 
 
-def _user(actor: Actor | None):
+def _user(actor: Actor):
     return getattr(actor, "user", None)
 
 
@@ -79,7 +78,7 @@ def _event(
     kind: str,
     title: str,
     *,
-    actor: Actor | None = None,
+    actor: Actor,
     note: str = "",
     data: dict | None = None,
     at: dt.datetime | None = None,
@@ -92,7 +91,7 @@ def _event(
         kind=kind,
         title=title[:200],
         actor=user,
-        actor_name=(str(user) if user else "系统")[:64],
+        actor_name=actor.display_name[:64],
         note=note or "",
         data=data or {},
         at=at or timezone.now(),
@@ -101,12 +100,12 @@ def _event(
     )
 
 
-def _require(actor: Actor | None, perm: str, case: Case) -> None:
-    """System callers (actor None) are trusted; people need `perm` on this very case (else 404)."""
-    if actor is None:
+def _require(actor: Actor, perm: str, case: Case) -> None:
+    """The system is trusted; people need `perm` on this very case (else 404)."""
+    if actor.is_system:
         return
     if not actor.has_perm(perm):
-        raise Http404("未找到该记录")
+        raise NotFound("未找到该记录")
     policy.require(actor, perm, case)
 
 
@@ -130,7 +129,7 @@ def _codes(case: Case) -> list[str]:
     return list(case.category_rows.values_list("code", flat=True))
 
 
-def _alert_high_risk(case: Case, *, actor: Actor | None, reason: str) -> None:
+def _alert_high_risk(case: Case, *, actor: Actor, reason: str) -> None:
     """Tell the district rights staff at once; the case shows on the high-risk board by its level."""
     users = supervisors_of(case.division_id, roles=[Role.DISTRICT_RIGHTS])
     notify(
@@ -183,7 +182,7 @@ class CaseInput:
     question_id: int | None = None
 
 
-def _clean_input(actor: Actor | None, data: CaseInput) -> tuple[Division, list[tuple[Person, str]], list[str]]:
+def _clean_input(actor: Actor, data: CaseInput) -> tuple[Division, list[tuple[Person, str]], list[str]]:
     errors: dict[str, str] = {}
     if data.channel not in Channel.values:
         errors["channel"] = "请选择来源渠道。"
@@ -196,7 +195,7 @@ def _clean_input(actor: Actor | None, data: CaseInput) -> tuple[Division, list[t
     division = Division.objects.filter(code=(data.division_code or "").strip()).first()
     if division is None or division.level not in (Level.COMMUNITY, Level.STREET, Level.DISTRICT):
         errors["division_code"] = "请选择个案所在的社区（或街道、区）。"
-    elif actor is not None:
+    elif not actor.is_system:
         prefix = actor.broadest_prefix("cases.create")
         if prefix is None or not division.code.startswith(prefix):
             errors["division_code"] = "所选社区不在您的受理范围内。"
@@ -206,7 +205,7 @@ def _clean_input(actor: Actor | None, data: CaseInput) -> tuple[Division, list[t
     ids = [pid for pid, _ in data.parties or []]
     if ids:
         people = Person.objects.filter(pk__in=ids, deleted_at__isnull=True)
-        if actor is not None:
+        if not actor.is_system:
             people = policy.scoped(actor, "people.view", people)
         found = {p.pk: p for p in people}
         for pid, role in data.parties:
@@ -221,10 +220,10 @@ def _clean_input(actor: Actor | None, data: CaseInput) -> tuple[Division, list[t
     return division, parties, codes
 
 
-def case_create(*, actor: Actor | None, data: CaseInput) -> Case:
+def case_create(*, actor: Actor, data: CaseInput) -> Case:
     """Register a case from any channel (hotline, walk-in, API, screening hazard…)."""
-    if actor is not None and not actor.has_perm("cases.create"):
-        raise Http404("未找到该页面")
+    if not actor.is_system and not actor.has_perm("cases.create"):
+        raise NotFound("未找到该页面")
     division, parties, codes = _clean_input(actor, data)
     now = timezone.now()
     received = data.received_at or now
@@ -280,7 +279,7 @@ def case_create(*, actor: Actor | None, data: CaseInput) -> Case:
         if case.restricted:
             # A restricted case is seen by its team only: the district rights staff lead it (and form the
             # rest of the team); the person who registered it keeps access to finish the intake.
-            if actor is not None:
+            if not actor.is_system:
                 grant_access(
                     obj=case,
                     kind=GrantKind.TEAM,
@@ -322,11 +321,12 @@ class Transition:
     target = ""
     perm = "cases.handle"
 
-    def __init__(self, *, actor: Actor | None, case: Case, note: str = "", **kwargs):
+    def __init__(self, *, actor: Actor, case: Case, note: str = "", **kwargs):
         self.actor, self.case, self.note, self.kwargs = actor, case, (note or "").strip(), kwargs
 
     def check(self, actor: Actor | None = None) -> None:
-        actor = actor if actor is not None else self.actor
+        """Refuse a transition not allowed now, checked as `actor` (default: the one executing it)."""
+        actor = actor or self.actor
         _require(actor, self.perm, self.case)
         if self.case.status not in self.sources:
             raise WorkflowError(f"个案当前状态为“{self.case.get_status_display()}”，不能{self.label}。")
@@ -381,7 +381,7 @@ class CloseTransition(Transition):
         "cases.close",
     )
 
-    def check(self, actor=None) -> None:
+    def check(self, actor: Actor | None = None) -> None:
         super().check(actor)
         outcome = self.kwargs.get("outcome", "")
         if outcome not in Outcome.values:
@@ -430,7 +430,7 @@ class CloseApprovedTransition(CloseTransition):
 
     name = "close_approved"
 
-    def check(self, actor=None) -> None:
+    def check(self, actor: Actor | None = None) -> None:
         if self.case.status not in self.sources:
             raise WorkflowError(f"个案当前状态为“{self.case.get_status_display()}”，不能结案。")
         if self.kwargs.get("outcome", "") not in Outcome.values:
@@ -440,7 +440,7 @@ class CloseApprovedTransition(CloseTransition):
 class ReopenTransition(Transition):
     name, label, sources, target, perm = "reopen", "重启个案", (Status.CLOSED,), Status.REOPENED, "cases.reopen"
 
-    def check(self, actor=None) -> None:
+    def check(self, actor: Actor | None = None) -> None:
         super().check(actor)
         if len(self.note) < 4:
             raise ValidationFailed({"note": "请填写重启理由。"})
@@ -477,7 +477,7 @@ def available_transitions(*, actor: Actor, case: Case) -> list[type[Transition]]
 
 def case_transition(
     *,
-    actor: Actor | None,
+    actor: Actor,
     case: Case,
     name: str,
     note: str = "",
@@ -501,7 +501,7 @@ def case_transition(
 
 def risk_assess(
     *,
-    actor: Actor | None,
+    actor: Actor,
     case: Case,
     answers: dict[str, str],
     override_level: str = "",
@@ -587,9 +587,7 @@ def risk_assess(
 # moves
 
 
-def case_assign(
-    *, actor: Actor | None, case: Case, to_user, reason: str = MoveReason.WORKLOAD, note: str = ""
-) -> CaseMove:
+def case_assign(*, actor: Actor, case: Case, to_user, reason: str = MoveReason.WORKLOAD, note: str = "") -> CaseMove:
     """Make `to_user` the handler (within the assigner's scope); the handler's access comes with it."""
     _require(actor, "cases.move", case)
     if reason not in MoveReason.values:
@@ -597,7 +595,7 @@ def case_assign(
     target = Actor.for_user(to_user)
     if not target.has_perm("cases.handle"):
         raise ValidationFailed({"to_user": "该用户不能承办个案。"})
-    if actor is not None:
+    if not actor.is_system:
         prefix = actor.broadest_prefix("cases.move") or ""
         places = [p.division_id for p in target.postings if p.division_id]
         if not any(code.startswith(prefix) or case.division_id.startswith(code) for code in places):
@@ -640,7 +638,7 @@ def case_assign(
             data={"move": move.pk, "kind": MoveKind.ASSIGN, "to_user": to_user.pk, "reason": reason},
         )
         if case.status in AssignTransition.sources:
-            AssignTransition(actor=None, case=case).execute()
+            AssignTransition(actor=Actor.system(job="cases_auto_transition"), case=case).execute()
         else:
             _save(case)
         notify(
@@ -691,7 +689,7 @@ def _receivers(move: CaseMove) -> list:
 
 def case_move_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     case: Case,
     kind: str,
     reason: str,
@@ -746,7 +744,7 @@ def case_move_create(
                         "如确有必要，须由有权限的人员写明理由。"
                     }
                 )
-            if actor is not None and not (
+            if not actor.is_system and not (
                 actor.has_perm("cases.consent_override") and policy.allows(actor, "cases.consent_override", case)
             ):
                 raise ValidationFailed({"consent": "您无权在当事人未同意的情况下转出个案。"})
@@ -828,11 +826,11 @@ def move_may_answer(actor: Actor, move: CaseMove) -> bool:
 
 
 def case_move_answer(
-    *, actor: Actor | None, move: CaseMove, accept: bool, note: str = "", expected_version: int | None = None
+    *, actor: Actor, move: CaseMove, accept: bool, note: str = "", expected_version: int | None = None
 ) -> CaseMove:
     """The addressee accepts or rejects. A transfer changes the owner only here, on acceptance."""
-    if actor is not None and not move_may_answer(actor, move):
-        raise Http404("未找到该记录")
+    if not actor.is_system and not move_may_answer(actor, move):
+        raise NotFound("未找到该记录")
     note = (note or "").strip()
     if not accept and len(note) < 2:
         raise ValidationFailed({"note": "拒绝时请写明理由。"})
@@ -887,10 +885,10 @@ def case_move_answer(
     return move
 
 
-def case_referral_reply(*, actor: Actor | None, move: CaseMove, answer: str) -> CaseMove:
+def case_referral_reply(*, actor: Actor, move: CaseMove, answer: str) -> CaseMove:
     """The partner agency enters its answer to an accepted referral (by its own users)."""
-    if actor is not None and not move_may_answer(actor, move):
-        raise Http404("未找到该记录")
+    if not actor.is_system and not move_may_answer(actor, move):
+        raise NotFound("未找到该记录")
     answer = (answer or "").strip()
     if len(answer) < 2:
         raise ValidationFailed({"answer": "请填写处理结果。"})
@@ -919,7 +917,7 @@ def case_referral_reply(*, actor: Actor | None, move: CaseMove, answer: str) -> 
     return move
 
 
-def case_move_revoke(*, actor: Actor | None, move: CaseMove, reason: str) -> CaseMove:
+def case_move_revoke(*, actor: Actor, move: CaseMove, reason: str) -> CaseMove:
     """The sender (or a supervisor of the case) takes a move back; any access it granted goes with it."""
     reason = (reason or "").strip()
     if len(reason) < 2:
@@ -927,10 +925,10 @@ def case_move_revoke(*, actor: Actor | None, move: CaseMove, reason: str) -> Cas
     with transaction.atomic():
         move = CaseMove.objects.select_for_update().get(pk=move.pk)
         case = move.case
-        if actor is not None:
+        if not actor.is_system:
             is_sender = move.created_by_id == actor.user_id
             if not (actor.has_perm("cases.move") and policy.allows(actor, "cases.move", case)) and not is_sender:
-                raise Http404("未找到该记录")
+                raise NotFound("未找到该记录")
         revocable = move.status == MoveStatus.PENDING or (
             move.kind == MoveKind.REFER and move.status in (MoveStatus.ACCEPTED, MoveStatus.DONE)
         )
@@ -982,7 +980,7 @@ ACTION_FIELDS = {
 
 def case_action_add(
     *,
-    actor: Actor | None,
+    actor: Actor,
     case: Case,
     kind: str,
     occurred_on: dt.date | str | None = None,
@@ -1069,7 +1067,7 @@ def case_action_add(
     return action
 
 
-def case_event_correct(*, actor: Actor | None, event: CaseEvent, note: str) -> CaseEvent:
+def case_event_correct(*, actor: Actor, event: CaseEvent, note: str) -> CaseEvent:
     """A correction is a new entry pointing at the one it corrects; the original stays as it was."""
     case = event.case
     _require(actor, "cases.handle", case)
@@ -1088,7 +1086,7 @@ def case_event_correct(*, actor: Actor | None, event: CaseEvent, note: str) -> C
         )
 
 
-def case_team_add(*, actor: Actor | None, case: Case, user, role: str) -> CaseTeamMember:
+def case_team_add(*, actor: Actor, case: Case, user, role: str) -> CaseTeamMember:
     """一案一团队: a team seat opens the case to the member (writing unless the role only advises)."""
     _require(actor, "cases.team", case)
     if role not in TeamRole.values:
@@ -1120,7 +1118,7 @@ def case_team_add(*, actor: Actor | None, case: Case, user, role: str) -> CaseTe
     return member
 
 
-def case_team_remove(*, actor: Actor | None, member: CaseTeamMember) -> CaseTeamMember:
+def case_team_remove(*, actor: Actor, member: CaseTeamMember) -> CaseTeamMember:
     case = member.case
     _require(actor, "cases.team", case)
     with transaction.atomic():
@@ -1150,7 +1148,7 @@ ATTACHMENT_TYPES = {
 }
 
 
-def case_attachment_add(*, actor: Actor | None, case: Case, upload) -> CaseAttachment:
+def case_attachment_add(*, actor: Actor, case: Case, upload) -> CaseAttachment:
     """Attach a file: PDF, image, Word or audio, checked by extension and content, size-limited."""
     _require(actor, "cases.handle", case)
     name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
@@ -1210,6 +1208,7 @@ def case_account_reveal(*, actor: Actor, case: Case, request=None) -> str:
 
 def moves_sweep(*, now: dt.datetime | None = None) -> int:
     """A pending move past its due time goes up a level by itself, and the level above is told."""
+    system = Actor.system(job="cases_sweep")
     now = _now(now)
     count = 0
     overdue = (
@@ -1240,6 +1239,7 @@ def moves_sweep(*, now: dt.datetime | None = None) -> int:
                 case,
                 EventKind.ALERT,
                 f"{move.get_kind_display()}逾期未答复，已自动上报（第 {move.escalation_count} 次）",
+                actor=system,
                 sensitive=False,
                 at=now,
                 data={"move": move.pk, "answer_division": move.answer_division_id, "due_at": move.due_at.isoformat()},
@@ -1258,6 +1258,7 @@ def moves_sweep(*, now: dt.datetime | None = None) -> int:
 
 def deadlines_sweep(*, now: dt.datetime | None = None) -> int:
     """Cases past a deadline: tell the handler and the supervisors once per deadline."""
+    system = Actor.system(job="cases_sweep")
     now = _now(now)
     count = 0
     ids = list(
@@ -1288,7 +1289,13 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> int:
                 dedupe_key=key,
             )
             _event(
-                case, EventKind.ALERT, f"逾期提醒：{'、'.join(what)}", at=now, sensitive=False, data={"overdue": what}
+                case,
+                EventKind.ALERT,
+                f"逾期提醒：{'、'.join(what)}",
+                actor=system,
+                at=now,
+                sensitive=False,
+                data={"overdue": what},
             )
             Case.objects.filter(pk=case.pk).update(overdue_notified_at=now)
             count += 1
@@ -1299,14 +1306,13 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> int:
 # the working-day calendar
 
 
-def calendar_day_set(*, actor: Actor | None, day: dt.date | None, is_workday: bool, name: str = "") -> None:
+def calendar_day_set(*, actor: Actor, day: dt.date | None, is_workday: bool, name: str = "") -> None:
     """Mark a day as a holiday or a (调休) workday; a day that matches the normal week is removed."""
-    from jiayuan.core import workdays
-
+    from . import workdays
     from .models import CalendarDay
 
-    if actor is not None and not actor.has_perm("cases.calendar"):
-        raise Http404("未找到该页面")
+    if not actor.is_system and not actor.has_perm("cases.calendar"):
+        raise NotFound("未找到该页面")
     if day is None:
         raise ValidationFailed({"date": "请选择日期。"})
     with transaction.atomic():
@@ -1326,7 +1332,7 @@ def calendar_day_set(*, actor: Actor | None, day: dt.date | None, is_workday: bo
 
 def caller_resolve(
     *,
-    actor: Actor | None,
+    actor: Actor,
     division_code: str,
     name: str = "",
     phone: str = "",
@@ -1345,21 +1351,21 @@ def caller_resolve(
     from jiayuan.people.services import DuplicatePerson, PersonInput, id_hash, person_create
 
     if person_id:
-        if actor is None:
+        if actor.is_system:
             return Person.objects.get(pk=person_id)
         return person_get(actor=actor, person_id=person_id)
     id_number, phone, name = (id_number or "").strip(), (phone or "").strip(), (name or "").strip()
     if id_number:
         found = (
             person_find_by_identity(actor=actor, id_type=IdType.RESIDENT, id_number=id_number)
-            if actor
+            if not actor.is_system
             else Person.objects.filter(
                 id_type=IdType.RESIDENT, id_hash=id_hash(IdType.RESIDENT, id_number.upper())
             ).first()
         )
         if found:
             return found
-    if phone and actor is not None and not new_person:
+    if phone and not actor.is_system and not new_person:
         found = person_find_by_phone(actor=actor, number=phone)
         if len(found) == 1:
             return found[0]

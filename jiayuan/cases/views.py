@@ -5,7 +5,7 @@ a service call, every read a selector."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from jiayuan.access.decorators import require_perm
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.dates import parse_date
-from jiayuan.core.errors import ApplicationError
+from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 from jiayuan.divisions.models import Level
 from jiayuan.divisions.selectors import division_choices, division_subtree
@@ -318,7 +318,7 @@ def reveal(request, case_id: int):
     case = _case(request, case_id)
     try:
         value = services.case_account_reveal(actor=request.actor, case=case, request=request)
-    except Http404:
+    except NotFound:
         return HttpResponse("您无权查看该内容。", status=404)
     return render(request, "cases/partials/revealed.html", {"value": value})
 

@@ -39,3 +39,19 @@ class WorkflowError(ApplicationError):
     """A workflow step that is not allowed from the current state."""
 
     status_code = 409
+
+
+class NotFound(Exception):
+    """Missing, or out of the actor's scope: the two are the same answer (a 404 at the edge).
+
+    Services, selectors and the access policy raise it; the page middleware and the API turn it into a 404
+    with the same body whatever the reason, so nobody can tell a hidden record from a missing one.
+    Deliberately not an `ApplicationError`: a form view that shows refusals beside its fields must not
+    swallow it.
+    """
+
+    status_code = 404
+
+    def __init__(self, message: str = "未找到该记录"):
+        super().__init__(message)
+        self.message = message

@@ -30,3 +30,22 @@ class SecurityHeadersMiddleware:
             # Pages carry personal data: never keep them in shared or browser caches.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class NotFoundMiddleware:
+    """A `NotFound` raised by a service, selector or the policy answers as Django's 404 (the same page)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        from .errors import NotFound
+
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        return None

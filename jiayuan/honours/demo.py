@@ -38,9 +38,12 @@ def _actor(username: str, fallback: tuple | None = None) -> Actor | None:
 
 
 def demo_load() -> str:
+    from jiayuan.orgs.building.demo import building_demo_load
+
+    building = building_demo_load()  # needs the people registry's demo, which runs after the orgs app's
     services.honour_kinds_ensure()
     if Honour.objects.filter(document_no__startswith=MARK).exists():
-        return "评选表彰：已载入"
+        return f"{building}；评选表彰：已载入"
     district = _actor("weiquan")
     street = _actor("jiedao")
     city = _actor("shifulian", CITY_ACCOUNT)
@@ -95,7 +98,7 @@ def demo_load() -> str:
                 except ApplicationError:
                     continue
     nominations = _nominations(street, district, leader, households, women, kinds)
-    return f"荣誉 {made} 项，推荐 {nominations} 件（公示、审批中、已授予）"
+    return f"{building}；荣誉 {made} 项，推荐 {nominations} 件（公示、审批中、已授予）"
 
 
 def _nominations(street, district, leader, households, women, kinds) -> int:

@@ -37,11 +37,11 @@ def kind_list(*, active_only: bool = True) -> QuerySet[HonourKind]:
 
 
 def kind_get(*, kind_id: int) -> HonourKind:
-    from django.http import Http404
+    from jiayuan.core.errors import NotFound
 
     kind = HonourKind.objects.filter(pk=kind_id).first()
     if kind is None:
-        raise Http404("未找到该荣誉类别")
+        raise NotFound("未找到该荣誉类别")
     return kind
 
 
@@ -141,15 +141,15 @@ def holder_honours(*, actor: Actor, holder_type: str, holder_id: int) -> QuerySe
 
 def holder_history(*, actor: Actor, holder_type: str, holder_id: int) -> dict:
     """Every honour and nomination of one holder, oldest first, and whether the latest was higher."""
-    from django.http import Http404
+    from jiayuan.core.errors import NotFound
 
     if holder_type not in HolderType.values:
-        raise Http404("未找到该记录")
+        raise NotFound("未找到该记录")
     honours = list(holder_honours(actor=actor, holder_type=holder_type, holder_id=holder_id))
     field = {"person": "person_id", "organisation": "organisation_id", "household": "household_id"}[holder_type]
     nominations = list(nomination_list(actor=actor).filter(**{field: holder_id}).order_by("-id")[:50])
     if not honours and not nominations:
-        raise Http404("未找到该记录")
+        raise NotFound("未找到该记录")
     highest = max((LEVEL_RANK[AwardLevel(h.level)] for h in honours), default=0)
     from .exports import holder_shown
 
@@ -193,9 +193,9 @@ def honour_counts(*, actor: Actor, year: int | None = None, division: str = "") 
     reach. One grouped query over the (year, division, kind, level) index."""
     scope = _count_scope(actor, division)
     if scope is None:
-        from django.http import Http404
+        from jiayuan.core.errors import NotFound
 
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     prefix, place = scope
     qs = Honour.objects.filter(subtree_q(prefix)) if prefix else Honour.objects.all()
     if year:

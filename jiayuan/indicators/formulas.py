@@ -1,5 +1,6 @@
-"""Indicators computed from the product's own records: each formula reads a place's figure for a year through
-the owning app's selectors. A formula answers None when the figure cannot be formed (shown as missing)."""
+"""Indicators computed from the product's own records: each formula reads a place's aggregate figure for a year
+through the owning app's selectors, for a reader who may read the plan of that place. A formula answers None
+when the figure cannot be formed (shown as missing) and refuses a coverage over a place without communities."""
 
 from __future__ import annotations
 
@@ -33,25 +34,27 @@ def _percent(part: int, whole: int) -> Decimal:
 
 
 def _community_federations(actor: Actor, division: Division, year: int) -> Decimal | None:
-    from jiayuan.orgs.building.selectors import building_stats
+    from jiayuan.orgs.building.selectors import place_building_figures
 
     communities_of(division)
-    stats = building_stats(actor=actor, year=year, division=division.code)
+    stats = place_building_figures(prefix=division.prefix, year=year)
     return _percent(stats["communities_covered"], stats["communities"])
 
 
 def _child_friendly_communities(actor: Actor, division: Division, year: int) -> Decimal | None:
-    from jiayuan.childfriendly.selectors import community_coverage
+    from jiayuan.childfriendly.selectors import place_coverage
 
-    row = community_coverage(actor=actor, division=division.code, year=year)
-    return Decimal(str(row["rate"])) if row["rate"] is not None else None
+    communities_of(division)
+    row = place_coverage(division=division, year=year)
+    return Decimal(str(row["rate"]))
 
 
 def _children_councils(actor: Actor, division: Division, year: int) -> Decimal | None:
-    from jiayuan.childfriendly.selectors import council_coverage
+    from jiayuan.childfriendly.selectors import place_council_coverage
 
-    row = council_coverage(actor=actor, division=division.code, year=year)
-    return Decimal(str(row["rate"])) if row["rate"] is not None else None
+    communities_of(division)
+    row = place_council_coverage(division=division, year=year)
+    return Decimal(str(row["rate"]))
 
 
 def _nursing_rooms(actor: Actor, division: Division, year: int) -> Decimal | None:

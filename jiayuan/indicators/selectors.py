@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.core.errors import ApplicationError
+from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.divisions.models import Division
 
 from .formulas import FORMULAS
@@ -30,7 +29,7 @@ def plan_get(*, actor: Actor, plan_id) -> Plan:
 def indicator_get(*, actor: Actor, indicator_id) -> Indicator:
     indicator = Indicator.objects.select_related("area__plan__division").filter(pk=_int(indicator_id)).first()
     if indicator is None or not policy.allows(actor, "indicators.view", indicator.area.plan):
-        raise Http404("未找到该指标")
+        raise NotFound("未找到该指标")
     return indicator
 
 
@@ -118,10 +117,10 @@ def monitoring_report(*, actor: Actor, plan: Plan, period: int, division: str = 
     code = division or plan.division_id
     place = Division.objects.filter(code=code).first()
     if place is None or not code.startswith(plan.division.prefix):
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     reach = actor.broadest_prefix("indicators.view")
     if reach is None or not (code.startswith(reach) or plan.division_id == code):
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     indicators = list(
         Indicator.objects.filter(area__plan=plan).select_related("area").order_by("area__sort", "sort", "id")
     )

@@ -13,7 +13,8 @@ import threading
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
-from django.http import Http404
+
+from jiayuan.core.errors import NotFound
 
 from .corpus import get_corpus
 from .models import Article, AskedQuestion, CallbackTicket, CuratedAnswer, Law, ReviewStatus, TopicGuide
@@ -31,7 +32,7 @@ def law_list() -> QuerySet[Law]:
 def law_get(slug: str) -> Law:
     law = Law.objects.filter(slug=slug).first()
     if law is None:
-        raise Http404("未找到该法律")
+        raise NotFound("未找到该法律")
     return law
 
 
@@ -42,7 +43,7 @@ def article_list(law: Law) -> QuerySet[Article]:
 def article_get(slug: str, number: int) -> Article:
     article = Article.objects.select_related("law").filter(law__slug=slug, number=number).first()
     if article is None:
-        raise Http404("未找到该条文")
+        raise NotFound("未找到该条文")
     return article
 
 
@@ -80,7 +81,7 @@ def topic_guide_list() -> QuerySet[TopicGuide]:
 def topic_guide_get(slug: str) -> TopicGuide:
     guide = TopicGuide.objects.filter(slug=slug).first()
     if guide is None:
-        raise Http404("未找到该主题")
+        raise NotFound("未找到该主题")
     return guide
 
 
@@ -114,7 +115,7 @@ def curated_list() -> QuerySet[CuratedAnswer]:
 def curated_get(curated_id: int) -> CuratedAnswer:
     entry = CuratedAnswer.objects.filter(pk=curated_id).first()
     if entry is None:
-        raise Http404("未找到该问答")
+        raise NotFound("未找到该问答")
     return entry
 
 
@@ -205,7 +206,7 @@ def parse_citation(ref: str) -> tuple[str, int] | None:
 def question_get(question_id: int) -> AskedQuestion:
     found = AskedQuestion.objects.filter(pk=question_id).first()
     if found is None:
-        raise Http404("未找到该咨询记录")
+        raise NotFound("未找到该咨询记录")
     return found
 
 
@@ -224,5 +225,5 @@ def ticket_list(*, status: str | None = None) -> QuerySet[CallbackTicket]:
 def ticket_get(ticket_id: int) -> CallbackTicket:
     ticket = CallbackTicket.objects.select_related("question", "handled_by").filter(pk=ticket_id).first()
     if ticket is None:
-        raise Http404("未找到该工单")
+        raise NotFound("未找到该工单")
     return ticket

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jiayuan.access.actor import ANONYMOUS, Actor
 from jiayuan.core.errors import ApplicationError, ValidationFailed
 from jiayuan.core.validators import validate_phone
 
@@ -199,7 +200,7 @@ def _check_question(question: str) -> str:
 
 
 def question_answer(
-    *, question: str, channel: str, actor=None, record: bool = True
+    *, question: str, channel: str, actor: Actor = ANONYMOUS, record: bool = True
 ) -> tuple[Answer, AskedQuestion | None]:
     """Answer a question and record it without personal data (the answer itself is computed first,
     outside the transaction, so a slow LLM never holds the database)."""
@@ -211,8 +212,8 @@ def question_answer(
 
 
 @transaction.atomic
-def question_record(*, question: str, answer: Answer, channel: str, actor=None) -> AskedQuestion:
-    user = getattr(actor, "user", None) if actor is not None else None
+def question_record(*, question: str, answer: Answer, channel: str, actor: Actor = ANONYMOUS) -> AskedQuestion:
+    user = actor.user
     return AskedQuestion.objects.create(
         channel=channel,
         text=scrub_personal_data(question),

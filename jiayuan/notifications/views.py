@@ -8,13 +8,13 @@ from django.views.decorators.http import require_POST
 from jiayuan.access.decorators import require_login
 from jiayuan.core.pagination import paginate
 
-from .models import Notification
+from . import selectors
 from .services import notification_mark_read
 
 
 @require_login
 def notification_list(request):
-    page = paginate(Notification.objects.filter(user=request.user).order_by("-created_at"), request.GET.get("page"))
+    page = paginate(selectors.notification_list(user=request.user), request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
 
 

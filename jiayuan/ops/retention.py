@@ -43,10 +43,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from jiayuan.access.actor import Actor
 
 ANONYMOUS_NAME = "（已匿名）"
 
@@ -131,7 +135,7 @@ class RunResult:
 
 
 def run_retention(
-    *, older_than_days: int, dry_run: bool = False, only: str | None = None, actor=None
+    *, actor: Actor, older_than_days: int, dry_run: bool = False, only: str | None = None
 ) -> list[RunResult]:
     from jiayuan.audit.models import Action
     from jiayuan.audit.services import access_log_write
@@ -165,7 +169,6 @@ def run_retention(
                         object_type=label,
                         object_id=str(pk),
                         division_code=getattr(obj, "division_id", "") or "",
-                        username="" if actor else "retention",
                         detail={"retention": rule.key, "older_than_days": older_than_days},
                     )
             ids = done
@@ -173,7 +176,6 @@ def run_retention(
             actor=actor,
             action=Action.ADMIN,
             object_type="ops.retention",
-            username="" if actor else "retention",
             detail={
                 "rule": rule.key,
                 "older_than_days": older_than_days,

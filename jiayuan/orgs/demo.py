@@ -1,5 +1,6 @@
-"""Organisation-building demo for Futian (fixed seed, idempotent): 三新 domains of the new-domain federations,
-a current executive committee for most community federations, duty records, trainings and women's spaces."""
+"""Demo data of organisations: Shenzhen's and Futian's federations down to every community, the new-domain
+federations and Futian's partner agencies (fixed seed, keyed by natural keys, so loading twice changes
+nothing; credit codes are synthetic with valid check characters)."""
 
 from __future__ import annotations
 
@@ -7,112 +8,76 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from stdnum.cn import uscc
 
-from jiayuan.access.actor import Actor
-from jiayuan.accounts.models import User
-from jiayuan.people.models import Person
+from jiayuan.divisions.models import Division
 
-from .building import services
-from .models import DutyKind, Education, ExecutiveCommittee, ExecutiveMember, Organisation, OrgKind, Sanxin
+from .models import AgencyKind, DomainType, Organisation, OrgKind, PartnerAgency
 
 FUTIAN = "440304"
-SANXIN = {
-    "park": Sanxin.NEW_ECONOMIC,
-    "building": Sanxin.NEW_ECONOMIC,
-    "business_district": Sanxin.NEW_ECONOMIC,
-    "livestream": Sanxin.NEW_EMPLOYMENT,
-    "logistics": Sanxin.NEW_EMPLOYMENT,
-    "express": Sanxin.NEW_EMPLOYMENT,
-    "industry": Sanxin.NEW_SOCIAL,
-    "urban_village": Sanxin.NEW_SOCIAL,
-}
+
+AGENCIES = [
+    ("深圳市公安局福田分局", AgencyKind.POLICE),
+    ("深圳市福田区人民法院", AgencyKind.COURT),
+    ("深圳市福田区人民检察院", AgencyKind.PROCURATORATE),
+    ("深圳市福田区民政局", AgencyKind.CIVIL_AFFAIRS),
+    ("深圳市福田区教育局", AgencyKind.EDUCATION),
+    ("深圳市福田区卫生健康局", AgencyKind.HEALTH),
+    ("深圳市福田区法律援助处", AgencyKind.JUSTICE),
+]
+
+NEW_DOMAIN = [
+    ("车公庙产业园区妇联", DomainType.PARK, "440304006"),
+    ("福田中心区商务楼宇妇联", DomainType.BUILDING, "440304008"),
+    ("华强北商圈妇联", DomainType.BUSINESS_DISTRICT, "440304011"),
+    ("福田区网络直播行业妇联", DomainType.LIVESTREAM, "440304"),
+    ("福田区快递物流行业妇联", DomainType.LOGISTICS, "440304"),
+    ("上沙城中村妇联", DomainType.URBAN_VILLAGE, "440304005"),
+    ("福田区律师行业妇联", DomainType.INDUSTRY, "440304"),
+]
+
+
+def credit_code(rng: random.Random, prefix: str = "51", region: str = FUTIAN) -> str:
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = prefix + region + "".join(rng.choice(alphabet) for _ in range(9))
+    return body + uscc.calc_check_digit(body)
 
 
 def demo_load() -> str:
-    user = User.objects.filter(username="weiquan").first()
-    if user is None:
-        return ""
-    actor = Actor.for_user(user)
-    orgs = Organisation.objects.filter(division__code__startswith=FUTIAN)
-    for org in orgs.filter(kind=OrgKind.NEW_DOMAIN, sanxin=""):
-        org.sanxin = SANXIN.get(org.domain_type, Sanxin.NEW_SOCIAL)
-        org.save(update_fields=["sanxin"])
-    if ExecutiveCommittee.objects.filter(organisation__division__code__startswith=FUTIAN).exists():
-        return "组织建设：已载入"
+    if not Division.objects.filter(code=FUTIAN).exists():
+        return "未载入区划，跳过"
     rng = random.Random(20260308)
-    communities = list(orgs.filter(kind=OrgKind.COMMUNITY).order_by("division_id"))
-    chosen = communities[: max(1, int(len(communities) * 0.8))]
-    seats = 0
-    duties = 0
+    counts = {"orgs": 0, "agencies": 0}
     with transaction.atomic():
-        for org in chosen:
-            women = list(Person.objects.alive().filter(division_id=org.division_id, gender="F").order_by("id")[:7])
-            if len(women) < 3:
-                continue
-            services.committee_elect(actor=actor, organisation=org, elected_on=dt.date(2021, 6, 18), number=1)
-            committee = services.committee_elect(
-                actor=actor, organisation=org, elected_on=dt.date(2024, 6, 18), number=2
+        district = Division.objects.get(code=FUTIAN)
+        _org(counts, "深圳市妇女联合会", OrgKind.CITY, "440300", dt.date(1950, 3, 8))
+        _org(counts, "深圳市福田区妇女联合会", OrgKind.DISTRICT, FUTIAN, dt.date(1983, 6, 1))
+        for street in Division.objects.filter(parent=district, special=False).order_by("code"):
+            _org(counts, f"{street.name}妇女联合会", OrgKind.STREET, street.code, dt.date(2005, 3, 8))
+            for community in street.children.filter(special=False).order_by("code"):
+                _org(counts, f"{community.name}妇女联合会", OrgKind.COMMUNITY, community.code, dt.date(2016, 3, 8))
+        for name, domain, code in NEW_DOMAIN:
+            _org(
+                counts,
+                name,
+                OrgKind.NEW_DOMAIN,
+                code,
+                dt.date(2019 + len(name) % 5, 3, 8),
+                domain=domain,
+                credit=credit_code(rng),
             )
-            posts = [ExecutiveMember.Post.CHAIR, ExecutiveMember.Post.VICE_CHAIR] + [ExecutiveMember.Post.EXECUTIVE] * 5
-            members = []
-            for person, post in zip(women, posts, strict=False):
-                members.append(
-                    services.seat_add(
-                        actor=actor,
-                        committee=committee,
-                        person_id=person.pk,
-                        post=post,
-                        is_party_member=post == ExecutiveMember.Post.CHAIR or rng.random() < 0.4,
-                        education=rng.choice(Education.values[:4]),
-                        in_two_committees=post == ExecutiveMember.Post.CHAIR and rng.random() < 0.9,
-                    )
-                )
-                seats += 1
-            for member in members[2:4]:
-                target = rng.choice(women)
-                services.duty_record(
-                    actor=actor,
-                    member=member,
-                    kind=DutyKind.ONE_ON_ONE,
-                    on=dt.date(2025, rng.randint(1, 11), rng.randint(1, 28)),
-                    content="上门走访，了解家庭困难，协助申请临时救助。",
-                    person_id=target.pk,
-                )
-                services.duty_record(
-                    actor=actor,
-                    member=member,
-                    kind=rng.choice([DutyKind.VISIT, DutyKind.ACTIVITY]),
-                    on=dt.date(2025, rng.randint(1, 11), rng.randint(1, 28)),
-                    content="参与社区家庭教育讲座组织工作。",
-                )
-                duties += 2
-        chairs = list(
-            ExecutiveMember.objects.filter(
-                organisation__division__code__startswith=FUTIAN, post=ExecutiveMember.Post.CHAIR, term_end__isnull=True
-            ).values_list("pk", flat=True)
-        )
-        services.training_create(
-            actor=actor,
-            title="2025 年社区妇联主席能力提升培训班",
-            division_code=FUTIAN,
-            held_on=dt.date(2025, 4, 12),
-            hours=16,
-            audience="chairs",
-            member_ids=chairs,
-        )
-        services.training_create(
-            actor=actor,
-            title="执委履职与家庭教育指导专题培训",
-            division_code=FUTIAN,
-            held_on=dt.date(2025, 9, 20),
-            hours=6,
-            audience="executives",
-            member_ids=[],
-        )
-        for org, name in zip(
-            orgs.filter(kind=OrgKind.NEW_DOMAIN).order_by("id")[:3],
-            ["直播行业“姐妹驿站”", "楼宇“she 空间”", "园区妇女之家"],
-            strict=False,
-        ):
-            services.women_space_add(actor=actor, organisation=org, name=name, opened_on=dt.date(2024, 3, 8))
-    return f"执委会 {len(chosen)} 个组织，执委 {seats} 人，履职记录 {duties} 条，培训 2 期，妇女阵地 3 处"
+        for name, kind in AGENCIES:
+            _, created = PartnerAgency.objects.get_or_create(
+                name=name, defaults={"kind": kind, "division": district, "credit_code": credit_code(rng, "11")}
+            )
+            counts["agencies"] += created
+    return f"新增组织 {counts['orgs']}，协作单位 {counts['agencies']}"
+
+
+def _org(counts: dict, name: str, kind: str, code: str, founded: dt.date, domain: str = "", credit: str = "") -> None:
+    _, created = Organisation.objects.get_or_create(
+        name=name,
+        division_id=code,
+        defaults={"kind": kind, "domain_type": domain, "founded_on": founded, "credit_code": credit},
+    )
+    counts["orgs"] += created

@@ -19,7 +19,7 @@ from .models import DomainType, ExecutiveMember, Organisation, OrgKind, Sanxin
 
 def _clean(
     *,
-    actor: Actor | None,
+    actor: Actor,
     name: str,
     kind: str,
     domain_type: str,
@@ -41,7 +41,7 @@ def _clean(
     division = Division.objects.filter(code=division_code).first()
     if division is None:
         errors["division"] = "请选择所属区划。"
-    elif actor is not None:
+    elif not actor.is_system:
         prefix = actor.broadest_prefix("orgs.manage")
         if prefix is None or not division.code.startswith(prefix):
             errors["division"] = "所选区划不在您的管辖范围内。"
@@ -74,7 +74,7 @@ def _clean(
 
 def organisation_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     name: str,
     kind: str,
     division_code: str,
@@ -103,7 +103,7 @@ def organisation_create(
 
 def organisation_update(
     *,
-    actor: Actor | None,
+    actor: Actor,
     organisation: Organisation,
     expected_version: int,
     name: str,
@@ -115,7 +115,7 @@ def organisation_update(
     address: str = "",
     sanxin: str = "",
 ) -> Organisation:
-    if actor is not None:
+    if not actor.is_system:
         policy.require(actor, "orgs.manage", organisation)
     values = _clean(
         sanxin=sanxin,
@@ -136,11 +136,11 @@ def organisation_update(
 
 
 def executive_member_add(
-    *, actor: Actor | None, organisation: Organisation, person, post: str, term_start, term_end=None
+    *, actor: Actor, organisation: Organisation, person, post: str, term_start, term_end=None
 ) -> ExecutiveMember:
     """Seat a person from the registry in an organisation's post for a term."""
 
-    if actor is not None:
+    if not actor.is_system:
         policy.require(actor, "orgs.manage", organisation)
         policy.require(actor, "people.view", person)
     errors: dict[str, str] = {}

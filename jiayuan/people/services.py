@@ -66,9 +66,7 @@ class PersonInput:
     notes: str = ""
 
 
-def _clean(
-    data: PersonInput, *, actor: Actor | None, perm: str, keep: str | None = None
-) -> tuple[PersonInput, str, Division]:
+def _clean(data: PersonInput, *, actor: Actor, perm: str, keep: str | None = None) -> tuple[PersonInput, str, Division]:
     """Validate input; `keep` is the record's current community, which a (write-granted) editor may keep."""
     errors: dict[str, str] = {}
     name = (data.name or "").strip()
@@ -99,7 +97,7 @@ def _clean(
     division = Division.objects.filter(code=data.division_code).first()
     if division is None or division.level != Level.COMMUNITY:
         errors["division_code"] = "请选择人员所在的社区。"
-    elif actor is not None and division.code != keep:
+    elif not actor.is_system and division.code != keep:
         prefix = actor.broadest_prefix(perm)
         if prefix is None or not division.code.startswith(prefix):
             errors["division_code"] = "所选社区不在您的管辖范围内。"
@@ -119,18 +117,18 @@ def _clean(
     return cleaned, (id_hash(data.id_type, id_number) if id_number else ""), division
 
 
-def _raise_duplicate(actor: Actor | None, existing: Person) -> None:
-    visible = existing if actor is None or policy.allows(actor, "people.view", existing) else None
+def _raise_duplicate(actor: Actor, existing: Person) -> None:
+    visible = existing if actor.is_system or policy.allows(actor, "people.view", existing) else None
     raise DuplicatePerson(person=visible, existing_id=existing.pk)
 
 
-def _by(actor: Actor | None, obj):
+def _by(actor: Actor, obj):
     """Name the acting user as the author of the history row the next save writes."""
     obj._history_user = getattr(actor, "user", None)
     return obj
 
 
-def person_create(*, actor: Actor | None, data: PersonInput, phones: list[str] = ()) -> Person:
+def person_create(*, actor: Actor, data: PersonInput, phones: list[str] = ()) -> Person:
     """Register a person; an identity number already on file leads to that record instead."""
     cleaned, digest, division = _clean(data, actor=actor, perm="people.create")
     try:
@@ -182,9 +180,9 @@ def person_create(*, actor: Actor | None, data: PersonInput, phones: list[str] =
     return person
 
 
-def person_update(*, actor: Actor | None, person: Person, expected_version: int, data: PersonInput) -> Person:
+def person_update(*, actor: Actor, person: Person, expected_version: int, data: PersonInput) -> Person:
     """Edit a person; refused if someone else saved since `expected_version` was read."""
-    if actor is not None:
+    if not actor.is_system:
         policy.require(actor, "people.edit", person)
     cleaned, digest, division = _clean(data, actor=actor, perm="people.edit", keep=person.division_id)
     if digest and digest != person.id_hash:
@@ -211,14 +209,14 @@ def person_update(*, actor: Actor | None, person: Person, expected_version: int,
 
 def person_phone_add(
     *,
-    actor: Actor | None,
+    actor: Actor,
     person: Person,
     number: str,
     safe_to_call: bool = True,
     safe_to_text: bool = False,
     safe_times: str = "",
 ) -> PersonPhone:
-    if actor is not None:
+    if not actor.is_system:
         policy.require(actor, "people.edit", person)
     try:
         phone = validate_phone(number)
@@ -287,12 +285,10 @@ def person_reveal(*, actor: Actor, person: Person, field: str, request=None) -> 
     return value
 
 
-def person_relation_add(
-    *, actor: Actor | None, person: Person, relative: Person, kind: str, note: str = ""
-) -> PersonRelation:
+def person_relation_add(*, actor: Actor, person: Person, relative: Person, kind: str, note: str = "") -> PersonRelation:
     """Record a family relation between two people the actor may both see (one direction, as told)."""
 
-    if actor is not None:
+    if not actor.is_system:
         policy.require(actor, "people.edit", person)
         policy.require(actor, "people.view", relative)
     if kind not in PersonRelation.Kind.values:
@@ -420,9 +416,7 @@ def _history_rows(model, rows: list[dict], ids: list, *, user_id, reason: str | 
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", values)
 
 
-def person_bulk_create(
-    *, actor: Actor | None, items: list[tuple[PersonInput, list]], change_reason: str = ""
-) -> list[int]:
+def person_bulk_create(*, actor: Actor, items: list[tuple[PersonInput, list]], change_reason: str = "") -> list[int]:
     """Register many people at once (an Excel import): the rows `person_create` would write, in bulk.
 
     `items` are (cleaned PersonInput, validated phones) pairs: identity numbers normalised, gender and birth
@@ -439,7 +433,7 @@ def person_bulk_create(
         return []
     codes = {data.division_code for data, _ in items}
     found = set(Division.objects.filter(code__in=codes, level=Level.COMMUNITY).values_list("code", flat=True))
-    prefix = actor.broadest_prefix("people.create") if actor is not None else ""
+    prefix = actor.broadest_prefix("people.create") if not actor.is_system else ""
     if found != codes or prefix is None or any(not c.startswith(prefix) for c in codes):
         raise ValidationFailed({"division_code": "所选社区不在您的管辖范围内。"})
     user_id = getattr(getattr(actor, "user", None), "pk", None)

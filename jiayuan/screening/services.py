@@ -7,12 +7,11 @@ import calendar
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.core.errors import ValidationFailed, WorkflowError
+from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
 from jiayuan.divisions.models import Division, Level
 from jiayuan.people.models import Household, HouseholdMember, Person
 
@@ -72,7 +71,7 @@ def campaign_create(
     if not name:
         errors["name"] = "请填写活动名称。"
     if not covers(actor, "screening.manage", division_code):
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     covered = list(Division.objects.filter(code__in=covered_codes or [division_code]))
     if not covered or any(not d.code.startswith(division_code) for d in covered):
         errors["covered"] = "覆盖范围须在组织区划之内。"
@@ -155,7 +154,7 @@ def visit_record(
     from jiayuan.workflows.services import covers
 
     if not covers(actor, "screening.visit", division_code):
-        raise Http404("未找到该社区")
+        raise NotFound("未找到该社区")
     division = Division.objects.filter(code=division_code, level=Level.COMMUNITY).first()
     errors = {}
     if division is None:
@@ -183,7 +182,7 @@ def visit_record(
         if not people:
             people = [m.person for m in HouseholdMember.objects.filter(household=household).select_related("person")]
     if any(not policy.allows(actor, "people.view", p) for p in people):
-        raise Http404("未找到该人员")
+        raise NotFound("未找到该人员")
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():

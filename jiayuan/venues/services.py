@@ -36,9 +36,9 @@ class VenueInput:
     note: str = ""
 
 
-def place_allowed(actor: Actor | None, perm: str, code: str) -> bool:
+def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     """Whether `code` lies within one of the actor's scopes for `perm` (the system may write anywhere)."""
-    if actor is None:
+    if actor.is_system:
         return True
     for scope, posting in actor.scopes(perm):
         if scope == Scope.ALL:
@@ -66,7 +66,7 @@ def _decimal(value, *, field: str, low: Decimal, high: Decimal, label: str, erro
     return number
 
 
-def _clean(data: VenueInput, *, actor: Actor | None, keep_division: str = "") -> dict:
+def _clean(data: VenueInput, *, actor: Actor, keep_division: str = "") -> dict:
     errors: dict[str, str] = {}
     if data.type not in VenueType.values:
         errors["type"] = "请选择阵地类型。"
@@ -135,7 +135,7 @@ def _clean(data: VenueInput, *, actor: Actor | None, keep_division: str = "") ->
 _DUPLICATE = "该区划下已有同类型、同名称的阵地。"
 
 
-def venue_create(*, actor: Actor | None, data: VenueInput) -> Venue:
+def venue_create(*, actor: Actor, data: VenueInput) -> Venue:
     values = _clean(data, actor=actor)
     try:
         with transaction.atomic():
@@ -144,7 +144,7 @@ def venue_create(*, actor: Actor | None, data: VenueInput) -> Venue:
         raise ValidationFailed({"name": _DUPLICATE}) from None
 
 
-def venue_update(*, actor: Actor | None, venue: Venue, data: VenueInput, expected_version: int) -> Venue:
+def venue_update(*, actor: Actor, venue: Venue, data: VenueInput, expected_version: int) -> Venue:
     """Edit a venue the actor may edit (the caller loaded it in scope); a stale version is refused."""
     values = _clean(data, actor=actor, keep_division=venue.division_id)
     for key, value in values.items():
@@ -170,7 +170,7 @@ def venue_input_from(venue: Venue) -> VenueInput:
     return data
 
 
-def venue_bulk_create(*, actor: Actor | None, rows: list[VenueInput]) -> int:
+def venue_bulk_create(*, actor: Actor, rows: list[VenueInput]) -> int:
     """Many venues at once (the Excel importer), each with the rules of `venue_create`, all or nothing."""
     with transaction.atomic():
         for data in rows:

@@ -38,12 +38,11 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.http import Http404
 from django.utils import timezone
 
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Scope
-from jiayuan.core.errors import StaleEditError, ValidationFailed, WorkflowError
+from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
 from jiayuan.divisions.models import Division
 
 from .models import OPEN_STATUSES, ApprovalRequest, ApprovalStatus, ApprovalStep, Decision
@@ -145,7 +144,7 @@ def approval_request_create(
     """Start an approval for `subject`, originating at `division_code`; the first level is notified."""
     spec = kind_get(kind)
     if not covers(actor, spec.perms["request"], division_code):
-        raise Http404("未找到该记录")
+        raise NotFound("未找到该记录")
     if amount is not None:
         amount = Decimal(amount)
         if amount <= 0:
@@ -184,7 +183,7 @@ def approval_request_create(
 def _lock(approval: ApprovalRequest, expected_version: int) -> ApprovalRequest:
     locked = ApprovalRequest.objects.select_for_update().filter(pk=approval.pk).first()
     if locked is None:
-        raise Http404("未找到该审批")
+        raise NotFound("未找到该审批")
     if locked.version != expected_version:
         raise StaleEditError("该审批已有新的办理记录，请刷新页面后再操作。")
     return locked
@@ -224,7 +223,7 @@ def approval_decide(
                 actor, "workflows.view", locked.division_id
             ):
                 raise WorkflowError("当前审批层级不是您所在的层级，不能越级或代为审批。")
-            raise Http404("未找到该审批")
+            raise NotFound("未找到该审批")
         if not spec.requester_may_decide and locked.requested_by_id == actor.user_id:
             raise WorkflowError("不能审批自己提交的申请，请由本级其他工作人员审批。")
         try:
@@ -275,7 +274,7 @@ def approval_resubmit(
     """
     spec = kind_get(approval.kind)
     if not covers(actor, spec.perms["request"], approval.division_id):
-        raise Http404("未找到该审批")
+        raise NotFound("未找到该审批")
     with transaction.atomic():
         locked = _lock(approval, expected_version)
         if locked.status != ApprovalStatus.RETURNED:
@@ -308,7 +307,7 @@ def approval_withdraw(
 ) -> ApprovalRequest:
     spec = kind_get(approval.kind)
     if not covers(actor, spec.perms["request"], approval.division_id):
-        raise Http404("未找到该审批")
+        raise NotFound("未找到该审批")
     with transaction.atomic():
         locked = _lock(approval, expected_version)
         if locked.status not in OPEN_STATUSES:

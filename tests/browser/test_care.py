@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.browser.conftest import axe_violations, login
+from tests.factories import system_actor
 
 
 def _logout(page) -> None:
@@ -33,7 +34,10 @@ def test_screening_hazard_to_register_plan_pairing_and_relief_on_ledger(page):
     from jiayuan.access.roles import Role
     from jiayuan.care import services as care
     from jiayuan.care.models import Pairing, RegisterEntry, ReliefApplication
-    from jiayuan.core.testing.factories import (
+    from jiayuan.people.models import Household, HouseholdMember
+    from jiayuan.screening.models import Hazard
+    from jiayuan.screening.services import campaign_create
+    from tests.factories import (
         FUTIAN,
         PASSWORD,
         XIANGMIHU,
@@ -41,9 +45,6 @@ def test_screening_hazard_to_register_plan_pairing_and_relief_on_ledger(page):
         make_person,
         make_user,
     )
-    from jiayuan.people.models import Household, HouseholdMember
-    from jiayuan.screening.models import Hazard
-    from jiayuan.screening.services import campaign_create
 
     care.care_dictionaries_ensure()
     home = community_of(XIANGMIHU, 0)
@@ -60,14 +61,19 @@ def test_screening_hazard_to_register_plan_pairing_and_relief_on_ledger(page):
         starts_on=today.replace(day=1),
         monthly=True,
     )
-    care.fund_create(actor=None, name="福田区困境妇女儿童救助金", division_code=FUTIAN, year=today.year, budget="50000")
+    care.fund_create(
+        actor=system_actor(), name="福田区困境妇女儿童救助金", division_code=FUTIAN, year=today.year, budget="50000"
+    )
     mother = make_person(home, name="王秀英")
     child = make_person(home, name="王小雨", id_number=None, birth=today.replace(year=today.year - 9, day=1))
     household = Household.objects.create(name="王家", division_id=home)
     HouseholdMember.objects.create(household=household, person=mother, relation="head")
     HouseholdMember.objects.create(household=household, person=child, relation="child")
     care.helper_create(
-        actor=None, person=make_person(home, name="李爱华"), skill_codes=["psychology", "companionship"], capacity=2
+        actor=system_actor(),
+        person=make_person(home, name="李爱华"),
+        skill_codes=["psychology", "companionship"],
+        capacity=2,
     )
 
     # 1. The community worker records the household visit; a risk is found.

@@ -21,7 +21,7 @@ def _logout(page) -> None:
 def test_hotline_call_to_closure(page):
     from jiayuan.access.roles import Role
     from jiayuan.cases.models import Case
-    from jiayuan.core.testing.factories import FUTIAN, PASSWORD, XIANGMIHU, community_of, make_user
+    from tests.factories import FUTIAN, PASSWORD, XIANGMIHU, community_of, make_user
 
     community = community_of(XIANGMIHU, 0)
     make_user(Role.HOTLINE_OPERATOR, FUTIAN, username="op_zhou", display_name="接线员周敏")

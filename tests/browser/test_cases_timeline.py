@@ -20,7 +20,7 @@ def test_earlier_entries_load_in_place(page):
     from jiayuan.cases.models import CaseEvent, EventKind
     from jiayuan.cases.selectors import TIMELINE_PAGE
     from jiayuan.cases.services import CaseInput, case_create
-    from jiayuan.core.testing.factories import (
+    from tests.factories import (
         FUTIAN,
         PASSWORD,
         XIANGMIHU,

@@ -23,7 +23,7 @@ def _no_axe_problems(page, where: str) -> None:
 @pytest.fixture
 def worker():
     from jiayuan.access.roles import Role
-    from jiayuan.core.testing.factories import XIANGMIHU, community_of, make_person, make_user
+    from tests.factories import XIANGMIHU, community_of, make_person, make_user
 
     home = community_of(XIANGMIHU, 0)
     user = make_user(Role.COMMUNITY_WORKER, home, username="shequ_test", display_name="社区社工 陈晓梅")
@@ -35,7 +35,7 @@ def worker():
 
 def test_worker_searches_opens_reveals_and_pages_are_accessible(page, worker):
     from jiayuan.audit.models import AccessLog, Action
-    from jiayuan.core.testing.factories import PASSWORD
+    from tests.factories import PASSWORD
 
     page.goto("/accounts/login/")
     _no_axe_problems(page, "login")
@@ -83,7 +83,7 @@ def test_worker_searches_opens_reveals_and_pages_are_accessible(page, worker):
 
 
 def test_people_list_on_a_phone_has_no_horizontal_scroll(page, worker):
-    from jiayuan.core.testing.factories import PASSWORD
+    from tests.factories import PASSWORD
 
     page.set_viewport_size({"width": 360, "height": 740})
     login(page, "shequ_test", PASSWORD)
@@ -107,7 +107,7 @@ def test_other_foundation_pages_are_accessible(page):
 
     from jiayuan.access.roles import Role
     from jiayuan.accounts.models import Posting
-    from jiayuan.core.testing.factories import (
+    from tests.factories import (
         FUTIAN,
         PASSWORD,
         XIANGMIHU,

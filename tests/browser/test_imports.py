@@ -12,15 +12,15 @@ from tests.browser.conftest import axe_violations, login
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.xdist_group("browser")
 def test_upload_with_an_error_then_corrected(page, tmp_path):
-    from jiayuan.core.testing.factories import (
+    from jiayuan.imports.tests.test_people_import import person_row, xlsx
+    from jiayuan.people.models import Person
+    from tests.factories import (
         PASSWORD,
         XIANGMIHU,
         community_of,
         make_user,
         synthetic_id,
     )
-    from jiayuan.imports.tests.test_people_import import person_row, xlsx
-    from jiayuan.people.models import Person
 
     community = community_of(XIANGMIHU, 0)
     make_user("street_staff", XIANGMIHU, username="st_import", display_name="街道林雪芳")

@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from importlib import import_module
+from importlib.util import find_spec
 
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -149,7 +150,7 @@ def known(perm: str | None) -> bool:
 
 # Where each role's probe user is posted, relative to the probed community.
 def role_place(role: Role, community: str) -> str | None:
-    from jiayuan.core.testing.factories import CITY
+    from tests.factories import CITY
 
     if role in (Role.COMMUNITY_WORKER, Role.VOLUNTEER):
         return community
@@ -180,19 +181,31 @@ def covers(scope: Scope | None, posting_division: str | None, record_division: s
 
 
 def hooks() -> dict[str, dict]:
-    """Every app's probe hook module (`jiayuan/<app>/probe.py`), by app label."""
+    """Every app's probe hook module (`tests/probes/<app_label>.py`), by app label.
+
+    Apps are found from INSTALLED_APPS, so a new app's hook is walked as soon as its file exists. A hook
+    left inside the app package (`jiayuan/<app>/probe.py`, the old place) fails loudly rather than being
+    skipped: test code does not ship in runtime packages.
+    """
     found = {}
+    misplaced = []
     for config in apps.get_app_configs():
         if not config.name.startswith("jiayuan."):
             continue
+        if find_spec(f"{config.name}.probe") is not None:
+            misplaced.append(f"{config.name}.probe")
         try:
-            module = import_module(f"{config.name}.probe")
+            module = import_module(f"tests.probes.{config.label}")
         except ModuleNotFoundError as exc:
-            if exc.name == f"{config.name}.probe":
+            if exc.name == f"tests.probes.{config.label}":
                 continue
             raise
         if hasattr(module, "records"):
             found[config.label] = module
+    if misplaced:
+        raise AssertionError(
+            "probe hooks belong in tests/probes/<app_label>.py, not in the app: " + ", ".join(sorted(misplaced))
+        )
     return found
 
 

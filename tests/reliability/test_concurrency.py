@@ -10,9 +10,9 @@ from django.db import connection
 
 from jiayuan.access.roles import Role
 from jiayuan.core.errors import StaleEditError
-from jiayuan.core.testing.factories import XIANGMIHU, actor_of, community_of, make_person, make_user
 from jiayuan.people.models import Person
 from jiayuan.people.services import PersonInput, person_update
+from tests.factories import XIANGMIHU, actor_of, community_of, make_person, make_user, system_actor
 
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
@@ -26,7 +26,7 @@ def _edit(person: Person, name: str, version: int):
         gender=person.gender,
         birth_date=person.birth_date,
     )
-    return person_update(actor=None, person=person, expected_version=version, data=data)
+    return person_update(actor=system_actor(), person=person, expected_version=version, data=data)
 
 
 @pytest.mark.django_db

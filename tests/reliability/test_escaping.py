@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings
 
 from jiayuan.access.roles import Role
-from jiayuan.core.testing.factories import FUTIAN, XIANGMIHU, community_of, make_person, make_user
 from jiayuan.orgs.models import Organisation, OrgKind
 from jiayuan.people.services import person_phone_add
+from tests.factories import FUTIAN, XIANGMIHU, community_of, make_person, make_user, system_actor
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'
@@ -33,7 +33,7 @@ def hostile(db):
     person = make_person(home, name=SCRIPT, address=IMG + TEMPLATE, phone="13800138000")
     person.notes = SCRIPT + TEMPLATE
     person.save()
-    person_phone_add(actor=None, person=person, number="13900139000", safe_times=IMG)
+    person_phone_add(actor=system_actor(), person=person, number="13900139000", safe_times=IMG)
     braces = make_person(home, name=TEMPLATE)
     return staff, person, braces
 

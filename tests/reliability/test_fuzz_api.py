@@ -18,7 +18,7 @@ from schemathesis.generation import GenerationMode
 
 from jiayuan.access.roles import Role
 from jiayuan.accounts.models import ApiToken
-from jiayuan.core.testing.factories import FUTIAN, XIANGMIHU, community_of, make_person, make_user
+from tests.factories import FUTIAN, XIANGMIHU, community_of, make_person, make_user
 
 EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
 BUDGET_SECONDS = 20

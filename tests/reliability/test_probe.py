@@ -2,7 +2,7 @@
 document, never from a hand-kept list), for every role, against the permission table.
 
 New views and operations are picked up the day they land: an undeclared one fails by name; apps with a
-probe hook (`jiayuan/<app>/probe.py`, protocol in `jiayuan/ops/probe.py`) get records in and out of scope.
+probe hook (`tests/probes/<app_label>.py`, protocol in `tests/probes/__init__.py`) get records in and out of scope.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.urls import reverse
 from jiayuan.access.registry import permission_table
 from jiayuan.access.roles import Role, is_read_permission
 from jiayuan.api.routing import LOGIN, PUBLIC
-from jiayuan.core.testing.factories import XIANGMIHU, community_of, make_agency, make_user
+from tests.factories import XIANGMIHU, community_of, make_agency, make_user
 
 from . import probe
 

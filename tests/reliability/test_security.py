@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory
 from jiayuan.access.roles import Role
 from jiayuan.core.middleware import CSP
 from jiayuan.core.ratelimit import rate_limit
-from jiayuan.core.testing.factories import CITY, PASSWORD, make_user
+from tests.factories import CITY, PASSWORD, make_user
 
 from . import probe
 

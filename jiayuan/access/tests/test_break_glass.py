@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.http import Http404
 from django.utils import timezone
 
 from jiayuan.access import policy
@@ -14,8 +13,11 @@ from jiayuan.access.models import AccessGrant, AccessRequest, GrantKind
 from jiayuan.access.roles import Role
 from jiayuan.access.services import access_request_create, access_request_decide, break_glass_open
 from jiayuan.audit.models import AccessLog, Action
-from jiayuan.core.errors import ValidationFailed
-from jiayuan.core.testing.factories import (
+from jiayuan.core.errors import NotFound, ValidationFailed
+from jiayuan.divisions.models import Division, Level
+from jiayuan.notifications.models import Notification
+from jiayuan.people.models import Person
+from tests.factories import (
     FUTIAN,
     NANSHAN,
     XIANGMIHU,
@@ -24,9 +26,6 @@ from jiayuan.core.testing.factories import (
     make_person,
     make_user,
 )
-from jiayuan.divisions.models import Division, Level
-from jiayuan.notifications.models import Notification
-from jiayuan.people.models import Person
 
 REASON = "来电称当事人正遭受家暴，需立即核实其登记信息"
 
@@ -129,7 +128,7 @@ def test_access_request_is_decided_by_the_records_supervisor(client, scene):
     assert client.get(f"/people/{person.pk}/").status_code == 404
 
     # Someone else's street cannot decide it.
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         access_request_decide(actor=Actor.for_user(scene["bystander"]), access_request=item, approve=True)
     client.force_login(scene["bystander"])
     assert client.post(f"/access/requests/{item.pk}/", {"decision": "approve"}).status_code == 404

@@ -9,8 +9,8 @@ from jiayuan.access.actor import Actor
 from jiayuan.access.models import GrantKind
 from jiayuan.access.roles import Role
 from jiayuan.access.services import grant_access, revoke_access
-from jiayuan.core.testing.factories import MEILIN, XIANGMIHU, community_of, make_person, make_user
 from jiayuan.people.models import Person
+from tests.factories import MEILIN, XIANGMIHU, community_of, make_person, make_user
 
 
 @pytest.mark.django_db

@@ -19,7 +19,9 @@ from jiayuan.access.policy import BREAK_GLASS_ACTIONS
 from jiayuan.access.registry import permission_table
 from jiayuan.access.roles import AGENCY_ROLES, Role, Scope, is_read_permission
 from jiayuan.access.services import grant_access
-from jiayuan.core.testing.factories import (
+from jiayuan.divisions.models import Division, Level
+from jiayuan.orgs.models import AgencyKind, ExecutiveMember, PartnerAgency
+from tests.factories import (
     FUTIAN,
     MEILIN,
     NANSHAN,
@@ -31,8 +33,6 @@ from jiayuan.core.testing.factories import (
     raw_person,
     shared_data,
 )
-from jiayuan.divisions.models import Division, Level
-from jiayuan.orgs.models import AgencyKind, ExecutiveMember, PartnerAgency
 
 _n = itertools.count()
 

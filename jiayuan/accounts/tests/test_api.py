@@ -8,7 +8,7 @@ from jiayuan.access.registry import permission_table
 from jiayuan.access.roles import Role
 from jiayuan.accounts.models import ApiToken
 from jiayuan.audit.models import AccessLog, Action
-from jiayuan.core.testing.factories import FUTIAN, PASSWORD, XIANGMIHU, make_user
+from tests.factories import FUTIAN, PASSWORD, XIANGMIHU, make_user
 
 
 @pytest.fixture

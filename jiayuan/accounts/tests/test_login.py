@@ -11,7 +11,7 @@ from django.test import Client
 from jiayuan.access.roles import Role
 from jiayuan.accounts.models import ApiToken
 from jiayuan.audit.models import AccessLog, Action
-from jiayuan.core.testing.factories import PASSWORD, XIANGMIHU, make_user
+from tests.factories import PASSWORD, XIANGMIHU, make_user
 
 
 @pytest.fixture

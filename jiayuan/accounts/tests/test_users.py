@@ -13,7 +13,7 @@ from jiayuan.accounts.models import Posting, User
 from jiayuan.accounts.selectors import user_list
 from jiayuan.accounts.services import posting_add, user_create
 from jiayuan.core.errors import ValidationFailed
-from jiayuan.core.testing.factories import CITY, FUTIAN, MEILIN, NANSHAN, XIANGMIHU, make_user
+from tests.factories import CITY, FUTIAN, MEILIN, NANSHAN, XIANGMIHU, make_user
 
 NEW_PASSWORD = "Chen-xiaomei-2026"
 
@@ -156,7 +156,7 @@ def test_agency_users_need_an_agency(admins):
 
 
 def test_agency_users_are_managed_where_their_agency_is(admins):
-    from jiayuan.core.testing.factories import make_agency
+    from tests.factories import make_agency
 
     futian_police = make_user(Role.AGENCY_USER, None, agency=make_agency("福田公安分局（测）", division=FUTIAN))
     nanshan_police = make_user(Role.AGENCY_USER, None, agency=make_agency("南山公安分局（测）", division=NANSHAN))

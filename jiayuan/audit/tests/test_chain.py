@@ -12,7 +12,7 @@ from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
 from jiayuan.audit.models import AccessLog, Action, AppendOnlyError, ChainHead
 from jiayuan.audit.services import GENESIS, access_log_verify, access_log_write
-from jiayuan.core.testing.factories import XIANGMIHU, make_user
+from tests.factories import XIANGMIHU, make_user
 
 
 def _unguard():

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from jiayuan.access.roles import Role
-from jiayuan.core.testing.factories import (
+from tests.factories import (
     FUTIAN,
     MEILIN,
     XIANGMIHU,

@@ -1,26 +1,25 @@
 import datetime as dt
 
 import pytest
-from django.http import Http404
 
 from jiayuan.care import selectors, services
 from jiayuan.care.models import Pairing
-from jiayuan.core.errors import WorkflowError
-from jiayuan.core.testing.factories import XIANGMIHU, community_of, make_person
+from jiayuan.core.errors import NotFound, WorkflowError
 from jiayuan.notifications.models import Notification
+from tests.factories import XIANGMIHU, community_of, make_person, system_actor
 
 from .conftest import child_birth
 
 
 def registered_child(place, division=None, types=("left_behind",), needs=()):
     child = make_person(division or place.home, id_number=None, birth=child_birth())
-    services.register_entry_create(actor=None, person=child, type_codes=list(types), need_codes=list(needs))
+    services.register_entry_create(actor=system_actor(), person=child, type_codes=list(types), need_codes=list(needs))
     return child
 
 
 def helper(place, division, skills=(), capacity=1, user=None):
     return services.helper_create(
-        actor=None, person=make_person(division), skill_codes=list(skills), capacity=capacity, user=user
+        actor=system_actor(), person=make_person(division), skill_codes=list(skills), capacity=capacity, user=user
     )
 
 
@@ -89,7 +88,7 @@ def test_volunteer_sees_only_own_pairings_with_minimal_data(place, client):
     assert client.get(f"/api/care/pairings/{p2.pk}").status_code == 404
     assert client.get(f"/people/{child.pk}/").status_code == 404
     services.contact_add(actor=vol, pairing=p1, on=place.today, content="周末一起读书")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.contact_add(actor=vol, pairing=p2, on=place.today, content="x")
     # Street and district see both; another street neither.
     assert {p1, p2} <= set(selectors.pairing_list(actor=place.actors["district"]))

@@ -5,12 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.http import Http404
 
 from jiayuan.care import selectors, services
 from jiayuan.care.models import EntryStatus, Fund, LedgerEntry, ReliefApplication, ReliefStatus
-from jiayuan.core.errors import StaleEditError, ValidationFailed, WorkflowError
-from jiayuan.core.testing.factories import FUTIAN, actor_of, make_person
+from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
+from tests.factories import FUTIAN, actor_of, make_person, system_actor
 
 from .conftest import child_birth
 
@@ -46,7 +45,7 @@ def test_register_entry_exit_and_reentry_keep_history(place):
 def test_register_scoping_pages_and_api(place, client):
     _, entry = enter(place)
     theirs = make_person(place.far)
-    far_entry = services.register_entry_create(actor=None, person=theirs, type_codes=["other"])
+    far_entry = services.register_entry_create(actor=system_actor(), person=theirs, type_codes=["other"])
     for who, sees_mine, sees_far in [
         ("community", True, False),
         ("sibling", False, False),
@@ -184,7 +183,9 @@ def test_city_level_above_threshold_and_return_resubmit(place, fund):
 
 
 def test_approval_that_would_overspend_is_refused(place):
-    fund = services.fund_create(actor=None, name="小额基金", division_code=FUTIAN, year=place.today.year, budget="1000")
+    fund = services.fund_create(
+        actor=system_actor(), name="小额基金", division_code=FUTIAN, year=place.today.year, budget="1000"
+    )
     a = place.actors["community"]
     p1, _ = enter(place)
     p2, _ = enter(place)
@@ -207,7 +208,9 @@ def test_approval_that_would_overspend_is_refused(place):
 )
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_final_approvals_never_overspend(place):
-    fund = services.fund_create(actor=None, name="并发基金", division_code=FUTIAN, year=place.today.year, budget="1000")
+    fund = services.fund_create(
+        actor=system_actor(), name="并发基金", division_code=FUTIAN, year=place.today.year, budget="1000"
+    )
     a = place.actors["community"]
     apps = []
     for _ in range(2):
@@ -289,7 +292,7 @@ def test_relief_and_fund_scoping(place, fund, client):
     client.force_login(place.users["street"])
     assert client.get(f"/care/relief/{app.pk}/").status_code == 200
     assert client.get(f"/api/care/relief/{app.pk}").status_code == 200
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.relief_apply(
             actor=place.actors["other_street"], fund=fund, person=make_person(place.home), amount="10"
         )

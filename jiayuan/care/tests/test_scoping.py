@@ -6,7 +6,7 @@ import pytest
 from jiayuan.access import policy
 from jiayuan.care import models as m
 from jiayuan.care import services
-from jiayuan.core.testing.factories import make_person
+from tests.factories import make_person, system_actor
 
 from .conftest import child_birth
 
@@ -29,7 +29,7 @@ def records(place):
     plan = services.plan_save(actor=a, person=child, needs_found="看护", goals="有人照看", review_on=None)
     measure = services.plan_measure_add(actor=a, plan=plan, content="课后托管", responsible="社区", due_on=place.today)
     line = services.ledger_add(actor=a, person=child, kind="visit", on=place.today, content="入户")
-    helper = services.helper_create(actor=None, person=make_person(place.home), capacity=2)
+    helper = services.helper_create(actor=system_actor(), person=make_person(place.home), capacity=2)
     pairing = services.pairing_create(actor=a, helper=helper, person=child)
     contact = services.contact_add(actor=a, pairing=pairing, on=place.today, content="电话")
     batch = services.condolence_batch_record(

@@ -9,8 +9,8 @@ import pytest
 from jiayuan.care import services
 from jiayuan.care.models import LedgerEntry, Pairing, RegisterEntry, ReliefApplication
 from jiayuan.care.stats import care_stats
-from jiayuan.core.testing.factories import FUTIAN, XIANGMIHU, make_person
 from jiayuan.people.models import minor_cutoff
+from tests.factories import FUTIAN, XIANGMIHU, make_person, system_actor
 
 from .conftest import child_birth
 
@@ -19,7 +19,9 @@ from .conftest import child_birth
 def world(place):
     rng = random.Random(7)
     a = place.actors["community"]
-    fund = services.fund_create(actor=None, name="救助金", division_code=FUTIAN, year=place.today.year, budget="100000")
+    fund = services.fund_create(
+        actor=system_actor(), name="救助金", division_code=FUTIAN, year=place.today.year, budget="100000"
+    )
     types = ["single_mother", "left_behind", "dv_survivor", "serious_illness"]
     people = []
     for i in range(14):
@@ -27,7 +29,7 @@ def world(place):
         minor = i % 2 == 0
         person = make_person(division, id_number=None, birth=child_birth(8) if minor else child_birth(40))
         entry = services.register_entry_create(
-            actor=None,
+            actor=system_actor(),
             person=person,
             type_codes=rng.sample(types, 2),
             care_level=["key", "general", "watch"][i % 3],
@@ -39,7 +41,7 @@ def world(place):
         services.register_entry_exit(
             actor=place.actors["district"], entry=entry, reason="情况好转", expected_version=entry.version
         )
-    helper = services.helper_create(actor=None, person=make_person(place.home), capacity=5)
+    helper = services.helper_create(actor=system_actor(), person=make_person(place.home), capacity=5)
     for person, _ in people[2:8]:
         if person.division_id == place.home:
             services.pairing_create(actor=a, helper=helper, person=person)
@@ -115,9 +117,9 @@ def test_stats_equal_independent_counts(place, world, scope):
 
 
 def test_stats_outside_scope_is_404(place, world, client):
-    from django.http import Http404
+    from jiayuan.core.errors import NotFound
 
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         care_stats(actor=place.actors["street"], prefix=FUTIAN, start=place.today, end=place.today)
     client.force_login(place.users["street"])
     page = client.get("/care/stats/")

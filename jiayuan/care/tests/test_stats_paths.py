@@ -10,7 +10,7 @@ from jiayuan.access.services import grant_access
 from jiayuan.care import services, stats
 from jiayuan.care.models import PlanMeasure, RegisterEntry
 from jiayuan.care.stats import care_stats
-from jiayuan.core.testing.factories import XIANGMIHU, make_person
+from tests.factories import XIANGMIHU, make_person, system_actor
 
 from .conftest import child_birth
 
@@ -24,7 +24,10 @@ def plans_world(place):
         division = [place.home, place.sibling, place.far][i % 3]
         person = make_person(division, id_number=None, birth=child_birth(9 if i % 2 else 35))
         entry = services.register_entry_create(
-            actor=None, person=person, type_codes=types[i % 3], entered_on=place.today - dt.timedelta(days=30 + i)
+            actor=system_actor(),
+            person=person,
+            type_codes=types[i % 3],
+            entered_on=place.today - dt.timedelta(days=30 + i),
         )
         people.append((person, entry))
     person, entry = people[0]

@@ -3,7 +3,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from jiayuan.core.workdays import calendar_seed_rows
+    from jiayuan.cases.workdays import calendar_seed_rows
 
     CalendarDay = apps.get_model("cases", "CalendarDay")
     existing = set(CalendarDay.objects.values_list("date", flat=True))

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import pytest
 
 from jiayuan.access.roles import Role
-from jiayuan.core import workdays
-from jiayuan.core.testing.factories import (
+from jiayuan.cases import workdays
+from jiayuan.orgs.models import AgencyKind
+from tests.factories import (
     FUTIAN,
     MEILIN,
     XIANGMIHU,
@@ -18,7 +19,6 @@ from jiayuan.core.testing.factories import (
     make_person,
     make_user,
 )
-from jiayuan.orgs.models import AgencyKind
 
 
 @dataclass

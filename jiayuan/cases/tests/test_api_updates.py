@@ -7,7 +7,7 @@ import pytest
 from jiayuan.accounts.models import ApiToken
 from jiayuan.cases import services
 from jiayuan.cases.models import CaseAction, CaseEvent, RiskAssessment, Status
-from jiayuan.core.testing.factories import actor_of
+from tests.factories import actor_of
 
 from .conftest import ALL_NO, new_case
 

@@ -6,11 +6,10 @@ import datetime as dt
 
 import pytest
 
-from jiayuan.cases import selectors, services
+from jiayuan.cases import selectors, services, workdays
 from jiayuan.cases.models import CaseEvent, EventKind
-from jiayuan.core import workdays
-from jiayuan.core.testing.factories import actor_of
 from jiayuan.notifications.models import Notification
+from tests.factories import actor_of
 
 from .conftest import new_case
 

@@ -6,7 +6,7 @@ import pytest
 
 from jiayuan.cases import selectors, services
 from jiayuan.cases.models import AppendOnlyError, CaseAction, CaseEvent, RiskAssessment
-from jiayuan.core.testing.factories import actor_of
+from tests.factories import actor_of
 
 from .conftest import ALL_NO, new_case
 

@@ -7,9 +7,9 @@ import pytest
 from jiayuan.accounts.models import ApiToken
 from jiayuan.cases import services
 from jiayuan.cases.models import Case, CaseEvent, EventKind
-from jiayuan.core.testing.factories import actor_of, make_person, synthetic_id
 from jiayuan.notifications.models import Notification
 from jiayuan.people.models import Person
+from tests.factories import actor_of, make_person, synthetic_id
 
 from .conftest import new_case
 

@@ -7,14 +7,13 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
-from django.http import Http404
 
 from jiayuan.access import policy
 from jiayuan.cases import selectors, services
 from jiayuan.cases.models import Case, CaseEvent, EventKind, MoveKind, MoveStatus
-from jiayuan.core.errors import ValidationFailed, WorkflowError
-from jiayuan.core.testing.factories import XIANGMIHU, actor_of, community_of
+from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
 from jiayuan.notifications.models import Notification
+from tests.factories import XIANGMIHU, actor_of, community_of
 
 from .conftest import new_case
 
@@ -36,7 +35,7 @@ def test_transfer_changes_owner_only_on_acceptance(world):
     assert list(selectors.move_inbox(actor=actor_of(world.worker2))) == [move]
     assert not can_see(world.worker2, case)
     # the sender cannot answer its own move
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.case_move_answer(actor=actor_of(world.worker), move=move, accept=True)
     services.case_move_answer(actor=actor_of(world.worker2), move=move, accept=True, note="接收")
     case.refresh_from_db()
@@ -149,7 +148,7 @@ def test_consent_is_enforced_unless_overridden_with_a_reason(world):
 @pytest.mark.django_db
 def test_unanswered_move_escalates_at_due_time(world):
     from jiayuan.access.roles import Role
-    from jiayuan.core.testing.factories import make_user
+    from tests.factories import make_user
 
     make_user(Role.DISTRICT_RIGHTS, "440304", display_name="区维权部二")
     case = new_case(world)

@@ -9,8 +9,8 @@ import pytest
 from jiayuan.cases import rules, selectors, services
 from jiayuan.cases.models import CaseEvent, EventKind
 from jiayuan.core.errors import ValidationFailed
-from jiayuan.core.testing.factories import actor_of
 from jiayuan.notifications.models import Notification
+from tests.factories import actor_of
 
 from .conftest import ALL_NO, new_case
 

@@ -8,7 +8,7 @@ import pytest
 from jiayuan.access import policy
 from jiayuan.cases import selectors, services
 from jiayuan.cases.models import CaseAction, CaseEvent, MoveKind, RiskAssessment
-from jiayuan.core.testing.factories import actor_of
+from tests.factories import actor_of, system_actor
 
 from .conftest import ALL_NO, new_case
 
@@ -66,7 +66,7 @@ def test_team_members_and_restricted_cases(world, client):
     assert policy.scoped(actor_of(world.worker2), "cases.view", CaseAction).count() == 1
     assert policy.scoped(actor_of(world.worker), "cases.view", CaseAction).count() == 0
     assert policy.scoped(actor_of(world.street), "cases.view", CaseEvent).filter(case=secret).count() == 0
-    services.case_team_remove(actor=None, member=member)
+    services.case_team_remove(actor=system_actor(), member=member)
     assert secret.pk not in visible(world.worker2)
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jiayuan.cases import rules, selectors, services
 from jiayuan.cases.models import Case, CaseAction, CaseCategory, CaseMove, MoveKind
-from jiayuan.core.testing.factories import actor_of
+from tests.factories import actor_of
 
 from .conftest import ALL_NO, new_case
 

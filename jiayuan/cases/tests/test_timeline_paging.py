@@ -12,7 +12,7 @@ from django.utils import timezone
 from jiayuan.audit.models import AccessLog
 from jiayuan.cases import selectors, services
 from jiayuan.cases.models import CaseEvent, EventKind
-from jiayuan.core.testing.factories import actor_of
+from tests.factories import actor_of
 
 from .conftest import new_case
 

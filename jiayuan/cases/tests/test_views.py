@@ -12,7 +12,7 @@ from docx import Document
 from jiayuan.audit.models import AccessLog
 from jiayuan.cases import services
 from jiayuan.cases.models import MoveKind
-from jiayuan.core.testing.factories import actor_of
+from tests.factories import actor_of
 
 from .conftest import ALL_NO, new_case
 

@@ -7,7 +7,7 @@ import pytest
 from jiayuan.cases import services
 from jiayuan.cases.models import Case, CaseEvent, ClosureApproval, EventKind, Status
 from jiayuan.core.errors import ValidationFailed, WorkflowError
-from jiayuan.core.testing.factories import actor_of, make_user
+from tests.factories import actor_of, make_user
 
 from .conftest import ALL_NO, new_case
 
@@ -103,9 +103,9 @@ def test_full_path_records_every_step(world):
     with pytest.raises(WorkflowError):
         services.case_action_add(actor=worker, case=case, kind="counselling", note="x")
     # reopening needs a supervisor and a reason
-    from django.http import Http404
+    from jiayuan.core.errors import NotFound
 
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.case_transition(actor=worker, case=case, name="reopen", note="当事人再次求助")
     with pytest.raises(ValidationFailed):
         services.case_transition(actor=actor_of(world.street), case=case, name="reopen", note="")

@@ -72,7 +72,7 @@ def test_text_that_looks_like_a_token_is_still_encrypted():
     from django.db import connection
 
     from jiayuan.core.fields import PREFIX
-    from jiayuan.core.testing.factories import make_person
+    from tests.factories import make_person
 
     person = make_person(address="enc1:not-a-token 1栋101室")
     person.refresh_from_db()

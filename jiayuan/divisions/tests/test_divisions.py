@@ -9,10 +9,10 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from jiayuan.core.testing.factories import CITY, FUTIAN, MEILIN, NANSHAN, XIANGMIHU, community_of, ensure_divisions
 from jiayuan.divisions.models import Division, Level, scope_prefix, subtree_q
 from jiayuan.divisions.selectors import division_ancestors, division_children, division_choices, division_subtree
 from jiayuan.divisions.services import DEFAULT_CSV, divisions_load
+from tests.factories import CITY, FUTIAN, MEILIN, NANSHAN, XIANGMIHU, community_of, ensure_divisions
 
 EXPECTED = {Level.CITY: 1, Level.DISTRICT: 9, Level.STREET: 79, Level.COMMUNITY: 787}
 
@@ -85,8 +85,8 @@ def test_prefix_scoping():
 
 @pytest.mark.django_db
 def test_subtree_q_with_foreign_key_paths():
-    from jiayuan.core.testing.factories import raw_person
     from jiayuan.people.models import Person
+    from tests.factories import raw_person
 
     inside = raw_person(community_of(XIANGMIHU, 0))
     outside = raw_person(community_of(MEILIN, 0))
@@ -111,7 +111,7 @@ def test_division_ancestors():
 @pytest.mark.django_db
 def test_orgs_page_browses_the_tree(client):
     from jiayuan.access.roles import Role
-    from jiayuan.core.testing.factories import make_org, make_user
+    from tests.factories import make_org, make_user
 
     make_org(XIANGMIHU, name="香蜜湖街道妇女联合会", kind="street")
     make_org(

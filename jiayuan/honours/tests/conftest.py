@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from jiayuan.access.roles import Role
-from jiayuan.core.testing.factories import FUTIAN, MEILIN, NANSHAN, XIANGMIHU, actor_of, community_of, make_user
+from tests.factories import FUTIAN, MEILIN, NANSHAN, XIANGMIHU, actor_of, community_of, make_user
 
 
 class Place:

@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 
 from jiayuan.core.errors import StaleEditError, ValidationFailed, WorkflowError
-from jiayuan.core.testing.factories import make_org, make_person
 from jiayuan.honours import selectors, services
 from jiayuan.honours.models import Honour, HonourKind, Nomination, NominationStatus
 from jiayuan.people.models import Household, HouseholdMember
 from jiayuan.workflows.models import ApprovalRequest, ApprovalStep
+from tests.factories import make_org, make_person
 
 
 def household(division, name="王家"):
@@ -255,9 +255,9 @@ def test_counts_match_independent_tally(place):
     district = selectors.honour_counts(actor=place.actors["district"], year=2023)
     assert district["total"] == sum(1 for _d, _k, _l, y in made if y == 2023)
     # Counting a place outside one's reach is refused like a missing place.
-    from django.http import Http404
+    from jiayuan.core.errors import NotFound
 
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.honour_counts(actor=street, division=place.far[:9])
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.honour_counts(actor=place.actors["nanshan"], year=2023, division="440304")

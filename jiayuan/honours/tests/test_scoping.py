@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from jiayuan.core.testing.factories import make_person
 from jiayuan.honours import selectors, services
 from jiayuan.honours.models import HonourKind
+from tests.factories import make_person
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jiayuan.access.actor import Actor
-from jiayuan.core.testing.factories import MEILIN, XIANGMIHU, community_of, make_user
 from jiayuan.divisions.models import Division
+from tests.factories import MEILIN, XIANGMIHU, community_of, make_user
 
 
 @pytest.fixture

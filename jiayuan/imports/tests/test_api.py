@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from jiayuan.accounts.models import ApiToken
-from jiayuan.core.testing.factories import MEILIN, make_user
 from jiayuan.imports.models import ImportRun, RunStatus
 from jiayuan.people.models import Person
+from tests.factories import MEILIN, make_user
 
 from .test_people_import import counts, person_row, xlsx
 

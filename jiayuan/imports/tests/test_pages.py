@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from jiayuan.core.testing.factories import MEILIN, XIANGMIHU, community_of, make_user, synthetic_id
 from jiayuan.imports.models import ImportRun, RunStatus
 from jiayuan.people.models import Person
+from tests.factories import MEILIN, XIANGMIHU, community_of, make_user, synthetic_id
 
 from .test_people_import import person_row, xlsx
 

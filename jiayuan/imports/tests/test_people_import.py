@@ -13,17 +13,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jiayuan.audit.models import AccessLog
-from jiayuan.core.testing.factories import (
-    NANSHAN,
-    make_person,
-    synthetic_id,
-)
 from jiayuan.divisions.models import Division, Level
 from jiayuan.imports.framework import run_import
 from jiayuan.imports.models import ImportRun, RunStatus
 from jiayuan.imports.people import SPEC
 from jiayuan.people.models import IdType, Person, PersonPhone
 from jiayuan.people.services import PersonInput, person_create
+from tests.factories import (
+    NANSHAN,
+    make_person,
+    synthetic_id,
+)
 
 HEADERS = ["姓名", "证件类型", "证件号码", "性别", "出生日期", "手机号码", "所属社区", "详细地址", "备注"]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

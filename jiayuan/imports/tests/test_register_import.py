@@ -6,10 +6,10 @@ import pytest
 
 from jiayuan.care.models import CareLevel, EntryStatus, RegisterEntry
 from jiayuan.care.services import register_entry_create
-from jiayuan.core.testing.factories import make_person, make_user, synthetic_id
 from jiayuan.imports.framework import run_import
 from jiayuan.imports.models import ImportRun, RunStatus
 from jiayuan.imports.register import NOT_FOUND, SPEC
+from tests.factories import make_person, make_user, synthetic_id
 
 from .test_people_import import upload, xlsx
 

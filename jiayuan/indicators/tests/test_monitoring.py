@@ -5,11 +5,11 @@ import pytest
 
 from jiayuan.access.roles import Role
 from jiayuan.core.errors import ValidationFailed
-from jiayuan.core.testing.factories import FUTIAN, MEILIN, NANSHAN, XIANGMIHU, actor_of, community_of, make_user
 from jiayuan.divisions.models import Division, Level
 from jiayuan.indicators import selectors, services
 from jiayuan.indicators.models import Indicator, IndicatorValue, Target
 from jiayuan.orgs.models import Organisation, OrgKind
+from tests.factories import FUTIAN, MEILIN, NANSHAN, XIANGMIHU, actor_of, community_of, make_user
 
 
 @pytest.fixture
@@ -79,9 +79,9 @@ def test_bad_input_and_corrections(world):
     computed = Indicator.objects.filter(area__plan=plan).exclude(formula="").first()
     with pytest.raises(ValidationFailed, match="自动计算"):
         services.indicator_value_enter(actor=a, indicator=computed, period=2024, value="12", source="年鉴")
-    from django.http import Http404
+    from jiayuan.core.errors import NotFound
 
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.indicator_value_enter(
             actor=world["actors"]["nanshan"], indicator=indicator, period=2024, value="12", source="年鉴"
         )

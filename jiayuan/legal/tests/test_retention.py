@@ -8,6 +8,7 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
+from jiayuan.access.actor import Actor
 from jiayuan.legal import services
 from jiayuan.legal.models import AskedQuestion, CallbackTicket, Channel, TicketStatus
 from jiayuan.ops import retention
@@ -37,7 +38,7 @@ def _figures():
 
 @pytest.mark.django_db
 def test_old_handled_tickets_and_consented_words_are_removed_and_figures_kept(laws, admin_user):
-    from jiayuan.core.testing.factories import actor_of
+    from tests.factories import actor_of
 
     handled, waiting, recent = _ticket("13800138001"), _ticket("13800138002"), _ticket("13800138003")
     for ticket in (handled, recent):
@@ -54,11 +55,14 @@ def test_old_handled_tickets_and_consented_words_are_removed_and_figures_kept(la
     AskedQuestion.objects.filter(pk__in=[handled.question_id, waiting.question_id]).update(created_at=long_ago)
     figures = _figures()
 
-    dry = {r.rule: r.count for r in retention.run_retention(older_than_days=365, dry_run=True)}
+    dry = {
+        r.rule: r.count
+        for r in retention.run_retention(actor=Actor.system(job="retention"), older_than_days=365, dry_run=True)
+    }
     assert dry["legal.callbacks"] == 1 and dry["legal.questions"] == 1
     assert CallbackTicket.objects.get(pk=handled.pk).phone == "13800138001"
 
-    results = {r.rule: r.ids for r in retention.run_retention(older_than_days=365)}
+    results = {r.rule: r.ids for r in retention.run_retention(actor=Actor.system(job="retention"), older_than_days=365)}
     assert results["legal.callbacks"] == [handled.pk]
     assert results["legal.questions"] == [handled.question_id]  # the waiting ticket's question is held
     assert _figures() == figures
@@ -80,5 +84,5 @@ def test_old_handled_tickets_and_consented_words_are_removed_and_figures_kept(la
     assert CallbackTicket.objects.get(pk=recent.pk).note.endswith("请不要在晚上打来")
     assert RetentionEntry.objects.filter(rule__startswith="legal.").count() == 2
 
-    again = {r.rule: r.count for r in retention.run_retention(older_than_days=365)}
+    again = {r.rule: r.count for r in retention.run_retention(actor=Actor.system(job="retention"), older_than_days=365)}
     assert again["legal.callbacks"] == 0 and again["legal.questions"] == 0

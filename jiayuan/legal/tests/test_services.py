@@ -5,7 +5,6 @@ import pytest
 from django.db import connection
 
 from jiayuan.core.errors import StaleEditError, ValidationFailed
-from jiayuan.core.testing.factories import actor_of, make_user
 from jiayuan.legal import services
 from jiayuan.legal.answers import compose_answer
 from jiayuan.legal.models import (
@@ -18,6 +17,7 @@ from jiayuan.legal.models import (
     TopicGuide,
 )
 from jiayuan.legal.selectors import review_queue
+from tests.factories import actor_of, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from jiayuan.core.testing.factories import make_user
 from jiayuan.legal.models import AskedQuestion, CallbackTicket, CuratedAnswer, ReviewStatus, TopicGuide
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_rate_limits")]
 

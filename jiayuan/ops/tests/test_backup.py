@@ -12,7 +12,6 @@ from django.core.management import CommandError, call_command
 from jiayuan.access.roles import Role
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.testing.factories import XIANGMIHU, actor_of, community_of, make_person, make_user
 from jiayuan.ops.backup import (
     RestoreError,
     _delete_all,
@@ -24,6 +23,7 @@ from jiayuan.ops.backup import (
 from jiayuan.ops.crypto import BackupDecryptError, derive_key
 from jiayuan.people.models import Person
 from jiayuan.people.services import PersonInput, person_update
+from tests.factories import XIANGMIHU, actor_of, community_of, make_person, make_user
 
 
 def _tables() -> dict[str, list[dict]]:

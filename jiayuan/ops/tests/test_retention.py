@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from jiayuan.access.actor import Actor
 from jiayuan.audit.models import AccessLog, Action
-from jiayuan.core.testing.factories import XIANGMIHU, community_of, make_person
 from jiayuan.ops import retention
 from jiayuan.ops.models import RetentionEntry
 from jiayuan.people.models import Person, PersonPhone
+from tests.factories import XIANGMIHU, community_of, make_person
 
 
 def _stats():
@@ -82,7 +83,7 @@ def test_holds_registered_by_other_modules_keep_records_they_still_need():
     old, _, _ = _people()
     retention.register_hold("test.keep_first", model=Person, keep=lambda qs, cutoff: qs.exclude(pk=old[0].pk))
     try:
-        results = retention.run_retention(older_than_days=365)
+        results = retention.run_retention(actor=Actor.system(job="retention"), older_than_days=365)
     finally:
         retention._HOLDS.pop("test.keep_first")
     assert [r.ids for r in results if r.rule == "people.deleted"] == [[old[1].pk]]

@@ -10,6 +10,7 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
+from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
 from jiayuan.care import services as care
 from jiayuan.care.models import RegisterEntry
@@ -17,7 +18,10 @@ from jiayuan.care.stats import care_stats
 from jiayuan.cases import selectors as case_selectors
 from jiayuan.cases.models import Case, CaseCategory, Status
 from jiayuan.cases.services import CaseInput, case_assign, case_create, case_transition
-from jiayuan.core.testing.factories import (
+from jiayuan.ops import retention
+from jiayuan.ops.models import RetentionEntry
+from jiayuan.people.models import Person
+from tests.factories import (
     FUTIAN,
     MEILIN,
     XIANGMIHU,
@@ -25,10 +29,8 @@ from jiayuan.core.testing.factories import (
     community_of,
     make_person,
     make_user,
+    system_actor,
 )
-from jiayuan.ops import retention
-from jiayuan.ops.models import RetentionEntry
-from jiayuan.people.models import Person
 
 PERIOD = 365
 OLD, RECENT = 500, 10  # days ago
@@ -49,8 +51,8 @@ class World:
 
 @pytest.fixture
 def world(db):
+    from jiayuan.cases import workdays
     from jiayuan.cases.models import CalendarDay
-    from jiayuan.core import workdays
 
     if not CalendarDay.objects.exists():  # seeded by a migration; a transactional test elsewhere may flush it
         CalendarDay.objects.bulk_create(
@@ -67,7 +69,7 @@ def world(db):
     w.district = actor_of(w.district_user)
     w.worker = actor_of(make_user(Role.COMMUNITY_WORKER, w.home))
     w.fund = care.fund_create(
-        actor=None, name="困境救助金", division_code=FUTIAN, year=timezone.localdate().year, budget="100000"
+        actor=system_actor(), name="困境救助金", division_code=FUTIAN, year=timezone.localdate().year, budget="100000"
     )
     w.people = {}
     return w
@@ -90,7 +92,7 @@ def _stay(w, person, *, entered: int, exited: int | None = None, types=("left_be
 def _case(w, parties, *, closed: int | None, division: str | None = None, categories=("marriage_family",)) -> Case:
     now = timezone.now()
     case = case_create(
-        actor=None,
+        actor=system_actor(),
         data=CaseInput(
             channel="hotline",
             division_code=division or w.home,
@@ -101,9 +103,9 @@ def _case(w, parties, *, closed: int | None, division: str | None = None, catego
         ),
     )
     if closed is not None:
-        case_assign(actor=None, case=case, to_user=w.district_user)
-        case_transition(actor=None, case=case, name="start")
-        case_transition(actor=None, case=case, name="close", outcome="withdrawn")
+        case_assign(actor=system_actor(), case=case, to_user=w.district_user)
+        case_transition(actor=system_actor(), case=case, name="start")
+        case_transition(actor=system_actor(), case=case, name="close", outcome="withdrawn")
         Case.objects.filter(pk=case.pk).update(closed_at=now - dt.timedelta(days=closed))
     return case
 
@@ -127,10 +129,10 @@ def _scenario(w) -> dict[str, Person]:
     care.register_entry_exit(actor=w.district, entry=entry, reason="迁出", on=_ago(OLD), expected_version=entry.version)
     p["helper"] = make_person(w.home, name="己爱心妈妈")
     _stay(w, p["helper"], entered=900, exited=OLD, types=("single_mother",))
-    care.helper_create(actor=None, person=p["helper"], capacity=1)
+    care.helper_create(actor=system_actor(), person=p["helper"], capacity=1)
     p["paired"] = _child(w.home, "庚结对中")
     _stay(w, p["paired"], entered=30)
-    helper = care.helper_create(actor=None, person=make_person(w.home, name="辛帮扶人"), capacity=1)
+    helper = care.helper_create(actor=system_actor(), person=make_person(w.home, name="辛帮扶人"), capacity=1)
     care.pairing_create(actor=w.district, helper=helper, person=p["paired"])
     # cases
     p["old_case"] = make_person(w.home, name="壬旧案")
@@ -216,13 +218,19 @@ def test_rules_and_holds_of_cases_and_care(world):
         retention._HOLDS
     )
 
-    dry = {r.rule: sorted(r.ids) for r in retention.run_retention(older_than_days=PERIOD, dry_run=True)}
+    dry = {
+        r.rule: sorted(r.ids)
+        for r in retention.run_retention(actor=Actor.system(job="retention"), older_than_days=PERIOD, dry_run=True)
+    }
     assert dry["care.exited"] == sorted(p[k].pk for k in ("old_exit", "old_exit_other", "old_both"))
     assert dry["cases.closed"] == sorted(p[k].pk for k in ("old_case", "old_case_other", "old_case_far", "old_both"))
     assert not RetentionEntry.objects.exists()
 
     before = _figures(world)
-    results = {r.rule: sorted(r.ids) for r in retention.run_retention(older_than_days=PERIOD)}
+    results = {
+        r.rule: sorted(r.ids)
+        for r in retention.run_retention(actor=Actor.system(job="retention"), older_than_days=PERIOD)
+    }
     assert results["care.exited"] == dry["care.exited"]  # rules run in key order: care.exited first
     assert results["cases.closed"] == sorted(p[k].pk for k in ("old_case", "old_case_other", "old_case_far"))
     assert _figures(world) == before
@@ -238,7 +246,9 @@ def test_rules_and_holds_of_cases_and_care(world):
     assert RegisterEntry.objects.filter(person=p["old_exit"]).count() == 1
     assert Case.objects.filter(parties__person=p["old_case"], status=Status.CLOSED).count() == 1
 
-    again = {r.rule: r.count for r in retention.run_retention(older_than_days=PERIOD)}
+    again = {
+        r.rule: r.count for r in retention.run_retention(actor=Actor.system(job="retention"), older_than_days=PERIOD)
+    }
     assert again["care.exited"] == 0 and again["cases.closed"] == 0
 
 
@@ -248,11 +258,19 @@ def test_a_hold_lifts_when_the_record_it_waits_for_ends(world):
     person = make_person(world.home, name="午待结案")
     _case(world, [person], closed=OLD)
     open_case = _case(world, [person], closed=None)
-    assert retention.run_retention(older_than_days=PERIOD, only="cases.closed")[0].ids == []
-    case_assign(actor=None, case=open_case, to_user=world.district_user)
-    case_transition(actor=None, case=open_case, name="start")
-    case_transition(actor=None, case=open_case, name="close", outcome="withdrawn")
-    assert retention.run_retention(older_than_days=PERIOD, only="cases.closed")[0].ids == []  # closed just now
+    assert (
+        retention.run_retention(actor=Actor.system(job="retention"), older_than_days=PERIOD, only="cases.closed")[0].ids
+        == []
+    )
+    case_assign(actor=system_actor(), case=open_case, to_user=world.district_user)
+    case_transition(actor=system_actor(), case=open_case, name="start")
+    case_transition(actor=system_actor(), case=open_case, name="close", outcome="withdrawn")
+    assert (
+        retention.run_retention(actor=Actor.system(job="retention"), older_than_days=PERIOD, only="cases.closed")[0].ids
+        == []
+    )  # closed just now
     Case.objects.filter(pk=open_case.pk).update(closed_at=timezone.now() - dt.timedelta(days=OLD))
-    assert retention.run_retention(older_than_days=PERIOD, only="cases.closed")[0].ids == [person.pk]
+    assert retention.run_retention(actor=Actor.system(job="retention"), older_than_days=PERIOD, only="cases.closed")[
+        0
+    ].ids == [person.pk]
     assert Person.objects.get(pk=person.pk).name == retention.ANONYMOUS_NAME

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.care import models as care_models
@@ -29,7 +30,13 @@ from jiayuan.cases import models as case_models
 from jiayuan.cases import selectors as case_selectors
 from jiayuan.cases import services as cases
 from jiayuan.cases.models import Case, CaseAttachment, ClosureApproval, MoveKind, Status
-from jiayuan.core.testing.factories import (
+from jiayuan.ops import retention
+from jiayuan.ops.models import RetentionEntry
+from jiayuan.screening import models as screening_models
+from jiayuan.screening import services as screening
+from jiayuan.screening.stats import screening_section
+from jiayuan.workflows.models import ApprovalRequest, ApprovalStep
+from tests.factories import (
     FUTIAN,
     XIANGMIHU,
     actor_of,
@@ -37,13 +44,8 @@ from jiayuan.core.testing.factories import (
     make_agency,
     make_person,
     make_user,
+    system_actor,
 )
-from jiayuan.ops import retention
-from jiayuan.ops.models import RetentionEntry
-from jiayuan.screening import models as screening_models
-from jiayuan.screening import services as screening
-from jiayuan.screening.stats import screening_section
-from jiayuan.workflows.models import ApprovalRequest, ApprovalStep
 
 PERIOD, OLD, RECENT = 365, 500, 10  # days
 MARK = "幸福路8号"  # in every text of the old case and the old stay: must be gone everywhere
@@ -109,7 +111,7 @@ def _leaks(tables: dict[str, list[str]], mark: str = MARK) -> dict[str, int]:
 
 @pytest.fixture
 def w(db):
-    from jiayuan.core import workdays
+    from jiayuan.cases import workdays
 
     if not case_models.CalendarDay.objects.exists():  # a transactional test elsewhere may have flushed it
         case_models.CalendarDay.objects.bulk_create(
@@ -131,7 +133,7 @@ def w(db):
     x.a = {k: actor_of(u) for k, u in x.users.items()}
     x.agency = make_agency("福田公安分局（留存测试）")
     x.fund = care.fund_create(
-        actor=None, name="困境救助金", division_code=FUTIAN, year=timezone.localdate().year, budget="100000"
+        actor=system_actor(), name="困境救助金", division_code=FUTIAN, year=timezone.localdate().year, budget="100000"
     )
     today = timezone.localdate()
     x.campaign = screening.campaign_create(
@@ -146,7 +148,7 @@ def w(db):
 
 def _simple_case(w, parties, *, where: str, closed: int | None, channel: str = "hotline") -> Case:
     case = cases.case_create(
-        actor=None,
+        actor=system_actor(),
         data=cases.CaseInput(
             channel=channel,
             division_code=w.home,
@@ -157,11 +159,11 @@ def _simple_case(w, parties, *, where: str, closed: int | None, channel: str = "
             received_at=timezone.now() - dt.timedelta(days=(closed or 0) + 30),
         ),
     )
-    cases.case_action_add(actor=None, case=case, kind="contact", note=t("联系", where))
+    cases.case_action_add(actor=system_actor(), case=case, kind="contact", note=t("联系", where))
     if closed is not None:
-        cases.case_assign(actor=None, case=case, to_user=w.users["district"])
-        cases.case_transition(actor=None, case=case, name="start")
-        cases.case_transition(actor=None, case=case, name="close", outcome="withdrawn", note=t("结案", where))
+        cases.case_assign(actor=system_actor(), case=case, to_user=w.users["district"])
+        cases.case_transition(actor=system_actor(), case=case, name="start")
+        cases.case_transition(actor=system_actor(), case=case, name="close", outcome="withdrawn", note=t("结案", where))
         _age_case(case, closed)
     return case
 
@@ -171,7 +173,7 @@ def _old_case(w) -> Case:
     seeker, respondent = make_person(w.home, name="张三"), make_person(w.home, name="李四")
     district, worker = w.a["district"], w.a["worker"]
     case = cases.case_create(
-        actor=None,
+        actor=system_actor(),
         data=cases.CaseInput(
             channel="hotline",
             division_code=w.home,
@@ -194,7 +196,7 @@ def _old_case(w) -> Case:
     case.refresh_from_db()
     cases.case_transition(actor=worker, case=case, name="start", note=t("开始办理"))
     move = cases.case_move_create(
-        actor=None,
+        actor=system_actor(),
         case=case,
         kind=MoveKind.REFER,
         reason="legal_action",
@@ -202,13 +204,18 @@ def _old_case(w) -> Case:
         note=t("转介说明"),
         consent_override_reason=t("未经同意转出的理由"),
     )
-    cases.case_move_answer(actor=None, move=move, accept=True, note=t("接收意见"))
-    cases.case_referral_reply(actor=None, move=move, answer=t("转介反馈"))
+    cases.case_move_answer(actor=system_actor(), move=move, accept=True, note=t("接收意见"))
+    cases.case_referral_reply(actor=system_actor(), move=move, answer=t("转介反馈"))
     cases.case_action_add(
-        actor=None, case=case, kind="mediation", success=True, note=t("调解记录"), data={"participants": t("参加人员")}
+        actor=system_actor(),
+        case=case,
+        kind="mediation",
+        success=True,
+        note=t("调解记录"),
+        data={"participants": t("参加人员")},
     )
     cases.case_action_add(
-        actor=None,
+        actor=system_actor(),
         case=case,
         kind="protection_order",
         success=True,
@@ -216,14 +223,19 @@ def _old_case(w) -> Case:
         data={"court": t("法院"), "applied_on": "2024-03-01"},
     )
     event = case.events.filter(kind="action").order_by("id").first()
-    cases.case_event_correct(actor=None, event=event, note=t("更正"))
+    cases.case_event_correct(actor=system_actor(), event=event, note=t("更正"))
     cases.case_attachment_add(
-        actor=None,
+        actor=system_actor(),
         case=case,
         upload=SimpleUploadedFile(f"张三{MARK}验伤.pdf", b"%PDF-1.4 " + MARK.encode(), content_type="application/pdf"),
     )
     cases.case_action_add(
-        actor=None, case=case, kind="follow_up", satisfaction=4, note=t("回访"), data={"method": t("回访方式")}
+        actor=system_actor(),
+        case=case,
+        kind="follow_up",
+        satisfaction=4,
+        note=t("回访"),
+        data={"method": t("回访方式")},
     )
     case.refresh_from_db()
     cases.case_transition(actor=worker, case=case, name="close", outcome="mediated", note=t("结案说明"))
@@ -264,7 +276,7 @@ def _old_stay(w):
     )
     care.plan_measure_done(actor=district, measure=measure, expected_version=measure.version, done_on=_ago(590))
     care.ledger_add(actor=district, person=person, kind="material", on=_ago(650), content=t("台账"), amount="300")
-    helper = care.helper_create(actor=None, person=make_person(w.home, name="爱心妈妈"), capacity=2)
+    helper = care.helper_create(actor=system_actor(), person=make_person(w.home, name="爱心妈妈"), capacity=2)
     pairing = care.pairing_create(actor=district, helper=helper, person=person, started_on=_ago(700))
     care.contact_add(actor=district, pairing=pairing, on=_ago(650), content=t("联系记录"))
     app = care.relief_apply(actor=w.a["worker"], fund=w.fund, person=person, amount="500", reason=t("申请理由"))
@@ -401,9 +413,9 @@ def test_old_stories_go_everywhere_figures_stay_recent_and_open_ones_stay(
     from_hazard = screening.hazard_to_case(
         actor=w.a["worker"], hazard=case_hazard, expected_version=case_hazard.version
     )
-    cases.case_assign(actor=None, case=from_hazard, to_user=w.users["district"])
-    cases.case_transition(actor=None, case=from_hazard, name="start")
-    cases.case_transition(actor=None, case=from_hazard, name="close", outcome="withdrawn")
+    cases.case_assign(actor=system_actor(), case=from_hazard, to_user=w.users["district"])
+    cases.case_transition(actor=system_actor(), case=from_hazard, name="start")
+    cases.case_transition(actor=system_actor(), case=from_hazard, name="close", outcome="withdrawn")
     _age_case(from_hazard, OLD)
     child = make_person(w.home, name="赵小七")
     register_hazard = _hazard(w, [child], MARK)
@@ -465,7 +477,10 @@ def test_old_stories_go_everywhere_figures_stay_recent_and_open_ones_stay(
     out = io.StringIO()
     call_command("anonymise", "--older-than", str(PERIOD), "--dry-run", stdout=out)
     assert "cases.closed_text" in out.getvalue() and "care.exited_text" in out.getvalue()
-    dry = {r.rule: sorted(r.ids) for r in retention.run_retention(older_than_days=PERIOD, dry_run=True)}
+    dry = {
+        r.rule: sorted(r.ids)
+        for r in retention.run_retention(actor=Actor.system(job="retention"), older_than_days=PERIOD, dry_run=True)
+    }
     assert dry["cases.closed_text"] == sorted([old_case.pk, from_hazard.pk])
     assert dry["care.exited_text"] == sorted([old_entry.pk, hazard_entry.pk])
     assert _tables() == before and not RetentionEntry.objects.exists()
@@ -516,14 +531,14 @@ def test_old_stories_go_everywhere_figures_stay_recent_and_open_ones_stay(
         ("screening.hazard", str(register_hazard.pk), "screening.linked_text"),
     }
     logged = set(
-        AccessLog.objects.filter(action=Action.ADMIN, username="retention")
+        AccessLog.objects.filter(action=Action.ADMIN, username=Actor.system(job="retention").display_name)
         .exclude(object_type__in=["people.person", "ops.retention"])
         .values_list("object_type", "object_id")
     )
     assert logged == {(m, pk) for m, pk, _ in done}
 
     # a second run does nothing
-    results = retention.run_retention(older_than_days=PERIOD)
+    results = retention.run_retention(actor=Actor.system(job="retention"), older_than_days=PERIOD)
     assert all(r.count == 0 for r in results), [(r.rule, r.count) for r in results]
     assert _tables() == after
 
@@ -531,24 +546,38 @@ def test_old_stories_go_everywhere_figures_stay_recent_and_open_ones_stay(
 @pytest.mark.django_db
 def test_a_case_reopened_after_its_story_went_is_done_again_once_closed_long_enough(w):
     case = _simple_case(w, [make_person(w.home)], where=MARK, closed=OLD + 400)
-    assert retention.run_retention(older_than_days=PERIOD, only="cases.closed_text")[0].ids == [case.pk]
+    assert retention.run_retention(
+        actor=Actor.system(job="retention"), older_than_days=PERIOD, only="cases.closed_text"
+    )[0].ids == [case.pk]
     assert _leaks(_tables()) == {}
     # that run was long ago; the case is reopened afterwards (the ledger entry and the case's dates are moved
     # back instead of waiting)
     RetentionEntry.objects.filter(model="cases.case").update(at=timezone.now() - dt.timedelta(days=OLD + 100))
-    cases.case_transition(actor=None, case=case, name="reopen", note=t("重启理由"))
-    cases.case_assign(actor=None, case=case, to_user=w.users["district"])
-    cases.case_transition(actor=None, case=case, name="start")
-    cases.case_action_add(actor=None, case=case, kind="note", note=t("新的记录"))
-    cases.case_transition(actor=None, case=case, name="close", outcome="withdrawn")
+    cases.case_transition(actor=system_actor(), case=case, name="reopen", note=t("重启理由"))
+    cases.case_assign(actor=system_actor(), case=case, to_user=w.users["district"])
+    cases.case_transition(actor=system_actor(), case=case, name="start")
+    cases.case_action_add(actor=system_actor(), case=case, kind="note", note=t("新的记录"))
+    cases.case_transition(actor=system_actor(), case=case, name="close", outcome="withdrawn")
     # closed again just now: held (recently changed), the new story stays
-    assert retention.run_retention(older_than_days=PERIOD, only="cases.closed_text")[0].ids == []
+    assert (
+        retention.run_retention(actor=Actor.system(job="retention"), older_than_days=PERIOD, only="cases.closed_text")[
+            0
+        ].ids
+        == []
+    )
     assert _leaks(_tables())
     _age_case(case, OLD)
-    assert retention.run_retention(older_than_days=PERIOD, only="cases.closed_text")[0].ids == [case.pk]
+    assert retention.run_retention(
+        actor=Actor.system(job="retention"), older_than_days=PERIOD, only="cases.closed_text"
+    )[0].ids == [case.pk]
     assert _leaks(_tables()) == {}
     assert RetentionEntry.objects.filter(model="cases.case", object_id=str(case.pk)).count() == 1
-    assert retention.run_retention(older_than_days=PERIOD, only="cases.closed_text")[0].ids == []
+    assert (
+        retention.run_retention(actor=Actor.system(job="retention"), older_than_days=PERIOD, only="cases.closed_text")[
+            0
+        ].ids
+        == []
+    )
 
 
 @pytest.mark.django_db
@@ -561,12 +590,16 @@ def test_a_case_reopened_while_the_run_goes_is_left_alone(w):
     def reopen_second_while_the_first_is_done(qs, cutoff):
         calls.append(1)
         if len(calls) == 2:  # the run has listed both and is now at the first
-            cases.case_transition(actor=None, case=Case.objects.get(pk=second.pk), name="reopen", note="当事人再次求助")
+            cases.case_transition(
+                actor=system_actor(), case=Case.objects.get(pk=second.pk), name="reopen", note="当事人再次求助"
+            )
         return qs
 
     retention.register_hold("test.reopen", model=Case, keep=reopen_second_while_the_first_is_done)
     try:
-        [result] = retention.run_retention(older_than_days=PERIOD, only="cases.closed_text")
+        [result] = retention.run_retention(
+            actor=Actor.system(job="retention"), older_than_days=PERIOD, only="cases.closed_text"
+        )
     finally:
         retention._HOLDS.pop("test.reopen")
     assert result.ids == [first.pk] and result.count == 1

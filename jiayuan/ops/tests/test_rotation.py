@@ -9,11 +9,11 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.test import override_settings
 
-from jiayuan.core.testing.factories import XIANGMIHU, community_of, make_person
 from jiayuan.ops.backup import raw_encrypted_values
 from jiayuan.ops.rotation import encrypted_fields, remaining_under_old_keys, rotate_all
 from jiayuan.people.models import Person
 from jiayuan.people.services import PersonInput, person_update
+from tests.factories import XIANGMIHU, community_of, make_person, system_actor
 
 OLD = Fernet.generate_key().decode()
 NEW = Fernet.generate_key().decode()
@@ -41,7 +41,7 @@ def test_rotation_keeps_every_value_readable_and_frees_the_old_key():
         people = [make_person(home, phone=f"1380013800{i}", address=f"福田区某路 {i} 号") for i in range(5)]
         person = Person.objects.get(pk=people[0].pk)
         person_update(
-            actor=None,
+            actor=system_actor(),
             person=person,
             expected_version=person.version,
             data=PersonInput(

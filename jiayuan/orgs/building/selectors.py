@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
+from jiayuan.core.errors import NotFound
 from jiayuan.divisions.models import Division, Level, subtree_q
 
 from ..models import (
@@ -118,11 +118,11 @@ def duty_list(*, actor: Actor, year: int | None = None, kind: str = "") -> Query
 def _place(actor: Actor, division: str) -> tuple[str, str]:
     prefix = actor.broadest_prefix("orgs.stats")
     if prefix is None:
-        raise Http404("未找到该区划")
+        raise NotFound("未找到该区划")
     if division:
         found = Division.objects.filter(code=division[:12]).first()
         if found is None or not found.prefix.startswith(prefix):
-            raise Http404("未找到该区划")
+            raise NotFound("未找到该区划")
         return found.prefix, found.name
     code = prefix + "00" if len(prefix) == 4 else prefix
     return prefix, Division.objects.filter(code=code).values_list("name", flat=True).first() or "全部"
@@ -132,7 +132,12 @@ def building_stats(*, actor: Actor, year: int | None = None, division: str = "")
     """The figures of organisation building for a place: organisations by type (cumulative and new in the
     year), community coverage, executives per organisation, chairs in the 两委 and party members, trainings."""
     prefix, place = _place(actor, division)
-    year = year or timezone.localdate().year
+    return {"place": place, **place_building_figures(prefix=prefix, year=year or timezone.localdate().year)}
+
+
+def place_building_figures(*, prefix: str, year: int) -> dict:
+    """The aggregate figures of a place (no personal data): the caller has decided the reader may see them
+    (its own reach, or a plan of that place it may read)."""
     end = dt.date(year, 12, 31)
     orgs = Organisation.objects.filter(subtree_q(prefix), is_active=True)
     existing = orgs.filter(Q(founded_on__lte=end) | Q(founded_on__isnull=True))
@@ -175,7 +180,6 @@ def building_stats(*, actor: Actor, year: int | None = None, division: str = "")
         return round(100 * part / whole, 2) if whole else None
 
     return {
-        "place": place,
         "prefix": prefix,
         "year": year,
         "org_total": sum(by_kind.values()),

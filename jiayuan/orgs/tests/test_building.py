@@ -1,11 +1,13 @@
 import datetime as dt
 
 import pytest
-from django.http import Http404
 
 from jiayuan.access.roles import Role
-from jiayuan.core.errors import ValidationFailed, WorkflowError
-from jiayuan.core.testing.factories import (
+from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
+from jiayuan.divisions.models import Division, Level
+from jiayuan.orgs.building import selectors, services
+from jiayuan.orgs.models import DutyRecord, ExecutiveCommittee, ExecutiveMember, Organisation, OrgKind
+from tests.factories import (
     FUTIAN,
     MEILIN,
     XIANGMIHU,
@@ -14,9 +16,6 @@ from jiayuan.core.testing.factories import (
     make_person,
     make_user,
 )
-from jiayuan.divisions.models import Division, Level
-from jiayuan.orgs.building import selectors, services
-from jiayuan.orgs.models import DutyRecord, ExecutiveCommittee, ExecutiveMember, Organisation, OrgKind
 
 
 @pytest.fixture
@@ -102,7 +101,7 @@ def test_terms_seats_duties_and_figures(world):
     assert stats["chairs_in_two_share"] == 50.0
     assert (stats["trainings"], stats["training_attendance"]) == (1, 1)
     assert dict(stats["duties"])["一对一帮扶"] == DutyRecord.objects.filter(kind="one_on_one").count() == 1
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.building_stats(actor=a, division=MEILIN)
 
 

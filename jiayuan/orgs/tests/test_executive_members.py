@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from jiayuan.access.roles import Role
-from jiayuan.core.testing.factories import MEILIN, XIANGMIHU, community_of, make_person, make_user
 from jiayuan.orgs.models import ExecutiveMember, Organisation, OrgKind
+from tests.factories import MEILIN, XIANGMIHU, community_of, make_person, make_user
 
 
 @pytest.fixture

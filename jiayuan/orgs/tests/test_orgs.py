@@ -7,9 +7,9 @@ import pytest
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
 from jiayuan.core.errors import StaleEditError, ValidationFailed
-from jiayuan.core.testing.factories import MEILIN, XIANGMIHU, community_of, make_org, make_user
 from jiayuan.orgs.models import Organisation
 from jiayuan.orgs.services import organisation_create, organisation_update
+from tests.factories import MEILIN, XIANGMIHU, community_of, make_org, make_user
 
 
 @pytest.fixture
@@ -89,8 +89,8 @@ def test_service_rules(staff):
 
 
 def test_executive_member_history_names_the_author(staff):
-    from jiayuan.core.testing.factories import make_person
     from jiayuan.orgs.services import executive_member_add
+    from tests.factories import make_person
 
     org = make_org(XIANGMIHU, kind="street")
     person = make_person(community_of(XIANGMIHU, 0))

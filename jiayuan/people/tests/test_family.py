@@ -1,8 +1,8 @@
 import pytest
 
 from jiayuan.access.roles import Role
-from jiayuan.core.testing.factories import MEILIN, XIANGMIHU, community_of, make_person, make_user
 from jiayuan.people.models import Household, HouseholdMember, PersonRelation
+from tests.factories import MEILIN, XIANGMIHU, community_of, make_person, make_user
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from jiayuan.access.roles import Role
 from jiayuan.access.services import grant_access
 from jiayuan.accounts.models import ApiToken
 from jiayuan.audit.models import AccessLog, Action
-from jiayuan.core.testing.factories import XIANGMIHU, community_of, make_person, make_user
 from jiayuan.people.models import IdType, Person
 from jiayuan.people.services import PersonInput, person_phone_add, person_update
+from tests.factories import XIANGMIHU, community_of, make_person, make_user
 
 ID_NUMBER = "44030419900307123X"
 ID_MASKED = "4403**********123X"
@@ -214,7 +214,7 @@ def test_reveal_page_and_api_returns_full_value_and_logs_the_field_class(client,
 
 @pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.LEADER, Role.AGENCY_USER])
 def test_without_reveal_permission_is_404(client, scene, role):
-    from jiayuan.core.testing.factories import make_agency
+    from tests.factories import make_agency
 
     person = scene["person"]
     if role == Role.AGENCY_USER:

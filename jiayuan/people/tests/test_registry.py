@@ -10,7 +10,12 @@ from jiayuan.access.roles import Role
 from jiayuan.accounts.models import ApiToken
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.core.errors import StaleEditError
-from jiayuan.core.testing.factories import (
+from jiayuan.notifications.models import Notification
+from jiayuan.orgs.models import Organisation
+from jiayuan.people.models import IdType, Person, PersonPhone
+from jiayuan.people.selectors import person_history
+from jiayuan.people.services import PersonInput, person_delete, person_update
+from tests.factories import (
     MEILIN,
     XIANGMIHU,
     community_of,
@@ -18,11 +23,6 @@ from jiayuan.core.testing.factories import (
     make_user,
     synthetic_id,
 )
-from jiayuan.notifications.models import Notification
-from jiayuan.orgs.models import Organisation
-from jiayuan.people.models import IdType, Person, PersonPhone
-from jiayuan.people.selectors import person_history
-from jiayuan.people.services import PersonInput, person_delete, person_update
 
 VALID_ID = "440304201506150028"
 

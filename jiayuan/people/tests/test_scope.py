@@ -11,7 +11,6 @@ import re
 
 import pytest
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +22,11 @@ from jiayuan.access.registry import permission_table
 from jiayuan.access.roles import AGENCY_ROLES, Role
 from jiayuan.access.services import grant_access
 from jiayuan.accounts.models import ApiToken, Posting
-from jiayuan.core.testing.factories import (
+from jiayuan.core.errors import NotFound
+from jiayuan.divisions.models import Division, Level
+from jiayuan.people.models import Person
+from jiayuan.people.selectors import person_list
+from tests.factories import (
     CITY,
     FUTIAN,
     MEILIN,
@@ -35,9 +38,6 @@ from jiayuan.core.testing.factories import (
     make_user,
     shared_data,
 )
-from jiayuan.divisions.models import Division, Level
-from jiayuan.people.models import Person
-from jiayuan.people.selectors import person_list
 
 PLACE_OF_ROLE = {
     Role.COMMUNITY_WORKER: "home",
@@ -317,7 +317,7 @@ def test_random_postings_and_grants_list_is_what_can_be_opened(world, postings, 
             try:
                 policy.access_by_id(actor, "people.view", Person.objects.all(), person.pk)
                 opened = True
-            except Http404:
+            except NotFound:
                 opened = False
             assert opened == (person.pk in listed)
             # Edit never reaches beyond view.

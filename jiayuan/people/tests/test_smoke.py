@@ -1,7 +1,7 @@
 import pytest
 
 from jiayuan.access.roles import Role
-from jiayuan.core.testing.factories import XIANGMIHU, community_of, make_person, make_user
+from tests.factories import XIANGMIHU, community_of, make_person, make_user
 
 
 @pytest.mark.django_db

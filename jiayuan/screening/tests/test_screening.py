@@ -1,11 +1,14 @@
 import pytest
-from django.http import Http404
 from django.utils import timezone
 
 from jiayuan.access.roles import Role
 from jiayuan.care.models import EntryStatus, RegisterEntry
-from jiayuan.core.errors import ValidationFailed, WorkflowError
-from jiayuan.core.testing.factories import (
+from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
+from jiayuan.people.models import Household, HouseholdMember
+from jiayuan.screening import selectors, services
+from jiayuan.screening.models import Campaign, HazardStatus
+from jiayuan.screening.stats import campaign_progress
+from tests.factories import (
     FUTIAN,
     MEILIN,
     XIANGMIHU,
@@ -14,10 +17,6 @@ from jiayuan.core.testing.factories import (
     make_person,
     make_user,
 )
-from jiayuan.people.models import Household, HouseholdMember
-from jiayuan.screening import selectors, services
-from jiayuan.screening.models import Campaign, HazardStatus
-from jiayuan.screening.stats import campaign_progress
 
 
 @pytest.fixture
@@ -152,7 +151,7 @@ def test_scoping_of_campaigns_visits_hazards(s, client):
     assert s.campaign in selectors.campaign_list(actor=s.a["other_street"])
     client.force_login(s.users["volunteer"])
     assert client.get(f"/screening/{s.campaign.pk}/").status_code == 404
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.visit_record(
             actor=s.a["sibling"], campaign=s.campaign, division_code=s.home, visited_on=s.today, answers={}
         )

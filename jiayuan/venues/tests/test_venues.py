@@ -10,15 +10,15 @@ from django.urls import reverse
 from jiayuan.access.roles import Role
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.core.errors import StaleEditError, ValidationFailed
-from jiayuan.core.testing.factories import FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_user
 from jiayuan.divisions.models import Division, Level
 from jiayuan.venues import selectors, services
 from jiayuan.venues.models import Venue, VenueType
 from jiayuan.venues.services import VenueInput
+from tests.factories import FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_user, system_actor
 
 
 def _venue(code: str, name: str, type: str = VenueType.COMFORT_STATION, **kw) -> Venue:
-    return services.venue_create(actor=None, data=VenueInput(type=type, name=name, division_code=code, **kw))
+    return services.venue_create(actor=system_actor(), data=VenueInput(type=type, name=name, division_code=code, **kw))
 
 
 @pytest.fixture
@@ -197,10 +197,10 @@ def _inside(x: float, y: float, ring) -> bool:
 
 
 def test_demo_nursing_rooms_lie_inside_futian_and_cover_the_network(db):
-    from jiayuan.core.demo import load_demo
+    from jiayuan.site.demo import demo_load_all
     from jiayuan.venues.demo import demo_load
 
-    load_demo(people=0)
+    demo_load_all(only=["divisions", "orgs", "accounts"])
     assert demo_load()
     assert demo_load()  # idempotent
     outline = json.loads((Path(settings.BASE_DIR) / "data" / "geo" / "shenzhen-districts.geojson").read_text())

@@ -1,15 +1,14 @@
 from decimal import Decimal
 
 import pytest
-from django.http import Http404
 
 from jiayuan.access.roles import Role
-from jiayuan.core.errors import StaleEditError, ValidationFailed, WorkflowError
-from jiayuan.core.testing.factories import CITY, FUTIAN, XIANGMIHU, actor_of, community_of, make_person, make_user
+from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
 from jiayuan.workflows import services
 from jiayuan.workflows.models import ApprovalStatus, ApprovalStep
 from jiayuan.workflows.registry import amount_levels, levels_up, register_kind
 from jiayuan.workflows.selectors import approvals_awaiting, approvals_for
+from tests.factories import CITY, FUTIAN, XIANGMIHU, actor_of, community_of, make_person, make_user
 
 CALLS = []
 
@@ -61,7 +60,7 @@ def test_chain_climbs_level_by_level_and_cannot_be_skipped(chain_users):
             actor=u["district"], approval=a, decision="approve", comment="", expected_version=a.version
         )
     # Another street sees nothing.
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.approval_decide(
             actor=u["other_street"], approval=a, decision="approve", comment="", expected_version=a.version
         )
@@ -160,7 +159,7 @@ def test_scoping_of_approval_lists(chain_users):
     assert a not in approvals_for(actor=u["other_street"])
     sibling = actor_of(make_user(Role.COMMUNITY_WORKER, community_of(XIANGMIHU, 1)))
     assert a not in approvals_for(actor=sibling)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.approval_request_create(
             actor=sibling,
             kind="test.thing",

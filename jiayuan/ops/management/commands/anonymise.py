@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jiayuan.access.actor import Actor
 from jiayuan.ops.retention import rules, run_retention
 
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             raise CommandError("--older-than 至少为 1 天")
         if rule and rule not in {r.key for r in rules()}:
             raise CommandError(f"没有名为 {rule} 的规则；可用：" + "、".join(r.key for r in rules()))
-        for result in run_retention(older_than_days=days, dry_run=dry_run, only=rule):
+        for result in run_retention(
+            actor=Actor.system(job="retention"), older_than_days=days, dry_run=dry_run, only=rule
+        ):
             verb = "将匿名化" if dry_run else "已匿名化"
             self.stdout.write(f"{result.rule}（{result.description}）：{verb} {result.count} 条")
