@@ -159,7 +159,7 @@ def assessment_new(request, project_id: int, payload: AssessmentIn):
 
 
 @operation(router, "GET", "/coverage", perm="childfriendly.stats", response=CoverageOut)
-def coverage(request, division: str, year: int | None = None):
+def coverage(request, division: str = "", year: int | None = None):
     return selectors.community_coverage(actor=request.actor, division=division[:12], year=year)
 
 

@@ -205,8 +205,12 @@ def _reach(actor: Actor, code: str) -> Division:
     return division
 
 
-def community_coverage(*, actor: Actor, division: str, year: int | None = None) -> dict:
-    """Coverage of one place in the actor's reach (a place out of reach answers as missing)."""
+def community_coverage(*, actor: Actor, division: str = "", year: int | None = None) -> dict:
+    """Coverage of one place in the actor's reach (the whole reach when none is named; a place out of reach
+    answers as missing)."""
+    if not division:
+        prefix = actor.broadest_prefix("childfriendly.stats") or ""
+        division = prefix + "00" if len(prefix) == 4 else prefix
     return place_coverage(division=_reach(actor, division), year=year or timezone.localdate().year)
 
 

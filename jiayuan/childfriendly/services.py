@@ -319,3 +319,35 @@ def action_item_save(
             found.version += 1
             found.save()
     return found
+
+
+def project_import(
+    *,
+    actor: Actor,
+    name: str,
+    type: str,
+    level: str,
+    year,
+    division_code: str,
+    lead: str = "",
+    status: str = ProjectStatus.SELECTED,
+    accepted_on=None,
+) -> Project:
+    """A project of past years recorded at the stage it has reached (the import of a project library);
+    an accepted one needs its acceptance date and the right to accept."""
+    if status not in ProjectStatus.values:
+        raise ValidationFailed({"status": "请选择项目状态。"})
+    accepted = _date(accepted_on, "accepted_on", "验收日期", required=status == ProjectStatus.ACCEPTED)
+    with transaction.atomic():
+        project = project_create(
+            actor=actor, name=name, type=type, level=level, year=year, division_code=division_code, lead=lead
+        )
+        if status == ProjectStatus.ACCEPTED:
+            if not actor.is_system and not policy.allows(actor, "childfriendly.accept", project):
+                raise WorkflowError("项目验收由区妇儿工委办（区级）确认，不能登记为已验收。")
+            if accepted.year < project.year or accepted > timezone.localdate():
+                raise ValidationFailed({"accepted_on": "验收日期应在入选年度之后且不晚于今天。"})
+            project.accepted_on = accepted
+        project.status = status
+        project.save(update_fields=["status", "accepted_on", "updated_at"])
+    return project

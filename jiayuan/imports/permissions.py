@@ -6,4 +6,8 @@ PERMISSIONS = {
     "imports.people": dict(_STAFF),
     "imports.register": dict(_STAFF),
     "imports.view": dict(_STAFF),
+    "imports.honours": {"street_staff": "subtree", "district_rights": "subtree"},
+    "imports.orgs": dict(_STAFF),
+    "imports.childfriendly": dict(_STAFF),
+    "imports.indicators": {"district_rights": "subtree"},
 }

@@ -99,8 +99,10 @@ def plan_list(request):
 
 
 @operation(router, "GET", "/plans/{plan_id}/report", perm="indicators.view", response=ReportOut)
-def plan_report(request, plan_id: int, period: int, division: str = ""):
+def plan_report(request, plan_id: int, period: int | None = None, division: str = ""):
     plan = selectors.plan_get(actor=request.actor, plan_id=plan_id)
+    years = selectors.plan_years(plan)
+    period = period if period in years else (years[1] if len(years) > 1 else years[0])
     report = selectors.monitoring_report(actor=request.actor, plan=plan, period=period, division=division[:12])
     return {
         "plan_id": plan.pk,
