@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from jiayuan.api.urls import api
+from jiayuan.ops import views as ops_views
 from jiayuan.site import views as site_views
 
 urlpatterns = [
@@ -19,10 +20,16 @@ urlpatterns = [
     path("legal/", include("jiayuan.legal.urls")),
     path("imports/", include("jiayuan.imports.urls")),
     path("venues/", include("jiayuan.venues.urls")),
+    path("volunteers/", include("jiayuan.volunteers.urls")),
+    path("activities/", include("jiayuan.activities.urls")),
+    path("reports/", include("jiayuan.reports.urls")),
     path("honours/", include("jiayuan.honours.urls")),
     path("indicators/", include("jiayuan.indicators.urls")),
     path("childfriendly/", include("jiayuan.childfriendly.urls")),
     path("api/", api.urls),
+    path("ops/", include("jiayuan.ops.urls")),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("healthz/live", ops_views.healthz_live, name="healthz_live"),
 ]
 
 handler404 = "jiayuan.site.views.not_found"
