@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from jiayuan.access import policy
@@ -329,3 +329,24 @@ def wgs84_to_gcj02(lng: float, lat: float) -> tuple[float, float]:
     d_lat = (d_lat * 180.0) / ((a * (1 - ee)) / (magic * sqrt_magic) * math.pi)
     d_lng = (d_lng * 180.0) / (a / sqrt_magic * math.cos(rad) * math.pi)
     return lng + d_lng, lat + d_lat
+
+
+def projects_for_figures(*, actor: Actor, prefix: str, end: dt.date, community_only: bool = False):
+    """Projects built (accepted) by the period's end in the place, as the reports count them."""
+    qs = policy.scoped(actor, "childfriendly.view", Project.objects.filter(subtree_q(prefix)))
+    qs = qs.filter(ACCEPTED_COMMUNITY if community_only else Q(status="accepted"), accepted_on__lte=end)
+    if community_only:
+        qs = qs.filter(division__level=Level.COMMUNITY, division__special=False)
+    return qs
+
+
+def communities_for_figures(*, prefix: str) -> QuerySet[Division]:
+    """All communities of the place (the base of the coverage figures; divisions are open to all staff)."""
+    return Division.objects.filter(subtree_q(prefix, "code"), level=Level.COMMUNITY, special=False)
+
+
+def projects_first_day(prefix: str) -> dt.date | None:
+    from django.db.models import Min
+
+    first = Project.objects.filter(subtree_q(prefix)).aggregate(first=Min("created_at"))["first"]
+    return first.date() if first else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -236,3 +237,25 @@ def nomination_status_counts(*, actor: Actor, year: int | None = None) -> dict[s
         qs = qs.filter(year=year)
     found = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
     return {label: found.get(value, 0) for value, label in NominationStatus.choices}
+
+
+def honours_for_figures(
+    *, actor: Actor, prefix: str, start: dt.date, end: dt.date, kind_code: str = "", cumulative: bool = False
+) -> QuerySet[Honour]:
+    """The honours behind a reported figure: in the place, granted in the period (an honour recorded without a
+    date counts in its year), or every one up to the period's end for the cumulative figure."""
+    qs = policy.scoped(actor, "honours.view", Honour.objects.filter(subtree_q(prefix)))
+    if kind_code:
+        qs = qs.filter(kind__code=kind_code)
+    if cumulative:
+        return qs.filter(Q(granted_on__lte=end) | Q(granted_on__isnull=True, year__lte=end.year))
+    return qs.filter(
+        Q(granted_on__gte=start, granted_on__lte=end)
+        | Q(granted_on__isnull=True, year__gte=start.year, year__lte=end.year)
+    )
+
+
+def honours_first_year(prefix: str) -> int | None:
+    from django.db.models import Min
+
+    return Honour.objects.filter(subtree_q(prefix)).aggregate(first=Min("year"))["first"]

@@ -205,3 +205,21 @@ def indicator_history(*, actor: Actor, indicator: Indicator) -> list[dict]:
             }
         )
     return rows
+
+
+def indicators_for_figures(*, actor: Actor, prefix: str, year: int, attained_only: bool) -> QuerySet[Indicator]:
+    """The indicators of the place's plans assessed for a year (a value and a target), or only those attained:
+    the records behind the share attained. Missing values are in neither."""
+    ids: list[int] = []
+    plans = plan_list(actor=actor).filter(division_id__in=_plan_codes(prefix))
+    for plan in plans:
+        if not plan.start_year <= year <= plan.end_year:
+            continue
+        report = monitoring_report(actor=actor, plan=plan, period=year)
+        ids.extend(r.indicator.pk for r in report.rows if (r.attained if attained_only else r.attained is not None))
+    return Indicator.objects.filter(pk__in=ids)
+
+
+def _plan_codes(prefix: str) -> list[str]:
+    code = prefix + "00" if len(prefix) == 4 else prefix
+    return [code]

@@ -261,3 +261,29 @@ def test_counts_match_independent_tally(place):
         selectors.honour_counts(actor=street, division=place.far[:9])
     with pytest.raises(NotFound):
         selectors.honour_counts(actor=place.actors["nanshan"], year=2023, division="440304")
+
+
+def test_reported_figures_are_the_selectors_counts(place):
+    """The figure catalogue's honours and child-friendly figures equal counts made here from the records."""
+    import datetime as dt
+
+    from jiayuan.reports.figures import figure
+    from jiayuan.reports.figures.base import Period, Query
+
+    k = kind("zuimei_jiating")
+    homes = [household(place.home)[0] for _ in range(3)]
+    for i, home in enumerate(homes):
+        services.honour_record(
+            actor=place.actors["district"],
+            kind_id=k.pk,
+            level="district",
+            year=2023 + i,
+            holder_type="household",
+            holder_id=home.pk,
+            granted_on=dt.date(2023 + i, 3, 8),
+        )
+    query = Query(prefix=place.home[:9], period=Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31), "year"))
+    families = figure("honours.families").records(place.actors["street"], query)
+    assert families.count() == 1
+    cumulative = figure("honours.cumulative").records(place.actors["street"], query)
+    assert cumulative.count() == 2
