@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from .federation import HONOURS, ORGS, PROJECTS, VALUES
+from .federation import ACTIVITIES, TEAMS, VENUES, VOLUNTEERS
+from .federation_records import HONOURS, ORGS, PROJECTS, VALUES
 from .framework import ImportSpec
 from .people import SPEC as PEOPLE
 from .register import SPEC as REGISTER
 
-SPECS: dict[str, ImportSpec] = {spec.kind: spec for spec in (PEOPLE, REGISTER, HONOURS, ORGS, PROJECTS, VALUES)}
+SPECS: dict[str, ImportSpec] = {
+    spec.kind: spec
+    for spec in (PEOPLE, REGISTER, VENUES, TEAMS, VOLUNTEERS, ACTIVITIES, HONOURS, ORGS, PROJECTS, VALUES)
+}

@@ -1,85 +1,116 @@
-"""The federation-work importers: honours, organisations with executives, child-friendly projects and indicator
-values — all through the modules' services, the whole file or nothing, every refusal on its row."""
+"""Venues, teams, volunteers and activities with attendance from Excel: whole files or nothing, each refusal
+named by row and column."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
-from jiayuan.access.actor import Actor
-from jiayuan.childfriendly.models import Project
-from jiayuan.honours.models import Honour
-from jiayuan.honours.services import honour_kinds_ensure
-from jiayuan.imports.federation import HONOURS, ORGS, PROJECTS, VALUES
+import pytest
+from django.utils import timezone
+
+from jiayuan.activities.models import Activity, Attendance, Session
+from jiayuan.imports.federation import ACTIVITIES, TEAMS, VENUES, VOLUNTEERS
 from jiayuan.imports.framework import run_import
 from jiayuan.imports.models import RunStatus
-from jiayuan.indicators.models import IndicatorValue
-from jiayuan.indicators.services import plan_load
-from jiayuan.orgs.models import ExecutiveMember, Organisation
-from tests.factories import FUTIAN, make_org, make_person, make_user
+from jiayuan.venues.models import Venue
+from jiayuan.volunteers.models import Membership, Team, Volunteer
+from tests.factories import make_person, synthetic_id, system_actor
 
 from .test_people_import import upload, xlsx
 
+VENUE_HEADERS = ["阵地类型", "名称", "所在区划", "地址", "经度", "纬度", "开放时间", "状态"]
+TEAM_HEADERS = ["队伍名称", "队伍类型", "所属区划", "成立日期"]
+VOLUNTEER_HEADERS = ["证件号码", "姓名", "本人同意", "专长", "可服务时间", "所在队伍"]
+ACTIVITY_HEADERS = ["活动名称", "活动类型", "举办区划", "日期", "开始时间", "结束时间", "签到人次（不记名）"]
+ACTIVITY_HEADERS += ["签到人员证件号码"]
 
-def _headers(spec) -> list[str]:
-    return [c.header for c in spec.columns]
+
+def _run(scene, spec, headers, rows):
+    return run_import(actor=scene["actor"], spec=spec, file=upload(xlsx(rows, headers=headers)))
 
 
 @pytest.mark.django_db
-def test_honours_all_or_nothing_with_level_rule(scene):
-    honour_kinds_ensure()
-    org = make_org(scene["community"])
-    person = make_person(scene["community"])
-    far = make_person(scene["other"])
+def test_venues_all_or_nothing(scene):
+    home = scene["community"]
     good = [
-        ["2024", "巾帼文明岗", "街道级", "集体", str(org.pk), "2024-03-08", "香蜜湖街道妇联", ""],
-        ["2023", "三八红旗手", "街道级", "个人", str(person.pk), "", "", ""],
+        ["舒心驿站", "甲舒心驿站", home, "某路 1 号", "", "", "9:00-18:00", "在用"],
+        ["母婴室", "地铁站母婴室", scene["community_name"], "", "114.0231", "22.5490", "", ""],
     ]
     bad = good + [
-        ["2024", "三八红旗手", "区级", "个人", str(person.pk), "", "", ""],
-        ["2024", "三八红旗手", "街道级", "个人", str(far.pk), "", "", ""],
+        ["母婴室", "半个坐标", home, "", "114.05", "", "", ""],  # row 4: latitude missing
+        ["舒心驿站", "外街道驿站", scene["other"], "", "", "", "", ""],  # row 5: outside the scope
+        ["驿站", "未知类型", home, "", "", "", "", ""],  # row 6: unknown type
+        ["舒心驿站", "甲舒心驿站", home, "", "", "", "", ""],  # row 7: the same as row 2
     ]
-    run = run_import(actor=scene["actor"], spec=HONOURS, file=upload(xlsx(bad, headers=_headers(HONOURS))))
-    assert run.status == RunStatus.ERRORS and Honour.objects.count() == 0
-    assert [e[0] for e in run.errors] == [4, 5]
-    assert "超出本级" in run.errors[0][2] and "管辖范围" in run.errors[1][2]
-    run = run_import(actor=scene["actor"], spec=HONOURS, file=upload(xlsx(good, headers=_headers(HONOURS))))
-    assert run.status == RunStatus.SUCCESS and Honour.objects.count() == 2
-
-
-@pytest.mark.django_db
-def test_organisations_with_executives(scene):
-    people = [make_person(scene["community"]) for _ in range(2)]
-    row = ["测试社区妇联", "社区妇联", "", "", scene["community"], "2016-03-08", "2024-06-18"]
-    rows = [
-        row + [str(people[0].pk), "主席", "", "是", "大学本科", "是"],
-        row + [str(people[1].pk), "执委", "", "否", "大专", "否"],
-    ]
-    run = run_import(actor=scene["actor"], spec=ORGS, file=upload(xlsx(rows, headers=_headers(ORGS))))
+    run = _run(scene, VENUES, VENUE_HEADERS, bad)
+    assert run.status == RunStatus.ERRORS and Venue.objects.count() == 0
+    assert {(r, c) for r, c, _ in run.errors} >= {(4, "经度"), (5, "所在区划"), (6, "阵地类型"), (7, "名称")}
+    run = _run(scene, VENUES, VENUE_HEADERS, good)
     assert run.status == RunStatus.SUCCESS, run.errors
-    org = Organisation.objects.get(name="测试社区妇联")
-    seats = ExecutiveMember.objects.filter(organisation=org, committee__is_current=True)
-    assert seats.count() == 2 and seats.get(post="chair").in_two_committees
-    twice = rows + [row + [str(people[0].pk), "主席", "", "是", "", "是"]]
-    run = run_import(actor=scene["actor"], spec=ORGS, file=upload(xlsx(twice, headers=_headers(ORGS))))
-    assert run.status == RunStatus.ERRORS and ExecutiveMember.objects.filter(organisation=org).count() == 2
+    assert Venue.objects.get(name="地铁站母婴室").division_id == home
 
 
 @pytest.mark.django_db
-def test_projects_and_indicator_values(scene):
-    rows = [["甲社区儿童友好社区", "儿童友好社区", "区级", "2023", scene["community"], "", "建设中", ""]]
-    run = run_import(actor=scene["actor"], spec=PROJECTS, file=upload(xlsx(rows, headers=_headers(PROJECTS))))
-    assert run.status == RunStatus.SUCCESS and Project.objects.get().status == "building"
-    # The street may not record a project as accepted (the district accepts).
-    rows = [["乙社区儿童友好社区", "儿童友好社区", "区级", "2023", scene["community"], "", "已验收", "2024-11-20"]]
-    run = run_import(actor=scene["actor"], spec=PROJECTS, file=upload(xlsx(rows, headers=_headers(PROJECTS))))
-    assert run.status == RunStatus.ERRORS and Project.objects.count() == 1
+def test_volunteers_need_consent_and_the_registry(scene):
+    home = scene["community"]
+    people = [make_person(home, name=f"志愿{i}", id_number=synthetic_id()) for i in range(3)]
+    teams = _run(scene, TEAMS, TEAM_HEADERS, [["甲社区阅读中队", "阅读中队", home, "2021-03-05"]])
+    assert teams.status == RunStatus.SUCCESS, teams.errors
+    rows = [
+        [people[0].id_number, people[0].name, "是", "教师、律师/法律", "周末", "甲社区阅读中队"],
+        [people[1].id_number, people[1].name, "否", "", "", ""],  # row 3: no consent
+        [people[2].id_number, "别人", "是", "", "", ""],  # row 4: the name does not match
+        [synthetic_id(), "无此人", "是", "", "", ""],  # row 5: not in the registry
+        [people[2].id_number, people[2].name, "是", "飞行员", "", ""],  # row 6: unknown skill
+    ]
+    run = _run(scene, VOLUNTEERS, VOLUNTEER_HEADERS, rows)
+    assert run.status == RunStatus.ERRORS and Volunteer.objects.count() == 0 and Membership.objects.count() == 0
+    assert {(r, c) for r, c, _ in run.errors} == {(3, "本人同意"), (4, "姓名"), (5, "证件号码"), (6, "专长")}
+    run = _run(scene, VOLUNTEERS, VOLUNTEER_HEADERS, [rows[0]])
+    assert run.status == RunStatus.SUCCESS, run.errors
+    volunteer = Volunteer.objects.get(person=people[0])
+    assert volunteer.has_consent
+    assert Membership.objects.get(volunteer=volunteer).team == Team.objects.get(name="甲社区阅读中队")
 
-    district = Actor.for_user(make_user("district_rights", FUTIAN))
-    plan = plan_load(code="women-2021-2030", division_code=FUTIAN, name="福田区妇女发展规划（2021—2030年）")
-    rows = [[plan.name, "w_h1", "2024", "6.5", "区卫生健康局年报", ""], [plan.name, "w_h2", "2024", "75", "", ""]]
-    run = run_import(actor=district, spec=VALUES, file=upload(xlsx(rows, headers=_headers(VALUES))))
-    assert run.status == RunStatus.ERRORS and IndicatorValue.objects.count() == 0
-    assert run.errors[0][0] == 3 and "来源" in run.errors[0][2]
-    rows[1][4] = "区卫生健康局年报"
-    run = run_import(actor=district, spec=VALUES, file=upload(xlsx(rows, headers=_headers(VALUES))))
-    assert run.status == RunStatus.SUCCESS and IndicatorValue.objects.count() == 2
+
+@pytest.mark.django_db
+def test_activities_with_attendance(scene):
+    home = scene["community"]
+    people = [make_person(home, name=f"参加{i}", id_number=synthetic_id()) for i in range(3)]
+    day = timezone.localdate() - dt.timedelta(days=10)
+    ids = "、".join(p.id_number for p in people[:2])
+    good = [
+        ["暑期托管班", "假期托管班", home, day.isoformat(), "09:00", "12:00", "", ids],
+        ["暑期托管班", "假期托管班", home, (day + dt.timedelta(days=1)).isoformat(), "09:00", "12:00", "", ids],
+        ["三八普法宣传", "普法宣传（三八维权周、反家暴宣传等）", home, day.isoformat(), "14:00", "17:00", "80", ""],
+    ]
+    future = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    bad = good + [
+        ["未来活动", "亲子活动", home, future, "09:00", "10:00", "10", ""],  # row 5: not held yet
+        ["倒挂", "亲子活动", home, day.isoformat(), "10:00", "09:00", "10", ""],  # row 6: ends before it starts
+        ["外人", "亲子活动", home, day.isoformat(), "09:00", "10:00", "", synthetic_id()],  # row 7: unknown person
+    ]
+    run = _run(scene, ACTIVITIES, ACTIVITY_HEADERS, bad)
+    assert run.status == RunStatus.ERRORS
+    assert Activity.objects.count() == Session.objects.count() == Attendance.objects.count() == 0
+    assert {(r, c) for r, c, _ in run.errors} == {(5, "日期"), (6, "结束时间"), (7, "签到人员证件号码")}
+    run = _run(scene, ACTIVITIES, ACTIVITY_HEADERS, good)
+    assert run.status == RunStatus.SUCCESS, run.errors
+    camp = Activity.objects.get(title="暑期托管班")
+    assert camp.sessions.count() == 2 and camp.type == "holiday_childcare"
+    assert Attendance.objects.filter(activity=camp).count() == 4
+    campaign = Activity.objects.get(title="三八普法宣传")
+    assert sum(Attendance.objects.filter(activity=campaign).values_list("head_count", flat=True)) == 80
+
+
+@pytest.mark.django_db
+def test_a_refusal_only_the_service_knows_is_reported_on_its_row(scene):
+    home = scene["community"]
+    person = make_person(home, name="已注册", id_number=synthetic_id())
+    from jiayuan.volunteers.services import TeamInput, team_create
+
+    team_create(actor=system_actor(), data=TeamInput(name="已有队伍", type="reading", division_code=home))
+    run = _run(scene, TEAMS, TEAM_HEADERS, [["新队伍", "阅读中队", home, ""], ["已有队伍", "阅读中队", home, ""]])
+    assert run.status == RunStatus.ERRORS and [(r, c) for r, c, _ in run.errors] == [(3, "队伍名称")]
+    assert not Team.objects.filter(name="新队伍").exists()
+    assert person.pk
