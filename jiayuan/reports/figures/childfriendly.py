@@ -56,7 +56,7 @@ FIGURES = [
     ),
     FigureDef(
         code="childfriendly.all_communities",
-        label="社区总数",
+        label="儿童友好覆盖率的社区基数",
         unit="个",
         module="childfriendly",
         definition="所选区划下的全部社区（不含特殊区域）。",
