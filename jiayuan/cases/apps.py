@@ -35,9 +35,9 @@ class CasesConfig(AppConfig):
         # A move is also reachable by whoever it is addressed to (a user, an agency, a receiving division).
         policy.register(m.CaseMove, policy.ScopeSpec(**child, extra=move_addressed_q))
 
-        from .closure import register as register_closure_approval
+        from .services import closure_kind_register
 
-        register_closure_approval()
+        closure_kind_register()
 
         from .retention import register as register_retention
 

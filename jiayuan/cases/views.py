@@ -20,7 +20,7 @@ from jiayuan.core.pagination import paginate
 from jiayuan.divisions.models import Level
 from jiayuan.divisions.selectors import division_choices, division_subtree
 
-from . import closure, rules, selectors, services
+from . import rules, selectors, services
 from .models import (
     ActionKind,
     CaseAttachment,
@@ -155,45 +155,35 @@ def _intake_context(request, **extra):
     }
 
 
-def _intake_person(request):
-    post = request.POST
-    picked = post.get("person_id", "")
-    return services.caller_resolve(
-        actor=request.actor,
-        division_code=post.get("division", ""),
-        name=post.get("name", ""),
-        phone=post.get("phone", ""),
-        id_number=post.get("id_number", ""),
-        person_id=int(picked) if picked.isdigit() else None,
-        new_person=picked == "new",
-    )
-
-
 @require_perm("cases.intake")
 def intake(request):
     errors: dict[str, str] = {}
     if request.method == "POST":
         post = request.POST
+        picked = post.get("person_id", "")
+        question = post.get("question", "")
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                person = _intake_person(request)
-                question = post.get("question", "")
-                case = services.case_create(
-                    actor=request.actor,
-                    data=services.CaseInput(
-                        channel=post.get("channel", Channel.HOTLINE),
-                        division_code=post.get("division", ""),
-                        parties=[(person.pk, post.get("role", PartyRole.SEEKER))] if person else [],
-                        categories=post.getlist("categories"),
-                        account=post.get("account", ""),
-                        consent_to_share=post.get("consent") == "on",
-                        restricted=post.get("restricted") == "on",
-                        source=post.get("source", "")[:200],
-                        question_id=int(question) if question.isdigit() else None,
-                    ),
-                )
+            case = services.case_intake(
+                actor=request.actor,
+                data=services.CaseInput(
+                    channel=post.get("channel", Channel.HOTLINE),
+                    division_code=post.get("division", ""),
+                    categories=post.getlist("categories"),
+                    account=post.get("account", ""),
+                    consent_to_share=post.get("consent") == "on",
+                    restricted=post.get("restricted") == "on",
+                    source=post.get("source", "")[:200],
+                    question_id=int(question) if question.isdigit() else None,
+                ),
+                caller=services.CallerInput(
+                    name=post.get("name", ""),
+                    phone=post.get("phone", ""),
+                    id_number=post.get("id_number", ""),
+                    person_id=int(picked) if picked.isdigit() else None,
+                    new_person=picked == "new",
+                    role=post.get("role", PartyRole.SEEKER),
+                ),
+            ).case
         except ApplicationError as exc:
             errors = exc.form_errors()
         else:
@@ -264,7 +254,7 @@ def case_detail(request, case_id: int):
         return known[perm]
 
     can_handle, can_move = can("cases.handle"), can("cases.move")
-    pending = closure.pending_closure(case) if case.closure_pending else None
+    pending = services.pending_closure(case) if case.closure_pending else None
     prefix = actor.broadest_prefix("cases.move") if can_move else None
     district = case.division_id[:6]
     context = {
@@ -292,7 +282,7 @@ def case_detail(request, case_id: int):
         ],
         "now": timezone.now(),
         "pending_closure": pending,
-        "may_decide_closure": bool(pending and closure.may_decide(actor, pending)),
+        "may_decide_closure": bool(pending and services.may_decide(actor, pending)),
         "action_kinds": ActionKind.choices,
         "outcomes": Outcome.choices,
         "reasons": MoveReason.choices,
@@ -622,7 +612,7 @@ def closure_decide(request, approval_id: int):
     return _run(
         request,
         approval.case_id,
-        lambda: closure.closure_decide(
+        lambda: services.closure_decide(
             actor=request.actor,
             approval=approval,
             decision=request.POST.get("decision", ""),

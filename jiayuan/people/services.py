@@ -66,6 +66,56 @@ class PersonInput:
     notes: str = ""
 
 
+@dataclass
+class Identity:
+    """A person's identity fields after the registry's rules: the number normalised, and gender and birth
+    date taken from a resident ID."""
+
+    id_type: str
+    id_number: str
+    gender: str
+    birth_date: dt.date | None
+
+
+def person_identity_clean(
+    *, id_type: str, id_number: str, gender: str = "", birth_date: dt.date | None = None, today: dt.date | None = None
+) -> tuple[Identity, dict[str, str]]:
+    """The registry's identity rules, in one place for the form, the API and the Excel import.
+
+    Returns the cleaned fields and the problems found, one message per field (`id_type`, `id_number`,
+    `gender`, `birth_date`); every check runs, so an import reports all of a row's problems at once.
+    """
+    errors: dict[str, str] = {}
+    today = today or timezone.localdate()
+    number = (id_number or "").strip().upper()
+    gender = gender or Gender.UNKNOWN
+    if id_type not in IdType.values:
+        errors["id_type"] = "证件类型不正确。"
+    elif id_type == IdType.RESIDENT:
+        try:
+            rid = validate_resident_id(number, today=today)
+        except ValidationError as exc:
+            errors["id_number"] = exc.messages[0]
+        else:
+            number = rid.number
+            if gender not in (Gender.UNKNOWN, rid.gender):
+                errors["gender"] = "性别与身份证号码不一致。"
+            if birth_date and birth_date != rid.birth_date:
+                errors["birth_date"] = "出生日期与身份证号码不一致。"
+            gender, birth_date = rid.gender, rid.birth_date
+    elif id_type == IdType.NONE:
+        if number:
+            errors["id_number"] = "证件类型为“无/未提供”时请不要填写证件号码。"
+        number = ""
+    elif not number:
+        errors["id_number"] = "请填写证件号码。"
+    elif len(number) > 32:
+        errors["id_number"] = "证件号码过长。"
+    if birth_date and birth_date > today and "birth_date" not in errors:
+        errors["birth_date"] = "出生日期不能晚于今天。"
+    return Identity(id_type=id_type, id_number=number, gender=gender, birth_date=birth_date), errors
+
+
 def _clean(data: PersonInput, *, actor: Actor, perm: str, keep: str | None = None) -> tuple[PersonInput, str, Division]:
     """Validate input; `keep` is the record's current community, which a (write-granted) editor may keep."""
     errors: dict[str, str] = {}
@@ -74,26 +124,10 @@ def _clean(data: PersonInput, *, actor: Actor, perm: str, keep: str | None = Non
         errors["name"] = "请填写姓名。"
     elif len(name) > 64:
         errors["name"] = "姓名过长（最多 64 个字）。"
-    id_number = (data.id_number or "").strip().upper()
-    gender, birth = data.gender or Gender.UNKNOWN, data.birth_date
-    if data.id_type not in IdType.values:
-        errors["id_type"] = "证件类型不正确。"
-    elif data.id_type == IdType.RESIDENT:
-        try:
-            rid = validate_resident_id(id_number)
-        except ValidationError as exc:
-            errors["id_number"] = exc.messages[0]
-        else:
-            id_number, birth = rid.number, rid.birth_date
-            if gender not in (Gender.UNKNOWN, rid.gender) and data.gender:
-                errors["gender"] = "性别与身份证号码不一致。"
-            gender = rid.gender
-    elif data.id_type == IdType.NONE:
-        id_number = ""
-    elif not id_number:
-        errors["id_number"] = "请填写证件号码。"
-    if birth and birth > timezone.localdate():
-        errors["birth_date"] = "出生日期不能晚于今天。"
+    identity, problems = person_identity_clean(
+        id_type=data.id_type, id_number=data.id_number, gender=data.gender, birth_date=data.birth_date
+    )
+    errors.update(problems)
     division = Division.objects.filter(code=data.division_code).first()
     if division is None or division.level != Level.COMMUNITY:
         errors["division_code"] = "请选择人员所在的社区。"
@@ -106,15 +140,16 @@ def _clean(data: PersonInput, *, actor: Actor, perm: str, keep: str | None = Non
     cleaned = PersonInput(
         name=name,
         division_code=division.code,
-        gender=gender,
-        birth_date=birth,
-        id_type=data.id_type,
-        id_number=id_number,
+        gender=identity.gender,
+        birth_date=identity.birth_date,
+        id_type=identity.id_type,
+        id_number=identity.id_number,
         address_detail=(data.address_detail or "").strip(),
         ethnicity=(data.ethnicity or "").strip(),
         notes=(data.notes or "").strip(),
     )
-    return cleaned, (id_hash(data.id_type, id_number) if id_number else ""), division
+    digest = id_hash(identity.id_type, identity.id_number) if identity.id_number else ""
+    return cleaned, digest, division
 
 
 def _raise_duplicate(actor: Actor, existing: Person) -> None:
@@ -495,3 +530,57 @@ def person_bulk_create(*, actor: Actor, items: list[tuple[PersonInput, list]], c
             phone_ids = _bulk_insert(PersonPhone, phones, constants=phone_constants)
             _history_rows(PersonPhone, phones, phone_ids, user_id=user_id, reason=reason, when=now)
     return ids
+
+
+def person_find_or_register(
+    *,
+    actor: Actor,
+    division_code: str,
+    name: str = "",
+    phone: str = "",
+    id_number: str = "",
+    person_id: int | None = None,
+    new_person: bool = False,
+) -> Person | None:
+    """A person met at intake (a caller, a visitor): the one picked, else found by ID number, else by phone
+    (one match), else registered.
+
+    Repeat callers are found before anyone new is created (unless the operator said the caller is not the
+    person found: `new_person`); nothing to go on (an anonymous call) gives None. An ID number already
+    registered still leads to that person.
+    """
+    from .selectors import person_find_by_identity, person_find_by_phone, person_get
+
+    if person_id:
+        if actor.is_system:
+            return Person.objects.get(pk=person_id)
+        return person_get(actor=actor, person_id=person_id)
+    id_number, phone, name = (id_number or "").strip(), (phone or "").strip(), (name or "").strip()
+    if id_number:
+        found = (
+            person_find_by_identity(actor=actor, id_type=IdType.RESIDENT, id_number=id_number)
+            if not actor.is_system
+            else Person.objects.filter(
+                id_type=IdType.RESIDENT, id_hash=id_hash(IdType.RESIDENT, id_number.upper())
+            ).first()
+        )
+        if found:
+            return found
+    if phone and not actor.is_system and not new_person:
+        found = person_find_by_phone(actor=actor, number=phone)
+        if len(found) == 1:
+            return found[0]
+    if not name:
+        return None
+    data = PersonInput(
+        name=name,
+        division_code=division_code,
+        id_type=IdType.RESIDENT if id_number else IdType.NONE,
+        id_number=id_number,
+    )
+    try:
+        return person_create(actor=actor, data=data, phones=[phone] if phone else [])
+    except DuplicatePerson as exc:
+        if exc.person is not None:
+            return exc.person
+        raise
