@@ -25,17 +25,20 @@ setup: $(RUN_STAMP)
 
 setup-dev: $(DEV_STAMP)
 
-## Set up, load the demo data into the embedded SQLite database and serve on 127.0.0.1:8000.
+## Set up, load the demo data into the embedded SQLite database and serve on 127.0.0.1:$(PORT) (default 8000),
+## with the background-task worker and the scheduler beside the web server (Procfile; Ctrl-C stops all three).
+PORT ?= 8000
 run: setup
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo
 	@echo ""
-	@echo "家园 已启动：请在浏览器打开 http://127.0.0.1:8000/"
+	@echo "家园 已启动：请在浏览器打开 http://127.0.0.1:$(PORT)/"
 	@$(BIN)/python manage.py demo_accounts
-	@echo "公众法律咨询（无需登录）：http://127.0.0.1:8000/legal/"
-	@echo "接口文档：http://127.0.0.1:8000/api/docs"
+	@echo "公众法律咨询（无需登录）：http://127.0.0.1:$(PORT)/legal/"
+	@echo "接口文档：http://127.0.0.1:$(PORT)/api/docs"
+	@echo "后台任务进程与调度进程同时运行（计划任务见 系统运行 页面，账号 admin）；按 Ctrl-C 全部停止。"
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/honcho -f Procfile start -p $(PORT)
 
 ## Set up and run the whole test suite (browser tests use Debian's Chromium, installed here if missing).
 test: setup-dev browser lint

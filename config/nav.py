@@ -18,6 +18,7 @@ NAV = [
     ("用户管理", "accounts:users", "accounts.view_users"),
     ("审计日志", "audit:log", "audit.view"),
     ("批量导入", "imports:list", "imports.view"),
+    ("系统运行", "ops:system", "ops.view"),
 ]
 
 # Panels on the home page, in order: (template, permission or None). Each template renders itself

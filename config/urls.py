@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from jiayuan.api.urls import api
+from jiayuan.ops import views as ops_views
 from jiayuan.site import views as site_views
 
 urlpatterns = [
@@ -20,6 +21,9 @@ urlpatterns = [
     path("imports/", include("jiayuan.imports.urls")),
     path("venues/", include("jiayuan.venues.urls")),
     path("api/", api.urls),
+    path("ops/", include("jiayuan.ops.urls")),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("healthz/live", ops_views.healthz_live, name="healthz_live"),
 ]
 
 handler404 = "jiayuan.site.views.not_found"

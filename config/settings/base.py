@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("JIAYUAN_VAR_DIR", BASE_DIR / "var"))
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "django_apscheduler",
     "jiayuan.core",
     "jiayuan.divisions",
     "jiayuan.dictionaries",
@@ -109,6 +112,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 
+# Dashboards and reports may read from a PostgreSQL streaming replica (jiayuan/core/replica.py): the
+# router sends reads made inside `reading_from_replica()` there; everything else uses the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["jiayuan.core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -167,14 +180,101 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work (docs/operations.md, "Worker and scheduler"). The task queue is the database by default
+# (no other service to install); `JIAYUAN_TASK_QUEUE=rq` moves the same tasks to RQ on Redis when one
+# machine is not enough. `manage.py worker` runs whichever is configured.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+TASK_QUEUE = os.environ.get("JIAYUAN_TASK_QUEUE", "database")
+if TASK_QUEUE == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("JIAYUAN_TASK_QUEUE=rq needs REDIS_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+elif TASK_QUEUE == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured("JIAYUAN_TASK_QUEUE must be 'database' or 'rq'")
 
+# The scheduler (`manage.py scheduler`, APScheduler with its job store in the database) enqueues these
+# tasks on the queue above. `cron` is a crontab line in TIME_ZONE, `seconds` an interval. A slot marked
+# `optional` is skipped while its task does not exist; `enabled: False` switches a job off.
+# `JIAYUAN_SCHEDULE_OVERRIDES` (JSON, e.g. {"cases_sweep": {"seconds": 60}}) changes entries per
+# installation without editing this file.
+RETENTION_DAYS = int(os.environ.get("JIAYUAN_RETENTION_DAYS", "1825"))
+BACKUP_DIR = os.environ.get("JIAYUAN_BACKUP_DIR", "")
+BACKUP_KEEP = int(os.environ.get("JIAYUAN_BACKUP_KEEP", "14"))
+SCHEDULE: dict[str, dict] = {
+    "cases_sweep": {
+        "title": "流转逾期自动上报、个案逾期提醒",
+        "task": "jiayuan.cases.tasks.cases_sweep_task",
+        "cron": "*/5 * * * *",
+        "summary": "自动上报流转 {moves} 项，逾期提醒 {deadlines} 件",
+    },
+    "care_sweep": {
+        "title": "结对未联系提醒、到期复核提醒",
+        "task": "jiayuan.care.tasks.care_sweep_task",
+        "cron": "0 7 * * *",
+    },
+    "screening_roll": {
+        "title": "开启每月重复的隐患排查活动",
+        "task": "jiayuan.screening.tasks.campaigns_roll_task",
+        "cron": "5 0 * * *",
+    },
+    "retention": {
+        "title": "超过保存期限的记录匿名化",
+        "task": "jiayuan.ops.tasks.retention_task",
+        "cron": "30 2 1 * *",
+        "kwargs": {"older_than_days": RETENTION_DAYS},
+    },
+    "audit_checkpoint": {
+        "title": "访问日志校验点",
+        "task": "jiayuan.audit.tasks.audit_checkpoint_task",
+        "cron": "0 * * * *",
+        "optional": True,
+    },
+    "backup": {
+        "title": "加密备份",
+        "task": "jiayuan.ops.tasks.backup_task",
+        "cron": "0 3 * * *",
+        "enabled": bool(BACKUP_DIR),
+    },
+    "housekeeping": {
+        "title": "清理过期的后台任务记录",
+        "task": "jiayuan.ops.tasks.housekeeping_task",
+        "cron": "15 4 * * *",
+    },
+}
+for _key, _change in json.loads(os.environ.get("JIAYUAN_SCHEDULE_OVERRIDES", "") or "{}").items():
+    _entry = SCHEDULE.setdefault(_key, {})
+    if "seconds" in _change:
+        _entry.pop("cron", None)
+    if "cron" in _change:
+        _entry.pop("seconds", None)
+    _entry.update(_change)
+# The scheduler writes a heartbeat this often; /healthz calls it stale after three missed beats.
+SCHEDULER_HEARTBEAT_SECONDS = float(os.environ.get("JIAYUAN_SCHEDULER_HEARTBEAT", "30"))
+# A task waiting longer than this in the queue makes the queue unhealthy (no worker is taking work).
+QUEUE_STALE_SECONDS = int(os.environ.get("JIAYUAN_QUEUE_STALE_SECONDS", "600"))
+# /healthz reports the media disk unhealthy below this much free space.
+MEDIA_MIN_FREE_BYTES = int(os.environ.get("JIAYUAN_MEDIA_MIN_FREE_MB", "1024")) * 1024 * 1024
+
+# One process's memory by default; the shared Redis when REDIS_URL is set, so sessions (cached_db), rate
+# limits and caches are the same on every host.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "jiayuan",
     }
 }
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("JIAYUAN_CACHE_PREFIX", "jiayuan"),
+        }
+    }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

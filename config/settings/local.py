@@ -14,6 +14,5 @@ _keys = ensure_dev_keys(VAR_DIR)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _keys["secret_key"]
 DATA_ENCRYPTION_KEYS = DATA_ENCRYPTION_KEYS or [_keys["data_key"]]
 BLIND_INDEX_KEY = os.environ.get("JIAYUAN_INDEX_KEY") or _keys["index_key"]
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True

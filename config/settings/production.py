@@ -19,16 +19,19 @@ SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 
-# One cache shared by every worker process on the host: sessions are cached (cached_db), rate-limit
-# counters live there too. A per-process memory cache would let a session signed out in one worker stay
-# valid in another, and would multiply every rate limit by the number of workers.
+# One cache shared by every worker process: sessions are cached (cached_db), rate-limit counters live
+# there too. A per-process memory cache would let a session signed out in one worker stay valid in
+# another, and would multiply every rate limit by the number of workers. With REDIS_URL the base settings
+# already put it on the shared Redis (every host); without, a file cache shared on this host.
 import os as _os
 
+from .base import REDIS_URL as _REDIS_URL
 from .base import VAR_DIR as _VAR_DIR
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": _os.environ.get("JIAYUAN_CACHE_DIR", str(_VAR_DIR / "cache")),
+if not _REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _os.environ.get("JIAYUAN_CACHE_DIR", str(_VAR_DIR / "cache")),
+        }
     }
-}

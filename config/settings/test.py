@@ -11,6 +11,8 @@ DATA_ENCRYPTION_KEYS = ["dzVetGtHfWxHuTRXqqHSCpAF1bX8X0o-x5R1MTD3Fnw="]
 BLIND_INDEX_KEY = "test-blind-index-key-0123456789abcdef0123456789"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Each test process keeps its own cache even when REDIS_URL is set for the distributed tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jiayuan-test"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

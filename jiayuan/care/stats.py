@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, Sum, Value
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound
+from jiayuan.core.replica import replica_reads
 from jiayuan.divisions.models import subtree_q
 from jiayuan.people.models import Person, minor_cutoff
 
@@ -145,6 +146,7 @@ def _measures_due(plans: Q | None, start: dt.date, end: dt.date, *, plans_held: 
     return {key: every[key] - outside[key] for key in figures}
 
 
+@replica_reads
 def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) -> CareStats:
     prefix = stats_prefix(actor, prefix)
     iso = {"division": prefix}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.fields import mask_name, mask_text
+from jiayuan.core.replica import replica_reads
 from jiayuan.divisions.models import subtree_q
 
 from . import rules
@@ -498,6 +499,7 @@ def _link(base: CaseFilters, **changes) -> str:
     return "/cases/?" + base.querystring(**changes)
 
 
+@replica_reads
 def case_stats(
     *, actor: Actor, prefix: str = "", date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None
 ) -> dict:

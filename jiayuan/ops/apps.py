@@ -7,6 +7,14 @@ class OpsConfig(AppConfig):
     verbose_name = "运维"
 
     def ready(self) -> None:
+        from jiayuan.access import policy
+
+        from . import models
         from .retention import register_builtin_rules
+        from .scheduling import connect_signals
 
         register_builtin_rules()
+        connect_signals()
+        # System records: no division; the permission's scope ("all") decides.
+        policy.register(models.JobRun, policy.ScopeSpec(division=None))
+        policy.register(models.SchedulerHeartbeat, policy.ScopeSpec(division=None))

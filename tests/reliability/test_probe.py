@@ -21,6 +21,9 @@ from . import probe
 ROLES = list(Role)
 
 
+HEALTH_ROUTES = {"healthz", "healthz_live"}
+
+
 def _declared_pages():
     return [(route, probe.declaration(route.callback)) for route in probe.page_routes()]
 
@@ -93,7 +96,8 @@ def test_pages_answer_as_the_role_table_says(probe_users):
         # A list page: no arguments, a read permission (a "new" form may need a query parameter).
         list_page = not route.params and not post_only and (decl.kind != "perm" or is_read_permission(decl.perm))
         if decl.kind == "public":
-            if response.status_code >= 500:
+            # The health endpoints answer 503 while a part of the installation is down (no scheduler here).
+            if response.status_code >= 500 and not (route.name in HEALTH_ROUTES and response.status_code == 503):
                 problems.append(f"anonymous {route.label}: {response.status_code}")
         elif not _is_login_redirect(response):
             problems.append(f"anonymous {route.label}: {response.status_code}, expected the login redirect")
@@ -106,7 +110,7 @@ def test_pages_answer_as_the_role_table_says(probe_users):
             else:
                 response = client.get(url)
             status = response.status_code
-            if status >= 500:
+            if status >= 500 and not (route.name in HEALTH_ROUTES and status == 503):
                 problems.append(f"{role.value} {route.label}: {status}")
             elif not allowed and status != 404:
                 problems.append(f"{role.value} {route.label}: {status}, expected 404 (no {decl.perm})")

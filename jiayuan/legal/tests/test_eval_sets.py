@@ -1,0 +1,42 @@
+"""The frozen evaluation sets: the fifth held-out round and the near-verbatim restatements."""
+
+import yaml
+
+from jiayuan.legal.corpus import get_corpus
+from jiayuan.legal.evaluation import EVAL_FILES, load_eval
+from jiayuan.legal.verbatim import VERBATIM_FILE, build, render
+
+
+def test_round5_is_large_and_every_gold_article_exists():
+    questions = load_eval("round5")  # raises KeyError on an expected article that does not exist
+    assert len(questions) >= 200
+    assert len({q.question for q in questions}) == len(questions), "duplicate questions"
+    corpus = get_corpus()
+    for q in questions:
+        assert q.expected and all(key in corpus.by_key for key in q.expected), q.question
+    others = {q.question for name in EVAL_FILES if name != "round5" for q in load_eval(name)}
+    assert not {q.question for q in questions} & others, "round5 repeats a question of another set"
+
+
+def test_round5_spans_the_whole_domain():
+    questions = load_eval("round5")
+    cited = {key for q in questions for key in q.expected}
+    civil = {n for law, n in cited if law == "民法典"}
+    assert civil & set(range(26, 40)), "guardianship"
+    assert civil & set(range(1093, 1119)), "adoption"
+    assert civil & set(range(1133, 1145)), "wills"
+    assert civil & set(range(1159, 1164)), "estate debts"
+    laws = {law for law, _ in cited}
+    for law in ("彩礼纠纷规定", "人身安全保护令规定", "妇女权益保障法", "未成年人保护法", "继承编解释（一）"):
+        assert law in laws, law
+
+
+def test_verbatim_set_is_what_the_generator_makes_from_the_statutes():
+    items = build()
+    assert len(items) == 100
+    assert VERBATIM_FILE.read_text(encoding="utf-8") == render(items)
+    corpus = get_corpus()
+    for item in yaml.safe_load(render(items))["questions"]:
+        art = corpus.parse_ref(item["expect"][0])
+        # A light rewording, not a copy: the question differs from every sentence of the article.
+        assert item["q"].rstrip("？") not in art.text
