@@ -178,8 +178,7 @@ def access_request_create(*, actor: Actor, label: str, object_id: int, reason: s
 def access_request_decide(*, actor: Actor, access_request: AccessRequest, approve: bool) -> AccessRequest:
     from jiayuan.notifications.services import notify
 
-    prefix = actor.broadest_prefix("access.decide_request")
-    if prefix is None or not access_request.division_id.startswith(prefix):
+    if not actor.is_system and not policy.allows(actor, "access.decide_request", access_request):
         raise NotFound("未找到该申请")
     if access_request.status != AccessRequest.Status.PENDING:
         raise ApplicationError("该申请已处理。")

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from jiayuan.divisions.codes import ancestor_codes, self_and_ancestors
+
 from .models import Level, Notification
 
 
@@ -38,14 +40,8 @@ def supervisors_of(division_code: str, *, roles: Iterable[str] | None = None):
     from jiayuan.accounts.models import Posting, User
 
     roles = list(roles or [Role.STREET_STAFF, Role.DISTRICT_RIGHTS])
-    candidates = []
     code = division_code
-    if len(code) == 12:
-        candidates = [code[:9], code[:6], code[:4] + "00"]
-    elif len(code) == 9:
-        candidates = [code[:6], code[:4] + "00"]
-    elif len(code) == 6:
-        candidates = [code, code[:4] + "00"]
+    candidates = ancestor_codes(code) if len(code) > 6 else self_and_ancestors(code) if len(code) == 6 else []
     for candidate in candidates:
         user_ids = Posting.objects.active().filter(division_id=candidate, role__in=roles).values("user_id")
         users = list(User.objects.filter(pk__in=user_ids, is_active=True))

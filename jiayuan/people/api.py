@@ -4,7 +4,6 @@ import datetime as dt
 
 from ninja import Router, Schema, Status
 
-from jiayuan.access import policy
 from jiayuan.access.fields import mask_phone
 from jiayuan.api.routing import operation
 from jiayuan.audit.models import Action
@@ -175,7 +174,7 @@ def person_create(request, payload: PersonIn):
 
 @operation(router, "PUT", "/{int:person_id}", perm="people.edit", response={200: PersonOut, 409: DuplicateOut})
 def person_update(request, person_id: int, payload: PersonUpdateIn):
-    person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+    person = selectors.person_access(actor=request.actor, person_id=person_id, perm="people.edit")
 
     def keep(value, current):
         return current if value is None else value

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config.nav import PERSON_PANELS
-from jiayuan.access import policy
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_phone
 from jiayuan.audit.models import Action
@@ -89,10 +88,10 @@ def person_detail(request, person_id: int):
             }
             for p in person.phones.all()
         ],
-        "can_edit": policy.allows(actor, "people.edit", person),
-        "can_reveal": policy.allows(actor, "people.reveal", person),
-        "can_history": policy.allows(actor, "people.history", person),
-        "can_viewers": policy.allows(actor, "people.viewers", person),
+        "can_edit": selectors.person_may(actor=actor, perm="people.edit", person=person),
+        "can_reveal": selectors.person_may(actor=actor, perm="people.reveal", person=person),
+        "can_history": selectors.person_may(actor=actor, perm="people.history", person=person),
+        "can_viewers": selectors.person_may(actor=actor, perm="people.viewers", person=person),
         "person_panels": [t for t, perm in PERSON_PANELS if actor.has_perm(perm)],
         "family": selectors.person_family(actor=actor, person=person),
         "relation_kinds": PersonRelation.Kind.choices,
@@ -175,7 +174,7 @@ def person_create(request):
 
 @require_perm("people.edit")
 def person_edit(request, person_id: int):
-    person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+    person = selectors.person_access(actor=request.actor, person_id=person_id, perm="people.edit")
     errors: dict[str, str] = {}
     if request.method == "POST":
         data, bad_date = _input_from(request.POST)
@@ -227,7 +226,7 @@ def person_edit(request, person_id: int):
 @require_POST
 @require_perm("people.edit")
 def person_phone_add(request, person_id: int):
-    person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+    person = selectors.person_access(actor=request.actor, person_id=person_id, perm="people.edit")
     run_action(
         request,
         lambda: services.person_phone_add(
@@ -282,13 +281,9 @@ def detail_url(person: Person) -> str:
 @require_POST
 @require_perm("people.edit")
 def person_relation_add(request, person_id: int):
-    person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+    person = selectors.person_access(actor=request.actor, person_id=person_id, perm="people.edit")
     relative_id = request.POST.get("relative_id", "")
-    relative = (
-        policy.scoped(request.actor, "people.view", Person)
-        .filter(pk=int(relative_id) if relative_id.isdigit() else 0)
-        .first()
-    )
+    relative = selectors.person_visible(actor=request.actor, person_id=relative_id)
     if relative is None:
         messages.error(request, "未找到该人员（请填写您辖区内人员的档案编号）。")
         return redirect("people:detail", person_id=person.pk)

@@ -18,6 +18,7 @@ from jiayuan.cases.models import (
     EventKind,
 )
 from jiayuan.core.errors import NotFound
+from jiayuan.divisions.codes import parent_code  # noqa: F401 - re-exported for the case services
 from jiayuan.notifications.models import Level as NoticeLevel
 from jiayuan.notifications.services import notify, supervisors_of
 
@@ -98,13 +99,3 @@ def contact_deadlines_set(case: Case, codes: list[str], *, start: dt.datetime) -
     )
     if review:
         case.review_due = review.due
-
-
-def parent_code(code: str) -> str | None:
-    if len(code) == 12:
-        return code[:9]
-    if len(code) == 9:
-        return code[:6]
-    if len(code) == 6 and not code.endswith("00"):
-        return code[:4] + "00"
-    return None

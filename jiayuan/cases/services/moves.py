@@ -26,6 +26,7 @@ from jiayuan.cases.models import (
     Status,
 )
 from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
+from jiayuan.divisions.codes import same_district
 from jiayuan.divisions.models import Division, Level
 from jiayuan.notifications.models import Level as NoticeLevel
 from jiayuan.notifications.services import notify
@@ -113,7 +114,7 @@ def _needs_consent(case: Case, kind: str, to_division: Division | None) -> bool:
     if kind == MoveKind.REFER:
         return True  # partner agencies are outside the federation
     if kind == MoveKind.TRANSFER and to_division is not None:
-        return to_division.code[:6] != case.division_id[:6]  # to another district's federation
+        return not same_district(to_division.code, case.division_id)  # to another district's federation
     return False
 
 

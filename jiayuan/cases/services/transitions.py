@@ -27,6 +27,7 @@ from jiayuan.cases.models import (
     Status,
 )
 from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
+from jiayuan.divisions.codes import district_of
 from jiayuan.divisions.models import Division
 
 from .common import case_lock, case_save, category_codes, parent_code, require_on_case
@@ -234,7 +235,7 @@ def approver_division_for(code: str) -> str:
     above = parent_code(code)
     if above and not above.endswith("00") and Division.objects.filter(code=above).exists():
         return above
-    return code[:6]
+    return district_of(code)
 
 
 def closure_kind_register() -> None:
