@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jiayuan.accounts.api import router as accounts_router
+from jiayuan.accounts.auth import DEFAULT_AUTH
 from jiayuan.care.api import router as care_router
 from jiayuan.cases.api import router as cases_router
 from jiayuan.core.errors import ApplicationError, NotFound
@@ -17,8 +18,6 @@ from jiayuan.legal.api import router as legal_router
 from jiayuan.people.api import router as people_router
 from jiayuan.screening.api import router as screening_router
 from jiayuan.venues.api import router as venues_router
-
-from .auth import DEFAULT_AUTH
 
 api = NinjaAPI(
     title="家园 妇女儿童智慧维权关爱系统 API",

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
+from jiayuan.core.models import change_reason_set
 from jiayuan.dictionaries.models import DictionaryItem
 from jiayuan.dictionaries.services import dictionary_ensure
 from jiayuan.divisions.codes import same_district
@@ -46,6 +51,9 @@ from .relief import (  # noqa: F401  (re-exported)
     relief_resubmit,
     relief_withdraw,
 )
+
+if TYPE_CHECKING:
+    from jiayuan.accounts.models import User
 
 VULNERABILITY_TYPES = [
     ("single_mother", "单亲困难母亲"),
@@ -92,10 +100,11 @@ def care_dictionaries_ensure() -> None:
 
 def no_contact_days() -> int:
     """Days without contact before a pairing is flagged (setting CARE_NO_CONTACT_DAYS, default 30)."""
-    return int(getattr(settings, "CARE_NO_CONTACT_DAYS", None) or os.environ.get("JIAYUAN_CARE_NO_CONTACT_DAYS", 30))
+    value = getattr(settings, "CARE_NO_CONTACT_DAYS", None) or os.environ.get("JIAYUAN_CARE_NO_CONTACT_DAYS") or 30
+    return int(value)
 
 
-def _items(kind: str, codes, field: str) -> list[DictionaryItem]:
+def _items(kind: str, codes: Iterable[str], field: str) -> list[DictionaryItem]:
     codes = [c for c in dict.fromkeys(codes or []) if c]
     if kind == VULNERABILITY_KIND and not DictionaryItem.objects.filter(kind=kind).exists():
         care_dictionaries_ensure()
@@ -105,7 +114,7 @@ def _items(kind: str, codes, field: str) -> list[DictionaryItem]:
     return items
 
 
-def _require_place(actor: Actor, perm: str, obj) -> None:
+def _require_place(actor: Actor, perm: str, obj: Model) -> None:
     if not actor.is_system:
         policy.require(actor, perm, obj)
 
@@ -117,11 +126,11 @@ def register_entry_create(
     *,
     actor: Actor,
     person: Person,
-    type_codes,
+    type_codes: Iterable[str],
     care_level: str = CareLevel.GENERAL,
-    worker=None,
+    worker: User | None = None,
     review_cycle_days: int = 90,
-    need_codes=(),
+    need_codes: Iterable[str] = (),
     note: str = "",
     source: str = "",
     entered_on: dt.date | None = None,
@@ -171,11 +180,11 @@ def register_entry_update(
     actor: Actor,
     entry: RegisterEntry,
     expected_version: int,
-    type_codes=None,
+    type_codes: Iterable[str] | None = None,
     care_level: str | None = None,
     review_cycle_days: int | None = None,
-    worker=None,
-    need_codes=None,
+    worker: User | None = None,
+    need_codes: Iterable[str] | None = None,
     note: str | None = None,
 ) -> RegisterEntry:
     policy.require(actor, "care.edit", entry)
@@ -218,7 +227,7 @@ def register_entry_exit(
         entry.status = EntryStatus.EXITED
         entry.exited_on = on
         entry.exit_reason = reason[:200]
-        entry._change_reason = "退出"
+        change_reason_set(entry, "退出")
         entry.save_versioned(expected_version=expected_version)
         for pairing in Pairing.objects.filter(person_id=entry.person_id, status=PairingStatus.ACTIVE):
             _pairing_close(pairing, reason=f"退出困境数据库：{reason}"[:200], on=on)
@@ -254,7 +263,7 @@ def register_review_record(
         )
         entry.care_level = level
         entry.next_review_on = reviewed_on + dt.timedelta(days=entry.review_cycle_days)
-        entry._change_reason = "复核"
+        change_reason_set(entry, "复核")
         entry.save_versioned(expected_version=expected_version)
     return review
 
@@ -297,13 +306,13 @@ def plan_save(
         plan.review_on = review_on
         plan.division_id = person.division_id
         plan.updated_by = actor.user
-        plan._change_reason = "修订计划"
+        change_reason_set(plan, "修订计划")
         plan.save_versioned(expected_version=expected_version)
     return plan
 
 
 def plan_measure_add(
-    *, actor: Actor, plan: SupportPlan, content: str, responsible: str, due_on: dt.date
+    *, actor: Actor, plan: SupportPlan, content: str, responsible: str, due_on: dt.date | None
 ) -> PlanMeasure:
     policy.require(actor, "care.edit", plan)
     errors = {}
@@ -313,7 +322,7 @@ def plan_measure_add(
         errors["responsible"] = "请填写责任方。"
     if due_on is None:
         errors["due_on"] = "请填写完成期限。"
-    if errors:
+    if errors or due_on is None:
         raise ValidationFailed(errors)
     with transaction.atomic():
         return PlanMeasure.objects.create(
@@ -331,7 +340,14 @@ def plan_measure_done(
 
 
 def ledger_add(
-    *, actor: Actor, person: Person, kind: str, on: dt.date, content: str, amount=None, source: str = ""
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    on: dt.date | None,
+    content: str,
+    amount: Decimal | int | float | str | None = None,
+    source: str = "",
 ) -> LedgerEntry:
     if not actor.is_system:
         policy.require(actor, "care.ledger_add", person)
@@ -355,7 +371,7 @@ def ledger_add(
             errors["amount"] = "金额格式不正确。"
     else:
         amount = None
-    if errors:
+    if errors or on is None:
         raise ValidationFailed(errors)
     with transaction.atomic():
         return LedgerEntry.objects.create(
@@ -378,9 +394,9 @@ def helper_create(
     actor: Actor,
     person: Person,
     kind: str = HelperKind.CARING_MOTHER,
-    skill_codes=(),
+    skill_codes: Iterable[str] = (),
     capacity: int = 1,
-    user=None,
+    user: User | None = None,
 ) -> Helper:
     if not actor.is_system:
         policy.require(actor, "care.helper_edit", person)
@@ -475,7 +491,7 @@ def pairing_end(
 
 
 def contact_add(
-    *, actor: Actor, pairing: Pairing, on: dt.date, mode: str = ContactMode.VISIT, content: str = ""
+    *, actor: Actor, pairing: Pairing, on: dt.date | None, mode: str = ContactMode.VISIT, content: str = ""
 ) -> ContactLog:
     """A contact between helper and person; clears the no-contact flag."""
     policy.require(actor, "care.contact_add", pairing)
@@ -499,8 +515,9 @@ def contact_add(
 
 def pairings_flag_uncontacted(*, today: dt.date | None = None, days: int | None = None) -> dict:
     """System sweep: no contact for `days` → tell the helper; after a second period → the supervising worker."""
+    from jiayuan.accounts.selectors import supervisors_of
     from jiayuan.notifications.models import Level
-    from jiayuan.notifications.services import notify, supervisors_of
+    from jiayuan.notifications.services import notify
 
     today = today or timezone.localdate()
     days = days or no_contact_days()

@@ -343,12 +343,9 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     result.sections.append(relief)
 
     # 6. Screening (the screening app reuses the same scope).
-    try:
-        from jiayuan.screening.stats import screening_section
-    except ImportError:  # pragma: no cover
-        screening_section = None
-    if screening_section is not None:
-        result.sections.append(screening_section(actor=actor, prefix=prefix, start=start, end=end))
+    from jiayuan.screening.stats import screening_section
+
+    result.sections.append(screening_section(actor=actor, prefix=prefix, start=start, end=end))
     return result
 
 

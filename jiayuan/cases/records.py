@@ -60,7 +60,7 @@ def access_case_with_permissions(
     from django.db.models import BooleanField, ExpressionWrapper
 
     columns: dict[tuple, str | None] = {}
-    annotations = {}
+    annotations: dict[str, ExpressionWrapper] = {}
     wanted: dict[str, str | None] = {}
     for name in perms:
         key = _permission_key(actor, name)

@@ -27,10 +27,12 @@ from .models import (
     CaseEvent,
     CaseMove,
     CaseParty,
+    Channel,
     MoveKind,
     MoveStatus,
     Outcome,
     RiskAssessment,
+    RiskLevel,
     Status,
 )
 from .records import (  # noqa: F401 - the case's own records, re-exported for existing callers
@@ -477,7 +479,9 @@ def case_stats(
             )
         )
         day = following
-    channels, levels, months = Counter(), Counter(), Counter()
+    channels: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    months: Counter[str] = Counter()
     total = handled = high = 0
     for row in (
         received.order_by()
@@ -510,12 +514,12 @@ def case_stats(
     hours.sort()
     days.sort()
 
-    channel_labels = dict(Case._meta.get_field("channel").choices)
+    channel_labels = dict(Channel.choices)
     by_channel = [
         Figure(channel_labels.get(code, code), n, _link(base_filters, channel=code))
         for code, n in channels.most_common()
     ]
-    level_labels = dict(Case._meta.get_field("risk_level").choices)
+    level_labels = dict(RiskLevel.choices)
     by_level = [
         Figure(level_labels.get(code) or "未评估", n, _link(base_filters, risk=code or "none"))
         for code, n in levels.most_common()

@@ -68,7 +68,13 @@ class PersonIn(Schema):
     address_detail: str = ""
 
 
-class PersonUpdateIn(PersonIn):
+class PersonUpdateIn(Schema):
+    name: str
+    division_code: str
+    id_type: str = IdType.NONE
+    gender: str = "U"
+    birth_date: dt.date | None = None
+    phone: str = ""
     version: int
     # Omitted (null) protected fields keep their stored value; send "" to clear one.
     id_number: str | None = None

@@ -185,7 +185,7 @@ def person_history(*, actor: Actor, person: Person) -> list[dict]:
         changed = []
         if older is not None:
             delta = newer.diff_against(older, excluded_fields=["updated_at", "version", "name_initials", "id_hash"])
-            changed = [Person._meta.get_field(c.field).verbose_name for c in delta.changes]
+            changed = [str(getattr(Person._meta.get_field(c.field), "verbose_name", c.field)) for c in delta.changes]
         result.append(
             {
                 "at": newer.history_date,

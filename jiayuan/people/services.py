@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
@@ -16,10 +19,14 @@ from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core import crypto
 from jiayuan.core.errors import ApplicationError, ValidationFailed
+from jiayuan.core.models import change_reason_set, history_user_set
 from jiayuan.core.validators import validate_phone, validate_resident_id
 from jiayuan.divisions.models import Division, Level
 
 from .models import Gender, IdType, Person, PersonPhone, PersonRelation
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 ACCESS_REQUEST_SALT = "jiayuan.people.access-request"
 
@@ -135,7 +142,7 @@ def _clean(data: PersonInput, *, actor: Actor, perm: str, keep: str | None = Non
         prefix = actor.broadest_prefix(perm)
         if prefix is None or not division.code.startswith(prefix):
             errors["division_code"] = "所选社区不在您的管辖范围内。"
-    if errors:
+    if errors or division is None:
         raise ValidationFailed(errors)
     cleaned = PersonInput(
         name=name,
@@ -157,13 +164,16 @@ def _raise_duplicate(actor: Actor, existing: Person) -> None:
     raise DuplicatePerson(person=visible, existing_id=existing.pk)
 
 
-def _by(actor: Actor, obj):
+M = TypeVar("M", bound=Model)
+
+
+def _by(actor: Actor, obj: M) -> M:
     """Name the acting user as the author of the history row the next save writes."""
-    obj._history_user = getattr(actor, "user", None)
+    history_user_set(obj, actor.user)
     return obj
 
 
-def person_create(*, actor: Actor, data: PersonInput, phones: list[str] = ()) -> Person:
+def person_create(*, actor: Actor, data: PersonInput, phones: Sequence[str] = ()) -> Person:
     """Register a person; an identity number already on file leads to that record instead."""
     cleaned, digest, division = _clean(data, actor=actor, perm="people.create")
     try:
@@ -235,7 +245,7 @@ def person_update(*, actor: Actor, person: Person, expected_version: int, data: 
     person.address_detail = cleaned.address_detail
     person.ethnicity = cleaned.ethnicity
     person.notes = cleaned.notes
-    person._change_reason = "编辑人员信息"
+    change_reason_set(person, "编辑人员信息")
     _by(actor, person)
     with transaction.atomic():
         person.save_versioned(expected_version=expected_version)
@@ -285,7 +295,7 @@ def person_delete(*, actor: Actor, person: Person, reason: str) -> Person:
         raise ValidationFailed({"reason": "请填写删除原因。"})
     person.deleted_at = timezone.now()
     person.deleted_reason = reason.strip()[:200]
-    person._change_reason = "删除"
+    change_reason_set(person, "删除")
     _by(actor, person)
     person.save_versioned(expected_version=person.version)
     return person
@@ -299,7 +309,7 @@ REVEALABLE = {
 }
 
 
-def person_reveal(*, actor: Actor, person: Person, field: str, request=None) -> str | list[str]:
+def person_reveal(*, actor: Actor, person: Person, field: str, request: HttpRequest | None = None) -> str | list[str]:
     """The full value of a protected field: a permission of its own, and every reveal is logged."""
     perm = REVEALABLE.get(field)
     if perm is None:
@@ -340,7 +350,7 @@ def person_relation_add(*, actor: Actor, person: Person, relative: Person, kind:
     return relation
 
 
-def _bulk_insert(model, rows: list[dict], *, constants: dict) -> list:
+def _bulk_insert(model: type[Model], rows: list[dict], *, constants: dict) -> list:
     """INSERT many new rows of `model` through its fields' own preparation (encryption included).
 
     `rows` give per-row Python values by attname, `constants` values shared by every row (prepared once);
@@ -387,16 +397,16 @@ def _bulk_insert(model, rows: list[dict], *, constants: dict) -> list:
             ids = sorted(r[0] for r in cursor.fetchall())
         _pg_copy(
             model._meta.db_table,
-            [model._meta.pk.column] + [f.column for f in fields],
+            [str(model._meta.pk.column)] + [str(f.column) for f in fields],
             [(pk, *value) for pk, value in zip(ids, values)],
         )
         return ids
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(ops.quote_name(str(f.column)) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    ids: list = []
+    ids = []
     with connection.cursor() as cursor:
         size = max(1, min(500, 30000 // len(fields)))
-        pk = ops.quote_name(model._meta.pk.column)
+        pk = ops.quote_name(str(model._meta.pk.column))
         for start in range(0, len(values), size):
             chunk = values[start : start + size]
             cursor.execute(
@@ -421,14 +431,16 @@ def _pg_copy(table: str, columns: list[str], values: list[tuple]) -> None:
             copy.write_row(value)
 
 
-def _history_rows(model, rows: list[dict], ids: list, *, user_id, reason: str | None, when) -> None:
+def _history_rows(
+    model: type[Model], rows: list[dict], ids: list, *, user_id: int | None, reason: str | None, when: dt.datetime
+) -> None:
     """The "+" (created) history row of each new row, carrying the stored values of the row itself.
 
     The values prepared for the main table go in as they are: the history row holds the same ciphertext.
     """
     from django.db import connection
 
-    history = model.history.model
+    history = model.history.model  # type: ignore[attr-defined]  # the manager simple-history adds
     fields = [f for f in history._meta.concrete_fields if not f.primary_key]
     extra = {"history_date": when, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
     prepared = {f.attname: f.get_db_prep_save(extra[f.attname], connection) for f in fields if f.attname in extra}
@@ -446,7 +458,7 @@ def _history_rows(model, rows: list[dict], ids: list, *, user_id, reason: str | 
         return
     ops = connection.ops
     table = ops.quote_name(history._meta.db_table)
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(ops.quote_name(str(f.column)) for f in fields)
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", values)
 
@@ -567,9 +579,9 @@ def person_find_or_register(
         if found:
             return found
     if phone and not actor.is_system and not new_person:
-        found = person_find_by_phone(actor=actor, number=phone)
-        if len(found) == 1:
-            return found[0]
+        by_phone = person_find_by_phone(actor=actor, number=phone)
+        if len(by_phone) == 1:
+            return by_phone[0]
     if not name:
         return None
     data = PersonInput(

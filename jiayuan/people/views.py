@@ -110,24 +110,26 @@ def person_reveal(request, person_id: int, field: str):
     return render(request, "people/partials/revealed.html", {"value": value, "field": field})
 
 
-def _input_from(post) -> services.PersonInput:
-    birth = None
+def _input_from(post) -> tuple[services.PersonInput, bool]:
+    """The form's person, and whether the birth date typed was not a date."""
+    birth: dt.date | None = None
+    bad_date = False
     if post.get("birth_date"):
         try:
             birth = dt.date.fromisoformat(post["birth_date"])
         except ValueError:
-            birth = "invalid"
+            bad_date = True
     return services.PersonInput(
         name=post.get("name", ""),
         division_code=post.get("division", ""),
         gender=post.get("gender", "U"),
-        birth_date=birth if birth != "invalid" else None,
+        birth_date=birth,
         id_type=post.get("id_type", IdType.NONE),
         id_number=post.get("id_number", ""),
         address_detail=post.get("address_detail", ""),
         ethnicity=post.get("ethnicity", ""),
         notes=post.get("notes", ""),
-    ), birth == "invalid"
+    ), bad_date
 
 
 def _form_context(request, **extra):
@@ -178,6 +180,7 @@ def person_edit(request, person_id: int):
     errors: dict[str, str] = {}
     if request.method == "POST":
         data, bad_date = _input_from(request.POST)
+        form: object = request.POST
         # The form never shows the protected values: left blank (or absent), they are kept, not wiped.
         if not data.id_number.strip() and data.id_type == person.id_type:
             data.id_number = person.id_number
@@ -203,9 +206,8 @@ def person_edit(request, person_id: int):
             else:
                 messages.success(request, "已保存。")
                 return redirect("people:detail", person_id=person.pk)
-        data = request.POST
     else:
-        data = {
+        form = {
             "name": person.name,
             "division": person.division_id,
             "gender": person.gender,
@@ -218,7 +220,7 @@ def person_edit(request, person_id: int):
     return render(
         request,
         "people/form.html",
-        _form_context(request, errors=errors, data=data, person=person, creating=False),
+        _form_context(request, errors=errors, data=form, person=person, creating=False),
         status=status,
     )
 

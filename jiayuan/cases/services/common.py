@@ -5,6 +5,7 @@ versioned saves, category codes, contact deadlines and the high-risk alert.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils import timezone
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
+from jiayuan.accounts.selectors import supervisors_of
 from jiayuan.cases import rules
 from jiayuan.cases.models import (
     Case,
@@ -20,12 +22,15 @@ from jiayuan.cases.models import (
 from jiayuan.core.errors import NotFound
 from jiayuan.divisions.codes import parent_code  # noqa: F401 - re-exported for the case services
 from jiayuan.notifications.models import Level as NoticeLevel
-from jiayuan.notifications.services import notify, supervisors_of
+from jiayuan.notifications.services import notify
 
 from .timeline import event_write
 
+if TYPE_CHECKING:
+    from jiayuan.accounts.models import User
 
-def user_of(actor: Actor):
+
+def user_of(actor: Actor) -> User | None:
     return getattr(actor, "user", None)
 
 

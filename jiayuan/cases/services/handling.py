@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -39,8 +40,14 @@ from .common import (
 )
 from .timeline import event_write
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.http import HttpRequest
 
-def _date(value, field_name: str) -> dt.date | None:
+    from jiayuan.accounts.models import User
+
+
+def _date(value: object, field_name: str) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
@@ -51,7 +58,7 @@ def _date(value, field_name: str) -> dt.date | None:
         raise ValidationFailed({field_name: "日期格式不正确。"}) from None
 
 
-ACTION_FIELDS = {
+ACTION_FIELDS: dict[str, dict[str, str]] = {
     ActionKind.MEDIATION: {"participants": "参加人员"},
     ActionKind.PROTECTION_ORDER: {"court": "受理法院", "applied_on": "申请日期", "decided_on": "裁定日期"},
     ActionKind.WARNING_LETTER: {"letter_no": "告诫书编号", "police_unit": "出具单位"},
@@ -171,7 +178,7 @@ def case_event_correct(*, actor: Actor, event: CaseEvent, note: str) -> CaseEven
         )
 
 
-def case_team_add(*, actor: Actor, case: Case, user, role: str) -> CaseTeamMember:
+def case_team_add(*, actor: Actor, case: Case, user: User, role: str) -> CaseTeamMember:
     """一案一团队: a team seat opens the case to the member (writing unless the role only advises)."""
     require_on_case(actor, "cases.team", case)
     if role not in TeamRole.values:
@@ -233,7 +240,7 @@ ATTACHMENT_TYPES = {
 }
 
 
-def case_attachment_add(*, actor: Actor, case: Case, upload) -> CaseAttachment:
+def case_attachment_add(*, actor: Actor, case: Case, upload: UploadedFile) -> CaseAttachment:
     """Attach a file: PDF, image, Word or audio, checked by extension and content, size-limited."""
     require_on_case(actor, "cases.handle", case)
     name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
@@ -254,7 +261,7 @@ def case_attachment_add(*, actor: Actor, case: Case, upload) -> CaseAttachment:
         attachment = CaseAttachment(
             case=case,
             name=name,
-            content_type=content_type or mimetypes.guess_type(name)[0],
+            content_type=content_type or mimetypes.guess_type(name)[0] or "application/octet-stream",
             size=size,
             uploaded_by=user_of(actor),
             at=timezone.now(),
@@ -272,7 +279,7 @@ def case_attachment_add(*, actor: Actor, case: Case, upload) -> CaseAttachment:
     return attachment
 
 
-def case_account_reveal(*, actor: Actor, case: Case, request=None) -> str:
+def case_account_reveal(*, actor: Actor, case: Case, request: HttpRequest | None = None) -> str:
     """The person's account in full: highly sensitive accounts need their own permission; logged."""
     perm = "cases.reveal_highly" if case.highly_sensitive else "cases.reveal"
     require_on_case(actor, perm, case)

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from jiayuan.access import policy
@@ -14,6 +15,7 @@ from jiayuan.access.actor import Actor
 from jiayuan.access.models import GrantKind
 from jiayuan.access.roles import Role
 from jiayuan.access.services import grant_access
+from jiayuan.accounts.selectors import supervisors_of
 from jiayuan.cases import rules
 from jiayuan.cases.models import (
     Case,
@@ -28,7 +30,6 @@ from jiayuan.cases.models import (
 )
 from jiayuan.core.errors import NotFound, ValidationFailed
 from jiayuan.divisions.models import Division, Level
-from jiayuan.notifications.services import supervisors_of
 from jiayuan.people.models import Person
 
 from .common import (
@@ -75,7 +76,7 @@ def _clean_input(actor: Actor, data: CaseInput) -> tuple[Division, list[tuple[Pe
     parties: list[tuple[Person, str]] = []
     ids = [pid for pid, _ in data.parties or []]
     if ids:
-        people = Person.objects.filter(pk__in=ids, deleted_at__isnull=True)
+        people: QuerySet[Person] = Person.objects.filter(pk__in=ids, deleted_at__isnull=True)
         if not actor.is_system:
             people = policy.scoped(actor, "people.view", people)
         found = {p.pk: p for p in people}
@@ -86,7 +87,7 @@ def _clean_input(actor: Actor, data: CaseInput) -> tuple[Division, list[tuple[Pe
                 errors["parties"] = "所选人员不存在或不在您的范围内。"
             else:
                 parties.append((found[pid], role))
-    if errors:
+    if errors or division is None:
         raise ValidationFailed(errors)
     return division, parties, codes
 

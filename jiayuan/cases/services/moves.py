@@ -5,6 +5,7 @@ replies and revocations.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
@@ -46,8 +47,14 @@ from .transitions import (
     AssignTransition,
 )
 
+if TYPE_CHECKING:
+    from jiayuan.accounts.models import User
+    from jiayuan.orgs.models import PartnerAgency
 
-def case_assign(*, actor: Actor, case: Case, to_user, reason: str = MoveReason.WORKLOAD, note: str = "") -> CaseMove:
+
+def case_assign(
+    *, actor: Actor, case: Case, to_user: User, reason: str = MoveReason.WORKLOAD, note: str = ""
+) -> CaseMove:
     """Make `to_user` the handler (within the assigner's scope); the handler's access comes with it."""
     require_on_case(actor, "cases.move", case)
     if reason not in MoveReason.values:
@@ -144,7 +151,7 @@ def case_move_create(
     kind: str,
     reason: str,
     to_division_code: str = "",
-    to_agency=None,
+    to_agency: PartnerAgency | None = None,
     note: str = "",
     consent_override_reason: str = "",
     now: dt.datetime | None = None,
@@ -229,7 +236,7 @@ def case_move_create(
                 reason=f"转介 {case.number}",
                 created_by=user_of(actor),
             )
-        target = to_agency.name if to_agency is not None else to_division.name
+        target = to_agency.name if to_agency is not None else to_division.name if to_division is not None else ""
         event_write(
             case,
             EventKind.MOVE,
@@ -299,7 +306,7 @@ def case_move_answer(
         move.save()
         if accept and move.kind in (MoveKind.ESCALATE, MoveKind.HAND_DOWN, MoveKind.TRANSFER):
             previous = case.division_id
-            case.division_id = move.to_division_id
+            case.division_id = move.to_division_id or case.division_id
             if move.kind == MoveKind.TRANSFER:
                 # The new owner assigns its own handler; the old one loses the case.
                 revoke_access(source_key=f"case-handler:{case.pk}")

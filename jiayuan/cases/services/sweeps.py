@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from jiayuan.access.actor import Actor
+from jiayuan.accounts.selectors import supervisors_of
 from jiayuan.cases import rules
 from jiayuan.cases.models import (
     Case,
@@ -20,7 +21,7 @@ from jiayuan.cases.models import (
 )
 from jiayuan.divisions.models import Division
 from jiayuan.notifications.models import Level as NoticeLevel
-from jiayuan.notifications.services import notify, supervisors_of
+from jiayuan.notifications.services import notify
 
 from .common import (
     case_url,

@@ -10,6 +10,8 @@ its own transaction (`on_approved`); a return or a rejection reopens the handlin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +35,9 @@ from jiayuan.divisions.models import Division
 from .common import case_lock, case_save, category_codes, parent_code, require_on_case
 from .timeline import event_write
 
+if TYPE_CHECKING:
+    from jiayuan.workflows.models import ApprovalRequest
+
 
 class Transition:
     name = ""
@@ -41,7 +46,7 @@ class Transition:
     target = ""
     perm = "cases.handle"
 
-    def __init__(self, *, actor: Actor, case: Case, note: str = "", **kwargs):
+    def __init__(self, *, actor: Actor, case: Case, note: str = "", **kwargs: Any) -> None:
         self.actor, self.case, self.note, self.kwargs = actor, case, (note or "").strip(), kwargs
 
     def check(self, actor: Actor | None = None) -> None:
@@ -254,7 +259,7 @@ def closure_kind_register() -> None:
     )
 
 
-def _record(approval) -> ClosureApproval | None:
+def _record(approval: ApprovalRequest) -> ClosureApproval | None:
     return (
         ClosureApproval.objects.select_for_update()
         .filter(approval=approval, state=ClosureApproval.State.PENDING)
@@ -262,7 +267,7 @@ def _record(approval) -> ClosureApproval | None:
     )
 
 
-def _finish(approval, actor, state: str, decision: str) -> ClosureApproval | None:
+def _finish(approval: ApprovalRequest, actor: Actor, state: str, decision: str) -> ClosureApproval | None:
 
     record = _record(approval)
     if record is None:
@@ -289,7 +294,7 @@ def _finish(approval, actor, state: str, decision: str) -> ClosureApproval | Non
     return record
 
 
-def _on_approved(approval, actor) -> None:
+def _on_approved(approval: ApprovalRequest, actor: Actor) -> None:
 
     record = _finish(approval, actor, ClosureApproval.State.APPROVED, "approve")
     if record is not None:
@@ -299,11 +304,11 @@ def _on_approved(approval, actor) -> None:
         ).execute()
 
 
-def _on_returned(approval, actor) -> None:
+def _on_returned(approval: ApprovalRequest, actor: Actor) -> None:
     _finish(approval, actor, ClosureApproval.State.RETURNED, "return")
 
 
-def _on_rejected(approval, actor) -> None:
+def _on_rejected(approval: ApprovalRequest, actor: Actor) -> None:
     _finish(approval, actor, ClosureApproval.State.REJECTED, "reject")
 
 
@@ -336,7 +341,7 @@ def closure_request(*, actor: Actor, case: Case, outcome: str, note: str = "") -
         case=case,
         outcome=outcome,
         note=(note or "")[:1000],
-        approver_division_id=engine.current_division_id,
+        approver_division_id=engine.current_division_id or approver_division_for(case.division_id),
         approval=engine,
         requested_by=actor.user,
     )
@@ -354,7 +359,7 @@ def closure_request(*, actor: Actor, case: Case, outcome: str, note: str = "") -
     return record
 
 
-def engine_request(record: ClosureApproval):
+def engine_request(record: ClosureApproval) -> ApprovalRequest | None:
     from jiayuan.workflows.models import ApprovalRequest
 
     return ApprovalRequest.objects.filter(pk=record.approval_id).first() if record.approval_id else None
