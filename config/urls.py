@@ -20,6 +20,8 @@ urlpatterns = [
     path("legal/", include("jiayuan.legal.urls")),
     path("imports/", include("jiayuan.imports.urls")),
     path("venues/", include("jiayuan.venues.urls")),
+    path("volunteers/", include("jiayuan.volunteers.urls")),
+    path("activities/", include("jiayuan.activities.urls")),
     path("api/", api.urls),
     path("ops/", include("jiayuan.ops.urls")),
     path("healthz", ops_views.healthz, name="healthz"),

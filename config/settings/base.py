@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "jiayuan.cases",
     "jiayuan.care",
     "jiayuan.venues",
+    "jiayuan.volunteers",
+    "jiayuan.activities",
     "jiayuan.screening",
     "jiayuan.legal",
     "jiayuan.ops",

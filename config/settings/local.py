@@ -9,7 +9,9 @@ from jiayuan.core.devkeys import ensure_dev_keys
 from .base import *
 from .base import DATA_ENCRYPTION_KEYS, VAR_DIR, env_bool
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: a newcomer meets the product's own Chinese 404 and 500 pages, not Django's technical
+# pages (WhiteNoise serves the static files either way).
+DEBUG = env_bool("DJANGO_DEBUG", False)
 _keys = ensure_dev_keys(VAR_DIR)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _keys["secret_key"]
 DATA_ENCRYPTION_KEYS = DATA_ENCRYPTION_KEYS or [_keys["data_key"]]

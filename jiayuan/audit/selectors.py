@@ -21,6 +21,48 @@ HISTORY_MODELS = {
 }
 
 
+# Log entries that name no model of their own (label → display name).
+EXTRA_OBJECT_TYPES = {
+    "ops.retention": "数据保存期限处理",
+    "audit.accesslog": "访问日志",
+}
+
+
+def object_type_label(label: str) -> str:
+    """The Chinese name of a record kind in the log ("cases.case" → "个案"); unknown labels stay as written."""
+    if not label:
+        return ""
+    if label in EXTRA_OBJECT_TYPES:
+        return EXTRA_OBJECT_TYPES[label]
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return label
+    return str(model._meta.verbose_name)
+
+
+def object_type_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every kind of record the log can name, grouped by module, for the filter's chooser."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("jiayuan.") or model.__name__.startswith("Historical"):
+            continue
+        app = apps.get_app_config(model._meta.app_label)
+        groups.setdefault(str(app.verbose_name), []).append((model._meta.label_lower, str(model._meta.verbose_name)))
+    groups.setdefault("其他", []).extend(EXTRA_OBJECT_TYPES.items())
+    return [(name, sorted(items, key=lambda item: item[1])) for name, items in groups.items()]
+
+
+def posting_labels(ids) -> dict[int, str]:
+    """Postings named as a person reads them ("香蜜湖街道 · 街道妇联工作人员"), by id."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    posting = apps.get_model("accounts", "Posting")
+    rows = posting.objects.filter(pk__in=wanted).select_related("division", "agency")
+    return {row.pk: str(row) for row in rows}
+
+
 @dataclass
 class LogFilters:
     username: str = ""

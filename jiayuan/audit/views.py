@@ -25,6 +25,16 @@ def access_log(request):
         until=parse_date(g.get("until", "")),
     )
     page = paginate(selectors.access_log_list(actor=request.actor, filters=filters), g.get("page"))
+    postings = selectors.posting_labels(r.posting_id for r in page.object_list)
+    rows = [
+        {
+            "row": r,
+            "posting": postings.get(r.posting_id, ""),
+            "object_label": selectors.object_type_label(r.object_type),
+        }
+        for r in page.object_list
+    ]
+    # Written after the page is read: the count was taken first, so a row added now would push one off it.
     access_log_write(
         actor=request.actor,
         request=request,
@@ -35,7 +45,14 @@ def access_log(request):
     return render(
         request,
         "audit/log.html",
-        {"page": page, "filters": filters, "actions": Action.choices, "querystring": g.urlencode()},
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "actions": Action.choices,
+            "object_types": selectors.object_type_choices(),
+            "querystring": g.urlencode(),
+        },
     )
 
 

@@ -116,6 +116,12 @@ def instrument() -> dict:
 ANSWERS = {"yes": "是", "no": "否", "unknown": "不清楚"}
 
 
+def item_labels(codes) -> list[str]:
+    """The instrument items' short Chinese names ("threat_to_kill" → "威胁杀害"), in the order given."""
+    names = {item["code"]: item.get("label") or item["text"] for item in instrument()["items"]}
+    return [names.get(code, code) for code in codes]
+
+
 @dataclass(frozen=True)
 class Score:
     score: int

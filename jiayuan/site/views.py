@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 
 from jiayuan.access.decorators import public_view, require_login
 from jiayuan.notifications.selectors import notifications_latest
@@ -34,7 +35,5 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "服务器内部错误，请稍后重试。"}, status=500)
-    return HttpResponseServerError(
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>系统错误</title></head>'
-        "<body><h1>系统出现错误</h1><p>请稍后重试。</p></body></html>"
-    )
+    # Rendered without a request context: whatever failed (the database, a context processor) is not touched again.
+    return HttpResponseServerError(loader.get_template("500.html").render())

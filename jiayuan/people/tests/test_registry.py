@@ -378,7 +378,7 @@ def test_who_viewed_this_lists_views_and_reveals(client, scene):
         (scene["worker"].username, Action.VIEW),
     ]
     body = page.content.decode()
-    assert "查看完整信息" in body and "sensitive" in body
+    assert "查看完整信息" in body and "敏感个人信息" in body and "sensitive" not in body
     # A community worker may not see who viewed it.
     client.force_login(scene["worker"])
     assert client.get(f"/people/{person.pk}/viewers/").status_code == 404

@@ -88,3 +88,24 @@ def test_demo_accounts_are_printed():
     for username, _, role, _ in DEMO_ACCOUNTS:
         assert username in text and Role(role).label in text
     assert DEMO_PASSWORD in text
+
+
+@pytest.mark.django_db
+def test_readme_names_the_place_each_demo_account_serves():
+    """A newcomer signing in as `shequ` knows which community's people, cases and register she will see."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from jiayuan.site.management.commands.demo_accounts import demo_places
+
+    demo_load_all(only=FOUNDATION, people=5)
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `"): line for line in readme.splitlines() if line.startswith("| `")}
+    places = demo_places()
+    for username, *_ in DEMO_ACCOUNTS:
+        place = places[username]
+        assert place in rows[username], f"README does not name where {username} serves ({place})"
+    out = io.StringIO()
+    call_command("demo_accounts", stdout=out)
+    assert places["shequ"] in out.getvalue() and "社区" in places["shequ"]
