@@ -189,3 +189,41 @@ def unscoped(model: type[Model]) -> QuerySet:
 def require(actor: Actor, perm: str, obj: Model) -> None:
     if not allows(actor, perm, obj):
         raise NotFound("未找到该记录")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Narrowing by place: the widest place an actor reaches for a permission, and what follows from it. Forms
+# offer places in reach, services check a chosen place against it, statistics narrow a requested place to
+# it. (Records themselves are scoped by `scoped` above, which also counts grants.)
+
+
+def reach(actor: Actor, perm: str) -> str | None:
+    """The widest division prefix the actor holds `perm` over ("" for everywhere), or None for nowhere."""
+    return actor.broadest_prefix(perm)
+
+
+def place_allowed(actor: Actor, perm: str, code: str) -> bool:
+    """Whether the place `code` lies within the actor's reach for `perm` (the system reaches everywhere)."""
+    if actor.is_system:
+        return True
+    prefix = reach(actor, perm)
+    return prefix is not None and (code or "").startswith(prefix)
+
+
+def narrow_place(actor: Actor, perm: str, wanted: str = "") -> str | None:
+    """The place a report is about: `wanted` when it lies within the actor's reach, else the whole reach;
+    None when the actor reaches nowhere."""
+    prefix = reach(actor, perm)
+    if prefix is None:
+        return None
+    return wanted if wanted and wanted.startswith(prefix) else prefix
+
+
+def within_reach(actor: Actor, perm: str, qs: QuerySet[M], field: str = "division") -> QuerySet[M]:
+    """Rows of `qs` whose place (`field`) lies within the actor's reach for `perm`; none when out of reach.
+
+    For choices and look-ups that are not records of their own (divisions, agencies offered in a form)."""
+    prefix = reach(actor, perm)
+    if prefix is None:
+        return qs.none()
+    return qs.filter(subtree_q(prefix, field)) if prefix else qs

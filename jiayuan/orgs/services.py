@@ -31,10 +31,8 @@ def _clean(
     division = Division.objects.filter(code=division_code).first()
     if division is None:
         errors["division"] = "请选择所属区划。"
-    elif not actor.is_system:
-        prefix = actor.broadest_prefix("orgs.manage")
-        if prefix is None or not division.code.startswith(prefix):
-            errors["division"] = "所选区划不在您的管辖范围内。"
+    elif not policy.place_allowed(actor, "orgs.manage", division.code):
+        errors["division"] = "所选区划不在您的管辖范围内。"
     if isinstance(founded_on, str) and founded_on:
         try:
             founded_on = dt.date.fromisoformat(founded_on)

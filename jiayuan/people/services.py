@@ -138,10 +138,8 @@ def _clean(data: PersonInput, *, actor: Actor, perm: str, keep: str | None = Non
     division = Division.objects.filter(code=data.division_code).first()
     if division is None or division.level != Level.COMMUNITY:
         errors["division_code"] = "请选择人员所在的社区。"
-    elif not actor.is_system and division.code != keep:
-        prefix = actor.broadest_prefix(perm)
-        if prefix is None or not division.code.startswith(prefix):
-            errors["division_code"] = "所选社区不在您的管辖范围内。"
+    elif division.code != keep and not policy.place_allowed(actor, perm, division.code):
+        errors["division_code"] = "所选社区不在您的管辖范围内。"
     if errors or division is None:
         raise ValidationFailed(errors)
     cleaned = PersonInput(
@@ -480,8 +478,7 @@ def person_bulk_create(*, actor: Actor, items: list[tuple[PersonInput, list]], c
         return []
     codes = {data.division_code for data, _ in items}
     found = set(Division.objects.filter(code__in=codes, level=Level.COMMUNITY).values_list("code", flat=True))
-    prefix = actor.broadest_prefix("people.create") if not actor.is_system else ""
-    if found != codes or prefix is None or any(not c.startswith(prefix) for c in codes):
+    if found != codes or any(not policy.place_allowed(actor, "people.create", c) for c in codes):
         raise ValidationFailed({"division_code": "所选社区不在您的管辖范围内。"})
     user_id = getattr(getattr(actor, "user", None), "pk", None)
     now = timezone.now()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from config.nav import PERSON_PANELS
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_phone
+from jiayuan.access.selectors import division_choices_for
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
@@ -133,8 +134,7 @@ def _input_from(post) -> tuple[services.PersonInput, bool]:
 
 
 def _form_context(request, **extra):
-    prefix = request.actor.broadest_prefix("people.create")
-    communities = list(division_choices(prefix)) if prefix is not None else []
+    communities = division_choices_for(actor=request.actor, perm="people.create")
     person = extra.get("person")
     if person is not None and person.division_id not in {d.code for d in communities}:
         communities.insert(0, person.division)  # a granted record outside one's scope keeps its community

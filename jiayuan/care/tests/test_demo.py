@@ -4,8 +4,8 @@ import pytest
 @pytest.mark.django_db
 def test_care_demo_loads_is_idempotent_and_every_page_renders(client):
     from jiayuan.care.demo import demo_load
-    from jiayuan.screening.demo import demo_load as screening_demo_load
     from jiayuan.care.models import Helper, Pairing, RegisterEntry, ReliefApplication
+    from jiayuan.screening.demo import demo_load as screening_demo_load
     from jiayuan.screening.models import Visit
     from jiayuan.site.demo import demo_load_all
 

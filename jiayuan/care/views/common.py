@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jiayuan.divisions.selectors import division_choices
+from jiayuan.access.selectors import division_choices_for
 
 
 def _version(post) -> int:
@@ -13,5 +13,4 @@ def _version(post) -> int:
 
 
 def _communities(actor, perm="care.list"):
-    prefix = actor.broadest_prefix(perm)
-    return division_choices(prefix) if prefix is not None else []
+    return division_choices_for(actor=actor, perm=perm)

@@ -67,10 +67,8 @@ def _clean_input(actor: Actor, data: CaseInput) -> tuple[Division, list[tuple[Pe
     division = Division.objects.filter(code=(data.division_code or "").strip()).first()
     if division is None or division.level not in (Level.COMMUNITY, Level.STREET, Level.DISTRICT):
         errors["division_code"] = "请选择个案所在的社区（或街道、区）。"
-    elif not actor.is_system:
-        prefix = actor.broadest_prefix("cases.create")
-        if prefix is None or not division.code.startswith(prefix):
-            errors["division_code"] = "所选社区不在您的受理范围内。"
+    elif not policy.place_allowed(actor, "cases.create", division.code):
+        errors["division_code"] = "所选社区不在您的受理范围内。"
     if len(data.account or "") > 20000:
         errors["account"] = "陈述过长（最多 20000 字）。"
     parties: list[tuple[Person, str]] = []

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.selectors import division_choices_for
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.cases import rules, selectors, services
@@ -20,7 +21,7 @@ from jiayuan.core.dates import parse_date
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.divisions.models import Level
-from jiayuan.divisions.selectors import division_choices, division_subtree
+from jiayuan.divisions.selectors import division_subtree
 
 
 def _filters(request) -> selectors.CaseFilters:
@@ -120,9 +121,8 @@ def intake_lookup(request):
 
 
 def _intake_context(request, **extra):
-    prefix = request.actor.broadest_prefix("cases.create")
     return {
-        "communities": division_choices(prefix) if prefix is not None else [],
+        "communities": division_choices_for(actor=request.actor, perm="cases.create"),
         "channels": Channel.choices,
         "categories": rules.category_choices(),
         "roles": PartyRole.choices,
