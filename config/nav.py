@@ -24,6 +24,7 @@ NAV = [
     ("审计日志", "audit:log", "audit.view"),
     ("批量导入", "imports:list", "imports.view"),
     ("系统运行", "ops:system", "ops.view"),
+    ("统计报表", "reports:dashboard", "reports.view"),
 ]
 
 # Panels on the home page, in order: (template, permission or None). Each template renders itself

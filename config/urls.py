@@ -22,6 +22,7 @@ urlpatterns = [
     path("venues/", include("jiayuan.venues.urls")),
     path("volunteers/", include("jiayuan.volunteers.urls")),
     path("activities/", include("jiayuan.activities.urls")),
+    path("reports/", include("jiayuan.reports.urls")),
     path("api/", api.urls),
     path("ops/", include("jiayuan.ops.urls")),
     path("healthz", ops_views.healthz, name="healthz"),

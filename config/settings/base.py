@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jiayuan.legal",
     "jiayuan.ops",
     "jiayuan.imports",
+    "jiayuan.reports",
     "jiayuan.site",
 ]
 

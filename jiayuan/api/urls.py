@@ -18,6 +18,7 @@ from jiayuan.divisions.api import router as divisions_router
 from jiayuan.imports.api import router as imports_router
 from jiayuan.legal.api import router as legal_router
 from jiayuan.people.api import router as people_router
+from jiayuan.reports.api import router as reports_router
 from jiayuan.screening.api import router as screening_router
 from jiayuan.venues.api import router as venues_router
 from jiayuan.volunteers.api import router as volunteers_router
@@ -88,4 +89,5 @@ api.add_router("/venues", venues_router)
 api.add_router("/volunteers", volunteers_router)
 api.add_router("/activities", activities_router)
 api.add_router("/me", miniprogram_router)
+api.add_router("/reports", reports_router)
 urlpatterns = api.urls

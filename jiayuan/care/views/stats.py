@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jiayuan.access.decorators import require_perm
-from jiayuan.care import selectors, stats
-from jiayuan.core.dates import parse_date
-from jiayuan.divisions.selectors import division_subtree
+from jiayuan.care import selectors
 
 
 @require_perm("care.stats")
 def stats_page(request):
-    today = timezone.localdate()
-    start = parse_date(request.GET.get("start"), today.replace(month=1, day=1))
-    end = parse_date(request.GET.get("end"), today)
-    result = stats.care_stats(actor=request.actor, prefix=request.GET.get("division", "")[:12], start=start, end=end)
-    prefix = request.actor.broadest_prefix("care.stats") or ""
-    scopes = division_subtree(prefix).filter(level__in=["district", "street"]).order_by("code") if prefix else []
-    return render(request, "care/stats.html", {"stats": result, "scopes": scopes})
+    """The care statistics live in the reports module now; old links keep working."""
+    query = request.GET.urlencode()
+    return redirect("/reports/care/" + (f"?{query}" if query else ""))
 
 
 @require_perm("care.list")

@@ -7,7 +7,6 @@ from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
 from jiayuan.people.models import Household, HouseholdMember
 from jiayuan.screening import selectors, services
 from jiayuan.screening.models import Campaign, HazardStatus
-from jiayuan.screening.stats import campaign_progress
 from tests.factories import (
     FUTIAN,
     MEILIN,
@@ -163,10 +162,10 @@ def test_progress_per_community_live_to_street_and_district(s, client):
         actor=s.a["community"], campaign=s.campaign, division_code=s.home, visited_on=s.today, answers={}
     )
     services.hazard_resolve(actor=s.a["street"], hazard=hazard, expected_version=hazard.version, note="已调解")
-    rows = {r.code: r for r in campaign_progress(actor=s.a["street"], campaign=s.campaign)}
+    rows = {r.code: r for r in selectors.campaign_progress(actor=s.a["street"], campaign=s.campaign)}
     assert (rows[s.home].visits, rows[s.home].hazards, rows[s.home].followed) == (2, 1, 1)
     assert rows[s.sibling].visits == 0 and s.far not in rows
-    district_rows = {r.code: r for r in campaign_progress(actor=s.a["district"], campaign=s.campaign)}
+    district_rows = {r.code: r for r in selectors.campaign_progress(actor=s.a["district"], campaign=s.campaign)}
     assert s.far in district_rows and district_rows[s.home].visits == 2
     client.force_login(s.users["street"])
     assert client.get(f"/screening/{s.campaign.pk}/").status_code == 200
@@ -180,28 +179,6 @@ def test_monthly_campaign_repeats_once(s):
     assert services.campaign_repeat(s.campaign) == nxt
     assert Campaign.objects.filter(previous=s.campaign).count() == 1
     assert RegisterEntry.objects.count() == 0
-
-
-def test_screening_figures_in_shared_stats_equal_counts(s):
-    from jiayuan.care.stats import care_stats
-    from jiayuan.screening.models import Hazard, Visit
-
-    hazard = visit_with_hazard(s).hazard
-    services.visit_record(
-        actor=s.a["community"],
-        campaign=s.campaign,
-        division_code=s.home,
-        visited_on=s.today,
-        answers={"family_conflict": True},
-    )
-    services.hazard_resolve(actor=s.a["community"], hazard=hazard, expected_version=hazard.version, note="已化解")
-    for who, prefix in (("district", FUTIAN), ("street", XIANGMIHU), ("other_street", MEILIN)):
-        section = care_stats(actor=s.a[who], start=s.today.replace(day=1), end=s.today).as_dict()["隐患排查"]
-        visits = [v for v in Visit.objects.all() if v.division_id.startswith(prefix)]
-        hazards = [h for h in Hazard.objects.all() if h.division_id.startswith(prefix)]
-        assert section["入户走访"] == len(visits)
-        assert section["发现隐患"] == len(hazards)
-        assert section["已跟进隐患"] == sum(1 for h in hazards if h.status != "open")
 
 
 def test_checklist_page_publishes_a_new_version_without_touching_visits(s, client):

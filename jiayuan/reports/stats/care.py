@@ -1,7 +1,7 @@
 """Care and screening statistics for any scope and period; each figure carries the link to its records.
 
-Reusable by the reports module: `care_stats(actor=..., prefix=..., start=..., end=...)` returns plain
-data (sections of `Figure`s). The scope is a division prefix inside the actor's reach; rows are counted
+`care_stats(actor=..., prefix=..., start=..., end=...)` returns plain data (sections of `Figure`s) for the
+care statistics page. The scope is a division prefix inside the actor's reach; rows are counted
 through the same policy filter as the lists the links open, so a figure and its list always agree.
 """
 
@@ -10,18 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Sum, Value
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.core.errors import NotFound
-from jiayuan.core.replica import replica_reads
-from jiayuan.divisions.models import subtree_q
-from jiayuan.people.models import Person, minor_cutoff
-
-from .models import (
+from jiayuan.care.models import (
     VULNERABILITY_KIND,
     CareLevel,
     EntryStatus,
@@ -34,19 +28,13 @@ from .models import (
     ReliefStatus,
     SupportPlan,
 )
+from jiayuan.core.errors import NotFound
+from jiayuan.core.replica import replica_reads
+from jiayuan.divisions.models import subtree_q
+from jiayuan.people.models import Person, minor_cutoff
 
-
-@dataclass
-class Figure:
-    label: str
-    value: int | Decimal | str
-    url: str = ""
-
-
-@dataclass
-class Section:
-    title: str
-    figures: list[Figure] = field(default_factory=list)
+from .common import Figure, Section, _url
+from .screening import screening_section
 
 
 @dataclass
@@ -58,11 +46,6 @@ class CareStats:
 
     def as_dict(self) -> dict:
         return {s.title: {f.label: f.value for f in s.figures} for s in self.sections}
-
-
-def _url(path: str, **params) -> str:
-    clean = {k: v for k, v in params.items() if v not in (None, "", False)}
-    return f"{path}?{urlencode(clean)}" if clean else path
 
 
 def stats_prefix(actor: Actor, prefix: str = "", perm: str = "care.stats") -> str:
@@ -146,6 +129,7 @@ def _measures_due(plans: Q | None, start: dt.date, end: dt.date, *, plans_held: 
     return {key: every[key] - outside[key] for key in figures}
 
 
+@replica_reads
 @replica_reads
 def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) -> CareStats:
     prefix = stats_prefix(actor, prefix)
@@ -342,9 +326,7 @@ def care_stats(*, actor: Actor, prefix: str = "", start: dt.date, end: dt.date) 
     relief.figures.append(Figure("期内慰问人次", condolence.count(), ""))
     result.sections.append(relief)
 
-    # 6. Screening (the screening app reuses the same scope).
-    from jiayuan.screening.stats import screening_section
-
+    # 6. Screening, for the same scope.
     result.sections.append(screening_section(actor=actor, prefix=prefix, start=start, end=end))
     return result
 

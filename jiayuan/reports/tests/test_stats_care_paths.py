@@ -7,9 +7,10 @@ import pytest
 
 from jiayuan.access.models import GrantKind
 from jiayuan.access.services import grant_access
-from jiayuan.care import services, stats
+from jiayuan.care import services
 from jiayuan.care.models import PlanMeasure, RegisterEntry
-from jiayuan.care.stats import care_stats
+from jiayuan.reports.stats import care as stats
+from jiayuan.reports.stats.care import care_stats
 from tests.factories import XIANGMIHU, make_person, system_actor
 
 from .conftest import child_birth

@@ -8,8 +8,8 @@ import pytest
 
 from jiayuan.care import services
 from jiayuan.care.models import LedgerEntry, Pairing, RegisterEntry, ReliefApplication
-from jiayuan.care.stats import care_stats
 from jiayuan.people.models import minor_cutoff
+from jiayuan.reports.stats.care import care_stats
 from tests.factories import FUTIAN, XIANGMIHU, make_person, system_actor
 
 from .conftest import child_birth
@@ -122,9 +122,10 @@ def test_stats_outside_scope_is_404(place, world, client):
     with pytest.raises(NotFound):
         care_stats(actor=place.actors["street"], prefix=FUTIAN, start=place.today, end=place.today)
     client.force_login(place.users["street"])
-    page = client.get("/care/stats/")
+    assert client.get("/care/stats/?division=440304006").url == "/reports/care/?division=440304006"
+    page = client.get("/reports/care/")
     assert page.status_code == 200 and "/care/register/?" in page.content.decode()
-    assert client.get("/care/stats/?division=440304007").status_code == 404
+    assert client.get("/reports/care/?division=440304007").status_code == 404
 
 
 def test_each_figure_links_to_the_same_records(place, world, client):
