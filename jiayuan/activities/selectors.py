@@ -150,6 +150,11 @@ def type_labels() -> dict[str, str]:
     return {item.code: item.label for item in dictionary_items(TYPE_KIND, active_only=False)}
 
 
+def type_items() -> list:
+    """Every activity type (active or not) in one query, for a list's labels and its filter."""
+    return list(dictionary_items(TYPE_KIND, active_only=False))
+
+
 def type_choices():
     return dictionary_items(TYPE_KIND)
 

@@ -387,6 +387,27 @@ def session_add(*, actor: Actor, activity: Activity, starts_at: dt.datetime, end
     return session
 
 
+def session_cancel(*, actor: Actor, session: Session) -> Session:
+    """Call off one session that nobody has checked in to; its volunteers without recorded hours are released."""
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=session.activity_id)
+        row = Session.objects.select_for_update().get(pk=session.pk)
+        if row.cancelled:
+            raise WorkflowError("该场次已取消。")
+        if row.attendances.exists():
+            raise WorkflowError("该场次已有签到记录，不能取消。")
+        if not locked.sessions.filter(cancelled=False).exclude(pk=row.pk).exists():
+            raise WorkflowError("这是活动仅剩的一场，请改为取消整个活动。")
+        row.cancelled = True
+        row.checkin_code = ""
+        row.code_expires_at = None
+        row.save(update_fields=["cancelled", "checkin_code", "code_expires_at"])
+        Duty.objects.filter(session=row, record__isnull=True).delete()
+        _refresh_dates(locked)
+        Activity.objects.filter(pk=locked.pk).update(starts_on=locked.starts_on, ends_on=locked.ends_on)
+    return row
+
+
 # ---------------------------------------------------------------- sign-ups and the waiting list
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Sum
 
 from jiayuan.access import policy
@@ -77,8 +78,39 @@ def counts_prefix(*, actor: Actor, division: str = "", perm: str = "activities.s
     return prefix
 
 
-def _group(qs, key: str, **aggregates) -> dict:
-    return {row[key]: row for row in qs.values(key).annotate(**aggregates).order_by()}
+KEYS = ("type", "audience", "project_id_ref")
+
+
+def _attendance_groups(qs) -> dict[tuple[str, object], tuple[int, int]]:
+    """人次 and distinct 人数 for the whole and per type, audience and project: {(key, value): (人次, 人数)},
+    ("", None) for the whole. On PostgreSQL one scan with GROUPING SETS; elsewhere one query per grouping."""
+    result: dict[tuple[str, object], tuple[int, int]] = {}
+    inner = qs.values("type", "audience", "project_id_ref", "head_count", "person_id").order_by()
+    if connection.vendor == "postgresql":
+        sql, params = inner.query.sql_with_params()
+        query = (
+            "SELECT GROUPING(t.type), GROUPING(t.audience), GROUPING(t.project_id_ref), t.type, t.audience, "
+            "t.project_id_ref, SUM(t.head_count), COUNT(DISTINCT t.person_id) "
+            f"FROM ({sql}) t GROUP BY GROUPING SETS ((), (t.type), (t.audience), (t.project_id_ref))"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            for g_type, g_audience, g_project, type_, audience, project, n, p in cursor.fetchall():
+                if not g_type:
+                    result[("type", type_)] = (n or 0, p or 0)
+                elif not g_audience:
+                    result[("audience", audience)] = (n or 0, p or 0)
+                elif not g_project:
+                    result[("project_id_ref", project)] = (n or 0, p or 0)
+                else:
+                    result[("", None)] = (n or 0, p or 0)
+        return result
+    whole = qs.aggregate(n=Sum("head_count"), p=Count("person", distinct=True))
+    result[("", None)] = (whole["n"] or 0, whole["p"] or 0)
+    for key in KEYS:
+        for row in qs.values(key).annotate(n=Sum("head_count"), p=Count("person", distinct=True)).order_by():
+            result[(key, row[key])] = (row["n"] or 0, row["p"] or 0)
+    return result
 
 
 def activity_counts(
@@ -98,46 +130,67 @@ def activity_counts(
     sessions = policy.scoped(actor, perm, Session).filter(in_place, on__gte=start, on__lte=end, cancelled=False)
     attendance = policy.scoped(actor, perm, Attendance).filter(in_place, on__gte=start, on__lte=end)
 
-    a = activities.aggregate(n=Count("id"), pairs=Sum("pairs_formed"), posts=Sum("posts_offered"))
-    s = sessions.aggregate(n=Count("id"), m=Sum("minutes"), v=Sum("online_views"), i=Sum("online_interactions"))
-    t = attendance.aggregate(n=Sum("head_count"), p=Count("person", distinct=True))
-    result.activities, result.pairs_formed, result.posts_offered = a["n"], a["pairs"] or 0, a["posts"] or 0
-    result.sessions, result.minutes = s["n"], s["m"] or 0
-    result.online_views, result.online_interactions = s["v"] or 0, s["i"] or 0
-    result.attendances, result.people = t["n"] or 0, t["p"] or 0
+    # Activities and sessions: one grouped query each; totals and breakdowns are sums of the groups.
+    groups: dict[str, dict] = {key: {} for key in KEYS}
 
+    def bucket(key: str, value) -> dict:
+        return groups[key].setdefault(value, {"activities": 0, "sessions": 0, "minutes": 0})
+
+    for row in (
+        activities.values("type", "audience", "project_id")
+        .annotate(n=Count("id"), pairs=Sum("pairs_formed"), posts=Sum("posts_offered"))
+        .order_by()
+    ):
+        result.activities += row["n"]
+        result.pairs_formed += row["pairs"] or 0
+        result.posts_offered += row["posts"] or 0
+        for key, value in (("type", row["type"]), ("audience", row["audience"]), ("project_id_ref", row["project_id"])):
+            bucket(key, value)["activities"] += row["n"]
+    for row in (
+        sessions.values(*KEYS)
+        .annotate(n=Count("id"), m=Sum("minutes"), v=Sum("online_views"), i=Sum("online_interactions"))
+        .order_by()
+    ):
+        result.sessions += row["n"]
+        result.minutes += row["m"] or 0
+        result.online_views += row["v"] or 0
+        result.online_interactions += row["i"] or 0
+        for key in KEYS:
+            b = bucket(key, row[key])
+            b["sessions"] += row["n"]
+            b["minutes"] += row["m"] or 0
+    present = _attendance_groups(attendance)
+    result.attendances, result.people = present.get(("", None), (0, 0))
+    for (key, value), _figures in present.items():
+        if key:
+            bucket(key, value)
+
+    project_ids = [v for v in groups["project_id_ref"] if v is not None]
     labels = {
         "type": type_labels(),
         "audience": dict(Audience.choices),
-        "project_id_ref": dict(
-            ServiceProject.objects.filter(
-                pk__in=sessions.exclude(project_id_ref=None).values("project_id_ref").distinct()
-            ).values_list("pk", "name")
-        ),
+        "project_id_ref": dict(ServiceProject.objects.filter(pk__in=project_ids).values_list("pk", "name"))
+        if project_ids
+        else {},
     }
-    for key, activity_key, target in (
-        ("type", "type", "by_type"),
-        ("audience", "audience", "by_audience"),
-        ("project_id_ref", "project_id", "by_project"),
-    ):
-        acts = _group(activities, activity_key, n=Count("id"))
-        sess = _group(sessions, key, n=Count("id"), m=Sum("minutes"))
-        att = _group(attendance, key, n=Sum("head_count"), p=Count("person", distinct=True))
+    for key, target in (("type", "by_type"), ("audience", "by_audience"), ("project_id_ref", "by_project")):
         rows = []
-        for value in sorted(set(acts) | set(sess) | set(att), key=lambda v: (v is None, str(v))):
+        for value in sorted(groups[key], key=lambda v: (v is None, str(v))):
             if value is None:
                 label = "不属于项目" if key == "project_id_ref" else "未分类"
             else:
                 label = labels[key].get(value, str(value))
+            b = groups[key][value]
+            n, p = present.get((key, value), (0, 0))
             rows.append(
                 Breakdown(
                     key="" if value is None else str(value),
                     label=label,
-                    activities=acts.get(value, {}).get("n", 0),
-                    sessions=sess.get(value, {}).get("n", 0),
-                    minutes=sess.get(value, {}).get("m") or 0,
-                    attendances=att.get(value, {}).get("n") or 0,
-                    people=att.get(value, {}).get("p", 0),
+                    activities=b["activities"],
+                    sessions=b["sessions"],
+                    minutes=b["minutes"],
+                    attendances=n,
+                    people=p,
                 )
             )
         setattr(result, target, rows)

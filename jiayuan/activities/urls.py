@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:activity_id>/signups/new/", views.signup_add, name="signup_add"),
     path("signups/<int:signup_id>/cancel/", views.signup_cancel, name="signup_cancel"),
     path("sessions/<int:session_id>/", views.session_page, name="session"),
+    path("sessions/<int:session_id>/cancel/", views.session_cancel, name="session_cancel"),
     path("sessions/<int:session_id>/code/", views.session_code, name="session_code"),
     path("sessions/<int:session_id>/attend/", views.session_attend, name="session_attend"),
     path("sessions/<int:session_id>/online/", views.session_online, name="session_online"),

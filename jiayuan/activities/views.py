@@ -66,11 +66,12 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     page = paginate(selectors.activity_list(actor=request.actor, filters=filters), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    items = selectors.type_items()
     context = {
         "page": page,
         "filters": filters,
-        "labels": selectors.type_labels(),
-        "types": selectors.type_choices(),
+        "labels": {item.code: item.label for item in items},
+        "types": [item for item in items if item.is_active],
         "audiences": Audience.choices,
         "statuses": ActivityStatus.choices,
         "places": place_choices(actor=request.actor, perm="activities.list"),
@@ -247,6 +248,14 @@ def session_add(request: HttpRequest, activity_id: int) -> HttpResponse:
         success="已增加场次。",
     )
     return redirect("activities:detail", activity_id=activity.pk)
+
+
+@require_POST
+@require_perm("activities.edit")
+def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = selectors.session_get(actor=request.actor, session_id=session_id, perm="activities.edit")
+    run_action(request, lambda: services.session_cancel(actor=request.actor, session=session), success="该场次已取消。")
+    return redirect("activities:detail", activity_id=session.activity_id)
 
 
 @require_POST

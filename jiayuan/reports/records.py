@@ -178,6 +178,67 @@ def _columns() -> dict[str, tuple[list[str], list[Column]]]:
                 Column("状态", _choice("status")),
             ],
         ),
+        "venues.venue": (
+            ["division"],
+            [
+                Column("名称", lambda v: v.name),
+                Column("类型", _choice("type")),
+                Column("所在区划", _division()),
+                Column("开放时间", lambda v: v.opening_hours),
+            ],
+        ),
+        "divisions.division": (
+            [],
+            [Column("社区", lambda d: d.name), Column("区划代码", lambda d: d.code)],
+        ),
+        "volunteers.volunteer": (
+            ["division", "person"],
+            [
+                Column("姓名", _person()),
+                Column("注册日期", lambda v: _d(v.registered_on)),
+                Column("社区", _division()),
+                Column("状态", _choice("status")),
+            ],
+        ),
+        "volunteers.team": (
+            ["division"],
+            [
+                Column("队伍", lambda t: t.name),
+                Column("类型", _choice("type")),
+                Column("层级", _choice("level")),
+                Column("区划", _division()),
+            ],
+        ),
+        "volunteers.servicerecord": (
+            ["division", "volunteer__person"],
+            [
+                Column("志愿者", lambda r: mask_name(r.volunteer.person.name)),
+                Column("服务日期", lambda r: _d(r.on)),
+                Column("服务内容", lambda r: r.title),
+                Column("时长（小时）", lambda r: f"{r.minutes / 60:.1f}"),
+                Column("地点", _division()),
+            ],
+        ),
+        "activities.session": (
+            ["division", "activity"],
+            [
+                Column("活动", lambda s: s.activity.title),
+                Column("日期", lambda s: _d(s.on)),
+                Column("时长（分钟）", lambda s: str(s.minutes)),
+                Column("服务对象", _choice("audience")),
+                Column("举办区划", _division()),
+            ],
+        ),
+        "activities.attendance": (
+            ["division", "activity", "person"],
+            [
+                Column("活动", lambda a: a.activity.title),
+                Column("日期", lambda a: _d(a.on)),
+                Column("参加人", lambda a: mask_name(a.person.name) if a.person_id else "（不记名）"),
+                Column("人次", lambda a: str(a.head_count)),
+                Column("举办区划", _division()),
+            ],
+        ),
         "orgs.organisation": (
             ["division"],
             [

@@ -202,6 +202,15 @@ def visible_figures(actor: Actor) -> list[FigureDef]:
     return [f for f in catalogue.figures().values() if actor.has_perm(f.perm)]
 
 
+def scaled(fig: FigureDef, total) -> int | Decimal | float:
+    """A sum as the figure shows it: money to the cent, minutes as hours to a tenth, counts as integers."""
+    if fig.divide != 1:
+        return round(float(total or 0) / fig.divide, 1)
+    if isinstance(total, Decimal) or fig.unit == "元":
+        return Decimal(total or 0).quantize(Decimal("0.01"))
+    return int(total or 0)
+
+
 class _Context:
     """One computation of figures for a scope and period: remembers each module's first day of use."""
 
@@ -237,8 +246,7 @@ class _Context:
         else:
             qs = fig.records(self.actor, self.query)
             if fig.kind == "sum":
-                result = qs.order_by().aggregate(total=Sum(fig.amount))["total"] or Decimal("0.00")
-                result = Decimal(result).quantize(Decimal("0.01"))
+                result = scaled(fig, qs.order_by().aggregate(total=Sum(fig.amount))["total"])
             else:
                 result = qs.order_by().count()
         self._values[fig.code] = result
@@ -317,7 +325,7 @@ def breakdown(*, actor: Actor, scope: Scope, period: Period, code: str, dimensio
         column = dim.path if dim.path.endswith("_id") else f"{dim.path}_id"
         rows = dict(qs.annotate(k=Substr(column, 1, width)).values_list("k").annotate(n=_measure(fig)))
         for child in children:
-            n = rows.get(child.prefix) or 0
+            n = scaled(fig, rows.get(child.prefix)) if fig.kind == "sum" else rows.get(child.prefix) or 0
             link = records_link(fig.code, Scope(child.code, child.prefix, child.name, child.level), period)
             result.bars.append(Bar(child.code, child.name, n, link))
         return result
@@ -330,6 +338,8 @@ def breakdown(*, actor: Actor, scope: Scope, period: Period, code: str, dimensio
             n = rows.get(int(key))
         if not n:
             continue
+        if fig.kind == "sum":
+            n = scaled(fig, n)
         label = labels.get(key) or ("未填写" if key in ("", "None") else key)
         result.bars.append(Bar(key, label, n, records_link(fig.code, scope, period, dim=dim.code, key=key)))
     return result
@@ -369,6 +379,8 @@ def trend(*, actor: Actor, scope: Scope, period: Period, code: str) -> Trend | N
             for key, cond in conditions.items()
         }
         row = fig.records(actor, q).order_by().aggregate(**agg)
+        if fig.kind == "sum":
+            return [scaled(fig, row[f"m{i}"]) for i in range(len(shifted))]
         return [row[f"m{i}"] or 0 for i in range(len(shifted))]
 
     links = [records_link(fig.code, scope, Period(s, e, "month")) for _, s, e in months]

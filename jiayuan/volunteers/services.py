@@ -151,6 +151,8 @@ def volunteer_update(
 
 def volunteer_withdraw_consent(*, actor: Actor, volunteer: Volunteer, expected_version: int) -> Volunteer:
     """She withdraws her consent: she leaves every team and the register (records already confirmed stay)."""
+    if volunteer.consent_withdrawn_at is not None:
+        raise WorkflowError("该志愿者已撤回授权。")
     today = timezone.localdate()
     with transaction.atomic():
         volunteer.consent_withdrawn_at = timezone.now()

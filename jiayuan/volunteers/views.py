@@ -141,6 +141,7 @@ def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
             "can_confirm": request.actor.has_perm("volunteers.record_confirm") and not own,
             "can_add": request.actor.has_perm("volunteers.record_add"),
             "can_certificate": request.actor.has_perm("volunteers.certificate"),
+            "can_edit": request.actor.has_perm("volunteers.edit") and not own,
             "sources": [(v, label) for v, label in RecordSource.choices if v != RecordSource.ACTIVITY],
             "actor": request.actor,
         },
@@ -335,3 +336,54 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename=volunteers.xlsx"
     return response
+
+
+@require_perm("volunteers.edit")
+def volunteer_edit(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    """Her skills and availability (the registry person is edited in the people registry)."""
+    volunteer = selectors.volunteer_get(actor=request.actor, volunteer_id=volunteer_id, perm="volunteers.edit")
+    errors: dict[str, str] = {}
+    chosen = list(volunteer.skills.values_list("code", flat=True))
+    availability = volunteer.availability
+    if request.method == "POST":
+        chosen, availability = request.POST.getlist("skills"), request.POST.get("availability", "")
+        try:
+            services.volunteer_update(
+                actor=request.actor,
+                volunteer=volunteer,
+                expected_version=_int(request.POST.get("version")),
+                skill_codes=chosen,
+                availability=availability,
+            )
+        except ApplicationError as exc:
+            errors = exc.form_errors()
+        else:
+            messages.success(request, "志愿者信息已保存。")
+            return redirect("volunteers:detail", volunteer_id=volunteer.pk)
+    return render(
+        request,
+        "volunteers/pages/edit.html",
+        {
+            "volunteer": volunteer,
+            "name": mask_name(volunteer.person.name),
+            "errors": errors,
+            "chosen": chosen,
+            "availability": availability,
+            "skills": dictionary_items(SKILL_KIND),
+        },
+    )
+
+
+@require_POST
+@require_perm("volunteers.edit")
+def volunteer_withdraw(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    """She withdraws her consent: off the register and every team; confirmed hours stay on record."""
+    volunteer = selectors.volunteer_get(actor=request.actor, volunteer_id=volunteer_id, perm="volunteers.edit")
+    run_action(
+        request,
+        lambda: services.volunteer_withdraw_consent(
+            actor=request.actor, volunteer=volunteer, expected_version=_int(request.POST.get("version"))
+        ),
+        success="已登记本人撤回授权，该志愿者已退出。",
+    )
+    return redirect("volunteers:detail", volunteer_id=volunteer.pk)

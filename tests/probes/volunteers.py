@@ -43,6 +43,7 @@ def records(scope_user_division: str) -> dict[str, dict]:
     return {
         "volunteers:detail": pair("volunteer_id"),
         "volunteers:certificate": pair("volunteer_id"),
+        "volunteers:edit": pair("volunteer_id"),
         "volunteers:team_detail": pair("team_id"),
         "GET /api/volunteers/{volunteer_id}": pair("volunteer_id"),
         "GET /api/volunteers/{volunteer_id}/records": pair("volunteer_id"),

@@ -171,3 +171,15 @@ def test_a_person_without_consent_cannot_be_put_on_a_team(scene):
     assert not Membership.objects.filter(team=team, left_on__isnull=True).exists()
     with pytest.raises(WorkflowError, match="撤回授权"):
         volunteer_services.team_member_add(actor=system_actor(), team=team, person=scene.me.person)
+
+
+def test_a_session_is_called_off_only_before_anyone_checked_in(scene):
+    activity = make_activity(scene.home, start=scene.now - dt.timedelta(minutes=10), hours=1, sessions=3)
+    first, second, third = activity.sessions.order_by("starts_at")
+    services.attendance_record(actor=system_actor(), session=first, head_count=1)
+    with pytest.raises(WorkflowError, match="已有签到"):
+        services.session_cancel(actor=system_actor(), session=first)
+    services.session_cancel(actor=system_actor(), session=third)
+    assert _fresh(activity).ends_on == second.on
+    with pytest.raises(WorkflowError, match="已取消"):
+        services.session_cancel(actor=system_actor(), session=third)

@@ -110,6 +110,8 @@ class FigureDef:
     # "count" (rows of the records), "sum" (of `amount`), "ratio" (numerator / denominator, in per cent)
     kind: str = "count"
     amount: str = ""
+    # A sum is divided by this before it is shown (minutes summed, hours shown).
+    divide: int = 1
     numerator: str = ""
     denominator: str = ""
     # Path of the date that places a record in a period (for the monthly trend); empty for stock figures.

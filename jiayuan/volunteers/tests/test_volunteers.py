@@ -153,3 +153,33 @@ def test_a_caring_mother_stays_a_volunteer_with_her_pairing(scene):
     rows = volunteer_pairings(actor=worker, volunteer=scene["mine"])
     assert [r["name"] for r in rows] == ["小*"]
     assert Volunteer.objects.filter(pk=scene["mine"].pk).exists()  # still one volunteer record, roles not merged
+
+
+def test_edit_and_withdrawal_through_the_pages(scene):
+    worker = Client()
+    worker.force_login(scene["users"]["community"])
+    other = scene["other"]
+    stale = worker.post(f"/volunteers/{other.pk}/edit/", {"skills": ["teacher"], "availability": "周末", "version": 9})
+    assert stale.status_code == 200 and "已被他人修改" in stale.content.decode()
+    saved = worker.post(f"/volunteers/{other.pk}/edit/", {"skills": ["teacher"], "availability": "周末", "version": 1})
+    assert saved.status_code == 302
+    other.refresh_from_db()
+    assert other.availability == "周末" and list(other.skills.values_list("code", flat=True)) == ["teacher"]
+    assert worker.get(f"/volunteers/{scene['far_one'].pk}/edit/").status_code == 404
+    worker.post(f"/volunteers/{other.pk}/withdraw/", {"version": other.version})
+    other.refresh_from_db()
+    assert other.status == "left" and not other.has_consent
+
+
+def test_api_edit_and_withdrawal(scene):
+    worker = Client()
+    worker.force_login(scene["users"]["community"])
+    url = f"/api/volunteers/{scene['other'].pk}"
+    body = json.dumps({"version": 1, "skills": ["doctor"]})
+    assert worker.patch(url, body, content_type="application/json").json()["skills"] == ["医生"]
+    stale = worker.patch(url, body, content_type="application/json")
+    assert stale.status_code == 409
+    far = f"/api/volunteers/{scene['far_one'].pk}/withdraw"
+    assert worker.post(far, json.dumps({"version": 1}), content_type="application/json").status_code == 404
+    done = worker.post(f"{url}/withdraw", json.dumps({"version": 2}), content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "已退出"

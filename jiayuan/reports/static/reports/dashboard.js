@@ -9,13 +9,14 @@
   function open(links, index) { if (links[index]) { window.location.href = links[index]; } }
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var index = parseInt(el.getAttribute("data-index"), 10);
-    var chart = echarts.init(el, null, { renderer: "svg" });
+    // Canvas, and tooltips drawn on it: the page's CSP allows no inline style, which SVG and HTML tooltips use.
+    var chart = echarts.init(el, null, { renderer: "canvas" });
     var option;
     if (el.getAttribute("data-chart") === "trend") {
       var t = data.trends[index];
       option = {
         animation: false,
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", renderMode: "richText" },
         legend: { data: [t.current_label, t.previous_label] },
         grid: { left: 48, right: 16, top: 36, bottom: 28 },
         xAxis: { type: "category", data: t.months },
@@ -31,7 +32,7 @@
       var b = data.breakdowns[index];
       option = {
         animation: false,
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", renderMode: "richText" },
         grid: { left: 120, right: 24, top: 12, bottom: 24 },
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", data: b.labels, inverse: true },
