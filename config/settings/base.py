@@ -173,6 +173,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 IDLE_TIMEOUT_SECONDS = 30 * 60
 
 AXES_FAILURE_LIMIT = 5
+# The most rows an export of the records behind a figure may hold without the bulk-export right.
+REPORTS_EXPORT_LIMIT = int(os.environ.get("JIAYUAN_EXPORT_LIMIT", "5000"))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -127,8 +127,35 @@ def records(request):
             "querystring": query.urlencode(),
             "dimension": request.GET.get("dim", ""),
             "key": request.GET.get("key", ""),
+            "can_export": request.actor.has_perm("reports.export"),
         },
     )
+
+
+@require_perm("reports.export")
+def records_export(request):
+    scope, period, error = _scope_and_period(request)
+    if error:
+        raise NotFound("未找到该统计期")
+    code = request.GET.get("figure", "")
+    if not code:
+        return redirect("reports:catalogue")
+    try:
+        fig, qs = selectors.figure_records(
+            actor=request.actor,
+            scope=scope,
+            period=period,
+            code=code,
+            dimension=request.GET.get("dim", ""),
+            key=request.GET.get("key", ""),
+        )
+        handle, name, _ = services.records_export(
+            actor=request.actor, fig=fig, qs=qs, scope=scope, period=period, request=request
+        )
+    except ApplicationError as exc:
+        back = "/reports/records/?" + request.GET.urlencode()
+        return render(request, "reports/pages/export_refused.html", {"message": exc.message, "back": back}, status=400)
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @require_perm("reports.view")
