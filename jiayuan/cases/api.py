@@ -192,10 +192,19 @@ def case_create(request, payload: CaseIn):
     )
 
 
-@operation(router, "GET", "/callers", perm="cases.intake", response=list[CallerMatchOut])
-def caller_lookup(request, phone: str = "", id_number: str = ""):
-    """Screen-pop for the hotline: people in scope with this number, and their earlier cases."""
+class CallerLookupIn(Schema):
+    phone: str = ""
+    id_number: str = ""
+
+
+@operation(router, "POST", "/callers", perm="cases.intake", response=list[CallerMatchOut])
+def caller_lookup(request, payload: CallerLookupIn):
+    """Screen-pop for the hotline: people in scope with this number, and their earlier cases.
+
+    A POST with the numbers in the body, never in the URL (where proxies and access logs keep them)."""
     from jiayuan.people.models import IdType
+
+    phone, id_number = payload.phone.strip(), payload.id_number.strip()
     from jiayuan.people.selectors import person_find_by_identity, person_find_by_phone, person_rows
 
     people = []

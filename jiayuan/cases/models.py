@@ -484,6 +484,8 @@ class CaseAttachment(AppendOnlyModel):
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField("上传时间")
+    # The stored file is the Fernet token of the content, under the field-encryption keys (core.crypto).
+    encrypted = models.BooleanField("加密存储", default=False)
 
     class Meta:
         verbose_name = "附件"

@@ -6,6 +6,7 @@ choices the case page offers (assignable users, agencies, the team, attachments,
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from django.db.models import Q
 
@@ -182,3 +183,14 @@ def closure_approval_get(*, actor: Actor, approval_id: object) -> ClosureApprova
 def closure_pending(case: Case) -> ClosureApproval | None:
     """The closure request awaiting the level above, if any."""
     return case.closure_approvals.filter(state=ClosureApproval.State.PENDING).order_by("-id").first()
+
+
+def attachment_content(attachment: CaseAttachment) -> io.BytesIO:
+    """The content of an attachment the caller has already authorised, decrypted in memory (never on disk)."""
+    from jiayuan.core import crypto
+
+    with attachment.file.open("rb") as handle:
+        data = handle.read()
+    if attachment.encrypted:
+        data = crypto.decrypt_bytes(data)
+    return io.BytesIO(data)

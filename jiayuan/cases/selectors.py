@@ -37,6 +37,7 @@ from .records import (  # noqa: F401 - the case's own records, re-exported for e
     agency_choices,
     agency_get,
     assignable_users,
+    attachment_content,
     calendar_days,
     case_attachments,
     case_permissions,

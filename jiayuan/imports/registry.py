@@ -6,5 +6,8 @@ from .federation import ACTIVITIES, TEAMS, VENUES, VOLUNTEERS
 from .framework import ImportSpec
 from .people import SPEC as PEOPLE
 from .register import SPEC as REGISTER
+from .users import SPEC as USERS
 
-SPECS: dict[str, ImportSpec] = {spec.kind: spec for spec in (PEOPLE, REGISTER, VENUES, TEAMS, VOLUNTEERS, ACTIVITIES)}
+SPECS: dict[str, ImportSpec] = {
+    spec.kind: spec for spec in (PEOPLE, REGISTER, VENUES, TEAMS, VOLUNTEERS, ACTIVITIES, USERS)
+}

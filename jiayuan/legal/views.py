@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiayuan.access.decorators import public_view, require_perm
 from jiayuan.access.fields import mask_phone
 from jiayuan.core.actions import run_action
+from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError, ValidationFailed
 from jiayuan.core.ratelimit import check as rate_limit_check
 
@@ -138,10 +139,7 @@ def law_detail(request, slug: str):
         group["first"], group["last"] = group["articles"][0].number, group["articles"][-1].number
     selected = None
     if len(articles) > LAW_PAGE_GROUP_THRESHOLD:
-        try:
-            selected = int(request.GET.get("part", ""))
-        except ValueError:
-            selected = None
+        selected = query_int(request.GET, "part", label="条文分组")
         if selected is not None and not 0 <= selected < len(groups):
             selected = None
     return _public(
@@ -291,11 +289,9 @@ def curated_list(request):
 @require_http_methods(["GET", "POST"])
 def curated_new(request):
     source = None
-    if request.GET.get("question"):
-        try:
-            source = selectors.question_get(int(request.GET["question"]), actor=request.actor)
-        except ValueError:
-            source = None
+    question_id = query_int(request.GET, "question", label="咨询记录")
+    if question_id is not None:
+        source = selectors.question_get(question_id, actor=request.actor)
     form = CuratedAnswerForm(initial={"question": source.text if source else "", "is_active": True})
     if request.method == "POST":
         form = CuratedAnswerForm(request.POST)

@@ -8,7 +8,7 @@ from jiayuan.access.fields import mask_phone
 from jiayuan.api.routing import operation
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.errors import ApplicationError
+from jiayuan.core.errors import ApplicationError, BadParameter
 from jiayuan.core.pagination import paginate
 
 from . import selectors, services
@@ -123,9 +123,7 @@ def _person_out(person: Person) -> dict:
     }
 
 
-@operation(router, "GET", "", perm="people.view", response=PersonPageOut)
-def person_list(request, q: str = "", division: str = "", page: int = 1):
-    """People in the caller's scope; names, ID numbers and phones masked."""
+def _person_page(request, q: str, division: str, page: int) -> dict:
     filters = selectors.PersonFilters(q=q[:64], division=division[:12])
     result = paginate(selectors.person_list(actor=request.actor, filters=filters), max(page, 1))
     if q:
@@ -143,6 +141,27 @@ def person_list(request, q: str = "", division: str = "", page: int = 1):
         "pages": result.paginator.num_pages,
         "results": [row.__dict__ for row in selectors.person_rows(result.object_list)],
     }
+
+
+@operation(router, "GET", "", perm="people.view", response=PersonPageOut)
+def person_list(request, q: str = "", division: str = "", page: int = 1):
+    """People in the caller's scope; names, ID numbers and phones masked. An ID number or a phone number is
+    refused here (400): search for them with `POST /api/people/search`, so they never appear in a URL."""
+    if q and selectors.classify_query(q) in ("id_number", "phone"):
+        raise BadParameter("身份证号、电话等个人信息不能放在网址中，请使用 POST /api/people/search 查询。")
+    return _person_page(request, q, division, page)
+
+
+class PersonSearchIn(Schema):
+    q: str = ""
+    division: str = ""
+    page: int = 1
+
+
+@operation(router, "POST", "/search", perm="people.view", response=PersonPageOut)
+def person_search(request, payload: PersonSearchIn):
+    """Search people in scope by name, initials, ID number or phone, sent in the body; results masked."""
+    return _person_page(request, payload.q, payload.division, payload.page)
 
 
 @operation(router, "GET", "/{int:person_id}", perm="people.view", response=PersonOut)

@@ -16,8 +16,8 @@ from pypinyin import Style, lazy_pinyin
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.audit.models import Action
-from jiayuan.audit.services import access_log_write
-from jiayuan.core import crypto
+from jiayuan.audit.services import access_log_write, access_log_write_lasting
+from jiayuan.core import crypto, ratelimit
 from jiayuan.core.errors import ApplicationError, ValidationFailed
 from jiayuan.core.models import change_reason_set, history_user_set
 from jiayuan.core.validators import validate_phone, validate_resident_id
@@ -159,6 +159,20 @@ def _clean(data: PersonInput, *, actor: Actor, perm: str, keep: str | None = Non
 
 def _raise_duplicate(actor: Actor, existing: Person) -> None:
     visible = existing if actor.is_system or policy.allows(actor, "people.view", existing) else None
+    if visible is None:
+        # "Registered elsewhere" confirms that a number exists outside the actor's area: an existence check
+        # anyone with a login could repeat. Each one is logged (kept even though the write is rolled back)
+        # and they are rate-limited per user.
+        access_log_write_lasting(
+            actor=actor,
+            action=Action.EXISTS_ELSEWHERE,
+            obj=existing,
+            field_classes=["personal"],
+            detail={"event": "exists_elsewhere"},
+        )
+        wait = ratelimit.check_key("exists_elsewhere", f"user:{actor.user_id}")
+        if wait is not None:
+            raise ratelimit.RateLimited(wait)
     raise DuplicatePerson(person=visible, existing_id=existing.pk)
 
 

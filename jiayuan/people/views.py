@@ -17,20 +17,28 @@ from jiayuan.access.selectors import division_choices_for
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
-from jiayuan.core.errors import ApplicationError, StaleEditError
+from jiayuan.core.errors import ApplicationError, BadParameter, StaleEditError
 from jiayuan.core.pagination import paginate
 from jiayuan.divisions.selectors import division_choices
 
 from . import exports, selectors, services
 from .models import Gender, IdType, Person, PersonRelation
 
+IDENTIFIER_IN_URL = "身份证号、电话等个人信息不能放在网址中，请在人员库的搜索框中输入后查询。"
+
 
 def _filters(request) -> selectors.PersonFilters:
-    minor = request.GET.get("minor")
+    """The search form is sent by POST (a name, ID number or phone never lands in a URL); GET serves the
+    filters without personal values (community, gender, page) and refuses an identifier in the query string."""
+    source = request.POST if request.method == "POST" else request.GET
+    minor = source.get("minor")
+    q = source.get("q", "")[:64]
+    if request.method != "POST" and q and selectors.classify_query(q) in ("id_number", "phone"):
+        raise BadParameter(IDENTIFIER_IN_URL)
     return selectors.PersonFilters(
-        q=request.GET.get("q", "")[:64],
-        division=request.GET.get("division", "")[:12],
-        gender=request.GET.get("gender", ""),
+        q=q,
+        division=source.get("division", "")[:12],
+        gender=source.get("gender", ""),
         minor=True if minor == "1" else False if minor == "0" else None,
     )
 
@@ -39,7 +47,7 @@ def _filters(request) -> selectors.PersonFilters:
 def person_list(request):
     filters = _filters(request)
     qs = selectors.person_list(actor=request.actor, filters=filters)
-    page = paginate(qs, request.GET.get("page"))
+    page = paginate(qs, (request.POST if request.method == "POST" else request.GET).get("page"))
     rows = selectors.person_rows(page.object_list)
     if filters.q:
         kind = selectors.classify_query(filters.q)
@@ -55,6 +63,9 @@ def person_list(request):
             detail={**detail, "results": page.paginator.count},
         )
     prefix = request.actor.broadest_prefix("people.view")
+    plain = request.GET.copy() if request.method == "GET" else request.POST.copy()
+    for key in ("q", "csrfmiddlewaretoken", "page"):
+        plain.pop(key, None)
     context = {
         "page": page,
         "rows": rows,
@@ -62,7 +73,7 @@ def person_list(request):
         "communities": division_choices(prefix) if prefix is not None else [],
         "can_create": request.actor.has_perm("people.create"),
         "can_export": request.actor.has_perm("people.export"),
-        "querystring": request.GET.urlencode(),
+        "querystring": plain.urlencode(),  # without the typed query
     }
     template = "people/partials/results.html" if request.htmx else "people/list.html"
     return render(request, template, context)

@@ -12,7 +12,7 @@ from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_date, query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
@@ -185,10 +185,10 @@ def visit_new(request, campaign_id: int):
 def visit_list(request):
     qs = selectors.visit_list(
         actor=request.actor,
-        campaign_id=request.GET.get("campaign") or None,
+        campaign_id=query_int(request.GET, "campaign", label="排查活动"),
         division=request.GET.get("division", "")[:12],
-        start=parse_date(request.GET.get("start")),
-        end=parse_date(request.GET.get("end")),
+        start=query_date(request.GET, "start", label="起始日期"),
+        end=query_date(request.GET, "end", label="截止日期"),
     )
     page = paginate(qs, request.GET.get("page"))
     return render(request, "screening/visit_list.html", {"page": page})
@@ -198,12 +198,12 @@ def visit_list(request):
 def hazard_list(request):
     qs = selectors.hazard_list(
         actor=request.actor,
-        campaign_id=request.GET.get("campaign") or None,
+        campaign_id=query_int(request.GET, "campaign", label="排查活动"),
         division=request.GET.get("division", "")[:12],
         status=request.GET.get("status", "")[:16],
         followed=request.GET.get("followed") == "1",
-        start=parse_date(request.GET.get("start")),
-        end=parse_date(request.GET.get("end")),
+        start=query_date(request.GET, "start", label="起始日期"),
+        end=query_date(request.GET, "end", label="截止日期"),
     )
     page = paginate(qs, request.GET.get("page"))
     return render(request, "screening/hazard_list.html", {"page": page, "statuses": HazardStatus.choices})

@@ -18,7 +18,7 @@ from jiayuan.care.models import (
     PairingStatus,
 )
 from jiayuan.core.actions import run_action
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_date
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
@@ -36,10 +36,10 @@ def pairing_list(request):
         status="" if status == "all" else status,
         division=request.GET.get("division", "")[:12],
     )
-    if parse_date(request.GET.get("start")):
-        qs = qs.filter(started_on__gte=parse_date(request.GET.get("start")))
-    if parse_date(request.GET.get("end")):
-        qs = qs.filter(started_on__lte=parse_date(request.GET.get("end")))
+    if query_date(request.GET, "start", label="起始日期"):
+        qs = qs.filter(started_on__gte=query_date(request.GET, "start", label="起始日期"))
+    if query_date(request.GET, "end", label="截止日期"):
+        qs = qs.filter(started_on__lte=query_date(request.GET, "end", label="截止日期"))
     page = paginate(qs, request.GET.get("page"))
     return render(request, "care/pairing_list.html", {"page": page, "status": status, "today": timezone.localdate()})
 

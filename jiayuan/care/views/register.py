@@ -22,7 +22,7 @@ from jiayuan.care.models import (
     LedgerKind,
 )
 from jiayuan.core.actions import run_action
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_date
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
@@ -39,10 +39,10 @@ def _register_filters(get) -> selectors.RegisterFilters:
         due=get.get("due") == "1",
         paired=get.get("paired", ""),
         status="" if status == "all" else status[:16],
-        entered_from=parse_date(get.get("entered_from")),
-        entered_to=parse_date(get.get("entered_to")),
-        exited_from=parse_date(get.get("exited_from")),
-        exited_to=parse_date(get.get("exited_to")),
+        entered_from=query_date(get, "entered_from", label="纳入起始日期"),
+        entered_to=query_date(get, "entered_to", label="纳入截止日期"),
+        exited_from=query_date(get, "exited_from", label="退出起始日期"),
+        exited_to=query_date(get, "exited_to", label="退出截止日期"),
         minor=get.get("minor") == "1",
     )
 
@@ -173,8 +173,8 @@ def review_list(request):
     qs = selectors.review_list(
         actor=request.actor,
         division=request.GET.get("division", ""),
-        start=parse_date(request.GET.get("start")),
-        end=parse_date(request.GET.get("end")),
+        start=query_date(request.GET, "start", label="起始日期"),
+        end=query_date(request.GET, "end", label="截止日期"),
         on_time=request.GET.get("on_time") == "1",
     )
     page = paginate(qs, request.GET.get("page"))
@@ -197,8 +197,8 @@ def measure_list(request):
     qs = selectors.measure_list(
         actor=request.actor,
         division=request.GET.get("division", ""),
-        start=parse_date(request.GET.get("start")),
-        end=parse_date(request.GET.get("end")),
+        start=query_date(request.GET, "start", label="起始日期"),
+        end=query_date(request.GET, "end", label="截止日期"),
         on_time=request.GET.get("on_time") == "1",
         overdue=request.GET.get("overdue") == "1",
     )

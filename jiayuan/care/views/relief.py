@@ -20,7 +20,7 @@ from jiayuan.care.models import (
     ReliefStatus,
 )
 from jiayuan.core.actions import run_action
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_date, query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
@@ -33,22 +33,19 @@ from .common import _version
 @require_perm("care.list")
 def relief_list(request):
     status = request.GET.get("status", "")[:16]
-    try:
-        fund_id = int(request.GET.get("fund") or 0) or None
-    except ValueError:
-        fund_id = None
+    fund_id = query_int(request.GET, "fund", label="资金") or None
     qs = selectors.relief_list(
         actor=request.actor, status=status, fund_id=fund_id, division=request.GET.get("division", "")[:12]
     )
-    if parse_date(request.GET.get("start")) and status != ReliefStatus.DISBURSED:
-        qs = qs.filter(created_at__date__gte=parse_date(request.GET.get("start")))
-    if parse_date(request.GET.get("end")) and status != ReliefStatus.DISBURSED:
-        qs = qs.filter(created_at__date__lte=parse_date(request.GET.get("end")))
-    if status == ReliefStatus.DISBURSED and parse_date(request.GET.get("start")):
+    if query_date(request.GET, "start", label="起始日期") and status != ReliefStatus.DISBURSED:
+        qs = qs.filter(created_at__date__gte=query_date(request.GET, "start", label="起始日期"))
+    if query_date(request.GET, "end", label="截止日期") and status != ReliefStatus.DISBURSED:
+        qs = qs.filter(created_at__date__lte=query_date(request.GET, "end", label="截止日期"))
+    if status == ReliefStatus.DISBURSED and query_date(request.GET, "start", label="起始日期"):
         qs = qs.filter(
             disbursed_on__range=(
-                parse_date(request.GET.get("start")),
-                parse_date(request.GET.get("end"), timezone.localdate()),
+                query_date(request.GET, "start", label="起始日期"),
+                query_date(request.GET, "end", timezone.localdate(), label="截止日期"),
             )
         )
     if request.GET.get("final") in ("city", "district"):

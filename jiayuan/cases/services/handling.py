@@ -9,6 +9,7 @@ import mimetypes
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from jiayuan.cases.models import (
     Status,
     TeamRole,
 )
+from jiayuan.core import crypto
 from jiayuan.core.errors import StaleEditError, ValidationFailed, WorkflowError
 from jiayuan.notifications.services import notify
 
@@ -265,8 +267,10 @@ def case_attachment_add(*, actor: Actor, case: Case, upload: UploadedFile) -> Ca
             size=size,
             uploaded_by=user_of(actor),
             at=timezone.now(),
+            encrypted=True,
         )
-        attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S}{ext}", upload, save=False)
+        sealed = ContentFile(crypto.encrypt_bytes(upload.read()))
+        attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S}{ext}.enc", sealed, save=False)
         attachment.save()
         event_write(
             case,

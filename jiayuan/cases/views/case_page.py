@@ -21,6 +21,7 @@ from jiayuan.cases.models import (
     RiskLevel,
     TeamRole,
 )
+from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.divisions.codes import district_of
 from jiayuan.divisions.models import Level
@@ -53,8 +54,7 @@ def case_detail(request, case_id: int):
     reveal = known[reveal_perm]
     # `?before=<entry>`: the timeline's entries before that one ("更早的记录"), a page at a time; logged like
     # the page (the same record, the same field classes), the partial alone for HTMX.
-    before = request.GET.get("before", "")
-    before = int(before) if before.isdigit() else None
+    before = query_int(request.GET, "before", label="时间线位置")
     access_log_write(
         actor=actor,
         request=request,
@@ -183,7 +183,9 @@ def attachment_download(request, case_id: int, attachment_id: int):
         field_classes=["sensitive"],
         detail={"attachment": item.pk},
     )
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type)
+    return FileResponse(
+        selectors.attachment_content(item), as_attachment=True, filename=item.name, content_type=item.content_type
+    )
 
 
 @require_perm("cases.export")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.cases import records, selectors, services
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_int
 from jiayuan.core.errors import ApplicationError
 
 from .common import _error_text, _run
@@ -61,7 +61,7 @@ def calendar(request):
         else:
             messages.success(request, "工作日历已更新。")
         return redirect("cases:calendar")
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = query_int(request.GET, "year", timezone.localdate().year, label="年份", minimum=2000, maximum=2100)
     days = selectors.calendar_days(year)
     return render(request, "cases/calendar.html", {"days": days, "year": year})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.selectors import division_choices_for
@@ -17,7 +18,7 @@ from jiayuan.cases.models import (
     RiskLevel,
     Status,
 )
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import query_date, query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.divisions.models import Level
@@ -26,7 +27,6 @@ from jiayuan.divisions.selectors import division_subtree
 
 def _filters(request) -> selectors.CaseFilters:
     g = request.GET
-    agency = g.get("agency", "")
     return selectors.CaseFilters(
         q=g.get("q", "")[:24],
         division=g.get("division", "")[:12],
@@ -41,11 +41,11 @@ def _filters(request) -> selectors.CaseFilters:
         mediated=g.get("mediated") == "1",
         handled=g.get("handled") == "1",
         followed_up=g.get("followed_up", "")[:1],
-        agency=int(agency) if agency.isdigit() else None,
-        received_from=parse_date(g.get("received_from")),
-        received_to=parse_date(g.get("received_to")),
-        closed_from=parse_date(g.get("closed_from")),
-        closed_to=parse_date(g.get("closed_to")),
+        agency=query_int(g, "agency", label="协作单位"),
+        received_from=query_date(g, "received_from", label="受理起始日期"),
+        received_to=query_date(g, "received_to", label="受理截止日期"),
+        closed_from=query_date(g, "closed_from", label="结案起始日期"),
+        closed_to=query_date(g, "closed_to", label="结案截止日期"),
     )
 
 
@@ -91,13 +91,16 @@ def board(request):
 
 
 @require_perm("cases.intake")
+@require_POST
 def intake_lookup(request):
-    """Repeat callers: people with this phone number or ID number in scope, and their earlier cases."""
+    """Repeat callers: people with this phone number or ID number in scope, and their earlier cases.
+
+    By POST only: the numbers never appear in a URL (a proxy's or a browser's history would keep them)."""
     from jiayuan.people.models import IdType
     from jiayuan.people.selectors import person_find_by_identity, person_find_by_phone, person_rows
 
-    phone = request.GET.get("phone", "").strip()[:32]
-    id_number = request.GET.get("id_number", "").strip()[:32]
+    phone = request.POST.get("phone", "").strip()[:32]
+    id_number = request.POST.get("id_number", "").strip()[:32]
     people = []
     if id_number:
         found = person_find_by_identity(actor=request.actor, id_type=IdType.RESIDENT, id_number=id_number)

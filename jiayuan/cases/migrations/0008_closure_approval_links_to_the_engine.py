@@ -22,7 +22,7 @@ def unlink(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_statistics_covering_indexes"),
+        ("cases", "0007_attachment_encrypted_at_rest"),
         ("workflows", "0001_initial"),
     ]
 
