@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jiayuan.accounts.api import router as accounts_router
+from jiayuan.accounts.auth import DEFAULT_AUTH
 from jiayuan.activities.api import router as activities_router
 from jiayuan.activities.miniprogram import router as miniprogram_router
 from jiayuan.care.api import router as care_router
@@ -25,8 +26,6 @@ from jiayuan.reports.api import router as reports_router
 from jiayuan.screening.api import router as screening_router
 from jiayuan.venues.api import router as venues_router
 from jiayuan.volunteers.api import router as volunteers_router
-
-from .auth import DEFAULT_AUTH
 
 api = NinjaAPI(
     title="家园 妇女儿童智慧维权关爱系统 API",

@@ -7,8 +7,9 @@ from .federation_records import HONOURS, ORGS, PROJECTS, VALUES
 from .framework import ImportSpec
 from .people import SPEC as PEOPLE
 from .register import SPEC as REGISTER
+from .users import SPEC as USERS
 
 SPECS: dict[str, ImportSpec] = {
     spec.kind: spec
-    for spec in (PEOPLE, REGISTER, VENUES, TEAMS, VOLUNTEERS, ACTIVITIES, HONOURS, ORGS, PROJECTS, VALUES)
+    for spec in (PEOPLE, REGISTER, VENUES, TEAMS, VOLUNTEERS, ACTIVITIES, USERS, HONOURS, ORGS, PROJECTS, VALUES)
 }

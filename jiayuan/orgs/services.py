@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.core.errors import ValidationFailed
+from jiayuan.core.errors import NotFound, ValidationFailed
 from jiayuan.core.validators import validate_credit_code
 from jiayuan.divisions.models import Division
 
@@ -41,10 +41,8 @@ def _clean(
     division = Division.objects.filter(code=division_code).first()
     if division is None:
         errors["division"] = "请选择所属区划。"
-    elif not actor.is_system:
-        prefix = actor.broadest_prefix("orgs.manage")
-        if prefix is None or not division.code.startswith(prefix):
-            errors["division"] = "所选区划不在您的管辖范围内。"
+    elif not policy.place_allowed(actor, "orgs.manage", division.code):
+        errors["division"] = "所选区划不在您的管辖范围内。"
     if isinstance(founded_on, str) and founded_on:
         try:
             founded_on = dt.date.fromisoformat(founded_on)
@@ -136,13 +134,24 @@ def organisation_update(
 
 
 def executive_member_add(
-    *, actor: Actor, organisation: Organisation, person, post: str, term_start, term_end=None
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    person_id: object,
+    post: str,
+    term_start: object,
+    term_end: object = None,
 ) -> ExecutiveMember:
-    """Seat a person from the registry in an organisation's post for a term."""
+    """Seat a person from the registry (by number, within the actor's reach) in an organisation's post."""
+    from jiayuan.people.models import Person
+    from jiayuan.people.selectors import person_get
 
     if not actor.is_system:
         policy.require(actor, "orgs.manage", organisation)
-        policy.require(actor, "people.view", person)
+    try:
+        person = Person.objects.get(pk=person_id) if actor.is_system else person_get(actor=actor, person_id=person_id)
+    except (NotFound, Person.DoesNotExist, ValueError, TypeError):
+        raise ValidationFailed({"person": "未找到该人员（请填写您辖区内人员的编号）。"}) from None
     errors: dict[str, str] = {}
     if post not in ExecutiveMember.Post.values:
         errors["post"] = "请选择职务。"

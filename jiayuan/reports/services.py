@@ -228,8 +228,9 @@ def records_export(*, actor: Actor, fig, qs, scope, period, request=None):
     More rows than `REPORTS_EXPORT_LIMIT` need the bulk-export right; otherwise nothing is written."""
     import tempfile
 
-    import xlsxwriter
     from django.conf import settings
+
+    from jiayuan.core.excel import SafeBook
 
     from .records import Column, columns_for, related_for
 
@@ -242,16 +243,17 @@ def records_export(*, actor: Actor, fig, qs, scope, period, request=None):
         )
     columns: list[Column] = columns_for(qs)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
-    book = xlsxwriter.Workbook(handle, {"constant_memory": True})
-    sheet = book.add_worksheet("记录清单")
-    sheet.write_row(0, 0, [f"{scope.name} · {fig.label} · {period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}"])
-    sheet.write_row(1, 0, [f"口径：{fig.definition} 个人信息已隐藏。"])
-    sheet.write_row(2, 0, [c.label for c in columns])
+    # Text stays text: a masked name typed as "=..." is written as a string cell with the quote prefix.
+    book = SafeBook(constant_memory=True, target=handle)
+    sheet = book.sheet("记录清单")
+    book.write_cells(sheet, 0, 0, [f"{scope.name} · {fig.label} · {period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}"])
+    book.write_cells(sheet, 1, 0, [f"口径：{fig.definition} 个人信息已隐藏。"])
+    book.header(sheet, [c.label for c in columns], row=2)
     row = 3
     related = related_for(qs)
     rows = qs.select_related(*related) if related else qs
     for obj in rows.iterator(chunk_size=2000):
-        sheet.write_row(row, 0, [c.value(obj) for c in columns])
+        book.write_cells(sheet, row, 0, [c.value(obj) for c in columns])
         row += 1
     book.close()
     handle.seek(0)
