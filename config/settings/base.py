@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "jiayuan.legal",
     "jiayuan.ops",
     "jiayuan.imports",
+    "jiayuan.honours",
+    "jiayuan.childfriendly",
+    "jiayuan.indicators",
     "jiayuan.reports",
     "jiayuan.site",
 ]

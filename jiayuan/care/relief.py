@@ -14,8 +14,10 @@ from django.utils import timezone
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
+from jiayuan.core.models import change_reason_set
 from jiayuan.divisions.models import Division
 from jiayuan.people.models import Person
+from jiayuan.workflows.models import ApprovalRequest
 
 from .models import (
     RELIEF_OPEN,
@@ -32,6 +34,9 @@ from .models import (
 
 RELIEF_KIND = "care.relief"
 
+# An amount as typed (a form's text) or computed.
+Amount = Decimal | int | float | str
+
 
 def default_city_threshold() -> Decimal:
     """Applications above this amount go on to the city (setting CARE_RELIEF_CITY_THRESHOLD, default 5000)."""
@@ -41,7 +46,7 @@ def default_city_threshold() -> Decimal:
     return Decimal(str(value))
 
 
-def relief_levels(approval) -> list[str]:
+def relief_levels(approval: ApprovalRequest) -> list[str]:
     from jiayuan.workflows.registry import levels_up
 
     application = ReliefApplication.objects.select_related("fund").filter(pk=approval.object_id).first()
@@ -58,12 +63,12 @@ def relief_levels(approval) -> list[str]:
     return levels_up(approval.division_id, top="city" if to_city else "district")
 
 
-def _application_of(approval, *, lock: bool = True) -> ReliefApplication:
+def _application_of(approval: ApprovalRequest, *, lock: bool = True) -> ReliefApplication:
     qs = ReliefApplication.objects.select_for_update() if lock else ReliefApplication.objects
     return qs.get(pk=approval.object_id)
 
 
-def on_relief_approved(approval, actor) -> None:
+def on_relief_approved(approval: ApprovalRequest, actor: Actor) -> None:
     """The last level approved: charge the fund (row locked; refuse an overspend) and write the ledger."""
     application = _application_of(approval)
     fund = Fund.objects.select_for_update().get(pk=application.fund_id)
@@ -74,7 +79,7 @@ def on_relief_approved(approval, actor) -> None:
         )
     fund.spent = fund.spent + amount
     fund.version += 1
-    fund._change_reason = f"救助申请#{application.pk} 发放"
+    change_reason_set(fund, f"救助申请#{application.pk} 发放")
     fund.save()
     today = timezone.localdate()
     line = LedgerEntry.objects.create(
@@ -94,14 +99,14 @@ def on_relief_approved(approval, actor) -> None:
     application.save()
 
 
-def on_relief_returned(approval, actor) -> None:
+def on_relief_returned(approval: ApprovalRequest, actor: Actor) -> None:
     application = _application_of(approval)
     application.status = ReliefStatus.RETURNED
     application.version += 1
     application.save()
 
 
-def on_relief_rejected(approval, actor) -> None:
+def on_relief_rejected(approval: ApprovalRequest, actor: Actor) -> None:
     application = _application_of(approval)
     application.status = ReliefStatus.WITHDRAWN if approval.status == "withdrawn" else ReliefStatus.REJECTED
     application.version += 1
@@ -128,7 +133,7 @@ def register_relief_kind() -> None:
     )
 
 
-def _amount(value, field: str = "amount") -> Decimal:
+def _amount(value: Amount, field: str = "amount") -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError, TypeError):
@@ -144,9 +149,9 @@ def fund_create(
     name: str,
     division_code: str,
     year: int,
-    budget,
+    budget: Amount,
     kind: str = FundKind.RELIEF,
-    city_threshold=None,
+    city_threshold: Amount | None = None,
 ) -> Fund:
     name = (name or "").strip()
     if not name:
@@ -174,7 +179,7 @@ def fund_covers(fund: Fund, division_code: str) -> bool:
     return division_code.startswith(fund.division.prefix)
 
 
-def relief_apply(*, actor: Actor, fund: Fund, person: Person, amount, reason: str = "") -> ReliefApplication:
+def relief_apply(*, actor: Actor, fund: Fund, person: Person, amount: Amount, reason: str = "") -> ReliefApplication:
     """Apply for a registered person: the application starts up the chain at the person's community."""
     from jiayuan.workflows.services import approval_request_create
 
@@ -216,6 +221,13 @@ def relief_apply(*, actor: Actor, fund: Fund, person: Person, amount, reason: st
     return application
 
 
+def _engine(application: ReliefApplication) -> ApprovalRequest:
+    """The approval engine's request behind an application (every application is filed with one)."""
+    if application.approval is None:
+        raise NotFound("未找到该审批")
+    return application.approval
+
+
 def relief_decide(
     *, actor: Actor, application: ReliefApplication, decision: str, comment: str, expected_version: int
 ) -> ReliefApplication:
@@ -224,7 +236,7 @@ def relief_decide(
 
     approval_decide(
         actor=actor,
-        approval=application.approval,
+        approval=_engine(application),
         decision=decision,
         comment=comment,
         expected_version=expected_version,
@@ -239,7 +251,7 @@ def relief_resubmit(
     application: ReliefApplication,
     comment: str,
     expected_version: int,
-    amount=None,
+    amount: Amount | None = None,
     reason: str | None = None,
 ) -> ReliefApplication:
     from jiayuan.workflows.services import approval_resubmit
@@ -248,7 +260,7 @@ def relief_resubmit(
         new_amount = _amount(amount) if amount not in (None, "") else None
         approval_resubmit(
             actor=actor,
-            approval=application.approval,
+            approval=_engine(application),
             comment=comment,
             expected_version=expected_version,
             amount=new_amount,
@@ -268,7 +280,7 @@ def relief_resubmit(
 def relief_withdraw(*, actor: Actor, application: ReliefApplication, expected_version: int) -> ReliefApplication:
     from jiayuan.workflows.services import approval_withdraw
 
-    approval_withdraw(actor=actor, approval=application.approval, expected_version=expected_version)
+    approval_withdraw(actor=actor, approval=_engine(application), expected_version=expected_version)
     application.refresh_from_db()
     return application
 
@@ -280,7 +292,7 @@ def condolence_batch_record(
     division_code: str,
     on: dt.date,
     person_ids: list[int],
-    amount_each=0,
+    amount_each: Amount = 0,
     content: str = "",
     fund: Fund | None = None,
 ) -> CondolenceBatch:

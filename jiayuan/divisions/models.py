@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from .codes import scope_prefix  # noqa: F401 - a division's prefix, kept importable from the models
+
 
 class Level(models.TextChoices):
     PROVINCE = "province", "省"
@@ -15,18 +17,6 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = {Level.PROVINCE: 0, Level.CITY: 1, Level.DISTRICT: 2, Level.STREET: 3, Level.COMMUNITY: 4}
-
-
-def scope_prefix(code: str, level: str) -> str:
-    """The code prefix shared by a division and everything under it.
-
-    Cities end in "00" (440300): their districts are 4403xx, so the prefix drops the zeros.
-    """
-    if level == Level.PROVINCE:
-        return code[:2]
-    if level == Level.CITY:
-        return code[:4]
-    return code
 
 
 def subtree_q(prefix: str, field: str = "division") -> Q:

@@ -4,7 +4,6 @@ import datetime as dt
 
 from ninja import Router, Schema, Status
 
-from jiayuan.access import policy
 from jiayuan.access.fields import mask_phone
 from jiayuan.api.routing import operation
 from jiayuan.audit.models import Action
@@ -69,7 +68,13 @@ class PersonIn(Schema):
     address_detail: str = ""
 
 
-class PersonUpdateIn(PersonIn):
+class PersonUpdateIn(Schema):
+    name: str
+    division_code: str
+    id_type: str = IdType.NONE
+    gender: str = "U"
+    birth_date: dt.date | None = None
+    phone: str = ""
     version: int
     # Omitted (null) protected fields keep their stored value; send "" to clear one.
     id_number: str | None = None
@@ -194,7 +199,7 @@ def person_create(request, payload: PersonIn):
 
 @operation(router, "PUT", "/{int:person_id}", perm="people.edit", response={200: PersonOut, 409: DuplicateOut})
 def person_update(request, person_id: int, payload: PersonUpdateIn):
-    person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+    person = selectors.person_access(actor=request.actor, person_id=person_id, perm="people.edit")
 
     def keep(value, current):
         return current if value is None else value

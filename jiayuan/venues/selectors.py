@@ -9,6 +9,7 @@ from django.db.models.functions import Substr
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
+from jiayuan.divisions.codes import district_of
 from jiayuan.divisions.models import Division, Level, subtree_q
 from jiayuan.orgs.models import Organisation
 
@@ -136,7 +137,7 @@ def organisation_choices(*, actor: Actor, perm: str = "venues.edit") -> QuerySet
     prefix = actor.broadest_prefix(perm)
     if prefix is None:
         return Organisation.objects.none()
-    district = prefix[:6]
+    district = district_of(prefix)
     return Organisation.objects.filter(subtree_q(district, "division"), is_active=True).order_by("division_id", "name")
 
 

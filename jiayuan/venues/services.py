@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Scope
 from jiayuan.core.errors import ValidationFailed
+from jiayuan.divisions.codes import district_of
 from jiayuan.divisions.models import Division, Level
 from jiayuan.orgs.models import Organisation
 
@@ -93,7 +94,9 @@ def _clean(data: VenueInput, *, actor: Actor, keep_division: str = "") -> dict:
     organisation = None
     if data.organisation_id not in (None, ""):
         organisation = Organisation.objects.filter(pk=str(data.organisation_id).strip() or 0).first()
-        if organisation is None or (division is not None and not code.startswith(organisation.division_id[:6])):
+        if organisation is None or (
+            division is not None and not code.startswith(district_of(organisation.division_id))
+        ):
             errors["organisation"] = "运营组织不存在或不在该区。"
     area = None
     if data.area_m2 not in (None, ""):

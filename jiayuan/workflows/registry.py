@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from jiayuan.divisions.codes import city_of, is_city, self_and_ancestors
 from jiayuan.divisions.models import Level
 
 PERM_KEYS = ("request", "approve", "return", "reject")
@@ -93,19 +94,13 @@ def call_hook(hook: Callable | None, approval, actor) -> None:
 
 
 def city_code(code: str) -> str:
-    return code[:4] + "00"
+    return city_of(code)
 
 
 def levels_up(division_code: str, *, top: str = Level.DISTRICT, include_start: bool = True) -> list[str]:
     """Division codes from `division_code` up to `top` (community → street → district → city)."""
     code = division_code
-    chain: list[str] = []
-    if len(code) == 12:
-        chain = [code, code[:9], code[:6]]
-    elif len(code) == 9:
-        chain = [code, code[:6]]
-    elif len(code) == 6 and not code.endswith("00"):
-        chain = [code]
+    chain: list[str] = [] if is_city(code) else self_and_ancestors(code, to_city=False)
     if top == Level.CITY:
         chain.append(city_code(code))
     elif top == Level.STREET:
