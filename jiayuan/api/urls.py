@@ -14,9 +14,9 @@ from jiayuan.activities.miniprogram import router as miniprogram_router
 from jiayuan.care.api import router as care_router
 from jiayuan.cases.api import router as cases_router
 from jiayuan.core.errors import ApplicationError, NotFound
-from jiayuan.divisions.api import router as divisions_router
 from jiayuan.imports.api import router as imports_router
 from jiayuan.legal.api import router as legal_router
+from jiayuan.orgs.divisions_api import router as divisions_router
 from jiayuan.people.api import router as people_router
 from jiayuan.reports.api import router as reports_router
 from jiayuan.screening.api import router as screening_router
