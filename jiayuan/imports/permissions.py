@@ -12,4 +12,8 @@ PERMISSIONS = {
     "imports.view": {**_STAFF, "sysadmin": "all", "user_admin": "subtree"},
     # Accounts from Excel: each row goes through user_create (and so through the security officer's approval).
     "imports.users": {"sysadmin": "all", "user_admin": "subtree"},
+    "imports.honours": {"street_staff": "subtree", "district_rights": "subtree"},
+    "imports.orgs": dict(_STAFF),
+    "imports.childfriendly": dict(_STAFF),
+    "imports.indicators": {"district_rights": "subtree"},
 }

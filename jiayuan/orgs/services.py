@@ -14,11 +14,19 @@ from jiayuan.core.errors import NotFound, ValidationFailed
 from jiayuan.core.validators import validate_credit_code
 from jiayuan.divisions.models import Division
 
-from .models import DomainType, ExecutiveMember, Organisation, OrgKind
+from .models import DomainType, ExecutiveMember, Organisation, OrgKind, Sanxin
 
 
 def _clean(
-    *, actor: Actor, name: str, kind: str, domain_type: str, division_code: str, founded_on, credit_code: str
+    *,
+    actor: Actor,
+    name: str,
+    kind: str,
+    domain_type: str,
+    division_code: str,
+    founded_on,
+    credit_code: str,
+    sanxin: str = "",
 ) -> dict:
     errors: dict[str, str] = {}
     name = (name or "").strip()
@@ -28,6 +36,8 @@ def _clean(
         errors["kind"] = "请选择组织类型。"
     if kind == OrgKind.NEW_DOMAIN and domain_type not in DomainType.values:
         errors["domain_type"] = "新领域妇联须选择领域类别。"
+    if sanxin and sanxin not in Sanxin.values:
+        errors["sanxin"] = "请选择三新领域（新经济组织、新社会组织或新就业群体）。"
     division = Division.objects.filter(code=division_code).first()
     if division is None:
         errors["division"] = "请选择所属区划。"
@@ -53,6 +63,7 @@ def _clean(
         name=name,
         kind=kind,
         domain_type=domain_type if kind == OrgKind.NEW_DOMAIN else "",
+        sanxin=sanxin if kind == OrgKind.NEW_DOMAIN else "",
         division=division,
         founded_on=founded_on,
         credit_code=code,
@@ -69,8 +80,10 @@ def organisation_create(
     founded_on=None,
     credit_code: str = "",
     address: str = "",
+    sanxin: str = "",
 ) -> Organisation:
     values = _clean(
+        sanxin=sanxin,
         actor=actor,
         name=name,
         kind=kind,
@@ -98,10 +111,12 @@ def organisation_update(
     founded_on=None,
     credit_code: str = "",
     address: str = "",
+    sanxin: str = "",
 ) -> Organisation:
     if not actor.is_system:
         policy.require(actor, "orgs.manage", organisation)
     values = _clean(
+        sanxin=sanxin,
         actor=actor,
         name=name,
         kind=kind,

@@ -42,7 +42,15 @@ def _form_context(request, **extra):
         if prefix is not None
         else []
     )
-    return {"kinds": OrgKind.choices, "domain_types": DomainType.choices, "divisions": divisions, **extra}
+    from .models import Sanxin
+
+    return {
+        "kinds": OrgKind.choices,
+        "domain_types": DomainType.choices,
+        "sanxin_choices": Sanxin.choices,
+        "divisions": divisions,
+        **extra,
+    }
 
 
 def _values(post) -> dict:
@@ -54,6 +62,7 @@ def _values(post) -> dict:
         founded_on=post.get("founded_on", ""),
         credit_code=post.get("credit_code", ""),
         address=post.get("address", ""),
+        sanxin=post.get("sanxin", ""),
     )
 
 
@@ -92,6 +101,7 @@ def org_edit(request, org_id: int):
         "founded_on": org.founded_on.isoformat() if org.founded_on else "",
         "credit_code": org.credit_code,
         "address": org.address,
+        "sanxin": org.sanxin,
         "version": org.version,
     }
     if request.method == "POST":

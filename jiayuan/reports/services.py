@@ -19,7 +19,7 @@ from . import documents
 from . import figures as catalogue
 from .figures.base import Period
 from .models import ReportRun, ReportSentence, ReportTemplate, RunStatus
-from .selectors import Scope, breakdown, figure_values, scope_resolve
+from .selectors import FigureContext, Scope, breakdown, scope_resolve, visible_figures
 
 TEMPLATE_PERM = "reports.template_edit"
 GENERATE_PERM = "reports.generate"
@@ -150,7 +150,8 @@ def report_generate(*, run_id: int) -> ReportRun:
         _progress(run, 5, "计算各项指标")
         scope = scope_resolve(actor=actor, division=run.division_id)
         period = Period(dt.date(run.year, 1, 1), dt.date(run.year, 12, 31), "year")
-        values = {v.code: v for v in figure_values(actor=actor, scope=scope, period=period)}
+        ctx = FigureContext(actor, scope, period)
+        values = {f.code: ctx.figure_value(f) for f in visible_figures(actor)}
         _progress(run, 35, "汇总分组数据")
         sheets = []
         mods = catalogue.modules()
@@ -164,7 +165,7 @@ def report_generate(*, run_id: int) -> ReportRun:
                 if v.value is None or fig.kind == "ratio":
                     continue
                 for dim in fig.dimensions:
-                    b = breakdown(actor=actor, scope=scope, period=period, code=v.code, dimension=dim.code)
+                    b = breakdown(actor=actor, scope=scope, period=period, code=v.code, dimension=dim.code, ctx=ctx)
                     if b.bars:
                         breakdowns.append(b)
             sheets.append((mod.label, figs, breakdowns))

@@ -35,6 +35,7 @@ TEMPORARY_CYCLE_EDGES = {
     ("audit", "accounts"): "the audit pages name accounts",
     ("notifications", "access"): "the notification pages check the login",
     ("orgs", "access"): "organisation pages and services check permissions",
+    ("orgs", "accounts"): "the federation-building demo posts its demo accounts",
     ("orgs", "api"): "the organisations' and divisions' API modules use the routing",
     ("orgs", "people"): "executive members are people of the registry",
     ("people", "access"): "the registry is scoped by the policy",
