@@ -15,6 +15,7 @@ from django.utils import timezone
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.errors import ApplicationError, NotFound, ValidationFailed
+from jiayuan.divisions.models import in_subtree
 
 from . import policy
 from .actor import Actor
@@ -179,7 +180,7 @@ def access_request_decide(*, actor: Actor, access_request: AccessRequest, approv
     from jiayuan.notifications.services import notify
 
     prefix = actor.broadest_prefix("access.decide_request")
-    if prefix is None or not access_request.division_id.startswith(prefix):
+    if prefix is None or not in_subtree(access_request.division_id, prefix):
         raise NotFound("未找到该申请")
     if access_request.status != AccessRequest.Status.PENDING:
         raise ApplicationError("该申请已处理。")

@@ -10,6 +10,7 @@ class CareConfig(AppConfig):
         from django.db.models import Q
 
         from jiayuan.access import policy
+        from jiayuan.divisions.models import ancestor_codes
 
         from . import models as m
 
@@ -29,7 +30,7 @@ class CareConfig(AppConfig):
             for _scope, posting in actor.scopes(perm):
                 code = posting.division_id or ""
                 if code:
-                    codes.update({code, code[:9], code[:6], code[:4] + "00"})
+                    codes.update({code, *ancestor_codes(code)})
             return Q(division_id__in=codes) if codes else None
 
         policy.register(m.RegisterEntry, policy.ScopeSpec(division="division"))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
-from jiayuan.divisions.models import Division
+from jiayuan.divisions.models import Division, in_subtree
 from jiayuan.people.models import Person
 
 from .models import (
@@ -171,7 +171,7 @@ def fund_create(
 
 
 def fund_covers(fund: Fund, division_code: str) -> bool:
-    return division_code.startswith(fund.division.prefix)
+    return in_subtree(division_code, fund.division.prefix)
 
 
 def relief_apply(*, actor: Actor, fund: Fund, person: Person, amount, reason: str = "") -> ReliefApplication:

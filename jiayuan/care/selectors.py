@@ -12,7 +12,7 @@ from django.utils import timezone
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.fields import mask_name
-from jiayuan.divisions.models import subtree_q
+from jiayuan.divisions.models import district_code_of, in_subtree, subtree_q
 from jiayuan.people.models import Person
 
 from .models import (
@@ -336,7 +336,8 @@ def match_suggestions(*, actor: Actor, person: Person, limit: int = 10) -> list[
     policy.require(actor, "care.pairing_edit", person)
     needs = person_needs(person)
     code = person.division_id
-    bands = [(0, code, None), (1, code[:9], code), (2, code[:6], code[:9])]
+    street, district = (code[:9] if len(code) == 12 else code), district_code_of(code)
+    bands = [(0, code, None), (1, street, code), (2, district, street)]
     already = Pairing.objects.filter(person=person, status=PairingStatus.ACTIVE).values("helper_id")
     found: list[Suggestion] = []
     for distance, prefix, inner in bands:
@@ -401,7 +402,7 @@ def fund_list(*, actor: Actor, year: int | None = None) -> QuerySet[Fund]:
 
 def funds_for_person(*, actor: Actor, person: Person) -> list[Fund]:
     year = timezone.localdate().year
-    return [f for f in fund_list(actor=actor, year=year) if person.division_id.startswith(f.division.prefix)]
+    return [f for f in fund_list(actor=actor, year=year) if in_subtree(person.division_id, f.division.prefix)]
 
 
 def relief_list(

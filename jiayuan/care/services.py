@@ -17,6 +17,7 @@ from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
 from jiayuan.dictionaries.models import DictionaryItem
 from jiayuan.dictionaries.services import dictionary_ensure
+from jiayuan.divisions.models import district_code_of
 from jiayuan.people.models import Person
 
 from .models import (
@@ -408,7 +409,7 @@ def helper_create(
 def pairing_create(*, actor: Actor, helper: Helper, person: Person, started_on: dt.date | None = None) -> Pairing:
     """Pair a helper with a registered person; the helper's row is locked so capacity is never exceeded."""
     policy.require(actor, "care.pairing_edit", person)
-    if helper.division_id[:6] != person.division_id[:6]:
+    if district_code_of(helper.division_id) != district_code_of(person.division_id):
         # Helpers are matched within the district (suggestions search the district's tree).
         raise NotFound("未找到该帮扶人")
     entry = RegisterEntry.objects.filter(person=person, status=EntryStatus.ACTIVE).first()

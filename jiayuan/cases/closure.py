@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
-from jiayuan.divisions.models import Division
+from jiayuan.divisions.models import Division, district_code_of
 
 from .models import Case, ClosureApproval, EventKind
 
@@ -36,7 +36,7 @@ def approver_division_for(code: str) -> str:
     above = parent_code(code)
     if above and not above.endswith("00") and Division.objects.filter(code=above).exists():
         return above
-    return code[:6]
+    return district_code_of(code)
 
 
 def register() -> None:

@@ -26,7 +26,7 @@ from jiayuan.access.services import grant_access, revoke_access
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
-from jiayuan.divisions.models import Division, Level
+from jiayuan.divisions.models import Division, Level, district_code_of, in_subtree
 from jiayuan.notifications.models import Level as NoticeLevel
 from jiayuan.notifications.services import notify, supervisors_of
 from jiayuan.people.models import Person
@@ -197,7 +197,7 @@ def _clean_input(actor: Actor, data: CaseInput) -> tuple[Division, list[tuple[Pe
         errors["division_code"] = "请选择个案所在的社区（或街道、区）。"
     elif not actor.is_system:
         prefix = actor.broadest_prefix("cases.create")
-        if prefix is None or not division.code.startswith(prefix):
+        if prefix is None or not in_subtree(division.code, prefix):
             errors["division_code"] = "所选社区不在您的受理范围内。"
     if len(data.account or "") > 20000:
         errors["account"] = "陈述过长（最多 20000 字）。"
@@ -598,7 +598,7 @@ def case_assign(*, actor: Actor, case: Case, to_user, reason: str = MoveReason.W
     if not actor.is_system:
         prefix = actor.broadest_prefix("cases.move") or ""
         places = [p.division_id for p in target.postings if p.division_id]
-        if not any(code.startswith(prefix) or case.division_id.startswith(code) for code in places):
+        if not any(in_subtree(code, prefix) or in_subtree(case.division_id, code) for code in places):
             raise ValidationFailed({"to_user": "只能分派给本辖区的工作人员或上级调解员。"})
     with transaction.atomic():
         _lock(case)
@@ -651,20 +651,18 @@ def case_assign(*, actor: Actor, case: Case, to_user, reason: str = MoveReason.W
 
 
 def parent_code(code: str) -> str | None:
-    if len(code) == 12:
-        return code[:9]
-    if len(code) == 9:
-        return code[:6]
-    if len(code) == 6 and not code.endswith("00"):
-        return code[:4] + "00"
-    return None
+    from jiayuan.divisions.models import parent_code_of
+
+    return parent_code_of(code)
 
 
 def _needs_consent(case: Case, kind: str, to_division: Division | None) -> bool:
     if kind == MoveKind.REFER:
         return True  # partner agencies are outside the federation
     if kind == MoveKind.TRANSFER and to_division is not None:
-        return to_division.code[:6] != case.division_id[:6]  # to another district's federation
+        return district_code_of(to_division.code) != district_code_of(
+            case.division_id
+        )  # to another district's federation
     return False
 
 

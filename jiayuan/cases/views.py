@@ -17,7 +17,7 @@ from jiayuan.audit.services import access_log_write
 from jiayuan.core.dates import parse_date
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
-from jiayuan.divisions.models import Level
+from jiayuan.divisions.models import Level, district_code_of, in_subtree
 from jiayuan.divisions.selectors import division_choices, division_subtree
 
 from . import closure, rules, selectors, services
@@ -266,7 +266,7 @@ def case_detail(request, case_id: int):
     can_handle, can_move = can("cases.handle"), can("cases.move")
     pending = closure.pending_closure(case) if case.closure_pending else None
     prefix = actor.broadest_prefix("cases.move") if can_move else None
-    district = case.division_id[:6]
+    district = district_code_of(case.division_id)
     context = {
         "case": case,
         "categories": [rules.category_name(c) for c in selectors.case_categories(case)],
@@ -639,7 +639,7 @@ def stats(request):
     date_to = parse_date(request.GET.get("to")) or today
     prefix = request.actor.broadest_prefix("cases.stats") or ""
     wanted = request.GET.get("division", "")[:12]
-    if wanted and wanted.startswith(prefix):
+    if wanted and in_subtree(wanted, prefix):
         prefix = wanted
     figures = selectors.case_stats(actor=request.actor, prefix=prefix, date_from=date_from, date_to=date_to)
     scope = request.actor.broadest_prefix("cases.stats") or ""

@@ -29,10 +29,99 @@ def scope_prefix(code: str, level: str) -> str:
     return code
 
 
-def subtree_q(prefix: str, field: str = "division") -> Q:
-    """Rows whose division code starts with `prefix`, as a range so a plain b-tree index serves it."""
-    column = f"{field}_id" if not field.endswith("_id") and field != "code" else field
+# Functional areas (功能区) such as 大鹏新区 are run as districts but have no code of their own in the national
+# scheme: their streets keep codes under another district (葵涌 440307009 under 龙岗 440307). The tree says
+# where a street belongs; scope follows the tree: the area's subtree holds its streets, and the district whose
+# code they carry leaves them out. The moved streets are read once from the table (a few rows).
+_moved_cache: dict[str, str] | None = None
+
+
+def moved_units() -> dict[str, str]:
+    """{unit code: parent code} for every unit whose parent is not the one its code names (大鹏新区's streets)."""
+    global _moved_cache
+    if _moved_cache:
+        return _moved_cache
+    rows = Division.objects.filter(level=Level.STREET).values_list("code", "parent_id")
+    moved = {code: parent for code, parent in rows if parent and parent != code[:6]}
+    if rows.exists():
+        _moved_cache = moved
+    return moved
+
+
+def clear_moved_cache() -> None:
+    global _moved_cache
+    _moved_cache = None
+
+
+def _range(column: str, prefix: str) -> Q:
     return Q(**{f"{column}__gte": prefix, f"{column}__lt": prefix + ";"})
+
+
+def subtree_q(prefix: str, field: str = "division") -> Q:
+    """Rows whose division is `prefix`'s unit or below it, as code ranges so a plain b-tree index serves it.
+
+    A functional area adds its moved streets' ranges; the district whose code they carry subtracts them.
+    """
+    column = f"{field}_id" if not field.endswith("_id") and field != "code" else field
+    q = _range(column, prefix)
+    if not prefix:
+        return q
+    moved = moved_units()
+    if not moved:
+        return q
+    for unit, parent in moved.items():
+        if parent.startswith(prefix) and not unit.startswith(prefix):
+            q |= _range(column, unit)
+    carved = [
+        unit
+        for unit, parent in moved.items()
+        if unit.startswith(prefix) and unit != prefix and not parent.startswith(prefix)
+    ]
+    for unit in carved:
+        q &= ~_range(column, unit)
+    return q
+
+
+def in_subtree(code: str, prefix: str) -> bool:
+    """`subtree_q` for one code, in Python: is `code` at or below the unit whose scope prefix is `prefix`?"""
+    if not code.startswith(prefix):
+        return any(code.startswith(unit) and parent.startswith(prefix) for unit, parent in moved_units().items())
+    if not prefix:
+        return True
+    return not any(
+        code.startswith(unit) and unit != prefix and unit.startswith(prefix) and not parent.startswith(prefix)
+        for unit, parent in moved_units().items()
+    )
+
+
+def parent_code_of(code: str) -> str | None:
+    """The code of the unit above `code`: its code's own parent, unless the unit was moved (大鹏新区's streets)."""
+    moved = moved_units()
+    if len(code) == 12:
+        return code[:9]
+    if len(code) == 9:
+        return moved.get(code, code[:6])
+    if len(code) == 6 and not code.endswith("00"):
+        return code[:4] + "00"
+    return None
+
+
+def district_code_of(code: str) -> str:
+    """The district-level unit a code sits in (a functional area for 大鹏新区's streets and communities)."""
+    for candidate in [code, *ancestor_codes(code)]:
+        if len(candidate) == 6 and not candidate.endswith("00"):
+            return candidate
+    return code[:6]
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """Codes above `code`, nearest first, up to the city: community → street → district (or area) → city."""
+    chain: list[str] = []
+    current = parent_code_of(code)
+    while current is not None:
+        chain.append(current)
+        current = parent_code_of(current)
+    return chain
 
 
 class Division(models.Model):
@@ -62,4 +151,4 @@ class Division(models.Model):
         return subtree_q(self.prefix, field)
 
     def contains(self, code: str) -> bool:
-        return code.startswith(self.prefix)
+        return in_subtree(code, self.prefix)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Division, Level, subtree_q
+from .models import Division, Level, ancestor_codes, subtree_q
 
 
 def division_get(code: str) -> Division:
@@ -21,14 +21,7 @@ def division_children(division: Division | None, *, include_special: bool = Fals
 
 def division_ancestors(division: Division) -> list[Division]:
     """The chain from the top down to `division`, read in one query by code prefixes."""
-    codes = {division.code}
-    code = division.code
-    if len(code) == 12:
-        codes.update({code[:9], code[:6], code[:4] + "00"})
-    elif len(code) == 9:
-        codes.update({code[:6], code[:4] + "00"})
-    elif len(code) == 6 and not code.endswith("00"):
-        codes.add(code[:4] + "00")
+    codes = {division.code, *ancestor_codes(division.code)}
     return sorted(Division.objects.filter(code__in=codes), key=lambda d: d.depth)
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jiayuan.core.validators import validate_phone, validate_resident_id
-from jiayuan.divisions.models import Division, Level
+from jiayuan.divisions.models import Division, Level, subtree_q
 from jiayuan.people.models import Gender, IdType
 from jiayuan.people.services import PersonInput, id_hash, person_bulk_create
 
@@ -84,7 +84,7 @@ def prepare(ctx: ImportContext) -> None:
         ctx.data["by_code"], ctx.data["by_name"] = {}, {}
         return
     communities = list(
-        Division.objects.filter(level=Level.COMMUNITY, code__startswith=prefix).values_list("code", "name")
+        Division.objects.filter(subtree_q(prefix, "code"), level=Level.COMMUNITY).values_list("code", "name")
     )
     ctx.data["by_code"] = dict(communities)
     by_name: dict[str, list[str]] = {}

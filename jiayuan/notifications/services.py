@@ -40,12 +40,12 @@ def supervisors_of(division_code: str, *, roles: Iterable[str] | None = None):
     roles = list(roles or [Role.STREET_STAFF, Role.DISTRICT_RIGHTS])
     candidates = []
     code = division_code
-    if len(code) == 12:
-        candidates = [code[:9], code[:6], code[:4] + "00"]
-    elif len(code) == 9:
-        candidates = [code[:6], code[:4] + "00"]
-    elif len(code) == 6:
+    from jiayuan.divisions.models import ancestor_codes
+
+    if len(code) == 6:
         candidates = [code, code[:4] + "00"]
+    else:
+        candidates = ancestor_codes(code)  # the tree's chain: a functional area's street reports to the area
     for candidate in candidates:
         user_ids = Posting.objects.active().filter(division_id=candidate, role__in=roles).values("user_id")
         users = list(User.objects.filter(pk__in=user_ids, is_active=True))

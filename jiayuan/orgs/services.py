@@ -12,7 +12,7 @@ from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import ValidationFailed
 from jiayuan.core.validators import validate_credit_code
-from jiayuan.divisions.models import Division
+from jiayuan.divisions.models import Division, in_subtree
 
 from .models import DomainType, ExecutiveMember, Organisation, OrgKind
 
@@ -33,7 +33,7 @@ def _clean(
         errors["division"] = "请选择所属区划。"
     elif not actor.is_system:
         prefix = actor.broadest_prefix("orgs.manage")
-        if prefix is None or not division.code.startswith(prefix):
+        if prefix is None or not in_subtree(division.code, prefix):
             errors["division"] = "所选区划不在您的管辖范围内。"
     if isinstance(founded_on, str) and founded_on:
         try:

@@ -17,7 +17,7 @@ from jiayuan.audit.services import access_log_write
 from jiayuan.core import crypto
 from jiayuan.core.errors import ApplicationError, ValidationFailed
 from jiayuan.core.validators import validate_phone, validate_resident_id
-from jiayuan.divisions.models import Division, Level
+from jiayuan.divisions.models import Division, Level, in_subtree
 
 from .models import Gender, IdType, Person, PersonPhone, PersonRelation
 
@@ -99,7 +99,7 @@ def _clean(data: PersonInput, *, actor: Actor, perm: str, keep: str | None = Non
         errors["division_code"] = "请选择人员所在的社区。"
     elif not actor.is_system and division.code != keep:
         prefix = actor.broadest_prefix(perm)
-        if prefix is None or not division.code.startswith(prefix):
+        if prefix is None or not in_subtree(division.code, prefix):
             errors["division_code"] = "所选社区不在您的管辖范围内。"
     if errors:
         raise ValidationFailed(errors)
@@ -434,7 +434,7 @@ def person_bulk_create(*, actor: Actor, items: list[tuple[PersonInput, list]], c
     codes = {data.division_code for data, _ in items}
     found = set(Division.objects.filter(code__in=codes, level=Level.COMMUNITY).values_list("code", flat=True))
     prefix = actor.broadest_prefix("people.create") if not actor.is_system else ""
-    if found != codes or prefix is None or any(not c.startswith(prefix) for c in codes):
+    if found != codes or prefix is None or any(not in_subtree(c, prefix) for c in codes):
         raise ValidationFailed({"division_code": "所选社区不在您的管辖范围内。"})
     user_id = getattr(getattr(actor, "user", None), "pk", None)
     now = timezone.now()

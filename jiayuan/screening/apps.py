@@ -10,7 +10,7 @@ class ScreeningConfig(AppConfig):
         from django.db.models import Q
 
         from jiayuan.access import policy
-        from jiayuan.divisions.models import subtree_q
+        from jiayuan.divisions.models import ancestor_codes, subtree_q
 
         from .models import Campaign, Hazard, Visit
 
@@ -23,7 +23,7 @@ class ScreeningConfig(AppConfig):
                 code = posting.division_id or ""
                 if not code:
                     continue
-                part = Q(division_id__in={code, code[:9], code[:6]}) | subtree_q(posting.division.prefix, "division")
+                part = Q(division_id__in={code, *ancestor_codes(code)}) | subtree_q(posting.division.prefix, "division")
                 cover = part if cover is None else cover | part
             if cover is None:
                 return None

@@ -12,7 +12,7 @@ from django.utils import timezone
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
-from jiayuan.divisions.models import Division, Level
+from jiayuan.divisions.models import Division, Level, in_subtree
 from jiayuan.people.models import Household, HouseholdMember, Person
 
 from .models import Campaign, Checklist, ChecklistVersion, Hazard, HazardLevel, HazardStatus, Visit
@@ -134,7 +134,7 @@ def campaigns_roll(today: dt.date | None = None) -> int:
 
 
 def _campaign_covers(campaign: Campaign, code: str) -> bool:
-    return any(code.startswith(d.prefix) for d in campaign.covered.all())
+    return any(in_subtree(code, d.prefix) for d in campaign.covered.all())
 
 
 def visit_record(

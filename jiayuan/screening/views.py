@@ -17,7 +17,7 @@ from jiayuan.core.dates import parse_date
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
-from jiayuan.divisions.models import Division, Level, subtree_q
+from jiayuan.divisions.models import Division, Level, in_subtree, subtree_q
 from jiayuan.people.models import Household, Person
 
 from . import selectors, services
@@ -136,7 +136,7 @@ def visit_new(request, campaign_id: int):
         for d in Division.objects.filter(subtree_q(prefix, "code"), level=Level.COMMUNITY, special=False).order_by(
             "code"
         )
-        if any(d.code.startswith(c.prefix) for c in campaign.covered.all())
+        if any(in_subtree(d.code, c.prefix) for c in campaign.covered.all())
     ][:200]
     households = policy.scoped(request.actor, "people.view", Household).order_by("division_id", "name")[:200]
     errors = {}

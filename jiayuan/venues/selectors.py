@@ -9,7 +9,7 @@ from django.db.models.functions import Substr
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.divisions.models import Division, Level, subtree_q
+from jiayuan.divisions.models import Division, Level, in_subtree, subtree_q
 from jiayuan.orgs.models import Organisation
 
 from .models import Venue, VenueType
@@ -85,7 +85,7 @@ def coverage_prefix(*, actor: Actor, division: str = "", perm: str = "venues.sta
     prefix = actor.broadest_prefix(perm)
     if prefix is None:
         return None
-    if division and division.startswith(prefix):
+    if division and in_subtree(division, prefix):
         found = Division.objects.filter(code=division).only("prefix").first()
         if found is not None:
             return found.prefix

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Scope
 from jiayuan.core.errors import ValidationFailed
-from jiayuan.divisions.models import Division, Level
+from jiayuan.divisions.models import Division, Level, in_subtree
 from jiayuan.orgs.models import Organisation
 
 from .models import Venue, VenueType
@@ -45,7 +45,7 @@ def place_allowed(actor: Actor, perm: str, code: str) -> bool:
             return True
         if not posting.division_id:
             continue
-        if scope == Scope.SUBTREE and code.startswith(posting.division.prefix):
+        if scope == Scope.SUBTREE and in_subtree(code, posting.division.prefix):
             return True
         if scope == Scope.LEVEL and code == posting.division_id:
             return True

@@ -98,14 +98,11 @@ def city_code(code: str) -> str:
 
 def levels_up(division_code: str, *, top: str = Level.DISTRICT, include_start: bool = True) -> list[str]:
     """Division codes from `division_code` up to `top` (community → street → district → city)."""
+    from jiayuan.divisions.models import ancestor_codes
+
     code = division_code
-    chain: list[str] = []
-    if len(code) == 12:
-        chain = [code, code[:9], code[:6]]
-    elif len(code) == 9:
-        chain = [code, code[:6]]
-    elif len(code) == 6 and not code.endswith("00"):
-        chain = [code]
+    # community → street → district (or functional area); the tree decides, not the code alone
+    chain: list[str] = [c for c in [code, *ancestor_codes(code)] if not c.endswith("00")]
     if top == Level.CITY:
         chain.append(city_code(code))
     elif top == Level.STREET:
