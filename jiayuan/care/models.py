@@ -94,6 +94,34 @@ class RegisterEntry(VersionedModel):
         return f"困境登记#{self.pk}"
 
 
+class EntryCorrection(models.Model):
+    """A correction of a register entry made by mistake (types chosen wrongly): kept beside the entry, not as
+    an exit and a new entry."""
+
+    entry = models.ForeignKey(RegisterEntry, verbose_name="登记", on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField("更正项目", max_length=32)
+    before = models.CharField("更正前", max_length=300)
+    after = models.CharField("更正后", max_length=300)
+    reason = models.CharField("更正理由", max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更正人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "登记更正"
+        verbose_name_plural = "登记更正"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.before} → {self.after}"
+
+
 class RegisterReview(models.Model):
     """A periodic review of a register entry (动态复核)."""
 

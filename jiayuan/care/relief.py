@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -129,13 +129,15 @@ def register_relief_kind() -> None:
 
 
 def _amount(value, field: str = "amount") -> Decimal:
+    """ "6,000", "6000.00" and "６０００元" all read as 6000 (jiayuan.core.validators.parse_amount)."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from jiayuan.core.validators import parse_amount
+
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed({field: "金额格式不正确。"}) from None
-    if amount <= 0:
-        raise ValidationFailed({field: "金额必须大于零。"})
-    return amount
+        return parse_amount(value).quantize(Decimal("0.01"))
+    except DjangoValidationError as exc:
+        raise ValidationFailed({field: exc.messages[0]}) from None
 
 
 def fund_create(

@@ -26,6 +26,7 @@ from .models import (
     CareLevel,
     ContactLog,
     ContactMode,
+    EntryCorrection,
     EntryStatus,
     Helper,
     HelperKind,
@@ -105,6 +106,14 @@ def _items(kind: str, codes, field: str) -> list[DictionaryItem]:
     return items
 
 
+def _check_types_fit(person: Person, types, on: dt.date) -> None:
+    from .eligibility import type_misfits
+
+    problems = type_misfits(types=types, birth_date=person.birth_date, gender=person.gender, on=on)
+    if problems:
+        raise ValidationFailed({"types": " ".join(problems)})
+
+
 def _require_place(actor: Actor, perm: str, obj) -> None:
     if not actor.is_system:
         policy.require(actor, perm, obj)
@@ -132,6 +141,7 @@ def register_entry_create(
     types = _items(VULNERABILITY_KIND, type_codes, "types")
     if not types:
         raise ValidationFailed({"types": "请至少选择一种困境类型。"})
+    _check_types_fit(person, types, entered_on or timezone.localdate())
     needs = _items(SKILL_KIND, need_codes, "needs") if need_codes else []
     if care_level not in CareLevel.values:
         raise ValidationFailed({"care_level": "关爱等级不正确。"})
@@ -200,6 +210,40 @@ def register_entry_update(
         if note is not None:
             entry.note = note.strip()
         entry.save_versioned(expected_version=expected_version)
+    return entry
+
+
+def register_entry_correct_types(
+    *, actor: Actor, entry: RegisterEntry, type_codes, reason: str, expected_version: int
+) -> RegisterEntry:
+    """Correct the types entered by mistake: the entry stays on the register, the correction is kept as its own
+    record (what was, what is, why, who), and the new types must fit the person."""
+    policy.require(actor, "care.edit", entry)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationFailed({"reason": "请写明更正理由。"})
+    if entry.status != EntryStatus.ACTIVE:
+        raise WorkflowError("已退出的登记不能更正。")
+    types = _items(VULNERABILITY_KIND, type_codes, "types")
+    if not types:
+        raise ValidationFailed({"types": "请至少选择一种困境类型。"})
+    _check_types_fit(entry.person, types, timezone.localdate())
+    before = sorted(entry.types.values_list("label", flat=True))
+    after = sorted(t.label for t in types)
+    if before == after:
+        raise ValidationFailed({"types": "困境类型没有变化。"})
+    with transaction.atomic():
+        entry._change_reason = f"更正困境类型：{reason}"[:100]
+        entry.save_versioned(expected_version=expected_version)
+        entry.types.set(types)
+        EntryCorrection.objects.create(
+            entry=entry,
+            field="types",
+            before="、".join(before),
+            after="、".join(after),
+            reason=reason[:300],
+            by=getattr(actor, "user", None),
+        )
     return entry
 
 
@@ -345,14 +389,14 @@ def ledger_add(
     if not (content or "").strip():
         errors["content"] = "请填写内容。"
     if amount not in (None, ""):
-        from decimal import Decimal, InvalidOperation
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from jiayuan.core.validators import parse_amount
 
         try:
-            amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-            if amount < 0:
-                errors["amount"] = "金额不能为负。"
-        except InvalidOperation:
-            errors["amount"] = "金额格式不正确。"
+            amount = parse_amount(amount, allow_zero=True)
+        except DjangoValidationError as exc:
+            errors["amount"] = exc.messages[0]
     else:
         amount = None
     if errors:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/<int:entry_id>/", views.entry_detail, name="entry_detail"),
     path("register/<int:entry_id>/review/", views.entry_review, name="entry_review"),
     path("register/<int:entry_id>/exit/", views.entry_exit, name="entry_exit"),
+    path("register/<int:entry_id>/correct/", views.entry_correct, name="entry_correct"),
     path("reviews/", views.review_list, name="reviews"),
     path("measures/", views.measure_list, name="measures"),
     path("measures/<int:measure_id>/done/", views.measure_done, name="measure_done"),

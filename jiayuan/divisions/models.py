@@ -30,27 +30,20 @@ def scope_prefix(code: str, level: str) -> str:
 
 
 # Functional areas (功能区) such as 大鹏新区 are run as districts but have no code of their own in the national
-# scheme: their streets keep codes under another district (葵涌 440307009 under 龙岗 440307). The tree says
-# where a street belongs; scope follows the tree: the area's subtree holds its streets, and the district whose
-# code they carry leaves them out. The moved streets are read once from the table (a few rows).
-_moved_cache: dict[str, str] | None = None
+# scheme: their streets keep codes under another district (葵涌 440307009 under 龙岗 440307). The tree (the
+# shipped data/divisions/shenzhen.csv) says where a street belongs; scope follows the tree: the area's subtree
+# holds its streets, and the district whose code they carry leaves them out. Kept here as data so that scope
+# needs no query; a test checks it against the loaded tree.
+MOVED_UNITS: dict[str, str] = {
+    "440307009": "440399",  # 葵涌街道 → 大鹏新区
+    "440307010": "440399",  # 大鹏街道 → 大鹏新区
+    "440307011": "440399",  # 南澳街道 → 大鹏新区
+}
 
 
 def moved_units() -> dict[str, str]:
     """{unit code: parent code} for every unit whose parent is not the one its code names (大鹏新区's streets)."""
-    global _moved_cache
-    if _moved_cache:
-        return _moved_cache
-    rows = Division.objects.filter(level=Level.STREET).values_list("code", "parent_id")
-    moved = {code: parent for code, parent in rows if parent and parent != code[:6]}
-    if rows.exists():
-        _moved_cache = moved
-    return moved
-
-
-def clear_moved_cache() -> None:
-    global _moved_cache
-    _moved_cache = None
+    return MOVED_UNITS
 
 
 def _range(column: str, prefix: str) -> Q:

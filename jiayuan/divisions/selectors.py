@@ -34,4 +34,9 @@ def division_subtree(prefix: str, *, level: str | None = None) -> QuerySet[Divis
 
 def division_choices(prefix: str, *, level: str = Level.COMMUNITY) -> QuerySet[Division]:
     """Divisions a user may pick for a record: the given level, within their scope, no special zones."""
-    return division_subtree(prefix, level=level).filter(special=False).order_by("code")
+    return (
+        division_subtree(prefix, level=level)
+        .filter(special=False)
+        .select_related("parent")
+        .order_by("parent_id", "code")
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .models import Division, Level, clear_moved_cache, scope_prefix
+from .models import Division, Level, scope_prefix
 
 SPECIAL_MARKERS = ("保税区", "合作区", "机场")
 DEFAULT_CSV = Path(settings.BASE_DIR) / "data" / "divisions" / "shenzhen.csv"
@@ -45,5 +45,4 @@ def divisions_load(*, path: Path = DEFAULT_CSV) -> dict[str, int]:
         # Communities of a special street are special too.
         special_streets = Division.objects.filter(level=Level.STREET, special=True).values("code")
         Division.objects.filter(parent__in=special_streets).update(special=True)
-    clear_moved_cache()
     return {"created": created, "updated": updated, "total": len(rows)}

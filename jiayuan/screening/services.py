@@ -174,7 +174,8 @@ def visit_record(
     if hazard_level and hazard_level not in HazardLevel.values:
         errors["hazard_level"] = "隐患等级不正确。"
     if found and not hazard_level:
-        hazard_level = HazardLevel.LOW
+        # A ticked item with no level chosen is not taken as "一般": the visitor says how serious it is.
+        errors["hazard_level"] = "勾选了存在风险的项目，请选择隐患等级。"
     people = list(people or [])
     if household is not None:
         if household.division_id != division_code:

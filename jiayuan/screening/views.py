@@ -133,9 +133,9 @@ def visit_new(request, campaign_id: int):
     prefix = request.actor.broadest_prefix("screening.visit") or ""
     communities = [
         d
-        for d in Division.objects.filter(subtree_q(prefix, "code"), level=Level.COMMUNITY, special=False).order_by(
-            "code"
-        )
+        for d in Division.objects.filter(subtree_q(prefix, "code"), level=Level.COMMUNITY, special=False)
+        .select_related("parent")
+        .order_by("parent_id", "code")
         if any(in_subtree(d.code, c.prefix) for c in campaign.covered.all())
     ][:200]
     households = policy.scoped(request.actor, "people.view", Household).order_by("division_id", "name")[:200]
@@ -181,6 +181,7 @@ def visit_new(request, campaign_id: int):
             "levels": HazardLevel.choices,
             "errors": errors,
             "data": request.POST,
+            "checked": {item["code"] for item in version.items if request.POST.get(f"item_{item['code']}") == "on"},
             "today": timezone.localdate(),
         },
     )

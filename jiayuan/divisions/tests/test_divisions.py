@@ -150,6 +150,18 @@ def test_dapeng_is_a_district_level_area_holding_its_three_streets_with_their_co
 
 
 @pytest.mark.django_db
+def test_moved_units_match_the_loaded_tree():
+    from jiayuan.divisions.models import MOVED_UNITS
+
+    moved = {
+        code: parent
+        for code, parent in Division.objects.exclude(level=Level.CITY).values_list("code", "parent_id")
+        if parent and parent != (code[:9] if len(code) == 12 else code[:6] if len(code) == 9 else code[:4] + "00")
+    }
+    assert moved == MOVED_UNITS
+
+
+@pytest.mark.django_db
 def test_scope_follows_the_tree_not_the_code():
     from jiayuan.divisions.models import ancestor_codes, in_subtree
 
