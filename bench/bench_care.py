@@ -605,7 +605,7 @@ def run(entries: int, ledger: int, helpers: int, repeat: int) -> list[dict]:
     results.append(
         report(
             "district care statistics (all sections)",
-            measure(lambda: district_client.get("/care/stats/"), repeat=repeat),
+            measure(lambda: district_client.get("/reports/care/"), repeat=repeat),
             measure(raw(stats_sql), repeat=max(repeat // 3, 5)),
         )
     )

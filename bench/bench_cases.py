@@ -380,7 +380,7 @@ def run(total: int, per_case: int, repeat: int) -> list[dict]:
         report(
             "district yearly statistics (2025)",
             measure(
-                lambda: district.get("/cases/stats/", {"from": "2025-01-01", "to": "2025-12-31"}),
+                lambda: district.get("/reports/cases/", {"from": "2025-01-01", "to": "2025-12-31"}),
                 repeat=max(5, repeat // 3),
             ),
             measure(

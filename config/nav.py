@@ -13,12 +13,18 @@ NAV = [
     ("救助申请", "care:relief", "care.list"),
     ("隐患排查", "screening:campaigns", "screening.list"),
     ("阵地", "venues:list", "venues.list"),
+    ("志愿者", "volunteers:list", "volunteers.list"),
+    ("活动", "activities:list", "activities.list"),
+    ("可报名活动", "activities:open", "activities.browse"),
+    ("我的活动", "activities:mine", "activities.mine"),
+    ("我的服务时长", "volunteers:me", "volunteers.mine"),
     ("区划与组织", "orgs:list", "orgs.view"),
     ("法律助手", "legal:staff", "legal.staff"),
     ("用户管理", "accounts:users", "accounts.view_users"),
     ("审计日志", "audit:log", "audit.view"),
     ("批量导入", "imports:list", "imports.view"),
     ("系统运行", "ops:system", "ops.view"),
+    ("统计报表", "reports:dashboard", "reports.view"),
 ]
 
 # Panels on the home page, in order: (template, permission or None). Each template renders itself

@@ -269,7 +269,7 @@ class PageUser(HttpUser):
     def case_stats_page(self):
         """The district's yearly case statistics: the heaviest dashboard."""
         if RESULTS["case_api"]:
-            self._page("/cases/stats/", "GET /cases/stats/")
+            self._page("/reports/cases/", "GET /reports/cases/")
         else:
             self.dashboard()
 

@@ -24,6 +24,23 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# A secret may come from a file instead (container secrets): NAME_FILE=/run/secrets/name sets NAME.
+SECRET_SETTINGS = (
+    "DJANGO_SECRET_KEY",
+    "JIAYUAN_DATA_KEYS",
+    "JIAYUAN_INDEX_KEY",
+    "JIAYUAN_BACKUP_KEY",
+    "JIAYUAN_AUDIT_KEY",
+    "DATABASE_URL",
+    "DATABASE_REPLICA_URL",
+    "REDIS_URL",
+    "LEGAL_LLM_API_KEY",
+)
+for _name in SECRET_SETTINGS:
+    _file = os.environ.get(f"{_name}_FILE")
+    if _file and not os.environ.get(_name):
+        os.environ[_name] = Path(_file).read_text(encoding="utf-8").strip()
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -56,10 +73,13 @@ INSTALLED_APPS = [
     "jiayuan.cases",
     "jiayuan.care",
     "jiayuan.venues",
+    "jiayuan.volunteers",
+    "jiayuan.activities",
     "jiayuan.screening",
     "jiayuan.legal",
     "jiayuan.ops",
     "jiayuan.imports",
+    "jiayuan.reports",
     "jiayuan.site",
 ]
 

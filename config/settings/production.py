@@ -13,6 +13,8 @@ if not SECRET_KEY or not DATA_ENCRYPTION_KEYS or not BLIND_INDEX_KEY:
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The container's own health check calls the web server directly over HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000

@@ -8,6 +8,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jiayuan.accounts.api import router as accounts_router
+from jiayuan.activities.api import router as activities_router
+from jiayuan.activities.miniprogram import router as miniprogram_router
 from jiayuan.care.api import router as care_router
 from jiayuan.cases.api import router as cases_router
 from jiayuan.core.errors import ApplicationError, NotFound
@@ -15,8 +17,10 @@ from jiayuan.divisions.api import router as divisions_router
 from jiayuan.imports.api import router as imports_router
 from jiayuan.legal.api import router as legal_router
 from jiayuan.people.api import router as people_router
+from jiayuan.reports.api import router as reports_router
 from jiayuan.screening.api import router as screening_router
 from jiayuan.venues.api import router as venues_router
+from jiayuan.volunteers.api import router as volunteers_router
 
 from .auth import DEFAULT_AUTH
 
@@ -83,4 +87,8 @@ api.add_router("/screening", screening_router)
 api.add_router("/legal", legal_router)
 api.add_router("/imports", imports_router)
 api.add_router("/venues", venues_router)
+api.add_router("/volunteers", volunteers_router)
+api.add_router("/activities", activities_router)
+api.add_router("/me", miniprogram_router)
+api.add_router("/reports", reports_router)
 urlpatterns = api.urls

@@ -3,7 +3,6 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from jiayuan.access import policy
@@ -13,7 +12,7 @@ from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.pagination import paginate
 
-from . import selectors, services, stats
+from . import selectors, services
 from .models import Fund
 
 router = Router(tags=["困境关爱"])
@@ -91,17 +90,6 @@ class DecisionIn(Schema):
     decision: str
     comment: str = ""
     version: int
-
-
-class FigureOut(Schema):
-    label: str
-    value: str
-    url: str
-
-
-class SectionOut(Schema):
-    title: str
-    figures: list[FigureOut]
 
 
 def _row(r):
@@ -220,15 +208,3 @@ def relief_decide(request, application_id: int, payload: DecisionIn):
         expected_version=payload.version,
     )
     return _relief_out(selectors.relief_get(actor=request.actor, application_id=app.pk))
-
-
-@operation(router, "GET", "/stats", perm="care.stats", response=list[SectionOut])
-def care_stats(request, division: str = "", start: dt.date | None = None, end: dt.date | None = None):
-    today = timezone.localdate()
-    result = stats.care_stats(
-        actor=request.actor, prefix=division[:12], start=start or today.replace(month=1, day=1), end=end or today
-    )
-    return [
-        {"title": s.title, "figures": [{"label": f.label, "value": str(f.value), "url": f.url} for f in s.figures]}
-        for s in result.sections
-    ]

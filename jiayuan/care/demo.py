@@ -18,6 +18,8 @@ from jiayuan.accounts.models import Posting, User
 from jiayuan.divisions.models import Division, Level
 from jiayuan.people.models import Gender, Household, HouseholdMember, IdType, Person
 from jiayuan.people.services import PersonInput, person_create
+from jiayuan.volunteers.models import Volunteer
+from jiayuan.volunteers.services import volunteer_register
 
 
 def _system() -> Actor:
@@ -201,6 +203,16 @@ def demo_load() -> str:
             community = (communities[:5] + far)[j % 8]
             name = SURNAMES[(j + 11) % len(SURNAMES)] + ["爱华", "慧芳", "丽萍", "红梅", "素珍"][j % 5]
             person = _person(rng, community, name, today.replace(year=today.year - 35 - j % 15, day=1))
+            # A caring mother is a registered volunteer first (with her consent); her helper record points at it.
+            if not Volunteer.objects.filter(person=person).exists():
+                volunteer_register(
+                    actor=_system(),
+                    person=person,
+                    consent=True,
+                    skill_codes=["family_educator"] if j % 2 else ["tutor"],
+                    availability="周末",
+                    user=_user("aixin") if j == 0 else None,
+                )
             helper = Helper.objects.filter(person=person).first() or services.helper_create(
                 actor=_system(),
                 person=person,

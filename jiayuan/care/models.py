@@ -268,6 +268,15 @@ class Helper(VersionedModel):
         related_name="care_helper_profiles",
     )
     is_active = models.BooleanField("在岗", default=True)
+    # A caring mother stays a volunteer: her pairings point at her volunteer record (the roles are not merged).
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        verbose_name="巾帼志愿者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="care_helpers",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -278,6 +278,27 @@ def my_pairings(*, actor: Actor) -> list[dict]:
     return rows
 
 
+def volunteer_pairings(*, actor: Actor, volunteer) -> list[dict]:
+    """The care pairings of a volunteer (through her helper record) that the actor may see, names masked."""
+    qs = (
+        policy.scoped(actor, "care.pairing_view", Pairing)
+        .filter(Q(helper__volunteer=volunteer) | Q(helper__person_id=volunteer.person_id))
+        .select_related("person", "division")
+        .order_by("status", "-id")
+    )
+    return [
+        {
+            "id": p.pk,
+            "name": mask_name(p.person.name),
+            "community": p.division.name,
+            "status": p.get_status_display(),
+            "started_on": p.started_on,
+            "last_contact_on": p.last_contact_on,
+        }
+        for p in qs[:50]
+    ]
+
+
 def helper_list(*, actor: Actor, division: str = "", available: bool = False) -> QuerySet[Helper]:
     qs = policy.scoped(actor, "care.pairing_view", Helper).filter(is_active=True)
     if division:

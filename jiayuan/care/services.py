@@ -19,6 +19,7 @@ from jiayuan.dictionaries.models import DictionaryItem
 from jiayuan.dictionaries.services import dictionary_ensure
 from jiayuan.divisions.models import district_code_of
 from jiayuan.people.models import Person
+from jiayuan.volunteers.models import Volunteer
 
 from .models import (
     SKILL_KIND,
@@ -442,12 +443,22 @@ def helper_create(
     try:
         with transaction.atomic():
             helper = Helper.objects.create(
-                person=person, division_id=person.division_id, kind=kind, capacity=capacity, user=user
+                person=person,
+                division_id=person.division_id,
+                kind=kind,
+                capacity=capacity,
+                user=user,
+                volunteer=Volunteer.objects.filter(person=person).first(),
             )
             helper.skills.set(skills)
     except IntegrityError:
         raise WorkflowError("该人员已登记为帮扶人。") from None
     return helper
+
+
+def helper_volunteer_link(*, actor: Actor | None, volunteer: Volunteer) -> int:
+    """Point the person's helper record (爱心妈妈, 执委…) at her volunteer record; returns how many were linked."""
+    return Helper.objects.filter(person_id=volunteer.person_id, volunteer__isnull=True).update(volunteer=volunteer)
 
 
 def pairing_create(*, actor: Actor, helper: Helper, person: Person, started_on: dt.date | None = None) -> Pairing:

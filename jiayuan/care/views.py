@@ -24,7 +24,7 @@ from jiayuan.dictionaries.services import dictionary_items
 from jiayuan.divisions.selectors import division_choices
 from jiayuan.people.models import Person
 
-from . import selectors, services, stats
+from . import selectors, services
 from .models import (
     SKILL_KIND,
     VULNERABILITY_KIND,
@@ -816,19 +816,9 @@ def dictionary_page(request):
 
 @require_perm("care.stats")
 def stats_page(request):
-    today = timezone.localdate()
-    start = parse_date(request.GET.get("start"), today.replace(month=1, day=1))
-    end = parse_date(request.GET.get("end"), today)
-    result = stats.care_stats(actor=request.actor, prefix=request.GET.get("division", "")[:12], start=start, end=end)
-    prefix = request.actor.broadest_prefix("care.stats") or ""
-    from jiayuan.divisions.models import Division, subtree_q
-
-    scopes = (
-        Division.objects.filter(subtree_q(prefix, "code"), level__in=["district", "street"]).order_by("code")
-        if prefix
-        else Division.objects.none()
-    )
-    return render(request, "care/stats.html", {"stats": result, "scopes": scopes})
+    """The care statistics live in the reports module now; old links keep working."""
+    query = request.GET.urlencode()
+    return redirect("/reports/care/" + (f"?{query}" if query else ""))
 
 
 @require_perm("care.list")

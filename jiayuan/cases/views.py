@@ -17,7 +17,7 @@ from jiayuan.audit.services import access_log_write
 from jiayuan.core.dates import parse_date
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
-from jiayuan.divisions.models import Level, district_code_of, in_subtree
+from jiayuan.divisions.models import Level, district_code_of
 from jiayuan.divisions.selectors import division_choices, division_subtree
 
 from . import closure, rules, selectors, services
@@ -634,28 +634,9 @@ def closure_decide(request, approval_id: int):
 
 @require_perm("cases.stats")
 def stats(request):
-    today = timezone.localdate()
-    date_from = parse_date(request.GET.get("from")) or today.replace(month=1, day=1)
-    date_to = parse_date(request.GET.get("to")) or today
-    prefix = request.actor.broadest_prefix("cases.stats") or ""
-    wanted = request.GET.get("division", "")[:12]
-    if wanted and in_subtree(wanted, prefix):
-        prefix = wanted
-    figures = selectors.case_stats(actor=request.actor, prefix=prefix, date_from=date_from, date_to=date_to)
-    scope = request.actor.broadest_prefix("cases.stats") or ""
-    return render(
-        request,
-        "cases/stats.html",
-        {
-            "s": figures,
-            "date_from": date_from,
-            "date_to": date_to,
-            "division": prefix,
-            "divisions": division_subtree(scope).exclude(level=Level.COMMUNITY).filter(special=False).order_by("code")
-            if scope
-            else [],
-        },
-    )
+    """The case statistics live in the reports module now; old links keep working."""
+    query = request.GET.urlencode()
+    return redirect("/reports/cases/" + (f"?{query}" if query else ""))
 
 
 @require_perm("cases.calendar")

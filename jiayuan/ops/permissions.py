@@ -6,6 +6,7 @@ PERMISSIONS = {
 }
 
 SYSTEM_JOBS = {
+    "install": "安装初始化",
     "retention": "保存期限匿名化",
     "backup": "定时备份",
     "housekeeping": "清理过期的后台任务记录",

@@ -32,7 +32,7 @@ from django_apscheduler.models import DjangoJob
 
 from .locks import SchedulerLock, scheduler_lock
 from .models import SchedulerHeartbeat
-from .scheduling import ScheduledJob, active_jobs
+from .scheduling import ScheduledJob, active_jobs, runs_complete
 
 logger = logging.getLogger("jiayuan.scheduler")
 
@@ -168,6 +168,7 @@ class SchedulerProcess:
                     self._end_scheduler()
                     return
                 self._beat(started)
+                runs_complete()
             except Exception:
                 logger.exception("scheduler heartbeat failed")
             finally:

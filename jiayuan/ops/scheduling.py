@@ -8,6 +8,7 @@ The scheduler process (`manage.py scheduler`, jiayuan/ops/scheduler.py) only *en
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import traceback
 from dataclasses import dataclass, field
@@ -163,6 +164,34 @@ def _note(job: ScheduledJob, result: TaskResult, *, enqueued: bool = False) -> N
                 fields = {"job": job.key}  # the worker's news is newer than the enqueuer's
             JobRun.objects.filter(pk=run.pk).update(**fields)
         return
+
+
+def runs_complete(*, limit: int = 50) -> int:
+    """Bring unfinished runs, and summaries not yet readable, up to date from the queue's own record.
+
+    RQ calls its success hook before it stores the return value, and a worker killed mid-task sends no
+    signal at all: the scheduler's heartbeat asks the backend again for such runs.
+    """
+    from django.db.models import Q
+    from django_tasks import default_task_backend
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    now = timezone.now()
+    pending = JobRun.objects.filter(
+        Q(status__in=[RunStatus.QUEUED, RunStatus.RUNNING], enqueued_at__gte=now - dt.timedelta(days=1))
+        | Q(status=RunStatus.SUCCEEDED, summary="", finished_at__gte=now - dt.timedelta(minutes=10))
+    ).order_by("enqueued_at")[:limit]
+    updated = 0
+    for run in pending:
+        try:
+            job = job_by_key(run.job)
+            result = default_task_backend.get_result(run.task_result_id)
+        except (KeyError, TaskResultDoesNotExist, NotImplementedError):
+            continue
+        if result.status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED, TaskResultStatus.RUNNING):
+            _note(job, result)
+            updated += 1
+    return updated
 
 
 def _on_task_event(sender: Any, task_result: TaskResult, **kwargs: Any) -> None:

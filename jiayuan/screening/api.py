@@ -7,7 +7,6 @@ from ninja import Router, Schema
 from jiayuan.api.routing import operation
 
 from . import selectors
-from .stats import campaign_progress
 
 router = Router(tags=["隐患排查"])
 
@@ -34,7 +33,9 @@ class HazardOut(Schema):
 @operation(router, "GET", "/campaigns/{int:campaign_id}/progress", perm="screening.view", response=list[ProgressOut])
 def progress(request, campaign_id: int, division: str = ""):
     campaign = selectors.campaign_get(actor=request.actor, campaign_id=campaign_id)
-    return [r.__dict__ for r in campaign_progress(actor=request.actor, campaign=campaign, prefix=division[:12])]
+    return [
+        r.__dict__ for r in selectors.campaign_progress(actor=request.actor, campaign=campaign, prefix=division[:12])
+    ]
 
 
 @operation(router, "GET", "/hazards/{int:hazard_id}", perm="screening.view", response=HazardOut)

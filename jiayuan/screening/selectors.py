@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.divisions.models import subtree_q
+from jiayuan.divisions.models import Division, Level, subtree_q
 
 from .models import Campaign, Hazard, HazardStatus, Visit
 
@@ -70,3 +71,55 @@ def hazard_list(
 
 def hazard_get(*, actor: Actor, hazard_id, perm: str = "screening.view") -> Hazard:
     return policy.access_by_id(actor, perm, Hazard.objects.select_related("division", "campaign", "visit"), hazard_id)
+
+
+# ---------------------------------------------------------------------------------------------------
+# live progress of a campaign per community
+
+
+@dataclass
+class ProgressRow:
+    code: str
+    name: str
+    street: str
+    visits: int
+    hazards: int
+    followed: int
+
+
+def campaign_progress(*, actor: Actor, campaign: Campaign, prefix: str = "") -> list[ProgressRow]:
+    """Visits done, hazards found and followed up, per covered community within the actor's reach."""
+    broadest = actor.broadest_prefix("screening.view")
+    if broadest is None:
+        return []
+    prefix = prefix if prefix and prefix.startswith(broadest) else broadest
+    communities = Division.objects.filter(level=Level.COMMUNITY, special=False).filter(subtree_q(prefix, "code"))
+    cover = Q()
+    for d in campaign.covered.all():
+        cover |= subtree_q(d.prefix, "code")
+    communities = communities.filter(cover).select_related("parent").order_by("code")
+    visits = dict(
+        policy.scoped(actor, "screening.view", Visit)
+        .filter(campaign=campaign)
+        .values("division_id")
+        .annotate(n=Count("id"))
+        .values_list("division_id", "n")
+    )
+    hazards = {
+        row["division_id"]: row
+        for row in policy.scoped(actor, "screening.view", Hazard)
+        .filter(campaign=campaign)
+        .values("division_id")
+        .annotate(n=Count("id"), f=Count("id", filter=~Q(status=HazardStatus.OPEN)))
+    }
+    return [
+        ProgressRow(
+            code=c.code,
+            name=c.name,
+            street=c.parent.name if c.parent else "",
+            visits=visits.get(c.code, 0),
+            hazards=hazards.get(c.code, {}).get("n", 0),
+            followed=hazards.get(c.code, {}).get("f", 0),
+        )
+        for c in communities
+    ]

@@ -22,7 +22,6 @@ from jiayuan.people.models import Household, Person
 
 from . import selectors, services
 from .models import HazardLevel, HazardStatus
-from .stats import campaign_progress
 
 
 def _version(post) -> int:
@@ -106,7 +105,9 @@ def checklist_page(request):
 @require_perm("screening.view")
 def campaign_detail(request, campaign_id: int):
     campaign = selectors.campaign_get(actor=request.actor, campaign_id=campaign_id)
-    rows = campaign_progress(actor=request.actor, campaign=campaign, prefix=request.GET.get("division", "")[:12])
+    rows = selectors.campaign_progress(
+        actor=request.actor, campaign=campaign, prefix=request.GET.get("division", "")[:12]
+    )
     totals = {
         "visits": sum(r.visits for r in rows),
         "hazards": sum(r.hazards for r in rows),

@@ -91,3 +91,53 @@ def test_two_simultaneous_edits_one_wins_one_is_refused():
     winner = next(name for name, outcome in outcomes.items() if outcome == "saved")
     fresh = Person.objects.get(pk=person.pk)
     assert fresh.name == winner and fresh.version == person.version + 1
+
+
+@pytest.mark.skipif(ON_SQLITE, reason="needs separate connections writing at once; CI runs this on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sign_ups_never_exceed_an_activitys_places():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jiayuan.activities import services as activity_services
+    from jiayuan.activities.models import Activity, SignUp
+
+    home = community_of(XIANGMIHU, 0)
+    start = timezone.now() + dt.timedelta(days=1)
+    activity = activity_services.activity_create(
+        actor=system_actor(),
+        data=activity_services.ActivityInput(
+            title="并发报名讲座",
+            type="family_lecture",
+            division_code=home,
+            address="社区党群服务中心",
+            capacity=3,
+            sessions=[(start, start + dt.timedelta(hours=2))],
+        ),
+        publish=True,
+    )
+    people = [make_person(home, name=f"并发{i}") for i in range(8)]
+    barrier = threading.Barrier(len(people))
+    outcomes: list[str] = []
+
+    def sign_up(person) -> None:
+        try:
+            barrier.wait(timeout=20)
+            signup = activity_services.signup_create(
+                actor=system_actor(), activity=activity, person=person, waitlist=False
+            )
+            outcomes.append(signup.status)
+        except Exception as exc:  # noqa: BLE001 - counted below
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign_up, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["WorkflowError"] * 5 + ["confirmed"] * 3
+    assert Activity.objects.get(pk=activity.pk).taken == 3
+    assert SignUp.objects.filter(activity=activity).count() == 3

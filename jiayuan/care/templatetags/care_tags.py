@@ -36,3 +36,13 @@ def care_my_pairings(context):
     if actor is None or not actor.has_perm("care.pairing_view"):
         return []
     return [r for r in my_pairings(actor=actor) if r["active"]]
+
+
+@register.inclusion_tag("care/partials/volunteer_pairings.html")
+def volunteer_pairings(volunteer, actor):
+    """A volunteer's 爱心妈妈 pairings on her volunteer page (only those the viewer may see)."""
+    from ..selectors import volunteer_pairings as pairings
+
+    if actor is None or not actor.has_perm("care.pairing_view"):
+        return {"rows": [], "shown": False}
+    return {"rows": pairings(actor=actor, volunteer=volunteer), "shown": True}

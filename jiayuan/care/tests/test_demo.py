@@ -59,7 +59,7 @@ def _pages_render(client):
         f"/care/relief/{app.pk}/",
         "/care/funds/",
         "/care/condolence/",
-        "/care/stats/",
+        "/reports/care/",
         "/care/board/",
         "/care/reviews/",
         "/care/measures/?overdue=1",

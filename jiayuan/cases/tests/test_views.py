@@ -74,7 +74,7 @@ def test_pages_render(world, client):
         "/cases/board/",
         "/cases/intake/",
         "/cases/inbox/",
-        "/cases/stats/",
+        "/reports/cases/",
         f"/cases/{case.pk}/",
         f"/cases/{case.pk}/assess/",
         "/",

@@ -14,13 +14,13 @@ from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
 from jiayuan.care import services as care
 from jiayuan.care.models import RegisterEntry
-from jiayuan.care.stats import care_stats
-from jiayuan.cases import selectors as case_selectors
 from jiayuan.cases.models import Case, CaseCategory, Status
 from jiayuan.cases.services import CaseInput, case_assign, case_create, case_transition
 from jiayuan.ops import retention
 from jiayuan.ops.models import RetentionEntry
 from jiayuan.people.models import Person
+from jiayuan.reports.stats.care import care_stats
+from jiayuan.reports.stats.cases import case_stats
 from tests.factories import (
     FUTIAN,
     MEILIN,
@@ -185,10 +185,7 @@ def _figures(w) -> dict:
     periods = [(today.replace(month=1, day=1), today), (_ago(1000), _ago(OLD + 1)), (_ago(1000), today)]
     return {
         "care": [care_stats(actor=district, prefix="", start=s, end=e).as_dict() for s, e in periods],
-        "cases": [
-            case_selectors.case_stats(actor=district, prefix="", date_from=s, date_to=e, now=fixed_now)
-            for s, e in periods
-        ],
+        "cases": [case_stats(actor=district, prefix="", date_from=s, date_to=e, now=fixed_now) for s, e in periods],
         "people": list(
             Person.objects.values("division_id", "gender").annotate(n=Count("id")).order_by("division_id", "gender")
         ),

@@ -24,17 +24,17 @@ from jiayuan.access.roles import Role
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.care import models as care_models
 from jiayuan.care import services as care
-from jiayuan.care.stats import care_stats
 from jiayuan.cases import closure
 from jiayuan.cases import models as case_models
-from jiayuan.cases import selectors as case_selectors
 from jiayuan.cases import services as cases
 from jiayuan.cases.models import Case, CaseAttachment, ClosureApproval, MoveKind, Status
 from jiayuan.ops import retention
 from jiayuan.ops.models import RetentionEntry
+from jiayuan.reports.stats.care import care_stats
+from jiayuan.reports.stats.cases import case_stats
+from jiayuan.reports.stats.screening import screening_section
 from jiayuan.screening import models as screening_models
 from jiayuan.screening import services as screening
-from jiayuan.screening.stats import screening_section
 from jiayuan.workflows.models import ApprovalRequest, ApprovalStep
 from tests.factories import (
     FUTIAN,
@@ -368,7 +368,7 @@ def _figures(w) -> dict:
     periods = [(today.replace(month=1, day=1), today), (_ago(1000), _ago(OLD - 100)), (_ago(1000), today)]
     district = w.a["district"]
     return {
-        "cases": [case_selectors.case_stats(actor=district, date_from=s, date_to=e, now=now) for s, e in periods],
+        "cases": [case_stats(actor=district, date_from=s, date_to=e, now=now) for s, e in periods],
         "care": [care_stats(actor=district, prefix="", start=s, end=e).as_dict() for s, e in periods],
         "screening": [
             [(f.label, f.value) for f in screening_section(actor=district, prefix=FUTIAN, start=s, end=e).figures]

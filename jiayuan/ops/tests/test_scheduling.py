@@ -204,3 +204,49 @@ def test_reads_inside_reading_from_replica_go_to_the_replica(monkeypatch):
         assert router.db_for_write(Model) == "default"
     assert router.db_for_read(Model) is None
     assert router.allow_migrate("replica", "ops") is False and router.allow_migrate("default", "ops") is True
+
+
+# --- the scheduler lock ----------------------------------------------------------------------------------------
+
+
+def test_the_file_lock_admits_one_holder(tmp_path):
+    from jiayuan.ops.locks import FileLock
+
+    first, second = FileLock(tmp_path / "s.lock"), FileLock(tmp_path / "s.lock")
+    assert first.acquire() and first.renew()
+    assert not second.acquire()
+    first.release()
+    assert second.acquire()
+    second.release()
+
+
+@pytest.mark.django_db
+def test_the_postgresql_advisory_lock_admits_one_holder():
+    from django.db import connection
+
+    from jiayuan.ops.locks import AdvisoryLock
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the advisory lock is PostgreSQL's")
+    first, second = AdvisoryLock(connection.settings_dict), AdvisoryLock(connection.settings_dict)
+    try:
+        assert first.acquire() and first.renew()
+        assert not second.acquire() and not second.renew()
+        first.release()
+        assert second.acquire() and second.renew()
+    finally:
+        first.release()
+        second.release()
+
+
+@pytest.mark.django_db
+def test_the_health_command_fails_when_a_check_fails():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("health", only="database,media", stdout=out)
+    assert "正常\tdatabase" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("health", only="scheduler", stdout=StringIO())

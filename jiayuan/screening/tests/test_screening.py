@@ -7,7 +7,6 @@ from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
 from jiayuan.people.models import Household, HouseholdMember
 from jiayuan.screening import selectors, services
 from jiayuan.screening.models import Campaign, HazardStatus
-from jiayuan.screening.stats import campaign_progress
 from tests.factories import (
     FUTIAN,
     MEILIN,
@@ -168,10 +167,10 @@ def test_progress_per_community_live_to_street_and_district(s, client):
         actor=s.a["community"], campaign=s.campaign, division_code=s.home, visited_on=s.today, answers={}
     )
     services.hazard_resolve(actor=s.a["street"], hazard=hazard, expected_version=hazard.version, note="已调解")
-    rows = {r.code: r for r in campaign_progress(actor=s.a["street"], campaign=s.campaign)}
+    rows = {r.code: r for r in selectors.campaign_progress(actor=s.a["street"], campaign=s.campaign)}
     assert (rows[s.home].visits, rows[s.home].hazards, rows[s.home].followed) == (2, 1, 1)
     assert rows[s.sibling].visits == 0 and s.far not in rows
-    district_rows = {r.code: r for r in campaign_progress(actor=s.a["district"], campaign=s.campaign)}
+    district_rows = {r.code: r for r in selectors.campaign_progress(actor=s.a["district"], campaign=s.campaign)}
     assert s.far in district_rows and district_rows[s.home].visits == 2
     client.force_login(s.users["street"])
     assert client.get(f"/screening/{s.campaign.pk}/").status_code == 200

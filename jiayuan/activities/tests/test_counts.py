@@ -1,0 +1,148 @@
+"""The counts equal counts computed here, independently, from the same records."""
+
+import datetime as dt
+from collections import Counter
+
+from django.test import Client
+
+from jiayuan.activities import services, stats
+from jiayuan.activities.models import Activity, Attendance, Session
+from jiayuan.volunteers import services as volunteer_services
+from jiayuan.volunteers.models import ServiceRecord
+from tests.factories import make_person, system_actor
+
+from .conftest import make_activity
+
+
+def _build(scene):
+    past = scene.now - dt.timedelta(days=3)
+    project = services.project_create(
+        actor=system_actor(),
+        data=services.ProjectInput(
+            name="无忧假期",
+            kind="campaign",
+            division_code=scene.home[:9],
+            starts_on=past.date() - dt.timedelta(days=30),
+            ends_on=past.date() + dt.timedelta(days=30),
+        ),
+    )
+    class_ = make_activity(
+        scene.home,
+        title="暑期托管班",
+        type="holiday_childcare",
+        start=past,
+        hours=3,
+        sessions=2,
+        project_id=project.pk,
+        audience="children_6_12",
+    )
+    lecture = make_activity(scene.sibling, title="家长课堂", type="parent_school", start=past, hours=2)
+    fair = make_activity(scene.far, title="招聘会", type="job_fair", start=past, hours=4, records_names=False)
+    online = make_activity(scene.home, title="线上讲座", type="family_lecture", start=past, hours=1, online=True)
+    people = [make_person(scene.home, name=f"参加者{i}") for i in range(4)]
+    for session in class_.sessions.all():
+        for person in people[:3]:
+            services.attendance_record(actor=system_actor(), session=session, person=person, at=session.starts_at)
+    lecture_session = lecture.sessions.get()
+    for person in (people[0], people[3]):
+        services.attendance_record(
+            actor=system_actor(), session=lecture_session, person=person, at=lecture_session.starts_at
+        )
+    services.attendance_record(
+        actor=system_actor(), session=lecture_session, head_count=5, at=lecture_session.starts_at
+    )
+    fair_session = fair.sessions.get()
+    services.attendance_record(actor=system_actor(), session=fair_session, head_count=40, at=fair_session.starts_at)
+    services.session_online_record(actor=system_actor(), session=online.sessions.get(), views=300, interactions=25)
+    duty = services.duty_assign(
+        actor=system_actor(), session=class_.sessions.order_by("starts_at").first(), volunteer=scene.me
+    )
+    services.duty_hours_record(actor=system_actor(), duty=duty, minutes=150, confirm=True)
+    other = volunteer_services.volunteer_register(actor=system_actor(), person=make_person(scene.far), consent=True)
+    volunteer_services.service_record_create(
+        actor=system_actor(),
+        volunteer=other,
+        title="招聘会引导",
+        started_at=past,
+        minutes=240,
+        division_code=scene.far,
+        confirm=True,
+    )
+    volunteer_services.service_record_create(
+        actor=system_actor(),
+        volunteer=other,
+        title="未确认",
+        started_at=past - dt.timedelta(days=1),
+        minutes=60,
+        division_code=scene.far,
+    )
+    return past
+
+
+def _expected(prefix: str, start: dt.date, end: dt.date) -> dict:
+    sessions = [s for s in Session.objects.all() if s.division_id.startswith(prefix) and start <= s.on <= end]
+    rows = [a for a in Attendance.objects.all() if a.division_id.startswith(prefix) and start <= a.on <= end]
+    records = [
+        r
+        for r in ServiceRecord.objects.all()
+        if r.division_id.startswith(prefix) and start <= r.on <= end and r.status == "confirmed"
+    ]
+    by_type: Counter = Counter()
+    for a in rows:
+        by_type[a.type] += a.head_count
+    return {
+        "activities": len(
+            [
+                a
+                for a in Activity.objects.all()
+                if a.division_id.startswith(prefix)
+                and start <= a.starts_on <= end
+                and a.status not in ("draft", "cancelled")
+            ]
+        ),
+        "sessions": len(sessions),
+        "minutes": sum(s.minutes for s in sessions),
+        "attendances": sum(a.head_count for a in rows),
+        "people": len({a.person_id for a in rows if a.person_id}),
+        "views": sum(s.online_views for s in sessions),
+        "serving": len({r.volunteer_id for r in records}),
+        "volunteer_minutes": sum(r.minutes for r in records),
+        "by_type": dict(by_type),
+    }
+
+
+def test_counts_per_place_equal_an_independent_count(scene):
+    past = _build(scene)
+    start, end = past.date() - dt.timedelta(days=5), past.date() + dt.timedelta(days=40)
+    for actor_key, prefix in (("district", "440304"), ("street", scene.home[:9]), ("community", scene.home)):
+        counts = stats.activity_counts(actor=scene.actors[actor_key], start=start, end=end)
+        want = _expected(prefix, start, end)
+        got = {
+            "activities": counts.activities,
+            "sessions": counts.sessions,
+            "minutes": counts.minutes,
+            "attendances": counts.attendances,
+            "people": counts.people,
+            "views": counts.online_views,
+            "serving": counts.volunteers_serving,
+            "volunteer_minutes": counts.volunteer_minutes,
+            "by_type": {b.key: b.attendances for b in counts.by_type if b.attendances},
+        }
+        assert got == want, actor_key
+    district = stats.activity_counts(actor=scene.actors["district"], start=start, end=end)
+    assert district.attendances > 0 and district.people == 4
+    assert {b.label for b in district.by_project} == {"无忧假期", "不属于项目"}
+    narrowed = stats.activity_counts(actor=scene.actors["district"], start=start, end=end, division=scene.far[:9])
+    assert narrowed.attendances == _expected(scene.far[:9], start, end)["attendances"]
+
+
+def test_counts_page_and_api_show_the_figures(scene):
+    past = _build(scene)
+    client = Client()
+    client.force_login(scene.users["leader"])
+    start, end = past.date() - dt.timedelta(days=5), past.date() + dt.timedelta(days=40)
+    want = _expected("440304", start, end)
+    page = client.get(f"/activities/counts/?start={start}&end={end}").content.decode()
+    assert f'id="fig-attendances">{want["attendances"]} 人次' in page
+    body = client.get(f"/api/activities/counts?start={start}&end={end}").json()
+    assert body["attendances"] == want["attendances"] and body["sessions"] == want["sessions"]

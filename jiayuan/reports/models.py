@@ -1,0 +1,85 @@
+"""The yearly work report: its Word template versions, its sentences (kept as data) and each generation run."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from jiayuan.core.models import TimeStampedModel, VersionedModel
+
+
+class ReportTemplate(TimeStampedModel):
+    """One uploaded version of a federation's Word template; the newest version is the one in use."""
+
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="所属妇联区划", on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveIntegerField("版本号")
+    file = models.FileField("模板文件", upload_to="reports/templates/")
+    name = models.CharField("原文件名", max_length=200)
+    note = models.CharField("修改说明", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "工作报告模板"
+        verbose_name_plural = "工作报告模板"
+        constraints = [models.UniqueConstraint(fields=["division", "number"], name="uniq_report_template_version")]
+
+
+class ReportSentence(VersionedModel):
+    """A sentence of the report with figure placeholders, per federation.
+
+    For example "今年已接访处置个案 {{ cases_received }} 宗": workers edit the words, the numbers come from the figures.
+    """
+
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="所属妇联区划", on_delete=models.PROTECT, related_name="+"
+    )
+    code = models.CharField("句子代码", max_length=48)
+    section = models.CharField("所在部分", max_length=60)
+    order = models.PositiveIntegerField("顺序", default=0)
+    text = models.TextField("句子")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "报告句式"
+        verbose_name_plural = "报告句式"
+        constraints = [models.UniqueConstraint(fields=["division", "code"], name="uniq_report_sentence")]
+        ordering = ["order", "code"]
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "生成失败"
+
+
+class ReportRun(TimeStampedModel):
+    """One generation of a place's yearly report: who asked, when, for which place and year, and its files."""
+
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="统计区划", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveIntegerField("年度")
+    status = models.CharField("状态", max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    step = models.CharField("当前步骤", max_length=100, blank=True)
+    error = models.CharField("失败原因", max_length=500, blank=True)
+    template_number = models.PositiveIntegerField("模板版本", default=0)
+    figures = models.JSONField("指标取值", default=dict, blank=True)
+    docx = models.FileField("Word 报告", upload_to="reports/runs/", blank=True)
+    xlsx = models.FileField("Excel 报表", upload_to="reports/runs/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="生成人", on_delete=models.PROTECT, related_name="+"
+    )
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "年度工作报告"
+        verbose_name_plural = "年度工作报告"
+        ordering = ["-created_at", "-id"]

@@ -1,0 +1,542 @@
+"""Reads of the reports module: the scope and period asked for, figure values, breakdowns, trends, records.
+
+Every value is computed from its figure's records query (see `figures/base.py`), scoped to the acting user,
+so the dashboard, the API, the workbook, the Word report and the drill-down lists give the same number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from jiayuan.access.actor import Actor
+from jiayuan.core.errors import ApplicationError, NotFound
+from jiayuan.core.replica import replica_reads
+from jiayuan.divisions.models import Division, Level
+
+from . import figures as catalogue
+from .figures.base import NOT_RECORDED, FigureDef, Period, Query, date_range_q
+
+VIEW_PERM = "reports.view"
+MAX_DAYS = 366 * 5 + 1
+
+
+# ------------------------------------------------------------------------------------------- scope and period
+
+
+@dataclass(frozen=True)
+class Scope:
+    code: str  # the division's code ("" for everything)
+    prefix: str
+    name: str
+    level: str
+
+    @property
+    def level_label(self) -> str:
+        return dict(Level.choices).get(self.level, "全部")
+
+
+def scope_resolve(*, actor: Actor, division: str = "") -> Scope:
+    """The place asked for, inside the actor's reach for reports (404 outside it, like a missing place)."""
+    broadest = actor.broadest_prefix(VIEW_PERM)
+    if broadest is None:
+        raise NotFound("未找到该区划")
+    code = (division or "").strip()
+    if not code:
+        if broadest == "":
+            return Scope("", "", "全部区划", "")
+        obj = Division.objects.filter(prefix=broadest).order_by("code").first()
+        if obj is None:
+            raise NotFound("未找到该区划")
+        return Scope(obj.code, obj.prefix, obj.name, obj.level)
+    obj = Division.objects.filter(code=code[:12]).first()
+    if obj is None or not obj.prefix.startswith(broadest):
+        raise NotFound("未找到该区划")
+    return Scope(obj.code, obj.prefix, obj.name, obj.level)
+
+
+def scope_choices(*, actor: Actor) -> list[Division]:
+    """The places the actor may pick: their own and the districts and streets below it, communities of a street."""
+    broadest = actor.broadest_prefix(VIEW_PERM)
+    if broadest is None:
+        return []
+    from jiayuan.divisions.models import subtree_q
+
+    qs = Division.objects.filter(special=False)
+    if broadest:
+        qs = qs.filter(subtree_q(broadest, "code"))
+    levels = [Level.CITY, Level.DISTRICT, Level.STREET]
+    if len(broadest) >= 9:
+        levels.append(Level.COMMUNITY)
+    return list(qs.filter(level__in=levels).order_by("code"))
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ApplicationError(f"{name}“{value}”不是有效日期，请按 年-月-日 填写（如 2026-01-31）。") from None
+
+
+def period_parse(params, *, today: dt.date) -> Period:
+    """The period from request parameters: period=year|quarter|month|custom with year / quarter / month /
+    from / to. Missing: this year to date. End before start, or a malformed value: a clear message."""
+    kind = (params.get("period") or "").strip()
+    start, end = _date(params.get("from"), "开始日期"), _date(params.get("to"), "结束日期")
+    if not kind:
+        kind = "custom" if (start or end) else "year"
+    if kind == "year":
+        raw = (params.get("year") or str(today.year)).strip()
+        if not re.fullmatch(r"\d{4}", raw):
+            raise ApplicationError(f"年份“{raw}”不正确，请填写四位年份（如 2026）。")
+        year = int(raw)
+        return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+    if kind == "quarter":
+        raw = (params.get("quarter") or f"{today.year}-Q{(today.month - 1) // 3 + 1}").strip().upper()
+        m = re.fullmatch(r"(\d{4})-?Q([1-4])", raw)
+        if not m:
+            raise ApplicationError(f"季度“{raw}”不正确，请按 2026-Q1 的格式填写。")
+        year, q = int(m.group(1)), int(m.group(2))
+        first = dt.date(year, 3 * q - 2, 1)
+        last = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
+        return Period(first, last, "quarter")
+    if kind == "month":
+        raw = (params.get("month") or f"{today:%Y-%m}").strip()
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})", raw)
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise ApplicationError(f"月份“{raw}”不正确，请按 2026-03 的格式填写。")
+        year, month = int(m.group(1)), int(m.group(2))
+        last = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+        return Period(dt.date(year, month, 1), last, "month")
+    if kind != "custom":
+        raise ApplicationError("统计周期只能是月、季度、年或自定义。")
+    start = start or today.replace(month=1, day=1)
+    end = end or today
+    if end < start:
+        raise ApplicationError(f"结束日期（{end:%Y-%m-%d}）早于开始日期（{start:%Y-%m-%d}），请重新选择统计期。")
+    if (end - start).days > MAX_DAYS:
+        raise ApplicationError("统计期最长为五年，请缩短统计期。")
+    for kind_, (s, e) in (("year", (dt.date(start.year, 1, 1), dt.date(start.year, 12, 31))),):
+        if (start, end) == (s, e):
+            return Period(start, end, kind_)
+    return Period(start, end, "custom")
+
+
+# ------------------------------------------------------------------------------------------- values
+
+
+@dataclass
+class FigureValue:
+    code: str
+    label: str
+    unit: str
+    module: str
+    value: int | Decimal | float | None
+    link: str = ""
+    definition: str = ""
+    date_basis: str = ""
+
+    @property
+    def recorded(self) -> bool:
+        return self.value is not None
+
+    @property
+    def display(self) -> str:
+        return format_value(self.value, self.unit)
+
+    def as_dict(self) -> dict:
+        value = self.value
+        if isinstance(value, Decimal):
+            value = str(value)
+        return {
+            "code": self.code,
+            "label": self.label,
+            "unit": self.unit,
+            "module": self.module,
+            "value": value,
+            "recorded": self.recorded,
+            "display": self.display,
+            "link": self.link,
+        }
+
+
+def format_value(value, unit: str) -> str:
+    if value is None:
+        return NOT_RECORDED
+    if unit == "%":
+        return f"{float(value):.1f}%"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}"
+
+
+def plain_value(value, unit: str) -> str:
+    """The number as the report's sentences write it: no thousands separator, "尚未记录" when not recorded."""
+    if value is None:
+        return NOT_RECORDED
+    if unit == "%":
+        return f"{float(value):.1f}"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def records_link(code: str, scope: Scope, period: Period, **extra) -> str:
+    params = {"figure": code, "division": scope.code, "from": period.start, "to": period.end, **extra}
+    return "/reports/records/?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def visible_figures(actor: Actor) -> list[FigureDef]:
+    return [f for f in catalogue.figures().values() if actor.has_perm(f.perm)]
+
+
+def scaled(fig: FigureDef, total) -> int | Decimal | float:
+    """A sum as the figure shows it: money to the cent, minutes as hours to a tenth, counts as integers."""
+    if fig.divide != 1:
+        return round(float(total or 0) / fig.divide, 1)
+    if isinstance(total, Decimal) or fig.unit == "元":
+        return Decimal(total or 0).quantize(Decimal("0.01"))
+    return int(total or 0)
+
+
+class _Context:
+    """One computation of figures for a scope and period: remembers each module's first day of use."""
+
+    def __init__(self, actor: Actor, scope: Scope, period: Period):
+        self.actor, self.scope, self.period = actor, scope, period
+        self.query = Query(scope.prefix, period)
+        self._in_use: dict[str, bool] = {}
+        self._values: dict[str, int | Decimal | float | None] = {}
+
+    def in_use(self, module: str) -> bool:
+        if module not in self._in_use:
+            mod = catalogue.modules()[module]
+            if mod.first_use is None:
+                self._in_use[module] = False
+            else:
+                first = mod.first_use(self.scope.prefix)
+                self._in_use[module] = first is not None and first <= self.period.end
+        return self._in_use[module]
+
+    def value(self, fig: FigureDef):
+        if fig.code in self._values:
+            return self._values[fig.code]
+        result: int | Decimal | float | None
+        if fig.kind == "ratio":
+            num = self.value(catalogue.figure(fig.numerator))
+            den = self.value(catalogue.figure(fig.denominator))
+            if num is None or den is None:
+                result = None
+            else:
+                result = round(100.0 * float(num) / float(den), 1) if den else 0.0
+        elif fig.records is None or not self.in_use(fig.module):
+            result = None
+        else:
+            qs = fig.records(self.actor, self.query)
+            if fig.kind == "sum":
+                result = scaled(fig, qs.order_by().aggregate(total=Sum(fig.amount))["total"])
+            else:
+                result = qs.order_by().count()
+        self._values[fig.code] = result
+        return result
+
+    def figure_value(self, fig: FigureDef) -> FigureValue:
+        value = self.value(fig)
+        link = records_link(fig.drill_code, self.scope, self.period) if value is not None else ""
+        return FigureValue(
+            code=fig.code,
+            label=fig.label,
+            unit=fig.unit,
+            module=fig.module,
+            value=value,
+            link=link,
+            definition=fig.definition,
+            date_basis=fig.date_basis,
+        )
+
+
+@replica_reads
+def figure_values(*, actor: Actor, scope: Scope, period: Period, codes: list[str] | None = None) -> list[FigureValue]:
+    """The values of the catalogue's figures the actor may see (all of them, or `codes`), in catalogue order."""
+    ctx = _Context(actor, scope, period)
+    wanted = set(codes) if codes else None
+    return [ctx.figure_value(f) for f in visible_figures(actor) if wanted is None or f.code in wanted]
+
+
+# ------------------------------------------------------------------------------------------- breakdowns, trends
+
+
+@dataclass
+class Bar:
+    key: str
+    label: str
+    value: int | Decimal
+    link: str
+
+
+@dataclass
+class Breakdown:
+    figure: FigureValue
+    dimension: str
+    label: str
+    bars: list[Bar] = field(default_factory=list)
+
+
+def _measure(fig: FigureDef):
+    return Sum(fig.amount) if fig.kind == "sum" else Count("pk", distinct=True)
+
+
+def child_divisions(scope: Scope) -> list[Division]:
+    if not scope.code:
+        return list(Division.objects.filter(level=Level.CITY).order_by("code"))
+    return list(Division.objects.filter(parent_id=scope.code, special=False).order_by("code"))
+
+
+def breakdown(*, actor: Actor, scope: Scope, period: Period, code: str, dimension: str) -> Breakdown:
+    fig = catalogue.figure(code)
+    if fig is None or not actor.has_perm(fig.perm):
+        raise NotFound("未找到该指标")
+    dim = next((d for d in fig.dimensions if d.code == dimension), None)
+    if dim is None:
+        raise ApplicationError("该指标不能按所选维度分组。")
+    ctx = _Context(actor, scope, period)
+    value = ctx.figure_value(fig)
+    result = Breakdown(figure=value, dimension=dim.code, label=dim.label)
+    if value.value is None:
+        return result
+    qs = fig.records(actor, ctx.query).order_by()
+    if dim.code == "division":
+        children = child_divisions(scope)
+        if not children or fig.citywide:
+            return result
+        width = len(children[0].prefix)
+        column = dim.path if dim.path.endswith("_id") else f"{dim.path}_id"
+        rows = dict(qs.annotate(k=Substr(column, 1, width)).values_list("k").annotate(n=_measure(fig)))
+        for child in children:
+            n = scaled(fig, rows.get(child.prefix)) if fig.kind == "sum" else rows.get(child.prefix) or 0
+            link = records_link(fig.code, Scope(child.code, child.prefix, child.name, child.level), period)
+            result.bars.append(Bar(child.code, child.name, n, link))
+        return result
+    labels = dim.labels()
+    rows = dict(qs.values_list(dim.path).annotate(n=_measure(fig)))
+    order = list(labels) + sorted(str(k) for k in rows if str(k) not in labels and k is not None)
+    for key in order:
+        n = rows.get(key)
+        if n is None and key.isdigit():
+            n = rows.get(int(key))
+        if not n:
+            continue
+        if fig.kind == "sum":
+            n = scaled(fig, n)
+        label = labels.get(key) or ("未填写" if key in ("", "None") else key)
+        result.bars.append(Bar(key, label, n, records_link(fig.code, scope, period, dim=dim.code, key=key)))
+    return result
+
+
+@dataclass
+class Trend:
+    figure: FigureValue
+    months: list[str]
+    current: list[int | Decimal]
+    previous: list[int | Decimal]
+    links: list[str]
+
+
+def trend(*, actor: Actor, scope: Scope, period: Period, code: str) -> Trend | None:
+    """The figure month by month over the period, beside the same months a year earlier."""
+    fig = catalogue.figure(code)
+    if fig is None or not actor.has_perm(fig.perm) or not fig.date_path or fig.kind == "ratio":
+        return None
+    ctx = _Context(actor, scope, period)
+    value = ctx.figure_value(fig)
+    if value.value is None:
+        return None
+    months = period.months()
+    previous = period.previous_year()
+
+    def monthly(p: Period) -> list:
+        shifted = p.months()
+        q = Query(scope.prefix, p)
+        conditions = {
+            f"m{i}": date_range_q(fig.date_path, s, e, is_datetime=fig.date_is_datetime)
+            for i, (_, s, e) in enumerate(shifted)
+        }
+        measure = fig.amount if fig.kind == "sum" else "pk"
+        agg = {
+            key: (Sum(measure, filter=cond) if fig.kind == "sum" else Count(measure, filter=cond, distinct=True))
+            for key, cond in conditions.items()
+        }
+        row = fig.records(actor, q).order_by().aggregate(**agg)
+        if fig.kind == "sum":
+            return [scaled(fig, row[f"m{i}"]) for i in range(len(shifted))]
+        return [row[f"m{i}"] or 0 for i in range(len(shifted))]
+
+    links = [records_link(fig.code, scope, Period(s, e, "month")) for _, s, e in months]
+    previous_values = monthly(previous) if ctx.in_use(fig.module) else [0] * len(months)
+    return Trend(value, [m[0] for m in months], monthly(period), previous_values, links)
+
+
+# ------------------------------------------------------------------------------------------- records
+
+
+def figure_records(
+    *, actor: Actor, scope: Scope, period: Period, code: str, dimension: str = "", key: str = ""
+) -> tuple[FigureDef, QuerySet]:
+    """The records behind a figure (or one bar of its breakdown): the drill-down list."""
+    fig = catalogue.figure(code)
+    if fig is None or not actor.has_perm(fig.perm) or fig.kind == "ratio":
+        raise NotFound("未找到该指标")
+    ctx = _Context(actor, scope, period)
+    if fig.records is None or not ctx.in_use(fig.module):
+        return fig, _none(fig)
+    qs = fig.records(actor, ctx.query)
+    if dimension:
+        dim = next((d for d in fig.dimensions if d.code == dimension and d.code != "division"), None)
+        if dim is None:
+            raise ApplicationError("该指标不能按所选维度分组。")
+        model = qs.model
+        matching = model._default_manager.filter(**{dim.path: key}).values("pk")
+        qs = qs.filter(pk__in=matching) if "__" in dim.path else qs.filter(**{dim.path: key})
+    return fig, qs.order_by("-pk")
+
+
+def _none(fig: FigureDef) -> QuerySet:
+    from jiayuan.cases.models import Case
+
+    return Case.objects.none()
+
+
+def dashboard_breakdowns() -> list[tuple[str, str]]:
+    """The breakdowns a dashboard shows: (figure, dimension)."""
+    return [
+        ("cases.received", "division"),
+        ("cases.received", "channel"),
+        ("cases.received", "category"),
+        ("cases.received", "risk"),
+        ("cases.closed", "outcome"),
+        ("screening.hazards", "division"),
+        ("screening.hazards", "level"),
+        ("care.on_register", "division"),
+        ("care.on_register", "type"),
+        ("care.on_register", "level"),
+        ("relief.amount", "fund"),
+        ("orgs.organisations", "kind"),
+    ]
+
+
+TREND_FIGURES = [
+    "cases.received",
+    "cases.closed",
+    "screening.visits",
+    "screening.hazards",
+    "care.entered",
+    "relief.disbursed",
+    "legal.questions",
+]
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    period: Period
+    modules: list[tuple[str, list[FigureValue]]]
+    headline: list[FigureValue]
+    trends: list[Trend]
+    breakdowns: list[Breakdown]
+
+
+@replica_reads
+def dashboard(*, actor: Actor, scope: Scope, period: Period) -> Dashboard:
+    values = figure_values(actor=actor, scope=scope, period=period)
+    by_module: dict[str, list[FigureValue]] = {}
+    for v in values:
+        by_module.setdefault(v.module, []).append(v)
+    mods = catalogue.modules()
+    grouped = [(mods[code].label, by_module[code]) for code in mods if code in by_module]
+    heads = {f.code for f in catalogue.figures().values() if f.headline}
+    trends = [t for t in (trend(actor=actor, scope=scope, period=period, code=c) for c in TREND_FIGURES) if t]
+    breakdowns = []
+    for code, dim in dashboard_breakdowns():
+        fig = catalogue.figure(code)
+        if fig is None or not actor.has_perm(fig.perm):
+            continue
+        if dim == "division" and not child_divisions(scope):
+            continue
+        b = breakdown(actor=actor, scope=scope, period=period, code=code, dimension=dim)
+        if b.bars:
+            breakdowns.append(b)
+    return Dashboard(
+        scope=scope,
+        period=period,
+        modules=grouped,
+        headline=[v for v in values if v.code in heads],
+        trends=trends,
+        breakdowns=breakdowns,
+    )
+
+
+# ------------------------------------------------------------------------------------------- report runs, templates
+
+
+def run_list(*, actor: Actor, scope: Scope, limit: int = 20) -> list:
+    from jiayuan.access import policy
+    from jiayuan.divisions.models import subtree_q
+
+    from .models import ReportRun
+
+    qs = policy.scoped(actor, "reports.generate", ReportRun.objects.filter(subtree_q(scope.prefix, "division")))
+    return list(qs.select_related("division", "created_by").order_by("-created_at", "-id")[:limit])
+
+
+def run_get(*, actor: Actor, run_id: int):
+    from jiayuan.access import policy
+
+    from .models import ReportRun
+
+    return policy.access_by_id(actor, "reports.generate", ReportRun.objects.select_related("division"), run_id)
+
+
+def template_versions(*, federation: str) -> list:
+    from .models import ReportTemplate
+
+    return list(ReportTemplate.objects.filter(division_id=federation).select_related("uploaded_by").order_by("-number"))
+
+
+def template_version_get(*, federation: str, number: int):
+    from .models import ReportTemplate
+
+    row = ReportTemplate.objects.filter(division_id=federation, number=number).first()
+    if row is None:
+        raise NotFound("未找到该模板版本")
+    return row
+
+
+def sentence_rows(*, federation: str) -> dict:
+    from .models import ReportSentence
+
+    return {s.code: s for s in ReportSentence.objects.filter(division_id=federation)}
+
+
+def module_stats_divisions(*, actor: Actor, perm: str) -> list[Division]:
+    """Districts and streets in the actor's reach for `perm` (the scope picker of the module statistics pages)."""
+    from jiayuan.divisions.models import subtree_q
+
+    prefix = actor.broadest_prefix(perm)
+    if prefix is None:
+        return []
+    qs = Division.objects.filter(special=False, level__in=[Level.DISTRICT, Level.STREET])
+    if prefix:
+        qs = qs.filter(subtree_q(prefix, "code"))
+    return list(qs.order_by("code"))

@@ -1,0 +1,171 @@
+"""Volunteers: registration with consent, scoping of lists, records and the API, hours, certificate, export."""
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from jiayuan.access.roles import Role
+from jiayuan.audit.models import AccessLog, Action
+from jiayuan.care import services as care_services
+from jiayuan.care.selectors import volunteer_pairings
+from jiayuan.core.errors import ValidationFailed, WorkflowError
+from jiayuan.volunteers import selectors, services
+from jiayuan.volunteers.models import RecordStatus, Volunteer
+from tests.factories import FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_person, make_user, system_actor
+
+
+@pytest.fixture
+def scene(db):
+    home, far = community_of(XIANGMIHU, 0), community_of(MEILIN, 0)
+    users = {
+        "community": make_user(Role.COMMUNITY_WORKER, home),
+        "street": make_user(Role.STREET_STAFF, XIANGMIHU),
+        "district": make_user(Role.DISTRICT_RIGHTS, FUTIAN),
+        "volunteer": make_user(Role.VOLUNTEER, home),
+    }
+    mine = services.volunteer_register(
+        actor=system_actor(), person=make_person(home, name="陈爱心"), consent=True, user=users["volunteer"]
+    )
+    other = services.volunteer_register(actor=system_actor(), person=make_person(home, name="林同心"), consent=True)
+    far_one = services.volunteer_register(actor=system_actor(), person=make_person(far, name="黄远方"), consent=True)
+    return {"home": home, "far": far, "users": users, "mine": mine, "other": other, "far_one": far_one}
+
+
+def _record(volunteer, *, days: int, minutes: int, confirm: bool):
+    start = (timezone.now() - dt.timedelta(days=days)).replace(microsecond=0)
+    return services.service_record_create(
+        actor=system_actor(),
+        volunteer=volunteer,
+        title="社区服务",
+        started_at=start,
+        minutes=minutes,
+        division_code=volunteer.division_id,
+        confirm=confirm,
+    )
+
+
+def test_registration_needs_consent_and_scope(scene):
+    actor = actor_of(scene["users"]["community"])
+    stranger = make_person(scene["far"], name="外区人员")
+    with pytest.raises(ValidationFailed) as refused:
+        services.volunteer_register(actor=actor, person=stranger, consent=True)
+    assert "管辖范围" in refused.value.errors["person"]
+    with pytest.raises(WorkflowError, match="已注册为志愿者"):
+        services.volunteer_register(actor=system_actor(), person=scene["other"].person, consent=True)
+    v = services.volunteer_register(
+        actor=actor, person=make_person(scene["home"]), consent=True, skill_codes=["lawyer", "teacher"]
+    )
+    assert v.has_consent and v.consent_recorded_by_id == scene["users"]["community"].pk
+    assert sorted(v.skills.values_list("code", flat=True)) == ["lawyer", "teacher"]
+    with pytest.raises(ValidationFailed, match="无效"):
+        services.volunteer_register(
+            actor=system_actor(), person=make_person(scene["home"]), consent=True, skill_codes=["x"]
+        )
+
+
+def test_lists_records_and_api_are_scoped(scene):
+    for key, expected in (
+        ("community", {scene["mine"].pk, scene["other"].pk}),
+        ("street", {scene["mine"].pk, scene["other"].pk}),
+        ("volunteer", set()),
+    ):
+        got = set(selectors.volunteer_list(actor=actor_of(scene["users"][key])).values_list("pk", flat=True))
+        assert got == expected, key
+    assert scene["far_one"].pk in set(
+        selectors.volunteer_list(actor=actor_of(scene["users"]["district"])).values_list("pk", flat=True)
+    )
+    own_record = _record(scene["mine"], days=2, minutes=60, confirm=False)
+    other_record = _record(scene["other"], days=2, minutes=60, confirm=False)
+    volunteer = Client()
+    volunteer.force_login(scene["users"]["volunteer"])
+    assert volunteer.get(f"/volunteers/{scene['mine'].pk}/").status_code == 200
+    assert volunteer.get(f"/volunteers/{scene['other'].pk}/").status_code == 404
+    assert volunteer.get(f"/api/volunteers/records/{own_record.pk}").status_code == 200
+    assert volunteer.get(f"/api/volunteers/records/{other_record.pk}").status_code == 404
+    assert volunteer.get("/volunteers/me/").status_code == 302
+    worker = Client()
+    worker.force_login(scene["users"]["community"])
+    assert worker.get(f"/api/volunteers/{scene['far_one'].pk}").status_code == 404
+    body = worker.get(f"/api/volunteers/{scene['other'].pk}").json()
+    assert body["name"] == "林*心"  # masked for staff
+    assert AccessLog.objects.filter(action=Action.VIEW, object_type="volunteers.volunteer").exists()
+
+
+def test_total_confirmed_hours_and_the_confirmation_flow(scene):
+    _record(scene["mine"], days=10, minutes=90, confirm=True)
+    pending = _record(scene["mine"], days=5, minutes=45, confirm=False)
+    _record(scene["mine"], days=3, minutes=30, confirm=True)
+    summary = selectors.volunteer_hours(volunteer=scene["mine"])
+    assert (summary.confirmed_minutes, summary.pending_minutes) == (120, 45)
+    worker = Client()
+    worker.force_login(scene["users"]["community"])
+    response = worker.post(
+        f"/api/volunteers/records/{pending.pk}/decide", json.dumps({"version": 1}), content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == RecordStatus.CONFIRMED
+    assert selectors.volunteer_hours(volunteer=scene["mine"]).confirmed_minutes == 165
+    page = worker.get(f"/volunteers/{scene['mine'].pk}/").content.decode()
+    assert 'id="confirmed-hours">2.8</strong>' in page
+
+
+def test_certificate_is_a_word_document_with_her_hours(scene):
+    _record(scene["mine"], days=4, minutes=150, confirm=True)
+    _record(scene["mine"], days=2, minutes=30, confirm=False)  # pending: not on the certificate
+    client = Client()
+    client.force_login(scene["users"]["volunteer"])
+    response = client.get(f"/volunteers/{scene['mine'].pk}/certificate.docx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    xml = zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
+    assert "陈爱心" in xml and "2.5 小时" in xml and "{{" not in xml
+    assert client.get(f"/volunteers/{scene['other'].pk}/certificate.docx").status_code == 404
+    assert AccessLog.objects.filter(action=Action.EXPORT, object_id=str(scene["mine"].pk)).exists()
+
+
+def test_export_is_masked_and_logged(scene):
+    client = Client()
+    client.force_login(scene["users"]["street"])
+    response = client.get("/volunteers/export.xlsx")
+    assert response.status_code == 200
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert names == {"陈*心", "林*心"}
+    assert AccessLog.objects.filter(action=Action.EXPORT, object_type="volunteers.volunteer").get().detail["rows"] == 2
+
+
+def test_a_caring_mother_stays_a_volunteer_with_her_pairing(scene):
+    care_services.care_dictionaries_ensure()
+    helper = care_services.helper_create(
+        actor=system_actor(), person=scene["mine"].person, skill_codes=["companionship"]
+    )
+    assert helper.volunteer_id == scene["mine"].pk  # the helper record points at the volunteer
+    child = make_person(scene["home"], name="小明", id_number=None, birth=dt.date.today().replace(year=2018, day=1))
+    care_services.register_entry_create(actor=system_actor(), person=child, type_codes=["left_behind"])
+    worker = actor_of(scene["users"]["community"])
+    care_services.pairing_create(actor=worker, helper=helper, person=child)
+    rows = volunteer_pairings(actor=worker, volunteer=scene["mine"])
+    assert [r["name"] for r in rows] == ["小*"]
+    assert Volunteer.objects.filter(pk=scene["mine"].pk).exists()  # still one volunteer record, roles not merged
+
+
+def test_edit_and_withdrawal_through_the_pages(scene):
+    worker = Client()
+    worker.force_login(scene["users"]["community"])
+    other = scene["other"]
+    stale = worker.post(f"/volunteers/{other.pk}/edit/", {"skills": ["teacher"], "availability": "周末", "version": 9})
+    assert stale.status_code == 200 and "已被他人修改" in stale.content.decode()
+    saved = worker.post(f"/volunteers/{other.pk}/edit/", {"skills": ["teacher"], "availability": "周末", "version": 1})
+    assert saved.status_code == 302
+    other.refresh_from_db()
+    assert other.availability == "周末" and list(other.skills.values_list("code", flat=True)) == ["teacher"]
+    assert worker.get(f"/volunteers/{scene['far_one'].pk}/edit/").status_code == 404
+    worker.post(f"/volunteers/{other.pk}/withdraw/", {"version": other.version})
+    other.refresh_from_db()
+    assert other.status == "left" and not other.has_consent
