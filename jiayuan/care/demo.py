@@ -284,6 +284,16 @@ def demo_load() -> str:
                     comment="同意",
                     expected_version=app.approval.version,
                 )
+            if state == "disbursed":  # approved, then paid out: payment is its own step
+                app.refresh_from_db()
+                services.relief_pay(
+                    actor=a_weiquan,
+                    application=app,
+                    paid_on=today,
+                    method="bank",
+                    voucher_no=f"YH{today:%Y%m%d}{app.pk:04d}",
+                    expected_version=app.version,
+                )
             if state == "returned":
                 app.refresh_from_db()
                 services.relief_decide(

@@ -455,3 +455,15 @@ def relief_awaiting(*, actor: Actor) -> QuerySet[ReliefApplication]:
         .select_related("fund", "person", "division", "approval")
         .order_by("id")
     )
+
+
+def relief_attachment_get(*, actor: Actor, application, attachment_id: int):
+    """A document of an application the actor may see (the application was loaded through the policy)."""
+    from jiayuan.core.errors import NotFound
+
+    from .models import ReliefAttachment
+
+    item = ReliefAttachment.objects.filter(application=application, pk=attachment_id).first()
+    if item is None:
+        raise NotFound("未找到该附件")
+    return item

@@ -44,7 +44,10 @@ from .relief import (  # noqa: F401  (re-exported)
     condolence_batch_record,
     fund_create,
     relief_apply,
+    relief_attach,
+    relief_chain_preview,
     relief_decide,
+    relief_pay,
     relief_resubmit,
     relief_withdraw,
 )

@@ -573,7 +573,7 @@ def risk_assess(
         else:
             _save(case)
         if level in HIGH_LEVELS and RISK_ORDER.get(before, 0) < RISK_ORDER[level]:
-            flags = "、".join(result.red_flags) if result.red_flags else "无"
+            flags = "、".join(rules.item_labels(result.red_flags)) if result.red_flags else "无"
             _alert_high_risk(
                 case,
                 actor=actor,

@@ -137,6 +137,15 @@ def year_world(world):
                     comment="",
                     expected_version=app.approval.version,
                 )
+            app.refresh_from_db()
+            care.relief_pay(
+                actor=actor_of(world.district),
+                application=app,
+                paid_on=today,
+                method="bank",
+                voucher_no="YH0001",
+                expected_version=app.version,
+            )
     from jiayuan.venues.services import VenueInput, venue_create
 
     for n, kind in enumerate(("comfort_station", "comfort_station", "parent_school")):

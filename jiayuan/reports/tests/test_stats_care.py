@@ -62,6 +62,15 @@ def world(place):
                     comment="",
                     expected_version=app.approval.version,
                 )
+            app.refresh_from_db()
+            services.relief_pay(
+                actor=place.actors["district"],
+                application=app,
+                paid_on=place.today,
+                method="bank",
+                voucher_no=f"YH{app.pk:04d}",
+                expected_version=app.version,
+            )
     return people
 
 
