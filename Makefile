@@ -45,11 +45,14 @@ test: setup-dev browser lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test -v 0
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
-## The code gates: ruff (lint and format) and djLint for the templates; part of `make test`.
+## The code gates: ruff (lint and format), djLint for the templates, the adapter gate (no queries or policy
+## calls in pages and API modules) and mypy on the typed apps; part of `make test`.
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint --lint --quiet jiayuan templates
+	$(BIN)/python scripts/check_layers.py
+	$(BIN)/mypy
 
 browser:
 	@sh scripts/ensure-chromium.sh

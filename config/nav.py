@@ -19,8 +19,16 @@ NAV = [
     ("我的活动", "activities:mine", "activities.mine"),
     ("我的服务时长", "volunteers:me", "volunteers.mine"),
     ("区划与组织", "orgs:list", "orgs.view"),
+    ("组织建设", "orgs:building", "orgs.stats"),
+    ("评选表彰", "honours:list", "honours.view"),
+    ("儿童友好", "childfriendly:home", "childfriendly.view"),
+    ("规划监测", "indicators:home", "indicators.view"),
     ("法律助手", "legal:staff", "legal.staff"),
     ("用户管理", "accounts:users", "accounts.view_users"),
+    ("账号权限审批", "accounts:changes", "accounts.approve_privileged"),
+    ("锁定账号", "accounts:locked", "accounts.unlock"),
+    ("接口令牌", "accounts:tokens", None),
+    ("修改密码", "accounts:password", None),
     ("审计日志", "audit:log", "audit.view"),
     ("批量导入", "imports:list", "imports.view"),
     ("系统运行", "ops:system", "ops.view"),
@@ -41,4 +49,5 @@ HOME_PANELS = [
 PERSON_PANELS: list[tuple[str, str]] = [
     ("cases/partials/person_panel.html", "cases.view"),
     ("care/partials/person_panel.html", "care.view"),
+    ("honours/partials/person_panel.html", "honours.view"),
 ]

@@ -47,6 +47,9 @@ print(f"JIAYUAN_INDEX_KEY={secrets.token_urlsafe(32)}")
 EOF
     chmod 600 "$OUT/keys.env"
 fi
+if ! grep -q '^JIAYUAN_AUDIT_KEY=' "$OUT/keys.env"; then
+    "$BIN/python" -c 'import secrets; print(f"JIAYUAN_AUDIT_KEY={secrets.token_urlsafe(32)}")' >>"$OUT/keys.env"
+fi
 set -a
 . "$OUT/keys.env"
 DJANGO_SETTINGS_MODULE=config.settings.production

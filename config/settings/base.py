@@ -43,6 +43,8 @@ for _name in SECRET_SETTINGS:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client (core.middleware).
+TRUSTED_PROXIES = env_list("JIAYUAN_TRUSTED_PROXIES")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -79,11 +81,15 @@ INSTALLED_APPS = [
     "jiayuan.legal",
     "jiayuan.ops",
     "jiayuan.imports",
+    "jiayuan.honours",
+    "jiayuan.childfriendly",
+    "jiayuan.indicators",
     "jiayuan.reports",
     "jiayuan.site",
 ]
 
 MIDDLEWARE = [
+    "jiayuan.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jiayuan.core.middleware.SecurityHeadersMiddleware",
@@ -93,12 +99,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jiayuan.core.middleware.BodyLimitMiddleware",
     "jiayuan.accounts.middleware.IdleTimeoutMiddleware",
     "jiayuan.drafts.middleware.DraftDoneMiddleware",
+    "jiayuan.core.middleware.PasswordChangeRequiredMiddleware",
     "jiayuan.access.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "jiayuan.core.middleware.BadParameterMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -176,8 +185,16 @@ CSRF_COOKIE_SAMESITE = "Lax"
 IDLE_TIMEOUT_SECONDS = 30 * 60
 
 AXES_FAILURE_LIMIT = 5
+# The most rows an export of the records behind a figure may hold without the bulk-export right.
+REPORTS_EXPORT_LIMIT = int(os.environ.get("JIAYUAN_EXPORT_LIMIT", "5000"))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Lockout per account, whatever address the attempts come from (a security officer unlocks at
+# /accounts/locked/); addresses are limited separately by the login rate limit (core.ratelimit).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "jiayuan.core.middleware.client_address"
+# axes suggests locking addresses too; an office behind one NAT address would be locked out whole by five
+# mistyped passwords. Addresses are limited by core.ratelimit instead (30 sign-in attempts a minute).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
@@ -197,6 +214,9 @@ MEDIA_URL = "/media/"  # never served publicly; attachments go through scoped vi
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+# Request bodies are refused before they are read above these sizes (core.middleware.BodyLimitMiddleware).
+ANONYMOUS_BODY_MAX_BYTES = int(os.environ.get("JIAYUAN_ANONYMOUS_BODY_MAX_BYTES", str(64 * 1024)))
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("JIAYUAN_REQUEST_BODY_MAX_BYTES", str(25 * 1024 * 1024)))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -254,7 +274,6 @@ SCHEDULE: dict[str, dict] = {
         "title": "访问日志校验点",
         "task": "jiayuan.audit.tasks.audit_checkpoint_task",
         "cron": "0 * * * *",
-        "optional": True,
     },
     "backup": {
         "title": "加密备份",
@@ -309,10 +328,17 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the meta tag, not the 
 DATA_ENCRYPTION_KEYS: list[str] = env_list("JIAYUAN_DATA_KEYS")
 BLIND_INDEX_KEY: str = os.environ.get("JIAYUAN_INDEX_KEY", "")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# The access log's MAC key: outside the database, so rows cannot be rewritten and re-chained from inside it.
+AUDIT_CHAIN_KEY: str = os.environ.get("JIAYUAN_AUDIT_KEY", "")
+# Signed checkpoints of the chain head are written here (keep a copy off the host: the auditor's copy).
+AUDIT_CHECKPOINT_DIR = os.environ.get("JIAYUAN_AUDIT_CHECKPOINT_DIR", "")
 
 # How long an emergency (break-glass) read lasts.
 BREAK_GLASS_MINUTES = int(os.environ.get("JIAYUAN_BREAK_GLASS_MINUTES", "120"))
-API_TOKEN_DAYS = int(os.environ.get("JIAYUAN_API_TOKEN_DAYS", "30"))
+# Tokens a person signs in for live a working day (and end after the idle timeout); machine tokens are issued by
+# an administrator with a purpose, at most API_TOKEN_MAX_DAYS, with a security officer's approval.
+API_TOKEN_HOURS = float(os.environ.get("JIAYUAN_API_TOKEN_HOURS", "8"))
+API_TOKEN_MAX_DAYS = float(os.environ.get("JIAYUAN_API_TOKEN_MAX_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

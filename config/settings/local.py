@@ -16,5 +16,6 @@ _keys = ensure_dev_keys(VAR_DIR)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _keys["secret_key"]
 DATA_ENCRYPTION_KEYS = DATA_ENCRYPTION_KEYS or [_keys["data_key"]]
 BLIND_INDEX_KEY = os.environ.get("JIAYUAN_INDEX_KEY") or _keys["index_key"]
+AUDIT_CHAIN_KEY = os.environ.get("JIAYUAN_AUDIT_KEY") or _keys["audit_key"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import BLIND_INDEX_KEY, DATA_ENCRYPTION_KEYS, SECRET_KEY, env_bool
+from .base import AUDIT_CHAIN_KEY, BLIND_INDEX_KEY, DATA_ENCRYPTION_KEYS, SECRET_KEY, env_bool
 
 DEBUG = False
-if not SECRET_KEY or not DATA_ENCRYPTION_KEYS or not BLIND_INDEX_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY, JIAYUAN_DATA_KEYS and JIAYUAN_INDEX_KEY must be set in production")
+if not SECRET_KEY or not DATA_ENCRYPTION_KEYS or not BLIND_INDEX_KEY or not AUDIT_CHAIN_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY, JIAYUAN_DATA_KEYS, JIAYUAN_INDEX_KEY and JIAYUAN_AUDIT_KEY must be set in production"
+    )
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

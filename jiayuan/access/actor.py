@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from .registry import permission_table, system_job_label
 from .roles import Role, Scope
 
+if TYPE_CHECKING:  # types only: accounts sits on the floor below and imports nothing from here at runtime
+    from jiayuan.accounts.models import Posting, User
+
 
 @dataclass
 class Actor:
-    user: object  # accounts.User, or None for an anonymous visitor and for the system
-    postings: list = field(default_factory=list)
+    user: User | None  # None for an anonymous visitor and for the system
+    postings: list[Posting] = field(default_factory=list)
     # Grant ids already read, for an actor that lives one request (None: always read afresh).
     grant_cache: dict | None = None
     # The system's job ("cases_sweep", "demo"...) when the system acts; None for people.
@@ -86,7 +90,7 @@ class Actor:
     def primary_posting(self):
         return self.postings[0] if self.postings else None
 
-    def scopes(self, perm: str) -> list[tuple[Scope, object]]:
+    def scopes(self, perm: str) -> list[tuple[Scope, Posting]]:
         """Every (scope, posting) through which the actor holds `perm`."""
         grants = permission_table().get(perm)
         if grants is None:
@@ -107,7 +111,7 @@ class Actor:
         for scope, posting in self.scopes(perm):
             if scope == Scope.ALL:
                 return ""
-            if scope in (Scope.SUBTREE, Scope.LEVEL) and posting.division_id:
+            if scope in (Scope.SUBTREE, Scope.LEVEL) and posting.division is not None:
                 prefixes.append(posting.division.prefix)
         return min(prefixes, key=len) if prefixes else None
 

@@ -21,5 +21,17 @@ PERMISSIONS = {
         "user_admin": "subtree",
         "sysadmin": "all",
         "auditor": "all",
+        "security_officer": "subtree",
+    },
+    # 三员分立: approve (at one's own level) any account, posting, grant, token or password change that reaches
+    # personal data; unlock accounts locked after failed sign-ins; revoke anyone's API token.
+    "accounts.approve_privileged": {
+        "security_officer": "subtree",
+    },
+    "accounts.unlock": {
+        "security_officer": "subtree",
+    },
+    "accounts.revoke_tokens": {
+        "security_officer": "subtree",
     },
 }

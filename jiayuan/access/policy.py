@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 
 from jiayuan.core.errors import NotFound
+from jiayuan.divisions.codes import in_subtree
 from jiayuan.divisions.models import subtree_q
 
 from .actor import Actor
 from .models import AccessGrant, GrantKind
 from .roles import Scope, is_read_permission
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class ScopeSpec:
     restricted: str | None = None
     grant_model: type[Model] | None = None
     grant_path: str = "pk"
-    extra: Callable[[Actor, str], Q] | None = None
+    extra: Callable[[Actor, str], Q | None] | None = None
 
 
 _SPECS: dict[type[Model], ScopeSpec] = {}
@@ -115,7 +119,7 @@ def scope_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
         if scope == Scope.ALL:
             # Not an empty Q(): `Q() | granted` would collapse to `granted` alone.
             part = Q(pk__isnull=False)
-        elif scope == Scope.SUBTREE and posting.division_id and spec.division:
+        elif scope == Scope.SUBTREE and posting.division is not None and spec.division:
             part = subtree_q(posting.division.prefix, spec.division)
         elif scope == Scope.LEVEL and posting.division_id and spec.division:
             part = Q(**{f"{_fk(spec.division)}": posting.division_id})
@@ -152,7 +156,7 @@ def _fk(path: str) -> str:
     return path if path.endswith("_id") else f"{path}_id"
 
 
-def scoped(actor: Actor, perm: str, source: type[Model] | QuerySet) -> QuerySet:
+def scoped(actor: Actor, perm: str, source: type[M] | QuerySet[M]) -> QuerySet[M]:
     """Rows of `source` the actor may reach with `perm` (fail-closed: nothing when unsure)."""
     qs = source if isinstance(source, QuerySet) else source._default_manager.all()
     condition = scope_q(actor, perm, qs.model)
@@ -166,7 +170,7 @@ def allows(actor: Actor, perm: str, obj: Model) -> bool:
     return scoped(actor, perm, type(obj)).filter(pk=obj.pk).exists()
 
 
-def access_by_id(actor: Actor, perm: str, source: type[Model] | QuerySet, pk) -> Model:
+def access_by_id(actor: Actor, perm: str, source: type[M] | QuerySet[M], pk: object) -> M:
     """Load and authorise in one call: missing and forbidden are the same 404."""
     try:
         return scoped(actor, perm, source).get(pk=pk)
@@ -186,3 +190,41 @@ def unscoped(model: type[Model]) -> QuerySet:
 def require(actor: Actor, perm: str, obj: Model) -> None:
     if not allows(actor, perm, obj):
         raise NotFound("未找到该记录")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Narrowing by place: the widest place an actor reaches for a permission, and what follows from it. Forms
+# offer places in reach, services check a chosen place against it, statistics narrow a requested place to
+# it. (Records themselves are scoped by `scoped` above, which also counts grants.)
+
+
+def reach(actor: Actor, perm: str) -> str | None:
+    """The widest division prefix the actor holds `perm` over ("" for everywhere), or None for nowhere."""
+    return actor.broadest_prefix(perm)
+
+
+def place_allowed(actor: Actor, perm: str, code: str) -> bool:
+    """Whether the place `code` lies within the actor's reach for `perm` (the system reaches everywhere)."""
+    if actor.is_system:
+        return True
+    prefix = reach(actor, perm)
+    return prefix is not None and in_subtree(code or "", prefix)
+
+
+def narrow_place(actor: Actor, perm: str, wanted: str = "") -> str | None:
+    """The place a report is about: `wanted` when it lies within the actor's reach, else the whole reach;
+    None when the actor reaches nowhere."""
+    prefix = reach(actor, perm)
+    if prefix is None:
+        return None
+    return wanted if wanted and in_subtree(wanted, prefix) else prefix
+
+
+def within_reach(actor: Actor, perm: str, qs: QuerySet[M], field: str = "division") -> QuerySet[M]:
+    """Rows of `qs` whose place (`field`) lies within the actor's reach for `perm`; none when out of reach.
+
+    For choices and look-ups that are not records of their own (divisions, agencies offered in a form)."""
+    prefix = reach(actor, perm)
+    if prefix is None:
+        return qs.none()
+    return qs.filter(subtree_q(prefix, field)) if prefix else qs

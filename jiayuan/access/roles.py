@@ -23,6 +23,7 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", "系统管理员"
     AUDITOR = "auditor", "审计员"
     LEGAL_REVIEWER = "legal_reviewer", "法律知识审核员"
+    SECURITY_OFFICER = "security_officer", "安全管理员"
 
 
 class Scope(models.TextChoices):
@@ -37,7 +38,9 @@ class Scope(models.TextChoices):
 # Roles whose postings sit at a partner agency rather than a division.
 AGENCY_ROLES = {Role.AGENCY_USER}
 # Roles that only a system administrator may hand out.
-PRIVILEGED_ROLES = {Role.SYSADMIN, Role.AUDITOR, Role.USER_ADMIN}
+PRIVILEGED_ROLES = {Role.SYSADMIN, Role.AUDITOR, Role.USER_ADMIN, Role.SECURITY_OFFICER}
+# 三员分立: the system administrator, the security officer and the auditor are three different people.
+SEPARATED_ROLES = frozenset({Role.SYSADMIN, Role.SECURITY_OFFICER, Role.AUDITOR})
 
 # Actions that only read: a read-only grant (referral, break-glass) extends these and nothing else.
 READ_ACTIONS = {"view", "list", "search", "reveal", "reveal_highly", "history", "export", "viewers", "stats"}
@@ -45,3 +48,16 @@ READ_ACTIONS = {"view", "list", "search", "reveal", "reveal_highly", "history", 
 
 def is_read_permission(code: str) -> bool:
     return code.rsplit(".", 1)[-1] in READ_ACTIONS
+
+
+# Apps whose data is personal or about cases: every request under one of their permissions is written to the
+# access log (refusals included), and an account holding any of their permissions needs a security officer's
+# approval (separation of duties).
+PERSONAL_DATA_APPS = frozenset({"people", "cases", "care", "screening", "audit", "access", "imports", "workflows"})
+SENSITIVE_APPS = frozenset({"people", "cases", "care", "screening", "audit"})
+# Permissions of those apps that touch no personal data (calendars, code lists, fund budgets).
+NOT_PERSONAL_PERMS = frozenset({"cases.calendar", "care.dictionary_edit", "care.fund_view", "care.fund_edit"})
+
+
+def touches_personal_data(perm: str) -> bool:
+    return perm.split(".", 1)[0] in PERSONAL_DATA_APPS and perm not in NOT_PERSONAL_PERMS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -15,24 +16,29 @@ from django.utils import timezone
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.errors import ApplicationError, NotFound, ValidationFailed
-from jiayuan.divisions.models import in_subtree
 
 from . import policy
 from .actor import Actor
 from .models import AccessGrant, AccessRequest, GrantKind
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from jiayuan.accounts.models import User
+    from jiayuan.orgs.models import PartnerAgency
 
 
 def grant_access(
     *,
     obj: Model,
     kind: str,
-    user=None,
-    agency=None,
+    user: User | None = None,
+    agency: PartnerAgency | None = None,
     write: bool = False,
     reason: str = "",
     until: dt.datetime | None = None,
     source_key: str = "",
-    created_by=None,
+    created_by: User | None = None,
 ) -> AccessGrant:
     """Open one record to a user or an agency; call it in the transaction of what causes it."""
     policy.grants_changed()
@@ -51,7 +57,12 @@ def grant_access(
 
 
 def revoke_access(
-    *, source_key: str = "", obj: Model | None = None, user=None, agency=None, kind: str | None = None
+    *,
+    source_key: str = "",
+    obj: Model | None = None,
+    user: User | None = None,
+    agency: PartnerAgency | None = None,
+    kind: str | None = None,
 ) -> int:
     """Take grants away (by their source, or by record and grantee); returns how many were active."""
     qs = AccessGrant.objects.active()
@@ -95,10 +106,13 @@ def break_glass_target(label: str) -> BreakGlassTarget:
 MIN_REASON = 10
 
 
-def break_glass_open(*, actor: Actor, label: str, object_id: int, reason: str, request=None) -> AccessGrant:
+def break_glass_open(
+    *, actor: Actor, label: str, object_id: int, reason: str, request: HttpRequest | None = None
+) -> AccessGrant:
     """An emergency read outside one's scope: a typed reason, a time limit, the supervisor told."""
+    from jiayuan.accounts.selectors import supervisors_of
     from jiayuan.notifications.models import Level
-    from jiayuan.notifications.services import notify, supervisors_of
+    from jiayuan.notifications.services import notify
 
     if not actor.has_perm("access.breakglass"):
         raise NotFound("未找到该记录")
@@ -140,23 +154,27 @@ def break_glass_open(*, actor: Actor, label: str, object_id: int, reason: str, r
     return grant
 
 
-def access_request_create(*, actor: Actor, label: str, object_id: int, reason: str, request=None) -> AccessRequest:
+def access_request_create(
+    *, actor: Actor, label: str, object_id: int, reason: str, request: HttpRequest | None = None
+) -> AccessRequest:
     """Ask the record's jurisdiction for access; the requester learns nothing more until it is granted."""
-    from jiayuan.notifications.services import notify, supervisors_of
+    from jiayuan.accounts.selectors import supervisors_of
+    from jiayuan.notifications.services import notify
 
     target = break_glass_target(label)
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise ValidationFailed({"reason": "请填写查阅事由。"})
     record = policy.unscoped(target.model).filter(pk=object_id).first()
-    if record is None or not actor.is_authenticated:
+    requester = actor.user
+    if record is None or requester is None:
         raise NotFound("未找到该记录")
     with transaction.atomic():
         item = AccessRequest.objects.create(
             content_type=ContentType.objects.get_for_model(target.model),
             object_id=record.pk,
             division_id=record.division_id,
-            requester=actor.user,
+            requester=requester,
             reason=reason[:500],
         )
         access_log_write(
@@ -179,8 +197,7 @@ def access_request_create(*, actor: Actor, label: str, object_id: int, reason: s
 def access_request_decide(*, actor: Actor, access_request: AccessRequest, approve: bool) -> AccessRequest:
     from jiayuan.notifications.services import notify
 
-    prefix = actor.broadest_prefix("access.decide_request")
-    if prefix is None or not in_subtree(access_request.division_id, prefix):
+    if not actor.is_system and not policy.allows(actor, "access.decide_request", access_request):
         raise NotFound("未找到该申请")
     if access_request.status != AccessRequest.Status.PENDING:
         raise ApplicationError("该申请已处理。")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_login, require_perm
 from jiayuan.core.actions import run_action
 from jiayuan.core.errors import ApplicationError
-from jiayuan.divisions.models import subtree_q
 
-from . import services
-from .models import AccessRequest
+from . import selectors, services
 
 
 @require_perm("access.breakglass")
@@ -69,16 +67,14 @@ def request_person(request):
 
 @require_perm("access.decide_request")
 def request_list(request):
-    prefix = request.actor.broadest_prefix("access.decide_request")
-    items = AccessRequest.objects.filter(subtree_q(prefix, "division")).select_related("requester")[:200]
+    items = selectors.access_request_list(actor=request.actor)
     return render(request, "access/requests.html", {"items": items})
 
 
 @require_POST
 @require_perm("access.decide_request")
 def request_decide(request, request_id: int):
-    prefix = request.actor.broadest_prefix("access.decide_request")
-    item = get_object_or_404(AccessRequest.objects.filter(subtree_q(prefix, "division")), pk=request_id)
+    item = selectors.access_request_get(actor=request.actor, request_id=request_id)
     run_action(
         request,
         lambda: services.access_request_decide(

@@ -29,6 +29,8 @@ DEMO_ACCOUNTS = [
     ("yonghu", "区妇联用户管理员 许婷", Role.USER_ADMIN, f"division:{FUTIAN}"),
     ("admin", "系统管理员", Role.SYSADMIN, "division:440300"),
     ("shenji", "审计员 冯芸", Role.AUDITOR, "division:440300"),
+    ("anquan", "市妇联安全管理员 蒋岚", Role.SECURITY_OFFICER, "division:440300"),
+    ("anquanqu", "区妇联安全管理员 石慧", Role.SECURITY_OFFICER, f"division:{FUTIAN}"),
     ("fawu", "法律审核员 邓律师", Role.LEGAL_REVIEWER, f"division:{FUTIAN}"),
 ]
 

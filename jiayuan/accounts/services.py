@@ -17,7 +17,8 @@ from jiayuan.core.errors import ValidationFailed
 from jiayuan.divisions.models import Division, in_subtree
 from jiayuan.orgs.models import PartnerAgency
 
-from .models import Posting, User
+from . import duties
+from .models import AccountChange, ChangeKind, Posting, User
 
 
 def _date(value, field: str, errors: dict) -> dt.date | None:
@@ -33,17 +34,24 @@ def _date(value, field: str, errors: dict) -> dt.date | None:
 
 
 def posting_check(
-    *, actor: Actor, role: str, division: Division | None, agency: PartnerAgency | None, errors: dict
+    *,
+    actor: Actor,
+    role: str,
+    division: Division | None,
+    agency: PartnerAgency | None,
+    errors: dict,
+    user: User | None = None,
 ) -> None:
     """An administrator may post users only within their own scope, and not to privileged roles."""
     if role not in Role.values:
         errors["role"] = "请选择角色。"
         return
+    duties.separated_roles_check(user, role, errors)
     if role in AGENCY_ROLES and agency is None:
         errors["agency"] = "协作单位工作人员须选择所属协作单位。"
     if role not in AGENCY_ROLES and division is None:
         errors["division"] = "请选择岗位所在的区划。"
-    if actor.is_system:
+    if duties.is_system(actor):
         return
     prefix = actor.broadest_prefix("accounts.manage_users")
     if prefix is None:
@@ -67,7 +75,14 @@ def user_create(
     agency_id=None,
     valid_from=None,
     valid_to=None,
+    request=None,
 ) -> User:
+    """Create an account with its first posting.
+
+    An account whose role reaches personal data is created inactive, without a usable password, and waits
+    for a security officer (`duties`); on approval it is activated with a one-time password the officer
+    hands over, to be changed at first sign-in. Other accounts start at once, with the password the
+    administrator set, also to be changed at first sign-in. `user.pending_change` tells which happened."""
     errors: dict[str, str] = {}
     username = (username or "").strip()
     if not username:
@@ -80,38 +95,96 @@ def user_create(
     end = _date(valid_to, "valid_to", errors)
     if end and end < start:
         errors["valid_to"] = "失效日期不能早于生效日期。"
-    try:
-        validate_password(password)
-    except ValidationError as exc:
-        errors["password"] = "；".join(exc.messages)
+    waits = duties.needs_approval(actor, role) if role in Role.values else False
+    if not waits:
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            errors["password"] = "；".join(exc.messages)
     posting_check(actor=actor, role=role, division=division, agency=agency, errors=errors)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         author = getattr(actor, "user", None)  # named in the history rows
         user = User(username=User.normalize_username(username), display_name=display_name.strip())
-        user.set_password(password)
+        if waits:
+            user.set_unusable_password()
+            user.is_active = False
+        else:
+            user.set_password(password)
+            user.must_change_password = not duties.is_system(actor)
         user._history_user = author
         user.save(force_insert=True)
-        posting = Posting(
-            user=user,
-            role=role,
-            division=None if role in AGENCY_ROLES else division,
-            agency=agency if role in AGENCY_ROLES else None,
-            valid_from=start,
-            valid_to=end,
-            created_by=author,
-        )
-        posting._history_user = author
-        posting.save(force_insert=True)
-        if not actor.is_system:
-            access_log_write(
+        payload = {
+            "role": role,
+            "division_code": division.code if division and role not in AGENCY_ROLES else "",
+            "agency_id": agency.pk if agency and role in AGENCY_ROLES else None,
+            "valid_from": start.isoformat(),
+            "valid_to": end.isoformat() if end else None,
+        }
+        user.pending_change = None
+        if waits:
+            user.pending_change = duties.change_request(
                 actor=actor,
-                action=Action.ADMIN,
-                obj=user,
-                detail={"event": "user_create", "role": role, "posting": posting.pk},
+                kind=ChangeKind.USER_CREATE,
+                user=user,
+                division_code=_place(division, agency, role),
+                payload=payload,
+                after={"roles": [f"{Role(role).label}@{_place(division, agency, role)}"], "active": True},
+                request=request,
             )
+        else:
+            posting = posting_write(user=user, author=author, **payload)
+            if not duties.is_system(actor):
+                access_log_write(
+                    actor=actor,
+                    request=request,
+                    action=Action.ADMIN,
+                    obj=user,
+                    detail={
+                        "event": "user_create",
+                        "role": role,
+                        "posting": posting.pk,
+                        "before": {},
+                        "after": {"roles": [str(posting)], "active": True},
+                    },
+                )
     return user
+
+
+def _place(division: Division | None, agency: PartnerAgency | None, role: str) -> str:
+    if role in AGENCY_ROLES and agency is not None:
+        return agency.division_id or ""
+    return division.code if division is not None else ""
+
+
+def posting_write(
+    *,
+    user: User,
+    author: User | None,
+    role: str,
+    division_code: str = "",
+    agency_id=None,
+    valid_from=None,
+    valid_to=None,
+    note: str = "",
+) -> Posting:
+    """Write a posting already checked (and, where it reaches personal data, approved)."""
+    posting = Posting(
+        user=user,
+        role=role,
+        division_id=None if role in AGENCY_ROLES else (division_code or None),
+        agency_id=agency_id if role in AGENCY_ROLES else None,
+        valid_from=dt.date.fromisoformat(valid_from)
+        if isinstance(valid_from, str)
+        else (valid_from or timezone.localdate()),
+        valid_to=dt.date.fromisoformat(valid_to) if isinstance(valid_to, str) else valid_to,
+        note=note,
+        created_by=author,
+    )
+    posting._history_user = author  # the author of the history row
+    posting.save(force_insert=True)
+    return posting
 
 
 def posting_add(
@@ -124,8 +197,11 @@ def posting_add(
     valid_from=None,
     valid_to=None,
     note: str = "",
-) -> Posting:
-    """Add a posting, e.g. a time-limited cover for an absent colleague."""
+    request=None,
+) -> Posting | AccountChange:
+    """Add a posting (a new role, a move, a time-limited cover for an absent colleague).
+
+    A posting whose role reaches personal data waits for a security officer: the `AccountChange` is returned."""
     errors: dict[str, str] = {}
     division = Division.objects.filter(code=division_code).first() if division_code else None
     agency = PartnerAgency.objects.filter(pk=agency_id).first() if agency_id else None
@@ -133,19 +209,246 @@ def posting_add(
     end = _date(valid_to, "valid_to", errors)
     if end and end < start:
         errors["valid_to"] = "失效日期不能早于生效日期。"
-    posting_check(actor=actor, role=role, division=division, agency=agency, errors=errors)
+    posting_check(actor=actor, role=role, division=division, agency=agency, errors=errors, user=user)
     if errors:
         raise ValidationFailed(errors)
-    posting = Posting(
-        user=user,
-        role=role,
-        division=None if role in AGENCY_ROLES else division,
-        agency=agency if role in AGENCY_ROLES else None,
-        valid_from=start,
-        valid_to=end,
-        note=note,
-        created_by=getattr(actor, "user", None),
-    )
-    posting._history_user = getattr(actor, "user", None)  # the author of the history row
-    posting.save(force_insert=True)
+    payload = {
+        "role": role,
+        "division_code": division.code if division and role not in AGENCY_ROLES else "",
+        "agency_id": agency.pk if agency and role in AGENCY_ROLES else None,
+        "valid_from": start.isoformat(),
+        "valid_to": end.isoformat() if end else None,
+        "note": note,
+    }
+    if duties.needs_approval(actor, role):
+        return duties.change_request(
+            actor=actor,
+            kind=ChangeKind.POSTING_ADD,
+            user=user,
+            division_code=_place(division, agency, role),
+            payload=payload,
+            after={"roles": [f"{Role(role).label}@{_place(division, agency, role)}"]},
+            request=request,
+        )
+    with transaction.atomic():
+        posting = posting_write(user=user, author=getattr(actor, "user", None), **payload)
+        if not duties.is_system(actor):
+            access_log_write(
+                actor=actor,
+                request=request,
+                action=Action.ADMIN,
+                obj=user,
+                detail={"event": "posting_add", "role": role, "posting": posting.pk, "after": str(posting)},
+            )
     return posting
+
+
+# --- passwords and tokens ----------------------------------------------------------------------------------
+
+
+def password_change(*, actor: Actor, old_password: str, new_password: str, new_password2: str, request=None) -> None:
+    """A user changes her own password (and so clears a forced change)."""
+    user = actor.user
+    errors: dict[str, str] = {}
+    if not user.check_password(old_password or ""):
+        errors["old_password"] = "原密码不正确。"
+    if new_password != new_password2:
+        errors["new_password2"] = "两次输入的新密码不一致。"
+    elif new_password == old_password:
+        errors["new_password"] = "新密码不能与原密码相同。"
+    else:
+        try:
+            validate_password(new_password, user)
+        except ValidationError as exc:
+            errors["new_password"] = "；".join(exc.messages)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user._history_user = user
+        user.save()
+        access_log_write(
+            actor=actor, request=request, action=Action.ADMIN, obj=user, detail={"event": "password_change"}
+        )
+
+
+def password_reset(*, actor: Actor, user: User, password: str = "", request=None) -> AccountChange | None:
+    """An administrator resets a password; the user must change it at next sign-in.
+
+    An account that reaches personal data is reset only with a security officer's approval (the administrator
+    would otherwise sign in as that person): the officer receives the one-time password, never the admin."""
+    if actor.user_id == user.pk:
+        raise ValidationFailed({"password": "请在“修改密码”页面修改自己的密码。"})
+    if not user_in_reach(actor=actor, user=user):
+        from django.http import Http404
+
+        raise Http404("未找到该用户")
+    if duties.user_reaches_personal_data(user) and not duties.is_system(actor):
+        return duties.change_request(
+            actor=actor,
+            kind=ChangeKind.PASSWORD_RESET,
+            user=user,
+            division_code=_user_place(user),
+            payload={},
+            after={"password": "重置（下次登录须修改）"},
+            request=request,
+        )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed({"password": "；".join(exc.messages)}) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = True
+        user._history_user = actor.user
+        user.save()
+        access_log_write(
+            actor=actor, request=request, action=Action.ADMIN, obj=user, detail={"event": "password_reset"}
+        )
+    return None
+
+
+def _user_place(user: User) -> str:
+    today = timezone.localdate()
+    postings = list(Posting.objects.filter(user=user).exclude(valid_to__lt=today).select_related("agency"))
+    places = [p.agency.division_id if p.agency_id else p.division_id for p in postings]
+    places = [p for p in places if p]
+    return min(places, key=len) if places else ""
+
+
+def user_in_reach(*, actor: Actor, user: User) -> bool:
+    from .selectors import user_list
+
+    return user_list(actor=actor, perm="accounts.manage_users").filter(pk=user.pk).exists()
+
+
+def token_issue(
+    *,
+    actor: Actor,
+    user: User,
+    purpose: str,
+    days: float | None = None,
+    hours: float | None = None,
+    interactive: bool = True,
+    request=None,
+):
+    """Issue an API token with a purpose and a short life.
+
+    Holders mint their own (interactive, at most a day); an administrator issuing one for another account that
+    reaches personal data (a machine client's account) waits for a security officer. Returns (token, raw) or
+    the pending `AccountChange`."""
+    from django.conf import settings
+
+    from .models import ApiToken
+
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise ValidationFailed({"purpose": "请填写令牌用途（如：12338 热线系统对接）。"})
+    max_days = float(getattr(settings, "API_TOKEN_MAX_DAYS", 90))
+    if (days or 0) > max_days:
+        raise ValidationFailed({"days": f"令牌有效期最长 {max_days:g} 天。"})
+    if actor.user_id == user.pk:
+        if (days or 0) > 1 or (hours or 0) > 24:
+            raise ValidationFailed({"days": "自行签发的令牌最长有效 1 天；长期令牌须由管理员申请。"})
+        token, raw = ApiToken.issue(user, days=days, hours=hours, purpose=purpose, interactive=True, issued_by=user)
+        access_log_write(actor=actor, request=request, action=Action.TOKEN, obj=user, detail={"purpose": purpose[:100]})
+        return token, raw
+    if not user_in_reach(actor=actor, user=user):
+        from django.http import Http404
+
+        raise Http404("未找到该用户")
+    payload = {"purpose": purpose, "days": days, "hours": hours, "interactive": interactive}
+    if duties.user_reaches_personal_data(user) and not duties.is_system(actor):
+        return duties.change_request(
+            actor=actor,
+            kind=ChangeKind.TOKEN,
+            user=user,
+            division_code=_user_place(user),
+            payload=payload,
+            after={"token": purpose},
+            request=request,
+        )
+    token, raw = ApiToken.issue(
+        user, days=days, hours=hours, purpose=purpose, interactive=interactive, issued_by=actor.user
+    )
+    access_log_write(
+        actor=actor,
+        request=request,
+        action=Action.TOKEN,
+        obj=user,
+        detail={"purpose": purpose[:100], "for": user.username},
+    )
+    return token, raw
+
+
+def token_revoke(*, actor: Actor, token, request=None) -> None:
+    """The holder revokes her own token; a security officer revokes any token of an account in her area."""
+    from django.http import Http404
+
+    own = token.user_id == actor.user_id
+    if not own:
+        if not actor.has_perm("accounts.revoke_tokens"):
+            raise Http404("未找到该令牌")
+        from .selectors import user_list
+
+        if not user_list(actor=actor, perm="accounts.revoke_tokens").filter(pk=token.user_id).exists():
+            raise Http404("未找到该令牌")
+    if token.revoked_at is not None:
+        return
+    from .models import ApiToken
+
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=actor.user
+    )
+    access_log_write(
+        actor=actor,
+        request=request,
+        action=Action.ADMIN,
+        obj=token.user,
+        detail={"event": "token_revoke", "token": token.pk, "own": own},
+    )
+
+
+def grant_request(*, actor: Actor, user: User, obj, reason: str, days: int = 7, request=None) -> AccountChange:
+    """An administrator asks to open one record to an account: always through a security officer."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": "请填写授权理由。"})
+    if not user_in_reach(actor=actor, user=user):
+        from django.http import Http404
+
+        raise Http404("未找到该用户")
+    return duties.change_request(
+        actor=actor,
+        kind=ChangeKind.GRANT,
+        user=user,
+        division_code=getattr(obj, "division_id", "") or _user_place(user),
+        payload={
+            "model": obj._meta.label_lower,
+            "object_id": obj.pk,
+            "reason": reason[:500],
+            "days": int(days),
+        },
+        after={"grant": f"{obj._meta.verbose_name} {obj.pk}"},
+        request=request,
+    )
+
+
+def account_unlock(*, actor: Actor, username: str, request=None) -> bool:
+    """A security officer lifts a lockout (all addresses) of an account in her area; logged."""
+    from axes.utils import reset
+
+    from .selectors import user_list
+
+    if not user_list(actor=actor, perm="accounts.unlock").filter(username=username).exists():
+        return False
+    count = reset(username=username)
+    access_log_write(
+        actor=actor,
+        request=request,
+        action=Action.ADMIN,
+        username="",
+        detail={"event": "unlock", "account": username, "attempts": count},
+    )
+    return True

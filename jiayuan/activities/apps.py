@@ -17,11 +17,13 @@ class ActivitiesConfig(AppConfig):
             # A volunteer's area: activities held in her community and in the street and district above it.
             if perm not in ("activities.browse", "activities.join"):
                 return None
+            from jiayuan.divisions.codes import district_of, street_of
+
             codes = set()
             for _scope, posting in actor.scopes(perm):
                 code = posting.division_id or ""
                 if code:
-                    codes.update({code[:6], code[:9]})
+                    codes.update({district_of(code), street_of(code)})
             return Q(division_id__in=codes) if codes else None
 
         def own_signups(actor, perm):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
-import xlsxwriter
 from django.db.models import Count, Sum
+
+from jiayuan.core.excel import SafeBook
 
 from .models import Attendance, Session
 
@@ -28,10 +27,9 @@ HEADERS = [
 
 
 def activities_xlsx(queryset, *, labels: dict[str, str], chunk: int = 2000) -> tuple[bytes, int]:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
-    sheet = book.add_worksheet("活动")
-    sheet.write_row(0, 0, HEADERS, book.add_format({"bold": True}))
+    book = SafeBook(constant_memory=True)
+    sheet = book.sheet("活动")
+    book.header(sheet, HEADERS)
     activities = list(queryset[:50000])
     count = 0
     for start in range(0, len(activities), chunk):
@@ -52,7 +50,8 @@ def activities_xlsx(queryset, *, labels: dict[str, str], chunk: int = 2000) -> t
         for a in batch:
             count += 1
             s, p = sessions.get(a.pk, {}), present.get(a.pk, {})
-            sheet.write_row(
+            book.write_cells(
+                sheet,
                 count,
                 0,
                 [
@@ -72,5 +71,4 @@ def activities_xlsx(queryset, *, labels: dict[str, str], chunk: int = 2000) -> t
                     a.get_status_display(),
                 ],
             )
-    book.close()
-    return buffer.getvalue(), count
+    return book.close(), count

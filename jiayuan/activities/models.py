@@ -165,7 +165,19 @@ class Session(models.Model):
         ordering = ["starts_at", "id"]
         indexes = [
             models.Index(fields=["activity", "starts_at"], name="session_activity_start"),
-            models.Index(fields=["division", "on", "type", "minutes"], name="session_place_stats"),
+            models.Index(
+                fields=["division", "on"],
+                include=[
+                    "type",
+                    "audience",
+                    "project_id_ref",
+                    "minutes",
+                    "online_views",
+                    "online_interactions",
+                    "cancelled",
+                ],
+                name="session_place_cover",
+            ),
             models.Index(fields=["on", "division"], name="session_day_place"),
         ]
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start")]
@@ -269,7 +281,9 @@ class Attendance(models.Model):
             models.Index(fields=["session", "person"], name="attendance_session_person"),
             # a place's attendances in a period, counted (人次 and 人数) from the index alone
             models.Index(
-                fields=["division", "on", "type", "audience", "head_count", "person"], name="attendance_place_stats"
+                fields=["division", "on"],
+                include=["type", "audience", "project_id_ref", "head_count", "person"],
+                name="attendance_place_cover",
             ),
             models.Index(fields=["on", "division"], name="attendance_day_place"),
         ]

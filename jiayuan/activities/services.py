@@ -18,6 +18,7 @@ from jiayuan.access.actor import Actor
 from jiayuan.core.errors import ValidationFailed, WorkflowError
 from jiayuan.dictionaries.models import DictionaryItem
 from jiayuan.dictionaries.services import dictionary_ensure
+from jiayuan.divisions.codes import same_district
 from jiayuan.divisions.models import Division, Level
 from jiayuan.people.models import Person
 from jiayuan.venues.models import Venue
@@ -245,7 +246,7 @@ def _clean_activity(data: ActivityInput, *, actor: Actor, keep_division: str = "
     venue = None
     if data.venue_id not in (None, ""):
         venue = Venue.objects.filter(pk=str(data.venue_id).strip() or 0, is_active=True).first()
-        if venue is None or (division is not None and venue.division_id[:6] != division.code[:6]):
+        if venue is None or (division is not None and not same_district(venue.division_id, division.code)):
             errors["venue"] = "活动阵地不存在、已停用或不在本区。"
     online = bool(data.online)
     if not online and venue is None and not (data.address or "").strip():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 
 from jiayuan.access import policy
@@ -93,7 +93,9 @@ def _attendance_groups(qs) -> dict[tuple[str, object], tuple[int, int]]:
             "t.project_id_ref, SUM(t.head_count), COUNT(DISTINCT t.person_id) "
             f"FROM ({sql}) t GROUP BY GROUPING SETS ((), (t.type), (t.audience), (t.project_id_ref))"
         )
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Distinct counts per grouping set sort in memory rather than spill to disk.
+            cursor.execute("SET LOCAL work_mem = '32MB'")
             cursor.execute(query, params)
             for g_type, g_audience, g_project, type_, audience, project, n, p in cursor.fetchall():
                 if not g_type:

@@ -17,7 +17,7 @@ from jiayuan.access.fields import mask_name
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_date
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 from jiayuan.venues.selectors import VenueFilters, organisation_choices, place_choices, venue_list
@@ -394,8 +394,8 @@ def duty_hours(request: HttpRequest, duty_id: int) -> HttpResponse:
 @require_perm("activities.stats")
 def counts_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    start = parse_date(request.GET.get("start")) or today.replace(month=1, day=1)
-    end = parse_date(request.GET.get("end")) or today.replace(month=12, day=31)
+    start = query_date(request.GET, "start", today.replace(month=1, day=1), label="起始日期")
+    end = query_date(request.GET, "end", today.replace(month=12, day=31), label="截止日期")
     if end < start:
         start, end = end, start
     division = request.GET.get("division", "")[:12]

@@ -14,11 +14,15 @@ from functools import wraps
 
 from ninja.errors import HttpError
 
+from jiayuan.access.roles import touches_personal_data
+
 PUBLIC = "public"
 LOGIN = "login"
 
 
 def operation(router, method: str, path: str, *, perm: str, **kwargs):
+    logged = perm not in (PUBLIC, LOGIN) and touches_personal_data(perm)
+
     def decorator(func):
         @wraps(func)
         def wrapped(request, *args, **kw):
@@ -26,6 +30,18 @@ def operation(router, method: str, path: str, *, perm: str, **kwargs):
                 actor = getattr(request, "actor", None)
                 if actor is None or not actor.is_authenticated:
                     raise HttpError(401, "请先登录或提供有效的令牌。")
+                if logged:
+                    # One access-log row per call on personal or case data, refusals included.
+                    from jiayuan.audit.services import request_log_run
+
+                    def call():
+                        if not actor.has_perm(perm):
+                            raise HttpError(404, "未找到该记录。")
+                        return func(request, *args, **kw)
+
+                    match = getattr(request, "resolver_match", None)
+                    ids = dict(match.kwargs) if match is not None else {}  # the path's ids, not the query
+                    return request_log_run(request, actor, perm, call, ids)
                 if perm != LOGIN and not actor.has_perm(perm):
                     raise HttpError(404, "未找到该记录。")
             return func(request, *args, **kw)

@@ -8,21 +8,24 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jiayuan.accounts.api import router as accounts_router
+from jiayuan.accounts.auth import DEFAULT_AUTH
 from jiayuan.activities.api import router as activities_router
 from jiayuan.activities.miniprogram import router as miniprogram_router
 from jiayuan.care.api import router as care_router
 from jiayuan.cases.api import router as cases_router
+from jiayuan.childfriendly.api import router as childfriendly_router
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.divisions.api import router as divisions_router
+from jiayuan.honours.api import router as honours_router
 from jiayuan.imports.api import router as imports_router
+from jiayuan.indicators.api import router as indicators_router
 from jiayuan.legal.api import router as legal_router
+from jiayuan.orgs.api import router as orgs_router
 from jiayuan.people.api import router as people_router
 from jiayuan.reports.api import router as reports_router
 from jiayuan.screening.api import router as screening_router
 from jiayuan.venues.api import router as venues_router
 from jiayuan.volunteers.api import router as volunteers_router
-
-from .auth import DEFAULT_AUTH
 
 api = NinjaAPI(
     title="家园 妇女儿童智慧维权关爱系统 API",
@@ -91,4 +94,8 @@ api.add_router("/volunteers", volunteers_router)
 api.add_router("/activities", activities_router)
 api.add_router("/me", miniprogram_router)
 api.add_router("/reports", reports_router)
+api.add_router("/orgs", orgs_router)
+api.add_router("/honours", honours_router)
+api.add_router("/indicators", indicators_router)
+api.add_router("/childfriendly", childfriendly_router)
 urlpatterns = api.urls

@@ -35,6 +35,10 @@ class Action(models.TextChoices):
     TOKEN = "token", "签发接口令牌"
     AUDIT_VIEW = "audit_view", "查阅审计日志"
     ADMIN = "admin", "管理操作"
+    REFUSED = "refused", "拒绝访问"
+    OPEN = "open", "打开页面"
+    ACT = "act", "提交操作"
+    EXISTS_ELSEWHERE = "exists_elsewhere", "其他辖区登记核查"
 
 
 class AccessLog(models.Model):

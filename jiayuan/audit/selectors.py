@@ -129,3 +129,85 @@ def change_history_list(*, actor: Actor, model_label: str, object_id: str = "", 
             }
         )
     return rows
+
+
+# --- what a security officer watches for -------------------------------------------------------------------
+
+OPENING_ACTIONS = ("view", "open", "reveal", "break_glass", "export")
+
+
+@dataclass
+class Flag:
+    kind: str  # "many_records" / "many_refusals" / "night" / "outside_area"
+    label: str  # what the page says, in Chinese
+    username: str
+    count: int
+
+
+def _threshold(name: str, default: int) -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, name, default))
+
+
+def access_log_flags(*, actor: Actor, now: dt.datetime | None = None) -> list[Flag]:
+    """Accounts whose recent access looks unusual: many records opened or many refusals in the last day,
+    access at night (22:00–06:00) or to records outside the account's own area in the last week."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractHour
+
+    from jiayuan.accounts.models import Posting
+
+    if not actor.has_perm("audit.view"):
+        return []
+    now = now or timezone.now()
+    day = AccessLog.objects.filter(at__gte=now - dt.timedelta(days=1), user__isnull=False)
+    week = AccessLog.objects.filter(at__gte=now - dt.timedelta(days=7), user__isnull=False)
+    flags: list[Flag] = []
+    many = _threshold("AUDIT_FLAG_MANY_RECORDS", 100)
+    for row in (
+        day.filter(action__in=OPENING_ACTIONS)
+        .exclude(object_id="")
+        .values("username")
+        .annotate(n=Count("object_id", distinct=True))
+        .filter(n__gte=many)
+        .order_by("-n")[:50]
+    ):
+        flags.append(Flag("many_records", f"24 小时内打开 {row['n']} 条记录", row["username"], row["n"]))
+    refusals = _threshold("AUDIT_FLAG_MANY_REFUSALS", 20)
+    for row in (
+        day.filter(action="refused").values("username").annotate(n=Count("id")).filter(n__gte=refusals)
+    ).order_by("-n")[:50]:
+        flags.append(Flag("many_refusals", f"24 小时内 {row['n']} 次被拒绝访问", row["username"], row["n"]))
+    start, end = _threshold("AUDIT_NIGHT_FROM_HOUR", 22), _threshold("AUDIT_NIGHT_UNTIL_HOUR", 6)
+    night = week.exclude(action__in=("login", "logout", "login_failed")).annotate(hour=ExtractHour("at"))
+    night = night.filter(hour__gte=start) | night.filter(hour__lt=end)
+    for row in night.values("username").annotate(n=Count("id")).order_by("-n")[:50]:
+        flags.append(Flag("night", f"近 7 天夜间（{start}:00–{end}:00）访问 {row['n']} 次", row["username"], row["n"]))
+    places = (
+        week.exclude(division_code="")
+        .values("user_id", "username", "division_code")
+        .annotate(n=Count("id"))
+        .order_by()[:5000]
+    )
+    by_user: dict[int, list[dict]] = {}
+    for row in places:
+        by_user.setdefault(row["user_id"], []).append(row)
+    prefixes: dict[int, list[str]] = {}
+    for posting in (
+        Posting.objects.active(timezone.localdate(now))
+        .filter(user_id__in=list(by_user))
+        .select_related("division", "agency")
+    ):
+        if posting.division_id:
+            prefixes.setdefault(posting.user_id, []).append(posting.division.prefix)
+        elif posting.agency_id:
+            prefixes.setdefault(posting.user_id, []).append(getattr(posting.agency, "division_id", "") or "")
+    for user_id, rows in by_user.items():
+        own = [p for p in prefixes.get(user_id, []) if p is not None]
+        outside = sum(r["n"] for r in rows if not any(r["division_code"].startswith(p) for p in own))
+        if outside:
+            flags.append(
+                Flag("outside_area", f"近 7 天访问本人辖区以外的记录 {outside} 次", rows[0]["username"], outside)
+            )
+    return flags

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from jiayuan.access.decorators import require_perm
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import query_date
 from jiayuan.core.pagination import paginate
 
 from . import selectors
@@ -21,8 +21,8 @@ def access_log(request):
         action=g.get("action", ""),
         object_type=g.get("object_type", ""),
         object_id=g.get("object_id", ""),
-        since=parse_date(g.get("since", "")),
-        until=parse_date(g.get("until", "")),
+        since=query_date(g, "since", label="起始日期"),
+        until=query_date(g, "until", label="截止日期"),
     )
     page = paginate(selectors.access_log_list(actor=request.actor, filters=filters), g.get("page"))
     postings = selectors.posting_labels(r.posting_id for r in page.object_list)
@@ -52,6 +52,7 @@ def access_log(request):
             "actions": Action.choices,
             "object_types": selectors.object_type_choices(),
             "querystring": g.urlencode(),
+            "flags": selectors.access_log_flags(actor=request.actor),
         },
     )
 

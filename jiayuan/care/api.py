@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from ninja import Router, Schema, Status
 
-from jiayuan.access import policy
 from jiayuan.access.fields import mask_name
 from jiayuan.api.routing import operation
 from jiayuan.audit.models import Action
@@ -13,7 +12,6 @@ from jiayuan.audit.services import access_log_write
 from jiayuan.core.pagination import paginate
 
 from . import selectors, services
-from .models import Fund
 
 router = Router(tags=["困境关爱"])
 
@@ -188,9 +186,7 @@ def relief_detail(request, application_id: int):
 @operation(router, "POST", "/relief", perm="care.relief_request", response={201: ReliefOut})
 def relief_apply(request, payload: ReliefIn):
     person = selectors.person_for_care(actor=request.actor, person_id=payload.person_id, perm="care.edit")
-    fund = policy.access_by_id(
-        request.actor, "care.fund_view", Fund.objects.select_related("division"), payload.fund_id
-    )
+    fund = selectors.fund_get(actor=request.actor, fund_id=payload.fund_id)
     app = services.relief_apply(
         actor=request.actor, fund=fund, person=person, amount=payload.amount, reason=payload.reason
     )

@@ -10,7 +10,7 @@ class CareConfig(AppConfig):
         from django.db.models import Q
 
         from jiayuan.access import policy
-        from jiayuan.divisions.models import ancestor_codes
+        from jiayuan.divisions.codes import self_and_ancestors
 
         from . import models as m
 
@@ -30,7 +30,7 @@ class CareConfig(AppConfig):
             for _scope, posting in actor.scopes(perm):
                 code = posting.division_id or ""
                 if code:
-                    codes.update({code, *ancestor_codes(code)})
+                    codes.update(self_and_ancestors(code))
             return Q(division_id__in=codes) if codes else None
 
         policy.register(m.RegisterEntry, policy.ScopeSpec(division="division"))

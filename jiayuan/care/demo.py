@@ -1,6 +1,6 @@
-"""Care and screening demo for Futian (fixed seed, idempotent): ~40 register entries with plans and ledgers,
-~20 caring mothers and their pairings, two funds with budgets, applications at different levels, and one
-screening campaign with visits and hazards."""
+"""Care demo for Futian (fixed seed, idempotent): ~40 register entries with plans and ledgers, ~20 caring
+mothers and their pairings, two funds with budgets, applications at different levels (the screening demo,
+loaded after it, visits households of the same street)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from jiayuan.access.roles import Role
 from jiayuan.accounts.demo import DEMO_PASSWORD
 from jiayuan.accounts.models import Posting, User
 from jiayuan.divisions.models import Division, Level
-from jiayuan.people.models import Gender, Household, HouseholdMember, IdType, Person
+from jiayuan.people.models import Gender, IdType, Person
 from jiayuan.people.services import PersonInput, person_create
 from jiayuan.volunteers.models import Volunteer
 from jiayuan.volunteers.services import volunteer_register
@@ -78,8 +78,6 @@ def _person(rng, community: str, name: str, birth: dt.date, female: bool = True)
 
 
 def demo_load() -> str:
-    from jiayuan.screening import services as screening
-
     from . import services
     from .models import Fund, Helper, LedgerKind, Pairing, RegisterEntry, ReliefApplication
 
@@ -122,7 +120,7 @@ def demo_load() -> str:
         ["single_mother"],
         ["dv_survivor", "unemployed"],
     ]
-    counts = {"entries": 0, "helpers": 0, "pairings": 0, "applications": 0, "visits": 0}
+    counts = {"entries": 0, "helpers": 0, "pairings": 0, "applications": 0}
     with transaction.atomic():
         entries = []
         for i, community in enumerate(places[:40]):
@@ -253,7 +251,7 @@ def demo_load() -> str:
             defaults={"budget": Decimal("500000"), "kind": "student_aid"},
         )
         home_entries = [e for e in entries if e.division_id == home]
-        plan = [
+        states = [
             ("disbursed", "1500"),
             ("at_street", "2000"),
             ("at_district", "3000"),
@@ -261,7 +259,7 @@ def demo_load() -> str:
             ("returned", "1200"),
             ("at_community", "900"),
         ]
-        for (state, amount), entry in zip(plan, home_entries):
+        for (state, amount), entry in zip(states, home_entries):
             if ReliefApplication.objects.filter(person=entry.person).exists():
                 continue
             app = services.relief_apply(
@@ -282,7 +280,7 @@ def demo_load() -> str:
                     application=app,
                     decision="approve",
                     comment="同意",
-                    expected_version=app.approval.version,
+                    expected_version=app.approval.version if app.approval else 0,
                 )
             if state == "disbursed":  # approved, then paid out: payment is its own step
                 app.refresh_from_db()
@@ -301,7 +299,7 @@ def demo_load() -> str:
                     application=app,
                     decision="return",
                     comment="请补充医疗费用票据",
-                    expected_version=app.approval.version,
+                    expected_version=app.approval.version if app.approval else 0,
                 )
             counts["applications"] += 1
         services.condolence_batch_record(
@@ -313,46 +311,8 @@ def demo_load() -> str:
             amount_each="300",
             fund=relief_fund,
         )
-        # Screening: one monthly campaign with visits and hazards.
-        campaign = screening.campaign_create(
-            actor=a_weiquan,
-            name="福田区家庭风险隐患月度排查",
-            division_code=FUTIAN,
-            covered_codes=[FUTIAN],
-            starts_on=today.replace(day=1),
-            monthly=True,
-        )
-        families = Household.objects.filter(division_id__in=communities[:4]).order_by("id")[:12]
-        for n, family in enumerate(families):
-            found = n % 3 == 0
-            answers = {"family_conflict": found, "violence_signs": found and n % 2 == 0, "child_alone": False}
-            screening.visit_record(
-                actor=a_jiedao,
-                campaign=campaign,
-                division_code=family.division_id,
-                visited_on=today,
-                answers=answers,
-                household=family,
-                hazard_level="medium" if found else None,
-                findings="夫妻近期矛盾激烈，邻里反映有争吵" if found else "",
-            )
-            counts["visits"] += 1
-        for n in range(max(0, 6 - len(families))):  # a small foundation demo has few households
-            code = communities[n % 4]
-            people = [e.person for e in entries if e.division_id == code][:1]
-            screening.visit_record(
-                actor=a_jiedao,
-                campaign=campaign,
-                division_code=code,
-                visited_on=today,
-                answers={"financial_crisis": n % 2 == 0},
-                people=people,
-                hazard_level="low" if n % 2 == 0 else None,
-            )
-            counts["visits"] += 1
-    assert HouseholdMember  # noqa: S101  (households come from the foundation's demo)
     return (
         f"困境登记 {counts['entries']}，帮扶人 {counts['helpers']}，结对 {counts['pairings']}，"
-        f"救助申请 {counts['applications']}，排查走访 {counts['visits']}；另有演示账号 shequzhuxi（社区审批）、"
+        f"救助申请 {counts['applications']}；另有演示账号 shequzhuxi（社区审批）、"
         f"shifulian（市级审批），密码同其他演示账号"
     )

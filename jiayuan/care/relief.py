@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +16,10 @@ from django.utils import timezone
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
+from jiayuan.core.models import change_reason_set
 from jiayuan.divisions.models import Division, in_subtree
 from jiayuan.people.models import Person
+from jiayuan.workflows.models import ApprovalRequest
 
 from .models import (
     RELIEF_OPEN,
@@ -33,6 +37,9 @@ from .models import (
 )
 
 RELIEF_KIND = "care.relief"
+
+# An amount as typed (a form's text) or computed.
+Amount = Decimal | int | float | str
 
 
 def default_city_threshold() -> Decimal:
@@ -55,7 +62,7 @@ def relief_level_codes(fund: Fund, division_code: str, amount: Decimal | None) -
     return levels_up(division_code, top="city" if to_city else "district")
 
 
-def relief_levels(approval) -> list[str]:
+def relief_levels(approval: ApprovalRequest) -> list[str]:
     application = ReliefApplication.objects.select_related("fund").filter(pk=approval.object_id).first()
     if application is None:
         from jiayuan.workflows.registry import levels_up
@@ -64,7 +71,7 @@ def relief_levels(approval) -> list[str]:
     return relief_level_codes(application.fund, approval.division_id, approval.amount)
 
 
-def relief_chain_preview(*, fund: Fund, person: Person, amount) -> dict:
+def relief_chain_preview(*, fund: Fund, person: Person, amount: Amount | None) -> dict:
     """What the applicant is told before submitting: who will decide, in order, and why it goes that high."""
     try:
         value = _amount(amount)
@@ -81,12 +88,12 @@ def relief_chain_preview(*, fund: Fund, person: Person, amount) -> dict:
     }
 
 
-def _application_of(approval, *, lock: bool = True) -> ReliefApplication:
+def _application_of(approval: ApprovalRequest, *, lock: bool = True) -> ReliefApplication:
     qs = ReliefApplication.objects.select_for_update() if lock else ReliefApplication.objects
     return qs.get(pk=approval.object_id)
 
 
-def on_relief_approved(approval, actor) -> None:
+def on_relief_approved(approval: ApprovalRequest, actor: Actor) -> None:
     """The last level approved: the amount is committed on the fund (row locked; an overspend is refused). The
     money is not paid yet: paying is its own step (`relief_pay`), and only payment goes into the ledger."""
     application = _application_of(approval)
@@ -98,7 +105,7 @@ def on_relief_approved(approval, actor) -> None:
         )
     fund.spent = fund.spent + amount
     fund.version += 1
-    fund._change_reason = f"救助申请#{application.pk} 批准"
+    change_reason_set(fund, f"救助申请#{application.pk} 批准")
     fund.save()
     application.status = ReliefStatus.APPROVED
     application.approved_on = timezone.localdate()
@@ -139,6 +146,7 @@ def relief_pay(
             raise StaleEditError()
         if application.status != ReliefStatus.APPROVED:
             raise WorkflowError("只有已批准、尚未发放的申请才能登记发放。")
+        assert paid_on is not None  # checked above
         if application.approved_on and paid_on < application.approved_on:
             raise ValidationFailed({"paid_on": "发放日期不能早于批准日期。"})
         fund = application.fund
@@ -158,7 +166,7 @@ def relief_pay(
         application.pay_method = method
         application.voucher_no = voucher_no[:64]
         application.ledger_entry = line
-        application._change_reason = "发放"
+        change_reason_set(application, "发放")
         application.save_versioned(expected_version=expected_version)
     return application
 
@@ -166,7 +174,7 @@ def relief_pay(
 RELIEF_ATTACHMENT_TYPES = {"pdf", "jpg", "jpeg", "png", "docx"}
 
 
-def relief_attach(*, actor: Actor, application: ReliefApplication, upload) -> ReliefAttachment:
+def relief_attach(*, actor: Actor, application: ReliefApplication, upload: UploadedFile | None) -> ReliefAttachment:
     """A document on the application (诊断证明, 收入证明…), checked by type and content; every approver sees it."""
     policy.require(actor, "care.relief_request", application)
     if application.status not in RELIEF_OPEN:
@@ -174,10 +182,11 @@ def relief_attach(*, actor: Actor, application: ReliefApplication, upload) -> Re
     return _attach(actor, application, upload)
 
 
-def _attach(actor: Actor, application: ReliefApplication, upload) -> ReliefAttachment:
+def _attach(actor: Actor, application: ReliefApplication, upload: UploadedFile | None) -> ReliefAttachment:
     from jiayuan.core.uploads import validate_upload
 
     info = validate_upload(upload, allowed=RELIEF_ATTACHMENT_TYPES, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+    assert upload is not None  # validate_upload refuses a missing file
     attachment = ReliefAttachment(
         application=application,
         name=info.name,
@@ -190,14 +199,14 @@ def _attach(actor: Actor, application: ReliefApplication, upload) -> ReliefAttac
     return attachment
 
 
-def on_relief_returned(approval, actor) -> None:
+def on_relief_returned(approval: ApprovalRequest, actor: Actor) -> None:
     application = _application_of(approval)
     application.status = ReliefStatus.RETURNED
     application.version += 1
     application.save()
 
 
-def on_relief_rejected(approval, actor) -> None:
+def on_relief_rejected(approval: ApprovalRequest, actor: Actor) -> None:
     application = _application_of(approval)
     application.status = ReliefStatus.WITHDRAWN if approval.status == "withdrawn" else ReliefStatus.REJECTED
     application.version += 1
@@ -224,7 +233,7 @@ def register_relief_kind() -> None:
     )
 
 
-def _amount(value, field: str = "amount") -> Decimal:
+def _amount(value: Amount | None, field: str = "amount") -> Decimal:
     """ "6,000", "6000.00" and "６０００元" all read as 6000 (jiayuan.core.validators.parse_amount)."""
     from django.core.exceptions import ValidationError as DjangoValidationError
 
@@ -242,9 +251,9 @@ def fund_create(
     name: str,
     division_code: str,
     year: int,
-    budget,
+    budget: Amount,
     kind: str = FundKind.RELIEF,
-    city_threshold=None,
+    city_threshold: Amount | None = None,
 ) -> Fund:
     name = (name or "").strip()
     if not name:
@@ -273,7 +282,13 @@ def fund_covers(fund: Fund, division_code: str) -> bool:
 
 
 def relief_apply(
-    *, actor: Actor, fund: Fund, person: Person, amount, reason: str = "", uploads=()
+    *,
+    actor: Actor,
+    fund: Fund,
+    person: Person,
+    amount: Amount,
+    reason: str = "",
+    uploads: Sequence[UploadedFile] = (),
 ) -> ReliefApplication:
     """Apply for a registered person: the application starts up the chain at the person's community. Documents
     (诊断证明, 收入证明…) go with it; every file is checked before anything is written."""
@@ -323,6 +338,13 @@ def relief_apply(
     return application
 
 
+def _engine(application: ReliefApplication) -> ApprovalRequest:
+    """The approval engine's request behind an application (every application is filed with one)."""
+    if application.approval is None:
+        raise NotFound("未找到该审批")
+    return application.approval
+
+
 def relief_decide(
     *, actor: Actor, application: ReliefApplication, decision: str, comment: str, expected_version: int
 ) -> ReliefApplication:
@@ -331,7 +353,7 @@ def relief_decide(
 
     approval_decide(
         actor=actor,
-        approval=application.approval,
+        approval=_engine(application),
         decision=decision,
         comment=comment,
         expected_version=expected_version,
@@ -346,7 +368,7 @@ def relief_resubmit(
     application: ReliefApplication,
     comment: str,
     expected_version: int,
-    amount=None,
+    amount: Amount | None = None,
     reason: str | None = None,
 ) -> ReliefApplication:
     from jiayuan.workflows.services import approval_resubmit
@@ -355,7 +377,7 @@ def relief_resubmit(
         new_amount = _amount(amount) if amount not in (None, "") else None
         approval_resubmit(
             actor=actor,
-            approval=application.approval,
+            approval=_engine(application),
             comment=comment,
             expected_version=expected_version,
             amount=new_amount,
@@ -375,7 +397,7 @@ def relief_resubmit(
 def relief_withdraw(*, actor: Actor, application: ReliefApplication, expected_version: int) -> ReliefApplication:
     from jiayuan.workflows.services import approval_withdraw
 
-    approval_withdraw(actor=actor, approval=application.approval, expected_version=expected_version)
+    approval_withdraw(actor=actor, approval=_engine(application), expected_version=expected_version)
     application.refresh_from_db()
     return application
 
@@ -387,7 +409,7 @@ def condolence_batch_record(
     division_code: str,
     on: dt.date,
     person_ids: list[int],
-    amount_each=0,
+    amount_each: Amount = 0,
     content: str = "",
     fund: Fund | None = None,
 ) -> CondolenceBatch:

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.fields import mask_name
-from jiayuan.divisions.models import district_code_of, in_subtree, subtree_q
+from jiayuan.core.errors import NotFound
+from jiayuan.divisions.codes import district_of, in_subtree, street_of
+from jiayuan.divisions.models import subtree_q
 from jiayuan.people.models import Person
 
 from .models import (
@@ -25,6 +27,7 @@ from .models import (
     PairingStatus,
     PlanMeasure,
     RegisterEntry,
+    RegisterReview,
     ReliefApplication,
     SupportPlan,
 )
@@ -357,8 +360,7 @@ def match_suggestions(*, actor: Actor, person: Person, limit: int = 10) -> list[
     policy.require(actor, "care.pairing_edit", person)
     needs = person_needs(person)
     code = person.division_id
-    street, district = (code[:9] if len(code) == 12 else code), district_code_of(code)
-    bands = [(0, code, None), (1, street, code), (2, district, street)]
+    bands = [(0, code, None), (1, street_of(code), code), (2, district_of(code), street_of(code))]
     already = Pairing.objects.filter(person=person, status=PairingStatus.ACTIVE).values("helper_id")
     found: list[Suggestion] = []
     for distance, prefix, inner in bands:
@@ -455,6 +457,93 @@ def relief_awaiting(*, actor: Actor) -> QuerySet[ReliefApplication]:
         .select_related("fund", "person", "division", "approval")
         .order_by("id")
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# single records and checks the pages need
+
+
+def care_may(*, actor: Actor, perm: str, obj: Model) -> bool:
+    """Whether the actor holds `perm` on this very record (the list filter applied to the row)."""
+    return policy.allows(actor, perm, obj)
+
+
+def care_person_find(*, actor: Actor, person_id: object, perm: str) -> Person | None:
+    """The person with this number when the actor holds `perm` on them, else None (a form's look-up)."""
+    try:
+        pk = int(str(person_id))
+    except ValueError:
+        return None
+    return policy.scoped(actor, perm, Person).filter(pk=pk).first()
+
+
+def helper_for_pairing(*, helper_id: object) -> Helper | None:
+    """The helper picked for a pairing; `pairing_create` refuses one outside the person's district."""
+    try:
+        pk = int(str(helper_id))
+    except ValueError:
+        return None
+    return Helper.objects.filter(pk=pk).first()
+
+
+def fund_get(*, actor: Actor, fund_id: object) -> Fund:
+    return policy.access_by_id(actor, "care.fund_view", Fund.objects.select_related("division"), fund_id)
+
+
+def fund_visible(*, actor: Actor, fund_id: object) -> Fund | None:
+    try:
+        return fund_get(actor=actor, fund_id=fund_id)
+    except NotFound:
+        return None
+
+
+def measure_get(*, actor: Actor, measure_id: object) -> PlanMeasure:
+    return policy.access_by_id(actor, "care.edit", PlanMeasure.objects.select_related("plan"), measure_id)
+
+
+def review_list(
+    *,
+    actor: Actor,
+    division: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    on_time: bool = False,
+) -> QuerySet[RegisterReview]:
+    """Reviews of register entries within the actor's reach, newest first."""
+    qs = policy.scoped(actor, "care.list", RegisterReview).select_related("entry__person", "worker")
+    if division:
+        qs = qs.filter(subtree_q(division[:12], "entry__division"))
+    if start:
+        qs = qs.filter(reviewed_on__gte=start)
+    if end:
+        qs = qs.filter(reviewed_on__lte=end)
+    if on_time:
+        qs = qs.filter(on_time=True)
+    return qs.order_by("-reviewed_on", "-id")
+
+
+def measure_list(
+    *,
+    actor: Actor,
+    division: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    on_time: bool = False,
+    overdue: bool = False,
+) -> QuerySet[PlanMeasure]:
+    """Measures of support plans within the actor's reach, by due date."""
+    qs = policy.scoped(actor, "care.list", PlanMeasure).select_related("plan__person")
+    if division:
+        qs = qs.filter(subtree_q(division[:12], "plan__division"))
+    if start:
+        qs = qs.filter(due_on__gte=start)
+    if end:
+        qs = qs.filter(due_on__lte=end)
+    if on_time:
+        qs = qs.filter(done_on__isnull=False, done_on__lte=F("due_on"))
+    if overdue:
+        qs = qs.filter(done_on__isnull=True, due_on__lt=timezone.localdate())
+    return qs.order_by("due_on", "id")
 
 
 def relief_attachment_get(*, actor: Actor, application, attachment_id: int):

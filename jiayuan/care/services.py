@@ -6,31 +6,35 @@ Relief and condolence writes live in `relief.py` (re-exported here).
 from __future__ import annotations
 
 import datetime as dt
-import os
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
+from jiayuan.core.models import change_reason_set
 from jiayuan.dictionaries.models import DictionaryItem
-from jiayuan.dictionaries.services import dictionary_ensure
-from jiayuan.divisions.models import district_code_of
 from jiayuan.people.models import Person
-from jiayuan.volunteers.models import Volunteer
 
+from .common import (  # noqa: F401  (re-exported)
+    HELPER_SKILLS,
+    TYPE_NEEDS,
+    VULNERABILITY_TYPES,
+    care_dictionaries_ensure,
+    dictionary_items_for,
+    no_contact_days,
+    require_place,
+)
 from .models import (
     SKILL_KIND,
     VULNERABILITY_KIND,
     CareLevel,
-    ContactLog,
-    ContactMode,
     EntryCorrection,
     EntryStatus,
-    Helper,
-    HelperKind,
     LedgerEntry,
     LedgerKind,
     Pairing,
@@ -39,6 +43,15 @@ from .models import (
     RegisterEntry,
     RegisterReview,
     SupportPlan,
+)
+from .pairings import (  # noqa: F401  (re-exported)
+    contact_add,
+    helper_create,
+    helper_volunteer_link,
+    pairing_close,
+    pairing_create,
+    pairing_end,
+    pairings_flag_uncontacted,
 )
 from .relief import (  # noqa: F401  (re-exported)
     condolence_batch_record,
@@ -52,75 +65,16 @@ from .relief import (  # noqa: F401  (re-exported)
     relief_withdraw,
 )
 
-VULNERABILITY_TYPES = [
-    ("single_mother", "单亲困难母亲"),
-    ("serious_illness", "重病妇女"),
-    ("disability", "残疾妇女儿童"),
-    ("left_behind", "留守儿童"),
-    ("no_guardian", "事实无人抚养儿童"),
-    ("family_crisis", "困境家庭子女"),
-    ("dv_survivor", "家庭暴力受害人"),
-    ("elderly_woman", "高龄/空巢妇女"),
-    ("unemployed", "失业困难妇女"),
-    ("other", "其他"),
-]
-
-HELPER_SKILLS = [
-    ("family_education", "家庭教育指导"),
-    ("psychology", "心理咨询"),
-    ("legal", "家事法律"),
-    ("tutoring", "学业辅导"),
-    ("health", "医疗健康"),
-    ("employment", "就业创业"),
-    ("companionship", "陪伴关爱"),
-]
-
-# Default needs by vulnerability type, used when an entry names no needs of its own.
-TYPE_NEEDS = {
-    "left_behind": ["companionship", "tutoring", "family_education"],
-    "no_guardian": ["companionship", "family_education", "legal"],
-    "family_crisis": ["family_education", "psychology"],
-    "dv_survivor": ["psychology", "legal"],
-    "single_mother": ["employment", "family_education"],
-    "serious_illness": ["health", "companionship"],
-    "disability": ["health", "companionship"],
-    "elderly_woman": ["companionship", "health"],
-    "unemployed": ["employment"],
-}
+if TYPE_CHECKING:
+    from jiayuan.accounts.models import User
 
 
-def care_dictionaries_ensure() -> None:
-    """The editable code tables care uses (idempotent)."""
-    dictionary_ensure(VULNERABILITY_KIND, VULNERABILITY_TYPES)
-    dictionary_ensure(SKILL_KIND, HELPER_SKILLS)
-
-
-def no_contact_days() -> int:
-    """Days without contact before a pairing is flagged (setting CARE_NO_CONTACT_DAYS, default 30)."""
-    return int(getattr(settings, "CARE_NO_CONTACT_DAYS", None) or os.environ.get("JIAYUAN_CARE_NO_CONTACT_DAYS", 30))
-
-
-def _items(kind: str, codes, field: str) -> list[DictionaryItem]:
-    codes = [c for c in dict.fromkeys(codes or []) if c]
-    if kind == VULNERABILITY_KIND and not DictionaryItem.objects.filter(kind=kind).exists():
-        care_dictionaries_ensure()
-    items = list(DictionaryItem.objects.filter(kind=kind, code__in=codes, is_active=True))
-    if len(items) != len(codes):
-        raise ValidationFailed({field: "包含无效的选项。"})
-    return items
-
-
-def _check_types_fit(person: Person, types, on: dt.date) -> None:
+def _check_types_fit(person: Person, types: Sequence[DictionaryItem], on: dt.date) -> None:
     from .eligibility import type_misfits
 
     problems = type_misfits(types=types, birth_date=person.birth_date, gender=person.gender, on=on)
     if problems:
         raise ValidationFailed({"types": " ".join(problems)})
-
-
-def _require_place(actor: Actor, perm: str, obj) -> None:
-    if not actor.is_system:
-        policy.require(actor, perm, obj)
 
 
 # ---------------------------------------------------------------- register
@@ -130,11 +84,11 @@ def register_entry_create(
     *,
     actor: Actor,
     person: Person,
-    type_codes,
+    type_codes: Iterable[str],
     care_level: str = CareLevel.GENERAL,
-    worker=None,
+    worker: User | None = None,
     review_cycle_days: int = 90,
-    need_codes=(),
+    need_codes: Iterable[str] = (),
     note: str = "",
     source: str = "",
     entered_on: dt.date | None = None,
@@ -142,11 +96,11 @@ def register_entry_create(
     """Enter a person on the register (or re-enter after an exit)."""
     if not actor.is_system:
         policy.require(actor, "care.edit", person)
-    types = _items(VULNERABILITY_KIND, type_codes, "types")
+    types = dictionary_items_for(VULNERABILITY_KIND, type_codes, "types")
     if not types:
         raise ValidationFailed({"types": "请至少选择一种困境类型。"})
     _check_types_fit(person, types, entered_on or timezone.localdate())
-    needs = _items(SKILL_KIND, need_codes, "needs") if need_codes else []
+    needs = dictionary_items_for(SKILL_KIND, need_codes, "needs") if need_codes else []
     if care_level not in CareLevel.values:
         raise ValidationFailed({"care_level": "关爱等级不正确。"})
     try:
@@ -185,11 +139,11 @@ def register_entry_update(
     actor: Actor,
     entry: RegisterEntry,
     expected_version: int,
-    type_codes=None,
+    type_codes: Iterable[str] | None = None,
     care_level: str | None = None,
     review_cycle_days: int | None = None,
-    worker=None,
-    need_codes=None,
+    worker: User | None = None,
+    need_codes: Iterable[str] | None = None,
     note: str | None = None,
 ) -> RegisterEntry:
     policy.require(actor, "care.edit", entry)
@@ -197,12 +151,12 @@ def register_entry_update(
         raise WorkflowError("已退出的登记不能修改。")
     with transaction.atomic():
         if type_codes is not None:
-            types = _items(VULNERABILITY_KIND, type_codes, "types")
+            types = dictionary_items_for(VULNERABILITY_KIND, type_codes, "types")
             if not types:
                 raise ValidationFailed({"types": "请至少选择一种困境类型。"})
             entry.types.set(types)
         if need_codes is not None:
-            entry.needs.set(_items(SKILL_KIND, need_codes, "needs"))
+            entry.needs.set(dictionary_items_for(SKILL_KIND, need_codes, "needs"))
         if care_level is not None:
             if care_level not in CareLevel.values:
                 raise ValidationFailed({"care_level": "关爱等级不正确。"})
@@ -218,7 +172,7 @@ def register_entry_update(
 
 
 def register_entry_correct_types(
-    *, actor: Actor, entry: RegisterEntry, type_codes, reason: str, expected_version: int
+    *, actor: Actor, entry: RegisterEntry, type_codes: Sequence[str], reason: str, expected_version: int
 ) -> RegisterEntry:
     """Correct the types entered by mistake: the entry stays on the register, the correction is kept as its own
     record (what was, what is, why, who), and the new types must fit the person."""
@@ -228,7 +182,7 @@ def register_entry_correct_types(
         raise ValidationFailed({"reason": "请写明更正理由。"})
     if entry.status != EntryStatus.ACTIVE:
         raise WorkflowError("已退出的登记不能更正。")
-    types = _items(VULNERABILITY_KIND, type_codes, "types")
+    types = dictionary_items_for(VULNERABILITY_KIND, type_codes, "types")
     if not types:
         raise ValidationFailed({"types": "请至少选择一种困境类型。"})
     _check_types_fit(entry.person, types, timezone.localdate())
@@ -237,7 +191,7 @@ def register_entry_correct_types(
     if before == after:
         raise ValidationFailed({"types": "困境类型没有变化。"})
     with transaction.atomic():
-        entry._change_reason = f"更正困境类型：{reason}"[:100]
+        change_reason_set(entry, f"更正困境类型：{reason}"[:100])
         entry.save_versioned(expected_version=expected_version)
         entry.types.set(types)
         EntryCorrection.objects.create(
@@ -266,10 +220,10 @@ def register_entry_exit(
         entry.status = EntryStatus.EXITED
         entry.exited_on = on
         entry.exit_reason = reason[:200]
-        entry._change_reason = "退出"
+        change_reason_set(entry, "退出")
         entry.save_versioned(expected_version=expected_version)
         for pairing in Pairing.objects.filter(person_id=entry.person_id, status=PairingStatus.ACTIVE):
-            _pairing_close(pairing, reason=f"退出困境数据库：{reason}"[:200], on=on)
+            pairing_close(pairing, reason=f"退出困境数据库：{reason}"[:200], on=on)
     return entry
 
 
@@ -302,7 +256,7 @@ def register_review_record(
         )
         entry.care_level = level
         entry.next_review_on = reviewed_on + dt.timedelta(days=entry.review_cycle_days)
-        entry._change_reason = "复核"
+        change_reason_set(entry, "复核")
         entry.save_versioned(expected_version=expected_version)
     return review
 
@@ -345,13 +299,13 @@ def plan_save(
         plan.review_on = review_on
         plan.division_id = person.division_id
         plan.updated_by = actor.user
-        plan._change_reason = "修订计划"
+        change_reason_set(plan, "修订计划")
         plan.save_versioned(expected_version=expected_version)
     return plan
 
 
 def plan_measure_add(
-    *, actor: Actor, plan: SupportPlan, content: str, responsible: str, due_on: dt.date
+    *, actor: Actor, plan: SupportPlan, content: str, responsible: str, due_on: dt.date | None
 ) -> PlanMeasure:
     policy.require(actor, "care.edit", plan)
     errors = {}
@@ -361,7 +315,7 @@ def plan_measure_add(
         errors["responsible"] = "请填写责任方。"
     if due_on is None:
         errors["due_on"] = "请填写完成期限。"
-    if errors:
+    if errors or due_on is None:
         raise ValidationFailed(errors)
     with transaction.atomic():
         return PlanMeasure.objects.create(
@@ -379,7 +333,14 @@ def plan_measure_done(
 
 
 def ledger_add(
-    *, actor: Actor, person: Person, kind: str, on: dt.date, content: str, amount=None, source: str = ""
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    on: dt.date | None,
+    content: str,
+    amount: Decimal | int | float | str | None = None,
+    source: str = "",
 ) -> LedgerEntry:
     if not actor.is_system:
         policy.require(actor, "care.ledger_add", person)
@@ -403,7 +364,7 @@ def ledger_add(
             errors["amount"] = exc.messages[0]
     else:
         amount = None
-    if errors:
+    if errors or on is None:
         raise ValidationFailed(errors)
     with transaction.atomic():
         return LedgerEntry.objects.create(
@@ -416,186 +377,6 @@ def ledger_add(
             amount=amount,
             source=source[:64],
         )
-
-
-# ---------------------------------------------------------------- helpers and pairings
-
-
-def helper_create(
-    *,
-    actor: Actor,
-    person: Person,
-    kind: str = HelperKind.CARING_MOTHER,
-    skill_codes=(),
-    capacity: int = 1,
-    user=None,
-) -> Helper:
-    if not actor.is_system:
-        policy.require(actor, "care.helper_edit", person)
-    if kind not in HelperKind.values:
-        raise ValidationFailed({"kind": "帮扶人类型不正确。"})
-    try:
-        capacity = int(capacity)
-    except (TypeError, ValueError):
-        capacity = 0
-    if not 1 <= capacity <= 10:
-        raise ValidationFailed({"capacity": "可结对人数应在 1 至 10 之间。"})
-    if not DictionaryItem.objects.filter(kind=SKILL_KIND).exists():
-        care_dictionaries_ensure()
-    skills = _items(SKILL_KIND, skill_codes, "skills")
-    try:
-        with transaction.atomic():
-            helper = Helper.objects.create(
-                person=person,
-                division_id=person.division_id,
-                kind=kind,
-                capacity=capacity,
-                user=user,
-                volunteer=Volunteer.objects.filter(person=person).first(),
-            )
-            helper.skills.set(skills)
-    except IntegrityError:
-        raise WorkflowError("该人员已登记为帮扶人。") from None
-    return helper
-
-
-def helper_volunteer_link(*, actor: Actor | None, volunteer: Volunteer) -> int:
-    """Point the person's helper record (爱心妈妈, 执委…) at her volunteer record; returns how many were linked."""
-    return Helper.objects.filter(person_id=volunteer.person_id, volunteer__isnull=True).update(volunteer=volunteer)
-
-
-def pairing_create(*, actor: Actor, helper: Helper, person: Person, started_on: dt.date | None = None) -> Pairing:
-    """Pair a helper with a registered person; the helper's row is locked so capacity is never exceeded."""
-    policy.require(actor, "care.pairing_edit", person)
-    if district_code_of(helper.division_id) != district_code_of(person.division_id):
-        # Helpers are matched within the district (suggestions search the district's tree).
-        raise NotFound("未找到该帮扶人")
-    entry = RegisterEntry.objects.filter(person=person, status=EntryStatus.ACTIVE).first()
-    if entry is None:
-        raise WorkflowError("只有已纳入困境妇女儿童数据库的人员才能结对。")
-    if helper.person_id == person.pk:
-        raise WorkflowError("帮扶人不能与本人结对。")
-    with transaction.atomic():
-        locked = Helper.objects.select_for_update().get(pk=helper.pk)
-        if not locked.is_active:
-            raise WorkflowError("该帮扶人已不在岗。")
-        active = Pairing.objects.filter(helper=locked, status=PairingStatus.ACTIVE).count()
-        if active >= locked.capacity:
-            raise WorkflowError(f"该帮扶人已结对 {active} 人，达到可结对人数上限（{locked.capacity} 人）。")
-        if Pairing.objects.filter(helper=locked, person=person, status=PairingStatus.ACTIVE).exists():
-            raise WorkflowError("两人已在结对中。")
-        pairing = Pairing.objects.create(
-            helper=locked,
-            person=person,
-            entry=entry,
-            division_id=person.division_id,
-            started_on=started_on or timezone.localdate(),
-            created_by=actor.user,
-        )
-        locked.active_count = active + 1
-        locked.save(update_fields=["active_count", "updated_at"])
-        if locked.user_id:
-            from jiayuan.notifications.services import notify
-
-            notify(users=[locked.user], title="您有一位新的结对对象", url="/care/my-pairings/")
-    helper.active_count = locked.active_count
-    return pairing
-
-
-def _pairing_close(pairing: Pairing, *, reason: str, on: dt.date) -> None:
-    helper = Helper.objects.select_for_update().get(pk=pairing.helper_id)
-    pairing.status = PairingStatus.ENDED
-    pairing.ended_on = on
-    pairing.end_reason = reason
-    pairing.version += 1
-    pairing.save()
-    helper.active_count = Pairing.objects.filter(helper=helper, status=PairingStatus.ACTIVE).count()
-    helper.save(update_fields=["active_count", "updated_at"])
-
-
-def pairing_end(
-    *, actor: Actor, pairing: Pairing, reason: str, expected_version: int, on: dt.date | None = None
-) -> Pairing:
-    policy.require(actor, "care.pairing_edit", pairing)
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": "请填写结束原因。"})
-    with transaction.atomic():
-        current = Pairing.objects.select_for_update().get(pk=pairing.pk)
-        if current.version != expected_version:
-            from jiayuan.core.errors import StaleEditError
-
-            raise StaleEditError()
-        if current.status != PairingStatus.ACTIVE:
-            raise WorkflowError("该结对已结束。")
-        _pairing_close(current, reason=reason.strip()[:200], on=on or timezone.localdate())
-    pairing.refresh_from_db()
-    return pairing
-
-
-def contact_add(
-    *, actor: Actor, pairing: Pairing, on: dt.date, mode: str = ContactMode.VISIT, content: str = ""
-) -> ContactLog:
-    """A contact between helper and person; clears the no-contact flag."""
-    policy.require(actor, "care.contact_add", pairing)
-    if pairing.status != PairingStatus.ACTIVE:
-        raise WorkflowError("该结对已结束。")
-    if on is None or on > timezone.localdate():
-        raise ValidationFailed({"on": "请填写不晚于今天的联系日期。"})
-    if mode not in ContactMode.values:
-        raise ValidationFailed({"mode": "联系方式不正确。"})
-    with transaction.atomic():
-        log = ContactLog.objects.create(
-            pairing=pairing, on=on, mode=mode, content=(content or "").strip(), logged_by=actor.user
-        )
-        last = pairing.last_contact_on
-        Pairing.objects.filter(pk=pairing.pk).update(
-            last_contact_on=on if last is None or on > last else last, flag_level=0
-        )
-    pairing.refresh_from_db()
-    return log
-
-
-def pairings_flag_uncontacted(*, today: dt.date | None = None, days: int | None = None) -> dict:
-    """System sweep: no contact for `days` → tell the helper; after a second period → the supervising worker."""
-    from jiayuan.notifications.models import Level
-    from jiayuan.notifications.services import notify, supervisors_of
-
-    today = today or timezone.localdate()
-    days = days or no_contact_days()
-    first = today - dt.timedelta(days=days)
-    second = today - dt.timedelta(days=2 * days)
-    counts = {"helper": 0, "worker": 0}
-    active = Pairing.objects.filter(status=PairingStatus.ACTIVE).select_related("helper", "entry")
-    for pairing in active.filter(flag_level__lt=2):
-        since = pairing.last_contact_on or pairing.started_on
-        if since <= second and pairing.flag_level < 2:
-            worker = pairing.entry.worker if pairing.entry and pairing.entry.worker_id else None
-            users = (
-                [worker]
-                if worker
-                else supervisors_of(pairing.division_id, roles=["community_worker"])
-                or supervisors_of(pairing.division_id)
-            )
-            notify(
-                users=users,
-                title=f"结对#{pairing.pk} 已超过 {2 * days} 天未联系，请督促跟进",
-                url=f"/care/pairings/{pairing.pk}/",
-                level=Level.URGENT,
-                dedupe_key=f"pairing-nocontact-2:{pairing.pk}:{since}",
-            )
-            Pairing.objects.filter(pk=pairing.pk).update(flag_level=2)
-            counts["worker"] += 1
-        elif since <= first and pairing.flag_level < 1:
-            if pairing.helper.user_id:
-                notify(
-                    users=[pairing.helper.user],
-                    title=f"您已超过 {days} 天未与结对对象联系",
-                    url="/care/my-pairings/",
-                    dedupe_key=f"pairing-nocontact-1:{pairing.pk}:{since}",
-                )
-            Pairing.objects.filter(pk=pairing.pk).update(flag_level=1)
-            counts["helper"] += 1
-    return counts
 
 
 def reviews_due_notify(*, today: dt.date | None = None) -> int:

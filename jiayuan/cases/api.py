@@ -5,7 +5,6 @@ Same scoping, masking and logging as the pages; out of scope is 404.
 
 import datetime as dt
 
-from django.db import transaction
 from ninja import Router, Schema, Status
 
 from jiayuan.access.fields import mask_text
@@ -159,30 +158,27 @@ def case_list(request, status: str = "", risk: str = "", category: str = "", div
 def case_create(request, payload: CaseIn):
     """Intake from the telephony system: the caller is found by ID number or phone before anyone new is
     registered; earlier cases of the same person in scope come back with the new case."""
-    with transaction.atomic():
-        person = services.caller_resolve(
-            actor=request.actor,
+    intake = services.case_intake(
+        actor=request.actor,
+        data=services.CaseInput(
+            channel=payload.channel,
             division_code=payload.division_code,
+            categories=payload.categories,
+            account=payload.account,
+            consent_to_share=payload.consent_to_share,
+            restricted=payload.restricted,
+            source=payload.source,
+            received_at=payload.received_at,
+        ),
+        caller=services.CallerInput(
             name=payload.caller.name,
             phone=payload.caller.phone,
             id_number=payload.caller.id_number,
             person_id=payload.caller.person_id,
-        )
-        earlier = selectors.person_cases(actor=request.actor, person_id=person.pk) if person else []
-        case = services.case_create(
-            actor=request.actor,
-            data=services.CaseInput(
-                channel=payload.channel,
-                division_code=payload.division_code,
-                parties=[(person.pk, payload.caller.role)] if person else [],
-                categories=payload.categories,
-                account=payload.account,
-                consent_to_share=payload.consent_to_share,
-                restricted=payload.restricted,
-                source=payload.source,
-                received_at=payload.received_at,
-            ),
-        )
+            role=payload.caller.role,
+        ),
+    )
+    case, person = intake.case, intake.person
     return Status(
         201,
         {
@@ -191,15 +187,24 @@ def case_create(request, payload: CaseIn):
             "status": case.status,
             "urgent": case.urgent,
             "person_id": person.pk if person else None,
-            "earlier_cases": [r.__dict__ for r in earlier],
+            "earlier_cases": [r.__dict__ for r in intake.earlier_cases],
         },
     )
 
 
-@operation(router, "GET", "/callers", perm="cases.intake", response=list[CallerMatchOut])
-def caller_lookup(request, phone: str = "", id_number: str = ""):
-    """Screen-pop for the hotline: people in scope with this number, and their earlier cases."""
+class CallerLookupIn(Schema):
+    phone: str = ""
+    id_number: str = ""
+
+
+@operation(router, "POST", "/callers", perm="cases.intake", response=list[CallerMatchOut])
+def caller_lookup(request, payload: CallerLookupIn):
+    """Screen-pop for the hotline: people in scope with this number, and their earlier cases.
+
+    A POST with the numbers in the body, never in the URL (where proxies and access logs keep them)."""
     from jiayuan.people.models import IdType
+
+    phone, id_number = payload.phone.strip(), payload.id_number.strip()
     from jiayuan.people.selectors import person_find_by_identity, person_find_by_phone, person_rows
 
     people = []

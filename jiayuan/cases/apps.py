@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.apps import AppConfig
 
 
@@ -16,12 +18,9 @@ class CasesConfig(AppConfig):
         from .selectors import move_addressed_q
 
         policy.register(m.Case, policy.ScopeSpec(division="division", restricted="restricted"))
-        child = {
-            "division": "case__division",
-            "restricted": "case__restricted",
-            "grant_model": m.Case,
-            "grant_path": "case_id",
-        }
+        child = policy.ScopeSpec(
+            division="case__division", restricted="case__restricted", grant_model=m.Case, grant_path="case_id"
+        )
         for model in (
             m.CaseEvent,
             m.CaseAction,
@@ -31,13 +30,13 @@ class CasesConfig(AppConfig):
             m.CaseTeamMember,
             m.ClosureApproval,
         ):
-            policy.register(model, policy.ScopeSpec(**child))
+            policy.register(model, child)
         # A move is also reachable by whoever it is addressed to (a user, an agency, a receiving division).
-        policy.register(m.CaseMove, policy.ScopeSpec(**child, extra=move_addressed_q))
+        policy.register(m.CaseMove, replace(child, extra=move_addressed_q))
 
-        from .closure import register as register_closure_approval
+        from .services import closure_kind_register
 
-        register_closure_approval()
+        closure_kind_register()
 
         from .retention import register as register_retention
 

@@ -187,7 +187,7 @@ def demo_load(*, total: int = TOTAL) -> str:
                     )
                     if rng.random() < 0.6:
                         services.case_move_answer(actor=_system(), move=move, accept=True, note="已受理")
-                if mediator and rng.random() < 0.2:
+                if mediator and mediator.user and rng.random() < 0.2:
                     services.case_team_add(actor=_system(), case=case, user=mediator.user, role="mediator")
             if stage >= 4:
                 services.case_action_add(

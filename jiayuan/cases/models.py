@@ -484,6 +484,8 @@ class CaseAttachment(AppendOnlyModel):
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField("上传时间")
+    # The stored file is the Fernet token of the content, under the field-encryption keys (core.crypto).
+    encrypted = models.BooleanField("加密存储", default=False)
 
     class Meta:
         verbose_name = "附件"
@@ -491,7 +493,8 @@ class CaseAttachment(AppendOnlyModel):
 
 
 class ClosureApproval(VersionedModel):
-    """Closure of a high-risk case awaiting the level above (used when the shared engine is absent)."""
+    """The closure of a high-risk case put to the level above: the proposed outcome, kept beside the approval
+    engine's request that carries the decision."""
 
     class State(models.TextChoices):
         PENDING = "pending", "待审批"
@@ -506,7 +509,14 @@ class ClosureApproval(VersionedModel):
         "divisions.Division", verbose_name="审批区划", on_delete=models.PROTECT, related_name="+"
     )
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)
-    external_ref = models.CharField("审批引擎编号", max_length=64, blank=True)
+    approval = models.ForeignKey(
+        "workflows.ApprovalRequest",
+        verbose_name="审批",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, on_delete=models.SET_NULL, related_name="+"
     )

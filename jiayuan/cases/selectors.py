@@ -31,24 +31,20 @@ from .models import (
     RiskAssessment,
     Status,
 )
-
-# ---------------------------------------------------------------------------------------------------
-# the policy's extra way in for moves
-
-
-def move_addressed_q(actor: Actor, perm: str) -> Q | None:
-    """Moves addressed to the actor: to the user, to their agency, or to a division in their scope."""
-    if not actor.is_authenticated:
-        return None
-    q = Q(to_user_id=actor.user_id)
-    if actor.agency_ids:
-        q |= Q(to_agency_id__in=list(actor.agency_ids))
-    answer_perm = "cases.answer_move"
-    prefix = actor.broadest_prefix(answer_perm) if actor.has_perm(answer_perm) else None
-    if prefix is not None:
-        q |= Q(answer_division__isnull=False) & subtree_q(prefix, "answer_division")
-    return q
-
+from .records import (  # noqa: F401 - the case's own records, re-exported for existing callers
+    access_case_by_id,
+    access_case_with_permissions,
+    agency_choices,
+    agency_get,
+    assignable_users,
+    attachment_content,
+    calendar_days,
+    case_attachments,
+    case_permissions,
+    case_team,
+    may_reveal,
+    move_addressed_q,
+)
 
 # ---------------------------------------------------------------------------------------------------
 # lists
@@ -150,56 +146,6 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None, perm: str = "
     return qs.select_related("handler").order_by("-received_at", "-id")
 
 
-def access_case_by_id(actor: Actor, case_id, *, perm: str = "cases.view") -> Case:
-    """Load and authorise one case (404 when missing or out of scope)."""
-    return policy.access_by_id(actor, perm, Case.objects.select_related("division", "handler", "created_by"), case_id)
-
-
-def _permission_key(actor: Actor, perm: str) -> tuple | None:
-    """Permissions with the same key give the same filter on a case (same postings and scopes, same kind of
-    grant: read or write, with or without break-glass grants); None when the actor holds `perm` nowhere."""
-    from jiayuan.access.roles import is_read_permission
-
-    scopes = actor.scopes(perm)
-    if not scopes or not actor.is_authenticated:
-        return None
-    return (
-        tuple(sorted((str(scope), posting.pk) for scope, posting in scopes)),
-        is_read_permission(perm),
-        perm.rsplit(".", 1)[-1] in policy.BREAK_GLASS_ACTIONS,
-    )
-
-
-def access_case_with_permissions(
-    actor: Actor, case_id, *, perms, perm: str = "cases.view"
-) -> tuple[Case, dict[str, bool]]:
-    """Load and authorise one case (404 like `access_case_by_id`) and tell which of `perms` the actor holds on
-    it, in the same query: each distinct policy filter becomes a boolean column of the case's row. The same
-    answers as `case_permissions` (the policy's record check is that filter applied to the row), without a
-    query per filter."""
-    from django.db.models import BooleanField, ExpressionWrapper
-
-    columns: dict[tuple, str | None] = {}
-    annotations = {}
-    wanted: dict[str, str | None] = {}
-    for name in perms:
-        key = _permission_key(actor, name)
-        if key is None:
-            wanted[name] = None
-            continue
-        if key not in columns:
-            condition = policy.scope_q(actor, name, Case)
-            column = None
-            if condition is not None:
-                column = f"may_{len(annotations)}"
-                annotations[column] = ExpressionWrapper(condition, output_field=BooleanField())
-            columns[key] = column
-        wanted[name] = columns[key]
-    qs = Case.objects.select_related("division", "handler", "created_by").annotate(**annotations)
-    case = policy.access_by_id(actor, perm, qs, case_id)
-    return case, {name: bool(column and getattr(case, column)) for name, column in wanted.items()}
-
-
 @dataclass
 class CaseRow:
     id: int
@@ -278,11 +224,6 @@ class TimelineEntry:
     masked: bool
     corrects_id: int | None
     corrected_by: list[int] = field(default_factory=list)
-
-
-def may_reveal(actor: Actor, case: Case) -> bool:
-    perm = "cases.reveal_highly" if case.highly_sensitive else "cases.reveal"
-    return actor.has_perm(perm) and policy.allows(actor, perm, case)
 
 
 # The case page shows the latest entries of a timeline; "更早的记录" loads the ones before, a page at a time.
@@ -480,86 +421,3 @@ def person_cases(*, actor: Actor, person_id: int) -> list[CaseRow]:
         Exists(CaseParty.objects.filter(case_id=OuterRef("pk"), person_id=person_id))
     )
     return case_rows(qs.select_related("handler").order_by("-received_at")[:20], with_people=False)
-
-
-# ---------------------------------------------------------------------------------------------------
-# choices for the case page, the calendar
-
-
-def assignable_users(*, actor: Actor, case: Case) -> list:
-    """Staff and mediators the actor may assign: posted inside the actor's scope, or above the case's place."""
-    from jiayuan.accounts.models import Posting, User
-
-    prefix = actor.broadest_prefix("cases.move")
-    if prefix is None:
-        return []
-    roles = ["community_worker", "street_staff", "district_rights", "mediator"]
-    postings = Posting.objects.active().filter(role__in=roles, division__isnull=False)
-    codes = [case.division_id[:n] for n in (6, 9, 12) if len(case.division_id) >= n]
-    postings = postings.filter(subtree_q(prefix, "division") | Q(division_id__in=codes))
-    return list(User.objects.filter(pk__in=postings.values("user_id"), is_active=True).order_by("display_name", "id"))
-
-
-def agency_choices(*, near: str = "") -> list[tuple[str, list]]:
-    """Partner agencies grouped by kind, police first (the order of AgencyKind: the referral most often made),
-    then the agencies of the case's own district, then by name: [(kind label, [agency…])…]."""
-    from jiayuan.divisions.models import district_code_of
-    from jiayuan.orgs.models import AgencyKind, PartnerAgency
-
-    rank = {kind: n for n, kind in enumerate(AgencyKind.values)}
-    home = district_code_of(near) if near else ""
-    agencies = sorted(
-        PartnerAgency.objects.select_related("division"),
-        key=lambda a: (rank.get(a.kind, len(rank)), not (home and (a.division_id or "").startswith(home)), a.name),
-    )
-    groups: dict[str, list] = {}
-    for agency in agencies:
-        groups.setdefault(str(AgencyKind(agency.kind).label) if agency.kind in rank else "其他", []).append(agency)
-    return list(groups.items())
-
-
-def agency_get(agency_id: int):
-    from jiayuan.orgs.models import PartnerAgency
-
-    return PartnerAgency.objects.filter(pk=agency_id).first()
-
-
-def case_team(case: Case) -> list:
-    return list(case.team.filter(removed_at__isnull=True).select_related("user").order_by("id"))
-
-
-def case_attachments(case: Case) -> list:
-    return list(case.attachments.order_by("id"))
-
-
-def calendar_days(year: int):
-    from .models import CalendarDay
-
-    return list(
-        CalendarDay.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31)).order_by("date")
-    )
-
-
-def case_permissions(*, actor: Actor, case: Case, perms) -> dict[str, bool]:
-    """Which of `perms` the actor holds on this case, through the policy's record check.
-
-    Permissions that reach the actor through the same postings and the same kind of grant (read or
-    write) give the same filter, so each distinct filter is checked once.
-    """
-    from jiayuan.access.roles import is_read_permission
-
-    result: dict[str, bool] = {}
-    checked: dict[tuple, bool] = {}
-    for perm in perms:
-        scopes = actor.scopes(perm)
-        if not scopes and not actor.is_authenticated:
-            result[perm] = False
-            continue
-        if not scopes:
-            result[perm] = False
-            continue
-        key = (tuple(sorted((str(scope), posting.pk) for scope, posting in scopes)), is_read_permission(perm))
-        if key not in checked:
-            checked[key] = policy.allows(actor, perm, case)
-        result[perm] = checked[key]
-    return result

@@ -33,6 +33,18 @@ def decrypt(token: str) -> str:
         raise ImproperlyConfigured("a protected value cannot be decrypted with the configured keys") from exc
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's content sealed under the newest key (authenticated: a changed byte fails to decrypt)."""
+    return fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return fernet().decrypt(token)
+    except InvalidToken as exc:
+        raise ImproperlyConfigured("a protected file cannot be decrypted with the configured keys") from exc
+
+
 def rotate(token: str) -> str:
     """Re-encrypt a token under the first (newest) key."""
     return fernet().rotate(token.encode("ascii")).decode("ascii")

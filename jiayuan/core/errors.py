@@ -55,3 +55,9 @@ class NotFound(Exception):
     def __init__(self, message: str = "未找到该记录"):
         super().__init__(message)
         self.message = message
+
+
+class BadParameter(ApplicationError):
+    """A query parameter that is not what the page takes (a date, a number, an identifier in a URL): 400."""
+
+    status_code = 400

@@ -7,17 +7,54 @@ import re
 
 from django.views.debug import SafeExceptionReporterFilter
 
-_PATTERNS = [
-    (re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"), "[身份证号]"),
-    (re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)"), "[手机号]"),
-    (re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)"), "[电话]"),
-]
+# Digits as people type them: groups split by spaces, dashes, dots or slashes ("138-1234-5678",
+# "440304 19900307 123X", "+86 138 1234 5678", full-width digits and dashes included). A candidate run is found
+# first, then judged with its separators removed, so the scrubber sees what the look-ups accept.
+_SEP = r"[ \t\-‐‑–—－.·/\u3000]"
+_CANDIDATE = re.compile(
+    rf"(?<![0-9０-９])(?:\+?[8８][6６]{_SEP}*)?[0-9０-９](?:{_SEP}{{0,3}}[0-9０-９]){{6,60}}(?:{_SEP}{{0,3}}[XxＸｘ])?(?![0-9０-９])"
+)
+_ID = re.compile(r"\d{17}[\dXx]")
+_MOBILE = re.compile(r"(?:86)?1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{9,11}")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９ＸｘＸ", "0123456789XxX")
+
+
+def _kind(raw: str) -> str | None:
+    digits = re.sub(r"[^0-9Xx]", "", raw.translate(_FULL_WIDTH))
+    if _ID.fullmatch(digits):
+        return "[身份证号]"
+    if _MOBILE.fullmatch(digits):
+        return "[手机号]"
+    if _LANDLINE.fullmatch(digits) and re.search(_SEP, raw):
+        return "[电话]"  # an area code and a number, written with a separator (0755-83456789)
+    return None
+
+
+def _judge(match: re.Match) -> str:
+    raw = match.group(0)
+    kind = _kind(raw)
+    if kind is not None:
+        return kind
+    # A number next to another ("3 138 1234 5678"): try every run of whole groups, longest first.
+    groups = [(g.start(), g.end()) for g in re.finditer(r"\+?[0-9０-９XxＸｘ]+", raw)]
+    out, position, i = [], 0, 0
+    while i < len(groups):
+        for j in range(len(groups), i, -1):
+            start, end = groups[i][0], groups[j - 1][1]
+            kind = _kind(raw[start:end])
+            if kind is not None:
+                out.append(raw[position:start] + kind)
+                position, i = end, j
+                break
+        else:
+            i += 1
+    out.append(raw[position:])
+    return "".join(out)
 
 
 def scrub(text: str) -> str:
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
+    return _CANDIDATE.sub(_judge, text)
 
 
 class ScrubPersonalDataFilter(logging.Filter):

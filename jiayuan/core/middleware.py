@@ -32,6 +32,164 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def _too_large(request, limit: int):
+    from django.http import HttpResponse, JsonResponse
+
+    message = f"提交的内容过大（不能超过 {max(limit // 1024, 1)} KB），请删减后重试。"
+    if limit >= 1024 * 1024:
+        message = f"提交的内容过大（不能超过 {limit // 1024 // 1024} MB），请删减后重试。"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=413)
+    return HttpResponse(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>内容过大</title></head>'
+        f"<body><h1>内容过大</h1><p>{message}</p></body></html>",
+        status=413,
+    )
+
+
+class BodyLimitMiddleware:
+    """Refuse a request body over its budget before anything reads it (CSRF, forms, uploads, the API).
+
+    Anonymous requests (the public legal chat, the call-back form, the login page) get a tight budget;
+    signed-in users and valid API tokens get room for an attachment or an Excel import. A body sent without
+    a Content-Length is never read by Django's request (its stream is limited to the declared length).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        anonymous_limit = int(getattr(settings, "ANONYMOUS_BODY_MAX_BYTES", 64 * 1024))
+        if length > anonymous_limit:
+            user = getattr(request, "user", None)
+            signed_in = bool(user is not None and user.is_authenticated) or _valid_bearer(request)
+            if not signed_in:
+                return _too_large(request, anonymous_limit)
+            limit = int(getattr(settings, "REQUEST_BODY_MAX_BYTES", 25 * 1024 * 1024))
+            if length > limit:
+                return _too_large(request, limit)
+        return self.get_response(request)
+
+
+def _valid_bearer(request) -> bool:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header.lower().startswith("bearer "):
+        return False
+    from jiayuan.accounts.models import ApiToken
+
+    return ApiToken.objects.find_active(header[7:].strip()) is not None
+
+
+class BadParameterMiddleware:
+    """A `BadParameter` raised by a page becomes a Chinese 400 page naming the problem (never a 500, whatever
+    DEBUG says); the API turns it into `{"detail": ...}` through its own handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import HttpResponse, JsonResponse
+        from django.utils.html import escape
+
+        from .errors import BadParameter
+
+        if not isinstance(exception, BadParameter):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": exception.message}, status=400)
+        return HttpResponse(
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>请求有误</title></head>'
+            f"<body><main><h1>请求有误</h1><p>{escape(exception.message)}</p>"
+            '<p><a href="/">返回首页</a></p></main></body></html>',
+            status=400,
+        )
+
+
+def client_address(request) -> str:
+    """The client's address as resolved by `TrustedProxyMiddleware` (REMOTE_ADDR after it ran)."""
+    return request.META.get("REMOTE_ADDR") or ""
+
+
+class TrustedProxyMiddleware:
+    """Behind a reverse proxy, take the client's address from X-Forwarded-For — but only from proxies listed in
+    `JIAYUAN_TRUSTED_PROXIES` (addresses or networks). The header is read from the right: the first address that
+    is not one of our proxies is the client, so a client cannot forge its address by sending the header itself.
+    Rate limits, lockouts and the access log all read the resolved REMOTE_ADDR."""
+
+    def __init__(self, get_response):
+        import ipaddress
+
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.networks = [
+            ipaddress.ip_network(item.strip(), strict=False)
+            for item in getattr(settings, "TRUSTED_PROXIES", [])
+            if item.strip()
+        ]
+
+    def _trusted(self, address: str) -> bool:
+        import ipaddress
+
+        try:
+            ip = ipaddress.ip_address(address.strip())
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
+
+    def __call__(self, request):
+        peer = request.META.get("REMOTE_ADDR", "")
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if self.networks and forwarded and self._trusted(peer):
+            import ipaddress
+
+            client = peer
+            for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+                client = hop
+                if not self._trusted(hop):
+                    break
+            try:
+                ipaddress.ip_address(client)
+            except ValueError:
+                client = peer
+            request.META["REMOTE_ADDR"] = client
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account whose password an administrator set or reset does nothing until its holder changes it."""
+
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/accounts/login/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import JsonResponse
+        from django.shortcuts import redirect
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(self.ALLOWED)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "请先在网页上修改初始密码。"}, status=403)
+            return redirect("accounts:password")
+        return self.get_response(request)
+
+
 class NotFoundMiddleware:
     """A `NotFound` raised by a service, selector or the policy answers as Django's 404 (the same page)."""
 

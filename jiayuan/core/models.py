@@ -38,3 +38,13 @@ class VersionedModel(TimeStampedModel):
                 raise StaleEditError()
             self.version = expected_version + 1
             self.save()
+
+
+def change_reason_set(obj: models.Model, reason: str) -> None:
+    """The reason django-simple-history writes on the history row of the object's next save."""
+    obj._change_reason = reason  # type: ignore[attr-defined]  # simple-history's documented hook
+
+
+def history_user_set(obj: models.Model, user: object) -> None:
+    """The author django-simple-history writes on the history row of the object's next save."""
+    obj._history_user = user  # type: ignore[attr-defined]  # simple-history's documented hook

@@ -30,6 +30,9 @@ DEFAULT_LIMITS: dict[str, tuple[int, int] | tuple[int, int, int]] = {
     "legal_chat": (20, 60),
     "legal_public": (60, 60),
     "legal_callback": (5, 3600),
+    # Per signed-in user (check_key): Excel imports, existence checks that answer "registered elsewhere".
+    "import": (20, 600),
+    "exists_elsewhere": (20, 3600),
 }
 MESSAGE = "操作过于频繁，请稍后再试。"
 
@@ -103,6 +106,12 @@ def check(request, scope: str) -> int | None:
             digest = hashlib.sha256(f"{ip}|{name}".encode()).hexdigest()[:24]
             wait = _hit(f"{scope}:user:{digest}", limits[2], window) or wait
     return wait
+
+
+def check_key(scope: str, key: str) -> int | None:
+    """Count one request against `scope` for `key` (e.g. a user id); seconds to wait if over budget."""
+    limits = _limits(scope)
+    return _hit(f"{scope}:{key}", limits[0], limits[1])
 
 
 def rate_limit(scope: str, *, methods: tuple[str, ...] | None = None):

@@ -134,7 +134,7 @@ def _size(file) -> int:
     return size
 
 
-def _check_zip(file, extension: str) -> None:
+def _check_zip(file, extension: str, max_uncompressed: int = ZIP_MAX_UNCOMPRESSED) -> None:
     try:
         file.seek(0)
         with zipfile.ZipFile(file) as archive:
@@ -150,7 +150,7 @@ def _check_zip(file, extension: str) -> None:
                     member.compress_size, 1
                 ):
                     _refuse("文件解压后异常膨胀（疑似压缩炸弹），已拒绝上传。")
-            if total > ZIP_MAX_UNCOMPRESSED:
+            if total > max_uncompressed:
                 _refuse("文件解压后异常膨胀（疑似压缩炸弹），已拒绝上传。")
             names = {m.filename for m in members}
             if "[Content_Types].xml" not in names or OFFICE_PARTS[extension] not in names:
@@ -173,7 +173,9 @@ def _check_text(file, max_bytes: int) -> None:
         _refuse("文本文件须为 UTF-8 编码，请另存为 UTF-8 后再上传。")
 
 
-def validate_upload(file, *, allowed: set[str], max_bytes: int) -> UploadInfo:
+def validate_upload(
+    file, *, allowed: set[str], max_bytes: int, max_uncompressed: int = ZIP_MAX_UNCOMPRESSED
+) -> UploadInfo:
     """Refuse (ValidationFailed with a Chinese message under "file") or describe a file that may be kept."""
     if file is None:
         _refuse("请选择要上传的文件。")
@@ -200,7 +202,7 @@ def validate_upload(file, *, allowed: set[str], max_bytes: int) -> UploadInfo:
         elif not check(head):
             _refuse(f"文件内容与扩展名不符，不是有效的{TYPE_NAMES[extension]}。")
         if extension in OFFICE_PARTS:
-            _check_zip(file, extension)
+            _check_zip(file, extension, min(max_uncompressed, ZIP_MAX_UNCOMPRESSED))
     finally:
         try:
             file.seek(0)

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 
-from .models import Division, Level, ancestor_codes, subtree_q
+from jiayuan.core.errors import NotFound
+
+from .codes import self_and_ancestors
+from .models import Division, Level, subtree_q
 
 
 def division_get(code: str) -> Division:
-    return get_object_or_404(Division, code=code)
+    division = division_find(code)
+    if division is None:
+        raise NotFound("未找到该区划")
+    return division
+
+
+def division_find(code: str) -> Division | None:
+    """The division with this code, or None."""
+    return Division.objects.filter(code=code).first() if code else None
 
 
 def division_children(division: Division | None, *, include_special: bool = False) -> QuerySet[Division]:
@@ -21,7 +31,7 @@ def division_children(division: Division | None, *, include_special: bool = Fals
 
 def division_ancestors(division: Division) -> list[Division]:
     """The chain from the top down to `division`, read in one query by code prefixes."""
-    codes = {division.code, *ancestor_codes(division.code)}
+    codes = self_and_ancestors(division.code)
     return sorted(Division.objects.filter(code__in=codes), key=lambda d: d.depth)
 
 
@@ -34,9 +44,9 @@ def division_subtree(prefix: str, *, level: str | None = None) -> QuerySet[Divis
 
 def division_choices(prefix: str, *, level: str = Level.COMMUNITY) -> QuerySet[Division]:
     """Divisions a user may pick for a record: the given level, within their scope, no special zones."""
-    return (
-        division_subtree(prefix, level=level)
-        .filter(special=False)
-        .select_related("parent")
-        .order_by("parent_id", "code")
-    )
+    return division_subtree(prefix, level=level).filter(special=False).order_by("code")
+
+
+def divisions_by_codes(codes: list[str]) -> list[Division]:
+    """These divisions (those that exist), by code."""
+    return list(Division.objects.filter(code__in=codes).order_by("code"))

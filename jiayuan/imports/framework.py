@@ -27,7 +27,9 @@ from django.db import IntegrityError, transaction
 from jiayuan.access.actor import Actor
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
+from jiayuan.core import ratelimit
 from jiayuan.core.errors import ApplicationError, ValidationFailed
+from jiayuan.core.excel import SafeBook, set_openpyxl_cell
 from jiayuan.core.logging import scrub
 from jiayuan.core.uploads import safe_name, validate_upload
 
@@ -44,6 +46,21 @@ def max_rows() -> int:
 
 def max_bytes() -> int:
     return int(getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def max_uncompressed() -> int:
+    """What an import's workbook may expand to: generous for the largest list, far below a zip bomb."""
+    return int(getattr(settings, "IMPORT_MAX_UNCOMPRESSED", 60 * 1024 * 1024))
+
+
+def blank_run() -> int:
+    """This many blank rows in a row end the data (the rest of the sheet is not read)."""
+    return int(getattr(settings, "IMPORT_BLANK_RUN", 50))
+
+
+def time_budget() -> float:
+    """Seconds an import may spend reading and checking a file before it is refused."""
+    return float(getattr(settings, "IMPORT_TIME_BUDGET_SECONDS", 120))
 
 
 def max_errors_kept() -> int:
@@ -253,9 +270,21 @@ def read_rows(ctx: ImportContext, file) -> list[Row]:
                 return []
             result: list[Row] = []
             limit = max_rows()
-            for number, values in enumerate(rows, start=header_number + 1):
+            # Rows read, blank or not: a sheet of scattered blank rows cannot keep a worker busy either.
+            scan_limit = limit + blank_run() * 20
+            blanks = 0
+            deadline = time.perf_counter() + time_budget()
+            for scanned, (number, values) in enumerate(enumerate(rows, start=header_number + 1), start=1):
+                if scanned % 256 == 0 and time.perf_counter() > deadline:
+                    raise Refused("文件处理超时，请减少行数或拆分成多个文件后再导入。")
                 if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
+                    blanks += 1
+                    if blanks >= blank_run():
+                        break  # a run of blank rows ends the data
                     continue
+                blanks = 0
+                if scanned > scan_limit:
+                    raise Refused(f"表格中的空行过多，请删除空行后再导入（最多读取 {scan_limit} 行）。")
                 if len(result) >= limit:
                     raise Refused(f"数据超过 {limit} 行，请拆分成多个文件后分别导入。")
                 result.append(_parse_row(ctx, number, values, positions))
@@ -361,6 +390,9 @@ def run_import(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportR
     """Check, read and (only if every row passes) write one uploaded workbook; record the attempt."""
     if not actor.has_perm(spec.perm):
         raise ApplicationError("您没有该导入权限。")
+    wait = ratelimit.check_key("import", f"user:{actor.user_id}")
+    if wait is not None:
+        raise ratelimit.RateLimited(wait)
     started = time.perf_counter()
     run = ImportRun(
         kind=spec.kind,
@@ -372,7 +404,7 @@ def run_import(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportR
     rows: list[Row] = []
     try:
         try:
-            validate_upload(file, allowed={"xlsx"}, max_bytes=max_bytes())
+            validate_upload(file, allowed={"xlsx"}, max_bytes=max_bytes(), max_uncompressed=max_uncompressed())
         except ValidationFailed as exc:
             raise Refused(exc.errors.get("file") or exc.message) from None
         run.sha256 = _sha256(file)
@@ -462,11 +494,13 @@ def template_workbook(spec: ImportSpec, examples: dict[str, Any] | None = None) 
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
         sample = examples.get(column.key, column.example)
-        head = sheet.cell(row=1, column=index, value=column.header)
+        head = sheet.cell(row=1, column=index)
+        set_openpyxl_cell(head, column.header)
         head.font = bold
         if column.required:
             head.fill = fill
-        example = sheet.cell(row=2, column=index, value=sample if sample != "" else None)
+        example = sheet.cell(row=2, column=index)
+        set_openpyxl_cell(example, sample if sample != "" else None)
         if column.text:
             example.number_format = "@"
             for row in range(3, 502):  # keep digits as typed in the rows people fill in
@@ -482,19 +516,15 @@ def template_workbook(spec: ImportSpec, examples: dict[str, Any] | None = None) 
     notes.append(["列名", "是否必填", "说明", "示例"])
     for cell in notes[1]:
         cell.font = bold
-    for column in spec.columns:
-        notes.append(
-            [
-                column.header,
-                "必填" if column.required else "选填",
-                column.help,
-                str(examples.get(column.key, column.example) or ""),
-            ]
-        )
+    for number, column in enumerate(spec.columns, start=2):
+        example_text = str(examples.get(column.key, column.example) or "")
+        values = [column.header, "必填" if column.required else "选填", column.help, example_text]
+        for col, value in enumerate(values, start=1):
+            set_openpyxl_cell(notes.cell(row=number, column=col), value)
     notes.append([])
     for line in (
         "只导入第一个工作表；第一行为表头，列的顺序可以调整，列名须与模板一致。",
-        "第 2 行为示例，导入前请删除或改成真实数据。空行会被跳过。",
+        f"第 2 行为示例，导入前请删除或改成真实数据。空行会被跳过；连续 {blank_run()} 个空行视为数据结束。",
         f"一个文件最多 {max_rows()} 行。任何一行有错误时整个文件都不会导入，请按错误清单修改后重新上传。",
         *spec.notes,
     ):
@@ -509,26 +539,20 @@ def template_workbook(spec: ImportSpec, examples: dict[str, Any] | None = None) 
 
 
 def errors_workbook(run: ImportRun) -> bytes:
-    """The error list of a run as a workbook (row, column, message): no cell values, so no personal data."""
-    import io
+    """The error list of a run as a workbook (row, column, message): no cell values, so no personal data.
 
-    import openpyxl
-    from openpyxl.styles import Font
-
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "错误清单"
-    sheet.append(["行号", "列", "错误原因"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    A header the uploader typed can come back in a message ("无法识别的列：=HYPERLINK(...)"): every cell is
+    written as text (`core.excel`), so no spreadsheet evaluates it."""
+    book = SafeBook()
+    sheet = book.sheet("错误清单")
+    book.header(sheet, ["行号", "列", "错误原因"])
+    line = 1
     for row, column, message in run.errors:
-        sheet.append([row if row else "整个文件", column or "", message])
+        book.write_cells(sheet, line, 0, [row if row else "整个文件", column or "", message])
+        line += 1
     if run.error_count > len(run.errors):
-        sheet.append([])
-        sheet.append([f"共 {run.error_count} 处错误，此处列出前 {len(run.errors)} 处。"])
-    sheet.column_dimensions["A"].width = 10
-    sheet.column_dimensions["B"].width = 16
-    sheet.column_dimensions["C"].width = 80
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        book.write_cells(sheet, line + 1, 0, [f"共 {run.error_count} 处错误，此处列出前 {len(run.errors)} 处。"])
+    sheet.set_column(0, 0, 10)
+    sheet.set_column(1, 1, 16)
+    sheet.set_column(2, 2, 80)
+    return book.close()

@@ -7,10 +7,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from jiayuan.core.validators import validate_phone, validate_resident_id
-from jiayuan.divisions.models import Division, Level, subtree_q
+from jiayuan.core.validators import validate_phone
+from jiayuan.divisions.models import Division, Level
 from jiayuan.people.models import Gender, IdType
-from jiayuan.people.services import PersonInput, id_hash, person_bulk_create
+from jiayuan.people.services import PersonInput, id_hash, person_bulk_create, person_identity_clean
 
 from .framework import (
     CellError,
@@ -84,7 +84,7 @@ def prepare(ctx: ImportContext) -> None:
         ctx.data["by_code"], ctx.data["by_name"] = {}, {}
         return
     communities = list(
-        Division.objects.filter(subtree_q(prefix, "code"), level=Level.COMMUNITY).values_list("code", "name")
+        Division.objects.filter(level=Level.COMMUNITY, code__startswith=prefix).values_list("code", "name")
     )
     ctx.data["by_code"] = dict(communities)
     by_name: dict[str, list[str]] = {}
@@ -107,45 +107,40 @@ def _resolve_community(ctx: ImportContext, raw: str) -> str | None:
     raise CellError("在您的管辖范围内找不到该社区，请填写 12 位社区代码或社区的准确名称。")
 
 
+COLUMN_OF = {"id_type": "证件类型", "id_number": "证件号码", "gender": "性别", "birth_date": "出生日期"}
+
+
 def row_check(ctx: ImportContext, row: Row) -> None:
-    """What `person_create` checks across fields: ID number against type, gender and birth date."""
+    """The registry's identity rules (`person_identity_clean`, as the form and the API apply them), plus what
+    a register import asks beyond them: a birth date when there is no ID number, and not the example row."""
     v = row.values
     number = v["id_number"] or ""
     id_type = v["id_type"] or (IdType.RESIDENT if number else IdType.NONE)
-    gender, birth = v["gender"] or Gender.UNKNOWN, v["birth_date"]
-    if id_type == IdType.RESIDENT:
-        try:
-            rid = validate_resident_id(number, today=ctx.data["today"])
-        except ValidationError as exc:
-            ctx.error(row.number, "证件号码", exc.messages[0])
-            number = "?"  # invalid: the checks that need the number are skipped, the others still run
-        else:
-            number = rid.number
-            if number == EXAMPLE_ID:
-                ctx.error(row.number, "证件号码", "这是模板中的示例行，请删除或改成真实数据后再导入。")
-            if gender not in (Gender.UNKNOWN, rid.gender):
-                ctx.error(row.number, "性别", "性别与身份证号码不一致。")
-            if birth and birth != rid.birth_date:
-                ctx.error(row.number, "出生日期", "出生日期与身份证号码不一致。")
-            gender, birth = rid.gender, rid.birth_date
-    elif id_type == IdType.NONE:
-        if number:
-            ctx.error(row.number, "证件号码", "证件类型为“无/未提供”时请不要填写证件号码。")
-        number = ""
-    elif not number:
-        ctx.error(row.number, "证件号码", "请填写证件号码。")
-    elif len(number) > 32:
-        ctx.error(row.number, "证件号码", "证件号码过长。")
-    if not number and birth is None:
+    identity, problems = person_identity_clean(
+        id_type=id_type,
+        id_number=number,
+        gender=v["gender"] or Gender.UNKNOWN,
+        birth_date=v["birth_date"],
+        today=ctx.data["today"],
+    )
+    for field, message in problems.items():
+        ctx.error(row.number, COLUMN_OF[field], message)
+    if identity.id_number == EXAMPLE_ID:
+        ctx.error(row.number, "证件号码", "这是模板中的示例行，请删除或改成真实数据后再导入。")
+    if not identity.id_number and identity.birth_date is None:
         ctx.error(row.number, "出生日期", "没有证件号码时请填写出生日期。")
-    if birth and birth > ctx.data["today"]:
-        ctx.error(row.number, "出生日期", "出生日期不能晚于今天。")
     try:
         division = _resolve_community(ctx, v["community"])
     except CellError as exc:
         ctx.error(row.number, "所属社区", exc.message)
         division = None
-    v.update(id_type=id_type, id_number=number, gender=gender, birth_date=birth, division_code=division)
+    v.update(
+        id_type=identity.id_type,
+        id_number=identity.id_number,
+        gender=identity.gender,
+        birth_date=identity.birth_date,
+        division_code=division,
+    )
 
 
 def file_check(ctx: ImportContext, rows: list[Row]) -> None:

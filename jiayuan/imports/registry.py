@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from .federation import ACTIVITIES, TEAMS, VENUES, VOLUNTEERS
+from .federation_records import HONOURS, ORGS, PROJECTS, VALUES
 from .framework import ImportSpec
 from .people import SPEC as PEOPLE
 from .register import SPEC as REGISTER
+from .users import SPEC as USERS
 
-SPECS: dict[str, ImportSpec] = {spec.kind: spec for spec in (PEOPLE, REGISTER, VENUES, TEAMS, VOLUNTEERS, ACTIVITIES)}
+SPECS: dict[str, ImportSpec] = {
+    spec.kind: spec
+    for spec in (PEOPLE, REGISTER, VENUES, TEAMS, VOLUNTEERS, ACTIVITIES, USERS, HONOURS, ORGS, PROJECTS, VALUES)
+}

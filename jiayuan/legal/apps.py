@@ -9,6 +9,13 @@ class LegalConfig(AppConfig):
     verbose_name = "法律助手"
 
     def ready(self):
+        from jiayuan.access import policy
+
+        from .models import AskedQuestion, CallbackTicket
         from .retention import register as register_retention
+
+        # Questions and tickets have no place: only roles holding the permission with scope "all" reach them.
+        policy.register(AskedQuestion, policy.ScopeSpec(division=None))
+        policy.register(CallbackTicket, policy.ScopeSpec(division=None))
 
         register_retention()

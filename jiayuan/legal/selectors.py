@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
 
+from jiayuan.access import policy
+from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound
 
 from .corpus import get_corpus
@@ -203,27 +205,35 @@ def parse_citation(ref: str) -> tuple[str, int] | None:
 # --- questions and tickets ----------------------------------------------------------------------------
 
 
-def question_get(question_id: int) -> AskedQuestion:
-    found = AskedQuestion.objects.filter(pk=question_id).first()
-    if found is None:
-        raise NotFound("未找到该咨询记录")
-    return found
+# Questions and call-back tickets belong to no place: the policy lets in the roles that hold the
+# permission with scope "all" (every role that holds legal.staff or legal.curate does).
 
 
-def review_queue() -> QuerySet[AskedQuestion]:
+def question_get(question_id: int, *, actor: Actor, perm: str = "legal.curate") -> AskedQuestion:
+    try:
+        return policy.access_by_id(actor, perm, AskedQuestion.objects.all(), question_id)
+    except NotFound:
+        raise NotFound("未找到该咨询记录") from None
+
+
+def review_queue(*, actor: Actor) -> QuerySet[AskedQuestion]:
     """Low-confidence questions not yet handled by a reviewer, newest first."""
-    return AskedQuestion.objects.filter(low_confidence=True, review_status=ReviewStatus.PENDING)
+    return policy.scoped(actor, "legal.curate", AskedQuestion).filter(
+        low_confidence=True, review_status=ReviewStatus.PENDING
+    )
 
 
-def ticket_list(*, status: str | None = None) -> QuerySet[CallbackTicket]:
-    tickets = CallbackTicket.objects.select_related("question", "handled_by")
+def ticket_list(*, actor: Actor, status: str | None = None) -> QuerySet[CallbackTicket]:
+    tickets = policy.scoped(actor, "legal.staff", CallbackTicket).select_related("question", "handled_by")
     if status:
         tickets = tickets.filter(status=status)
     return tickets
 
 
-def ticket_get(ticket_id: int) -> CallbackTicket:
-    ticket = CallbackTicket.objects.select_related("question", "handled_by").filter(pk=ticket_id).first()
-    if ticket is None:
-        raise NotFound("未找到该工单")
-    return ticket
+def ticket_get(ticket_id: int, *, actor: Actor) -> CallbackTicket:
+    try:
+        return policy.access_by_id(
+            actor, "legal.staff", CallbackTicket.objects.select_related("question", "handled_by"), ticket_id
+        )
+    except NotFound:
+        raise NotFound("未找到该工单") from None

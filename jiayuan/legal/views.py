@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiayuan.access.decorators import public_view, require_perm
 from jiayuan.access.fields import mask_phone
 from jiayuan.core.actions import run_action
+from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError, ValidationFailed
 from jiayuan.core.ratelimit import check as rate_limit_check
 
@@ -138,10 +139,7 @@ def law_detail(request, slug: str):
         group["first"], group["last"] = group["articles"][0].number, group["articles"][-1].number
     selected = None
     if len(articles) > LAW_PAGE_GROUP_THRESHOLD:
-        try:
-            selected = int(request.GET.get("part", ""))
-        except ValueError:
-            selected = None
+        selected = query_int(request.GET, "part", label="条文分组")
         if selected is not None and not 0 <= selected < len(groups):
             selected = None
     return _public(
@@ -185,7 +183,7 @@ def law_search(request):
 @require_perm("legal.staff")
 @require_GET
 def staff_home(request):
-    tickets = selectors.ticket_list(status=TicketStatus.NEW)
+    tickets = selectors.ticket_list(actor=request.actor, status=TicketStatus.NEW)
     return render(
         request,
         "legal/pages/staff_home.html",
@@ -194,7 +192,9 @@ def staff_home(request):
             "tickets": [(t, mask_phone(t.phone)) for t in tickets[:10]],
             "ticket_count": tickets.count(),
             "can_curate": request.actor.has_perm("legal.curate"),
-            "review_count": selectors.review_queue().count() if request.actor.has_perm("legal.curate") else 0,
+            "review_count": selectors.review_queue(actor=request.actor).count()
+            if request.actor.has_perm("legal.curate")
+            else 0,
         },
     )
 
@@ -220,7 +220,7 @@ def staff_ask(request):
 @require_GET
 def ticket_list(request):
     status = request.GET.get("status") or ""
-    tickets = selectors.ticket_list(status=status if status in TicketStatus.values else None)
+    tickets = selectors.ticket_list(actor=request.actor, status=status if status in TicketStatus.values else None)
     page = Paginator(tickets, 30).get_page(request.GET.get("page"))
     rows = [(t, mask_phone(t.phone)) for t in page.object_list]
     return render(
@@ -238,7 +238,7 @@ def ticket_list(request):
 @require_perm("legal.staff")
 @require_http_methods(["GET", "POST"])
 def ticket_detail(request, ticket_id: int):
-    ticket = selectors.ticket_get(ticket_id)
+    ticket = selectors.ticket_get(ticket_id, actor=request.actor)
     phone = mask_phone(ticket.phone)
     form = TicketForm(initial={"status": ticket.status, "outcome": ticket.outcome, "version": ticket.version})
     if request.method == "POST" and request.POST.get("action") == "reveal":
@@ -265,14 +265,14 @@ def ticket_detail(request, ticket_id: int):
 @require_perm("legal.curate")
 @require_GET
 def review_list(request):
-    page = Paginator(selectors.review_queue(), 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.review_queue(actor=request.actor), 30).get_page(request.GET.get("page"))
     return render(request, "legal/pages/review_list.html", {"page": page})
 
 
 @require_perm("legal.curate")
 @require_POST
 def review_action(request, question_id: int):
-    question = selectors.question_get(question_id)
+    question = selectors.question_get(question_id, actor=request.actor)
     status = request.POST.get("status", ReviewStatus.DISMISSED)
     run_action(request, lambda: services.question_review(actor=request.actor, question=question, status=status))
     return redirect("legal:review")
@@ -289,11 +289,9 @@ def curated_list(request):
 @require_http_methods(["GET", "POST"])
 def curated_new(request):
     source = None
-    if request.GET.get("question"):
-        try:
-            source = selectors.question_get(int(request.GET["question"]))
-        except ValueError:
-            source = None
+    question_id = query_int(request.GET, "question", label="咨询记录")
+    if question_id is not None:
+        source = selectors.question_get(question_id, actor=request.actor)
     form = CuratedAnswerForm(initial={"question": source.text if source else "", "is_active": True})
     if request.method == "POST":
         form = CuratedAnswerForm(request.POST)

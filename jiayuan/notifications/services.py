@@ -1,4 +1,4 @@
-"""Sending notifications, and finding who supervises a place."""
+"""Sending notifications (who supervises a place is read from the postings: `accounts.selectors.supervisors_of`)."""
 
 from __future__ import annotations
 
@@ -27,31 +27,6 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())
-
-
-def supervisors_of(division_code: str, *, roles: Iterable[str] | None = None):
-    """Users who supervise a place: the nearest level above (or at) it that has such users.
-
-    Community → its street staff; street → district rights staff; district → district rights, then city.
-    """
-    from jiayuan.access.roles import Role
-    from jiayuan.accounts.models import Posting, User
-
-    roles = list(roles or [Role.STREET_STAFF, Role.DISTRICT_RIGHTS])
-    candidates = []
-    code = division_code
-    from jiayuan.divisions.models import ancestor_codes
-
-    if len(code) == 6:
-        candidates = [code, code[:4] + "00"]
-    else:
-        candidates = ancestor_codes(code)  # the tree's chain: a functional area's street reports to the area
-    for candidate in candidates:
-        user_ids = Posting.objects.active().filter(division_id=candidate, role__in=roles).values("user_id")
-        users = list(User.objects.filter(pk__in=user_ids, is_active=True))
-        if users:
-            return users
-    return []
 
 
 def notifications_trim(*, keep_after: int | None, keep: int = 3) -> int:

@@ -9,8 +9,20 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         from jiayuan.access import policy
 
-        from .models import ExecutiveMember, Organisation, PartnerAgency
+        from .models import (
+            DutyRecord,
+            ExecutiveCommittee,
+            ExecutiveMember,
+            Organisation,
+            PartnerAgency,
+            Training,
+            WomenSpace,
+        )
 
         policy.register(Organisation, policy.ScopeSpec(division="division"))
         policy.register(PartnerAgency, policy.ScopeSpec(division="division"))
         policy.register(ExecutiveMember, policy.ScopeSpec(division="organisation__division"))
+        policy.register(ExecutiveCommittee, policy.ScopeSpec(division="organisation__division"))
+        policy.register(WomenSpace, policy.ScopeSpec(division="organisation__division"))
+        policy.register(DutyRecord, policy.ScopeSpec(division="division"))
+        policy.register(Training, policy.ScopeSpec(division="division"))

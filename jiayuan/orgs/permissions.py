@@ -14,6 +14,12 @@ _ALL_STAFF = {
     "auditor": "all",
     "legal_reviewer": "all",
 }
+_BUILDING_READ = {
+    "community_worker": "subtree",
+    "street_staff": "subtree",
+    "district_rights": "subtree",
+    "leader": "subtree",
+}
 PERMISSIONS = {
     # Divisions and federation organisations are public information inside the platform.
     "divisions.view": dict(_ALL_STAFF),
@@ -26,4 +32,11 @@ PERMISSIONS = {
         "leader": "subtree",
     },
     "orgs.manage_agencies": {"district_rights": "subtree", "sysadmin": "all"},
+    # Organisation building: committees per term, what executives do, trainings, and the counts.
+    "orgs.building_view": _BUILDING_READ,
+    "orgs.stats": _BUILDING_READ,
+    "orgs.committee_edit": {"community_worker": "level", "street_staff": "subtree", "district_rights": "subtree"},
+    "orgs.duty_add": {"community_worker": "subtree", "street_staff": "subtree", "district_rights": "subtree"},
+    "orgs.training_edit": {"street_staff": "subtree", "district_rights": "subtree"},
+    "orgs.export": {"street_staff": "subtree", "district_rights": "subtree", "leader": "subtree"},
 }

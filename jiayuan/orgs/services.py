@@ -10,15 +10,23 @@ from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.core.errors import ValidationFailed
+from jiayuan.core.errors import NotFound, ValidationFailed
 from jiayuan.core.validators import validate_credit_code
-from jiayuan.divisions.models import Division, in_subtree
+from jiayuan.divisions.models import Division
 
-from .models import DomainType, ExecutiveMember, Organisation, OrgKind
+from .models import DomainType, ExecutiveMember, Organisation, OrgKind, Sanxin
 
 
 def _clean(
-    *, actor: Actor, name: str, kind: str, domain_type: str, division_code: str, founded_on, credit_code: str
+    *,
+    actor: Actor,
+    name: str,
+    kind: str,
+    domain_type: str,
+    division_code: str,
+    founded_on,
+    credit_code: str,
+    sanxin: str = "",
 ) -> dict:
     errors: dict[str, str] = {}
     name = (name or "").strip()
@@ -28,13 +36,13 @@ def _clean(
         errors["kind"] = "请选择组织类型。"
     if kind == OrgKind.NEW_DOMAIN and domain_type not in DomainType.values:
         errors["domain_type"] = "新领域妇联须选择领域类别。"
+    if sanxin and sanxin not in Sanxin.values:
+        errors["sanxin"] = "请选择三新领域（新经济组织、新社会组织或新就业群体）。"
     division = Division.objects.filter(code=division_code).first()
     if division is None:
         errors["division"] = "请选择所属区划。"
-    elif not actor.is_system:
-        prefix = actor.broadest_prefix("orgs.manage")
-        if prefix is None or not in_subtree(division.code, prefix):
-            errors["division"] = "所选区划不在您的管辖范围内。"
+    elif not policy.place_allowed(actor, "orgs.manage", division.code):
+        errors["division"] = "所选区划不在您的管辖范围内。"
     if isinstance(founded_on, str) and founded_on:
         try:
             founded_on = dt.date.fromisoformat(founded_on)
@@ -55,6 +63,7 @@ def _clean(
         name=name,
         kind=kind,
         domain_type=domain_type if kind == OrgKind.NEW_DOMAIN else "",
+        sanxin=sanxin if kind == OrgKind.NEW_DOMAIN else "",
         division=division,
         founded_on=founded_on,
         credit_code=code,
@@ -71,8 +80,10 @@ def organisation_create(
     founded_on=None,
     credit_code: str = "",
     address: str = "",
+    sanxin: str = "",
 ) -> Organisation:
     values = _clean(
+        sanxin=sanxin,
         actor=actor,
         name=name,
         kind=kind,
@@ -100,10 +111,12 @@ def organisation_update(
     founded_on=None,
     credit_code: str = "",
     address: str = "",
+    sanxin: str = "",
 ) -> Organisation:
     if not actor.is_system:
         policy.require(actor, "orgs.manage", organisation)
     values = _clean(
+        sanxin=sanxin,
         actor=actor,
         name=name,
         kind=kind,
@@ -121,13 +134,24 @@ def organisation_update(
 
 
 def executive_member_add(
-    *, actor: Actor, organisation: Organisation, person, post: str, term_start, term_end=None
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    person_id: object,
+    post: str,
+    term_start: object,
+    term_end: object = None,
 ) -> ExecutiveMember:
-    """Seat a person from the registry in an organisation's post for a term."""
+    """Seat a person from the registry (by number, within the actor's reach) in an organisation's post."""
+    from jiayuan.people.models import Person
+    from jiayuan.people.selectors import person_get
 
     if not actor.is_system:
         policy.require(actor, "orgs.manage", organisation)
-        policy.require(actor, "people.view", person)
+    try:
+        person = Person.objects.get(pk=person_id) if actor.is_system else person_get(actor=actor, person_id=person_id)
+    except (NotFound, Person.DoesNotExist, ValueError, TypeError):
+        raise ValidationFailed({"person": "未找到该人员（请填写您辖区内人员的编号）。"}) from None
     errors: dict[str, str] = {}
     if post not in ExecutiveMember.Post.values:
         errors["post"] = "请选择职务。"

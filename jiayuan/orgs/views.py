@@ -5,28 +5,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from jiayuan.access import policy
 from jiayuan.access.decorators import require_perm
 from jiayuan.core.errors import ApplicationError, StaleEditError
 from jiayuan.core.pagination import paginate
-from jiayuan.divisions.models import Division, Level
-from jiayuan.divisions.selectors import division_ancestors, division_children, division_subtree
+from jiayuan.divisions.models import Level
+from jiayuan.divisions.selectors import division_ancestors, division_children, division_find, division_subtree
 
-from .models import DomainType, Organisation, OrgKind
+from . import selectors
+from .models import DomainType, ExecutiveMember, OrgKind
 
 
 @require_perm("orgs.view")
 def org_list(request):
     code = request.GET.get("division", "")
-    division = Division.objects.filter(code=code).first() if code else None
+    division = division_find(code) if code else None
     children = division_children(division)
-    qs = policy.scoped(request.actor, "orgs.view", Organisation).select_related("division")
-    if division is not None:
-        qs = qs.filter(division.subtree_q())
     kind = request.GET.get("kind", "")
-    if kind in OrgKind.values:
-        qs = qs.filter(kind=kind)
-    page = paginate(qs.order_by("division_id", "kind", "name"), request.GET.get("page"))
+    qs = selectors.organisation_list(actor=request.actor, division=division, kind=kind)
+    page = paginate(qs, request.GET.get("page"))
     context = {
         "division": division,
         "ancestors": division_ancestors(division) if division else [],
@@ -46,7 +42,15 @@ def _form_context(request, **extra):
         if prefix is not None
         else []
     )
-    return {"kinds": OrgKind.choices, "domain_types": DomainType.choices, "divisions": divisions, **extra}
+    from .models import Sanxin
+
+    return {
+        "kinds": OrgKind.choices,
+        "domain_types": DomainType.choices,
+        "sanxin_choices": Sanxin.choices,
+        "divisions": divisions,
+        **extra,
+    }
 
 
 def _values(post) -> dict:
@@ -58,6 +62,7 @@ def _values(post) -> dict:
         founded_on=post.get("founded_on", ""),
         credit_code=post.get("credit_code", ""),
         address=post.get("address", ""),
+        sanxin=post.get("sanxin", ""),
     )
 
 
@@ -86,7 +91,7 @@ def org_create(request):
 def org_edit(request, org_id: int):
     from .services import organisation_update
 
-    org = policy.access_by_id(request.actor, "orgs.manage", Organisation.objects.all(), org_id)
+    org = selectors.organisation_get(actor=request.actor, org_id=org_id, perm="orgs.manage")
     errors: dict[str, str] = {}
     data = {
         "name": org.name,
@@ -96,6 +101,7 @@ def org_edit(request, org_id: int):
         "founded_on": org.founded_on.isoformat() if org.founded_on else "",
         "credit_code": org.credit_code,
         "address": org.address,
+        "sanxin": org.sanxin,
         "version": org.version,
     }
     if request.method == "POST":
@@ -125,51 +131,28 @@ def org_edit(request, org_id: int):
 @require_perm("orgs.members")
 def org_members(request, org_id: int):
     """An organisation's executive members and posts (names masked), and seating a new one."""
-    from jiayuan.access.fields import mask_name
-    from jiayuan.people.models import Person
-
-    from .models import ExecutiveMember
     from .services import executive_member_add
 
-    org = policy.access_by_id(request.actor, "orgs.view", Organisation.objects.select_related("division"), org_id)
-    can_manage = policy.allows(request.actor, "orgs.manage", org)
+    org = selectors.organisation_get(actor=request.actor, org_id=org_id)
+    can_manage = selectors.organisation_may(actor=request.actor, perm="orgs.manage", organisation=org)
     errors: dict[str, str] = {}
     if request.method == "POST" and can_manage:
         person_id = request.POST.get("person_id", "")
-        person = (
-            policy.scoped(request.actor, "people.view", Person)
-            .filter(pk=int(person_id) if person_id.isdigit() else 0)
-            .first()
-        )
-        if person is None:
-            errors = {"person": "未找到该人员（请填写您辖区内人员的编号）。"}
+        try:
+            executive_member_add(
+                actor=request.actor,
+                organisation=org,
+                person_id=int(person_id) if person_id.isdigit() else None,
+                post=request.POST.get("post", ""),
+                term_start=request.POST.get("term_start", ""),
+                term_end=request.POST.get("term_end", ""),
+            )
+        except ApplicationError as exc:
+            errors = exc.form_errors()
         else:
-            try:
-                executive_member_add(
-                    actor=request.actor,
-                    organisation=org,
-                    person=person,
-                    post=request.POST.get("post", ""),
-                    term_start=request.POST.get("term_start", ""),
-                    term_end=request.POST.get("term_end", ""),
-                )
-            except ApplicationError as exc:
-                errors = exc.form_errors()
-            else:
-                messages.success(request, "已添加。")
-                return redirect("orgs:members", org_id=org.pk)
-    members = [
-        {
-            "name": mask_name(m.person.name),
-            "post": m.get_post_display(),
-            "term_start": m.term_start,
-            "term_end": m.term_end,
-        }
-        for m in policy.scoped(request.actor, "orgs.members", ExecutiveMember)
-        .filter(organisation=org)
-        .select_related("person")
-        .order_by("post", "term_start")
-    ]
+            messages.success(request, "已添加。")
+            return redirect("orgs:members", org_id=org.pk)
+    members = selectors.executive_member_rows(actor=request.actor, organisation=org)
     return render(
         request,
         "orgs/members.html",

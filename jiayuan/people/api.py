@@ -4,12 +4,11 @@ import datetime as dt
 
 from ninja import Router, Schema, Status
 
-from jiayuan.access import policy
 from jiayuan.access.fields import mask_phone
 from jiayuan.api.routing import operation
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.errors import ApplicationError
+from jiayuan.core.errors import ApplicationError, BadParameter
 from jiayuan.core.pagination import paginate
 
 from . import selectors, services
@@ -69,7 +68,13 @@ class PersonIn(Schema):
     address_detail: str = ""
 
 
-class PersonUpdateIn(PersonIn):
+class PersonUpdateIn(Schema):
+    name: str
+    division_code: str
+    id_type: str = IdType.NONE
+    gender: str = "U"
+    birth_date: dt.date | None = None
+    phone: str = ""
     version: int
     # Omitted (null) protected fields keep their stored value; send "" to clear one.
     id_number: str | None = None
@@ -118,9 +123,7 @@ def _person_out(person: Person) -> dict:
     }
 
 
-@operation(router, "GET", "", perm="people.view", response=PersonPageOut)
-def person_list(request, q: str = "", division: str = "", page: int = 1):
-    """People in the caller's scope; names, ID numbers and phones masked."""
+def _person_page(request, q: str, division: str, page: int) -> dict:
     filters = selectors.PersonFilters(q=q[:64], division=division[:12])
     result = paginate(selectors.person_list(actor=request.actor, filters=filters), max(page, 1))
     if q:
@@ -138,6 +141,27 @@ def person_list(request, q: str = "", division: str = "", page: int = 1):
         "pages": result.paginator.num_pages,
         "results": [row.__dict__ for row in selectors.person_rows(result.object_list)],
     }
+
+
+@operation(router, "GET", "", perm="people.view", response=PersonPageOut)
+def person_list(request, q: str = "", division: str = "", page: int = 1):
+    """People in the caller's scope; names, ID numbers and phones masked. An ID number or a phone number is
+    refused here (400): search for them with `POST /api/people/search`, so they never appear in a URL."""
+    if q and selectors.classify_query(q) in ("id_number", "phone"):
+        raise BadParameter("身份证号、电话等个人信息不能放在网址中，请使用 POST /api/people/search 查询。")
+    return _person_page(request, q, division, page)
+
+
+class PersonSearchIn(Schema):
+    q: str = ""
+    division: str = ""
+    page: int = 1
+
+
+@operation(router, "POST", "/search", perm="people.view", response=PersonPageOut)
+def person_search(request, payload: PersonSearchIn):
+    """Search people in scope by name, initials, ID number or phone, sent in the body; results masked."""
+    return _person_page(request, payload.q, payload.division, payload.page)
 
 
 @operation(router, "GET", "/{int:person_id}", perm="people.view", response=PersonOut)
@@ -175,7 +199,7 @@ def person_create(request, payload: PersonIn):
 
 @operation(router, "PUT", "/{int:person_id}", perm="people.edit", response={200: PersonOut, 409: DuplicateOut})
 def person_update(request, person_id: int, payload: PersonUpdateIn):
-    person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+    person = selectors.person_access(actor=request.actor, person_id=person_id, perm="people.edit")
 
     def keep(value, current):
         return current if value is None else value

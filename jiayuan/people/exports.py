@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-import xlsxwriter
+from jiayuan.core.excel import SafeBook
 
 from .selectors import person_rows  # masked rows, never raw values
 
@@ -12,11 +10,9 @@ HEADERS = ["编号", "姓名", "性别", "年龄", "未成年", "证件号码", 
 
 
 def people_xlsx(queryset, *, chunk: int = 2000) -> tuple[bytes, int]:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
-    sheet = book.add_worksheet("人员")
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, HEADERS, bold)
+    book = SafeBook(constant_memory=True)
+    sheet = book.sheet("人员")
+    book.header(sheet, HEADERS)
     row_number = 0
     ids = list(queryset.values_list("pk", flat=True))
     model = queryset.model
@@ -24,7 +20,8 @@ def people_xlsx(queryset, *, chunk: int = 2000) -> tuple[bytes, int]:
         people = model.objects.filter(pk__in=ids[start : start + chunk]).select_related("division").order_by("-id")
         for row in person_rows(people):
             row_number += 1
-            sheet.write_row(
+            book.write_cells(
+                sheet,
                 row_number,
                 0,
                 [
@@ -38,5 +35,4 @@ def people_xlsx(queryset, *, chunk: int = 2000) -> tuple[bytes, int]:
                     row.division,
                 ],
             )
-    book.close()
-    return buffer.getvalue(), row_number
+    return book.close(), row_number

@@ -14,7 +14,7 @@ from jiayuan.access.fields import mask_id_number, mask_name, mask_phone
 from jiayuan.core.validators import validate_phone
 from jiayuan.divisions.models import subtree_q
 
-from .models import IdType, Person, PersonPhone, minor_cutoff
+from .models import Household, IdType, Person, PersonPhone, minor_cutoff
 from .services import id_hash, phone_hash
 
 ID_PATTERN = re.compile(r"^\d{17}[\dXx]$")
@@ -104,6 +104,43 @@ def person_get(*, actor: Actor, person_id) -> Person:
     return policy.access_by_id(actor, "people.view", qs, person_id)
 
 
+def person_access(*, actor: Actor, person_id: object, perm: str) -> Person:
+    """Load and authorise one person for `perm` (edit, reveal…): 404 when missing or out of that scope."""
+    return policy.access_by_id(actor, perm, Person.objects.all(), person_id)
+
+
+def person_visible(*, actor: Actor, person_id: object) -> Person | None:
+    """The person with this number when the actor may see them, else None (a picker's look-up)."""
+    try:
+        pk = int(str(person_id))
+    except ValueError:
+        return None
+    return policy.scoped(actor, "people.view", Person).filter(pk=pk).first()
+
+
+def people_visible(*, actor: Actor, ids: list[int]) -> list[Person]:
+    """Of these people, the ones the actor may see (a form's list of numbers)."""
+    return list(policy.scoped(actor, "people.view", Person).filter(pk__in=ids))
+
+
+def household_list(*, actor: Actor, limit: int = 200) -> list[Household]:
+    """Households the actor may see (a picker), by place then name."""
+    return list(policy.scoped(actor, "people.view", Household).order_by("division_id", "name")[:limit])
+
+
+def household_visible(*, actor: Actor, household_id: object) -> Household | None:
+    try:
+        pk = int(str(household_id))
+    except ValueError:
+        return None
+    return policy.scoped(actor, "people.view", Household).filter(pk=pk).first()
+
+
+def person_may(*, actor: Actor, perm: str, person: Person) -> bool:
+    """Whether the actor holds `perm` on this very person (the list filter applied to one row)."""
+    return policy.allows(actor, perm, person)
+
+
 @dataclass
 class PersonRow:
     """What a list, a search result or an export shows of a person: masked by default."""
@@ -148,7 +185,7 @@ def person_history(*, actor: Actor, person: Person) -> list[dict]:
         changed = []
         if older is not None:
             delta = newer.diff_against(older, excluded_fields=["updated_at", "version", "name_initials", "id_hash"])
-            changed = [Person._meta.get_field(c.field).verbose_name for c in delta.changes]
+            changed = [str(getattr(Person._meta.get_field(c.field), "verbose_name", c.field)) for c in delta.changes]
         result.append(
             {
                 "at": newer.history_date,

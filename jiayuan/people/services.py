@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.audit.models import Action
-from jiayuan.audit.services import access_log_write
-from jiayuan.core import crypto
+from jiayuan.audit.services import access_log_write, access_log_write_lasting
+from jiayuan.core import crypto, ratelimit
 from jiayuan.core.errors import ApplicationError, ValidationFailed
+from jiayuan.core.models import change_reason_set, history_user_set
 from jiayuan.core.validators import validate_phone, validate_resident_id
-from jiayuan.divisions.models import Division, Level, in_subtree
+from jiayuan.divisions.models import Division, Level
 
 from .models import Gender, IdType, Person, PersonPhone, PersonRelation
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 ACCESS_REQUEST_SALT = "jiayuan.people.access-request"
 
@@ -66,6 +73,56 @@ class PersonInput:
     notes: str = ""
 
 
+@dataclass
+class Identity:
+    """A person's identity fields after the registry's rules: the number normalised, and gender and birth
+    date taken from a resident ID."""
+
+    id_type: str
+    id_number: str
+    gender: str
+    birth_date: dt.date | None
+
+
+def person_identity_clean(
+    *, id_type: str, id_number: str, gender: str = "", birth_date: dt.date | None = None, today: dt.date | None = None
+) -> tuple[Identity, dict[str, str]]:
+    """The registry's identity rules, in one place for the form, the API and the Excel import.
+
+    Returns the cleaned fields and the problems found, one message per field (`id_type`, `id_number`,
+    `gender`, `birth_date`); every check runs, so an import reports all of a row's problems at once.
+    """
+    errors: dict[str, str] = {}
+    today = today or timezone.localdate()
+    number = (id_number or "").strip().upper()
+    gender = gender or Gender.UNKNOWN
+    if id_type not in IdType.values:
+        errors["id_type"] = "证件类型不正确。"
+    elif id_type == IdType.RESIDENT:
+        try:
+            rid = validate_resident_id(number, today=today)
+        except ValidationError as exc:
+            errors["id_number"] = exc.messages[0]
+        else:
+            number = rid.number
+            if gender not in (Gender.UNKNOWN, rid.gender):
+                errors["gender"] = "性别与身份证号码不一致。"
+            if birth_date and birth_date != rid.birth_date:
+                errors["birth_date"] = "出生日期与身份证号码不一致。"
+            gender, birth_date = rid.gender, rid.birth_date
+    elif id_type == IdType.NONE:
+        if number:
+            errors["id_number"] = "证件类型为“无/未提供”时请不要填写证件号码。"
+        number = ""
+    elif not number:
+        errors["id_number"] = "请填写证件号码。"
+    elif len(number) > 32:
+        errors["id_number"] = "证件号码过长。"
+    if birth_date and birth_date > today and "birth_date" not in errors:
+        errors["birth_date"] = "出生日期不能晚于今天。"
+    return Identity(id_type=id_type, id_number=number, gender=gender, birth_date=birth_date), errors
+
+
 def _clean(data: PersonInput, *, actor: Actor, perm: str, keep: str | None = None) -> tuple[PersonInput, str, Division]:
     """Validate input; `keep` is the record's current community, which a (write-granted) editor may keep."""
     errors: dict[str, str] = {}
@@ -74,61 +131,61 @@ def _clean(data: PersonInput, *, actor: Actor, perm: str, keep: str | None = Non
         errors["name"] = "请填写姓名。"
     elif len(name) > 64:
         errors["name"] = "姓名过长（最多 64 个字）。"
-    id_number = (data.id_number or "").strip().upper()
-    gender, birth = data.gender or Gender.UNKNOWN, data.birth_date
-    if data.id_type not in IdType.values:
-        errors["id_type"] = "证件类型不正确。"
-    elif data.id_type == IdType.RESIDENT:
-        try:
-            rid = validate_resident_id(id_number)
-        except ValidationError as exc:
-            errors["id_number"] = exc.messages[0]
-        else:
-            id_number, birth = rid.number, rid.birth_date
-            if gender not in (Gender.UNKNOWN, rid.gender) and data.gender:
-                errors["gender"] = "性别与身份证号码不一致。"
-            gender = rid.gender
-    elif data.id_type == IdType.NONE:
-        id_number = ""
-    elif not id_number:
-        errors["id_number"] = "请填写证件号码。"
-    if birth and birth > timezone.localdate():
-        errors["birth_date"] = "出生日期不能晚于今天。"
+    identity, problems = person_identity_clean(
+        id_type=data.id_type, id_number=data.id_number, gender=data.gender, birth_date=data.birth_date
+    )
+    errors.update(problems)
     division = Division.objects.filter(code=data.division_code).first()
     if division is None or division.level != Level.COMMUNITY:
         errors["division_code"] = "请选择人员所在的社区。"
-    elif not actor.is_system and division.code != keep:
-        prefix = actor.broadest_prefix(perm)
-        if prefix is None or not in_subtree(division.code, prefix):
-            errors["division_code"] = "所选社区不在您的管辖范围内。"
-    if errors:
+    elif division.code != keep and not policy.place_allowed(actor, perm, division.code):
+        errors["division_code"] = "所选社区不在您的管辖范围内。"
+    if errors or division is None:
         raise ValidationFailed(errors)
     cleaned = PersonInput(
         name=name,
         division_code=division.code,
-        gender=gender,
-        birth_date=birth,
-        id_type=data.id_type,
-        id_number=id_number,
+        gender=identity.gender,
+        birth_date=identity.birth_date,
+        id_type=identity.id_type,
+        id_number=identity.id_number,
         address_detail=(data.address_detail or "").strip(),
         ethnicity=(data.ethnicity or "").strip(),
         notes=(data.notes or "").strip(),
     )
-    return cleaned, (id_hash(data.id_type, id_number) if id_number else ""), division
+    digest = id_hash(identity.id_type, identity.id_number) if identity.id_number else ""
+    return cleaned, digest, division
 
 
 def _raise_duplicate(actor: Actor, existing: Person) -> None:
     visible = existing if actor.is_system or policy.allows(actor, "people.view", existing) else None
+    if visible is None:
+        # "Registered elsewhere" confirms that a number exists outside the actor's area: an existence check
+        # anyone with a login could repeat. Each one is logged (kept even though the write is rolled back)
+        # and they are rate-limited per user.
+        access_log_write_lasting(
+            actor=actor,
+            action=Action.EXISTS_ELSEWHERE,
+            obj=existing,
+            field_classes=["personal"],
+            detail={"event": "exists_elsewhere"},
+        )
+        wait = ratelimit.check_key("exists_elsewhere", f"user:{actor.user_id}")
+        if wait is not None:
+            raise ratelimit.RateLimited(wait)
     raise DuplicatePerson(person=visible, existing_id=existing.pk)
 
 
-def _by(actor: Actor, obj):
+M = TypeVar("M", bound=Model)
+
+
+def _by(actor: Actor, obj: M) -> M:
     """Name the acting user as the author of the history row the next save writes."""
-    obj._history_user = getattr(actor, "user", None)
+    history_user_set(obj, actor.user)
     return obj
 
 
-def person_create(*, actor: Actor, data: PersonInput, phones: list[str] = ()) -> Person:
+def person_create(*, actor: Actor, data: PersonInput, phones: Sequence[str] = ()) -> Person:
     """Register a person; an identity number already on file leads to that record instead."""
     cleaned, digest, division = _clean(data, actor=actor, perm="people.create")
     try:
@@ -200,7 +257,7 @@ def person_update(*, actor: Actor, person: Person, expected_version: int, data: 
     person.address_detail = cleaned.address_detail
     person.ethnicity = cleaned.ethnicity
     person.notes = cleaned.notes
-    person._change_reason = "编辑人员信息"
+    change_reason_set(person, "编辑人员信息")
     _by(actor, person)
     with transaction.atomic():
         person.save_versioned(expected_version=expected_version)
@@ -250,7 +307,7 @@ def person_delete(*, actor: Actor, person: Person, reason: str) -> Person:
         raise ValidationFailed({"reason": "请填写删除原因。"})
     person.deleted_at = timezone.now()
     person.deleted_reason = reason.strip()[:200]
-    person._change_reason = "删除"
+    change_reason_set(person, "删除")
     _by(actor, person)
     person.save_versioned(expected_version=person.version)
     return person
@@ -264,7 +321,7 @@ REVEALABLE = {
 }
 
 
-def person_reveal(*, actor: Actor, person: Person, field: str, request=None) -> str | list[str]:
+def person_reveal(*, actor: Actor, person: Person, field: str, request: HttpRequest | None = None) -> str | list[str]:
     """The full value of a protected field: a permission of its own, and every reveal is logged."""
     perm = REVEALABLE.get(field)
     if perm is None:
@@ -305,7 +362,7 @@ def person_relation_add(*, actor: Actor, person: Person, relative: Person, kind:
     return relation
 
 
-def _bulk_insert(model, rows: list[dict], *, constants: dict) -> list:
+def _bulk_insert(model: type[Model], rows: list[dict], *, constants: dict) -> list:
     """INSERT many new rows of `model` through its fields' own preparation (encryption included).
 
     `rows` give per-row Python values by attname, `constants` values shared by every row (prepared once);
@@ -352,16 +409,16 @@ def _bulk_insert(model, rows: list[dict], *, constants: dict) -> list:
             ids = sorted(r[0] for r in cursor.fetchall())
         _pg_copy(
             model._meta.db_table,
-            [model._meta.pk.column] + [f.column for f in fields],
+            [str(model._meta.pk.column)] + [str(f.column) for f in fields],
             [(pk, *value) for pk, value in zip(ids, values)],
         )
         return ids
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(ops.quote_name(str(f.column)) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    ids: list = []
+    ids = []
     with connection.cursor() as cursor:
         size = max(1, min(500, 30000 // len(fields)))
-        pk = ops.quote_name(model._meta.pk.column)
+        pk = ops.quote_name(str(model._meta.pk.column))
         for start in range(0, len(values), size):
             chunk = values[start : start + size]
             cursor.execute(
@@ -386,14 +443,16 @@ def _pg_copy(table: str, columns: list[str], values: list[tuple]) -> None:
             copy.write_row(value)
 
 
-def _history_rows(model, rows: list[dict], ids: list, *, user_id, reason: str | None, when) -> None:
+def _history_rows(
+    model: type[Model], rows: list[dict], ids: list, *, user_id: int | None, reason: str | None, when: dt.datetime
+) -> None:
     """The "+" (created) history row of each new row, carrying the stored values of the row itself.
 
     The values prepared for the main table go in as they are: the history row holds the same ciphertext.
     """
     from django.db import connection
 
-    history = model.history.model
+    history = model.history.model  # type: ignore[attr-defined]  # the manager simple-history adds
     fields = [f for f in history._meta.concrete_fields if not f.primary_key]
     extra = {"history_date": when, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
     prepared = {f.attname: f.get_db_prep_save(extra[f.attname], connection) for f in fields if f.attname in extra}
@@ -411,7 +470,7 @@ def _history_rows(model, rows: list[dict], ids: list, *, user_id, reason: str | 
         return
     ops = connection.ops
     table = ops.quote_name(history._meta.db_table)
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(ops.quote_name(str(f.column)) for f in fields)
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", values)
 
@@ -433,8 +492,7 @@ def person_bulk_create(*, actor: Actor, items: list[tuple[PersonInput, list]], c
         return []
     codes = {data.division_code for data, _ in items}
     found = set(Division.objects.filter(code__in=codes, level=Level.COMMUNITY).values_list("code", flat=True))
-    prefix = actor.broadest_prefix("people.create") if not actor.is_system else ""
-    if found != codes or prefix is None or any(not in_subtree(c, prefix) for c in codes):
+    if found != codes or any(not policy.place_allowed(actor, "people.create", c) for c in codes):
         raise ValidationFailed({"division_code": "所选社区不在您的管辖范围内。"})
     user_id = getattr(getattr(actor, "user", None), "pk", None)
     now = timezone.now()
@@ -495,3 +553,57 @@ def person_bulk_create(*, actor: Actor, items: list[tuple[PersonInput, list]], c
             phone_ids = _bulk_insert(PersonPhone, phones, constants=phone_constants)
             _history_rows(PersonPhone, phones, phone_ids, user_id=user_id, reason=reason, when=now)
     return ids
+
+
+def person_find_or_register(
+    *,
+    actor: Actor,
+    division_code: str,
+    name: str = "",
+    phone: str = "",
+    id_number: str = "",
+    person_id: int | None = None,
+    new_person: bool = False,
+) -> Person | None:
+    """A person met at intake (a caller, a visitor): the one picked, else found by ID number, else by phone
+    (one match), else registered.
+
+    Repeat callers are found before anyone new is created (unless the operator said the caller is not the
+    person found: `new_person`); nothing to go on (an anonymous call) gives None. An ID number already
+    registered still leads to that person.
+    """
+    from .selectors import person_find_by_identity, person_find_by_phone, person_get
+
+    if person_id:
+        if actor.is_system:
+            return Person.objects.get(pk=person_id)
+        return person_get(actor=actor, person_id=person_id)
+    id_number, phone, name = (id_number or "").strip(), (phone or "").strip(), (name or "").strip()
+    if id_number:
+        found = (
+            person_find_by_identity(actor=actor, id_type=IdType.RESIDENT, id_number=id_number)
+            if not actor.is_system
+            else Person.objects.filter(
+                id_type=IdType.RESIDENT, id_hash=id_hash(IdType.RESIDENT, id_number.upper())
+            ).first()
+        )
+        if found:
+            return found
+    if phone and not actor.is_system and not new_person:
+        by_phone = person_find_by_phone(actor=actor, number=phone)
+        if len(by_phone) == 1:
+            return by_phone[0]
+    if not name:
+        return None
+    data = PersonInput(
+        name=name,
+        division_code=division_code,
+        id_type=IdType.RESIDENT if id_number else IdType.NONE,
+        id_number=id_number,
+    )
+    try:
+        return person_create(actor=actor, data=data, phones=[phone] if phone else [])
+    except DuplicatePerson as exc:
+        if exc.person is not None:
+            return exc.person
+        raise

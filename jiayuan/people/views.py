@@ -11,26 +11,34 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config.nav import PERSON_PANELS
-from jiayuan.access import policy
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_phone
+from jiayuan.access.selectors import division_choices_for
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
-from jiayuan.core.errors import ApplicationError, StaleEditError
+from jiayuan.core.errors import ApplicationError, BadParameter, StaleEditError
 from jiayuan.core.pagination import paginate
 from jiayuan.divisions.selectors import division_choices
 
 from . import exports, selectors, services
 from .models import Gender, IdType, Person, PersonRelation
 
+IDENTIFIER_IN_URL = "身份证号、电话等个人信息不能放在网址中，请在人员库的搜索框中输入后查询。"
+
 
 def _filters(request) -> selectors.PersonFilters:
-    minor = request.GET.get("minor")
+    """The search form is sent by POST (a name, ID number or phone never lands in a URL); GET serves the
+    filters without personal values (community, gender, page) and refuses an identifier in the query string."""
+    source = request.POST if request.method == "POST" else request.GET
+    minor = source.get("minor")
+    q = source.get("q", "")[:64]
+    if request.method != "POST" and q and selectors.classify_query(q) in ("id_number", "phone"):
+        raise BadParameter(IDENTIFIER_IN_URL)
     return selectors.PersonFilters(
-        q=request.GET.get("q", "")[:64],
-        division=request.GET.get("division", "")[:12],
-        gender=request.GET.get("gender", ""),
+        q=q,
+        division=source.get("division", "")[:12],
+        gender=source.get("gender", ""),
         minor=True if minor == "1" else False if minor == "0" else None,
     )
 
@@ -60,7 +68,7 @@ def person_pick(request):
 def person_list(request):
     filters = _filters(request)
     qs = selectors.person_list(actor=request.actor, filters=filters)
-    page = paginate(qs, request.GET.get("page"))
+    page = paginate(qs, (request.POST if request.method == "POST" else request.GET).get("page"))
     rows = selectors.person_rows(page.object_list)
     if filters.q:
         kind = selectors.classify_query(filters.q)
@@ -76,6 +84,9 @@ def person_list(request):
             detail={**detail, "results": page.paginator.count},
         )
     prefix = request.actor.broadest_prefix("people.view")
+    plain = request.GET.copy() if request.method == "GET" else request.POST.copy()
+    for key in ("q", "csrfmiddlewaretoken", "page"):
+        plain.pop(key, None)
     context = {
         "page": page,
         "rows": rows,
@@ -83,7 +94,7 @@ def person_list(request):
         "communities": division_choices(prefix) if prefix is not None else [],
         "can_create": request.actor.has_perm("people.create"),
         "can_export": request.actor.has_perm("people.export"),
-        "querystring": request.GET.urlencode(),
+        "querystring": plain.urlencode(),  # without the typed query
     }
     template = "people/partials/results.html" if request.htmx else "people/list.html"
     return render(request, template, context)
@@ -110,10 +121,10 @@ def person_detail(request, person_id: int):
             }
             for p in person.phones.all()
         ],
-        "can_edit": policy.allows(actor, "people.edit", person),
-        "can_reveal": policy.allows(actor, "people.reveal", person),
-        "can_history": policy.allows(actor, "people.history", person),
-        "can_viewers": policy.allows(actor, "people.viewers", person),
+        "can_edit": selectors.person_may(actor=actor, perm="people.edit", person=person),
+        "can_reveal": selectors.person_may(actor=actor, perm="people.reveal", person=person),
+        "can_history": selectors.person_may(actor=actor, perm="people.history", person=person),
+        "can_viewers": selectors.person_may(actor=actor, perm="people.viewers", person=person),
         "person_panels": [t for t, perm in PERSON_PANELS if actor.has_perm(perm)],
         "family": selectors.person_family(actor=actor, person=person),
         "relation_kinds": PersonRelation.Kind.choices,
@@ -132,29 +143,30 @@ def person_reveal(request, person_id: int, field: str):
     return render(request, "people/partials/revealed.html", {"value": value, "field": field})
 
 
-def _input_from(post) -> services.PersonInput:
-    birth = None
+def _input_from(post) -> tuple[services.PersonInput, bool]:
+    """The form's person, and whether the birth date typed was not a date."""
+    birth: dt.date | None = None
+    bad_date = False
     if post.get("birth_date"):
         try:
             birth = dt.date.fromisoformat(post["birth_date"])
         except ValueError:
-            birth = "invalid"
+            bad_date = True
     return services.PersonInput(
         name=post.get("name", ""),
         division_code=post.get("division", ""),
         gender=post.get("gender", "U"),
-        birth_date=birth if birth != "invalid" else None,
+        birth_date=birth,
         id_type=post.get("id_type", IdType.NONE),
         id_number=post.get("id_number", ""),
         address_detail=post.get("address_detail", ""),
         ethnicity=post.get("ethnicity", ""),
         notes=post.get("notes", ""),
-    ), birth == "invalid"
+    ), bad_date
 
 
 def _form_context(request, **extra):
-    prefix = request.actor.broadest_prefix("people.create")
-    communities = list(division_choices(prefix)) if prefix is not None else []
+    communities = division_choices_for(actor=request.actor, perm="people.create")
     person = extra.get("person")
     if person is not None and person.division_id not in {d.code for d in communities}:
         communities.insert(0, person.division)  # a granted record outside one's scope keeps its community
@@ -196,10 +208,11 @@ def person_create(request):
 
 @require_perm("people.edit")
 def person_edit(request, person_id: int):
-    person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+    person = selectors.person_access(actor=request.actor, person_id=person_id, perm="people.edit")
     errors: dict[str, str] = {}
     if request.method == "POST":
         data, bad_date = _input_from(request.POST)
+        form: object = request.POST
         # The form never shows the protected values: left blank (or absent), they are kept, not wiped.
         if not data.id_number.strip() and data.id_type == person.id_type:
             data.id_number = person.id_number
@@ -225,9 +238,8 @@ def person_edit(request, person_id: int):
             else:
                 messages.success(request, "已保存。")
                 return redirect("people:detail", person_id=person.pk)
-        data = request.POST
     else:
-        data = {
+        form = {
             "name": person.name,
             "division": person.division_id,
             "gender": person.gender,
@@ -240,7 +252,7 @@ def person_edit(request, person_id: int):
     return render(
         request,
         "people/form.html",
-        _form_context(request, errors=errors, data=data, person=person, creating=False),
+        _form_context(request, errors=errors, data=form, person=person, creating=False),
         status=status,
     )
 
@@ -248,7 +260,7 @@ def person_edit(request, person_id: int):
 @require_POST
 @require_perm("people.edit")
 def person_phone_add(request, person_id: int):
-    person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+    person = selectors.person_access(actor=request.actor, person_id=person_id, perm="people.edit")
     run_action(
         request,
         lambda: services.person_phone_add(
@@ -303,13 +315,9 @@ def detail_url(person: Person) -> str:
 @require_POST
 @require_perm("people.edit")
 def person_relation_add(request, person_id: int):
-    person = policy.access_by_id(request.actor, "people.edit", Person.objects.all(), person_id)
+    person = selectors.person_access(actor=request.actor, person_id=person_id, perm="people.edit")
     relative_id = request.POST.get("relative_id", "")
-    relative = (
-        policy.scoped(request.actor, "people.view", Person)
-        .filter(pk=int(relative_id) if relative_id.isdigit() else 0)
-        .first()
-    )
+    relative = selectors.person_visible(actor=request.actor, person_id=relative_id)
     if relative is None:
         messages.error(request, "请先按姓名或电话搜索，并从结果中选定亲属。")
         return redirect("people:detail", person_id=person.pk)

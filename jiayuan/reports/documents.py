@@ -265,8 +265,11 @@ def build_xlsx(
     """One sheet of every figure with its definition, then one sheet per module (figures and breakdowns)."""
     import xlsxwriter
 
+    from jiayuan.core.excel import SAFE_OPTIONS
+
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    # Text stays text: no string is ever turned into a formula, a link or a number (core.excel).
+    book = xlsxwriter.Workbook(out, {"in_memory": True, **SAFE_OPTIONS})
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
     number = book.add_format({"border": 1, "num_format": "#,##0", "valign": "top"})

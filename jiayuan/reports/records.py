@@ -264,6 +264,10 @@ def columns_for(qs: QuerySet) -> list[Column]:
     return _columns().get(qs.model._meta.label_lower, ([], [Column("编号", lambda o: str(o.pk))]))[1]
 
 
+def related_for(qs: QuerySet) -> list[str]:
+    return _columns().get(qs.model._meta.label_lower, ([], []))[0]
+
+
 def rows_for(qs: QuerySet) -> tuple[list[str], list[list[str]]]:
     """Headers and the masked cells of each record of `qs` (already sliced to one page)."""
     related, columns = _columns().get(qs.model._meta.label_lower, ([], [Column("编号", lambda o: str(o.pk))]))

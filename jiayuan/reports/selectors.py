@@ -211,7 +211,7 @@ def scaled(fig: FigureDef, total) -> int | Decimal | float:
     return int(total or 0)
 
 
-class _Context:
+class FigureContext:
     """One computation of figures for a scope and period: remembers each module's first day of use."""
 
     def __init__(self, actor: Actor, scope: Scope, period: Period):
@@ -270,7 +270,7 @@ class _Context:
 @replica_reads
 def figure_values(*, actor: Actor, scope: Scope, period: Period, codes: list[str] | None = None) -> list[FigureValue]:
     """The values of the catalogue's figures the actor may see (all of them, or `codes`), in catalogue order."""
-    ctx = _Context(actor, scope, period)
+    ctx = FigureContext(actor, scope, period)
     wanted = set(codes) if codes else None
     return [ctx.figure_value(f) for f in visible_figures(actor) if wanted is None or f.code in wanted]
 
@@ -304,14 +304,16 @@ def child_divisions(scope: Scope) -> list[Division]:
     return list(Division.objects.filter(parent_id=scope.code, special=False).order_by("code"))
 
 
-def breakdown(*, actor: Actor, scope: Scope, period: Period, code: str, dimension: str) -> Breakdown:
+def breakdown(
+    *, actor: Actor, scope: Scope, period: Period, code: str, dimension: str, ctx: FigureContext | None = None
+) -> Breakdown:
     fig = catalogue.figure(code)
     if fig is None or not actor.has_perm(fig.perm):
         raise NotFound("未找到该指标")
     dim = next((d for d in fig.dimensions if d.code == dimension), None)
     if dim is None:
         raise ApplicationError("该指标不能按所选维度分组。")
-    ctx = _Context(actor, scope, period)
+    ctx = ctx or FigureContext(actor, scope, period)
     value = ctx.figure_value(fig)
     result = Breakdown(figure=value, dimension=dim.code, label=dim.label)
     if value.value is None:
@@ -354,12 +356,12 @@ class Trend:
     links: list[str]
 
 
-def trend(*, actor: Actor, scope: Scope, period: Period, code: str) -> Trend | None:
+def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureContext | None = None) -> Trend | None:
     """The figure month by month over the period, beside the same months a year earlier."""
     fig = catalogue.figure(code)
     if fig is None or not actor.has_perm(fig.perm) or not fig.date_path or fig.kind == "ratio":
         return None
-    ctx = _Context(actor, scope, period)
+    ctx = ctx or FigureContext(actor, scope, period)
     value = ctx.figure_value(fig)
     if value.value is None:
         return None
@@ -398,7 +400,7 @@ def figure_records(
     fig = catalogue.figure(code)
     if fig is None or not actor.has_perm(fig.perm) or fig.kind == "ratio":
         raise NotFound("未找到该指标")
-    ctx = _Context(actor, scope, period)
+    ctx = FigureContext(actor, scope, period)
     if fig.records is None or not ctx.in_use(fig.module):
         return fig, _none(fig)
     qs = fig.records(actor, ctx.query)
@@ -459,14 +461,16 @@ class Dashboard:
 
 @replica_reads
 def dashboard(*, actor: Actor, scope: Scope, period: Period) -> Dashboard:
-    values = figure_values(actor=actor, scope=scope, period=period)
+    # One context for the whole page: each figure is counted once, each module's first use read once.
+    ctx = FigureContext(actor, scope, period)
+    values = [ctx.figure_value(f) for f in visible_figures(actor)]
     by_module: dict[str, list[FigureValue]] = {}
     for v in values:
         by_module.setdefault(v.module, []).append(v)
     mods = catalogue.modules()
     grouped = [(mods[code].label, by_module[code]) for code in mods if code in by_module]
     heads = {f.code for f in catalogue.figures().values() if f.headline}
-    trends = [t for t in (trend(actor=actor, scope=scope, period=period, code=c) for c in TREND_FIGURES) if t]
+    trends = [t for t in (trend(actor=actor, scope=scope, period=period, code=c, ctx=ctx) for c in TREND_FIGURES) if t]
     breakdowns = []
     for code, dim in dashboard_breakdowns():
         fig = catalogue.figure(code)
@@ -474,7 +478,7 @@ def dashboard(*, actor: Actor, scope: Scope, period: Period) -> Dashboard:
             continue
         if dim == "division" and not child_divisions(scope):
             continue
-        b = breakdown(actor=actor, scope=scope, period=period, code=code, dimension=dim)
+        b = breakdown(actor=actor, scope=scope, period=period, code=code, dimension=dim, ctx=ctx)
         if b.bars:
             breakdowns.append(b)
     return Dashboard(

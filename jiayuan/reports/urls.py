@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("records/", views.records, name="records"),
+    path("records/export/", views.records_export, name="records_export"),
     path("catalogue/", views.catalogue_page, name="catalogue"),
     path("cases/", views.cases_stats, name="cases_stats"),
     path("care/", views.care_stats, name="care_stats"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from jiayuan.access.decorators import require_perm
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import query_date, query_int
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 
@@ -127,8 +127,35 @@ def records(request):
             "querystring": query.urlencode(),
             "dimension": request.GET.get("dim", ""),
             "key": request.GET.get("key", ""),
+            "can_export": request.actor.has_perm("reports.export"),
         },
     )
+
+
+@require_perm("reports.export")
+def records_export(request):
+    scope, period, error = _scope_and_period(request)
+    if error:
+        raise NotFound("未找到该统计期")
+    code = request.GET.get("figure", "")
+    if not code:
+        return redirect("reports:catalogue")
+    try:
+        fig, qs = selectors.figure_records(
+            actor=request.actor,
+            scope=scope,
+            period=period,
+            code=code,
+            dimension=request.GET.get("dim", ""),
+            key=request.GET.get("key", ""),
+        )
+        handle, name, _ = services.records_export(
+            actor=request.actor, fig=fig, qs=qs, scope=scope, period=period, request=request
+        )
+    except ApplicationError as exc:
+        back = "/reports/records/?" + request.GET.urlencode()
+        return render(request, "reports/pages/export_refused.html", {"message": exc.message, "back": back}, status=400)
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @require_perm("reports.view")
@@ -149,8 +176,8 @@ def cases_stats(request):
     from .stats.cases import case_stats
 
     today = timezone.localdate()
-    date_from = parse_date(request.GET.get("from")) or today.replace(month=1, day=1)
-    date_to = parse_date(request.GET.get("to")) or today
+    date_from = query_date(request.GET, "from", today.replace(month=1, day=1), label="起始日期")
+    date_to = query_date(request.GET, "to", today, label="截止日期")
     prefix = request.actor.broadest_prefix("cases.stats") or ""
     wanted = request.GET.get("division", "")[:12]
     if wanted and wanted.startswith(prefix):
@@ -174,8 +201,8 @@ def care_stats(request):
     from .stats.care import care_stats as compute
 
     today = timezone.localdate()
-    start = parse_date(request.GET.get("start"), today.replace(month=1, day=1))
-    end = parse_date(request.GET.get("end"), today)
+    start = query_date(request.GET, "start", today.replace(month=1, day=1), label="起始日期")
+    end = query_date(request.GET, "end", today, label="截止日期")
     result = compute(actor=request.actor, prefix=request.GET.get("division", "")[:12], start=start, end=end)
     scopes = selectors.module_stats_divisions(actor=request.actor, perm="care.stats")
     return render(request, "reports/pages/care_stats.html", {"stats": result, "scopes": scopes})
@@ -196,7 +223,7 @@ def _report_context(request, scope, *, form_errors=None):
         "current_version": versions[0].number if versions else 0,
         "divisions": selectors.scope_choices(actor=request.actor),
         "years": list(range(today.year, today.year - 6, -1)),
-        "year": int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year,
+        "year": query_int(request.GET, "year", today.year, label="年份", minimum=2000, maximum=2100),
         "can_edit_template": request.actor.has_perm("reports.template_edit"),
         "errors": form_errors or {},
     }

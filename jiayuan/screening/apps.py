@@ -10,7 +10,8 @@ class ScreeningConfig(AppConfig):
         from django.db.models import Q
 
         from jiayuan.access import policy
-        from jiayuan.divisions.models import ancestor_codes, subtree_q
+        from jiayuan.divisions.codes import self_and_ancestors
+        from jiayuan.divisions.models import subtree_q
 
         from .models import Campaign, Hazard, Visit
 
@@ -23,7 +24,8 @@ class ScreeningConfig(AppConfig):
                 code = posting.division_id or ""
                 if not code:
                     continue
-                part = Q(division_id__in={code, *ancestor_codes(code)}) | subtree_q(posting.division.prefix, "division")
+                nearby = set(self_and_ancestors(code, to_city=False))
+                part = Q(division_id__in=nearby) | subtree_q(posting.division.prefix, "division")
                 cover = part if cover is None else cover | part
             if cover is None:
                 return None

@@ -11,7 +11,7 @@ from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.divisions.models import Division, Level, subtree_q
 
-from .models import Campaign, Hazard, HazardStatus, Visit
+from .models import Campaign, Checklist, Hazard, HazardStatus, Visit
 
 
 def campaign_list(*, actor: Actor) -> QuerySet[Campaign]:
@@ -71,6 +71,15 @@ def hazard_list(
 
 def hazard_get(*, actor: Actor, hazard_id, perm: str = "screening.view") -> Hazard:
     return policy.access_by_id(actor, perm, Hazard.objects.select_related("division", "campaign", "visit"), hazard_id)
+
+
+def hazard_may(*, actor: Actor, perm: str, hazard: Hazard) -> bool:
+    return policy.allows(actor, perm, hazard)
+
+
+def checklists_other(*, than: Checklist) -> QuerySet[Checklist]:
+    """The other checklists (a checklist is shared configuration, not personal data)."""
+    return Checklist.objects.exclude(pk=than.pk)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -8,17 +8,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jiayuan.access import policy
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_date, query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
-from jiayuan.divisions.models import Division, Level, in_subtree, subtree_q
-from jiayuan.people.models import Household, Person
+from jiayuan.divisions.codes import in_subtree
+from jiayuan.divisions.models import Level
+from jiayuan.divisions.selectors import division_subtree
+from jiayuan.people.selectors import household_list, household_visible, people_visible
 
 from . import selectors, services
 from .models import HazardLevel, HazardStatus
@@ -54,7 +55,7 @@ def campaign_list(request):
         else:
             messages.success(request, "排查活动已创建。")
             return redirect("screening:campaigns")
-    streets = Division.objects.filter(subtree_q(prefix, "code"), level=Level.STREET, special=False) if prefix else []
+    streets = division_subtree(prefix, level=Level.STREET).filter(special=False) if prefix else []
     return render(
         request,
         "screening/campaign_list.html",
@@ -71,8 +72,6 @@ def campaign_list(request):
 @require_perm("screening.manage")
 def checklist_page(request):
     """The household checklist's versions; publishing a new version never touches visits already recorded."""
-    from .models import Checklist
-
     checklist = services.default_checklist()
     errors = {}
     if request.method == "POST":
@@ -97,7 +96,7 @@ def checklist_page(request):
             "versions": checklist.versions.order_by("-number"),
             "errors": errors,
             "text": "\n".join(f"{i['code']} {i['label']}" for i in latest.items) if latest else "",
-            "others": Checklist.objects.exclude(pk=checklist.pk),
+            "others": selectors.checklists_other(than=checklist),
         },
     )
 
@@ -134,21 +133,20 @@ def visit_new(request, campaign_id: int):
     prefix = request.actor.broadest_prefix("screening.visit") or ""
     communities = [
         d
-        for d in Division.objects.filter(subtree_q(prefix, "code"), level=Level.COMMUNITY, special=False)
+        for d in division_subtree(prefix, level=Level.COMMUNITY)
+        .filter(special=False)
         .select_related("parent")
         .order_by("parent_id", "code")
         if any(in_subtree(d.code, c.prefix) for c in campaign.covered.all())
     ][:200]
-    households = policy.scoped(request.actor, "people.view", Household).order_by("division_id", "name")[:200]
+    households = household_list(actor=request.actor)
     errors = {}
     if request.method == "POST":
         household = None
         if request.POST.get("household"):
-            household = (
-                policy.scoped(request.actor, "people.view", Household).filter(pk=request.POST.get("household")).first()
-            )
+            household = household_visible(actor=request.actor, household_id=request.POST.get("household"))
         ids = [int(x) for x in request.POST.get("people", "").replace("，", ",").split(",") if x.strip().isdigit()]
-        people = list(policy.scoped(request.actor, "people.view", Person).filter(pk__in=ids))
+        people = people_visible(actor=request.actor, ids=ids)
         answers = {item["code"]: request.POST.get(f"item_{item['code']}") == "on" for item in version.items}
         try:
             visit = services.visit_record(
@@ -192,10 +190,10 @@ def visit_new(request, campaign_id: int):
 def visit_list(request):
     qs = selectors.visit_list(
         actor=request.actor,
-        campaign_id=request.GET.get("campaign") or None,
+        campaign_id=query_int(request.GET, "campaign", label="排查活动"),
         division=request.GET.get("division", "")[:12],
-        start=parse_date(request.GET.get("start")),
-        end=parse_date(request.GET.get("end")),
+        start=query_date(request.GET, "start", label="起始日期"),
+        end=query_date(request.GET, "end", label="截止日期"),
     )
     page = paginate(qs, request.GET.get("page"))
     return render(request, "screening/visit_list.html", {"page": page})
@@ -205,12 +203,12 @@ def visit_list(request):
 def hazard_list(request):
     qs = selectors.hazard_list(
         actor=request.actor,
-        campaign_id=request.GET.get("campaign") or None,
+        campaign_id=query_int(request.GET, "campaign", label="排查活动"),
         division=request.GET.get("division", "")[:12],
         status=request.GET.get("status", "")[:16],
         followed=request.GET.get("followed") == "1",
-        start=parse_date(request.GET.get("start")),
-        end=parse_date(request.GET.get("end")),
+        start=query_date(request.GET, "start", label="起始日期"),
+        end=query_date(request.GET, "end", label="截止日期"),
     )
     page = paginate(qs, request.GET.get("page"))
     return render(request, "screening/hazard_list.html", {"page": page, "statuses": HazardStatus.choices})
@@ -222,8 +220,6 @@ def hazard_detail(request, hazard_id: int):
     access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=hazard, field_classes=["sensitive"])
     labels = hazard.visit.checklist_version.labels()
     people = [{"id": p.pk, "name": mask_name(p.name), "age": p.age} for p in services.hazard_people(hazard)]
-    from importlib.util import find_spec
-
     return render(
         request,
         "screening/hazard_detail.html",
@@ -231,9 +227,10 @@ def hazard_detail(request, hazard_id: int):
             "hazard": hazard,
             "items": [labels.get(c, c) for c in hazard.items],
             "people": people,
-            "can_follow": policy.allows(request.actor, "screening.follow", hazard) and hazard.status == "open",
+            "can_follow": selectors.hazard_may(actor=request.actor, perm="screening.follow", hazard=hazard)
+            and hazard.status == "open",
             "types": dictionary_items("vulnerability_type"),
-            "cases_ready": find_spec("jiayuan.cases.services") is not None,
+            "cases_ready": True,
         },
     )
 

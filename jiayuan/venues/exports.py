@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-import xlsxwriter
+from jiayuan.core.excel import SafeBook
 
 HEADERS = [
     "阵地类型",
@@ -25,16 +23,15 @@ HEADERS = [
 
 
 def venues_xlsx(queryset) -> tuple[bytes, int]:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
-    sheet = book.add_worksheet("阵地")
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, HEADERS, bold)
+    book = SafeBook(constant_memory=True)
+    sheet = book.sheet("阵地")
+    book.header(sheet, HEADERS)
     sheet.set_column(0, 1, 24)
     sheet.set_column(4, 4, 36)
     count = 0
     for count, v in enumerate(queryset.iterator(chunk_size=2000), start=1):
-        sheet.write_row(
+        book.write_cells(
+            sheet,
             count,
             0,
             [
@@ -54,5 +51,4 @@ def venues_xlsx(queryset) -> tuple[bytes, int]:
                 "在用" if v.is_active else "停用",
             ],
         )
-    book.close()
-    return buffer.getvalue(), count
+    return book.close(), count

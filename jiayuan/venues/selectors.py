@@ -9,7 +9,8 @@ from django.db.models.functions import Substr
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.divisions.models import Division, Level, in_subtree, subtree_q
+from jiayuan.divisions.codes import district_of
+from jiayuan.divisions.models import Division, Level, subtree_q
 from jiayuan.orgs.models import Organisation
 
 from .models import Venue, VenueType
@@ -85,7 +86,7 @@ def coverage_prefix(*, actor: Actor, division: str = "", perm: str = "venues.sta
     prefix = actor.broadest_prefix(perm)
     if prefix is None:
         return None
-    if division and in_subtree(division, prefix):
+    if division and division.startswith(prefix):
         found = Division.objects.filter(code=division).only("prefix").first()
         if found is not None:
             return found.prefix
@@ -136,7 +137,7 @@ def organisation_choices(*, actor: Actor, perm: str = "venues.edit") -> QuerySet
     prefix = actor.broadest_prefix(perm)
     if prefix is None:
         return Organisation.objects.none()
-    district = prefix[:6]
+    district = district_of(prefix)
     return Organisation.objects.filter(subtree_q(district, "division"), is_active=True).order_by("division_id", "name")
 
 

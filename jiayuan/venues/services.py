@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Scope
 from jiayuan.core.errors import ValidationFailed
-from jiayuan.divisions.models import Division, Level, in_subtree
+from jiayuan.divisions.codes import district_of
+from jiayuan.divisions.models import Division, Level
 from jiayuan.orgs.models import Organisation
 
 from .models import Venue, VenueType
@@ -45,7 +46,7 @@ def place_allowed(actor: Actor, perm: str, code: str) -> bool:
             return True
         if not posting.division_id:
             continue
-        if scope == Scope.SUBTREE and in_subtree(code, posting.division.prefix):
+        if scope == Scope.SUBTREE and code.startswith(posting.division.prefix):
             return True
         if scope == Scope.LEVEL and code == posting.division_id:
             return True
@@ -93,7 +94,9 @@ def _clean(data: VenueInput, *, actor: Actor, keep_division: str = "") -> dict:
     organisation = None
     if data.organisation_id not in (None, ""):
         organisation = Organisation.objects.filter(pk=str(data.organisation_id).strip() or 0).first()
-        if organisation is None or (division is not None and not code.startswith(organisation.division_id[:6])):
+        if organisation is None or (
+            division is not None and not code.startswith(district_of(organisation.division_id))
+        ):
             errors["organisation"] = "运营组织不存在或不在该区。"
     area = None
     if data.area_m2 not in (None, ""):

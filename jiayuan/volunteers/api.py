@@ -49,6 +49,16 @@ class VolunteerIn(Schema):
     availability: str = ""
 
 
+class VolunteerPatch(Schema):
+    version: int
+    skills: list[str] | None = None
+    availability: str | None = None
+
+
+class VersionIn(Schema):
+    version: int
+
+
 class RecordOut(Schema):
     id: int
     volunteer_id: int
@@ -341,3 +351,37 @@ def record_add(request, volunteer_id: int, payload: RecordIn):
         note=payload.note,
     )
     return Status(201, record_out(selectors.record_get(actor=request.actor, record_id=record.pk)))
+
+
+@operation(
+    router,
+    "PATCH",
+    "/{int:volunteer_id}",
+    perm="volunteers.edit",
+    response=VolunteerOut,
+    summary="修改专长与可服务时间",
+)
+def volunteer_update(request, volunteer_id: int, payload: VolunteerPatch):
+    v = selectors.volunteer_get(actor=request.actor, volunteer_id=volunteer_id, perm="volunteers.edit")
+    services.volunteer_update(
+        actor=request.actor,
+        volunteer=v,
+        expected_version=payload.version,
+        skill_codes=payload.skills if payload.skills is not None else list(v.skills.values_list("code", flat=True)),
+        availability=payload.availability if payload.availability is not None else v.availability,
+    )
+    return _volunteer_out(request, selectors.volunteer_get(actor=request.actor, volunteer_id=v.pk))
+
+
+@operation(
+    router,
+    "POST",
+    "/{int:volunteer_id}/withdraw",
+    perm="volunteers.edit",
+    response=VolunteerOut,
+    summary="登记本人撤回授权（退出志愿者）",
+)
+def volunteer_withdraw(request, volunteer_id: int, payload: VersionIn):
+    v = selectors.volunteer_get(actor=request.actor, volunteer_id=volunteer_id, perm="volunteers.edit")
+    services.volunteer_withdraw_consent(actor=request.actor, volunteer=v, expected_version=payload.version)
+    return _volunteer_out(request, selectors.volunteer_get(actor=request.actor, volunteer_id=v.pk))

@@ -9,6 +9,8 @@ from pathlib import Path
 from django.utils import timezone
 from docxtpl import DocxTemplate
 
+from jiayuan.divisions.codes import district_of
+
 from .models import RecordStatus, ServiceRecord, Volunteer
 from .selectors import volunteer_hours, volunteer_teams
 
@@ -18,7 +20,11 @@ TEMPLATE = Path(__file__).resolve().parent / "templates" / "volunteers" / "docx"
 def _issuer(volunteer: Volunteer) -> str:
     from jiayuan.orgs.models import Organisation
 
-    org = Organisation.objects.filter(division_id=volunteer.division_id[:6], is_active=True).order_by("id").first()
+    org = (
+        Organisation.objects.filter(division_id=district_of(volunteer.division_id), is_active=True)
+        .order_by("id")
+        .first()
+    )
     return org.name if org else "妇女联合会"
 
 
@@ -34,7 +40,7 @@ def certificate_docx(*, volunteer: Volunteer, issuer: str = "") -> bytes:
     doc = DocxTemplate(str(TEMPLATE))
     doc.render(
         {
-            "number": f"JG{volunteer.division_id[:6]}-{volunteer.pk:06d}-{today:%Y%m%d}",
+            "number": f"JG{district_of(volunteer.division_id)}-{volunteer.pk:06d}-{today:%Y%m%d}",
             "name": volunteer.person.name,
             "place": volunteer.division.name,
             "registered_on": f"{volunteer.registered_on:%Y年%m月%d日}",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiayuan.access.actor import Actor
+from jiayuan.divisions.codes import street_of
 from jiayuan.divisions.models import Division, Level
 from jiayuan.people.models import Person
 
@@ -77,7 +78,7 @@ def demo_load() -> str:
                 registered_on=dt.date(2024 + index % 2, 1 + index % 12, 1 + index % 27),
             )
             made += 1
-            home_team = next((t for t in teams if t.division_id == person.division_id[:9]), district)
+            home_team = next((t for t in teams if t.division_id == street_of(person.division_id)), district)
             services.team_member_add(
                 actor=_system(), team=home_team, person=person, role=MemberRole.LEADER if index % 15 == 0 else "member"
             )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-import xlsxwriter
+from jiayuan.core.excel import SafeBook
 
 from .selectors import volunteer_rows
 
@@ -12,10 +10,9 @@ HEADERS = ["编号", "姓名", "所在社区", "专长", "可服务时间", "注
 
 
 def volunteers_xlsx(queryset, *, chunk: int = 2000) -> tuple[bytes, int]:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
-    sheet = book.add_worksheet("巾帼志愿者")
-    sheet.write_row(0, 0, HEADERS, book.add_format({"bold": True}))
+    book = SafeBook(constant_memory=True)
+    sheet = book.sheet("巾帼志愿者")
+    book.header(sheet, HEADERS)
     count = 0
     ids = list(queryset.values_list("pk", flat=True))
     model = queryset.model
@@ -23,7 +20,8 @@ def volunteers_xlsx(queryset, *, chunk: int = 2000) -> tuple[bytes, int]:
         batch = model.objects.filter(pk__in=ids[start : start + chunk]).select_related("person", "division")
         for row in volunteer_rows(batch.order_by("-id")):
             count += 1
-            sheet.write_row(
+            book.write_cells(
+                sheet,
                 count,
                 0,
                 [
@@ -37,5 +35,4 @@ def volunteers_xlsx(queryset, *, chunk: int = 2000) -> tuple[bytes, int]:
                     row.status,
                 ],
             )
-    book.close()
-    return buffer.getvalue(), count
+    return book.close(), count

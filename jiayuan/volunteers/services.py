@@ -13,6 +13,7 @@ from jiayuan.access.roles import Scope
 from jiayuan.core.errors import ValidationFailed, WorkflowError
 from jiayuan.dictionaries.models import DictionaryItem
 from jiayuan.dictionaries.services import dictionary_ensure
+from jiayuan.divisions.codes import same_district
 from jiayuan.divisions.models import Division, Level
 from jiayuan.people.models import Person
 
@@ -223,7 +224,7 @@ def team_member_add(
         raise WorkflowError("该人员尚未经本人同意注册为志愿者（或已撤回授权），不能编入队伍。请先办理志愿者注册。")
     if role not in MemberRole.values:
         raise ValidationFailed({"role": "队内角色不正确。"})
-    if team.division_id[:6] != volunteer.division_id[:6] and team.level != TeamLevel.DISTRICT:
+    if not same_district(team.division_id, volunteer.division_id) and team.level != TeamLevel.DISTRICT:
         # Teams recruit within their district; a district team may take volunteers from anywhere in it.
         raise ValidationFailed({"person": "该志愿者不在本队伍所在区。"})
     try:

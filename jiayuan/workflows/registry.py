@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from jiayuan.divisions.codes import city_of, is_city, self_and_ancestors
 from jiayuan.divisions.models import Level
 
 PERM_KEYS = ("request", "approve", "return", "reject")
@@ -93,16 +94,13 @@ def call_hook(hook: Callable | None, approval, actor) -> None:
 
 
 def city_code(code: str) -> str:
-    return code[:4] + "00"
+    return city_of(code)
 
 
 def levels_up(division_code: str, *, top: str = Level.DISTRICT, include_start: bool = True) -> list[str]:
     """Division codes from `division_code` up to `top` (community → street → district → city)."""
-    from jiayuan.divisions.models import ancestor_codes
-
     code = division_code
-    # community → street → district (or functional area); the tree decides, not the code alone
-    chain: list[str] = [c for c in [code, *ancestor_codes(code)] if not c.endswith("00")]
+    chain: list[str] = [] if is_city(code) else self_and_ancestors(code, to_city=False)
     if top == Level.CITY:
         chain.append(city_code(code))
     elif top == Level.STREET:

@@ -26,6 +26,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "DJANGO_SECRET_KEY": "prod-check-" + "k" * 60,
         "JIAYUAN_DATA_KEYS": Fernet.generate_key().decode(),
         "JIAYUAN_INDEX_KEY": "prod-check-index-key-0123456789abcdef",
+        "JIAYUAN_AUDIT_KEY": "prod-check-audit-key-0123456789abcdef",
         "JIAYUAN_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}",
         "DJANGO_ALLOWED_HOSTS": "jiayuan.example.cn",

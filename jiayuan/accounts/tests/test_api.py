@@ -22,7 +22,7 @@ def test_token_and_bearer(client, user):
     )
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"token", "expires_at"} and len(body["token"]) > 30
+    assert set(body) == {"token", "expires_at", "id", "purpose"} and len(body["token"]) > 30
     # Only a digest is stored.
     assert not ApiToken.objects.filter(digest=body["token"]).exists()
     assert AccessLog.objects.filter(action=Action.TOKEN, user=user).exists()

@@ -35,21 +35,45 @@ def _form(**over):
     return data
 
 
+def _approve_all(division: str = CITY) -> None:
+    """A security officer approves every pending account change (三员分立: see test_separation_of_duties).
+
+    No officer sat below the city when the changes were filed, so the city's officer approves them."""
+    from jiayuan.accounts.duties import KIND
+    from jiayuan.workflows.models import ApprovalRequest, ApprovalStatus
+    from jiayuan.workflows.services import approval_decide
+
+    officer = Actor.for_user(make_user(Role.SECURITY_OFFICER, division))
+    for approval in ApprovalRequest.objects.filter(kind=KIND, status=ApprovalStatus.PENDING):
+        approval_decide(
+            actor=officer, approval=approval, decision="approve", comment="", expected_version=approval.version
+        )
+
+
 def test_user_admin_creates_users_within_futian(client, admins):
     client.force_login(admins["futian"])
     assert client.get("/accounts/users/new/").status_code == 200
+    # An account without personal data starts at once, with the password set (to be changed at first sign-in).
+    response = client.post("/accounts/users/new/", _form(username="fawu2", role=Role.LEGAL_REVIEWER, division=FUTIAN))
+    assert response.status_code == 302
+    reviewer = User.objects.get(username="fawu2")
+    assert reviewer.check_password(NEW_PASSWORD) and reviewer.must_change_password
+    # A community worker's account waits for the security officer.
     response = client.post("/accounts/users/new/", _form())
     assert response.status_code == 302
     user = User.objects.get(username="chenxm")
+    assert not user.is_active and not user.postings.exists()
+    _approve_all()
+    user.refresh_from_db()
     posting = user.postings.get()
     assert (posting.role, posting.division_id, posting.created_by) == (
         Role.COMMUNITY_WORKER,
         XIANGMIHU,
         admins["futian"],
     )
-    assert user.check_password(NEW_PASSWORD)
+    assert user.is_active and not user.check_password(NEW_PASSWORD)  # the officer hands over a one-time password
     # The history names the administrator.
-    assert user.history.get().history_user == admins["futian"]
+    assert user.history.earliest().history_user == admins["futian"]
     assert posting.history.get().history_user == admins["futian"]
 
 
@@ -61,7 +85,7 @@ def test_user_admin_creates_users_within_futian(client, admins):
         ({"role": Role.SYSADMIN, "division": FUTIAN}, "只有系统管理员可以设置该角色。"),
         ({"role": Role.AUDITOR, "division": FUTIAN}, "只有系统管理员可以设置该角色。"),
         ({"role": "king"}, "请选择角色。"),
-        ({"password": "123"}, "密码"),
+        ({"password": "123", "role": Role.LEGAL_REVIEWER, "division": FUTIAN}, "密码"),
         ({"valid_from": "2026-02-01", "valid_to": "2026-01-01"}, "失效日期不能早于生效日期。"),
     ],
 )
@@ -80,7 +104,7 @@ def test_user_admin_cannot_add_a_posting_outside_its_reach(admins):
     with pytest.raises(ValidationFailed) as info:
         posting_add(actor=actor, user=colleague, role=Role.DISTRICT_RIGHTS, division_code=NANSHAN)
     assert info.value.errors["division"] == "只能在本级及下级范围内设置岗位。"
-    cover = posting_add(
+    posting_add(
         actor=actor,
         user=colleague,
         role=Role.STREET_STAFF,
@@ -88,6 +112,9 @@ def test_user_admin_cannot_add_a_posting_outside_its_reach(admins):
         valid_to=timezone.localdate() + dt.timedelta(days=14),
         note="代岗两周",
     )
+    assert not colleague.postings.filter(role=Role.STREET_STAFF).exists()  # waits for the security officer
+    _approve_all()
+    cover = colleague.postings.get(role=Role.STREET_STAFF)
     assert cover.valid_to is not None and cover.history.get().history_user == admins["futian"]
 
 
@@ -116,13 +143,15 @@ def test_user_admin_sees_only_users_of_futian_and_below(client, admins):
 
 def test_sysadmin_manages_everyone(client, admins):
     client.force_login(admins["sysadmin"])
-    for username, role, division in (
-        ("ns1", Role.STREET_STAFF, NANSHAN),
-        ("aud1", Role.AUDITOR, CITY),
-        ("sys2", Role.SYSADMIN, CITY),
-    ):
+    cases = (("ns1", Role.STREET_STAFF, NANSHAN), ("aud1", Role.AUDITOR, CITY), ("sys2", Role.SYSADMIN, CITY))
+    for username, role, division in cases:
         response = client.post("/accounts/users/new/", _form(username=username, role=role, division=division))
         assert response.status_code == 302, response.content.decode()[-800:]
+    # The street worker and the auditor reach personal data (cases, the audit log): they wait for the officer.
+    assert not User.objects.get(username="ns1").postings.exists()
+    assert not User.objects.get(username="aud1").postings.exists()
+    _approve_all()
+    for username, role, _ in cases:
         assert User.objects.get(username=username).postings.get().role == role
 
 

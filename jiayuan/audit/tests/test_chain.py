@@ -179,3 +179,123 @@ def test_auditor_reads_and_filters_the_log_and_runs_the_check(client, rows):
     client.force_login(sysadmin)
     assert client.get("/audit/").status_code == 404
     assert client.get("/audit/verify/").status_code == 200
+
+
+# --- the keyed chain and the checkpoints outside the database ----------------------------------------------
+
+
+def _rechain(from_row: int, digest) -> None:
+    """What a forger with database access does: rewrite row `from_row`, then recompute every link after it."""
+    _unguard()
+    rows = list(AccessLog.objects.filter(pk__gte=from_row).order_by("id"))
+    prev = AccessLog.objects.filter(pk__lt=from_row).order_by("-id").values_list("row_hash", flat=True).first()
+    prev = prev or GENESIS
+    for row in rows:
+        if row.pk == from_row:
+            row.username = "forged"
+        new = digest(row, prev)
+        _raw(
+            "UPDATE audit_accesslog SET username = %s, prev_hash = %s, row_hash = %s WHERE id = %s",
+            [row.username, prev, new, row.pk],
+        )
+        prev = new
+    ChainHead.objects.filter(pk=1).update(last_hash=prev, last_id=rows[-1].pk)
+
+
+def test_rewriting_and_rechaining_without_the_key_is_detected(rows):
+    """The issue's attack: change a row, re-hash the rows after it with the old unkeyed function."""
+    from jiayuan.audit.services import legacy_digest
+
+    _rechain(rows[2].pk, legacy_digest)
+    ok, message = access_log_verify()
+    assert not ok and f"第 {rows[2].pk} 条" in message
+
+
+def test_rechaining_with_another_key_is_detected(rows, settings):
+    from jiayuan.audit.services import row_digest
+
+    real = settings.AUDIT_CHAIN_KEY
+    settings.AUDIT_CHAIN_KEY = "a-guessed-key"
+    _rechain(rows[1].pk, row_digest)
+    settings.AUDIT_CHAIN_KEY = real
+    assert not access_log_verify()[0]
+
+
+def test_a_chain_of_only_unkeyed_rows_is_refused(rows):
+    from jiayuan.audit.services import legacy_digest
+
+    first = AccessLog.objects.order_by("id").first()
+    _rechain(first.pk, legacy_digest)
+    ok, message = access_log_verify()
+    assert not ok and "密钥" in message
+
+
+def test_unkeyed_rows_before_the_first_keyed_row_are_accepted(db):
+    """Rows written before the chain was keyed: accepted only as a prefix closed by keyed rows."""
+    from jiayuan.audit.services import legacy_digest
+
+    made = [access_log_write(action=Action.VIEW, object_id=str(i)) for i in range(4)]
+    _rechain(made[0].pk, legacy_digest)  # every row unkeyed (and the first one renamed)
+    access_log_write(action=Action.ADMIN, detail={"event": "chain_keyed"})
+    ok, message = access_log_verify()
+    assert ok, message
+
+
+def test_truncation_passes_the_chain_but_not_the_checkpoint(rows, tmp_path):
+    call_command("audit_checkpoint", "--dir", str(tmp_path), stdout=io.StringIO())
+    assert len(list(tmp_path.glob("checkpoint-*.json"))) == 1
+    assert access_log_verify(checkpoint_dir=tmp_path)[0]
+    _unguard()
+    _raw("DELETE FROM audit_accesslog WHERE id >= %s", [rows[3].pk])
+    ChainHead.objects.filter(pk=1).update(last_hash=rows[2].row_hash, last_id=rows[2].pk)
+    assert access_log_verify()[0], "the chain alone cannot see a cleanly cut tail"
+    ok, message = access_log_verify(checkpoint_dir=tmp_path)
+    assert not ok and "末尾被删除" in message
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("audit_verify", "--checkpoints", str(tmp_path), stdout=out)
+
+
+def test_a_rewrite_with_the_key_is_still_caught_by_the_checkpoint(rows, tmp_path):
+    from jiayuan.audit.services import access_log_checkpoint, row_digest
+
+    access_log_checkpoint(directory=tmp_path)
+    _rechain(rows[1].pk, row_digest)  # even someone holding the key
+    assert access_log_verify()[0]
+    ok, message = access_log_verify(checkpoint_dir=tmp_path)
+    assert not ok and "检查点" in message and "改写" in message
+
+
+def test_a_forged_checkpoint_file_is_reported(rows, tmp_path):
+    import json
+
+    from jiayuan.audit.services import access_log_checkpoint
+
+    path = access_log_checkpoint(directory=tmp_path)
+    body = json.loads(path.read_text(encoding="utf-8"))
+    body["last_id"] = 1
+    path.chmod(0o600)
+    path.write_text(json.dumps(body), encoding="utf-8")
+    ok, message = access_log_verify(checkpoint_dir=tmp_path)
+    assert not ok and "签名无效" in message
+
+
+def test_checkpoint_files_are_written_only_outside_the_database(rows, tmp_path):
+    from jiayuan.audit.services import access_log_checkpoint
+
+    first = access_log_checkpoint(directory=tmp_path)
+    access_log_write(action=Action.VIEW, object_id="x")
+    second = access_log_checkpoint(directory=tmp_path)
+    assert first != second and first.exists() and second.exists()
+    assert access_log_verify(checkpoint_dir=tmp_path)[0]
+
+
+def test_the_scheduled_job_writes_a_checkpoint_where_the_settings_say(rows, tmp_path, settings):
+    from jiayuan.audit.tasks import audit_checkpoint_task
+
+    settings.AUDIT_CHECKPOINT_DIR = str(tmp_path)
+    result = audit_checkpoint_task.enqueue()
+    assert "检查点" in result.return_value
+    assert len(list(tmp_path.glob("checkpoint-*.json"))) == 1
+    ok, message = access_log_verify()
+    assert ok and "1 个检查点" in message

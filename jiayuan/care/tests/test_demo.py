@@ -5,12 +5,14 @@ import pytest
 def test_care_demo_loads_is_idempotent_and_every_page_renders(client):
     from jiayuan.care.demo import demo_load
     from jiayuan.care.models import Helper, Pairing, RegisterEntry, ReliefApplication
+    from jiayuan.screening.demo import demo_load as screening_demo_load
     from jiayuan.screening.models import Visit
     from jiayuan.site.demo import demo_load_all
 
     # The apps below care (a small people demo), then care's own.
     demo_load_all(only=["divisions", "orgs", "accounts", "people"], people=60)
     demo_load()
+    screening_demo_load()
     counts = (
         RegisterEntry.objects.count(),
         Helper.objects.count(),
@@ -21,6 +23,7 @@ def test_care_demo_loads_is_idempotent_and_every_page_renders(client):
     assert counts[0] == 40 and counts[1] == 20 and counts[2] >= 10 and counts[3] >= 5 and counts[4] >= 4
     assert set(ReliefApplication.objects.values_list("status", flat=True)) >= {"disbursed", "pending", "returned"}
     demo_load()
+    screening_demo_load()
     assert (
         RegisterEntry.objects.count(),
         Helper.objects.count(),

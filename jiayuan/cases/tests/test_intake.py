@@ -21,7 +21,7 @@ def test_repeat_caller_found_by_phone_before_a_new_person(world, client):
     client.force_login(world.operator)
     page = client.get("/cases/intake/")
     assert page.status_code == 200 and "autofocus" in page.content.decode()
-    lookup = client.get("/cases/intake/lookup/", {"phone": "138-0013-8001"}).content.decode()
+    lookup = client.post("/cases/intake/lookup/", {"phone": "138-0013-8001"}).content.decode()
     assert earlier.number in lookup and "重复来电" in lookup
     people_before = Person.objects.count()
     response = client.post(
@@ -85,7 +85,7 @@ def test_api_intake_for_telephony(world, client):
     earlier = new_case(world, person=person)
     _, raw = ApiToken.issue(world.operator, days=1)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    found = client.get("/api/cases/callers", {"phone": "13600136006"}, **auth).json()
+    found = client.post("/api/cases/callers", {"phone": "13600136006"}, content_type="application/json", **auth).json()
     assert found[0]["person_id"] == person.pk and found[0]["cases"][0]["number"] == earlier.number
     response = client.post(
         "/api/cases",

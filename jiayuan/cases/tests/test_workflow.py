@@ -116,7 +116,6 @@ def test_full_path_records_every_step(world):
 
 @pytest.mark.django_db
 def test_closing_a_high_risk_case_needs_the_level_above(world):
-    from jiayuan.cases import closure
 
     district = actor_of(world.district)
     case = new_case(world, categories=["domestic_violence"])
@@ -134,20 +133,21 @@ def test_closing_a_high_risk_case_needs_the_level_above(world):
     with pytest.raises(WorkflowError):
         services.case_transition(actor=worker, case=case, name="follow_up")
     # the requester's own level cannot approve; the street above can
-    assert not closure.may_decide(worker, approval)
-    closure.closure_decide(actor=actor_of(world.street), approval=approval, decision="return", comment="请补充安全计划")
+    assert not services.may_decide(worker, approval)
+    services.closure_decide(
+        actor=actor_of(world.street), approval=approval, decision="return", comment="请补充安全计划"
+    )
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS and not case.closure_pending
     services.case_transition(actor=worker, case=case, name="close", outcome="resolved")
     approval = ClosureApproval.objects.filter(case=case).order_by("-id").first()
-    closure.closure_decide(actor=actor_of(world.street), approval=approval, decision="approve")
+    services.closure_decide(actor=actor_of(world.street), approval=approval, decision="approve")
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.outcome == "resolved"
 
 
 @pytest.mark.django_db
 def test_closure_approval_through_the_shared_engine_can_be_rejected(world, client):
-    from jiayuan.cases import closure
     from jiayuan.workflows.models import ApprovalRequest, ApprovalStatus
 
     district = actor_of(world.district)
@@ -158,13 +158,13 @@ def test_closure_approval_through_the_shared_engine_can_be_rejected(world, clien
     services.case_transition(actor=actor_of(world.worker), case=case, name="start")
     services.case_action_add(actor=actor_of(world.worker), case=case, kind="follow_up", satisfaction=3, note="回访")
     services.case_transition(actor=actor_of(world.street), case=case, name="close", outcome="resolved")
-    record = closure.pending_closure(case)
-    engine = ApprovalRequest.objects.get(pk=int(record.external_ref))
-    assert engine.kind == closure.KIND and engine.current_division_id == case.division_id[:9]
+    record = services.pending_closure(case)
+    engine = ApprovalRequest.objects.get(pk=record.approval_id)
+    assert engine.kind == services.KIND and engine.current_division_id == case.division_id[:9]
     with pytest.raises(WorkflowError):  # the requester cannot approve their own request
-        closure.closure_decide(actor=actor_of(world.street), approval=record, decision="approve")
+        services.closure_decide(actor=actor_of(world.street), approval=record, decision="approve")
     with pytest.raises(WorkflowError):  # the district is not the approving level for a community's case
-        closure.closure_decide(actor=district, approval=record, decision="approve")
+        services.closure_decide(actor=district, approval=record, decision="approve")
     other_street = make_user("street_staff", case.division_id[:9], display_name="街道二")
     client.force_login(other_street)
     page = client.get(f"/cases/{case.pk}/").content.decode()

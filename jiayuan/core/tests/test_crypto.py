@@ -59,12 +59,22 @@ def test_encrypted_field_prepares_ciphertext_and_reads_plaintext():
 
 def test_dev_keys_are_generated_once_and_private(tmp_path):
     first = ensure_dev_keys(tmp_path / "var")
-    assert set(first) == {"secret_key", "data_key", "index_key"}
+    assert set(first) == {"secret_key", "data_key", "index_key", "audit_key"}
     Fernet(first["data_key"].encode())  # a usable Fernet key
     assert ensure_dev_keys(tmp_path / "var") == first
     path = tmp_path / "var" / "dev-keys.json"
     assert json.loads(path.read_text()) == first
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_dev_key_added_later_is_filled_in_and_the_others_kept(tmp_path):
+    var = tmp_path / "var"
+    var.mkdir()
+    (var / "dev-keys.json").write_text(json.dumps({"secret_key": "s", "data_key": "d", "index_key": "i"}))
+    keys = ensure_dev_keys(var)
+    assert (keys["secret_key"], keys["data_key"], keys["index_key"]) == ("s", "d", "i")
+    assert len(keys["audit_key"]) >= 32
+    assert ensure_dev_keys(var) == keys
 
 
 @pytest.mark.django_db

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from jiayuan.access.roles import Role
+from jiayuan.accounts.selectors import supervisors_of
 from jiayuan.notifications.models import Notification
-from jiayuan.notifications.services import notification_mark_read, notify, supervisors_of
+from jiayuan.notifications.services import notification_mark_read, notify
 from tests.factories import FUTIAN, MEILIN, XIANGMIHU, community_of, make_user
 
 

@@ -24,7 +24,6 @@ from jiayuan.access.roles import Role
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.care import models as care_models
 from jiayuan.care import services as care
-from jiayuan.cases import closure
 from jiayuan.cases import models as case_models
 from jiayuan.cases import services as cases
 from jiayuan.cases.models import Case, CaseAttachment, ClosureApproval, MoveKind, Status
@@ -240,11 +239,11 @@ def _old_case(w) -> Case:
     case.refresh_from_db()
     cases.case_transition(actor=worker, case=case, name="close", outcome="mediated", note=t("结案说明"))
     approval = ClosureApproval.objects.get(case=case)
-    closure.closure_decide(actor=w.a["street"], approval=approval, decision="return", comment=t("退回意见"))
+    cases.closure_decide(actor=w.a["street"], approval=approval, decision="return", comment=t("退回意见"))
     case.refresh_from_db()
     cases.case_transition(actor=worker, case=case, name="close", outcome="mediated", note=t("再次申请"))
     approval = ClosureApproval.objects.filter(case=case).order_by("-id").first()
-    closure.closure_decide(actor=w.a["street"], approval=approval, decision="approve", comment=t("审批意见"))
+    cases.closure_decide(actor=w.a["street"], approval=approval, decision="approve", comment=t("审批意见"))
     case.refresh_from_db()
     assert case.status == Status.CLOSED
     _age_case(case, OLD)

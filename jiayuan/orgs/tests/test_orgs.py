@@ -95,6 +95,6 @@ def test_executive_member_history_names_the_author(staff):
     org = make_org(XIANGMIHU, kind="street")
     person = make_person(community_of(XIANGMIHU, 0))
     member = executive_member_add(
-        actor=Actor.for_user(staff), organisation=org, person=person, post="executive", term_start="2026-01-01"
+        actor=Actor.for_user(staff), organisation=org, person_id=person.pk, post="executive", term_start="2026-01-01"
     )
     assert member.history.get().history_user == staff

@@ -1,14 +1,35 @@
-"""儿童友好: figures of a module not yet in the product, listed as not recorded (never as zero).
-
-When the `childfriendly` app lands, its count selectors are wired in here: set `MODULE.first_use` and each
-figure's `records` (the query listing the rows behind it), like the other module files.
-"""
+"""儿童友好: projects built and child-friendly communities, read through the childfriendly app's selectors."""
 
 from __future__ import annotations
 
-from .base import FigureDef, ModuleDef
+from django.db.models import QuerySet
 
-MODULE = ModuleDef("childfriendly", "儿童友好", None)
+from jiayuan.access.actor import Actor
+from jiayuan.childfriendly.models import Project
+from jiayuan.childfriendly.selectors import communities_for_figures, projects_first_day, projects_for_figures
+
+from .base import Dimension, FigureDef, ModuleDef, Query
+from .common import choice_labels, federation_prefix
+
+MODULE = ModuleDef("childfriendly", "儿童友好", lambda prefix: projects_first_day(federation_prefix(prefix)))
+
+TYPE = Dimension("type", "项目类型", "type", choice_labels(Project, "type"))
+DIVISION = Dimension("division", "街道/社区", "division")
+
+
+def projects(actor: Actor, query: Query) -> QuerySet:
+    return projects_for_figures(actor=actor, prefix=query.prefix, end=query.end).select_related("division")
+
+
+def communities(actor: Actor, query: Query) -> QuerySet:
+    return projects_for_figures(actor=actor, prefix=query.prefix, end=query.end, community_only=True).select_related(
+        "division"
+    )
+
+
+def all_communities(actor: Actor, query: Query) -> QuerySet:
+    return communities_for_figures(prefix=query.prefix)
+
 
 FIGURES = [
     FigureDef(
@@ -16,18 +37,33 @@ FIGURES = [
         label="儿童友好项目",
         unit="个",
         module="childfriendly",
-        definition="期末已建成的儿童友好项目（社区、学校、医院、公园、图书馆等）。",
+        definition="期末已建成（已验收）的儿童友好项目（社区、学校、医院、公园、图书馆等）。",
         date_basis="期末",
-        perm="reports.view",
+        perm="childfriendly.view",
+        records=projects,
+        dimensions=(TYPE, DIVISION),
     ),
     FigureDef(
         code="childfriendly.communities",
         label="儿童友好社区",
         unit="个",
         module="childfriendly",
-        definition="期末已建成的儿童友好社区。",
+        definition="期末社区儿童友好项目已验收的社区。",
         date_basis="期末",
-        perm="reports.view",
+        perm="childfriendly.view",
+        records=communities,
+        dimensions=(DIVISION,),
+    ),
+    FigureDef(
+        code="childfriendly.all_communities",
+        label="儿童友好覆盖率的社区基数",
+        unit="个",
+        module="childfriendly",
+        definition="所选区划下的全部社区（不含特殊区域）。",
+        date_basis="期末",
+        perm="childfriendly.view",
+        records=all_communities,
+        division_path="code",
     ),
     FigureDef(
         code="childfriendly.coverage",
@@ -36,6 +72,9 @@ FIGURES = [
         module="childfriendly",
         definition="儿童友好社区 ÷ 社区总数 × 100。",
         date_basis="期末",
-        perm="reports.view",
+        perm="childfriendly.view",
+        kind="ratio",
+        numerator="childfriendly.communities",
+        denominator="childfriendly.all_communities",
     ),
 ]

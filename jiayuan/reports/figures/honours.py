@@ -1,50 +1,81 @@
-"""评先评优: figures of a module not yet in the product, listed as not recorded (never as zero).
-
-When the `honours` app lands, its count selectors are wired in here: set `MODULE.first_use` and each
-figure's `records` (the query listing the rows behind it), like the other module files.
-"""
+"""评先评优: honours held, by kind, read through the honours app's selectors (the records behind each figure)."""
 
 from __future__ import annotations
 
-from .base import FigureDef, ModuleDef
+import datetime as dt
 
-MODULE = ModuleDef("honours", "评先评优", None)
+from django.db.models import QuerySet
+
+from jiayuan.access.actor import Actor
+from jiayuan.honours.models import Honour
+from jiayuan.honours.selectors import honours_first_year, honours_for_figures
+
+from .base import Dimension, FigureDef, ModuleDef, Query
+from .common import choice_labels, federation_prefix
+
+
+def _first_use(prefix: str) -> dt.date | None:
+    year = honours_first_year(federation_prefix(prefix))
+    return dt.date(year, 1, 1) if year else None
+
+
+MODULE = ModuleDef("honours", "评先评优", _first_use)
+
+LEVEL = Dimension("level", "级别", "level", choice_labels(Honour, "level"))
+DIVISION = Dimension("division", "街道/社区", "division")
+
+
+def _of(kind_code: str = "", *, cumulative: bool = False):
+    def records(actor: Actor, query: Query) -> QuerySet:
+        return honours_for_figures(
+            actor=actor,
+            prefix=query.prefix,
+            start=query.start,
+            end=query.end,
+            kind_code=kind_code,
+            cumulative=cumulative,
+        ).select_related("kind", "division")
+
+    return records
+
+
+def _figure(code: str, label: str, unit: str, kind_code: str, definition: str) -> FigureDef:
+    return FigureDef(
+        code=code,
+        label=label,
+        unit=unit,
+        module="honours",
+        definition=definition,
+        date_basis="获评日期",
+        perm="honours.view",
+        records=_of(kind_code),
+        date_path="granted_on",
+        dimensions=(LEVEL, DIVISION),
+    )
+
 
 FIGURES = [
-    FigureDef(
-        code="honours.red_banner_pacesetters",
-        label="三八红旗手",
-        unit="名",
-        module="honours",
-        definition="获评日期在期内的各级三八红旗手。",
-        date_basis="获评日期",
-        perm="reports.view",
+    _figure(
+        "honours.red_banner_pacesetters", "三八红旗手", "名", "sanba_hongqishou", "获评日期在期内的各级三八红旗手。"
     ),
-    FigureDef(
-        code="honours.red_banner_collectives",
-        label="三八红旗集体",
-        unit="个",
-        module="honours",
-        definition="获评日期在期内的各级三八红旗集体。",
-        date_basis="获评日期",
-        perm="reports.view",
+    _figure(
+        "honours.red_banner_collectives",
+        "三八红旗集体",
+        "个",
+        "sanba_hongqi_jiti",
+        "获评日期在期内的各级三八红旗集体。",
     ),
+    _figure("honours.civilised_posts", "巾帼文明岗", "个", "jinguo_wenming_gang", "获评日期在期内的各级巾帼文明岗。"),
+    _figure("honours.families", "最美家庭", "户", "zuimei_jiating", "获评日期在期内的各级最美家庭。"),
     FigureDef(
-        code="honours.civilised_posts",
-        label="巾帼文明岗",
-        unit="个",
+        code="honours.cumulative",
+        label="各级荣誉（截至期末累计）",
+        unit="项",
         module="honours",
-        definition="获评日期在期内的各级巾帼文明岗。",
-        date_basis="获评日期",
-        perm="reports.view",
-    ),
-    FigureDef(
-        code="honours.families",
-        label="最美家庭",
-        unit="户",
-        module="honours",
-        definition="获评日期在期内的各级最美家庭。",
-        date_basis="获评日期",
-        perm="reports.view",
+        definition="截至期末获得的各级各类荣誉（获评日期不晚于期末，未登记日期的按评选年度）。",
+        date_basis="期末",
+        perm="honours.view",
+        records=_of(cumulative=True),
+        dimensions=(LEVEL, DIVISION),
     ),
 ]

@@ -153,7 +153,13 @@ def year_world(world):
     make_org(FUTIAN, kind="district")
     make_org(XIANGMIHU, kind="street")
     make_org(world.c1, kind="new_domain")
-    return {"leader": leader, "street_leader": street_leader, "today": today, "made": made}
+    return {
+        "leader": leader,
+        "street_leader": street_leader,
+        "district": world.district,
+        "today": today,
+        "made": made,
+    }
 
 
 def _year(today) -> Period:
@@ -326,5 +332,41 @@ def test_catalogue_lists_every_figure_once_with_its_definition(year_world, clien
     modules = {r["module"] for r in rows}
     assert {"cases", "screening", "care", "pairings", "relief", "legal", "orgs"} <= modules
     assert {"volunteers", "activities", "venues", "honours", "childfriendly", "indicators"} <= modules
-    assert not any(r["recorded"] for r in rows if r["module"] == "honours")
+    # Honours, the child-friendly city and the plan indicators read their figures from their own selectors.
+    assert all(r["recorded"] for r in rows if r["module"] in ("honours", "childfriendly", "indicators"))
     assert client.get("/reports/catalogue/").status_code == 200
+
+
+def test_records_export_is_masked_logged_and_limited(year_world, client, settings):
+    from openpyxl import load_workbook
+
+    from jiayuan.audit.models import AccessLog
+
+    today = year_world["today"]
+    values = _values(year_world["leader"], FUTIAN, _year(today))
+    client.force_login(year_world["leader"])
+    url = f"/reports/records/export/?figure=cases.received&division={FUTIAN}&period=year&year={today.year}"
+    before = AccessLog.objects.filter(action="export").count()
+    response = client.get(url)
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = [r for r in book.active.iter_rows(min_row=4, values_only=True) if r[0]]
+    assert len(rows) == values["cases.received"].value
+    assert AccessLog.objects.filter(action="export").count() == before + 1
+    # Care records carry names: masked in the file.
+    care = client.get(url.replace("cases.received", "care.on_register"))
+    names = [
+        r[0]
+        for r in load_workbook(io.BytesIO(b"".join(care.streaming_content))).active.iter_rows(
+            min_row=4, values_only=True
+        )
+    ]
+    assert names and all("*" in n for n in names)
+    # Over the limit without the bulk-export right: refused, nothing logged.
+    settings.REPORTS_EXPORT_LIMIT = 2
+    refused = client.get(url)
+    assert refused.status_code == 400 and "超过单次导出上限 2 条" in refused.content.decode()
+    assert AccessLog.objects.filter(action="export").count() == before + 2
+    # The district's rights staff hold the bulk-export right.
+    client.force_login(year_world["district"])
+    assert client.get(url).status_code == 200

@@ -39,7 +39,8 @@ def test_every_apps_demo_is_found_in_installed_apps_order():
 @pytest.mark.django_db
 def test_load_demo_twice_changes_nothing(client):
     first = dict(demo_load_all(only=FOUNDATION, people=40))
-    assert first["账号"] == f"新增用户 {len(Role)}"
+    assert first["账号"] == f"新增用户 {len(DEMO_ACCOUNTS)}"
+    assert {role for _, _, role, _ in DEMO_ACCOUNTS} == set(Role)  # every role has a demo account
     assert Person.objects.count() >= 40
     after_first = _counts()
     second = dict(demo_load_all(only=FOUNDATION, people=40))

@@ -169,3 +169,17 @@ def test_edit_and_withdrawal_through_the_pages(scene):
     worker.post(f"/volunteers/{other.pk}/withdraw/", {"version": other.version})
     other.refresh_from_db()
     assert other.status == "left" and not other.has_consent
+
+
+def test_api_edit_and_withdrawal(scene):
+    worker = Client()
+    worker.force_login(scene["users"]["community"])
+    url = f"/api/volunteers/{scene['other'].pk}"
+    body = json.dumps({"version": 1, "skills": ["doctor"]})
+    assert worker.patch(url, body, content_type="application/json").json()["skills"] == ["医生"]
+    stale = worker.patch(url, body, content_type="application/json")
+    assert stale.status_code == 409
+    far = f"/api/volunteers/{scene['far_one'].pk}/withdraw"
+    assert worker.post(far, json.dumps({"version": 1}), content_type="application/json").status_code == 404
+    done = worker.post(f"{url}/withdraw", json.dumps({"version": 2}), content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "已退出"

@@ -14,6 +14,7 @@ class TokenAuth(HttpBearer):
         found = ApiToken.objects.find_active(token)
         if found is None or not found.user.is_active:
             return None
+        found.touch()  # the idle timeout of interactive tokens counts from the last use
         request.user = found.user
         request.actor = Actor.for_request(found.user)
         return found.user

@@ -1,0 +1,365 @@
+"""Honours pages: honours held, nominations and their approval with the public notice, counts, kinds."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiayuan.access.decorators import require_perm
+from jiayuan.audit.models import Action
+from jiayuan.audit.services import access_log_write
+from jiayuan.core.actions import run_action
+from jiayuan.core.errors import ApplicationError
+from jiayuan.core.pagination import paginate
+
+from . import exports, selectors, services
+from .models import AwardLevel, HolderType, NominationStatus
+
+
+def _version(post) -> int:
+    try:
+        return int(post.get("version", "0"))
+    except ValueError:
+        return 0
+
+
+def _year(value) -> int | None:
+    return int(value) if str(value or "").isdigit() and 1949 <= int(value) <= 2100 else None
+
+
+def _filters(get) -> selectors.HonourFilters:
+    return selectors.HonourFilters(
+        kind=get.get("kind", "")[:32],
+        level=get.get("level", "")[:16],
+        year=_year(get.get("year")),
+        division=get.get("division", "")[:12],
+        holder_type=get.get("holder_type", "")[:16],
+    )
+
+
+def _choices() -> dict:
+    return {
+        "kinds": selectors.kind_list(),
+        "levels": AwardLevel.choices,
+        "holder_types": HolderType.choices,
+        "this_year": timezone.localdate().year,
+    }
+
+
+@require_perm("honours.view")
+def honour_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request.GET)
+    page = paginate(selectors.honour_list(actor=request.actor, filters=filters), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "honours/pages/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "querystring": query.urlencode(),
+            "can_record": request.actor.has_perm("honours.record"),
+            "can_nominate": request.actor.has_perm("honours.nominate"),
+            "can_export": request.actor.has_perm("honours.export"),
+            **_choices(),
+        },
+    )
+
+
+@require_perm("honours.view")
+def honour_detail(request: HttpRequest, honour_id: int) -> HttpResponse:
+    honour = selectors.honour_get(actor=request.actor, honour_id=honour_id)
+    return render(request, "honours/pages/honour_detail.html", {"honour": honour})
+
+
+@require_perm("honours.stats")
+def honour_counts(request: HttpRequest) -> HttpResponse:
+    year = _year(request.GET.get("year"))
+    division = request.GET.get("division", "")[:12]
+    counts = selectors.honour_counts(actor=request.actor, year=year, division=division)
+    return render(
+        request,
+        "honours/pages/counts.html",
+        {
+            "counts": counts,
+            "cumulative": selectors.honour_counts(actor=request.actor, division=division) if year else counts,
+            "years": selectors.honour_years(actor=request.actor),
+            "year": year,
+            "division": division,
+            "statuses": selectors.nomination_status_counts(actor=request.actor, year=year),
+        },
+    )
+
+
+@require_perm("honours.view")
+def holder_history(request: HttpRequest, holder_type: str, holder_id: int) -> HttpResponse:
+    history = selectors.holder_history(actor=request.actor, holder_type=holder_type, holder_id=holder_id)
+    return render(
+        request,
+        "honours/pages/holder.html",
+        {"history": history, "holder_type": holder_type, "holder_label": HolderType(holder_type).label},
+    )
+
+
+@require_perm("honours.export")
+def honour_export(request: HttpRequest) -> HttpResponse:
+    qs = selectors.honour_list(actor=request.actor, filters=_filters(request.GET), perm="honours.export")
+    content, count = exports.honours_xlsx(qs)
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.EXPORT,
+        object_type="honours.honour",
+        field_classes=["personal"],
+        detail={"rows": count, "masked": True},
+    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename=honours.xlsx"
+    return response
+
+
+# ---------------------------------------------------------------- nominations
+
+
+@require_perm("honours.view")
+def nomination_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")[:16]
+    filters = _filters(request.GET)
+    page = paginate(
+        selectors.nomination_list(actor=request.actor, filters=filters, status=status), request.GET.get("page")
+    )
+    awaiting = selectors.nominations_awaiting(actor=request.actor) if request.actor.has_perm("honours.approve") else []
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "honours/pages/nominations.html",
+        {
+            "page": page,
+            "awaiting": awaiting,
+            "status": status,
+            "statuses": NominationStatus.choices,
+            "filters": filters,
+            "querystring": query.urlencode(),
+            "can_nominate": request.actor.has_perm("honours.nominate"),
+            **_choices(),
+        },
+    )
+
+
+@require_perm("honours.nominate")
+def nomination_new(request: HttpRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    data = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST":
+        try:
+            nomination = services.nomination_create(
+                actor=request.actor,
+                kind_id=request.POST.get("kind", ""),
+                level=request.POST.get("level", ""),
+                year=request.POST.get("year", ""),
+                holder_type=request.POST.get("holder_type", ""),
+                holder_id=request.POST.get("holder_id", ""),
+                reason=request.POST.get("reason", ""),
+            )
+        except ApplicationError as exc:
+            errors = exc.form_errors()
+        else:
+            messages.success(request, "推荐已提交，进入逐级审批。")
+            return redirect("honours:nomination_detail", nomination_id=nomination.pk)
+    return render(
+        request,
+        "honours/pages/nomination_form.html",
+        {"errors": errors, "data": data, **_choices()},
+        status=400 if errors else 200,
+    )
+
+
+@require_perm("honours.view")
+def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    nomination = selectors.nomination_get(actor=request.actor, nomination_id=nomination_id)
+    view = selectors.nomination_view(actor=request.actor, nomination=nomination)
+    today = timezone.localdate()
+    return render(
+        request,
+        "honours/pages/nomination_detail.html",
+        {"n": nomination, "today": today, "default_end": today + timezone.timedelta(days=6), **view},
+    )
+
+
+def _nomination_action(request: HttpRequest, nomination_id: int, perm: str, action, success: str) -> HttpResponse:
+    nomination = selectors.nomination_get(actor=request.actor, nomination_id=nomination_id, perm=perm)
+    run_action(request, lambda: action(nomination), success=success)
+    return redirect("honours:nomination_detail", nomination_id=nomination_id)
+
+
+@require_POST
+@require_perm("honours.approve")
+def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    return _nomination_action(
+        request,
+        nomination_id,
+        "honours.view",
+        lambda n: services.nomination_decide(
+            actor=request.actor,
+            nomination=n,
+            decision=request.POST.get("decision", ""),
+            comment=request.POST.get("comment", ""),
+            expected_version=_version(request.POST),
+        ),
+        "审批意见已提交。",
+    )
+
+
+@require_POST
+@require_perm("honours.approve")
+def nomination_notice(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    return _nomination_action(
+        request,
+        nomination_id,
+        "honours.view",
+        lambda n: services.nomination_notice_open(
+            actor=request.actor,
+            nomination=n,
+            start=request.POST.get("notice_start", ""),
+            end=request.POST.get("notice_end", ""),
+            expected_version=_version(request.POST),
+        ),
+        "已开始公示。",
+    )
+
+
+@require_POST
+@require_perm("honours.nominate")
+def nomination_resubmit(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    return _nomination_action(
+        request,
+        nomination_id,
+        "honours.nominate",
+        lambda n: services.nomination_resubmit(
+            actor=request.actor,
+            nomination=n,
+            comment=request.POST.get("comment", ""),
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request.POST),
+        ),
+        "已重新提交。",
+    )
+
+
+@require_POST
+@require_perm("honours.nominate")
+def nomination_withdraw(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    return _nomination_action(
+        request,
+        nomination_id,
+        "honours.nominate",
+        lambda n: services.nomination_withdraw(
+            actor=request.actor, nomination=n, expected_version=_version(request.POST)
+        ),
+        "推荐已撤回。",
+    )
+
+
+@require_POST
+@require_perm("honours.record")
+def objection_add(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    return _nomination_action(
+        request,
+        nomination_id,
+        "honours.record",
+        lambda n: services.objection_record(
+            actor=request.actor,
+            nomination=n,
+            received_on=request.POST.get("received_on", ""),
+            content=request.POST.get("content", ""),
+        ),
+        "异议已登记，请核实。",
+    )
+
+
+@require_POST
+@require_perm("honours.record")
+def objection_resolve(request: HttpRequest, objection_id: int) -> HttpResponse:
+    objection = selectors.objection_get(actor=request.actor, objection_id=objection_id)
+    run_action(
+        request,
+        lambda: services.objection_resolve(
+            actor=request.actor,
+            objection=objection,
+            upheld=request.POST.get("result") == "upheld",
+            finding=request.POST.get("finding", ""),
+        ),
+        success="核实结果已记录。",
+    )
+    return redirect("honours:nomination_detail", nomination_id=objection.nomination_id)
+
+
+# ---------------------------------------------------------------- recording and kinds
+
+
+@require_perm("honours.record")
+def honour_new(request: HttpRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            honour = services.honour_record(
+                actor=request.actor,
+                kind_id=request.POST.get("kind", ""),
+                level=request.POST.get("level", ""),
+                year=request.POST.get("year", ""),
+                holder_type=request.POST.get("holder_type", ""),
+                holder_id=request.POST.get("holder_id", ""),
+                granted_on=request.POST.get("granted_on") or None,
+                granted_by=request.POST.get("granted_by", ""),
+                document_no=request.POST.get("document_no", ""),
+            )
+        except ApplicationError as exc:
+            errors = exc.form_errors()
+        else:
+            messages.success(request, "荣誉已登记。")
+            return redirect("honours:detail", honour_id=honour.pk)
+    return render(
+        request,
+        "honours/pages/honour_form.html",
+        {"errors": errors, "data": request.POST, **_choices()},
+        status=400 if errors else 200,
+    )
+
+
+@require_perm("honours.view")
+def kind_list(request: HttpRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    can_edit = request.actor.has_perm("honours.kind_edit")
+    if request.method == "POST" and can_edit:
+        try:
+            if request.POST.get("toggle"):
+                kind = selectors.kind_get(kind_id=int(request.POST["toggle"]))
+                services.honour_kind_toggle(actor=request.actor, kind=kind, active=not kind.is_active)
+            else:
+                services.honour_kind_create(
+                    actor=request.actor,
+                    name=request.POST.get("name", ""),
+                    holder_type=request.POST.get("holder_type", ""),
+                )
+        except (ApplicationError, ValueError) as exc:
+            errors = exc.form_errors() if isinstance(exc, ApplicationError) else {"form": "请求不正确。"}
+        else:
+            messages.success(request, "荣誉类别已保存。")
+            return redirect("honours:kinds")
+    return render(
+        request,
+        "honours/pages/kinds.html",
+        {
+            "kinds": selectors.kind_list(active_only=False),
+            "holder_types": HolderType.choices,
+            "can_edit": can_edit,
+            "errors": errors,
+            "data": request.POST,
+        },
+        status=400 if errors else 200,
+    )

@@ -1,0 +1,162 @@
+"""Writing plan monitoring: values entered with their source, targets edited, plans loaded from data."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiayuan.access import policy
+from jiayuan.access.actor import Actor
+from jiayuan.core.errors import StaleEditError, ValidationFailed
+from jiayuan.divisions.models import Division
+
+from .models import Area, Indicator, IndicatorValue, Plan, Target
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _number(value, field: str, label: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip().rstrip("%"))
+    except (InvalidOperation, ValueError, AttributeError):
+        raise ValidationFailed({field: f"{label}应为数字。"}) from None
+    if not number.is_finite() or abs(number) >= Decimal("1e10"):
+        raise ValidationFailed({field: f"{label}超出范围。"})
+    return number.quantize(Decimal("0.0001"))
+
+
+def _period(plan: Plan, value) -> int:
+    try:
+        period = int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"period": "请填写监测年度。"}) from None
+    if not plan.start_year <= period <= plan.end_year:
+        raise ValidationFailed({"period": f"监测年度应在规划期 {plan.start_year}—{plan.end_year} 年内。"})
+    if period > timezone.localdate().year:
+        raise ValidationFailed({"period": "不能填报未来年度的监测值。"})
+    return period
+
+
+def indicator_value_enter(
+    *, actor: Actor, indicator: Indicator, period, value, source: str, division_code: str = "", expected_version=None
+) -> IndicatorValue:
+    """Enter (or correct, against the version read) a value for a year; the source is required."""
+    plan = indicator.area.plan
+    policy.require(actor, "indicators.view", plan)
+    errors: dict[str, str] = {}
+    source = (source or "").strip()
+    if not source:
+        errors["source"] = "请填写数据来源（如：统计年鉴、卫健部门年报），没有来源的数值不能录入。"
+    if indicator.formula:
+        errors["value"] = "该指标由系统根据业务数据自动计算，不需人工填报。"
+    try:
+        period = _period(plan, period)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        period = None
+    try:
+        number = _number(value, "value", "监测值")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        number = None
+    division = Division.objects.filter(code=division_code or plan.division_id).first()
+    if division is None or not division.code.startswith(plan.division.prefix):
+        errors["division"] = "请选择规划范围内的区划。"
+    if errors:
+        raise ValidationFailed(errors)
+    probe = IndicatorValue(indicator=indicator, division=division, period=period)
+    if not _covers(actor, "indicators.value_enter", division.code):
+        raise ValidationFailed({"division": "该区划不在您的填报范围内。"})
+    with transaction.atomic():
+        existing = (
+            IndicatorValue.objects.select_for_update()
+            .filter(indicator=indicator, period=period, division=division)
+            .first()
+        )
+        if existing is None:
+            probe.value, probe.source, probe.entered_by = number, source[:200], actor.user
+            probe.save()
+            return probe
+        if expected_version is not None and int(expected_version) != existing.version:
+            raise StaleEditError("该监测值已被他人修改，请刷新后再填报。您的修改未保存。")
+        existing.value, existing.source, existing.entered_by = number, source[:200], actor.user
+        existing.version += 1
+        existing._change_reason = "更正监测值"
+        existing.save()
+        return existing
+
+
+def _covers(actor: Actor, perm: str, code: str) -> bool:
+    from jiayuan.workflows.services import covers
+
+    return covers(actor, perm, code)
+
+
+def target_set(*, actor: Actor, indicator: Indicator, period, value, is_example: bool = False) -> Target:
+    plan = indicator.area.plan
+    if not _covers(actor, "indicators.target_edit", plan.division_id):
+        raise ValidationFailed({"target": "只有规划所属层级的工作人员才能修改目标值。"})
+    try:
+        period = int(period)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"period": "请填写目标年度。"}) from None
+    if not plan.start_year <= period <= plan.end_year:
+        raise ValidationFailed({"period": f"目标年度应在规划期 {plan.start_year}—{plan.end_year} 年内。"})
+    number = _number(value, "value", "目标值")
+    with transaction.atomic():
+        target, created = Target.objects.select_for_update().get_or_create(
+            indicator=indicator, period=period, defaults={"value": number, "is_example": is_example}
+        )
+        if not created:
+            target.value, target.is_example = number, is_example
+            target.version += 1
+            target._change_reason = "修改目标值"
+            target.save()
+    return target
+
+
+def plan_load(*, code: str, division_code: str, name: str = "", path: Path | None = None) -> Plan:
+    """Load a plan's areas, indicators and (example) targets from a data file; idempotent by codes."""
+    data = json.loads((path or DATA / "shenzhen_plans.json").read_text(encoding="utf-8"))
+    spec = next(p for p in data["plans"] if p["code"] == code)
+    with transaction.atomic():
+        plan, _ = Plan.objects.get_or_create(
+            code=f"{code}-{division_code}",
+            defaults={
+                "name": name or spec["name"],
+                "kind": spec["kind"],
+                "division_id": division_code,
+                "start_year": spec["start_year"],
+                "end_year": spec["end_year"],
+                "note": data.get("note", ""),
+            },
+        )
+        for area_index, area_spec in enumerate(spec["areas"]):
+            area, _ = Area.objects.get_or_create(
+                plan=plan, code=area_spec["code"], defaults={"name": area_spec["name"], "sort": area_index}
+            )
+            for index, item in enumerate(area_spec["indicators"]):
+                indicator, _ = Indicator.objects.get_or_create(
+                    area=area,
+                    code=item["code"],
+                    defaults={
+                        "name": item["name"],
+                        "definition": item.get("definition", ""),
+                        "unit": item.get("unit", ""),
+                        "direction": item.get("direction", "at_least"),
+                        "responsible": item.get("responsible", ""),
+                        "formula": item.get("formula", ""),
+                        "sort": index,
+                    },
+                )
+                for period, value in item.get("targets", {}).items():
+                    Target.objects.get_or_create(
+                        indicator=indicator,
+                        period=int(period),
+                        defaults={"value": Decimal(str(value)), "is_example": True},
+                    )
+    return plan

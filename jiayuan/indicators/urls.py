@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("plans/<int:plan_id>/", views.plan_report, name="report"),
+    path("plans/<int:plan_id>/export/", views.plan_export, name="export"),
+    path("indicators/<int:indicator_id>/", views.indicator_page, name="indicator"),
+]

@@ -1,0 +1,115 @@
+"""Plan monitoring pages: the plans, the monitoring report of a year, entering values and targets."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from jiayuan.access.decorators import require_perm
+from jiayuan.audit.models import Action
+from jiayuan.audit.services import access_log_write
+from jiayuan.core.errors import ApplicationError
+
+from . import exports, selectors, services
+
+
+def _period(request: HttpRequest, plan) -> int:
+    value = request.GET.get("period", "")
+    years = selectors.plan_years(plan)
+    return int(value) if value.isdigit() and int(value) in years else (years[1] if len(years) > 1 else years[0])
+
+
+@require_perm("indicators.view")
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "indicators/pages/home.html", {"plans": selectors.plan_list(actor=request.actor)})
+
+
+@require_perm("indicators.view")
+def plan_report(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get(actor=request.actor, plan_id=plan_id)
+    period = _period(request, plan)
+    report = selectors.monitoring_report(
+        actor=request.actor, plan=plan, period=period, division=request.GET.get("division", "")[:12]
+    )
+    return render(
+        request,
+        "indicators/pages/report.html",
+        {
+            "plan": plan,
+            "report": report,
+            "years": selectors.plan_years(plan),
+            "can_enter": request.actor.has_perm("indicators.value_enter"),
+            "can_export": request.actor.has_perm("indicators.export"),
+        },
+    )
+
+
+@require_perm("indicators.export")
+def plan_export(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get(actor=request.actor, plan_id=plan_id)
+    period = _period(request, plan)
+    report = selectors.monitoring_report(actor=request.actor, plan=plan, period=period)
+    content = exports.report_xlsx(report)
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.EXPORT,
+        object_type="indicators.plan",
+        object_id=str(plan.pk),
+        division_code=plan.division_id,
+        detail={"period": period, "rows": report.total},
+    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename=plan-{plan.pk}-{period}.xlsx"
+    return response
+
+
+@require_perm("indicators.view")
+def indicator_page(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = selectors.indicator_get(actor=request.actor, indicator_id=indicator_id)
+    plan = indicator.area.plan
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "target":
+                services.target_set(
+                    actor=request.actor,
+                    indicator=indicator,
+                    period=request.POST.get("target_period", ""),
+                    value=request.POST.get("target_value", ""),
+                    is_example=False,
+                )
+                messages.success(request, "目标值已保存。")
+            else:
+                services.indicator_value_enter(
+                    actor=request.actor,
+                    indicator=indicator,
+                    period=request.POST.get("period", ""),
+                    value=request.POST.get("value", ""),
+                    source=request.POST.get("source", ""),
+                    expected_version=request.POST.get("version") or None,
+                )
+                messages.success(request, "监测值已保存。")
+        except ApplicationError as exc:
+            errors = exc.form_errors()
+        else:
+            return redirect("indicators:indicator", indicator_id=indicator.pk)
+    history = selectors.indicator_history(actor=request.actor, indicator=indicator)
+    return render(
+        request,
+        "indicators/pages/indicator.html",
+        {
+            "indicator": indicator,
+            "plan": plan,
+            "history": history,
+            "targets": indicator.targets.order_by("period"),
+            "errors": errors,
+            "data": request.POST,
+            "this_year": timezone.localdate().year,
+            "can_enter": request.actor.has_perm("indicators.value_enter") and not indicator.formula,
+            "can_target": request.actor.has_perm("indicators.target_edit"),
+        },
+        status=400 if errors else 200,
+    )

@@ -1,0 +1,188 @@
+"""Organisation building pages: the figures, one organisation's committees and duties, trainings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiayuan.access.decorators import require_perm
+from jiayuan.core.actions import run_action
+from jiayuan.core.errors import ApplicationError
+from jiayuan.core.pagination import paginate
+
+from ..models import DutyKind, Education, ExecutiveMember, OrgKind, TrainingAudience
+from . import selectors, services
+
+
+def _year(value) -> int | None:
+    return int(value) if str(value or "").isdigit() and 1949 <= int(value) <= 2100 else None
+
+
+@require_perm("orgs.stats")
+def building_home(request: HttpRequest) -> HttpResponse:
+    stats = selectors.building_stats(
+        actor=request.actor, year=_year(request.GET.get("year")), division=request.GET.get("division", "")[:12]
+    )
+    kind = request.GET.get("kind", "")[:16]
+    page = paginate(
+        selectors.building_org_list(actor=request.actor, kind=kind, division=request.GET.get("division", "")),
+        request.GET.get("page"),
+    )
+    return render(
+        request,
+        "orgs/building/home.html",
+        {"stats": stats, "page": page, "kinds": OrgKind.choices, "kind": kind, "this_year": timezone.localdate().year},
+    )
+
+
+@require_perm("orgs.building_view")
+def organisation_page(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = selectors.organisation_get(actor=request.actor, org_id=org_id)
+    data = selectors.organisation_building(actor=request.actor, organisation=org)
+    return render(
+        request,
+        "orgs/building/organisation.html",
+        {
+            "org": org,
+            **data,
+            "posts": ExecutiveMember.Post.choices,
+            "educations": Education.choices,
+            "duty_kinds": DutyKind.choices,
+            "can_edit": request.actor.has_perm("orgs.committee_edit"),
+            "can_duty": request.actor.has_perm("orgs.duty_add"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _back(org_id: int) -> HttpResponse:
+    return redirect("orgs:building_org", org_id=org_id)
+
+
+@require_POST
+@require_perm("orgs.committee_edit")
+def committee_new(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = selectors.organisation_get(actor=request.actor, org_id=org_id, perm="orgs.committee_edit")
+    run_action(
+        request,
+        lambda: services.committee_elect(
+            actor=request.actor,
+            organisation=org,
+            elected_on=request.POST.get("elected_on", ""),
+            term_start=request.POST.get("term_start", ""),
+            term_end=request.POST.get("term_end", ""),
+        ),
+        success="换届已登记。",
+    )
+    return _back(org.pk)
+
+
+@require_POST
+@require_perm("orgs.committee_edit")
+def seat_new(request: HttpRequest, committee_id: int) -> HttpResponse:
+    committee = selectors.committee_get(actor=request.actor, committee_id=committee_id, perm="orgs.committee_edit")
+    run_action(
+        request,
+        lambda: services.seat_add(
+            actor=request.actor,
+            committee=committee,
+            person_id=request.POST.get("person_id", ""),
+            post=request.POST.get("post", ""),
+            post_title=request.POST.get("post_title", ""),
+            is_party_member=request.POST.get("is_party_member") == "1",
+            education=request.POST.get("education", ""),
+            in_two_committees=request.POST.get("in_two_committees") == "1",
+        ),
+        success="已增补到本届执委会。",
+    )
+    return _back(committee.organisation_id)
+
+
+@require_POST
+@require_perm("orgs.duty_add")
+def duty_new(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = selectors.member_get(actor=request.actor, member_id=member_id, perm="orgs.duty_add")
+    run_action(
+        request,
+        lambda: services.duty_record(
+            actor=request.actor,
+            member=member,
+            kind=request.POST.get("kind", ""),
+            on=request.POST.get("on", ""),
+            content=request.POST.get("content", ""),
+            person_id=request.POST.get("person_id") or None,
+        ),
+        success="履职记录已保存。",
+    )
+    return _back(member.organisation_id)
+
+
+@require_POST
+@require_perm("orgs.committee_edit")
+def space_new(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = selectors.organisation_get(actor=request.actor, org_id=org_id, perm="orgs.committee_edit")
+    run_action(
+        request,
+        lambda: services.women_space_add(
+            actor=request.actor,
+            organisation=org,
+            name=request.POST.get("name", ""),
+            address=request.POST.get("address", ""),
+            opened_on=request.POST.get("opened_on", ""),
+        ),
+        success="妇女阵地已登记。",
+    )
+    return _back(org.pk)
+
+
+@require_perm("orgs.building_view")
+def training_list(request: HttpRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    can_edit = request.actor.has_perm("orgs.training_edit")
+    if request.method == "POST" and can_edit:
+        try:
+            services.training_create(
+                actor=request.actor,
+                title=request.POST.get("title", ""),
+                division_code=request.POST.get("division", ""),
+                held_on=request.POST.get("held_on", ""),
+                hours=request.POST.get("hours", ""),
+                audience=request.POST.get("audience", ""),
+                member_ids=[m for m in request.POST.get("members", "").replace("，", ",").split(",") if m.strip()],
+            )
+        except ApplicationError as exc:
+            errors = exc.form_errors()
+        else:
+            messages.success(request, "培训已登记。")
+            return redirect("orgs:trainings")
+    year = _year(request.GET.get("year"))
+    page = paginate(selectors.training_list(actor=request.actor, year=year), request.GET.get("page"))
+    return render(
+        request,
+        "orgs/building/trainings.html",
+        {
+            "page": page,
+            "year": year,
+            "errors": errors,
+            "data": request.POST,
+            "can_edit": can_edit,
+            "audiences": TrainingAudience.choices,
+            "default_division": (request.actor.primary_posting.division_id if request.actor.primary_posting else ""),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_perm("orgs.building_view")
+def training_detail(request: HttpRequest, training_id: int) -> HttpResponse:
+    from jiayuan.access.fields import mask_name
+
+    training = selectors.training_get(actor=request.actor, training_id=training_id)
+    attendees = [
+        {"name": mask_name(m.person.name), "org": m.organisation.name, "post": m.get_post_display()}
+        for m in training.attendees.select_related("person", "organisation")
+    ]
+    return render(request, "orgs/building/training.html", {"training": training, "attendees": attendees})

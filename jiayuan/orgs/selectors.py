@@ -1,0 +1,58 @@
+"""Reading organisations: every list and record through the access policy (a federation is seen where the
+actor's scope reaches its division)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from jiayuan.access import policy
+from jiayuan.access.actor import Actor
+from jiayuan.access.fields import mask_name
+from jiayuan.divisions.models import Division
+
+from .models import ExecutiveMember, Organisation, OrgKind
+
+
+def organisation_list(*, actor: Actor, division: Division | None = None, kind: str = "") -> QuerySet[Organisation]:
+    """The organisations the actor may see, under `division` when given, of one kind when given."""
+    qs = policy.scoped(actor, "orgs.view", Organisation).select_related("division")
+    if division is not None:
+        qs = qs.filter(division.subtree_q())
+    if kind in OrgKind.values:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("division_id", "kind", "name")
+
+
+def organisation_get(*, actor: Actor, org_id: object, perm: str = "orgs.view") -> Organisation:
+    """Load and authorise one organisation for `perm` (404 when missing or out of scope)."""
+    return policy.access_by_id(actor, perm, Organisation.objects.select_related("division"), org_id)
+
+
+def organisation_may(*, actor: Actor, perm: str, organisation: Organisation) -> bool:
+    return policy.allows(actor, perm, organisation)
+
+
+@dataclass
+class MemberRow:
+    name: str  # masked
+    post: str
+    term_start: object
+    term_end: object
+
+
+def executive_member_rows(*, actor: Actor, organisation: Organisation) -> list[MemberRow]:
+    """An organisation's executive members and posts, names masked."""
+    members = (
+        policy.scoped(actor, "orgs.members", ExecutiveMember)
+        .filter(organisation=organisation)
+        .select_related("person")
+        .order_by("post", "term_start")
+    )
+    return [
+        MemberRow(
+            name=mask_name(m.person.name), post=m.get_post_display(), term_start=m.term_start, term_end=m.term_end
+        )
+        for m in members
+    ]

@@ -1,0 +1,133 @@
+"""Every page and API operation on personal or case data writes an access-log row per request, refusals included.
+
+Walked over the URL map and the OpenAPI document the way the scope probe walks them (never a hand-kept list):
+for each route, one role that holds its permission and one that does not; a 404 (no permission, or a record
+that is missing or out of scope) must leave a "拒绝访问" row as surely as a page served leaves its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from jiayuan.access.registry import permission_table
+from jiayuan.access.roles import Role, touches_personal_data
+from jiayuan.api.routing import LOGIN, PUBLIC
+from jiayuan.audit.models import AccessLog, Action
+from tests.factories import XIANGMIHU, community_of, make_agency, make_user
+
+from . import probe
+
+
+@pytest.fixture
+def users(db):
+    community = community_of(XIANGMIHU, 0)
+    agency = make_agency()
+    made = {}
+    for role in Role:
+        place = probe.role_place(role, community)
+        made[role] = make_user(role, place, agency=agency if place is None else None)
+    return made
+
+
+def _client(user) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def _rows_for(user, since: int) -> list[AccessLog]:
+    return list(AccessLog.objects.filter(pk__gt=since, user=user).order_by("id"))
+
+
+def _last_id() -> int:
+    return AccessLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _holder_and_other(perm: str):
+    table = permission_table()[perm]
+    holder = next((role for role in Role if role in table), None)
+    other = next((role for role in Role if role not in table), None)
+    return holder, other
+
+
+@pytest.mark.django_db
+def test_every_page_on_personal_or_case_data_writes_a_row(users):
+    clients = {role: _client(user) for role, user in users.items()}
+    problems: list[str] = []
+    checked = 0
+    for route in probe.page_routes():
+        decl = probe.declaration(route.callback)
+        if decl is None or decl.kind != "perm" or not touches_personal_data(decl.perm):
+            continue
+        checked += 1
+        url = route.url()
+        holder, other = _holder_and_other(decl.perm)
+        for role, holds in ((holder, True), (other, False)):
+            if role is None:
+                continue
+            client, user = clients[role], users[role]
+            since = _last_id()
+            response = client.get(url)
+            if response.status_code == 405:
+                if holds and not route.params:
+                    continue  # never POST blindly as a user who may act; the refusal below covers the route
+                since = _last_id()
+                response = client.post(url)
+            rows = _rows_for(user, since)
+            if not rows:
+                problems.append(f"{role.value} {route.label}: {response.status_code}, no access-log row")
+            elif response.status_code == 404 and not any(r.action == Action.REFUSED for r in rows):
+                problems.append(f"{role.value} {route.label}: 404 without a 拒绝访问 row")
+    assert checked > 50, checked
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_every_api_operation_on_personal_or_case_data_writes_a_row(users, client):
+    operations = probe.api_operations(client.get("/api/openapi.json").json())
+    clients = {role: _client(user) for role, user in users.items()}
+    problems: list[str] = []
+    checked = 0
+    for op in operations:
+        if op.perm in (PUBLIC, LOGIN, None) or not touches_personal_data(op.perm):
+            continue
+        checked += 1
+        holder, other = _holder_and_other(op.perm)
+        for role, holds in ((holder, True), (other, False)):
+            if role is None or (holds and op.method != "GET" and not op.params):
+                continue
+            since = _last_id()
+            if op.method == "GET":
+                response = clients[role].get(op.url())
+            else:
+                response = clients[role].generic(op.method, op.url(), "{}", content_type="application/json")
+            if response.status_code == 422:
+                continue  # the body was refused before anything was read
+            rows = _rows_for(users[role], since)
+            if not rows:
+                problems.append(f"{role.value} {op.key}: {response.status_code}, no access-log row")
+            elif response.status_code == 404 and not any(r.action == Action.REFUSED for r in rows):
+                problems.append(f"{role.value} {op.key}: 404 without a 拒绝访问 row")
+    assert checked > 10, checked
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_list_pages_and_api_lists_write_a_row_without_personal_values(users):
+    worker = users[Role.STREET_STAFF]
+    client = _client(worker)
+    for url in ("/cases/", "/care/register/", "/cases/inbox/", "/api/cases", "/api/people"):
+        since = _last_id()
+        assert client.get(url, {"status": "open"}).status_code == 200, url
+        rows = _rows_for(worker, since)
+        assert [r.action for r in rows] == [Action.LIST], (url, [r.action for r in rows])
+        assert rows[0].detail["params"] == {"status": "open"}
+    since = _last_id()
+    client.get("/cases/", {"q": "王秀英"})
+    row = _rows_for(worker, since)[-1]
+    assert "王秀英" not in str(row.detail) and row.detail["params"]["q"] == "(3 字)"
+    # A refusal: a missing (or out-of-scope) case.
+    since = _last_id()
+    assert client.get(f"/cases/{probe.MISSING_ID}/").status_code == 404
+    assert [r.action for r in _rows_for(worker, since)] == [Action.REFUSED]
