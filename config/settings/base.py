@@ -228,6 +228,12 @@ STORAGES = {
 # machine is not enough. `manage.py worker` runs whichever is configured.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 TASK_QUEUE = os.environ.get("JIAYUAN_TASK_QUEUE", "database")
+
+# When the local 12338 line has a person answering, as the local women's federation states it. The product
+# never promises round-the-clock answering: set this to the hours the line publishes locally.
+HOTLINE_12338_HOURS = os.environ.get(
+    "JIAYUAN_HOTLINE_12338_HOURS", "人工接听时间以当地妇联公布的为准，夜间和节假日可能无人接听"
+)
 if TASK_QUEUE == "rq":
     if not REDIS_URL:
         raise ImproperlyConfigured("JIAYUAN_TASK_QUEUE=rq needs REDIS_URL")

@@ -56,6 +56,14 @@ def has_suicide_cue(text: str) -> bool:
     return any(cue in (text or "") for cue in suicide_cues())
 
 
+def emergency_reasons(account: str) -> list[str]:
+    """Emergency cues in a caller's account (a threat to kill, a weapon, strangling, violence going on,
+    suicide), each as the reason shown to the operator: the same rules as the legal assistant's chat."""
+    from jiayuan.core.cues import emergency_reasons as reasons
+
+    return reasons(account)
+
+
 @lru_cache(maxsize=1)
 def deadline_rules() -> dict[str, list[dict]]:
     return _load("deadlines.yaml")

@@ -7,6 +7,7 @@ import io
 import xlsxwriter
 
 from jiayuan.access.fields import mask_name
+from jiayuan.core.excel import SAFE_OPTIONS
 
 from .models import HolderType
 
@@ -19,7 +20,7 @@ def holder_shown(holder_type: str, name: str) -> str:
 
 def honours_xlsx(qs) -> tuple[bytes, int]:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **SAFE_OPTIONS})  # text stays text (core.excel)
     sheet = book.add_worksheet("荣誉")
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, HEADERS, bold)

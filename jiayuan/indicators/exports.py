@@ -6,12 +6,14 @@ import io
 
 import xlsxwriter
 
+from jiayuan.core.excel import SAFE_OPTIONS
+
 from .selectors import Report
 
 
 def report_xlsx(report: Report) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **SAFE_OPTIONS})  # text stays text (core.excel)
     sheet = book.add_worksheet("监测报告")
     bold = book.add_format({"bold": True})
     sheet.write(0, 0, f"{report.plan.name} {report.period} 年监测报告（{report.division.name}）", bold)

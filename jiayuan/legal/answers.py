@@ -8,6 +8,7 @@ exists and was among those given (``llm.py``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError
@@ -25,6 +26,25 @@ SHOWN_CITATIONS = 5
 EXCERPT_CHARS = 160
 
 GENERIC_HELP = ["12338", "legal_aid", "mediation", "court"]
+
+# What the assistant can and cannot do, said plainly whenever a question is outside it.
+CAN_DO = (
+    "我可以解答婚姻家庭、继承和遗嘱、监护和收养、家庭暴力和人身安全保护令、彩礼、性骚扰和就业歧视、"
+    "未成年人保护方面的法律问题，并列出所依据的法律条文；我不能代替律师办理案件，也不回答这些范围以外的问题。"
+)
+NOT_CHINESE = "目前我只能理解中文提问，请用中文描述你遇到的情况。（I can only answer questions written in Chinese.）"
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+# Text that tries to steer the optional LLM instead of asking a question: the LLM is not asked at all.
+_INJECTION_RE = re.compile(
+    r"(忽略|无视|忘记|忘掉|不要理会)(掉)?(以上|之前|上面|前面|先前|你的|所有|全部)|"
+    r"(系统|system)\s*(提示|prompt)|提示词|你现在(是|扮演)|扮演(一个|一名)?|越狱|"
+    r"ignore\s+(all\s+|the\s+)?(previous|above|prior)|disregard\s+(all|previous)|you\s+are\s+now|jailbreak",
+    re.IGNORECASE,
+)
+
+
+def looks_like_injection(text: str) -> bool:
+    return bool(_INJECTION_RE.search(text or ""))
 
 
 @dataclass(frozen=True)
@@ -75,6 +95,13 @@ class Answer:
     curated_answer: str = ""
     llm_used: bool = False
     ranked: list[Citation] = field(default_factory=list)  # the whole ranking, for evaluation
+    follow_up_of: str = ""  # the earlier question (without personal data) this one was read together with
+    scope: str = "ok"  # "ok", "not_chinese" (no Chinese in it) or "outside" (not what the statutes speak to)
+    conversation_id: str = ""
+
+    @property
+    def can_do(self) -> str:
+        return CAN_DO
 
     def as_dict(self) -> dict:
         """The documented shape of the API and of ``ask --json``."""
@@ -103,11 +130,53 @@ def compose_answer(
     curated: bool = True,
     llm: bool = True,
     k: int = SHOWN_CITATIONS,
+    context: list | None = None,
 ) -> Answer:
+    """The answer to `question`; with `context` (the earlier turns of the conversation, ``conversation.Turn``)
+    a follow-up question is read together with the question before it."""
+    from .conversation import is_follow_up
+    from .topics import match_topics
+
     question = (question or "").strip()
     index = index or get_index()
+    if db:
+        from .selectors import phrasings_refresh
+
+        try:
+            phrasings_refresh(index)
+        except DatabaseError:  # tables not migrated yet: the seed phrasings of data/phrasings.yaml
+            pass
     kind = emergency_kind(question)
-    result = index.search(question, k=max(k, 10))
+    if question and not _CJK_RE.search(question):
+        answer = Answer(
+            question=question,
+            answer="",
+            citations=[],
+            emergency=kind is not None,
+            emergency_kind=kind,
+            confidence=0.0,
+            topic=None,
+            low_confidence=True,
+            help=_contact_lines(GENERIC_HELP),
+            emergency_guidance=list(emergency_cues().guidance) if kind else [],
+            scope="not_chinese",
+        )
+        answer.answer = render_text(answer)
+        return answer
+    previous = context[-1] if context else None
+    follow_up = previous is not None and is_follow_up(question)
+    search_text = f"{question}。{previous.question}" if follow_up else question
+    result = index.search(search_text, k=max(k, 10))
+    if follow_up:
+        # The follow-up's own topic leads when the joint reading finds its articles ("那孩子归谁？" after
+        # "我想离婚" is custody); otherwise the earlier question's topic ("那房子怎么分？" after a death is
+        # succession, not dividing a couple's property).
+        first = {h.article.idx for h in result.hits[:5]}
+        topics = [(t, 2) for t, _ in match_topics(question, index.topics) if first & t.article_idx]
+        earlier = index.topics.by_slug(previous.topic) if previous.topic else None
+        if earlier is not None and earlier not in [t for t, _ in topics]:
+            topics.append((earlier, 1))
+        result.topics = topics or result.topics
     ranked = [Citation.of(h.article) for h in result.hits]
     confidence = result.confidence
 
@@ -145,9 +214,11 @@ def compose_answer(
         curated_id=match[0].pk if match else None,
         curated_answer=match[0].answer if match else "",
         ranked=ranked,
+        follow_up_of=previous.question if follow_up else "",
+        scope="outside" if low else "ok",
     )
     answer.answer = render_text(answer)
-    if llm and not low and shown:
+    if llm and not low and shown and not looks_like_injection(question):
         from .llm import llm_configured, phrase_answer
 
         if llm_configured():
@@ -186,8 +257,9 @@ def _choose_topic(result: SearchResult, ranked: list[Citation]) -> Topic | None:
 
 
 def _contact_lines(keys) -> list[str]:
-    contacts = topic_data().contacts
-    return [contacts[k] for k in keys if k in contacts]
+    from .topics import contact_line
+
+    return [line for line in (contact_line(k) for k in keys) if line]
 
 
 def _guide_for(topic: Topic, *, db: bool) -> Guide:
@@ -206,9 +278,13 @@ def _guide_for(topic: Topic, *, db: bool) -> Guide:
 def render_text(answer: Answer, *, body: str | None = None) -> str:
     """The plain-text answer: emergency first, then what to do now, the articles, where to get help."""
     parts: list[str] = []
+    if answer.follow_up_of:
+        parts.append(f"（接着你前面问的“{answer.follow_up_of}”来回答）")
     if answer.emergency:
         parts.append("【紧急情况请先看这里】\n" + "\n".join(f"· {line}" for line in answer.emergency_guidance))
-    if body is not None:
+    if answer.scope == "not_chinese":
+        parts.append(NOT_CHINESE + "\n" + CAN_DO)
+    elif body is not None:
         parts.append(body.strip())
     elif answer.curated_answer:
         parts.append(answer.curated_answer.strip())
@@ -217,8 +293,9 @@ def render_text(answer: Answer, *, body: str | None = None) -> str:
             "这个问题可能超出了我目前掌握的法律条文范围，我没有把握给出准确的法律依据，"
             "下面列出的条文仅供参考。建议拨打 12338 妇女维权热线，或向当地法律援助中心咨询专业人员。"
             if answer.citations
-            else "这个问题超出了我目前掌握的婚姻家庭、家庭暴力和未成年人保护方面的法律条文，我无法给出可靠的回答。"
-            "建议拨打 12338 妇女维权热线，或向当地法律援助中心咨询专业人员。"
+            else "这个问题超出了我目前掌握的法律条文，我无法给出可靠的回答。"
+            + CAN_DO
+            + "其他问题建议拨打 12348 公共法律服务热线，或向当地法律援助中心咨询专业人员。"
         )
     elif answer.guidance:
         title = f"关于“{answer.topic_title}”，现在可以这样做：" if answer.topic_title else "现在可以这样做："

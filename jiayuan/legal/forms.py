@@ -16,6 +16,8 @@ class AskForm(forms.Form):
         ),
         error_messages={"required": "请先输入你想问的问题。", "max_length": "问题太长了，请控制在500字以内。"},
     )
+    # The conversation this question continues (held by the page, never in a cookie; see conversation.py).
+    conversation = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
 
 class CallbackForm(forms.Form):
@@ -42,6 +44,12 @@ class TopicGuideForm(forms.Form):
     title = forms.CharField(label="主题", max_length=100)
     guidance = forms.CharField(label="现在可以怎么做（每行一条）", widget=forms.Textarea(attrs={"rows": 8}))
     help = forms.CharField(label="求助渠道（每行一条）", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    is_active = forms.BooleanField(label="启用", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PhrasingForm(forms.Form):
+    phrasings = forms.CharField(label="常见问法（每行一种）", widget=forms.Textarea(attrs={"rows": 10}))
     is_active = forms.BooleanField(label="启用", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 

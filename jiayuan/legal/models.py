@@ -85,6 +85,36 @@ class TopicGuide(VersionedModel):
         return [line.strip() for line in self.help.splitlines() if line.strip()]
 
 
+class ArticlePhrasing(VersionedModel):
+    """The everyday ways people ask about one article (FAQ variants), kept by legal reviewers. Retrieval
+    indexes the active ones as a second document of the article; ``data/phrasings.yaml`` seeds the table."""
+
+    ref = models.CharField("条文", max_length=60, unique=True, help_text="如：民法典:1079")
+    phrasings = models.TextField("常见问法", help_text="每行一种问法，用老百姓的话写。")
+    is_active = models.BooleanField("启用", default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="最后修改人",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "条文常见问法"
+        verbose_name_plural = "条文常见问法"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.ref
+
+    @property
+    def lines(self) -> list[str]:
+        return [line.strip() for line in self.phrasings.splitlines() if line.strip()]
+
+
 class CuratedAnswer(VersionedModel):
     """A question–answer pair written by a legal reviewer; it is served first when a question matches."""
 

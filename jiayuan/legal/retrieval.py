@@ -1,9 +1,19 @@
-"""Ranking statute articles for an everyday question.
+"""Ranking statute articles for an everyday question: several rankers, fused.
 
-``LegalIndex``: BM25 over legal-dictionary jieba tokens of each article (its text, the headings above it and
-the law's short name), with the question expanded by the everyday → legal map, a per-statute prior and a
-lift for the articles of the topics the question is recognised as. Postings are numpy arrays with the BM25
-weight precomputed, so a question costs one vector add per query term.
+``LegalIndex`` runs four rankers over every article and fuses them by weighted reciprocal rank (RRF):
+
+- *mapped*: BM25 over legal-dictionary jieba tokens of each article (its text, the headings above it and the
+  law's short name), with the question expanded by the everyday → legal map, a per-statute prior and a lift
+  for the articles of the topics the question is recognised as (the ranker of the first rounds);
+- *words*: the same BM25 over the article text with the question's own words only (no map, no topic);
+- *phrasings*: BM25 over the article's everyday phrasings (``data/phrasings.yaml``, kept by reviewers);
+- *chars*: BM25 over character bigrams of the article text, for words jieba splits badly and for questions
+  that restate an article;
+- *topic*: the articles of the topics the question is recognised as (``data/topics.yaml``), core ones first.
+
+The topic map only adds candidates: a *strong lexical match* (the question restates an article: most of its
+character bigrams occur in it, and it leads the character ranker) is put first whatever the topics say.
+Postings are numpy arrays with the BM25 weight precomputed, so a question costs one vector add per query term.
 
 ``BaselineIndex``: the plain comparison — rank-bm25 over plain jieba tokens of the article texts.
 
@@ -13,6 +23,7 @@ Both are built once per process (``get_index()`` / ``get_baseline()``).
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from collections import Counter, defaultdict
@@ -22,14 +33,32 @@ import numpy as np
 
 from .corpus import Corpus, CorpusArticle, get_corpus
 from .parser import law_entries
-from .text import query_terms, tokens
+from .text import normalize, query_terms, tokens
 from .topics import Topic, TopicData, match_topics, topic_data
 
+# The words that frame a question, not its content.
+_FRAME_RE = re.compile(
+    r"法律(上)?是不是规定|法律(上)?规定|是不是规定|听说|请问|是这样吗|是不是这样|对吗|对不对|是吗|吗|呢|吧|"
+    r"是不是|能不能|可不可以|有没有|我想问一下|我想问|想问一下|想问"
+)
+_RUN_RE = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
 K1 = 1.2
 B = 0.75  # length normalisation: the usual value (0.5 fitted the tuned set better but not the old holdout)
 TOPIC_LIFT = 0.35  # share of the best BM25 score added to the articles of a recognised topic
 CORE_LIFT = 1.2  # the topic's core articles get this much more of the lift
 PATH_REPEAT = 1  # how many times the headings above an article count in its text
+
+# Fusion (weighted reciprocal rank). Fitted by cross-validation on the tuning sets (eval, holdout) only:
+# `python manage.py legal_fit` (see evaluation.fit_fusion).
+RRF_K = 2
+FUSION_DEPTH = 40  # each ranker contributes its first 40 articles
+W_MAPPED = 1.0
+W_WORDS = 0.0
+W_PHRASINGS = 0.6
+W_CHARS = 0.0
+W_TOPIC = 0.2
+# A strong lexical match: share of the question's character bigrams found in the article.
+STRONG_COVERAGE = 0.55
 
 
 @dataclass
@@ -63,9 +92,50 @@ def confidence_from(top_score: float, matched: float, has_topic: bool) -> float:
     return round(max(0.0, min(1.0, conf)), 3)
 
 
+def _bm25_postings(doc_tfs: list[Counter], n: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Postings with the BM25 weight (idf × saturated tf, length-normalised) precomputed per document."""
+    lengths = np.array([sum(tf.values()) for tf in doc_tfs], dtype=np.float64)
+    nonempty = lengths[lengths > 0]
+    avgdl = float(nonempty.mean()) if len(nonempty) else 1.0
+    df: Counter = Counter()
+    for tf in doc_tfs:
+        df.update(tf.keys())
+    docs_with_text = max(1, int((lengths > 0).sum()))
+    ids: dict[str, list[int]] = defaultdict(list)
+    vals: dict[str, list[float]] = defaultdict(list)
+    norm = K1 * (1 - B + B * lengths / avgdl)
+    for d, tf in enumerate(doc_tfs):
+        for term, f in tf.items():
+            ids[term].append(d)
+            vals[term].append(f * (K1 + 1) / (f + norm[d]))
+    postings = {}
+    for term, d_list in ids.items():
+        idf = math.log(1 + (docs_with_text - df[term] + 0.5) / (df[term] + 0.5))
+        postings[term] = (np.asarray(d_list, dtype=np.int32), np.asarray(vals[term], dtype=np.float64) * idf)
+    return postings
+
+
+def char_bigrams(text: str) -> list[str]:
+    """Character bigrams of the Chinese and alphanumeric runs of `text` (punctuation breaks a run)."""
+    out: list[str] = []
+    for run in _RUN_RE.findall(normalize(text)):
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def _ranks(scores: np.ndarray, depth: int) -> np.ndarray:
+    """Indices of the first `depth` positive scores, best first."""
+    positive = int((scores > 0).sum())
+    if positive == 0:
+        return np.zeros(0, dtype=np.int64)
+    depth = min(depth, positive)
+    top = np.argpartition(-scores, depth - 1)[:depth]
+    return top[np.argsort(-scores[top], kind="stable")]
+
+
 class LegalIndex:
-    def __init__(self, corpus: Corpus, topics: TopicData):
-        started = time.perf_counter()
+    def __init__(self, corpus: Corpus, topics: TopicData, phrasings: dict[int, list[str]] | None = None):
+        started, cpu = time.perf_counter(), time.process_time()
         self.corpus = corpus
         self.topics = topics
         n = len(corpus.articles)
@@ -73,13 +143,15 @@ class LegalIndex:
         entries = {e.slug: e for e in law_entries()}
         doc_tfs: list[Counter] = []
         lengths = np.zeros(n, dtype=np.float64)
+        heading_tokens: dict[str, list[str]] = {}  # headings and law names repeat: tokenized once each
         for art in corpus.articles:
             entry = entries[art.law_slug]
             priors[art.idx] = _prior(entry.prior, entry.part_priors, art.path)
             toks = tokens(art.text)
-            for heading in art.path:
-                toks.extend(tokens(heading) * PATH_REPEAT)
-            toks.extend(tokens(art.law))
+            for heading in (*art.path, art.law):
+                if heading not in heading_tokens:
+                    heading_tokens[heading] = tokens(heading)
+                toks.extend(heading_tokens[heading] * (PATH_REPEAT if heading != art.law else 1))
             tf = Counter(toks)
             doc_tfs.append(tf)
             lengths[art.idx] = len(toks)
@@ -109,46 +181,146 @@ class LegalIndex:
             self.topic_arrays[topic.slug] = (idx, share)
         self.priors = priors
         self.n = n
+        # Character bigrams of the article texts.
+        grams = [Counter(char_bigrams(a.text)) for a in corpus.articles]
+        self.doc_bigrams = [frozenset(g) for g in grams]
+        self.char_postings = _bm25_postings(grams, n)
+        self.set_phrasings(phrasings if phrasings is not None else phrasings_from_data(corpus))
         self.build_seconds = time.perf_counter() - started
+        self.build_cpu_seconds = time.process_time() - cpu
 
-    def search(self, question: str, *, k: int = 5, expand: bool = True, use_topics: bool = True) -> SearchResult:
-        terms = query_terms(question, expand=expand)
-        scores = np.zeros(self.n, dtype=np.float64)
-        for term, weight in terms.items():
-            posting = self.postings.get(term)
+    def set_phrasings(self, phrasings: dict[int, list[str]]) -> None:
+        """(Re)build the phrasings ranker: one document per article, all its everyday phrasings."""
+        tfs = [Counter() for _ in range(self.n)]
+        for idx, lines in phrasings.items():
+            for line in lines:
+                tfs[idx].update(tokens(line))
+        self.phrasing_postings = _bm25_postings(tfs, self.n)
+        self.phrasing_terms = [frozenset(tf) for tf in tfs]
+        self.phrasing_count = sum(len(v) for v in phrasings.values())
+
+    @staticmethod
+    def _score(postings: dict, terms: dict[str, float] | list[str], n: int) -> np.ndarray:
+        scores = np.zeros(n, dtype=np.float64)
+        items = terms.items() if isinstance(terms, dict) else Counter(terms).items()
+        for term, weight in items:
+            posting = postings.get(term)
             if posting is not None:
                 scores[posting[0]] += weight * posting[1]
+        return scores
+
+    def _mapped(self, question: str, terms: dict[str, float], use_topics: bool):
+        """The first-round ranker: mapped BM25 with statute priors and the topic lift."""
+        scores = self._score(self.postings, terms, self.n)
         scores *= self.priors
         best_bm25 = float(scores.max()) if self.n else 0.0
         topics = match_topics(question, self.topics) if use_topics else []
-        topic_arrays = self.topic_arrays
         if topics and best_bm25 > 0:
             strongest = topics[0][1]
             for topic, strength in topics:
                 lift = TOPIC_LIFT * best_bm25 * strength / strongest
-                idx, share = topic_arrays[topic.slug]
+                idx, share = self.topic_arrays[topic.slug]
                 # Only articles that share a word with the question are lifted, so a topic with many
                 # articles does not push unrelated ones up.
                 mask = scores[idx] > 0
                 scores[idx[mask]] += lift * share[mask]
+        return scores, topics
+
+    def rankers(self, question: str, *, expand: bool = True, use_topics: bool = True) -> dict:
+        """Each ranker's scores over all articles (for the fusion, its tests and the fitting)."""
+        terms = query_terms(question, expand=expand)
+        own = query_terms(question, expand=False)
+        mapped, topics = self._mapped(question, terms, use_topics)
+        return {
+            "terms": terms,
+            "topics": topics,
+            "mapped": mapped,
+            "words": self._score(self.postings, own, self.n),
+            "phrasings": self._score(self.phrasing_postings, own, self.n),
+            "chars": self._score(self.char_postings, char_bigrams(question), self.n),
+            "topic": self._topic_scores(topics, mapped),
+        }
+
+    def _topic_scores(self, topics: list, mapped: np.ndarray) -> np.ndarray:
+        """The topic ranker: the articles of the recognised topics (core ones first, stronger topics first),
+        ties broken by the mapped score. It can bring in articles no word of the question reaches."""
+        scores = np.zeros(self.n, dtype=np.float64)
+        if not topics:
+            return scores
+        strongest = topics[0][1]
+        top = float(mapped.max()) or 1.0
+        for topic, strength in topics:
+            idx, share = self.topic_arrays[topic.slug]
+            value = (strength / strongest) * np.where(share > 1.0, 2.0, 1.0) + 0.5 * mapped[idx] / top
+            scores[idx] = np.maximum(scores[idx], value)
+        return scores
+
+    def search(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        expand: bool = True,
+        use_topics: bool = True,
+        weights: dict[str, float] | None = None,
+        rrf_k: float | None = None,
+    ) -> SearchResult:
+        r = self.rankers(question, expand=expand, use_topics=use_topics)
+        weights = weights or {
+            "mapped": W_MAPPED,
+            "words": W_WORDS,
+            "phrasings": W_PHRASINGS,
+            "chars": W_CHARS,
+            "topic": W_TOPIC,
+        }
+        rrf = RRF_K if rrf_k is None else rrf_k
+        fused = np.zeros(self.n, dtype=np.float64)
+        for name, weight in weights.items():
+            if weight <= 0:
+                continue
+            order = _ranks(r[name], FUSION_DEPTH)
+            fused[order] += weight / (rrf + 1 + np.arange(len(order)))
+        strong = self.strong_match(question, r["chars"])
+        if strong is not None:
+            fused[strong] = fused.max() + 1.0  # a restatement of an article comes first, whatever the topics
         k = max(1, min(k, self.n))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        hits = [Hit(self.corpus.articles[int(i)], float(scores[i])) for i in top if scores[i] > 0]
-        # Coverage counts the question's own words only: words added by the map prove nothing about
-        # whether the statutes speak to this question.
+        top = _ranks(fused, k)
+        hits = [Hit(self.corpus.articles[int(i)], float(fused[i])) for i in top]
+        # Confidence rests on the evidence of the first article: its mapped BM25 score and how many of the
+        # question's own words it (or its everyday phrasings) contains. Words added by the map prove
+        # nothing about whether the statutes speak to this question.
         own = set(tokens(question))
         matched = 0.0
-        if hits and own:
-            doc = self.doc_terms[hits[0].article.idx]
-            matched = sum(1 for t in own if t in doc) / len(own)
+        top_score = 0.0
+        if hits:
+            first = hits[0].article.idx
+            top_score = float(max(r["mapped"][first], r["phrasings"][first] * 0.8))
+            if own:
+                doc = self.doc_terms[first] | self.phrasing_terms[first]
+                matched = sum(1 for t in own if t in doc) / len(own)
         return SearchResult(
             hits=hits,
-            top_score=float(scores[top[0]]) if len(top) else 0.0,
+            top_score=top_score,
             matched_weight=matched,
-            topics=topics,
-            terms=terms,
+            topics=r["topics"],
+            terms=r["terms"],
         )
+
+    def strong_match(
+        self, question: str, char_scores: np.ndarray | None = None, threshold: float | None = None
+    ) -> int | None:
+        """The article the question restates: the character ranker's first, holding most of the bigrams of
+        the question once its question frame ("听说……对吗", "法律是不是规定……") is set aside."""
+        grams = set(char_bigrams(_FRAME_RE.sub("，", normalize(question))))
+        if len(grams) < 6:
+            return None
+        if char_scores is None:
+            char_scores = self._score(self.char_postings, char_bigrams(question), self.n)
+        if not char_scores.any():
+            return None
+        best = int(np.argmax(char_scores))
+        coverage = len(grams & self.doc_bigrams[best]) / len(grams)
+        return best if coverage >= (STRONG_COVERAGE if threshold is None else threshold) else None
 
 
 def _prior(base: float, part_priors: dict, path: tuple[str, ...]) -> float:
@@ -183,6 +355,17 @@ class BaselineIndex:
 
 def _is_punct(token: str) -> bool:
     return all(not ch.isalnum() for ch in token)
+
+
+def phrasings_from_data(corpus: Corpus | None = None) -> dict[int, list[str]]:
+    """The seed phrasings of ``data/phrasings.yaml`` by article index."""
+    from .phrasings import seed_phrasings
+
+    corpus = corpus or get_corpus()
+    out: dict[int, list[str]] = defaultdict(list)
+    for ref, lines in seed_phrasings().items():
+        out[corpus.parse_ref(ref).idx].extend(lines)
+    return dict(out)
 
 
 _index: LegalIndex | None = None

@@ -1,47 +1,23 @@
-"""Safety of the legal assistant: spotting immediate danger or suicide in a question (cues kept in
-``data/emergency.yaml``) and removing personal data from a question before it is stored.
+"""Safety of the legal assistant: spotting immediate danger or suicide in a question (the rules shared with
+the hotline intake, ``jiayuan/core/data/emergency_cues.yaml``) and removing personal data from a question
+before it is stored.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
-import yaml
-
+from jiayuan.core import cues
 from jiayuan.core.logging import scrub as scrub_numbers
-
-from .parser import DATA_DIR
-from .text import normalize
-
-
-@dataclass(frozen=True)
-class EmergencyCues:
-    danger: tuple[re.Pattern, ...]
-    suicide: tuple[re.Pattern, ...]
-    guidance: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def emergency_cues() -> EmergencyCues:
-    raw = yaml.safe_load((DATA_DIR / "emergency.yaml").read_text(encoding="utf-8"))
-    return EmergencyCues(
-        danger=tuple(re.compile(p) for p in raw["danger"]),
-        suicide=tuple(re.compile(p) for p in raw["suicide"]),
-        guidance=tuple(raw["guidance"]),
-    )
 
 
 def emergency_kind(question: str) -> str | None:
-    """ "danger", "suicide" or None."""
-    text = normalize(question)
-    cues = emergency_cues()
-    if any(p.search(text) for p in cues.danger):
-        return "danger"
-    if any(p.search(text) for p in cues.suicide):
-        return "suicide"
-    return None
+    """ "danger", "suicide" or None (the shared rules of ``jiayuan.core.cues``)."""
+    return cues.emergency_kind(question)
+
+
+emergency_cues = cues.emergency_cues
+emergency_reasons = cues.emergency_reasons
 
 
 def is_emergency(question: str) -> bool:

@@ -12,14 +12,23 @@ import re
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound
 
 from .corpus import get_corpus
-from .models import Article, AskedQuestion, CallbackTicket, CuratedAnswer, Law, ReviewStatus, TopicGuide
+from .models import (
+    Article,
+    ArticlePhrasing,
+    AskedQuestion,
+    CallbackTicket,
+    CuratedAnswer,
+    Law,
+    ReviewStatus,
+    TopicGuide,
+)
 
 CURATED_MIN_SIMILARITY = 0.62
 
@@ -105,6 +114,43 @@ def topic_guide_map() -> dict:
             }
             _guide_cache["stamp"] = stamp
     return _guide_cache["map"]
+
+
+# --- everyday phrasings per article ------------------------------------------------------------------
+
+
+def phrasing_list(query: str = "") -> QuerySet[ArticlePhrasing]:
+    qs = ArticlePhrasing.objects.select_related("updated_by").order_by("id")
+    query = (query or "").strip()
+    if query:
+        qs = qs.filter(Q(ref__icontains=query) | Q(phrasings__icontains=query))
+    return qs
+
+
+def phrasing_get(entry_id: int) -> ArticlePhrasing:
+    entry = ArticlePhrasing.objects.filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound("未找到该条文的问法")
+    return entry
+
+
+def phrasings_refresh(index) -> None:
+    """Give the index the reviewers' phrasings when they changed (one aggregate query per answer). With the
+    table empty (statutes not loaded yet) the index keeps the seed of ``data/phrasings.yaml``."""
+    stamp = ArticlePhrasing.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    stamp = (stamp["n"], stamp["at"])
+    if not stamp[0] or getattr(index, "phrasing_stamp", None) == stamp:
+        return
+    corpus = index.corpus
+    by_idx: dict[int, list[str]] = {}
+    for entry in ArticlePhrasing.objects.filter(is_active=True):
+        law, _, num = entry.ref.rpartition(":")
+        art = corpus.get(law, int(num)) if num.isdigit() else None
+        if art is not None:
+            by_idx.setdefault(art.idx, []).extend(entry.lines)
+    with _cache_lock:
+        index.set_phrasings(by_idx)
+        index.phrasing_stamp = stamp
 
 
 # --- curated answers --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from jiayuan.core.validators import validate_phone
 from .answers import Answer, compose_answer
 from .models import (
     Article,
+    ArticlePhrasing,
     AskedQuestion,
     CallbackTicket,
     Channel,
@@ -30,7 +31,7 @@ from .models import (
 from .parser import law_entries, parse_all
 from .safety import scrub_personal_data
 from .selectors import parse_citation
-from .topics import topic_data
+from .topics import contact_line, topic_data
 
 MAX_QUESTION_CHARS = 500
 
@@ -47,6 +48,7 @@ class LoadReport:
     articles_deleted: int = 0
     articles_total: int = 0
     guides_created: int = 0
+    phrasings_created: int = 0
 
 
 @transaction.atomic
@@ -94,6 +96,7 @@ def laws_load(*, directory: Path | None = None) -> LoadReport:
         report.articles_deleted += len(existing)
         report.articles_total += len(parsed.articles)
     report.guides_created = topic_guides_seed()
+    report.phrasings_created = phrasings_seed()
     return report
 
 
@@ -110,7 +113,7 @@ def topic_guides_seed() -> int:
             slug=topic.slug,
             title=topic.title,
             guidance="\n".join(topic.guidance),
-            help="\n".join(data.contacts[k] for k in topic.help if k in data.contacts),
+            help="\n".join(line for line in (contact_line(k, data) for k in topic.help) if line),
         )
         created += 1
     return created
@@ -134,6 +137,48 @@ def topic_guide_update(
     guide.updated_by = actor.user
     guide.save_versioned(expected_version=expected_version)
     return guide
+
+
+# --- everyday phrasings per article ----------------------------------------------------------------
+
+MAX_PHRASINGS = 40
+MAX_PHRASING_CHARS = 80
+
+
+@transaction.atomic
+def phrasings_seed() -> int:
+    """Create the phrasings of ``data/phrasings.yaml`` that are missing; never overwrite a reviewer's edit."""
+    from .phrasings import seed_phrasings
+
+    have = set(ArticlePhrasing.objects.values_list("ref", flat=True))
+    rows = [
+        ArticlePhrasing(ref=ref, phrasings="\n".join(lines))
+        for ref, lines in seed_phrasings().items()
+        if ref not in have
+    ]
+    ArticlePhrasing.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+@transaction.atomic
+def phrasing_update(
+    *, actor, entry: ArticlePhrasing, phrasings: str, is_active: bool, expected_version: int
+) -> ArticlePhrasing:
+    lines = [line.strip() for line in (phrasings or "").splitlines() if line.strip()]
+    errors = {}
+    if not lines:
+        errors["phrasings"] = "请至少写一种问法。"
+    elif len(lines) > MAX_PHRASINGS:
+        errors["phrasings"] = f"问法最多 {MAX_PHRASINGS} 条。"
+    elif any(len(line) > MAX_PHRASING_CHARS for line in lines):
+        errors["phrasings"] = f"每种问法请控制在 {MAX_PHRASING_CHARS} 字以内。"
+    if errors:
+        raise ValidationFailed(errors)
+    entry.phrasings = "\n".join(dict.fromkeys(lines))
+    entry.is_active = is_active
+    entry.updated_by = actor.user
+    entry.save_versioned(expected_version=expected_version)
+    return entry
 
 
 # --- curated answers --------------------------------------------------------------------------------
@@ -192,20 +237,40 @@ def curated_update(
 
 def _check_question(question: str) -> str:
     question = (question or "").strip()
+    from .answers import CAN_DO
+
     if not question:
-        raise ValidationFailed({"question": "请先输入你想问的问题。"})
+        raise ValidationFailed({"question": "请先输入你想问的问题。" + CAN_DO})
     if len(question) > MAX_QUESTION_CHARS:
-        raise ValidationFailed({"question": f"问题太长了，请控制在 {MAX_QUESTION_CHARS} 字以内。"})
+        raise ValidationFailed(
+            {"question": f"问题太长了，请控制在 {MAX_QUESTION_CHARS} 字以内，说清楚最想问的一件事就好。" + CAN_DO}
+        )
     return question
 
 
 def question_answer(
-    *, question: str, channel: str, actor: Actor = ANONYMOUS, record: bool = True
+    *,
+    question: str,
+    channel: str,
+    actor: Actor = ANONYMOUS,
+    record: bool = True,
+    conversation_id: str | None = None,
 ) -> tuple[Answer, AskedQuestion | None]:
     """Answer a question and record it without personal data (the answer itself is computed first,
-    outside the transaction, so a slow LLM never holds the database)."""
+    outside the transaction, so a slow LLM never holds the database).
+
+    With a conversation id (``conversation.py``) a follow-up is read with the question before it; the
+    answer carries the conversation's id (a new one when none or an expired one was given)."""
+    from . import conversation
+
     question = _check_question(question)
-    answer = compose_answer(question)
+    answer = compose_answer(question, context=conversation.turns(conversation_id))
+    answer.conversation_id = conversation.remember(
+        conversation_id,
+        question=question,
+        topic=answer.topic,
+        citations=[f"{c.law}:{c.article}" for c in answer.citations],
+    )
     if not record:
         return answer, None
     return answer, question_record(question=question, answer=answer, channel=channel, actor=actor)

@@ -74,6 +74,17 @@ def topic_data() -> TopicData:
     return TopicData(topics=tuple(topics), contacts=contacts)
 
 
+def contact_line(key: str, data: TopicData | None = None) -> str | None:
+    """A help line of ``contacts`` with the local 12338 hours filled in (setting ``HOTLINE_12338_HOURS``)."""
+    from django.conf import settings
+
+    data = data or topic_data()
+    text = data.contacts.get(key)
+    if text is None:
+        return None
+    return str(text).replace("{hours}", getattr(settings, "HOTLINE_12338_HOURS", "人工接听时间以当地妇联公布的为准"))
+
+
 def match_topics(question: str, data: TopicData | None = None) -> list[tuple[Topic, int]]:
     """Topics the question is about, strongest first."""
     data = data or topic_data()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("laws/<slug:slug>/<int:number>/", views.article_detail, name="article"),
     path("staff/", views.staff_home, name="staff"),
     path("staff/ask/", views.staff_ask, name="staff_ask"),
+    path("staff/assist/", views.staff_assist, name="staff_assist"),
     path("staff/tickets/", views.ticket_list, name="tickets"),
     path("staff/tickets/<int:ticket_id>/", views.ticket_detail, name="ticket"),
     path("staff/review/", views.review_list, name="review"),
@@ -25,4 +26,6 @@ urlpatterns = [
     path("staff/curated/<int:curated_id>/", views.curated_edit, name="curated_edit"),
     path("staff/guides/", views.guide_list, name="guides"),
     path("staff/guides/<slug:slug>/", views.guide_edit, name="guide_edit"),
+    path("staff/phrasings/", views.phrasing_list, name="phrasings"),
+    path("staff/phrasings/<int:entry_id>/", views.phrasing_edit, name="phrasing_edit"),
 ]

@@ -121,7 +121,9 @@ def reword(sentence: str, seed: int) -> str:
     return _ASK_FORMS[seed % len(_ASK_FORMS)].format(s=s)
 
 
-def build(corpus: Corpus | None = None, size: int = SIZE) -> list[dict]:
+def build(corpus: Corpus | None = None, size: int = SIZE, *, tuning: bool = False) -> list[dict]:
+    """The frozen set; with ``tuning`` a second, disjoint sample of other articles (the restatements the
+    strong-match rule may be tuned on, so the frozen set never is)."""
     corpus = corpus or get_corpus()
     all_grams = [_bigrams(other.text) for other in corpus.articles]
     candidates = []
@@ -137,7 +139,7 @@ def build(corpus: Corpus | None = None, size: int = SIZE) -> list[dict]:
         key = hashlib.sha256(f"{art.law}:{art.number}".encode()).hexdigest()
         candidates.append((key, art, sentence))
     candidates.sort(key=lambda c: c[0])  # a fixed, spread-out choice across laws and parts
-    chosen = sorted(candidates[:size], key=lambda c: c[1].idx)
+    chosen = sorted(candidates[size : 2 * size] if tuning else candidates[:size], key=lambda c: c[1].idx)
     return [
         {"q": reword(sentence, int(key[:8], 16)), "expect": [f"{art.law}:{art.number}"]}
         for key, art, sentence in chosen

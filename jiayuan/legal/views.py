@@ -23,7 +23,9 @@ from jiayuan.core.errors import ApplicationError, ValidationFailed
 from jiayuan.core.ratelimit import check as rate_limit_check
 
 from . import selectors, services
-from .forms import AskForm, CallbackForm, CuratedAnswerForm, TicketForm, TopicGuideForm
+from .answers import compose_answer
+from .corpus import get_corpus
+from .forms import AskForm, CallbackForm, CuratedAnswerForm, PhrasingForm, TicketForm, TopicGuideForm
 from .models import Channel, ReviewStatus, TicketStatus
 
 PUBLIC_CONTEXT = {"csrf_token": ""}  # rendering the real token would set a cookie on a public page
@@ -79,13 +81,26 @@ def ask(request):
             status=400 if not partial else 200,
         )
     try:
-        answer, record = services.question_answer(question=form.cleaned_data["question"], channel=Channel.WEB)
+        answer, record = services.question_answer(
+            question=form.cleaned_data["question"],
+            channel=Channel.WEB,
+            conversation_id=form.cleaned_data.get("conversation") or None,
+        )
     except ApplicationError as exc:
         return _public(request, template, {**context, "error": exc.message})
     callback = CallbackForm(initial={"question_id": record.pk, "question_text": answer.question})
-    # A fresh, empty form: the question is not kept on the page after it is answered.
+    # A fresh, empty form: the question is not kept on the page after it is answered; the conversation id
+    # goes back in a hidden field so that a follow-up is read with this question.
     return _public(
-        request, template, {**context, "form": AskForm(), "answer": answer, "callback": callback, "oob": partial}
+        request,
+        template,
+        {
+            **context,
+            "form": AskForm(initial={"conversation": answer.conversation_id}),
+            "answer": answer,
+            "callback": callback,
+            "oob": partial,
+        },
     )
 
 
@@ -213,6 +228,31 @@ def staff_ask(request):
         request,
         "legal/partials/answer.html",
         {**context, "answer": answer, "record": record, "form": AskForm(), "oob": True},
+    )
+
+
+ASSIST_MAX_CHARS = 2000
+
+
+@require_perm("legal.staff")
+@require_POST
+def staff_assist(request):
+    """The hotline operator's side panel: as the caller's account is typed (intake page, case page), the
+    emergency cues it holds, the topic guidance and the articles, by the same retrieval as the chat. The
+    account is read, never stored here (it is kept, encrypted, only when the case is saved)."""
+    from .safety import emergency_reasons
+
+    text = ""
+    for name in ("account", "note", "text"):
+        text = (request.POST.get(name) or "").strip()
+        if text:
+            break
+    text = text[-ASSIST_MAX_CHARS:]
+    answer = compose_answer(text, llm=False, curated=False) if text else None
+    return render(
+        request,
+        "legal/partials/assist.html",
+        {"answer": answer, "reasons": emergency_reasons(text) if text else [], "text": text},
     )
 
 
@@ -392,6 +432,49 @@ def guide_edit(request, slug: str):
                 messages.success(request, "主题指引已保存。")
                 return redirect("legal:guides")
     return render(request, "legal/pages/guide_form.html", {"form": form, "guide": guide})
+
+
+@require_perm("legal.curate")
+@require_GET
+def phrasing_list(request):
+    query = (request.GET.get("q") or "").strip()[:60]
+    page = Paginator(selectors.phrasing_list(query), 50).get_page(request.GET.get("page"))
+    corpus = get_corpus()
+    rows = []
+    for entry in page.object_list:
+        law, _, num = entry.ref.rpartition(":")
+        art = corpus.get(law, int(num)) if num.isdigit() else None
+        rows.append((entry, art))
+    return render(request, "legal/pages/phrasing_list.html", {"page": page, "rows": rows, "query": query})
+
+
+@require_perm("legal.curate")
+@require_http_methods(["GET", "POST"])
+def phrasing_edit(request, entry_id: int):
+    entry = selectors.phrasing_get(entry_id)
+    law, _, num = entry.ref.rpartition(":")
+    article = get_corpus().get(law, int(num)) if num.isdigit() else None
+    form = PhrasingForm(initial={"phrasings": entry.phrasings, "is_active": entry.is_active, "version": entry.version})
+    if request.method == "POST":
+        form = PhrasingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.phrasing_update(
+                    actor=request.actor,
+                    entry=entry,
+                    phrasings=data["phrasings"],
+                    is_active=data["is_active"],
+                    expected_version=data["version"],
+                )
+            except ValidationFailed as exc:
+                _add_errors(form, exc)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "常见问法已保存，助手检索马上使用新的问法。")
+                return redirect("legal:phrasings")
+    return render(request, "legal/pages/phrasing_form.html", {"form": form, "entry": entry, "article": article})
 
 
 def _add_errors(form, exc: ValidationFailed) -> None:

@@ -44,7 +44,7 @@ def test_admin_files_the_officer_approves_the_holder_changes_the_password(page):
     page.goto("/accounts/changes/")
     assert axe_violations(page) == []
     row = page.locator("tr", has_text="weiquan_new")
-    row.locator("button:has-text('同意')").click()
+    row.locator("button[value=approve]").click()
     page.wait_for_selector("h1:has-text('已批准')")
     secret = page.inner_text("code").strip()
     assert len(secret) >= 10

@@ -166,3 +166,17 @@ def test_operator_can_say_the_caller_is_someone_else(world, client):
     )
     assert Person.objects.count() == before + 1
     assert Case.objects.order_by("-id").first().parties.get().person.name == "女儿"
+
+
+@pytest.mark.django_db
+def test_emergency_cues_in_the_account_mark_the_case_urgent_with_the_reason(world):
+    # The same cues as the legal assistant's chat: strangling and a threat to kill, no assessment yet.
+    case = new_case(world, categories=["domestic_violence"], account="昨晚他掐她脖子，还说要杀了她全家。")
+    assert case.urgent and case.is_high_risk and not case.assessments.exists()
+    assert not case.highly_sensitive  # danger is urgent; only suicide makes the account highly sensitive
+    event = CaseEvent.objects.get(case=case, kind=EventKind.NOTE, title__startswith="陈述中出现紧急线索")
+    assert "掐脖子或勒颈" in event.title and "扬言要杀人" in event.title
+    alert = Notification.objects.filter(user=world.district, title__contains=case.number).first()
+    assert alert is not None
+    calm = new_case(world, categories=["domestic_violence"], account="他经常骂我，我想了解怎么申请保护令。")
+    assert not calm.urgent

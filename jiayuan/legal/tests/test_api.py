@@ -17,7 +17,7 @@ def test_ask_returns_the_documented_shape(client):
     response = post(client, {"question": "公司因为我怀孕要辞退我"})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"answer", "citations", "emergency", "confidence", "topic"}
+    assert set(data) == {"answer", "citations", "emergency", "confidence", "topic", "conversation_id"}
     assert data["emergency"] is False and data["topic"] == "employment"
     assert isinstance(data["confidence"], float) and 0 < data["confidence"] <= 1
     first = data["citations"][0]

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="一次评测全部评测集")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
         parser.add_argument("--misses", action="store_true", help="列出前 5 名未命中的问题（冻结的评测集不列出）")
+        parser.add_argument("--fit", action="store_true", help="以交叉验证在调优集（eval、holdout）上拟合融合权重")
         parser.add_argument("--make-verbatim", action="store_true", help="由法条重新生成条文近似复述评测集")
 
     def handle(self, *args, **options):
@@ -40,6 +41,11 @@ class Command(BaseCommand):
 
             count = write()
             self.stdout.write(f"已生成 {count} 题：{VERBATIM_FILE.name}")
+            return
+        if options["fit"]:
+            from jiayuan.legal.evaluation import fit_fusion
+
+            self.stdout.write(json.dumps(fit_fusion(), ensure_ascii=False, indent=2))
             return
         names = tuple(EVAL_FILES) if options["all"] else (options["set"],)
         reports: dict[str, EvalReport] = {}
@@ -64,18 +70,19 @@ class Command(BaseCommand):
     def _table(self, reports: dict[str, EvalReport]) -> None:
         header = (
             f"{'评测集':<10}{'题数':>5}  {'系统':<10}{'hit@1':>7}{'hit@5':>7}{'MRR':>7}"
-            f"{'p50 ms':>8}{'p95 ms':>8}{'虚构条文':>6}"
+            f"{'p50 ms':>8}{'p95 ms':>8}{'p95 CPU':>8}{'虚构条文':>6}"
         )
         self.stdout.write(header)
-        build = baseline_build = 0.0
+        build = baseline_build = build_cpu = 0.0
         for name, report in reports.items():
             for m, system in ((report.assistant, "assistant"), (report.baseline, "bm25")):
                 self.stdout.write(
                     f"{name:<12}{m.n:>5}  {system:<10}{m.recall1:>7.3f}{m.recall5:>7.3f}{m.mrr:>7.3f}"
-                    f"{m.p50:>8.2f}{m.p95:>8.2f}{m.invented:>6}"
+                    f"{m.p50:>8.2f}{m.p95:>8.2f}{m.p95_cpu:>8.2f}{m.invented:>6}"
                 )
             build = max(build, report.index_build_s)
             baseline_build = max(baseline_build, report.baseline_build_s)
-        self.stdout.write(f"索引构建 {build:.2f} s（基线 {baseline_build:.2f} s）")
+            build_cpu = max(build_cpu, report.index_build_cpu_s)
+        self.stdout.write(f"索引构建 {build:.2f} s（CPU {build_cpu:.2f} s；基线 {baseline_build:.2f} s）")
         for name in reports:
             self.stdout.write(f"  {name}：{SET_NAMES.get(name, name)}")

@@ -1,0 +1,96 @@
+"""The fused ranking: a restatement of an article comes first whatever the topics, the topic map only adds
+candidates, the phrasings ranker finds what the statute's words do not carry, and reviewers' phrasings
+reach retrieval."""
+
+import pytest
+from django.urls import reverse
+
+from jiayuan.legal.answers import compose_answer
+from jiayuan.legal.corpus import get_corpus
+from jiayuan.legal.models import ArticlePhrasing
+from jiayuan.legal.retrieval import LegalIndex, phrasings_from_data
+from jiayuan.legal.topics import topic_data
+from jiayuan.legal.verbatim import build
+from tests.factories import make_user
+
+# Restatements of articles outside the frozen near-verbatim set (its disjoint tuning sample).
+RESTATEMENTS = build(tuning=True)[::10]
+
+
+@pytest.mark.parametrize("item", RESTATEMENTS, ids=lambda it: it["expect"][0])
+def test_a_strong_lexical_match_survives_every_topic(legal_index, item):
+    corpus = get_corpus()
+    expected = corpus.parse_ref(item["expect"][0]).key
+    alone = legal_index.search(item["q"], k=5)
+    assert alone.hits[0].article.key == expected
+    for topic in topic_data().topics:
+        # The question also carries the words that make the topic map recognise another topic.
+        words = [t for t in topic.triggers if "+" not in t][:2] + list(topic.also_any[:1])
+        question = item["q"] + "，" + "，".join(words)
+        result = legal_index.search(question, k=5)
+        assert topic.slug in {t.slug for t, _ in result.topics} or not words
+        assert result.hits[0].article.key == expected, (topic.slug, question)
+
+
+def test_topic_map_adds_candidates_the_words_do_not_reach(legal_index):
+    # No word of the question occurs in any article; the topic map recognises domestic violence and brings
+    # in that topic's core articles.
+    question = "他扇耳光"
+    assert not legal_index.search(question, k=5, use_topics=False).hits
+    keys = [h.article.key for h in legal_index.search(question, k=5).hits]
+    core = topic_data().by_slug("domestic-violence").core_idx
+    assert {get_corpus().by_key[key].idx for key in keys} & core
+
+
+def test_every_article_of_the_family_succession_and_guardianship_parts_has_phrasings():
+    have = {get_corpus().articles[idx].key for idx in phrasings_from_data()}  # refs are checked to exist
+    wanted = {("民法典", n) for n in [*range(26, 40), *range(1041, 1164)]}
+    assert wanted - have == set()
+    laws = {law for law, _ in have}
+    assert {"反家庭暴力法", "人身安全保护令规定", "彩礼纠纷规定", "妇女权益保障法", "未成年人保护法"} <= laws
+
+
+def test_phrasings_ranker_finds_an_article_by_a_phrase_its_text_lacks():
+    corpus = get_corpus()
+    target = corpus.parse_ref("民法典:1065")
+    # A made-up phrase, so that no statute word and no map entry can be what finds the article.
+    index = LegalIndex(corpus, topic_data(), phrasings={target.idx: ["紫色鲸鱼的暗号规矩"]})
+    question = "紫色鲸鱼暗号规矩"
+    assert target.key in [h.article.key for h in index.search(question, k=5).hits]
+    bare = LegalIndex(corpus, topic_data(), phrasings={})
+    assert target.key not in [h.article.key for h in bare.search(question, k=5).hits]
+
+
+@pytest.mark.django_db
+def test_reviewers_keep_the_phrasings_and_retrieval_uses_them(client, laws, legal_index):
+    assert ArticlePhrasing.objects.count() == len(phrasings_from_data())
+    entry = ArticlePhrasing.objects.get(ref="民法典:1076")
+    reviewer = make_user("legal_reviewer")
+    client.force_login(reviewer)
+    page = client.get(reverse("legal:phrasings"), {"q": "民法典:1076"})
+    assert page.status_code == 200 and "第一千零七十六条" in page.content.decode()
+    url = reverse("legal:phrasing_edit", args=[entry.pk])
+    question = "紫色信封里的纸怎么交"
+    try:
+        response = client.post(
+            url,
+            {
+                "phrasings": entry.phrasings + "\n紫色信封里的纸怎么交给民政",
+                "is_active": "on",
+                "version": entry.version,
+            },
+        )
+        assert response.status_code == 302
+        answer = compose_answer(question, index=legal_index, llm=False)
+        assert answer.ranked[0].key == ("民法典", 1076)
+        # A stale edit is refused and changes nothing.
+        stale = client.post(url, {"phrasings": "别的问法", "is_active": "on", "version": entry.version})
+        assert stale.status_code == 200
+        entry.refresh_from_db()
+        assert "紫色信封" in entry.phrasings and "别的问法" not in entry.phrasings
+        # An operator cannot edit them.
+        client.force_login(make_user("hotline_operator"))
+        assert client.get(url).status_code == 404
+    finally:
+        legal_index.set_phrasings(phrasings_from_data())
+        legal_index.phrasing_stamp = None
