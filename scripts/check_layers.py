@@ -4,7 +4,8 @@ A view or an API operation parses the request, calls one service (a write) or on
 renders the answer. Reading the database (`Model.objects…`) or scoping by hand (`policy.…`) there is how a
 second, drifting copy of a rule starts, so this gate refuses both in
 
-    jiayuan/<app>/views.py, jiayuan/<app>/api.py, and any module in jiayuan/<app>/views/ or jiayuan/<app>/api/
+    jiayuan/<app>/views.py, jiayuan/<app>/api.py (and *_views.py, *_api.py), and any module in
+    jiayuan/<app>/views/ or jiayuan/<app>/api/
 
 Run: `python scripts/check_layers.py [ROOT]` (part of `make lint`); exit status 1 lists each violation as
 `path:line: what`. A line may be excused with a trailing `# layers: allow (<reason>)` comment; use it for
@@ -33,7 +34,9 @@ def adapter_modules(root: Path) -> Iterator[Path]:
             relative = path.relative_to(app).parts
             if relative[0] in {"tests", "migrations"}:
                 continue
-            top_level_adapter = len(relative) == 1 and path.name in ADAPTER_NAMES
+            top_level_adapter = len(relative) == 1 and (
+                path.name in ADAPTER_NAMES or path.name.endswith(("_views.py", "_api.py"))
+            )
             in_adapter_package = len(relative) > 1 and relative[0] in ADAPTER_PACKAGES
             if top_level_adapter or in_adapter_package:
                 yield path

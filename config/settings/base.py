@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "jiayuan.core.middleware.BodyLimitMiddleware",
+    "jiayuan.accounts.middleware.BodyLimitMiddleware",
     "jiayuan.accounts.middleware.IdleTimeoutMiddleware",
     "jiayuan.drafts.middleware.DraftDoneMiddleware",
     "jiayuan.core.middleware.PasswordChangeRequiredMiddleware",
@@ -214,7 +214,7 @@ MEDIA_URL = "/media/"  # never served publicly; attachments go through scoped vi
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-# Request bodies are refused before they are read above these sizes (core.middleware.BodyLimitMiddleware).
+# Request bodies are refused before they are read above these sizes (accounts.middleware.BodyLimitMiddleware).
 ANONYMOUS_BODY_MAX_BYTES = int(os.environ.get("JIAYUAN_ANONYMOUS_BODY_MAX_BYTES", str(64 * 1024)))
 REQUEST_BODY_MAX_BYTES = int(os.environ.get("JIAYUAN_REQUEST_BODY_MAX_BYTES", str(25 * 1024 * 1024)))
 

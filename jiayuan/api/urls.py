@@ -15,12 +15,12 @@ from jiayuan.care.api import router as care_router
 from jiayuan.cases.api import router as cases_router
 from jiayuan.childfriendly.api import router as childfriendly_router
 from jiayuan.core.errors import ApplicationError, NotFound
-from jiayuan.divisions.api import router as divisions_router
 from jiayuan.honours.api import router as honours_router
 from jiayuan.imports.api import router as imports_router
 from jiayuan.indicators.api import router as indicators_router
 from jiayuan.legal.api import router as legal_router
 from jiayuan.orgs.api import router as orgs_router
+from jiayuan.orgs.divisions_api import router as divisions_router
 from jiayuan.people.api import router as people_router
 from jiayuan.reports.api import router as reports_router
 from jiayuan.screening.api import router as screening_router

@@ -1,11 +1,11 @@
-"""Divisions over the API: the tree by parent, one division by code."""
+"""Divisions over the API (`/api/divisions`): the tree by parent, one division by code. Served by the orgs app,
+which sits above the API routing (the division tree itself imports nothing above the framework)."""
 
 from ninja import Router, Schema
 
 from jiayuan.api.routing import operation
-
-from .models import Division
-from .selectors import division_children, division_get
+from jiayuan.divisions.models import Division
+from jiayuan.divisions.selectors import division_children, division_get
 
 router = Router(tags=["行政区划"])
 
