@@ -114,7 +114,8 @@ def change_request(
     request=None,
 ) -> AccountChange:
     """File a change for a security officer's approval; the account's supervisors are told."""
-    from jiayuan.notifications.services import notify, supervisors_of
+    from jiayuan.accounts.selectors import supervisors_of
+    from jiayuan.notifications.services import notify
     from jiayuan.workflows.services import approval_request_create
 
     with transaction.atomic():
@@ -164,7 +165,8 @@ def _levels(approval) -> list[str]:
 
 def _apply(approval, actor: Actor) -> None:
     """Runs in the approving transaction: carry the change out and log before and after."""
-    from jiayuan.notifications.services import notify, supervisors_of
+    from jiayuan.accounts.selectors import supervisors_of
+    from jiayuan.notifications.services import notify
 
     from . import services
 
