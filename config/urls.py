@@ -14,6 +14,7 @@ urlpatterns = [
     path("access/", include("jiayuan.access.urls")),
     path("audit/", include("jiayuan.audit.urls")),
     path("notifications/", include("jiayuan.notifications.urls")),
+    path("drafts/", include("jiayuan.drafts.urls")),
     path("cases/", include("jiayuan.cases.urls")),
     path("care/", include("jiayuan.care.urls")),
     path("screening/", include("jiayuan.screening.urls")),

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 
 from jiayuan.core.errors import NotFound
+from jiayuan.divisions.codes import in_subtree
 from jiayuan.divisions.models import subtree_q
 
 from .actor import Actor
@@ -207,7 +208,7 @@ def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     if actor.is_system:
         return True
     prefix = reach(actor, perm)
-    return prefix is not None and (code or "").startswith(prefix)
+    return prefix is not None and in_subtree(code or "", prefix)
 
 
 def narrow_place(actor: Actor, perm: str, wanted: str = "") -> str | None:
@@ -216,7 +217,7 @@ def narrow_place(actor: Actor, perm: str, wanted: str = "") -> str | None:
     prefix = reach(actor, perm)
     if prefix is None:
         return None
-    return wanted if wanted and wanted.startswith(prefix) else prefix
+    return wanted if wanted and in_subtree(wanted, prefix) else prefix
 
 
 def within_reach(actor: Actor, perm: str, qs: QuerySet[M], field: str = "division") -> QuerySet[M]:

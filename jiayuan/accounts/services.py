@@ -14,7 +14,7 @@ from jiayuan.access.roles import AGENCY_ROLES, PRIVILEGED_ROLES, Role
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.errors import ValidationFailed
-from jiayuan.divisions.models import Division
+from jiayuan.divisions.models import Division, in_subtree
 from jiayuan.orgs.models import PartnerAgency
 
 from . import duties
@@ -60,7 +60,7 @@ def posting_check(
     if prefix and role in PRIVILEGED_ROLES and role != Role.USER_ADMIN:
         errors["role"] = "只有系统管理员可以设置该角色。"
     place = agency.division_id if agency is not None else (division.code if division else "")
-    if prefix and place and not place.startswith(prefix):
+    if prefix and place and not in_subtree(place, prefix):
         errors["division"] = "只能在本级及下级范围内设置岗位。"
 
 

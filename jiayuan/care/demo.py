@@ -109,15 +109,16 @@ def demo_load() -> str:
         for s in other_streets
     ]
     places = [home] * 12 + communities[1:5] * 4 + far * 4
+    # the women's types (the children's come below): each fits the woman it is given to
     type_sets = [
         ["single_mother", "unemployed"],
-        ["left_behind"],
-        ["no_guardian"],
-        ["family_crisis"],
         ["dv_survivor"],
         ["serious_illness"],
         ["disability"],
         ["elderly_woman"],
+        ["unemployed"],
+        ["single_mother"],
+        ["dv_survivor", "unemployed"],
     ]
     counts = {"entries": 0, "helpers": 0, "pairings": 0, "applications": 0}
     with transaction.atomic():
@@ -125,13 +126,23 @@ def demo_load() -> str:
         for i, community in enumerate(places[:40]):
             child = i % 2 == 1
             name = SURNAMES[i % len(SURNAMES)] + (CHILDREN if child else WOMEN)[i % 10]
-            birth = today.replace(year=today.year - (rng.randint(6, 15) if child else rng.randint(28, 75)), day=1)
-            person = _person(rng, community, name, birth, female=not child or i % 4 == 1)
             types = (
                 type_sets[(i // 2) % len(type_sets)]
                 if not child
                 else [["left_behind"], ["no_guardian"], ["family_crisis"]][i % 3]
             )
+            # An age that fits the types (jiayuan/care/data/type_conditions.yaml): 高龄/空巢 60 and over, a
+            # working-age woman for 失业/单亲, a child for the children's types.
+            if child:
+                years = rng.randint(6, 15)
+            elif "elderly_woman" in types:
+                years = rng.randint(62, 82)
+            elif {"unemployed", "single_mother"} & set(types):
+                years = rng.randint(28, 50)
+            else:
+                years = rng.randint(28, 75)
+            birth = today.replace(year=today.year - years, day=1)
+            person = _person(rng, community, name, birth, female=not child or i % 4 == 1)
             entry = services.register_entry_create(
                 actor=_system(),
                 person=person,
@@ -270,6 +281,16 @@ def demo_load() -> str:
                     decision="approve",
                     comment="同意",
                     expected_version=app.approval.version if app.approval else 0,
+                )
+            if state == "disbursed":  # approved, then paid out: payment is its own step
+                app.refresh_from_db()
+                services.relief_pay(
+                    actor=a_weiquan,
+                    application=app,
+                    paid_on=today,
+                    method="bank",
+                    voucher_no=f"YH{today:%Y%m%d}{app.pk:04d}",
+                    expected_version=app.version,
                 )
             if state == "returned":
                 app.refresh_from_db()

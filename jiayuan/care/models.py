@@ -94,6 +94,34 @@ class RegisterEntry(VersionedModel):
         return f"困境登记#{self.pk}"
 
 
+class EntryCorrection(models.Model):
+    """A correction of a register entry made by mistake (types chosen wrongly): kept beside the entry, not as
+    an exit and a new entry."""
+
+    entry = models.ForeignKey(RegisterEntry, verbose_name="登记", on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField("更正项目", max_length=32)
+    before = models.CharField("更正前", max_length=300)
+    after = models.CharField("更正后", max_length=300)
+    reason = models.CharField("更正理由", max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更正人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "登记更正"
+        verbose_name_plural = "登记更正"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.before} → {self.after}"
+
+
 class RegisterReview(models.Model):
     """A periodic review of a register entry (动态复核)."""
 
@@ -390,7 +418,15 @@ class ReliefStatus(models.TextChoices):
     RETURNED = "returned", "退回补充"
     REJECTED = "rejected", "未批准"
     WITHDRAWN = "withdrawn", "已撤回"
+    APPROVED = "approved", "已批准，待发放"
     DISBURSED = "disbursed", "已发放"
+
+
+class PayMethod(models.TextChoices):
+    BANK = "bank", "银行转账"
+    CASH = "cash", "现金"
+    CARD = "card", "社保卡/一卡通"
+    OTHER = "other", "其他"
 
 
 RELIEF_OPEN = (ReliefStatus.PENDING, ReliefStatus.RETURNED)
@@ -423,7 +459,18 @@ class ReliefApplication(VersionedModel):
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请经办人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    approved_on = models.DateField("批准日期", null=True, blank=True)
     disbursed_on = models.DateField("发放日期", null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发放经办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pay_method = models.CharField("发放方式", max_length=16, choices=PayMethod.choices, blank=True)
+    voucher_no = models.CharField("凭证号", max_length=64, blank=True)
     ledger_entry = models.ForeignKey(
         LedgerEntry, verbose_name="台账记录", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -465,3 +512,31 @@ class CondolenceBatch(models.Model):
         verbose_name = "慰问活动"
         verbose_name_plural = "慰问活动"
         ordering = ["-on", "-id"]
+
+
+def relief_attachment_path(instance, filename: str) -> str:
+    return f"relief/{instance.application_id}/{filename}"
+
+
+class ReliefAttachment(models.Model):
+    """A document on a relief application (诊断证明, 收入证明…): seen by every level that decides on it."""
+
+    application = models.ForeignKey(
+        ReliefApplication, verbose_name="救助申请", on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField("文件", upload_to=relief_attachment_path)
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "救助申请附件"
+        verbose_name_plural = "救助申请附件"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -22,6 +22,8 @@ PERMISSIONS = {
     "care.fund_edit": {"district_rights": "subtree", "leader": "subtree"},
     "care.relief_request": {"community_worker": "subtree", "street_staff": "subtree"},
     "care.relief_approve": {**_STAFF, "leader": "subtree"},
+    # Paying out an approved application is its own step (who paid, when, how, the voucher), by federation staff.
+    "care.relief_pay": _STAFF,
     "care.condolence": _STAFF,
     # The editable code tables (vulnerability types, helper skills).
     "care.dictionary_edit": {"district_rights": "subtree"},

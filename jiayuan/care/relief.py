@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from decimal import Decimal, InvalidOperation
+from collections.abc import Sequence
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +17,7 @@ from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
 from jiayuan.core.models import change_reason_set
-from jiayuan.divisions.models import Division
+from jiayuan.divisions.models import Division, in_subtree
 from jiayuan.people.models import Person
 from jiayuan.workflows.models import ApprovalRequest
 
@@ -27,8 +29,10 @@ from .models import (
     FundKind,
     LedgerEntry,
     LedgerKind,
+    PayMethod,
     RegisterEntry,
     ReliefApplication,
+    ReliefAttachment,
     ReliefStatus,
 )
 
@@ -46,21 +50,42 @@ def default_city_threshold() -> Decimal:
     return Decimal(str(value))
 
 
-def relief_levels(approval: ApprovalRequest) -> list[str]:
+def relief_level_codes(fund: Fund, division_code: str, amount: Decimal | None) -> list[str]:
+    """The levels that decide: from the person's community up to the district, or to the city above the fund's
+    threshold (a city fund is always signed by the city)."""
     from jiayuan.workflows.registry import levels_up
 
+    threshold = fund.city_threshold if fund.city_threshold is not None else default_city_threshold()
+    to_city = amount is not None and Decimal(amount) > threshold
+    if fund.division_id.endswith("00") and len(fund.division_id) == 6:
+        to_city = True
+    return levels_up(division_code, top="city" if to_city else "district")
+
+
+def relief_levels(approval: ApprovalRequest) -> list[str]:
     application = ReliefApplication.objects.select_related("fund").filter(pk=approval.object_id).first()
-    threshold = default_city_threshold()
-    if application is not None and application.fund.city_threshold is not None:
-        threshold = application.fund.city_threshold
-    to_city = approval.amount is not None and Decimal(approval.amount) > threshold
-    if (
-        application is not None
-        and application.fund.division_id.endswith("00")
-        and len(application.fund.division_id) == 6
-    ):
-        to_city = True  # a city fund is always signed by the city
-    return levels_up(approval.division_id, top="city" if to_city else "district")
+    if application is None:
+        from jiayuan.workflows.registry import levels_up
+
+        return levels_up(approval.division_id, top="district")
+    return relief_level_codes(application.fund, approval.division_id, approval.amount)
+
+
+def relief_chain_preview(*, fund: Fund, person: Person, amount: Amount | None) -> dict:
+    """What the applicant is told before submitting: who will decide, in order, and why it goes that high."""
+    try:
+        value = _amount(amount)
+    except ValidationFailed:
+        value = None
+    codes = relief_level_codes(fund, person.division_id, value)
+    names = dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+    threshold = fund.city_threshold if fund.city_threshold is not None else default_city_threshold()
+    return {
+        "levels": [names.get(code, code) for code in codes],
+        "amount": value,
+        "threshold": threshold,
+        "to_city": len(codes) > 0 and codes[-1].endswith("00"),
+    }
 
 
 def _application_of(approval: ApprovalRequest, *, lock: bool = True) -> ReliefApplication:
@@ -69,7 +94,8 @@ def _application_of(approval: ApprovalRequest, *, lock: bool = True) -> ReliefAp
 
 
 def on_relief_approved(approval: ApprovalRequest, actor: Actor) -> None:
-    """The last level approved: charge the fund (row locked; refuse an overspend) and write the ledger."""
+    """The last level approved: the amount is committed on the fund (row locked; an overspend is refused). The
+    money is not paid yet: paying is its own step (`relief_pay`), and only payment goes into the ledger."""
     application = _application_of(approval)
     fund = Fund.objects.select_for_update().get(pk=application.fund_id)
     amount = application.amount
@@ -79,24 +105,98 @@ def on_relief_approved(approval: ApprovalRequest, actor: Actor) -> None:
         )
     fund.spent = fund.spent + amount
     fund.version += 1
-    change_reason_set(fund, f"救助申请#{application.pk} 发放")
+    change_reason_set(fund, f"救助申请#{application.pk} 批准")
     fund.save()
-    today = timezone.localdate()
-    line = LedgerEntry.objects.create(
-        person_id=application.person_id,
-        division_id=application.division_id,
-        kind=LedgerKind.MONEY,
-        on=today,
-        worker=getattr(actor, "user", None),
-        content=f"{fund.name}：救助金发放（经{len(approval.chain)}级审批）",
-        amount=amount,
-        source=f"relief:{application.pk}",
-    )
-    application.status = ReliefStatus.DISBURSED
-    application.disbursed_on = today
-    application.ledger_entry = line
+    application.status = ReliefStatus.APPROVED
+    application.approved_on = timezone.localdate()
     application.version += 1
     application.save()
+
+
+def relief_pay(
+    *,
+    actor: Actor,
+    application: ReliefApplication,
+    paid_on: dt.date | None,
+    method: str,
+    voucher_no: str,
+    expected_version: int,
+) -> ReliefApplication:
+    """Record the payment of an approved application (who paid, when, how, the voucher number) and write it into
+    the person's ledger: the ledger holds money paid, not money approved."""
+    policy.require(actor, "care.relief_pay", application)
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if paid_on is None:
+        errors["paid_on"] = "请填写发放日期。"
+    elif paid_on > today:
+        errors["paid_on"] = "发放日期不能晚于今天。"
+    if method not in PayMethod.values:
+        errors["method"] = "请选择发放方式。"
+    voucher_no = (voucher_no or "").strip()
+    if len(voucher_no) < 2:
+        errors["voucher_no"] = "请填写发放凭证号（如银行流水号、收据编号）。"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        application = ReliefApplication.objects.select_for_update().select_related("fund").get(pk=application.pk)
+        if application.version != expected_version:
+            from jiayuan.core.errors import StaleEditError
+
+            raise StaleEditError()
+        if application.status != ReliefStatus.APPROVED:
+            raise WorkflowError("只有已批准、尚未发放的申请才能登记发放。")
+        assert paid_on is not None  # checked above
+        if application.approved_on and paid_on < application.approved_on:
+            raise ValidationFailed({"paid_on": "发放日期不能早于批准日期。"})
+        fund = application.fund
+        line = LedgerEntry.objects.create(
+            person_id=application.person_id,
+            division_id=application.division_id,
+            kind=LedgerKind.MONEY,
+            on=paid_on,
+            worker=getattr(actor, "user", None),
+            content=f"{fund.name}：救助金发放（{PayMethod(method).label}，凭证号 {voucher_no}）",
+            amount=application.amount,
+            source=f"relief:{application.pk}",
+        )
+        application.status = ReliefStatus.DISBURSED
+        application.disbursed_on = paid_on
+        application.paid_by = getattr(actor, "user", None)
+        application.pay_method = method
+        application.voucher_no = voucher_no[:64]
+        application.ledger_entry = line
+        change_reason_set(application, "发放")
+        application.save_versioned(expected_version=expected_version)
+    return application
+
+
+RELIEF_ATTACHMENT_TYPES = {"pdf", "jpg", "jpeg", "png", "docx"}
+
+
+def relief_attach(*, actor: Actor, application: ReliefApplication, upload: UploadedFile | None) -> ReliefAttachment:
+    """A document on the application (诊断证明, 收入证明…), checked by type and content; every approver sees it."""
+    policy.require(actor, "care.relief_request", application)
+    if application.status not in RELIEF_OPEN:
+        raise WorkflowError("审批结束后不能再添加附件。")
+    return _attach(actor, application, upload)
+
+
+def _attach(actor: Actor, application: ReliefApplication, upload: UploadedFile | None) -> ReliefAttachment:
+    from jiayuan.core.uploads import validate_upload
+
+    info = validate_upload(upload, allowed=RELIEF_ATTACHMENT_TYPES, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+    assert upload is not None  # validate_upload refuses a missing file
+    attachment = ReliefAttachment(
+        application=application,
+        name=info.name,
+        content_type=info.content_type,
+        size=info.size,
+        uploaded_by=getattr(actor, "user", None),
+    )
+    attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{info.extension}", upload, save=False)
+    attachment.save()
+    return attachment
 
 
 def on_relief_returned(approval: ApprovalRequest, actor: Actor) -> None:
@@ -133,14 +233,16 @@ def register_relief_kind() -> None:
     )
 
 
-def _amount(value: Amount, field: str = "amount") -> Decimal:
+def _amount(value: Amount | None, field: str = "amount") -> Decimal:
+    """ "6,000", "6000.00" and "６０００元" all read as 6000 (jiayuan.core.validators.parse_amount)."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from jiayuan.core.validators import parse_amount
+
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed({field: "金额格式不正确。"}) from None
-    if amount <= 0:
-        raise ValidationFailed({field: "金额必须大于零。"})
-    return amount
+        return parse_amount(value).quantize(Decimal("0.01"))
+    except DjangoValidationError as exc:
+        raise ValidationFailed({field: exc.messages[0]}) from None
 
 
 def fund_create(
@@ -176,14 +278,27 @@ def fund_create(
 
 
 def fund_covers(fund: Fund, division_code: str) -> bool:
-    return division_code.startswith(fund.division.prefix)
+    return in_subtree(division_code, fund.division.prefix)
 
 
-def relief_apply(*, actor: Actor, fund: Fund, person: Person, amount: Amount, reason: str = "") -> ReliefApplication:
-    """Apply for a registered person: the application starts up the chain at the person's community."""
+def relief_apply(
+    *,
+    actor: Actor,
+    fund: Fund,
+    person: Person,
+    amount: Amount,
+    reason: str = "",
+    uploads: Sequence[UploadedFile] = (),
+) -> ReliefApplication:
+    """Apply for a registered person: the application starts up the chain at the person's community. Documents
+    (诊断证明, 收入证明…) go with it; every file is checked before anything is written."""
+    from jiayuan.core.uploads import validate_upload
     from jiayuan.workflows.services import approval_request_create
 
     policy.require(actor, "people.view", person)
+    uploads = [u for u in uploads or [] if u]
+    for upload in uploads:
+        validate_upload(upload, allowed=RELIEF_ATTACHMENT_TYPES, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     amount = _amount(amount)
     if not fund.is_active:
         raise ValidationFailed({"fund": "该基金已停用。"})
@@ -218,6 +333,8 @@ def relief_apply(*, actor: Actor, fund: Fund, person: Person, amount: Amount, re
         )
         application.approval = approval
         application.save(update_fields=["approval"])
+        for upload in uploads:
+            _attach(actor, application, upload)
     return application
 
 

@@ -13,7 +13,7 @@ from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.fields import mask_name
 from jiayuan.core.errors import NotFound
-from jiayuan.divisions.codes import district_of, street_of
+from jiayuan.divisions.codes import district_of, in_subtree, street_of
 from jiayuan.divisions.models import subtree_q
 from jiayuan.people.models import Person
 
@@ -425,7 +425,7 @@ def fund_list(*, actor: Actor, year: int | None = None) -> QuerySet[Fund]:
 
 def funds_for_person(*, actor: Actor, person: Person) -> list[Fund]:
     year = timezone.localdate().year
-    return [f for f in fund_list(actor=actor, year=year) if person.division_id.startswith(f.division.prefix)]
+    return [f for f in fund_list(actor=actor, year=year) if in_subtree(person.division_id, f.division.prefix)]
 
 
 def relief_list(
@@ -544,3 +544,15 @@ def measure_list(
     if overdue:
         qs = qs.filter(done_on__isnull=True, due_on__lt=timezone.localdate())
     return qs.order_by("due_on", "id")
+
+
+def relief_attachment_get(*, actor: Actor, application, attachment_id: int):
+    """A document of an application the actor may see (the application was loaded through the policy)."""
+    from jiayuan.core.errors import NotFound
+
+    from .models import ReliefAttachment
+
+    item = ReliefAttachment.objects.filter(application=application, pk=attachment_id).first()
+    if item is None:
+        raise NotFound("未找到该附件")
+    return item

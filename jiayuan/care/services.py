@@ -6,7 +6,7 @@ Relief and condolence writes live in `relief.py` (re-exported here).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ from .models import (
     SKILL_KIND,
     VULNERABILITY_KIND,
     CareLevel,
+    EntryCorrection,
     EntryStatus,
     LedgerEntry,
     LedgerKind,
@@ -56,13 +57,24 @@ from .relief import (  # noqa: F401  (re-exported)
     condolence_batch_record,
     fund_create,
     relief_apply,
+    relief_attach,
+    relief_chain_preview,
     relief_decide,
+    relief_pay,
     relief_resubmit,
     relief_withdraw,
 )
 
 if TYPE_CHECKING:
     from jiayuan.accounts.models import User
+
+
+def _check_types_fit(person: Person, types: Sequence[DictionaryItem], on: dt.date) -> None:
+    from .eligibility import type_misfits
+
+    problems = type_misfits(types=types, birth_date=person.birth_date, gender=person.gender, on=on)
+    if problems:
+        raise ValidationFailed({"types": " ".join(problems)})
 
 
 # ---------------------------------------------------------------- register
@@ -87,6 +99,7 @@ def register_entry_create(
     types = dictionary_items_for(VULNERABILITY_KIND, type_codes, "types")
     if not types:
         raise ValidationFailed({"types": "请至少选择一种困境类型。"})
+    _check_types_fit(person, types, entered_on or timezone.localdate())
     needs = dictionary_items_for(SKILL_KIND, need_codes, "needs") if need_codes else []
     if care_level not in CareLevel.values:
         raise ValidationFailed({"care_level": "关爱等级不正确。"})
@@ -155,6 +168,40 @@ def register_entry_update(
         if note is not None:
             entry.note = note.strip()
         entry.save_versioned(expected_version=expected_version)
+    return entry
+
+
+def register_entry_correct_types(
+    *, actor: Actor, entry: RegisterEntry, type_codes: Sequence[str], reason: str, expected_version: int
+) -> RegisterEntry:
+    """Correct the types entered by mistake: the entry stays on the register, the correction is kept as its own
+    record (what was, what is, why, who), and the new types must fit the person."""
+    policy.require(actor, "care.edit", entry)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationFailed({"reason": "请写明更正理由。"})
+    if entry.status != EntryStatus.ACTIVE:
+        raise WorkflowError("已退出的登记不能更正。")
+    types = dictionary_items_for(VULNERABILITY_KIND, type_codes, "types")
+    if not types:
+        raise ValidationFailed({"types": "请至少选择一种困境类型。"})
+    _check_types_fit(entry.person, types, timezone.localdate())
+    before = sorted(entry.types.values_list("label", flat=True))
+    after = sorted(t.label for t in types)
+    if before == after:
+        raise ValidationFailed({"types": "困境类型没有变化。"})
+    with transaction.atomic():
+        change_reason_set(entry, f"更正困境类型：{reason}"[:100])
+        entry.save_versioned(expected_version=expected_version)
+        entry.types.set(types)
+        EntryCorrection.objects.create(
+            entry=entry,
+            field="types",
+            before="、".join(before),
+            after="、".join(after),
+            reason=reason[:300],
+            by=getattr(actor, "user", None),
+        )
     return entry
 
 
@@ -307,14 +354,14 @@ def ledger_add(
     if not (content or "").strip():
         errors["content"] = "请填写内容。"
     if amount not in (None, ""):
-        from decimal import Decimal, InvalidOperation
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from jiayuan.core.validators import parse_amount
 
         try:
-            amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-            if amount < 0:
-                errors["amount"] = "金额不能为负。"
-        except InvalidOperation:
-            errors["amount"] = "金额格式不正确。"
+            amount = parse_amount(amount, allow_zero=True)
+        except DjangoValidationError as exc:
+            errors["amount"] = exc.messages[0]
     else:
         amount = None
     if errors or on is None:

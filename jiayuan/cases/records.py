@@ -100,10 +100,22 @@ def assignable_users(*, actor: Actor, case: Case) -> list:
     return list(User.objects.filter(pk__in=postings.values("user_id"), is_active=True).order_by("display_name", "id"))
 
 
-def agency_choices():
-    from jiayuan.orgs.models import PartnerAgency
+def agency_choices(*, near: str = "") -> list[tuple[str, list]]:
+    """Partner agencies grouped by kind, police first (the order of AgencyKind: the referral most often made),
+    then the agencies of the case's own district, then by name: [(kind label, [agency…])…]."""
+    from jiayuan.divisions.codes import district_of
+    from jiayuan.orgs.models import AgencyKind, PartnerAgency
 
-    return list(PartnerAgency.objects.order_by("kind", "name"))
+    rank = {kind: n for n, kind in enumerate(AgencyKind.values)}
+    home = district_of(near) if near else ""
+    agencies = sorted(
+        PartnerAgency.objects.select_related("division"),
+        key=lambda a: (rank.get(a.kind, len(rank)), not (home and (a.division_id or "").startswith(home)), a.name),
+    )
+    groups: dict[str, list] = {}
+    for agency in agencies:
+        groups.setdefault(str(AgencyKind(agency.kind).label) if agency.kind in rank else "其他", []).append(agency)
+    return list(groups.items())
 
 
 def agency_get(agency_id: int):

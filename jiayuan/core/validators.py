@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -136,14 +137,23 @@ def validate_credit_code(value: str) -> str:
     return code
 
 
-def parse_amount(value) -> Decimal:
-    """A money amount in yuan: positive, at most two decimals, below ten million."""
+AMOUNT_HINT = "请填写以元为单位的数字，如 6000、6,000 或 6000.00（最多两位小数）"
+
+
+def parse_amount(value, *, allow_zero: bool = False) -> Decimal:
+    """A money amount in yuan: positive (or zero when allowed), at most two decimals, below ten million.
+
+    Written as people write it: "6,000", "6000.00", "６０００", "¥6,000", "6000元" all read as 6000.
+    """
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+    for mark in ("元", "¥", "￥", ",", " "):
+        text = text.replace(mark, "")
     try:
-        amount = Decimal(str(value).strip().replace(",", ""))
+        amount = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise ValidationError("金额格式不正确，请填写数字（最多两位小数）。", code="amount") from None
-    if not amount.is_finite() or amount <= 0:
-        raise ValidationError("金额必须大于 0。", code="amount_positive")
+        raise ValidationError(f"金额格式不正确：{AMOUNT_HINT}。", code="amount") from None
+    if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
+        raise ValidationError(f"金额必须大于 0：{AMOUNT_HINT}。", code="amount_positive")
     if amount.as_tuple().exponent < -2:
         raise ValidationError("金额最多保留两位小数。", code="amount_places")
     if amount >= Decimal("10000000"):

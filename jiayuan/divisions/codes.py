@@ -9,6 +9,35 @@ from __future__ import annotations
 
 COMMUNITY_LEN, STREET_LEN, DISTRICT_LEN = 12, 9, 6
 
+# Functional areas (功能区) such as 大鹏新区 are run as districts but have no code of their own in the national
+# scheme: their streets keep codes under another district (葵涌 440307009 under 龙岗 440307). The tree (the
+# shipped data/divisions/shenzhen.csv) says where a street belongs, and the code arithmetic below follows it:
+# the area's subtree holds its streets, and the district whose code they carry leaves them out. A test checks
+# this table against the loaded tree.
+MOVED_UNITS: dict[str, str] = {
+    "440307009": "440399",  # 葵涌街道 → 大鹏新区
+    "440307010": "440399",  # 大鹏街道 → 大鹏新区
+    "440307011": "440399",  # 南澳街道 → 大鹏新区
+}
+
+
+def moved_units() -> dict[str, str]:
+    """{unit code: parent code} for every unit whose parent is not the one its code names."""
+    return MOVED_UNITS
+
+
+def in_subtree(code: str, prefix: str) -> bool:
+    """Whether `code` lies at or below the unit whose scope prefix is `prefix` (by the tree, not the code alone)."""
+    code = code or ""
+    if not code.startswith(prefix):
+        return any(code.startswith(unit) and parent.startswith(prefix) for unit, parent in MOVED_UNITS.items())
+    if not prefix:
+        return True
+    return not any(
+        code.startswith(unit) and unit != prefix and unit.startswith(prefix) and not parent.startswith(prefix)
+        for unit, parent in MOVED_UNITS.items()
+    )
+
 
 def is_city(code: str) -> bool:
     return len(code) == DISTRICT_LEN and code.endswith("00")
@@ -20,7 +49,11 @@ def street_of(code: str) -> str:
 
 
 def district_of(code: str) -> str:
-    """The district of a community or street (a district's own code for a district)."""
+    """The district of a community or street (a district's own code for a district; a functional area for its
+    streets)."""
+    street = code[:STREET_LEN]
+    if len(code) >= STREET_LEN and street in MOVED_UNITS:
+        return MOVED_UNITS[street]
     return code[:DISTRICT_LEN]
 
 
@@ -37,7 +70,7 @@ def parent_code(code: str) -> str | None:
     if len(code) == COMMUNITY_LEN:
         return street_of(code)
     if len(code) == STREET_LEN:
-        return district_of(code)
+        return MOVED_UNITS.get(code, code[:DISTRICT_LEN])
     if len(code) == DISTRICT_LEN and not is_city(code):
         return city_of(code)
     return None

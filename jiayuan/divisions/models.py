@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from .codes import scope_prefix  # noqa: F401 - a division's prefix, kept importable from the models
+from .codes import (  # noqa: F401 - used through the models too
+    MOVED_UNITS,
+    ancestor_codes,
+    in_subtree,
+    scope_prefix,
+)
+from .codes import district_of as district_code_of  # noqa: F401
+from .codes import parent_code as parent_code_of  # noqa: F401
 
 
 class Level(models.TextChoices):
@@ -19,10 +26,26 @@ class Level(models.TextChoices):
 LEVEL_ORDER = {Level.PROVINCE: 0, Level.CITY: 1, Level.DISTRICT: 2, Level.STREET: 3, Level.COMMUNITY: 4}
 
 
-def subtree_q(prefix: str, field: str = "division") -> Q:
-    """Rows whose division code starts with `prefix`, as a range so a plain b-tree index serves it."""
-    column = f"{field}_id" if not field.endswith("_id") and field != "code" else field
+def _range(column: str, prefix: str) -> Q:
     return Q(**{f"{column}__gte": prefix, f"{column}__lt": prefix + ";"})
+
+
+def subtree_q(prefix: str, field: str = "division") -> Q:
+    """Rows whose division is `prefix`'s unit or below it, as code ranges so a plain b-tree index serves it.
+
+    A functional area (大鹏新区) adds its streets' ranges; the district whose code they carry subtracts them
+    (`codes.MOVED_UNITS`)."""
+    column = f"{field}_id" if not field.endswith("_id") and field != "code" else field
+    q = _range(column, prefix)
+    if not prefix:
+        return q
+    for unit, parent in MOVED_UNITS.items():
+        if parent.startswith(prefix) and not unit.startswith(prefix):
+            q |= _range(column, unit)
+    for unit, parent in MOVED_UNITS.items():
+        if unit.startswith(prefix) and unit != prefix and not parent.startswith(prefix):
+            q &= ~_range(column, unit)
+    return q
 
 
 class Division(models.Model):
@@ -52,4 +75,4 @@ class Division(models.Model):
         return subtree_q(self.prefix, field)
 
     def contains(self, code: str) -> bool:
-        return code.startswith(self.prefix)
+        return in_subtree(code, self.prefix)

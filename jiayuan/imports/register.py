@@ -18,6 +18,7 @@ from jiayuan.care.models import VULNERABILITY_KIND, CareLevel, EntryStatus, Regi
 from jiayuan.care.services import care_dictionaries_ensure, register_entry_create
 from jiayuan.core.validators import validate_resident_id
 from jiayuan.dictionaries.services import dictionary_items
+from jiayuan.divisions.models import in_subtree
 from jiayuan.people.models import IdType, Person
 from jiayuan.people.services import id_hash
 
@@ -104,7 +105,7 @@ def file_check(ctx: ImportContext, rows: list[Row]) -> None:
             "id", "name", "division_id", "id_hash"
         )
         for person in people:
-            if prefix is not None and person.division_id.startswith(prefix):
+            if prefix is not None and in_subtree(person.division_id, prefix):
                 found[by_hash[person.id_hash]] = person
     active = set(
         RegisterEntry.objects.filter(

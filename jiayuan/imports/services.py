@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jiayuan.access.actor import Actor
-from jiayuan.divisions.models import Division, Level
+from jiayuan.divisions.models import Division, Level, subtree_q
 
 from .framework import ImportSpec, run_import, template_workbook
 from .models import ImportRun
@@ -23,7 +23,7 @@ def import_template(*, actor: Actor, spec: ImportSpec) -> bytes:
         prefix = actor.broadest_prefix("people.create")
         if prefix is not None:
             name = (
-                Division.objects.filter(level=Level.COMMUNITY, code__startswith=prefix, special=False)
+                Division.objects.filter(subtree_q(prefix, "code"), level=Level.COMMUNITY, special=False)
                 .order_by("code")
                 .values_list("name", flat=True)
                 .first()

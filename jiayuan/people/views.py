@@ -44,6 +44,27 @@ def _filters(request) -> selectors.PersonFilters:
 
 
 @require_perm("people.view")
+def person_pick(request):
+    """The people chooser (HTMX): up to eight people in scope matching a name, initials, phone or ID, masked as in
+    the registry's lists, each a button that fills the form's hidden id field."""
+    q = (request.GET.get("q") or request.GET.get("person_q") or "").strip()[:64]
+    target = request.GET.get("target", "")[:40]
+    rows = []
+    if q:
+        found = selectors.person_list(actor=request.actor, filters=selectors.PersonFilters(q=q))
+        rows = selectors.person_rows(found.select_related("division")[:8])
+        access_log_write(
+            actor=request.actor,
+            request=request,
+            action=Action.SEARCH,
+            object_type="people.person",
+            field_classes=["personal"],
+            detail={"kind": selectors.classify_query(q), "results": len(rows), "chooser": True},
+        )
+    return render(request, "people/partials/pick.html", {"rows": rows, "q": q, "target": target})
+
+
+@require_perm("people.view")
 def person_list(request):
     filters = _filters(request)
     qs = selectors.person_list(actor=request.actor, filters=filters)
@@ -298,7 +319,7 @@ def person_relation_add(request, person_id: int):
     relative_id = request.POST.get("relative_id", "")
     relative = selectors.person_visible(actor=request.actor, person_id=relative_id)
     if relative is None:
-        messages.error(request, "未找到该人员（请填写您辖区内人员的档案编号）。")
+        messages.error(request, "请先按姓名或电话搜索，并从结果中选定亲属。")
         return redirect("people:detail", person_id=person.pk)
     run_action(
         request,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
-from jiayuan.divisions.models import Division, Level
+from jiayuan.divisions.models import Division, Level, in_subtree
 from jiayuan.people.models import Household, HouseholdMember, Person
 
 from .models import Campaign, Checklist, ChecklistVersion, Hazard, HazardLevel, HazardStatus, Visit
@@ -134,7 +134,7 @@ def campaigns_roll(today: dt.date | None = None) -> int:
 
 
 def _campaign_covers(campaign: Campaign, code: str) -> bool:
-    return any(code.startswith(d.prefix) for d in campaign.covered.all())
+    return any(in_subtree(code, d.prefix) for d in campaign.covered.all())
 
 
 def visit_record(
@@ -174,7 +174,8 @@ def visit_record(
     if hazard_level and hazard_level not in HazardLevel.values:
         errors["hazard_level"] = "隐患等级不正确。"
     if found and not hazard_level:
-        hazard_level = HazardLevel.LOW
+        # A ticked item with no level chosen is not taken as "一般": the visitor says how serious it is.
+        errors["hazard_level"] = "勾选了存在风险的项目，请选择隐患等级。"
     people = list(people or [])
     if household is not None:
         if household.division_id != division_code:

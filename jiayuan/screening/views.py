@@ -16,6 +16,7 @@ from jiayuan.core.dates import parse_date, query_date, query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
+from jiayuan.divisions.codes import in_subtree
 from jiayuan.divisions.models import Level
 from jiayuan.divisions.selectors import division_subtree
 from jiayuan.people.selectors import household_list, household_visible, people_visible
@@ -132,8 +133,11 @@ def visit_new(request, campaign_id: int):
     prefix = request.actor.broadest_prefix("screening.visit") or ""
     communities = [
         d
-        for d in division_subtree(prefix, level=Level.COMMUNITY).filter(special=False).order_by("code")
-        if any(d.code.startswith(c.prefix) for c in campaign.covered.all())
+        for d in division_subtree(prefix, level=Level.COMMUNITY)
+        .filter(special=False)
+        .select_related("parent")
+        .order_by("parent_id", "code")
+        if any(in_subtree(d.code, c.prefix) for c in campaign.covered.all())
     ][:200]
     households = household_list(actor=request.actor)
     errors = {}
@@ -176,6 +180,7 @@ def visit_new(request, campaign_id: int):
             "levels": HazardLevel.choices,
             "errors": errors,
             "data": request.POST,
+            "checked": {item["code"] for item in version.items if request.POST.get(f"item_{item['code']}") == "on"},
             "today": timezone.localdate(),
         },
     )

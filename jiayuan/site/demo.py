@@ -18,6 +18,8 @@ from types import ModuleType
 
 from django.apps import AppConfig, apps
 
+DEMO_NOTICES_KEPT = 3
+
 
 def demo_modules() -> Iterator[tuple[AppConfig, ModuleType]]:
     """(app config, demo module) for every installed app of the project that has one, in INSTALLED_APPS order."""
@@ -41,12 +43,18 @@ def _call(load: Callable[..., str], options: dict) -> str:
 
 def demo_load_all(*, only: list[str] | None = None, **options) -> list[tuple[str, str]]:
     """Load every app's demo (or only the apps labelled in `only`); returns (app name, summary) per app."""
+    from jiayuan.notifications.services import notifications_trim
+
+    since = notifications_trim(keep_after=None)
     done = []
     for config, module in demo_modules():
         if only and config.label not in only:
             continue
         summary = _call(module.demo_load, options)
         done.append((str(config.verbose_name), summary or ""))
+    # Loading the demo replays months of work, and every step notified someone: a newcomer would open thirty
+    # notices about cases closed long ago. Each account keeps the few that still ask for something.
+    notifications_trim(keep_after=since, keep=DEMO_NOTICES_KEPT)
     return done
 
 

@@ -43,7 +43,7 @@ from django.utils import timezone
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Scope
 from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
-from jiayuan.divisions.models import Division
+from jiayuan.divisions.models import Division, in_subtree
 
 from .models import OPEN_STATUSES, ApprovalRequest, ApprovalStatus, ApprovalStep, Decision
 from .registry import call_hook, kind_get
@@ -56,7 +56,7 @@ def covers(actor: Actor, perm: str, division_code: str) -> bool:
             return True
         if not posting.division_id:
             continue
-        if scope == Scope.SUBTREE and division_code.startswith(posting.division.prefix):
+        if scope == Scope.SUBTREE and in_subtree(division_code, posting.division.prefix):
             return True
         if scope == Scope.LEVEL and posting.division_id == division_code:
             return True

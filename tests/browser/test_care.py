@@ -140,10 +140,15 @@ def test_screening_hazard_to_register_plan_pairing_and_relief_on_ledger(page):
     login(page, "st_lin", PASSWORD)
     _approve(page, app.pk)
     _logout(page)
-    # … and the district, after which it is disbursed onto the ledger.
+    # … and the district. Approved is not paid: the ledger waits for the payment, recorded as its own step.
     login(page, "dq_huang", PASSWORD)
     _approve(page, app.pk)
-    assert "已发放" in page.inner_text("#relief-status")
+    assert "已批准，待发放" in page.inner_text("#relief-status")
+    page.select_option("#pay-method", "bank")
+    page.fill("#pay-voucher", "YH20260315001")
+    page.click("button:has-text('登记发放')")
+    page.wait_for_selector("text=发放已登记")
+    assert "已发放" in page.inner_text("#relief-status") and "YH20260315001" in page.inner_text("#relief-payment")
     page.goto(f"/care/people/{mother.pk}/ledger/")
     ledger = page.inner_text("#ledger")
     assert "资金救助" in ledger and "2000" in ledger

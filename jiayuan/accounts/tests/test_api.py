@@ -96,7 +96,7 @@ def test_divisions_endpoints(client, user):
     cities = client.get("/api/divisions", **auth).json()
     assert [c["code"] for c in cities] == ["440300"]
     districts = client.get("/api/divisions", {"parent": "440300"}, **auth).json()
-    assert len(districts) == 9 and FUTIAN in {d["code"] for d in districts}
+    assert len(districts) == 10 and FUTIAN in {d["code"] for d in districts}  # 9 districts and 大鹏新区
     streets = client.get("/api/divisions", {"parent": FUTIAN}, **auth).json()
     assert {s["parent_code"] for s in streets} == {FUTIAN} and XIANGMIHU in {s["code"] for s in streets}
     one = client.get(f"/api/divisions/{FUTIAN}", **auth).json()

@@ -124,7 +124,7 @@ def run_chain(place, app, levels=("community2", "street", "district")):
     return app
 
 
-def test_relief_chain_disburses_to_ledger_and_charges_fund(place, fund):
+def test_relief_chain_commits_the_fund_and_payment_writes_the_ledger(place, fund):
     a = place.actors["community"]
     person, _ = enter(place)
     app = services.relief_apply(actor=a, fund=fund, person=person, amount="1200", reason="突发重病")
@@ -140,10 +140,51 @@ def test_relief_chain_disburses_to_ledger_and_charges_fund(place, fund):
             expected_version=app.approval.version,
         )
     app = run_chain(place, app)
-    assert app.status == ReliefStatus.DISBURSED
+    # Approved is not paid: the amount is committed on the fund, and the ledger holds nothing yet.
+    assert app.status == ReliefStatus.APPROVED and app.approved_on == place.today
     fund.refresh_from_db()
     assert fund.spent == Decimal("1200") and fund.remaining == Decimal("8800")
+    assert not LedgerEntry.objects.filter(source=f"relief:{app.pk}").exists()
+    with pytest.raises(ValidationFailed) as refused:
+        services.relief_pay(
+            actor=place.actors["street"],
+            application=app,
+            paid_on=None,
+            method="",
+            voucher_no="",
+            expected_version=app.version,
+        )
+    assert set(refused.value.errors) == {"paid_on", "method", "voucher_no"}
+    with pytest.raises(NotFound):  # paying is for federation staff within reach
+        services.relief_pay(
+            actor=place.actors["volunteer"],
+            application=app,
+            paid_on=place.today,
+            method="bank",
+            voucher_no="YH001",
+            expected_version=app.version,
+        )
+    app = services.relief_pay(
+        actor=place.actors["street"],
+        application=app,
+        paid_on=place.today,
+        method="bank",
+        voucher_no="YH20260315001",
+        expected_version=app.version,
+    )
+    assert app.status == ReliefStatus.DISBURSED and app.disbursed_on == place.today
+    assert (app.pay_method, app.voucher_no, app.paid_by) == ("bank", "YH20260315001", place.users["street"])
+    with pytest.raises(WorkflowError):  # paid once
+        services.relief_pay(
+            actor=place.actors["street"],
+            application=app,
+            paid_on=place.today,
+            method="bank",
+            voucher_no="YH2",
+            expected_version=app.version,
+        )
     line = LedgerEntry.objects.get(source=f"relief:{app.pk}")
+    assert "YH20260315001" in line.content and "银行转账" in line.content
     assert line.amount == Decimal("1200") and line.person_id == person.pk
     assert line in selectors.person_ledger(actor=a, person=person)
 
@@ -179,7 +220,7 @@ def test_city_level_above_threshold_and_return_resubmit(place, fund):
     assert app.status == ReliefStatus.PENDING and app.amount == Decimal("4000")
     assert app.approval.chain[-1] == FUTIAN  # back under the threshold: no city level
     app = run_chain(place, app)
-    assert app.status == ReliefStatus.DISBURSED
+    assert app.status == ReliefStatus.APPROVED
 
 
 def test_approval_that_would_overspend_is_refused(place):

@@ -12,6 +12,7 @@ from .pairings import (
     pairing_new,
 )
 from .register import (
+    entry_correct,
     entry_detail,
     entry_exit,
     entry_review,
@@ -28,15 +29,24 @@ from .relief import (
     condolence_new,
     dictionary_page,
     fund_list,
+    relief_attach,
+    relief_attachment,
     relief_decide,
     relief_detail,
     relief_list,
     relief_new,
+    relief_pay,
+    relief_preview,
     relief_resubmit,
 )
 from .stats import board_partial, stats_page
 
 __all__ = [
+    "entry_correct",
+    "relief_attach",
+    "relief_attachment",
+    "relief_pay",
+    "relief_preview",
     "board_partial",
     "condolence_new",
     "contact_add",

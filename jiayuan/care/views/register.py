@@ -129,8 +129,29 @@ def entry_detail(request, entry_id: int):
         "can_apply": actor.has_perm("care.relief_request") and entry.status == EntryStatus.ACTIVE,
         "levels": CareLevel.choices,
         "today": timezone.localdate(),
+        "types": dictionary_items(VULNERABILITY_KIND),
+        "current_types": set(entry.types.values_list("code", flat=True)),
+        "corrections": entry.corrections.select_related("by")[:20],
     }
     return render(request, "care/entry_detail.html", context)
+
+
+@require_POST
+@require_perm("care.edit")
+def entry_correct(request, entry_id: int):
+    entry = selectors.entry_get(actor=request.actor, entry_id=entry_id, perm="care.edit")
+    run_action(
+        request,
+        lambda: services.register_entry_correct_types(
+            actor=request.actor,
+            entry=entry,
+            type_codes=request.POST.getlist("types"),
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request.POST),
+        ),
+        success="困境类型已更正，更正记录已保存。",
+    )
+    return redirect("care:entry_detail", entry_id=entry.pk)
 
 
 @require_POST
@@ -315,6 +336,7 @@ def ledger_page(request, person_id: int):
             "kinds": LedgerKind.choices,
             "kind": kind,
             "errors": errors,
+            "data": request.POST if errors else {},
             "can_add": selectors.care_may(actor=request.actor, perm="care.ledger_add", obj=person),
             "today": timezone.localdate(),
         },

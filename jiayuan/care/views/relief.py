@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,9 +14,11 @@ from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.care import selectors, services
 from jiayuan.care.models import (
+    RELIEF_OPEN,
     SKILL_KIND,
     VULNERABILITY_KIND,
     FundKind,
+    PayMethod,
     ReliefStatus,
 )
 from jiayuan.core.actions import run_action
@@ -86,12 +88,14 @@ def relief_new(request):
                 person=person,
                 amount=request.POST.get("amount", ""),
                 reason=request.POST.get("reason", ""),
+                uploads=request.FILES.getlist("files"),
             )
         except ApplicationError as exc:
             errors = exc.form_errors()
         else:
             messages.success(request, "救助申请已提交，进入逐级审批。")
             return redirect("care:relief_detail", application_id=app.pk)
+    chosen = next((f for f in funds if str(f.pk) == (request.POST.get("fund") or request.GET.get("fund"))), None)
     return render(
         request,
         "care/relief_form.html",
@@ -101,8 +105,23 @@ def relief_new(request):
             "funds": funds,
             "errors": errors,
             "data": request.POST,
+            "preview": services.relief_chain_preview(fund=chosen, person=person, amount=request.POST.get("amount"))
+            if chosen
+            else None,
         },
     )
+
+
+@require_perm("care.relief_request")
+def relief_preview(request):
+    """The chain an application will go through, shown while the form is filled in (HTMX)."""
+    person = selectors.person_for_care(actor=request.actor, person_id=request.GET.get("person"), perm="care.edit")
+    funds = selectors.funds_for_person(actor=request.actor, person=person)
+    fund = next((f for f in funds if str(f.pk) == request.GET.get("fund")), None)
+    preview = None
+    if fund is not None:
+        preview = services.relief_chain_preview(fund=fund, person=person, amount=request.GET.get("amount"))
+    return render(request, "care/partials/relief_chain.html", {"preview": preview})
 
 
 @require_perm("care.view")
@@ -128,8 +147,61 @@ def relief_detail(request, application_id: int):
             "steps": approval_steps(approval) if approval else [],
             "can_decide": can_decide,
             "can_resubmit": can_resubmit,
+            "attachments": app.attachments.all(),
+            "can_attach": app.status in RELIEF_OPEN
+            and selectors.care_may(actor=request.actor, perm="care.relief_request", obj=app),
+            "can_pay": app.status == ReliefStatus.APPROVED
+            and selectors.care_may(actor=request.actor, perm="care.relief_pay", obj=app),
+            "pay_methods": PayMethod.choices,
+            "today": timezone.localdate(),
         },
     )
+
+
+@require_POST
+@require_perm("care.relief_request")
+def relief_attach(request, application_id: int):
+    app = selectors.relief_get(actor=request.actor, application_id=application_id)
+    run_action(
+        request,
+        lambda: services.relief_attach(actor=request.actor, application=app, upload=request.FILES.get("file")),
+        success="附件已上传，各级审批人都能查看。",
+    )
+    return redirect("care:relief_detail", application_id=app.pk)
+
+
+@require_perm("care.view")
+def relief_attachment(request, application_id: int, attachment_id: int):
+    app = selectors.relief_get(actor=request.actor, application_id=application_id)
+    item = selectors.relief_attachment_get(actor=request.actor, application=app, attachment_id=attachment_id)
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.EXPORT,
+        obj=app,
+        field_classes=["sensitive"],
+        detail={"attachment": item.pk},
+    )
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type)
+
+
+@require_POST
+@require_perm("care.relief_pay")
+def relief_pay(request, application_id: int):
+    app = selectors.relief_get(actor=request.actor, application_id=application_id)
+    run_action(
+        request,
+        lambda: services.relief_pay(
+            actor=request.actor,
+            application=app,
+            paid_on=parse_date(request.POST.get("paid_on")),
+            method=request.POST.get("method", ""),
+            voucher_no=request.POST.get("voucher_no", ""),
+            expected_version=_version(request.POST),
+        ),
+        success="发放已登记，并已记入帮扶台账。",
+    )
+    return redirect("care:relief_detail", application_id=app.pk)
 
 
 @require_POST

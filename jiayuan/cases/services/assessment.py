@@ -109,7 +109,7 @@ def risk_assess(
         else:
             case_save(case)
         if level in HIGH_LEVELS and RISK_ORDER.get(before, 0) < RISK_ORDER[level]:
-            flags = "、".join(result.red_flags) if result.red_flags else "无"
+            flags = "、".join(rules.item_labels(result.red_flags)) if result.red_flags else "无"
             high_risk_alert(
                 case,
                 actor=actor,

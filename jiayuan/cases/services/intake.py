@@ -99,7 +99,8 @@ def case_create(*, actor: Actor, data: CaseInput) -> Case:
     received = data.received_at or now
     account = (data.account or "").strip()
     suicide_cue = rules.has_suicide_cue(account)
-    urgent = rules.is_urgent_category(codes) or suicide_cue
+    cue_reasons = rules.emergency_reasons(account)  # a threat to kill, a weapon, strangling… (as in the chat)
+    urgent = rules.is_urgent_category(codes) or suicide_cue or bool(cue_reasons)
     with transaction.atomic():
         case = Case.objects.create(
             number=f"tmp{uuid.uuid4().hex[:20]}",
@@ -137,6 +138,15 @@ def case_create(*, actor: Actor, data: CaseInput) -> Case:
             },
             at=received,
         )
+        if cue_reasons:
+            event_write(
+                case,
+                EventKind.NOTE,
+                "陈述中出现紧急线索：" + "、".join(cue_reasons) + "。登记时已标为紧急（尚未做风险评估）",
+                actor=actor,
+                data={"emergency_cues": cue_reasons},
+                sensitive=False,
+            )
         if data.question_id:
             event_write(
                 case,
@@ -174,7 +184,9 @@ def case_create(*, actor: Actor, data: CaseInput) -> Case:
                 )
         if urgent:
             reason = (
-                "案件涉及自杀风险" + ("（陈述中出现轻生线索）" if suicide_cue else "") + "，须 24 小时内联系当事人。"
+                ("陈述中出现紧急线索（" + "、".join(cue_reasons) + "）" if cue_reasons else "案件涉及自杀风险")
+                + ("（陈述中出现轻生线索）" if suicide_cue and not cue_reasons else "")
+                + "，须 24 小时内联系当事人。"
             )
             high_risk_alert(case, actor=actor, reason=reason)
     return case

@@ -38,3 +38,17 @@ def case_source(source: str) -> str:
 def risk_item_names(codes) -> str:
     """["strangulation", "threat_to_kill"] → "掐脖子或令其窒息、威胁杀害"."""
     return "、".join(rules.item_labels(codes or []))
+
+
+@register.simple_tag
+def risk_guidance(case) -> list[dict]:
+    """The steps to take on a 高/极高 case (data: the instrument's `guidance`), with the action each records and
+    whether it is already on the case's record."""
+    if getattr(case, "risk_level", "") not in ("high", "extreme"):
+        return []  # the guidance follows an assessment at 高 or 极高 (an urgent category alone has its own alert)
+    done = set(case.actions.values_list("kind", flat=True)) if case.pk else set()
+    steps = []
+    for step in rules.instrument().get("guidance", []):
+        action = step.get("action") or ""
+        steps.append({**step, "recorded": action in done and action not in ("note", "reassess")})
+    return steps

@@ -112,7 +112,7 @@ def case_detail(request, case_id: int):
         "team_roles": TeamRole.choices,
         "move_kinds": [(k, v) for k, v in MoveKind.choices if k != MoveKind.ASSIGN],
         "assignable": selectors.assignable_users(actor=actor, case=case) if can_move else [],
-        "agencies": selectors.agency_choices() if can_move else [],
+        "agencies": selectors.agency_choices(near=case.division_id) if can_move else [],
         "targets": division_subtree(district).exclude(level=Level.DISTRICT).filter(special=False).order_by("code")
         if prefix is not None
         else [],

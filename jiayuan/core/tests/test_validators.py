@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
 from jiayuan.core.validators import (
+    AMOUNT_HINT,
     PROVINCE_PREFIXES,
     parse_amount,
     validate_credit_code,
@@ -243,7 +244,7 @@ def test_amounts_with_two_places_pass(amount):
 def test_non_positive_amounts_are_refused(amount):
     with pytest.raises(ValidationError) as info:
         parse_amount(amount)
-    assert info.value.messages == ["金额必须大于 0。"]
+    assert info.value.messages == [f"金额必须大于 0：{AMOUNT_HINT}。"]
 
 
 @settings(deadline=None)
@@ -258,9 +259,9 @@ def test_more_than_two_decimals_are_refused(amount):
 @pytest.mark.parametrize(
     "raw,message",
     [
-        ("abc", "金额格式不正确，请填写数字（最多两位小数）。"),
-        ("NaN", "金额必须大于 0。"),
-        ("Infinity", "金额必须大于 0。"),
+        ("abc", f"金额格式不正确：{AMOUNT_HINT}。"),
+        ("NaN", f"金额必须大于 0：{AMOUNT_HINT}。"),
+        ("Infinity", f"金额必须大于 0：{AMOUNT_HINT}。"),
         ("10000000", "金额过大，请核对。"),
     ],
 )
@@ -272,6 +273,17 @@ def test_bad_amounts(raw, message):
 
 def test_amount_with_thousands_separator():
     assert parse_amount("1,234.50") == Decimal("1234.50")
+
+
+@pytest.mark.parametrize("raw", ["6,000", "6000.00", "6000", "６０００", "6，000", "¥6,000", "6000元", " 6 000 "])
+def test_amounts_as_people_write_them(raw):
+    assert parse_amount(raw) == Decimal("6000")
+
+
+def test_amount_message_says_what_is_expected():
+    with pytest.raises(ValidationError) as info:
+        parse_amount("六千")
+    assert "6,000" in info.value.messages[0] and "6000.00" in info.value.messages[0]
 
 
 @settings(max_examples=50, deadline=None)

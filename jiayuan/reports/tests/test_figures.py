@@ -118,7 +118,11 @@ def year_world(world):
             person.gender = "F"
             person.save(update_fields=["gender"])
         care.register_entry_create(
-            actor=system_actor(), person=person, type_codes=["left_behind"], care_level="key", entered_on=today
+            actor=system_actor(),
+            person=person,
+            type_codes=["left_behind"] if minor else ["single_mother"],  # types that fit the person's age
+            care_level="key",
+            entered_on=today,
         )
         if minor and i < 3:
             care.pairing_create(actor=actor_of(community_worker), helper=helper, person=person)
@@ -133,6 +137,15 @@ def year_world(world):
                     comment="",
                     expected_version=app.approval.version,
                 )
+            app.refresh_from_db()
+            care.relief_pay(
+                actor=actor_of(world.district),
+                application=app,
+                paid_on=today,
+                method="bank",
+                voucher_no="YH0001",
+                expected_version=app.version,
+            )
     from jiayuan.venues.services import VenueInput, venue_create
 
     for n, kind in enumerate(("comfort_station", "comfort_station", "parent_school")):

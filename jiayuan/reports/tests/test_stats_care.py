@@ -22,7 +22,9 @@ def world(place):
     fund = services.fund_create(
         actor=system_actor(), name="救助金", division_code=FUTIAN, year=place.today.year, budget="100000"
     )
-    types = ["single_mother", "left_behind", "dv_survivor", "serious_illness"]
+    # types that fit the person's age (jiayuan/care/data/type_conditions.yaml)
+    child_types = ["left_behind", "family_crisis", "dv_survivor", "disability"]
+    adult_types = ["single_mother", "unemployed", "dv_survivor", "serious_illness"]
     people = []
     for i in range(14):
         division = [place.home, place.sibling, place.far][i % 3]
@@ -31,7 +33,7 @@ def world(place):
         entry = services.register_entry_create(
             actor=system_actor(),
             person=person,
-            type_codes=rng.sample(types, 2),
+            type_codes=rng.sample(child_types if minor else adult_types, 2),
             care_level=["key", "general", "watch"][i % 3],
             entered_on=place.today - dt.timedelta(days=rng.randint(0, 60)),
         )
@@ -60,6 +62,15 @@ def world(place):
                     comment="",
                     expected_version=app.approval.version,
                 )
+            app.refresh_from_db()
+            services.relief_pay(
+                actor=place.actors["district"],
+                application=app,
+                paid_on=place.today,
+                method="bank",
+                voucher_no=f"YH{app.pk:04d}",
+                expected_version=app.version,
+            )
     return people
 
 

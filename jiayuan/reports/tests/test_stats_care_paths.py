@@ -20,14 +20,16 @@ from .conftest import child_birth
 def plans_world(place):
     """Entries with types in three places (one exited), plans with measures due inside and outside a period."""
     people = []
-    types = [["single_mother", "left_behind"], ["dv_survivor"], ["left_behind", "serious_illness"]]
+    # types that fit the person's age (jiayuan/care/data/type_conditions.yaml)
+    child_types = [["left_behind", "family_crisis"], ["dv_survivor"], ["left_behind", "disability"]]
+    adult_types = [["single_mother", "unemployed"], ["dv_survivor"], ["serious_illness", "disability"]]
     for i in range(9):
         division = [place.home, place.sibling, place.far][i % 3]
         person = make_person(division, id_number=None, birth=child_birth(9 if i % 2 else 35))
         entry = services.register_entry_create(
             actor=system_actor(),
             person=person,
-            type_codes=types[i % 3],
+            type_codes=(child_types if i % 2 else adult_types)[i % 3],
             entered_on=place.today - dt.timedelta(days=30 + i),
         )
         people.append((person, entry))

@@ -18,6 +18,7 @@ def test_screening_figures_in_shared_stats_equal_counts(s):
         division_code=s.home,
         visited_on=s.today,
         answers={"family_conflict": True},
+        hazard_level="low",
     )
     services.hazard_resolve(actor=s.a["community"], hazard=hazard, expected_version=hazard.version, note="已化解")
     for who, prefix in (("district", FUTIAN), ("street", XIANGMIHU), ("other_street", MEILIN)):

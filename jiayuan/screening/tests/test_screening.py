@@ -80,7 +80,12 @@ def test_visit_keeps_its_checklist_version(s):
     )
     s.campaign.checklist.refresh_from_db()
     newer = services.visit_record(
-        actor=s.a["community"], campaign=s.campaign, division_code=s.home, visited_on=s.today, answers={"housing": True}
+        actor=s.a["community"],
+        campaign=s.campaign,
+        division_code=s.home,
+        visited_on=s.today,
+        answers={"housing": True},
+        hazard_level="low",
     )
     visit.refresh_from_db()
     assert visit.checklist_version == old and newer.checklist_version.number == old.number + 1
@@ -193,3 +198,29 @@ def test_checklist_page_publishes_a_new_version_without_touching_visits(s, clien
     assert s.campaign.checklist.latest.labels() == {"family_conflict": "家庭矛盾纠纷", "housing": "住房安全隐患"}
     visit.refresh_from_db()
     assert "violence_signs" in visit.checklist_version.labels()
+
+
+def test_a_ticked_item_without_a_level_is_refused_and_the_form_keeps_what_was_typed(s, client):
+    from jiayuan.core.errors import ValidationFailed
+    from jiayuan.screening.models import Visit
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.visit_record(
+            actor=s.a["community"],
+            campaign=s.campaign,
+            division_code=s.home,
+            visited_on=s.today,
+            answers={"family_conflict": True},
+        )
+    assert refused.value.errors["hazard_level"] == "勾选了存在风险的项目，请选择隐患等级。"
+    assert not Visit.objects.exists()
+    client.force_login(s.users["community"])
+    findings = "夫妻因债务争吵，丈夫摔东西，妻子情绪低落。"
+    page = client.post(
+        f"/screening/{s.campaign.pk}/visit/",
+        {"division": s.home, "visited_on": s.today.isoformat(), "item_family_conflict": "on", "findings": findings},
+    ).content.decode()
+    assert "请选择隐患等级" in page
+    assert findings in page and 'name="item_family_conflict" checked' in page
+    assert f'<option value="{s.home}" selected>' in page
+    assert not Visit.objects.exists()

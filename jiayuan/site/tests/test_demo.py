@@ -110,3 +110,23 @@ def test_readme_names_the_place_each_demo_account_serves():
     out = io.StringIO()
     call_command("demo_accounts", stdout=out)
     assert places["shequ"] in out.getvalue() and "社区" in places["shequ"]
+
+
+@pytest.mark.django_db
+def test_demo_starts_with_a_few_meaningful_notifications_per_account():
+    from jiayuan.notifications.models import Level, Notification
+    from jiayuan.site.demo import DEMO_NOTICES_KEPT
+
+    user = User.objects.create(username="already_here")
+    Notification.objects.create(user=user, title="使用前已有的通知")  # a real user's notices are never touched
+    demo_load_all(only=[*FOUNDATION, "cases"], people=40)
+    per_user = {}
+    for notice in Notification.objects.exclude(user=user):
+        per_user.setdefault(notice.user_id, []).append(notice)
+    assert per_user, "the demo notifies someone (a high-risk alert, an assignment)"
+    for notices in per_user.values():
+        assert len(notices) <= DEMO_NOTICES_KEPT
+        assert len({n.url for n in notices}) == len(notices)
+    urgent = Notification.objects.filter(level=Level.URGENT).exists()
+    assert urgent, "an open high-risk case still alerts its handler"
+    assert Notification.objects.filter(user=user).count() == 1

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DraftsConfig(AppConfig):
+    name = "jiayuan.drafts"
+    label = "drafts"
+    verbose_name = "草稿"

@@ -1,0 +1,29 @@
+"""`{% draft_form %}` inside a long form: marks it for saving as one types and carries the saved draft back."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html, json_script
+from django.utils.safestring import SafeString
+
+from jiayuan.drafts.selectors import draft_get
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def draft_form(context) -> SafeString | str:
+    """A hidden `_draft` field naming the page, and the draft saved for it (JSON, not run as script) if any.
+
+    Not shown again after a failed POST: the form then shows what was just sent."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    key = request.path
+    marker = format_html('<input type="hidden" name="_draft" value="{}">', key)
+    draft = draft_get(user=request.user, key=key) if request.method == "GET" else None
+    if not draft:
+        return marker
+    payload = {"fields": draft["fields"], "saved_at": timezone.localtime(draft["saved_at"]).strftime("%m-%d %H:%M")}
+    return format_html("{}{}", marker, json_script(payload, "draft-saved"))
