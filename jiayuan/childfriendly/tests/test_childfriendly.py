@@ -141,12 +141,12 @@ def test_coverage_equals_independent_count(world):
     with pytest.raises(NotFound):
         selectors.community_coverage(actor=world["actors"]["nanshan"], division=FUTIAN, year=2025)
     empty = Division.objects.create(
-        code="440399",
+        code="440398",
         name="测试空区",
         official_name="测试空区",
         level=Level.DISTRICT,
         parent_id="440300",
-        prefix="440399",
+        prefix="440398",
     )
     with pytest.raises(ValidationFailed, match="没有下辖社区"):
         selectors.community_coverage(actor=world["actors"]["city"], division=empty.code, year=2025)

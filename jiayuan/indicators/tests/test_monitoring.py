@@ -103,12 +103,12 @@ def test_bad_input_and_corrections(world):
     from jiayuan.indicators.formulas import communities_of
 
     empty = Division.objects.create(
-        code="440399",
+        code="440398",
         name="测试空区",
         official_name="测试空区",
         level=Level.DISTRICT,
         parent_id="440300",
-        prefix="440399",
+        prefix="440398",
     )
     with pytest.raises(ValidationFailed, match="没有下辖社区"):
         communities_of(empty)
