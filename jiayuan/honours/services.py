@@ -331,7 +331,7 @@ def _holder_filter(holder: HolderRef) -> dict:
 
 
 def _lock(nomination: Nomination, expected_version: int | None = None) -> Nomination:
-    locked = Nomination.objects.select_for_update().select_related("approval").get(pk=nomination.pk)
+    locked = Nomination.objects.select_for_update(of=("self",)).select_related("approval").get(pk=nomination.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleEditError("该推荐已有新的办理记录，请刷新页面后再操作。")
     return locked
@@ -395,7 +395,9 @@ def objection_resolve(*, actor: Actor, objection: NoticeObjection, upheld: bool,
     if not finding:
         raise ValidationFailed({"finding": "请填写核实情况。"})
     with transaction.atomic():
-        locked = NoticeObjection.objects.select_for_update().select_related("nomination").get(pk=objection.pk)
+        locked = (
+            NoticeObjection.objects.select_for_update(of=("self",)).select_related("nomination").get(pk=objection.pk)
+        )
         policy.require(actor, "honours.record", locked.nomination)
         if locked.status != ObjectionStatus.OPEN:
             raise WorkflowError("该异议已核实，不能重复办理。")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections
+from django.db import IntegrityError, close_old_connections, connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskResult, TaskResultStatus
@@ -108,7 +108,7 @@ def _job_for_task(module_path: str) -> ScheduledJob | None:
 
 def fire(key: str) -> str | None:
     """One slot of a job: enqueue its task and note the run. Called by the scheduler's thread pool."""
-    close_old_connections()
+    _fresh_connection()
     try:
         job = job_by_key(key)
         task = job.load_task()
@@ -119,6 +119,12 @@ def fire(key: str) -> str | None:
         logger.info("enqueued %s as %s", key, result.id)
         return result.id
     finally:
+        _fresh_connection()
+
+
+def _fresh_connection() -> None:
+    """Drop a broken or expired connection between slots; never one inside a transaction that is still open."""
+    if not connection.in_atomic_block:
         close_old_connections()
 
 
