@@ -34,13 +34,30 @@ def is_read_permission(code: str) -> bool:
     return code.rsplit(".", 1)[-1] in READ_ACTIONS
 
 
-# Apps whose data is personal or about cases: every request under one of their permissions is written to the
-# access log (refusals included), and an account holding any of their permissions needs a security officer's
-# approval (separation of duties).
-PERSONAL_DATA_APPS = frozenset({"people", "cases", "care", "screening", "audit", "access", "imports", "workflows"})
+# Apps whose pages show people (names, records, callers, holders, volunteers, attendance, members, the staff
+# accounts) or case data: every request under one of their permissions is written to the access log
+# (refusals included). `tests/reliability/test_access_log_coverage.py` fails when an app whose models point at
+# a person or hold encrypted values is missing here. An account holding a permission of the SENSITIVE_APPS
+# needs a security officer's approval (separation of duties).
+PERSONAL_DATA_APPS = frozenset(
+    {
+        "people", "cases", "care", "screening", "audit", "access", "accounts", "imports", "workflows",
+        "honours", "volunteers", "activities", "orgs", "legal", "reports",
+    }
+)  # fmt: skip
 SENSITIVE_APPS = frozenset({"people", "cases", "care", "screening", "audit"})
-# Permissions of those apps that touch no personal data (calendars, code lists, fund budgets).
-NOT_PERSONAL_PERMS = frozenset({"cases.calendar", "care.dictionary_edit", "care.fund_view", "care.fund_edit"})
+# Apps with permission-guarded pages that show no person: projects, standards, places, indicators, system state,
+# the division tree.
+NO_PERSONAL_DATA_APPS = frozenset({"childfriendly", "venues", "indicators", "ops", "divisions"})
+# Permissions of personal-data apps whose pages show no person (calendars, code lists, budgets, counts, the
+# public catalogue of activities, report templates).
+NOT_PERSONAL_PERMS = frozenset(
+    {
+        "cases.calendar", "care.dictionary_edit", "care.fund_view", "care.fund_edit",
+        "honours.stats", "honours.kind_edit", "activities.stats", "activities.browse", "orgs.stats",
+        "reports.template_edit",
+    }
+)  # fmt: skip
 
 
 def touches_personal_data(perm: str) -> bool:
