@@ -7,13 +7,14 @@ import datetime as dt
 
 import segno
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
+from jiayuan.access.http import ActorRequest
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
@@ -61,7 +62,7 @@ def _filters(get) -> selectors.ActivityFilters:
 
 
 @require_perm("activities.list")
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: ActorRequest) -> HttpResponse:
     filters = _filters(request.GET)
     page = paginate(selectors.activity_list(actor=request.actor, filters=filters), request.GET.get("page"))
     query = request.GET.copy()
@@ -108,7 +109,7 @@ def _activity_input(post) -> services.ActivityInput:
     )
 
 
-def _form(request: HttpRequest, *, data, errors: dict, activity=None) -> HttpResponse:
+def _form(request: ActorRequest, *, data, errors: dict, activity=None) -> HttpResponse:
     services.activity_dictionaries_ensure()
     return render(
         request,
@@ -141,7 +142,7 @@ def _form(request: HttpRequest, *, data, errors: dict, activity=None) -> HttpRes
 
 
 @require_perm("activities.edit")
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     data = services.ActivityInput()
     if request.method == "POST":
@@ -159,7 +160,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.edit")
-def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_edit(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.edit")
     errors: dict[str, str] = {}
     data = services.ActivityInput(
@@ -191,7 +192,7 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 @require_perm("activities.view")
-def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_detail(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id)
     signups = [
         (s, mask_name(s.person.name) if s.person_id else "") for s in selectors.activity_signups(activity=activity)
@@ -217,7 +218,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.edit")
-def activity_move(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_move(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.edit")
     run_action(
         request,
@@ -234,7 +235,7 @@ def activity_move(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.edit")
-def session_add(request: HttpRequest, activity_id: int) -> HttpResponse:
+def session_add(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.edit")
     day = request.POST.get("day")
     run_action(
@@ -252,7 +253,7 @@ def session_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.edit")
-def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_cancel(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id, perm="activities.edit")
     run_action(request, lambda: services.session_cancel(actor=request.actor, session=session), success="该场次已取消。")
     return redirect("activities:detail", activity_id=session.activity_id)
@@ -260,7 +261,7 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.signup_manage")
-def signup_add(request: HttpRequest, activity_id: int) -> HttpResponse:
+def signup_add(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.signup_manage")
 
     def add():
@@ -286,14 +287,14 @@ def signup_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.signup_manage")
-def signup_cancel(request: HttpRequest, signup_id: int) -> HttpResponse:
+def signup_cancel(request: ActorRequest, signup_id: int) -> HttpResponse:
     signup = selectors.signup_get(actor=request.actor, signup_id=signup_id)
     run_action(request, lambda: services.signup_cancel(actor=request.actor, signup=signup), success="报名已取消。")
     return redirect("activities:detail", activity_id=signup.activity_id)
 
 
 @require_perm("activities.attendance")
-def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_page(request: ActorRequest, session_id: int) -> HttpResponse:
     """One session for the organiser: the check-in code (large, with a QR code) and who is present."""
     session = selectors.session_get(actor=request.actor, session_id=session_id)
     now = timezone.now()
@@ -316,7 +317,7 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def session_code(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_code(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id)
     run_action(request, lambda: services.checkin_code_issue(actor=request.actor, session=session))
     return redirect("activities:session", session_id=session.pk)
@@ -324,7 +325,7 @@ def session_code(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def session_attend(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_attend(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id)
 
     def attend():
@@ -344,7 +345,7 @@ def session_attend(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def session_online(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_online(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id)
     run_action(
         request,
@@ -361,7 +362,7 @@ def session_online(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def duty_add(request: HttpRequest, session_id: int) -> HttpResponse:
+def duty_add(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id)
 
     def add():
@@ -379,7 +380,7 @@ def duty_add(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def duty_hours(request: HttpRequest, duty_id: int) -> HttpResponse:
+def duty_hours(request: ActorRequest, duty_id: int) -> HttpResponse:
     duty = selectors.duty_get(actor=request.actor, duty_id=duty_id)
     run_action(
         request,
@@ -392,7 +393,7 @@ def duty_hours(request: HttpRequest, duty_id: int) -> HttpResponse:
 
 
 @require_perm("activities.stats")
-def counts_page(request: HttpRequest) -> HttpResponse:
+def counts_page(request: ActorRequest) -> HttpResponse:
     today = timezone.localdate()
     start = query_date(request.GET, "start", today.replace(month=1, day=1), label="起始日期")
     end = query_date(request.GET, "end", today.replace(month=12, day=31), label="截止日期")
@@ -414,7 +415,7 @@ def counts_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.export")
-def activity_export(request: HttpRequest) -> HttpResponse:
+def activity_export(request: ActorRequest) -> HttpResponse:
     qs = selectors.activity_list(actor=request.actor, filters=_filters(request.GET), perm="activities.export")
     content, count = exports.activities_xlsx(qs, labels=selectors.type_labels())
     access_log_write(
@@ -433,7 +434,7 @@ def activity_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.project_view")
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: ActorRequest) -> HttpResponse:
     page = paginate(selectors.project_list(actor=request.actor), request.GET.get("page"))
     return render(
         request,
@@ -443,7 +444,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.project_edit")
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         post = request.POST
@@ -484,7 +485,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.project_view")
-def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_detail(request: ActorRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get(actor=request.actor, project_id=project_id)
     progress = stats.project_progress(actor=request.actor, project=project)
     return render(request, "activities/pages/project_detail.html", {"project": project, "progress": progress})
@@ -494,7 +495,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_perm("activities.browse")
-def open_list(request: HttpRequest) -> HttpResponse:
+def open_list(request: ActorRequest) -> HttpResponse:
     page = paginate(selectors.open_activities(actor=request.actor), request.GET.get("page"))
     return render(
         request,
@@ -504,7 +505,7 @@ def open_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.browse")
-def open_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+def open_detail(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.open_activity_get(actor=request.actor, activity_id=activity_id)
     volunteer = volunteer_of_user(request.user)
     mine = selectors.my_signups(actor=request.actor).filter(activity=activity).first() if volunteer else None
@@ -522,7 +523,7 @@ def open_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     )
 
 
-def _my_person(request: HttpRequest):
+def _my_person(request: ActorRequest):
     volunteer = volunteer_of_user(request.user)
     if volunteer is None:
         raise ApplicationError("您的账号尚未关联志愿者档案，请联系社区妇联。")
@@ -531,7 +532,7 @@ def _my_person(request: HttpRequest):
 
 @require_POST
 @require_perm("activities.join")
-def join(request: HttpRequest, activity_id: int) -> HttpResponse:
+def join(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.open_activity_get(actor=request.actor, activity_id=activity_id, perm="activities.join")
 
     def sign_up():
@@ -552,14 +553,14 @@ def join(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.mine")
-def my_cancel(request: HttpRequest, signup_id: int) -> HttpResponse:
+def my_cancel(request: ActorRequest, signup_id: int) -> HttpResponse:
     signup = selectors.my_signup_get(actor=request.actor, signup_id=signup_id)
     run_action(request, lambda: services.signup_cancel(actor=request.actor, signup=signup), success="已取消报名。")
     return redirect("activities:mine")
 
 
 @require_perm("activities.mine")
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: ActorRequest) -> HttpResponse:
     rows = list(selectors.my_signups(actor=request.actor)[:100])
     return render(
         request,
@@ -569,7 +570,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.join")
-def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
+def checkin(request: ActorRequest, session_id: int) -> HttpResponse:
     """She types the code shown on the organiser's phone (or scans its QR code, which carries the same code)."""
     session = selectors.open_session_get(actor=request.actor, session_id=session_id)
     errors: dict[str, str] = {}

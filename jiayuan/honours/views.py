@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.http import ActorRequest
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
@@ -50,7 +51,7 @@ def _choices() -> dict:
 
 
 @require_perm("honours.view")
-def honour_list(request: HttpRequest) -> HttpResponse:
+def honour_list(request: ActorRequest) -> HttpResponse:
     filters = _filters(request.GET)
     page = paginate(selectors.honour_list(actor=request.actor, filters=filters), request.GET.get("page"))
     query = request.GET.copy()
@@ -71,13 +72,13 @@ def honour_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honours.view")
-def honour_detail(request: HttpRequest, honour_id: int) -> HttpResponse:
+def honour_detail(request: ActorRequest, honour_id: int) -> HttpResponse:
     honour = selectors.honour_get(actor=request.actor, honour_id=honour_id)
     return render(request, "honours/pages/honour_detail.html", {"honour": honour})
 
 
 @require_perm("honours.stats")
-def honour_counts(request: HttpRequest) -> HttpResponse:
+def honour_counts(request: ActorRequest) -> HttpResponse:
     year = _year(request.GET.get("year"))
     division = request.GET.get("division", "")[:12]
     counts = selectors.honour_counts(actor=request.actor, year=year, division=division)
@@ -96,7 +97,7 @@ def honour_counts(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honours.view")
-def holder_history(request: HttpRequest, holder_type: str, holder_id: int) -> HttpResponse:
+def holder_history(request: ActorRequest, holder_type: str, holder_id: int) -> HttpResponse:
     history = selectors.holder_history(actor=request.actor, holder_type=holder_type, holder_id=holder_id)
     return render(
         request,
@@ -106,7 +107,7 @@ def holder_history(request: HttpRequest, holder_type: str, holder_id: int) -> Ht
 
 
 @require_perm("honours.export")
-def honour_export(request: HttpRequest) -> HttpResponse:
+def honour_export(request: ActorRequest) -> HttpResponse:
     qs = selectors.honour_list(actor=request.actor, filters=_filters(request.GET), perm="honours.export")
     content, count = exports.honours_xlsx(qs)
     access_log_write(
@@ -126,7 +127,7 @@ def honour_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honours.view")
-def nomination_list(request: HttpRequest) -> HttpResponse:
+def nomination_list(request: ActorRequest) -> HttpResponse:
     status = request.GET.get("status", "")[:16]
     filters = _filters(request.GET)
     page = paginate(
@@ -152,7 +153,7 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honours.nominate")
-def nomination_new(request: HttpRequest) -> HttpResponse:
+def nomination_new(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     data = request.POST if request.method == "POST" else request.GET
     if request.method == "POST":
@@ -180,7 +181,7 @@ def nomination_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honours.view")
-def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
+def nomination_detail(request: ActorRequest, nomination_id: int) -> HttpResponse:
     nomination = selectors.nomination_get(actor=request.actor, nomination_id=nomination_id)
     view = selectors.nomination_view(actor=request.actor, nomination=nomination)
     today = timezone.localdate()
@@ -191,7 +192,7 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
     )
 
 
-def _nomination_action(request: HttpRequest, nomination_id: int, perm: str, action, success: str) -> HttpResponse:
+def _nomination_action(request: ActorRequest, nomination_id: int, perm: str, action, success: str) -> HttpResponse:
     nomination = selectors.nomination_get(actor=request.actor, nomination_id=nomination_id, perm=perm)
     run_action(request, lambda: action(nomination), success=success)
     return redirect("honours:nomination_detail", nomination_id=nomination_id)
@@ -199,7 +200,7 @@ def _nomination_action(request: HttpRequest, nomination_id: int, perm: str, acti
 
 @require_POST
 @require_perm("honours.approve")
-def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
+def nomination_decide(request: ActorRequest, nomination_id: int) -> HttpResponse:
     return _nomination_action(
         request,
         nomination_id,
@@ -217,7 +218,7 @@ def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("honours.approve")
-def nomination_notice(request: HttpRequest, nomination_id: int) -> HttpResponse:
+def nomination_notice(request: ActorRequest, nomination_id: int) -> HttpResponse:
     return _nomination_action(
         request,
         nomination_id,
@@ -235,7 +236,7 @@ def nomination_notice(request: HttpRequest, nomination_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("honours.nominate")
-def nomination_resubmit(request: HttpRequest, nomination_id: int) -> HttpResponse:
+def nomination_resubmit(request: ActorRequest, nomination_id: int) -> HttpResponse:
     return _nomination_action(
         request,
         nomination_id,
@@ -253,7 +254,7 @@ def nomination_resubmit(request: HttpRequest, nomination_id: int) -> HttpRespons
 
 @require_POST
 @require_perm("honours.nominate")
-def nomination_withdraw(request: HttpRequest, nomination_id: int) -> HttpResponse:
+def nomination_withdraw(request: ActorRequest, nomination_id: int) -> HttpResponse:
     return _nomination_action(
         request,
         nomination_id,
@@ -267,7 +268,7 @@ def nomination_withdraw(request: HttpRequest, nomination_id: int) -> HttpRespons
 
 @require_POST
 @require_perm("honours.record")
-def objection_add(request: HttpRequest, nomination_id: int) -> HttpResponse:
+def objection_add(request: ActorRequest, nomination_id: int) -> HttpResponse:
     return _nomination_action(
         request,
         nomination_id,
@@ -284,7 +285,7 @@ def objection_add(request: HttpRequest, nomination_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("honours.record")
-def objection_resolve(request: HttpRequest, objection_id: int) -> HttpResponse:
+def objection_resolve(request: ActorRequest, objection_id: int) -> HttpResponse:
     objection = selectors.objection_get(actor=request.actor, objection_id=objection_id)
     run_action(
         request,
@@ -303,7 +304,7 @@ def objection_resolve(request: HttpRequest, objection_id: int) -> HttpResponse:
 
 
 @require_perm("honours.record")
-def honour_new(request: HttpRequest) -> HttpResponse:
+def honour_new(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -332,7 +333,7 @@ def honour_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honours.view")
-def kind_list(request: HttpRequest) -> HttpResponse:
+def kind_list(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     can_edit = request.actor.has_perm("honours.kind_edit")
     if request.method == "POST" and can_edit:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import StaleEditError, ValidationFailed
+from jiayuan.core.models import change_reason_set
 from jiayuan.divisions.models import Division
 
 from .models import Area, Indicator, IndicatorValue, Plan, Target
@@ -85,7 +86,7 @@ def indicator_value_enter(
             raise StaleEditError("该监测值已被他人修改，请刷新后再填报。您的修改未保存。")
         existing.value, existing.source, existing.entered_by = number, source[:200], actor.user
         existing.version += 1
-        existing._change_reason = "更正监测值"
+        change_reason_set(existing, "更正监测值")
         existing.save()
         return existing
 
@@ -114,7 +115,7 @@ def target_set(*, actor: Actor, indicator: Indicator, period, value, is_example:
         if not created:
             target.value, target.is_example = number, is_example
             target.version += 1
-            target._change_reason = "修改目标值"
+            change_reason_set(target, "修改目标值")
             target.save()
     return target
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, ValidationFailed
+from jiayuan.core.models import history_user_set
 from jiayuan.core.validators import validate_credit_code
 from jiayuan.divisions.models import Division
 
@@ -93,7 +94,7 @@ def organisation_create(
         credit_code=credit_code,
     )
     organisation = Organisation(**values, address=(address or "").strip())
-    organisation._history_user = getattr(actor, "user", None)  # the author of the history row
+    history_user_set(organisation, getattr(actor, "user", None))  # the author of the history row
     with transaction.atomic():
         organisation.save(force_insert=True)
     return organisation
@@ -128,7 +129,7 @@ def organisation_update(
     for key, value in values.items():
         setattr(organisation, key, value)
     organisation.address = (address or "").strip()
-    organisation._history_user = getattr(actor, "user", None)
+    history_user_set(organisation, getattr(actor, "user", None))
     organisation.save_versioned(expected_version=expected_version)
     return organisation
 
@@ -177,7 +178,7 @@ def executive_member_add(
     if errors:
         raise ValidationFailed(errors)
     member = ExecutiveMember(organisation=organisation, person=person, post=post, **dates)
-    member._history_user = getattr(actor, "user", None)  # the author of the history row
+    history_user_set(member, getattr(actor, "user", None))  # the author of the history row
     with transaction.atomic():
         member.save(force_insert=True)
     return member

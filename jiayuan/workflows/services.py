@@ -54,9 +54,10 @@ def covers(actor: Actor, perm: str, division_code: str) -> bool:
     for scope, posting in actor.scopes(perm):
         if scope == Scope.ALL:
             return True
-        if not posting.division_id:
+        division = posting.division if posting.division_id else None
+        if division is None:
             continue
-        if scope == Scope.SUBTREE and in_subtree(division_code, posting.division.prefix):
+        if scope == Scope.SUBTREE and in_subtree(division_code, division.prefix):
             return True
         if scope == Scope.LEVEL and posting.division_id == division_code:
             return True

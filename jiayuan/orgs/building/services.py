@@ -10,6 +10,7 @@ from django.db import transaction
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import ValidationFailed, WorkflowError
+from jiayuan.core.models import history_user_set
 from jiayuan.divisions.models import Division
 from jiayuan.people.models import Person
 
@@ -121,7 +122,7 @@ def seat_add(
             education=education or "",
             in_two_committees=bool(in_two_committees),
         )
-        member._history_user = actor.user
+        history_user_set(member, actor.user)
         member.save(force_insert=True)
     return member
 
@@ -132,7 +133,7 @@ def seat_end(*, actor: Actor, member: ExecutiveMember, on, expected_version: int
     if ended < member.term_start:
         raise ValidationFailed({"term_end": "离任日期不能早于任职开始日期。"})
     member.term_end = ended
-    member._history_user = actor.user
+    history_user_set(member, actor.user)
     member.save_versioned(expected_version=expected_version)
     return member
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.http import ActorRequest
 from jiayuan.core.actions import run_action
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
@@ -22,7 +23,7 @@ def _year(value) -> int | None:
 
 
 @require_perm("orgs.stats")
-def building_home(request: HttpRequest) -> HttpResponse:
+def building_home(request: ActorRequest) -> HttpResponse:
     stats = selectors.building_stats(
         actor=request.actor, year=_year(request.GET.get("year")), division=request.GET.get("division", "")[:12]
     )
@@ -39,7 +40,7 @@ def building_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("orgs.building_view")
-def organisation_page(request: HttpRequest, org_id: int) -> HttpResponse:
+def organisation_page(request: ActorRequest, org_id: int) -> HttpResponse:
     org = selectors.organisation_get(actor=request.actor, org_id=org_id)
     data = selectors.organisation_building(actor=request.actor, organisation=org)
     return render(
@@ -64,7 +65,7 @@ def _back(org_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("orgs.committee_edit")
-def committee_new(request: HttpRequest, org_id: int) -> HttpResponse:
+def committee_new(request: ActorRequest, org_id: int) -> HttpResponse:
     org = selectors.organisation_get(actor=request.actor, org_id=org_id, perm="orgs.committee_edit")
     run_action(
         request,
@@ -82,7 +83,7 @@ def committee_new(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("orgs.committee_edit")
-def seat_new(request: HttpRequest, committee_id: int) -> HttpResponse:
+def seat_new(request: ActorRequest, committee_id: int) -> HttpResponse:
     committee = selectors.committee_get(actor=request.actor, committee_id=committee_id, perm="orgs.committee_edit")
     run_action(
         request,
@@ -103,7 +104,7 @@ def seat_new(request: HttpRequest, committee_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("orgs.duty_add")
-def duty_new(request: HttpRequest, member_id: int) -> HttpResponse:
+def duty_new(request: ActorRequest, member_id: int) -> HttpResponse:
     member = selectors.member_get(actor=request.actor, member_id=member_id, perm="orgs.duty_add")
     run_action(
         request,
@@ -122,7 +123,7 @@ def duty_new(request: HttpRequest, member_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("orgs.committee_edit")
-def space_new(request: HttpRequest, org_id: int) -> HttpResponse:
+def space_new(request: ActorRequest, org_id: int) -> HttpResponse:
     org = selectors.organisation_get(actor=request.actor, org_id=org_id, perm="orgs.committee_edit")
     run_action(
         request,
@@ -139,7 +140,7 @@ def space_new(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @require_perm("orgs.building_view")
-def training_list(request: HttpRequest) -> HttpResponse:
+def training_list(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     can_edit = request.actor.has_perm("orgs.training_edit")
     if request.method == "POST" and can_edit:
@@ -177,7 +178,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("orgs.building_view")
-def training_detail(request: HttpRequest, training_id: int) -> HttpResponse:
+def training_detail(request: ActorRequest, training_id: int) -> HttpResponse:
     from jiayuan.access.fields import mask_name
 
     training = selectors.training_get(actor=request.actor, training_id=training_id)
