@@ -374,7 +374,8 @@ def _volunteer_row(ctx: ImportContext, row: Row) -> None:
     v = row.values
     if v["consent"] is not True:
         ctx.error(row.number, "本人同意", "须经本人签署《志愿者信息使用授权书》后才能注册，请填“是”。")
-    codes, unknown = [], []
+    codes: list[str] = []
+    unknown: list[str] = []
     for label in v["skills"] or []:
         code = ctx.data["skills"].get(label)
         (codes if code else unknown).append(code or label)

@@ -116,14 +116,14 @@ def file_check(ctx: ImportContext, rows: list[Row]) -> None:
         number = row.values["id_number"]
         if not row.ok or not number:
             continue
-        person = found.get(number)
-        if person is None:
+        registered = found.get(number)
+        if registered is None:
             ctx.error(row.number, "证件号码", NOT_FOUND)
-        elif person.name != row.values["name"]:
+        elif registered.name != row.values["name"]:
             ctx.error(row.number, "姓名", "姓名与人员库中该证件号码的登记不一致，请核对姓名和证件号码。")
-        elif person.pk in active:
+        elif registered.pk in active:
             ctx.error(row.number, "证件号码", "该人员已在困境妇女儿童数据库中（在册），无需重复纳入。")
-        row.values["person"] = person
+        row.values["person"] = registered
 
 
 def writer(ctx: ImportContext, rows: list[Row]) -> int:

@@ -191,7 +191,7 @@ class LegalIndex:
 
     def set_phrasings(self, phrasings: dict[int, list[str]]) -> None:
         """(Re)build the phrasings ranker: one document per article, all its everyday phrasings."""
-        tfs = [Counter() for _ in range(self.n)]
+        tfs: list[Counter[str]] = [Counter() for _ in range(self.n)]
         for idx, lines in phrasings.items():
             for line in lines:
                 tfs[idx].update(tokens(line))

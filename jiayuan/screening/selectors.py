@@ -127,8 +127,8 @@ def campaign_progress(*, actor: Actor, campaign: Campaign, prefix: str = "") -> 
             name=c.name,
             street=c.parent.name if c.parent else "",
             visits=visits.get(c.code, 0),
-            hazards=hazards.get(c.code, {}).get("n", 0),
-            followed=hazards.get(c.code, {}).get("f", 0),
+            hazards=hazards[c.code]["n"] if c.code in hazards else 0,
+            followed=hazards[c.code]["f"] if c.code in hazards else 0,
         )
         for c in communities
     ]

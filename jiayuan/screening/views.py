@@ -130,6 +130,7 @@ def campaign_detail(request, campaign_id: int):
 def visit_new(request, campaign_id: int):
     campaign = selectors.campaign_get(actor=request.actor, campaign_id=campaign_id)
     version = campaign.checklist.latest
+    items = version.items if version is not None else []
     prefix = request.actor.broadest_prefix("screening.visit") or ""
     communities = [
         d
@@ -147,7 +148,7 @@ def visit_new(request, campaign_id: int):
             household = household_visible(actor=request.actor, household_id=request.POST.get("household"))
         ids = [int(x) for x in request.POST.get("people", "").replace("，", ",").split(",") if x.strip().isdigit()]
         people = people_visible(actor=request.actor, ids=ids)
-        answers = {item["code"]: request.POST.get(f"item_{item['code']}") == "on" for item in version.items}
+        answers = {item["code"]: request.POST.get(f"item_{item['code']}") == "on" for item in items}
         try:
             visit = services.visit_record(
                 actor=request.actor,
@@ -180,7 +181,7 @@ def visit_new(request, campaign_id: int):
             "levels": HazardLevel.choices,
             "errors": errors,
             "data": request.POST,
-            "checked": {item["code"] for item in version.items if request.POST.get(f"item_{item['code']}") == "on"},
+            "checked": {item["code"] for item in items if request.POST.get(f"item_{item['code']}") == "on"},
             "today": timezone.localdate(),
         },
     )

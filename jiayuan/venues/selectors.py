@@ -58,6 +58,7 @@ def venue_points(*, actor: Actor, type: str = VenueType.NURSING_ROOM, perm: str 
             "latitude": float(v.latitude),
         }
         for v in qs
+        if v.longitude is not None and v.latitude is not None
     ]
 
 

@@ -44,9 +44,10 @@ def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     for scope, posting in actor.scopes(perm):
         if scope == Scope.ALL:
             return True
-        if not posting.division_id:
+        division = posting.division if posting.division_id else None
+        if division is None:
             continue
-        if scope == Scope.SUBTREE and code.startswith(posting.division.prefix):
+        if scope == Scope.SUBTREE and code.startswith(division.prefix):
             return True
         if scope == Scope.LEVEL and code == posting.division_id:
             return True
