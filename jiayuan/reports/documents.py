@@ -232,7 +232,7 @@ def report_context(*, values: dict[str, FigureValue], sections, not_recorded, **
         }
         for v in values.values()
     ]
-    context = {var_name(code): plain_value(v.value, v.unit) for code, v in values.items()}
+    context: dict[str, object] = {var_name(code): plain_value(v.value, v.unit) for code, v in values.items()}
     context.update(
         sections=[{"title": s.title, "paragraphs": s.paragraphs} for s in sections],
         figures=table,

@@ -155,7 +155,7 @@ class FigureValue:
         return format_value(self.value, self.unit)
 
     def as_dict(self) -> dict:
-        value = self.value
+        value: object = self.value
         if isinstance(value, Decimal):
             value = str(value)
         return {
@@ -235,8 +235,8 @@ class FigureContext:
             return self._values[fig.code]
         result: int | Decimal | float | None
         if fig.kind == "ratio":
-            num = self.value(catalogue.figure(fig.numerator))
-            den = self.value(catalogue.figure(fig.denominator))
+            num = self.value(catalogue.figure_named(fig.numerator))
+            den = self.value(catalogue.figure_named(fig.denominator))
             if num is None or den is None:
                 result = None
             else:
@@ -282,7 +282,7 @@ def figure_values(*, actor: Actor, scope: Scope, period: Period, codes: list[str
 class Bar:
     key: str
     label: str
-    value: int | Decimal
+    value: int | Decimal | float  # hours are shown to a tenth
     link: str
 
 
@@ -316,7 +316,7 @@ def breakdown(
     ctx = ctx or FigureContext(actor, scope, period)
     value = ctx.figure_value(fig)
     result = Breakdown(figure=value, dimension=dim.code, label=dim.label)
-    if value.value is None:
+    if value.value is None or fig.records is None:
         return result
     qs = fig.records(actor, ctx.query).order_by()
     if dim.code == "division":
@@ -359,7 +359,7 @@ class Trend:
 def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureContext | None = None) -> Trend | None:
     """The figure month by month over the period, beside the same months a year earlier."""
     fig = catalogue.figure(code)
-    if fig is None or not actor.has_perm(fig.perm) or not fig.date_path or fig.kind == "ratio":
+    if fig is None or not actor.has_perm(fig.perm) or not fig.date_path or fig.kind == "ratio" or fig.records is None:
         return None
     ctx = ctx or FigureContext(actor, scope, period)
     value = ctx.figure_value(fig)
@@ -367,6 +367,7 @@ def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureC
         return None
     months = period.months()
     previous = period.previous_year()
+    records = fig.records  # not None: checked above
 
     def monthly(p: Period) -> list:
         shifted = p.months()
@@ -380,7 +381,7 @@ def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureC
             key: (Sum(measure, filter=cond) if fig.kind == "sum" else Count(measure, filter=cond, distinct=True))
             for key, cond in conditions.items()
         }
-        row = fig.records(actor, q).order_by().aggregate(**agg)
+        row = records(actor, q).order_by().aggregate(**agg)
         if fig.kind == "sum":
             return [scaled(fig, row[f"m{i}"]) for i in range(len(shifted))]
         return [row[f"m{i}"] or 0 for i in range(len(shifted))]

@@ -127,6 +127,8 @@ def report_request(*, actor: Actor, division: str, year: int) -> ReportRun:
         raise ApplicationError(f"年度应在 2000 年至 {today.year} 年之间。")
     from .tasks import report_generate_task
 
+    if actor.user is None:
+        raise ApplicationError("年度报告须由登录的工作人员生成。")
     with transaction.atomic():
         run = ReportRun.objects.create(division_id=scope.code, year=year, created_by=actor.user, step="排队等待生成")
         # Queued in the same transaction: the database backend's task row commits with the run, or neither does.
@@ -161,7 +163,7 @@ def report_generate(*, run_id: int) -> ReportRun:
                 continue
             breakdowns = []
             for v in figs:
-                fig = catalogue.figure(v.code)
+                fig = catalogue.figure_named(v.code)
                 if v.value is None or fig.kind == "ratio":
                     continue
                 for dim in fig.dimensions:

@@ -29,6 +29,7 @@ from jiayuan.cases.models import (
     Status,
 )
 from jiayuan.cases.selectors import CaseFilters, _day_start, apply_filters
+from jiayuan.core.models import choice_labels
 from jiayuan.core.replica import replica_reads
 from jiayuan.divisions.models import subtree_q
 
@@ -82,7 +83,9 @@ def case_stats(
             )
         )
         day = following
-    channels, levels, months = Counter(), Counter(), Counter()
+    channels: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    months: Counter[str] = Counter()
     total = handled = high = 0
     for row in (
         received.order_by()
@@ -115,12 +118,12 @@ def case_stats(
     hours.sort()
     days.sort()
 
-    channel_labels = dict(Case._meta.get_field("channel").choices)
+    channel_labels = choice_labels(Case, "channel")
     by_channel = [
         Figure(channel_labels.get(code, code), n, _link(base_filters, channel=code))
         for code, n in channels.most_common()
     ]
-    level_labels = dict(Case._meta.get_field("risk_level").choices)
+    level_labels = choice_labels(Case, "risk_level")
     by_level = [
         Figure(level_labels.get(code) or "未评估", n, _link(base_filters, risk=code or "none"))
         for code, n in levels.most_common()
