@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
@@ -163,12 +164,12 @@ def activity_counts(
             b["minutes"] += row["m"] or 0
     present = _attendance_groups(attendance)
     result.attendances, result.people = present.get(("", None), (0, 0))
-    for (key, value), _figures in present.items():
-        if key:
-            bucket(key, value)
+    for (group, group_value), _figures in present.items():
+        if group:
+            bucket(group, group_value)
 
     project_ids = [v for v in groups["project_id_ref"] if v is not None]
-    labels = {
+    labels: dict[str, dict[Any, str]] = {
         "type": type_labels(),
         "audience": dict(Audience.choices),
         "project_id_ref": dict(ServiceProject.objects.filter(pk__in=project_ids).values_list("pk", "name"))

@@ -40,7 +40,7 @@ def _int(value) -> int:
 
 def _moment(day: str | None, clock: str | None) -> dt.datetime | None:
     date = parse_date(day)
-    if date is None or not (clock or "").strip():
+    if date is None or clock is None or not clock.strip():
         return None
     try:
         return timezone.make_aware(dt.datetime.combine(date, dt.time.fromisoformat(clock.strip())))
@@ -195,7 +195,8 @@ def activity_edit(request: ActorRequest, activity_id: int) -> HttpResponse:
 def activity_detail(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id)
     signups = [
-        (s, mask_name(s.person.name) if s.person_id else "") for s in selectors.activity_signups(activity=activity)
+        (s, mask_name(s.person.name) if s.person is not None else "")
+        for s in selectors.activity_signups(activity=activity)
     ]
     duties = [(d, mask_name(d.volunteer.person.name)) for d in selectors.activity_duties(activity=activity)]
     return render(
@@ -300,7 +301,10 @@ def session_page(request: ActorRequest, session_id: int) -> HttpResponse:
     now = timezone.now()
     code_live = bool(session.checkin_code) and session.code_expires_at is not None and now <= session.code_expires_at
     qr = segno.make(session.checkin_code, micro=False).svg_data_uri(scale=6) if code_live else ""
-    rows = [(a, mask_name(a.person.name) if a.person_id else "") for a in selectors.session_attendance(session=session)]
+    rows = [
+        (a, mask_name(a.person.name) if a.person is not None else "")
+        for a in selectors.session_attendance(session=session)
+    ]
     return render(
         request,
         "activities/pages/session.html",
@@ -395,8 +399,8 @@ def duty_hours(request: ActorRequest, duty_id: int) -> HttpResponse:
 @require_perm("activities.stats")
 def counts_page(request: ActorRequest) -> HttpResponse:
     today = timezone.localdate()
-    start = query_date(request.GET, "start", today.replace(month=1, day=1), label="起始日期")
-    end = query_date(request.GET, "end", today.replace(month=12, day=31), label="截止日期")
+    start = query_date(request.GET, "start", label="起始日期") or today.replace(month=1, day=1)
+    end = query_date(request.GET, "end", label="截止日期") or today.replace(month=12, day=31)
     if end < start:
         start, end = end, start
     division = request.GET.get("division", "")[:12]

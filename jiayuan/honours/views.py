@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -188,7 +190,7 @@ def nomination_detail(request: ActorRequest, nomination_id: int) -> HttpResponse
     return render(
         request,
         "honours/pages/nomination_detail.html",
-        {"n": nomination, "today": today, "default_end": today + timezone.timedelta(days=6), **view},
+        {"n": nomination, "today": today, "default_end": today + dt.timedelta(days=6), **view},
     )
 
 

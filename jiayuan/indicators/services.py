@@ -67,7 +67,7 @@ def indicator_value_enter(
     division = Division.objects.filter(code=division_code or plan.division_id).first()
     if division is None or not division.code.startswith(plan.division.prefix):
         errors["division"] = "请选择规划范围内的区划。"
-    if errors:
+    if errors or division is None or number is None:  # each is an error above
         raise ValidationFailed(errors)
     probe = IndicatorValue(indicator=indicator, division=division, period=period)
     if not _covers(actor, "indicators.value_enter", division.code):

@@ -61,9 +61,10 @@ def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     for scope, posting in actor.scopes(perm):
         if scope == Scope.ALL:
             return True
-        if not posting.division_id:
+        division = posting.division if posting.division_id else None
+        if division is None:
             continue
-        if scope == Scope.SUBTREE and code.startswith(posting.division.prefix):
+        if scope == Scope.SUBTREE and code.startswith(division.prefix):
             return True
         if scope == Scope.LEVEL and code == posting.division_id:
             return True
@@ -175,7 +176,11 @@ def volunteer_link_user(*, actor: Actor, volunteer: Volunteer, user) -> Voluntee
 
 # ---------------------------------------------------------------- teams
 
-_LEVEL_OF = {Level.DISTRICT: TeamLevel.DISTRICT, Level.STREET: TeamLevel.STREET, Level.COMMUNITY: TeamLevel.COMMUNITY}
+_LEVEL_OF: dict[str, str] = {
+    Level.DISTRICT: TeamLevel.DISTRICT,
+    Level.STREET: TeamLevel.STREET,
+    Level.COMMUNITY: TeamLevel.COMMUNITY,
+}
 
 
 @dataclass
@@ -183,7 +188,7 @@ class TeamInput:
     name: str = ""
     type: str = ""
     division_code: str = ""
-    organisation_id: object = None
+    organisation_id: int | str | None = None
     founded_on: dt.date | None = None
 
 
@@ -199,7 +204,7 @@ def team_create(*, actor: Actor, data: TeamInput) -> Team:
         errors["division_code"] = "请选择队伍所属的区、街道或社区。"
     elif not place_allowed(actor, "volunteers.team_edit", division.code):
         errors["division_code"] = "所选区划不在您的管辖范围内。"
-    if errors:
+    if errors or division is None:  # no division is an error above
         raise ValidationFailed(errors)
     try:
         with transaction.atomic():
@@ -268,7 +273,7 @@ def service_record_create(
     actor: Actor,
     volunteer: Volunteer,
     title: str,
-    started_at: dt.datetime,
+    started_at: dt.datetime | None,
     minutes: int,
     division_code: str,
     source: str = RecordSource.OTHER,
@@ -309,7 +314,7 @@ def service_record_create(
         errors["source"] = "服务类别不正确。"
     if not Division.objects.filter(code=division_code).exists():
         errors["division_code"] = "请选择服务地点所在区划。"
-    if errors:
+    if errors or started_at is None:  # no start is an error above
         raise ValidationFailed(errors)
     ended_at = started_at + dt.timedelta(minutes=minutes)
     with transaction.atomic():
