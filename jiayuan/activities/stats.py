@@ -69,7 +69,7 @@ class ActivityCounts:
 
 
 def counts_prefix(*, actor: Actor, division: str = "", perm: str = "activities.stats") -> str | None:
-    prefix = actor.broadest_prefix(perm)
+    prefix = policy.reach(actor, perm)
     if prefix is None:
         return None
     if division and division.startswith(prefix):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.activities.models import Audience
 from jiayuan.activities.selectors import type_choices
 from jiayuan.activities.services import ActivityInput, activity_create, activity_dictionaries_ensure, attendance_record
@@ -73,7 +74,7 @@ def _write_all(write_one: Callable) -> Callable[[ImportContext, list[Row]], int]
 
 
 def _places(ctx: ImportContext, perm: str) -> None:
-    prefix = ctx.actor.broadest_prefix(perm)
+    prefix = policy.reach(ctx.actor, perm)
     ctx.data["prefix"] = prefix
     rows = (
         Division.objects.filter(subtree_q(prefix, "code"), special=False, level__in=PLACE_LEVELS).values_list(
@@ -358,11 +359,11 @@ def _split(value) -> list[str]:
 
 def _volunteers_prepare(ctx: ImportContext) -> None:
     volunteer_dictionaries_ensure()
-    ctx.data["people_prefix"] = ctx.actor.broadest_prefix("volunteers.edit")
+    ctx.data["people_prefix"] = policy.reach(ctx.actor, "volunteers.edit")
     items = list(dictionary_items(SKILL_KIND))
     ctx.data["skills"] = {item.label: item.code for item in items} | {item.code: item.code for item in items}
     ctx.data["skill_labels"] = "、".join(item.label for item in items)
-    prefix = ctx.actor.broadest_prefix("volunteers.team_edit")
+    prefix = policy.reach(ctx.actor, "volunteers.team_edit")
     teams = Team.objects.filter(subtree_q(prefix, "division")) if prefix is not None else Team.objects.none()
     by_name: dict[str, list[Team]] = {}
     for team in teams:
@@ -485,7 +486,7 @@ AUDIENCES = {label: value for value, label in Audience.choices}
 def _activities_prepare(ctx: ImportContext) -> None:
     activity_dictionaries_ensure()
     _places(ctx, "activities.edit")
-    ctx.data["people_prefix"] = ctx.actor.broadest_prefix("activities.attendance")
+    ctx.data["people_prefix"] = policy.reach(ctx.actor, "activities.attendance")
     items = list(type_choices())
     ctx.data["types"] = {item.label: item.code for item in items} | {item.code: item.code for item in items}
     ctx.data["type_labels"] = "、".join(item.label for item in items)

@@ -14,6 +14,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.care.models import VULNERABILITY_KIND, CareLevel, EntryStatus, RegisterEntry
 from jiayuan.care.services import care_dictionaries_ensure, register_entry_create
 from jiayuan.core.validators import validate_resident_id
@@ -58,7 +59,7 @@ def _cycle(value) -> int | None:
 
 
 def prepare(ctx: ImportContext) -> None:
-    ctx.data["prefix"] = ctx.actor.broadest_prefix("care.edit")
+    ctx.data["prefix"] = policy.reach(ctx.actor, "care.edit")
     ctx.data["today"] = timezone.localdate()
     care_dictionaries_ensure()
     items = list(dictionary_items(VULNERABILITY_KIND))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.divisions.models import Division, Level, subtree_q
 
@@ -20,7 +21,7 @@ def import_template(*, actor: Actor, spec: ImportSpec) -> bytes:
     """The blank workbook of `spec`, its example row using a community in the actor's scope."""
     examples = {}
     if spec.kind == "people":
-        prefix = actor.broadest_prefix("people.create")
+        prefix = policy.reach(actor, "people.create")
         if prefix is not None:
             name = (
                 Division.objects.filter(subtree_q(prefix, "code"), level=Level.COMMUNITY, special=False)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.selectors import reach_of
 from jiayuan.core.errors import ApplicationError, StaleEditError
 from jiayuan.core.pagination import paginate
 from jiayuan.divisions.models import Level
@@ -36,7 +37,7 @@ def org_list(request):
 
 
 def _form_context(request, **extra):
-    prefix = request.actor.broadest_prefix("orgs.manage") or ""
+    prefix = reach_of(actor=request.actor, perm="orgs.manage") or ""
     divisions = (
         division_subtree(prefix).exclude(level=Level.CITY).filter(special=False).order_by("code")
         if prefix is not None

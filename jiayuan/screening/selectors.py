@@ -98,7 +98,7 @@ class ProgressRow:
 
 def campaign_progress(*, actor: Actor, campaign: Campaign, prefix: str = "") -> list[ProgressRow]:
     """Visits done, hazards found and followed up, per covered community within the actor's reach."""
-    broadest = actor.broadest_prefix("screening.view")
+    broadest = policy.reach(actor, "screening.view")
     if broadest is None:
         return []
     prefix = prefix if prefix and prefix.startswith(broadest) else broadest

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
+from jiayuan.access.selectors import reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.dates import parse_date, query_date, query_int
@@ -36,7 +37,7 @@ def _version(post) -> int:
 def campaign_list(request):
     errors = {}
     can_manage = request.actor.has_perm("screening.manage")
-    prefix = request.actor.broadest_prefix("screening.manage") if can_manage else None
+    prefix = reach_of(actor=request.actor, perm="screening.manage") if can_manage else None
     if request.method == "POST":
         if not can_manage:
             raise Http404("未找到该页面")
@@ -131,7 +132,7 @@ def visit_new(request, campaign_id: int):
     campaign = selectors.campaign_get(actor=request.actor, campaign_id=campaign_id)
     version = campaign.checklist.latest
     items = version.items if version is not None else []
-    prefix = request.actor.broadest_prefix("screening.visit") or ""
+    prefix = reach_of(actor=request.actor, perm="screening.visit") or ""
     communities = [
         d
         for d in division_subtree(prefix, level=Level.COMMUNITY)

@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.access.roles import Scope
 from jiayuan.core.errors import ValidationFailed
 from jiayuan.divisions.codes import district_of
 from jiayuan.divisions.models import Division, Level
@@ -39,19 +39,7 @@ class VenueInput:
 
 def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     """Whether `code` lies within one of the actor's scopes for `perm` (the system may write anywhere)."""
-    if actor.is_system:
-        return True
-    for scope, posting in actor.scopes(perm):
-        if scope == Scope.ALL:
-            return True
-        division = posting.division if posting.division_id else None
-        if division is None:
-            continue
-        if scope == Scope.SUBTREE and code.startswith(division.prefix):
-            return True
-        if scope == Scope.LEVEL and code == posting.division_id:
-            return True
-    return False
+    return actor.is_system or policy.covers(actor, perm, code)
 
 
 def _decimal(value, *, field: str, low: Decimal, high: Decimal, label: str, errors: dict) -> Decimal | None:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.access.roles import Scope
 from jiayuan.core.errors import ValidationFailed, WorkflowError
 from jiayuan.dictionaries.models import DictionaryItem
 from jiayuan.dictionaries.services import dictionary_ensure
@@ -56,19 +56,7 @@ def volunteer_dictionaries_ensure() -> None:
 
 def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     """Whether `code` lies within one of the actor's scopes for `perm` (the system may write anywhere)."""
-    if actor.is_system:
-        return True
-    for scope, posting in actor.scopes(perm):
-        if scope == Scope.ALL:
-            return True
-        division = posting.division if posting.division_id else None
-        if division is None:
-            continue
-        if scope == Scope.SUBTREE and code.startswith(division.prefix):
-            return True
-        if scope == Scope.LEVEL and code == posting.division_id:
-            return True
-    return False
+    return actor.is_system or policy.covers(actor, perm, code)
 
 
 def _user(actor: Actor):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
 from jiayuan.access.http import ActorRequest
+from jiayuan.access.selectors import reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
@@ -39,7 +40,7 @@ def _int(value) -> int:
 
 
 def _communities(actor, perm: str):
-    prefix = actor.broadest_prefix(perm)
+    prefix = reach_of(actor=actor, perm=perm)
     return division_choices(prefix) if prefix is not None else []
 
 

@@ -40,28 +40,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Scope
 from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
-from jiayuan.divisions.models import Division, in_subtree
+from jiayuan.divisions.models import Division
 
 from .models import OPEN_STATUSES, ApprovalRequest, ApprovalStatus, ApprovalStep, Decision
 from .registry import call_hook, kind_get
 
 
 def covers(actor: Actor, perm: str, division_code: str) -> bool:
-    """Whether the actor holds `perm` with a scope that reaches `division_code`."""
-    for scope, posting in actor.scopes(perm):
-        if scope == Scope.ALL:
-            return True
-        division = posting.division if posting.division_id else None
-        if division is None:
-            continue
-        if scope == Scope.SUBTREE and in_subtree(division_code, division.prefix):
-            return True
-        if scope == Scope.LEVEL and posting.division_id == division_code:
-            return True
-    return False
+    """Whether the actor holds `perm` with a scope that reaches `division_code` (`policy.covers`)."""
+    return policy.covers(actor, perm, division_code)
 
 
 def acts_at(actor: Actor, perm: str, division_code: str) -> bool:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import AGENCY_ROLES, PRIVILEGED_ROLES, Role
 from jiayuan.accounts.models import AccountChange, ChangeKind, Posting, User
@@ -55,7 +56,7 @@ def posting_check(
         errors["division"] = "请选择岗位所在的区划。"
     if duties.is_system(actor):
         return
-    prefix = actor.broadest_prefix("accounts.manage_users")
+    prefix = policy.reach(actor, "accounts.manage_users")
     if prefix is None:
         errors["role"] = "您没有管理用户的权限。"
         return

@@ -117,7 +117,7 @@ def duty_list(*, actor: Actor, year: int | None = None, kind: str = "") -> Query
 
 
 def _place(actor: Actor, division: str) -> tuple[str, str]:
-    prefix = actor.broadest_prefix("orgs.stats")
+    prefix = policy.reach(actor, "orgs.stats")
     if prefix is None:
         raise NotFound("未找到该区划")
     if division:

@@ -205,7 +205,7 @@ def training_create(
     if not title:
         errors["title"] = "请填写培训名称。"
     division = Division.objects.filter(code=division_code or "").first()
-    prefix = actor.broadest_prefix("orgs.training_edit")
+    prefix = policy.reach(actor, "orgs.training_edit")
     if division is None or prefix is None or not division.code.startswith(prefix):
         errors["division"] = "请选择您管辖范围内的举办单位。"
     if audience not in TrainingAudience.values:
