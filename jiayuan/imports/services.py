@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
+
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.divisions.models import Division, Level, subtree_q
@@ -12,7 +15,7 @@ from .models import ImportRun
 __all__ = ["import_run", "import_template"]
 
 
-def import_run(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportRun:
+def import_run(*, actor: Actor, spec: ImportSpec, file: UploadedFile, request: HttpRequest | None = None) -> ImportRun:
     """Validate the whole workbook, write it only when every row passes (one transaction), record the run."""
     return run_import(actor=actor, spec=spec, file=file, request=request)
 

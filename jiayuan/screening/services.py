@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +18,9 @@ from jiayuan.divisions.models import Division, Level, in_subtree
 from jiayuan.people.models import Household, HouseholdMember, Person
 
 from .models import Campaign, Checklist, ChecklistVersion, Hazard, HazardLevel, HazardStatus, Visit
+
+if TYPE_CHECKING:
+    from jiayuan.cases.models import Case
 
 DEFAULT_CHECKLIST = [
     ("family_conflict", "家庭矛盾纠纷"),
@@ -250,7 +254,7 @@ def hazard_to_case(
     expected_version: int,
     roles: dict[int, str] | None = None,
     categories: list[str] | None = None,
-):
+) -> Case:
     """In one step, open a case carrying the household's people and the findings."""
     from jiayuan.cases.services import CaseInput, case_create  # the cases module's entry point
 

@@ -42,7 +42,7 @@ def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     return actor.is_system or policy.covers(actor, perm, code)
 
 
-def _decimal(value, *, field: str, low: Decimal, high: Decimal, label: str, errors: dict) -> Decimal | None:
+def _decimal(value: object, *, field: str, low: Decimal, high: Decimal, label: str, errors: dict) -> Decimal | None:
     if value in (None, ""):
         return None
     try:

@@ -34,6 +34,7 @@ returned request is resubmitted by a requester and resumes at the level that ret
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -48,6 +49,9 @@ from jiayuan.divisions.models import Division
 
 from .models import OPEN_STATUSES, ApprovalRequest, ApprovalStatus, ApprovalStep, Decision
 from .registry import call_hook, kind_get
+
+if TYPE_CHECKING:
+    from jiayuan.accounts.models import User
 
 
 def covers(actor: Actor, perm: str, division_code: str) -> bool:
@@ -75,7 +79,7 @@ def may_decide(actor: Actor, approval: ApprovalRequest) -> bool:
     return acts_at(actor, spec.perms["approve"], approval.current_division_id)
 
 
-def approvers_at(division_code: str, perm: str):
+def approvers_at(division_code: str, perm: str) -> list[User]:
     """Users who may decide at `division_code` with `perm` (for notifications)."""
     from jiayuan.access.registry import permission_table
     from jiayuan.accounts.models import Posting, User

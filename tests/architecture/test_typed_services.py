@@ -44,20 +44,14 @@ NOT_YET_STRICT = {
     "administration",
     "audit",
     "childfriendly",
-    "dictionaries",
     "drafts",
     "honours",
-    "imports",
     "indicators",
     "legal",
     "notifications",
     "orgs",
     "reports",
-    "screening",
-    "venues",
     "volunteers",
-    "workflows",
-    "divisions",
 }
 
 
