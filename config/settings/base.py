@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jiayuan.dictionaries",
     "jiayuan.orgs",
     "jiayuan.accounts",
+    "jiayuan.administration",
     "jiayuan.access",
     "jiayuan.audit",
     "jiayuan.notifications",
