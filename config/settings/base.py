@@ -288,6 +288,12 @@ SCHEDULE: dict[str, dict] = {
         "cron": "0 3 * * *",
         "enabled": bool(BACKUP_DIR),
     },
+    "drafts_purge": {
+        "title": "清理过期的未提交草稿",
+        "task": "jiayuan.drafts.tasks.drafts_purge_task",
+        "cron": "45 3 * * *",
+        "summary": "清理草稿 {purged} 份",
+    },
     "housekeeping": {
         "title": "清理过期的后台任务记录",
         "task": "jiayuan.ops.tasks.housekeeping_task",
