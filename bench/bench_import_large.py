@@ -52,7 +52,7 @@ def main() -> int:
     communities = dict(
         Division.objects.filter(level=Level.COMMUNITY, code__startswith="440304").values_list("code", "name")
     )
-    seed = 500 + Person.objects.count() // max(total, 1)
+    seed = Person.objects.count() // max(total, 1)  # one birth-date range per earlier run
     rows = make_rows(total, sorted(communities), {c: c for c in communities}, seed)
     data = workbook(rows)
     print(
