@@ -2,28 +2,19 @@
 
 Each app declares the permissions it uses in its own `permissions.py` as
 ``PERMISSIONS = {"<app>.<action>": {"<role>": "<scope>", ...}}``; `registry.py` assembles them into
-the one table that the policy module enforces and the tests walk.
+the one table that the policy module enforces and the tests walk. The roles themselves are what a posting
+holds, so they are defined with the postings (`accounts/roles.py`) and named here with the scopes.
 """
 
 from __future__ import annotations
 
 from django.db import models
 
-
-class Role(models.TextChoices):
-    COMMUNITY_WORKER = "community_worker", "社区妇联主席/社工"
-    STREET_STAFF = "street_staff", "街道妇联工作人员"
-    DISTRICT_RIGHTS = "district_rights", "区妇联维权部"
-    HOTLINE_OPERATOR = "hotline_operator", "12338 热线接线员"
-    MEDIATOR = "mediator", "婚调委调解员"
-    AGENCY_USER = "agency_user", "协作单位工作人员"
-    VOLUNTEER = "volunteer", "巾帼志愿者/爱心妈妈"
-    LEADER = "leader", "妇联领导"
-    USER_ADMIN = "user_admin", "单位用户管理员"
-    SYSADMIN = "sysadmin", "系统管理员"
-    AUDITOR = "auditor", "审计员"
-    LEGAL_REVIEWER = "legal_reviewer", "法律知识审核员"
-    SECURITY_OFFICER = "security_officer", "安全管理员"
+# Named here too: the permission table's vocabulary is roles and scopes.
+from jiayuan.accounts.roles import AGENCY_ROLES as AGENCY_ROLES
+from jiayuan.accounts.roles import PRIVILEGED_ROLES as PRIVILEGED_ROLES
+from jiayuan.accounts.roles import SEPARATED_ROLES as SEPARATED_ROLES
+from jiayuan.accounts.roles import Role as Role
 
 
 class Scope(models.TextChoices):
@@ -34,13 +25,6 @@ class Scope(models.TextChoices):
     SUBTREE = "subtree", "本级及以下"  # the posting's division and everything under it
     ALL = "all", "全部"
 
-
-# Roles whose postings sit at a partner agency rather than a division.
-AGENCY_ROLES = {Role.AGENCY_USER}
-# Roles that only a system administrator may hand out.
-PRIVILEGED_ROLES = {Role.SYSADMIN, Role.AUDITOR, Role.USER_ADMIN, Role.SECURITY_OFFICER}
-# 三员分立: the system administrator, the security officer and the auditor are three different people.
-SEPARATED_ROLES = frozenset({Role.SYSADMIN, Role.SECURITY_OFFICER, Role.AUDITOR})
 
 # Actions that only read: a read-only grant (referral, break-glass) extends these and nothing else.
 READ_ACTIONS = {"view", "list", "search", "reveal", "reveal_highly", "history", "export", "viewers", "stats"}
