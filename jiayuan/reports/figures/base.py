@@ -142,11 +142,6 @@ class FigureDef:
     def recorded(self) -> bool:
         return self.kind == "ratio" or self.records is not None
 
-    @property
-    def drill_code(self) -> str:
-        """The figure whose records a click opens (a ratio opens its numerator's records)."""
-        return self.numerator if self.kind == "ratio" else self.code
-
     def describe(self) -> dict:
         return {
             "code": self.code,
