@@ -22,5 +22,5 @@ class IndicatorsConfig(AppConfig):
                     codes.update({code, code[:9], code[:6], code[:4] + "00"})
             return Q(division_id__in=codes) if codes and perm == "indicators.view" else None
 
-        policy.register(m.Plan, policy.ScopeSpec(division="division", extra=plans_above))
-        policy.register(m.IndicatorValue, policy.ScopeSpec(division="division", extra=plans_above))
+        policy.register(m.Plan, policy.ScopeSpec(division="division", extra=plans_above, grants=False))
+        policy.register(m.IndicatorValue, policy.ScopeSpec(division="division", extra=plans_above, grants=False))

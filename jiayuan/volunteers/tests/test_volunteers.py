@@ -183,3 +183,28 @@ def test_api_edit_and_withdrawal(scene):
     assert worker.post(far, json.dumps({"version": 1}), content_type="application/json").status_code == 404
     done = worker.post(f"{url}/withdraw", json.dumps({"version": 2}), content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "已退出"
+
+
+def test_volunteer_page_queries_do_not_grow_with_her_records(scene, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(scene["users"]["community"])
+    url = f"/volunteers/{scene['other'].pk}/"
+    _record(scene["other"], days=40, minutes=60, confirm=True)
+    client.get(url)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for day in range(12):
+        _record(scene["other"], days=day + 1, minutes=30, confirm=day % 2 == 0)
+    assert queries() == few
+    # Her page: the account and posting, her record, the access log's chained write, her hours, records, teams,
+    # skills and pairings; no look-up of grants (no grant ever opens a volunteer).
+    with django_assert_max_num_queries(17):
+        client.get(url)
