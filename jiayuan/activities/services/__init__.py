@@ -34,6 +34,8 @@ from .duties import (
 from .projects import (
     ProjectInput,
     project_create,
+    project_input_of,
+    project_update,
 )
 from .signups import (
     signup_cancel,
@@ -68,6 +70,8 @@ __all__ = [
     "hours_claim",
     "place_allowed",
     "project_create",
+    "project_input_of",
+    "project_update",
     "session_add",
     "session_cancel",
     "session_online_record",
