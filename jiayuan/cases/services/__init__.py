@@ -32,9 +32,12 @@ from .moves import (
     case_move_create,
     case_move_revoke,
     case_referral_reply,
+    case_referral_reveal,
     move_may_answer,
+    referral_shared,
 )
 from .sweeps import deadlines_sweep, moves_sweep
+from .tasks import case_task_assign, case_task_done
 from .transitions import (
     ALL_TRANSITIONS,
     DECISIONS,
@@ -93,6 +96,9 @@ __all__ = [
     "case_move_create",
     "case_move_revoke",
     "case_referral_reply",
+    "case_referral_reveal",
+    "case_task_assign",
+    "case_task_done",
     "case_team_add",
     "case_team_remove",
     "case_transition",
@@ -107,5 +113,6 @@ __all__ = [
     "moves_sweep",
     "parent_code",
     "pending_closure",
+    "referral_shared",
     "risk_assess",
 ]
