@@ -205,6 +205,8 @@ class CaseParty(models.Model):
     case = models.ForeignKey(Case, verbose_name="个案", on_delete=models.CASCADE, related_name="parties")
     person = models.ForeignKey("people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="+")
     role = models.CharField("角色", max_length=16, choices=PartyRole.choices)
+    relation = models.CharField("与求助人关系", max_length=32, blank=True)
+    minor = models.BooleanField("未成年", default=False)
 
     class Meta:
         verbose_name = "当事人"

@@ -27,6 +27,7 @@ urlpatterns = [
     path("<int:case_id>/move/", views.move_create, name="move_create"),
     path("<int:case_id>/action/", views.action_add, name="action_add"),
     path("<int:case_id>/correct/<int:event_id>/", views.correct, name="correct"),
+    path("<int:case_id>/parties/", views.party_add, name="party_add"),
     path("<int:case_id>/tasks/", views.task_assign, name="task_assign"),
     path("<int:case_id>/team/", views.team_add, name="team_add"),
     path("<int:case_id>/team/<int:member_id>/remove/", views.team_remove, name="team_remove"),

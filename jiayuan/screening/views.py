@@ -219,7 +219,10 @@ def hazard_detail(request, hazard_id: int):
     hazard = selectors.hazard_get(actor=request.actor, hazard_id=hazard_id)
     access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=hazard, field_classes=["sensitive"])
     labels = hazard.visit.checklist_version.labels()
-    people = [{"id": p.pk, "name": mask_name(p.name), "age": p.age} for p in services.hazard_people(hazard)]
+    people = [
+        {"id": p.pk, "name": mask_name(p.name), "age": p.age, "minor": p.is_minor}
+        for p in services.hazard_people(hazard)
+    ]
     return render(
         request,
         "screening/hazard_detail.html",
@@ -231,6 +234,7 @@ def hazard_detail(request, hazard_id: int):
             and hazard.status == "open",
             "types": dictionary_items("vulnerability_type"),
             "cases_ready": True,
+            "case_roles": list(services.CASE_ROLES.items()),
         },
     )
 
@@ -256,7 +260,14 @@ def hazard_follow(request, hazard_id: int):
             messages.success(request, f"已将 {len(entries)} 人纳入困境妇女儿童数据库。")
             return redirect("care:entry_detail", entry_id=entries[0].pk)
         if action == "case":
-            case = services.hazard_to_case(actor=request.actor, hazard=hazard, expected_version=_version(request.POST))
+            roles = {
+                int(key.removeprefix("role_")): value
+                for key, value in request.POST.items()
+                if key.startswith("role_") and key.removeprefix("role_").isdigit()
+            }
+            case = services.hazard_to_case(
+                actor=request.actor, hazard=hazard, expected_version=_version(request.POST), roles=roles
+            )
             messages.success(request, "已转为个案。")
             try:
                 return redirect("cases:detail", case_id=case.pk)

@@ -36,6 +36,8 @@ from .moves import (
     move_may_answer,
     referral_shared,
 )
+from .parties import OTHER_ROLES as OTHER_PARTY_ROLES
+from .parties import PartyInput, case_party_add
 from .sweeps import deadlines_sweep, moves_sweep
 from .tasks import case_task_assign, case_task_done
 from .transitions import (
@@ -76,6 +78,8 @@ __all__ = [
     "CallerInput",
     "CaseInput",
     "Intake",
+    "OTHER_PARTY_ROLES",
+    "PartyInput",
     "CloseApprovedTransition",
     "CloseTransition",
     "FollowUpTransition",
@@ -95,6 +99,7 @@ __all__ = [
     "case_move_answer",
     "case_move_create",
     "case_move_revoke",
+    "case_party_add",
     "case_referral_reply",
     "case_referral_reveal",
     "case_task_assign",

@@ -128,6 +128,7 @@ def case_detail(request, case_id: int):
     context["my_referrals"] = my_referrals
     context["openable_people"] = records.openable_people(actor=actor, person_ids=[p["id"] for p in context["parties"]])
     context["share_items"] = ShareItem.choices
+    context["party_roles"] = [(r.value, r.label) for r in services.OTHER_PARTY_ROLES]
     for _kind, items in context["agencies"]:
         for agency in items:
             agency.share_defaults = rules.referral_share_defaults(agency.kind)

@@ -269,3 +269,28 @@ def task_done(request, task_id: int):
         ),
         "已记录任务完成情况，派发人会收到通知。",
     )
+
+
+@require_POST
+@require_perm("cases.handle")
+def party_add(request, case_id: int):
+    case = _case(request, case_id, perm="cases.handle")
+    post = request.POST
+    picked = post.get("person", "")
+    return _run(
+        request,
+        case.pk,
+        lambda: services.case_party_add(
+            actor=request.actor,
+            case=case,
+            party=services.PartyInput(
+                role=post.get("role", ""),
+                name=post.get("name", "")[:64],
+                relation=post.get("relation", "")[:32],
+                age=post.get("age", "")[:8],
+                phone=post.get("phone", "")[:32],
+                person_id=int(picked) if picked.isdigit() else None,
+            ),
+        ),
+        "已添加当事人。",
+    )
