@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jiayuan.dictionaries",
     "jiayuan.orgs",
     "jiayuan.accounts",
+    "jiayuan.administration",
     "jiayuan.access",
     "jiayuan.audit",
     "jiayuan.notifications",
@@ -286,6 +287,12 @@ SCHEDULE: dict[str, dict] = {
         "task": "jiayuan.ops.tasks.backup_task",
         "cron": "0 3 * * *",
         "enabled": bool(BACKUP_DIR),
+    },
+    "drafts_purge": {
+        "title": "清理过期的未提交草稿",
+        "task": "jiayuan.drafts.tasks.drafts_purge_task",
+        "cron": "45 3 * * *",
+        "summary": "清理草稿 {purged} 份",
     },
     "housekeeping": {
         "title": "清理过期的后台任务记录",
