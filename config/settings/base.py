@@ -271,6 +271,12 @@ SCHEDULE: dict[str, dict] = {
         "task": "jiayuan.screening.tasks.campaigns_roll_task",
         "cron": "5 0 * * *",
     },
+    "figures_refresh": {
+        "title": "统计指标汇总表补算",
+        "task": "jiayuan.reports.tasks.figures_refresh_task",
+        "cron": "*/5 * * * *",
+        "summary": "并入待重算标记 {folded} 处",
+    },
     "retention": {
         "title": "超过保存期限的记录匿名化",
         "task": "jiayuan.ops.tasks.retention_task",
