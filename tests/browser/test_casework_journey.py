@@ -68,6 +68,9 @@ def test_call_referral_escalation_and_follow_up(browser, live_server, size):
     sessions: list[Session] = []
 
     def open_as(username: str):
+        # One person at a time: the test server's in-memory database takes one writer.
+        while sessions:
+            sessions.pop().close()
         session = Session(browser, live_server, viewport, username)
         sessions.append(session)
         return session.page
@@ -138,6 +141,7 @@ def test_call_referral_escalation_and_follow_up(browser, live_server, size):
         jc.wait_for_selector("text=处理结果已反馈")
 
         # 4. the worker escalates; the street accepts and gives her a home visit
+        cw = open_as("cw_chen")
         cw.goto(f"/cases/{case.pk}/")
         cw.select_option("#m-kind", "escalate")
         cw.select_option("#m-reason", "high_risk")
@@ -154,6 +158,7 @@ def test_call_referral_escalation_and_follow_up(browser, live_server, size):
         st.wait_for_selector("text=跟进任务已派发")
 
         # 5. the worker still opens her case, read-only, from her task list, and records the visit
+        cw = open_as("cw_chen")
         cw.goto("/cases/tasks/")
         _fits(cw, "task list")
         cw.click(f"a:has-text('{case.number}')")
@@ -166,5 +171,5 @@ def test_call_referral_escalation_and_follow_up(browser, live_server, size):
         cw.wait_for_selector("text=已记录任务完成情况")
         assert "门锁已更换" in cw.content()
     finally:
-        for session in sessions:
-            session.close()
+        while sessions:
+            sessions.pop().close()
