@@ -32,6 +32,7 @@ NAV = [
     ("修改密码", "accounts:password", None),
     ("审计日志", "audit:log", "audit.view"),
     ("批量导入", "imports:list", "imports.view"),
+    ("数据导出", "imports:exports", "imports.export_approvals"),
     ("系统运行", "ops:system", "ops.view"),
     ("统计报表", "reports:dashboard", "reports.view"),
 ]
