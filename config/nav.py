@@ -23,6 +23,7 @@ NAV = [
     ("评选表彰", "honours:list", "honours.view"),
     ("儿童友好", "childfriendly:home", "childfriendly.view"),
     ("规划监测", "indicators:home", "indicators.view"),
+    ("指标报送", "indicators:unit_home", "indicators.unit_view"),
     ("法律助手", "legal:staff", "legal.staff"),
     ("用户管理", "accounts:users", "accounts.view_users"),
     ("账号权限审批", "accounts:changes", "accounts.approve_privileged"),
