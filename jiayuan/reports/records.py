@@ -15,7 +15,7 @@ from jiayuan.access.fields import mask_name
 @dataclass(frozen=True)
 class Column:
     label: str
-    value: Callable[[Any], str]  # a record of the kind the column list is keyed by
+    value: Callable[[Any], str]
 
 
 def _d(value) -> str:

@@ -203,6 +203,19 @@ def records_link(code: str, scope: Scope, period: Period, **extra) -> str:
     return "/reports/records/?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
+def _figure(code: str) -> FigureDef:
+    fig = catalogue.figure(code)
+    if fig is None:
+        raise NotFound("未找到该指标")
+    return fig
+
+
+def _records(fig: FigureDef):
+    """The figure's records query (only asked of figures that have one)."""
+    assert fig.records is not None, fig.code
+    return fig.records
+
+
 def visible_figures(actor: Actor) -> list[FigureDef]:
     return [f for f in catalogue.figures().values() if actor.has_perm(f.perm)]
 
@@ -249,9 +262,7 @@ class FigureContext:
             and f.code not in self._values
             and self.in_use(f.module)
         ]
-        self._values.update(
-            count_many({f.code: f.records(self.actor, self.query) for f in figs if f.records is not None})
-        )
+        self._values.update(count_many({f.code: _records(f)(self.actor, self.query) for f in figs}))
 
     def _read_summaries(self) -> None:
         """The counts of every summarised figure the actor sees, read from the summary table at once."""
@@ -278,8 +289,8 @@ class FigureContext:
             return self._values[fig.code]
         result: int | Decimal | float | None
         if fig.kind == "ratio":
-            num = self.value(catalogue.figure_named(fig.numerator))
-            den = self.value(catalogue.figure_named(fig.denominator))
+            num = self.value(_figure(fig.numerator))
+            den = self.value(_figure(fig.denominator))
             if num is None or den is None:
                 result = None
             else:
@@ -332,7 +343,7 @@ def count_many(querysets: dict[str, QuerySet], chunk: int = 25) -> dict[str, int
         for i in range(0, len(items), chunk):
             part = items[i : i + chunk]
             parts: list[str] = []
-            params: list[Any] = []
+            params: list = []
             for n, (_code, sql, p) in enumerate(part):
                 parts.append(f"(SELECT COUNT(*) FROM ({sql}) c{n})")
                 params.extend(p)
@@ -359,7 +370,7 @@ def figure_values(*, actor: Actor, scope: Scope, period: Period, codes: list[str
 class Bar:
     key: str
     label: str
-    value: int | Decimal | float  # hours are shown to a tenth
+    value: int | Decimal | float
     link: str
 
 
@@ -393,9 +404,10 @@ def breakdown(
     ctx = ctx or FigureContext(actor, scope, period)
     value = ctx.figure_value(fig)
     result = Breakdown(figure=value, dimension=dim.code, label=dim.label)
-    if value.value is None or fig.records is None:
+    if value.value is None:
         return result
-    qs = fig.records(actor, ctx.query).order_by()
+    qs = _records(fig)(actor, ctx.query).order_by()
+    rows: dict[Any, Any]
     if dim.code == "division":
         children = ctx.children()
         if not children or fig.citywide:
@@ -407,9 +419,9 @@ def breakdown(
         else:
             rows = dict(qs.annotate(k=Substr(column, 1, width)).values_list("k").annotate(n=_measure(fig)))
         for child in children:
-            n = scaled(fig, rows.get(child.prefix)) if fig.kind == "sum" else rows.get(child.prefix) or 0
+            got = scaled(fig, rows.get(child.prefix)) if fig.kind == "sum" else rows.get(child.prefix) or 0
             link = records_link(fig.code, Scope(child.code, child.prefix, child.name, child.level), period)
-            result.bars.append(Bar(child.code, child.name, n, link))
+            result.bars.append(Bar(child.code, child.name, got, link))
         return result
     labels = dim.labels()
     if summaries.applies(fig):
@@ -417,14 +429,16 @@ def breakdown(
     else:
         rows = dict(qs.values_list(dim.path).annotate(n=_measure(fig)))
     order = list(labels) + sorted(str(k) for k in rows if str(k) not in labels and k is not None)
-    by_text = {str(k): v for k, v in rows.items()}  # integer keys (a project's id) as the labels spell them
     for key in order:
-        found = by_text.get(key)
-        if not found:
+        n: int | Decimal | float | None = rows.get(key)
+        if n is None and key.isdigit():
+            n = dict[Any, Any](rows).get(int(key))
+        if not n:
             continue
-        shown = scaled(fig, found) if fig.kind == "sum" else found
+        if fig.kind == "sum":
+            n = scaled(fig, n)
         label = labels.get(key) or ("未填写" if key in ("", "None") else key)
-        result.bars.append(Bar(key, label, shown, records_link(fig.code, scope, period, dim=dim.code, key=key)))
+        result.bars.append(Bar(key, label, n, records_link(fig.code, scope, period, dim=dim.code, key=key)))
     return result
 
 
@@ -440,7 +454,7 @@ class Trend:
 def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureContext | None = None) -> Trend | None:
     """The figure month by month over the period, beside the same months a year earlier."""
     fig = catalogue.figure(code)
-    if fig is None or not actor.has_perm(fig.perm) or not fig.date_path or fig.kind == "ratio" or fig.records is None:
+    if fig is None or not actor.has_perm(fig.perm) or not fig.date_path or fig.kind == "ratio":
         return None
     ctx = ctx or FigureContext(actor, scope, period)
     value = ctx.figure_value(fig)
@@ -448,7 +462,6 @@ def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureC
         return None
     months = period.months()
     previous = period.previous_year()
-    records = fig.records  # not None: checked above
 
     def monthly(p: Period) -> list:
         if summaries.applies(fig):
@@ -464,7 +477,7 @@ def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureC
             key: (Sum(measure, filter=cond) if fig.kind == "sum" else Count(measure, filter=cond, distinct=True))
             for key, cond in conditions.items()
         }
-        row = records(actor, q).order_by().aggregate(**agg)
+        row = _records(fig)(actor, q).order_by().aggregate(**agg)
         if fig.kind == "sum":
             return [scaled(fig, row[f"m{i}"]) for i in range(len(shifted))]
         return [row[f"m{i}"] or 0 for i in range(len(shifted))]

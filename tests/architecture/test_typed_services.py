@@ -50,7 +50,6 @@ NOT_YET_STRICT = {
     "legal",
     "notifications",
     "orgs",
-    "reports",
     "volunteers",
 }
 

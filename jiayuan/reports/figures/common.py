@@ -8,7 +8,6 @@ from django.db.models import Min, Model, QuerySet
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.core.models import choice_labels as field_choice_labels
 from jiayuan.divisions.models import subtree_q
 
 from .base import Query, date_range_q, to_date
@@ -49,6 +48,7 @@ def first_day(model: type[Model], date_path: str, division_path: str | None = "d
 
 def choice_labels(model: type[Model], field_name: str):
     def labels() -> dict[str, str]:
-        return field_choice_labels(model, field_name)
+        choices = getattr(model._meta.get_field(field_name), "choices", None) or []
+        return {str(k): str(v) for k, v in choices}
 
     return labels

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -29,7 +30,6 @@ from jiayuan.cases.models import (
     Status,
 )
 from jiayuan.cases.selectors import CaseFilters, _day_start, apply_filters
-from jiayuan.core.models import choice_labels
 from jiayuan.core.replica import replica_reads
 from jiayuan.divisions.models import subtree_q
 
@@ -83,9 +83,9 @@ def case_stats(
             )
         )
         day = following
-    channels: Counter[str] = Counter()
-    levels: Counter[str] = Counter()
-    months: Counter[str] = Counter()
+    channels: Counter[Any] = Counter()
+    levels: Counter[Any] = Counter()
+    months: Counter[Any] = Counter()
     total = handled = high = 0
     for row in (
         received.order_by()
@@ -118,12 +118,12 @@ def case_stats(
     hours.sort()
     days.sort()
 
-    channel_labels = choice_labels(Case, "channel")
+    channel_labels = {str(k): str(v) for k, v in Case._meta.get_field("channel").choices or []}
     by_channel = [
         Figure(channel_labels.get(code, code), n, _link(base_filters, channel=code))
         for code, n in channels.most_common()
     ]
-    level_labels = choice_labels(Case, "risk_level")
+    level_labels = {str(k): str(v) for k, v in Case._meta.get_field("risk_level").choices or []}
     by_level = [
         Figure(level_labels.get(code) or "未评估", n, _link(base_filters, risk=code or "none"))
         for code, n in levels.most_common()
