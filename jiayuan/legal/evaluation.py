@@ -277,3 +277,31 @@ def fit_fusion(folds: int = 5) -> dict:
         "objective_cv": round(sum(cv_scores) / len(cv_scores), 4),
         "questions": len(rows),
     }
+
+
+def phrasing_cv(folds: int = 2) -> dict:
+    """Held-out phrasings: each fold takes every `folds`-th phrasing of the articles that have several out
+    of the index and asks it as a question. A check on generalisation that uses no evaluation set at all
+    (the figures are comparable only between runs over the same phrasings)."""
+    from .retrieval import LegalIndex, phrasings_from_data
+    from .topics import topic_data
+
+    corpus = get_corpus()
+    index = LegalIndex(corpus, topic_data())
+    full = phrasings_from_data(corpus)
+    metrics = Metrics("phrasings")
+    for fold in range(folds):
+        kept: dict[int, list[str]] = {}
+        held: list[tuple[str, int]] = []
+        for idx, lines in full.items():
+            if len(lines) < 2:
+                kept[idx] = list(lines)
+                continue
+            kept[idx] = [line for j, line in enumerate(lines) if j % folds != fold]
+            held.extend((line, idx) for j, line in enumerate(lines) if j % folds == fold)
+        index.set_phrasings(kept)
+        for line, idx in held:
+            started = time.perf_counter()
+            ranked = [h.article.key for h in index.search(line, k=DEPTH).hits]
+            metrics.add({corpus.articles[idx].key}, ranked, (time.perf_counter() - started) * 1000, line)
+    return metrics.as_dict()
