@@ -15,11 +15,11 @@
 
 The topic map only adds candidates: a *strong lexical match* (the question restates an article: most of its
 character bigrams occur in it, and it leads the character ranker) is put first whatever the topics say.
-Two further steps are switched by their constants (0 = off): a *direct word match* (the leader of BM25 over the article text with the question's own words, holding most
-of them) keeps a place in the first five whatever the priors and topics say. The fused first articles are
-then reordered *specific over general*: an article whose text and phrasings hold more of the question's
-rarer words (and of the legal terms the map adds) moves up, since a general principle shares only the
-question's common words.
+Two further steps are switched by their constants (0 = off). A *direct word match* (the leader of BM25 over
+the article text with the question's own words, holding most of them) keeps a place in the first five
+whatever the priors and topics say. The fused first articles are reordered *specific over general*: an
+article whose text and phrasings hold more of the question's rarer words (and of the legal terms the map
+adds) moves up, since a general principle shares only the question's common words.
 Postings are numpy arrays with the BM25 weight precomputed, so a question costs one vector add per query term.
 
 ``BaselineIndex``: the plain comparison — rank-bm25 over plain jieba tokens of the article texts.
