@@ -25,6 +25,7 @@ EVAL_FILES = {
     "holdout2": DATA_DIR / "eval_holdout2.yaml",  # fourth round: never used for tuning
     "round5": DATA_DIR / "eval_round5.yaml",  # fifth round, 220+ questions over the whole domain: never tuned on
     "verbatim": DATA_DIR / "eval_verbatim.yaml",  # near-verbatim restatements, generated (verbatim.py)
+    "dev": DATA_DIR / "eval_dev.yaml",  # development questions of the second fusion round: tuning data
     "round6": DATA_DIR / "eval_round6.yaml",  # sixth round, written before the second fusion round: never tuned on
 }
 # Sets that were written before the changes they measure and are never used for tuning.
@@ -190,7 +191,7 @@ def run_all(names: tuple[str, ...] | None = None) -> dict[str, EvalReport]:
 
 # --- fitting the fusion weights --------------------------------------------------------------------
 
-TUNING_SETS = ("eval", "holdout")
+TUNING_SETS = ("eval", "holdout", "dev")
 FIT_GRID = {
     "words": (0.0, 0.2, 0.4),
     "phrasings": (0.3, 0.6, 0.9),

@@ -15,7 +15,7 @@
 
 The topic map only adds candidates: a *strong lexical match* (the question restates an article: most of its
 character bigrams occur in it, and it leads the character ranker) is put first whatever the topics say.
-Two further steps are switched by their constants (0 = off). A *direct word match* (the leader of BM25 over
+A *direct word match* (the leader of BM25 over
 the article text with the question's own words, holding most of them) keeps a place in the first five
 whatever the priors and topics say. The fused first articles are reordered *specific over general*: an
 article whose text and phrasings hold more of the question's rarer words (and of the legal terms the map
@@ -61,21 +61,21 @@ RRF_K = 2
 FUSION_DEPTH = 40  # each ranker contributes its first 40 articles
 W_MAPPED = 1.0
 W_WORDS = 0.0
-W_PHRASINGS = 0.6
+W_PHRASINGS = 0.2
 W_CHARS = 0.0
 W_TOPIC = 0.2
-W_PHRASING_CHARS = 0.0
+W_PHRASING_CHARS = 0.4
 # A strong lexical match: share of the question's character bigrams found in the article.
 STRONG_COVERAGE = 0.55
 # Specific over general: the fused first articles are reordered by how much of the question (its own words,
 # weighted by rarity, and its expanded legal terms) each one's text and phrasings hold.
 RERANK_DEPTH = 20
-RERANK_WEIGHT = 0.0
-RERANK_EXPANDED = 0.0
+RERANK_WEIGHT = 0.2
+RERANK_EXPANDED = 0.3
 # A direct word match is never pushed out: the leader of the plain-words ranker (BM25 over the article text
 # with the question's own words, no map, no prior, no topic) keeps at least this rank when the article holds
 # this share of the question's rarity-weighted words.
-PROTECT_RANK = 0
+PROTECT_RANK = 5
 PROTECT_COVERAGE = 0.7
 PROTECTED_RANKERS = ("words",)
 

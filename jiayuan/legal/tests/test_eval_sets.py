@@ -34,6 +34,13 @@ def test_round6_is_frozen_apart_and_every_gold_article_exists():
         assert civil & set(span), label
 
 
+def test_development_set_is_apart_from_the_frozen_rounds():
+    questions = load_eval("dev")  # raises KeyError on an expected article that does not exist
+    assert len(questions) >= 40
+    frozen = {q.question for name in ("holdout2", "round5", "round6") for q in load_eval(name)}
+    assert not {q.question for q in questions} & frozen
+
+
 def test_round5_spans_the_whole_domain():
     questions = load_eval("round5")
     cited = {key for q in questions for key in q.expected}
