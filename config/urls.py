@@ -8,12 +8,12 @@ from jiayuan.site import views as site_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
-    path("accounts/", include("jiayuan.accounts.urls")),
+    path("accounts/", include("jiayuan.administration.accounts.urls")),
     path("people/", include("jiayuan.people.urls")),
     path("orgs/", include("jiayuan.orgs.urls")),
     path("access/", include("jiayuan.access.urls")),
-    path("audit/", include("jiayuan.audit.urls")),
-    path("notifications/", include("jiayuan.notifications.urls")),
+    path("audit/", include("jiayuan.administration.auditlog.urls")),
+    path("notifications/", include("jiayuan.site.notification_urls")),
     path("drafts/", include("jiayuan.drafts.urls")),
     path("cases/", include("jiayuan.cases.urls")),
     path("care/", include("jiayuan.care.urls")),

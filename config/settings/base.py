@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jiayuan.dictionaries",
     "jiayuan.orgs",
     "jiayuan.accounts",
+    "jiayuan.administration",
     "jiayuan.access",
     "jiayuan.audit",
     "jiayuan.notifications",
@@ -270,6 +271,12 @@ SCHEDULE: dict[str, dict] = {
         "task": "jiayuan.screening.tasks.campaigns_roll_task",
         "cron": "5 0 * * *",
     },
+    "figures_refresh": {
+        "title": "统计指标汇总表补算",
+        "task": "jiayuan.reports.tasks.figures_refresh_task",
+        "cron": "*/5 * * * *",
+        "summary": "并入待重算标记 {folded} 处",
+    },
     "retention": {
         "title": "超过保存期限的记录匿名化",
         "task": "jiayuan.ops.tasks.retention_task",
@@ -286,6 +293,12 @@ SCHEDULE: dict[str, dict] = {
         "task": "jiayuan.ops.tasks.backup_task",
         "cron": "0 3 * * *",
         "enabled": bool(BACKUP_DIR),
+    },
+    "drafts_purge": {
+        "title": "清理过期的未提交草稿",
+        "task": "jiayuan.drafts.tasks.drafts_purge_task",
+        "cron": "45 3 * * *",
+        "summary": "清理草稿 {purged} 份",
     },
     "housekeeping": {
         "title": "清理过期的后台任务记录",

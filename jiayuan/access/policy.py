@@ -105,17 +105,14 @@ def _granted_id_list(actor: Actor, perm: str, grant_model: type[Model], grant_id
     return ids
 
 
-def scope_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
-    """The filter for `perm` on `model`, or None when the actor may see nothing."""
+def place_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
+    """The place part of the actor's scope for `perm` on `model` (restricted rows excluded), without grants:
+    None when the actor reaches no place. Summary tables keyed by place are read through it."""
     if not actor.is_authenticated:
         return None
     spec = spec_for(model)
-    scopes = actor.scopes(perm)
-    if not scopes:
-        return None
-
     place: Q | None = None
-    for scope, posting in scopes:
+    for scope, posting in actor.scopes(perm):
         if scope == Scope.ALL:
             # Not an empty Q(): `Q() | granted` would collapse to `granted` alone.
             part = Q(pk__isnull=False)
@@ -130,7 +127,14 @@ def scope_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
             break
     if place is not None and spec.restricted:
         place &= Q(**{spec.restricted: False})
+    return place
 
+
+def beyond_place_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
+    """The ways in beyond the place (grants, a model's extra rule): None when there are none."""
+    if not actor.is_authenticated or not actor.scopes(perm):
+        return None
+    spec = spec_for(model)
     grant_model = spec.grant_model or model
     grant_ids = _grant_ids(actor, perm, grant_model)
     ids = _granted_id_list(actor, perm, grant_model, grant_ids)
@@ -139,11 +143,18 @@ def scope_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
         granted = Q(**{f"{spec.grant_path}__in": grant_ids})
     elif ids:
         granted = Q(**{f"{spec.grant_path}__in": ids})
-    parts = [part for part in (place, granted) if part is not None]
     if spec.extra is not None:
         more = spec.extra(actor, perm)
         if more is not None:
-            parts.append(more)
+            granted = more if granted is None else granted | more
+    return granted
+
+
+def scope_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
+    """The filter for `perm` on `model`, or None when the actor may see nothing."""
+    if not actor.is_authenticated or not actor.scopes(perm):
+        return None
+    parts = [part for part in (place_q(actor, perm, model), beyond_place_q(actor, perm, model)) if part is not None]
     if not parts:
         return None
     result = parts[0]

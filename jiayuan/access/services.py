@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from jiayuan.accounts.models import User
     from jiayuan.orgs.models import PartnerAgency
 
+# What a duplicate-person notice seals with the existing record's id, so that the page may carry a reference to an
+# access request without showing the id itself.
+ACCESS_REQUEST_SALT = "jiayuan.people.access-request"
+
 
 def grant_access(
     *,

@@ -44,11 +44,10 @@ def break_glass(request, label: str, object_id: int):
 def request_person(request):
     """An access request for a person registered elsewhere, named by the signed token of the duplicate notice."""
     from jiayuan.core import crypto
-    from jiayuan.people.services import ACCESS_REQUEST_SALT
 
     value = crypto.unseal(request.POST.get("token", ""), max_age=24 * 3600) or ""
     purpose, _, person_id = value.rpartition(":")
-    if purpose != ACCESS_REQUEST_SALT or not person_id.isdigit():
+    if purpose != services.ACCESS_REQUEST_SALT or not person_id.isdigit():
         messages.error(request, "查阅申请已失效，请重新录入证件号码后再申请。")
         return redirect("people:list")
     run_action(

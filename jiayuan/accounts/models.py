@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from jiayuan.access.roles import AGENCY_ROLES, Role
+from .roles import AGENCY_ROLES, Role
 
 
 class User(AbstractUser):

@@ -7,10 +7,10 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from jiayuan.accounts.api import router as accounts_router
-from jiayuan.accounts.auth import DEFAULT_AUTH
 from jiayuan.activities.api import router as activities_router
 from jiayuan.activities.miniprogram import router as miniprogram_router
+from jiayuan.administration.accounts.api import router as accounts_router
+from jiayuan.api.auth import DEFAULT_AUTH
 from jiayuan.care.api import router as care_router
 from jiayuan.cases.api import router as cases_router
 from jiayuan.childfriendly.api import router as childfriendly_router

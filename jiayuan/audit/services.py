@@ -78,6 +78,9 @@ def request_log_run(request, actor, perm: str, call, kwargs: dict):
         _write_pending(state)
         if _is_refusal(exc):
             _write_request_row(request, actor, perm, kwargs, Action.REFUSED, status=404)
+        elif not state.written and 400 <= (status := getattr(exc, "status_code", 500)) < 500:
+            # Asked and answered with a message (a bad parameter, a stale edit, nothing registered yet).
+            _write_request_row(request, actor, perm, kwargs, _fallback_action(request, kwargs), status=status)
         raise
     _REQUEST.reset(token)
     _write_pending(state)
@@ -85,12 +88,14 @@ def request_log_run(request, actor, perm: str, call, kwargs: dict):
     if status == 404:
         _write_request_row(request, actor, perm, kwargs, Action.REFUSED, status=404)
     elif not state.written:
-        if request.method in ("GET", "HEAD"):
-            action = Action.OPEN if kwargs else Action.LIST
-        else:
-            action = Action.ACT
-        _write_request_row(request, actor, perm, kwargs, action, status=status)
+        _write_request_row(request, actor, perm, kwargs, _fallback_action(request, kwargs), status=status)
     return response
+
+
+def _fallback_action(request, kwargs: dict) -> str:
+    if request.method in ("GET", "HEAD"):
+        return Action.OPEN if kwargs else Action.LIST
+    return Action.ACT
 
 
 def _write_pending(state: RequestLog) -> None:

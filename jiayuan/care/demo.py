@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
-from jiayuan.accounts.demo import DEMO_PASSWORD
 from jiayuan.accounts.models import Posting, User
+from jiayuan.administration.demo import DEMO_PASSWORD
 from jiayuan.divisions.models import Division, Level
 from jiayuan.people.models import Gender, IdType, Person
 from jiayuan.people.services import PersonInput, person_create

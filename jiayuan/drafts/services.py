@@ -37,6 +37,6 @@ def draft_discard(*, user, key: str) -> int:
 
 
 def drafts_purge(*, now: dt.datetime | None = None) -> int:
-    """Drop drafts nobody has touched for KEEP_DAYS days (run by the daily sweep)."""
+    """Drop drafts nobody has touched for KEEP_DAYS days (the scheduler's daily `drafts_purge` job)."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=KEEP_DAYS)
     return Draft.objects.filter(saved_at__lt=cutoff).delete()[0]

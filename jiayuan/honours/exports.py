@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
-import xlsxwriter
-
 from jiayuan.access.fields import mask_name
-from jiayuan.core.excel import SAFE_OPTIONS
+from jiayuan.core.excel import SafeBook
 
 from .models import HolderType
 
@@ -19,14 +15,14 @@ def holder_shown(holder_type: str, name: str) -> str:
 
 
 def honours_xlsx(qs) -> tuple[bytes, int]:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **SAFE_OPTIONS})  # text stays text (core.excel)
-    sheet = book.add_worksheet("荣誉")
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, HEADERS, bold)
+    # Text stays text: a holder, an authority or a document number typed as "=..." is a quoted string cell.
+    book = SafeBook(constant_memory=True)
+    sheet = book.sheet("荣誉")
+    book.header(sheet, HEADERS)
     count = 0
     for count, h in enumerate(qs.iterator(chunk_size=2000), start=1):
-        sheet.write_row(
+        book.write_cells(
+            sheet,
             count,
             0,
             [
@@ -42,5 +38,4 @@ def honours_xlsx(qs) -> tuple[bytes, int]:
             ],
         )
     sheet.set_column(0, len(HEADERS) - 1, 16)
-    book.close()
-    return buffer.getvalue(), count
+    return book.close(), count

@@ -513,22 +513,24 @@ def template_workbook(spec: ImportSpec, examples: dict[str, Any] | None = None) 
             validation.add(f"{letter}2:{letter}{max_rows() + 1}")
     sheet.freeze_panes = "A2"
     notes = workbook.create_sheet("填写说明")
-    notes.append(["列名", "是否必填", "说明", "示例"])
-    for cell in notes[1]:
-        cell.font = bold
+    for col, title in enumerate(["列名", "是否必填", "说明", "示例"], start=1):
+        head = notes.cell(row=1, column=col)
+        set_openpyxl_cell(head, title)
+        head.font = bold
     for number, column in enumerate(spec.columns, start=2):
         example_text = str(examples.get(column.key, column.example) or "")
         values = [column.header, "必填" if column.required else "选填", column.help, example_text]
         for col, value in enumerate(values, start=1):
             set_openpyxl_cell(notes.cell(row=number, column=col), value)
-    notes.append([])
-    for line in (
+    lines = (
         "只导入第一个工作表；第一行为表头，列的顺序可以调整，列名须与模板一致。",
         f"第 2 行为示例，导入前请删除或改成真实数据。空行会被跳过；连续 {blank_run()} 个空行视为数据结束。",
         f"一个文件最多 {max_rows()} 行。任何一行有错误时整个文件都不会导入，请按错误清单修改后重新上传。",
         *spec.notes,
-    ):
-        notes.append([line])
+    )
+    first = len(spec.columns) + 3  # one blank row after the columns
+    for number, line in enumerate(lines, start=first):
+        set_openpyxl_cell(notes.cell(row=number, column=1), line)
     notes.column_dimensions["A"].width = 14
     notes.column_dimensions["B"].width = 10
     notes.column_dimensions["C"].width = 80

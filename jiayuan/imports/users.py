@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 
 from jiayuan.access.roles import Role
-from jiayuan.accounts.services import user_create
+from jiayuan.administration.accounts.services import user_create
 
 from .framework import Column, ImportContext, ImportSpec, Row, choice, text
 

@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
-import io
-
-import xlsxwriter
-
-from jiayuan.core.excel import SAFE_OPTIONS
+from jiayuan.core.excel import SafeBook
 
 from .selectors import Report
 
 
 def report_xlsx(report: Report) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **SAFE_OPTIONS})  # text stays text (core.excel)
-    sheet = book.add_worksheet("监测报告")
-    bold = book.add_format({"bold": True})
-    sheet.write(0, 0, f"{report.plan.name} {report.period} 年监测报告（{report.division.name}）", bold)
+    # Text stays text: a source or a responsible unit typed as "=..." is a quoted string cell (core.excel).
+    book = SafeBook()
+    sheet = book.sheet("监测报告")
+    book.write_cells(
+        sheet, 0, 0, [f"{report.plan.name} {report.period} 年监测报告（{report.division.name}）"], book.bold
+    )
     rate = f"{report.rate}%" if report.rate is not None else "无法计算"
-    sheet.write(
+    book.write_cells(
+        sheet,
         1,
         0,
-        f"指标 {report.total} 项，有监测值 {report.total - report.missing} 项，缺失 {report.missing} 项；"
-        f"达标 {report.attained_count} 项，达标率 {rate}",
+        [
+            f"指标 {report.total} 项，有监测值 {report.total - report.missing} 项，缺失 {report.missing} 项；"
+            f"达标 {report.attained_count} 项，达标率 {rate}"
+        ],
     )
     headers = ["领域", "指标", "单位", "达标方向", "目标值", "目标说明", "监测值", "数据来源", "是否达标", "责任单位"]
-    sheet.write_row(3, 0, headers, bold)
+    book.header(sheet, headers, row=3)
     row_number = 4
     for area, rows in report.areas:
         for r in rows:
-            sheet.write_row(
+            book.write_cells(
+                sheet,
                 row_number,
                 0,
                 [
@@ -49,5 +50,4 @@ def report_xlsx(report: Report) -> bytes:
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 1, 40)
     sheet.set_column(2, 9, 14)
-    book.close()
-    return buffer.getvalue()
+    return book.close()

@@ -15,6 +15,7 @@ from pypinyin import Style, lazy_pinyin
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
+from jiayuan.access.services import ACCESS_REQUEST_SALT
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write, access_log_write_lasting
 from jiayuan.core import crypto, ratelimit
@@ -27,8 +28,6 @@ from .models import Gender, IdType, Person, PersonPhone, PersonRelation
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-
-ACCESS_REQUEST_SALT = "jiayuan.people.access-request"
 
 
 class DuplicatePerson(ApplicationError):

@@ -14,3 +14,9 @@ class ReportsConfig(AppConfig):
         policy.register(m.ReportRun, policy.ScopeSpec(division="division"))
         policy.register(m.ReportTemplate, policy.ScopeSpec(division="division"))
         policy.register(m.ReportSentence, policy.ScopeSpec(division="division"))
+        policy.register(m.FigureMonthly, policy.ScopeSpec(division="division"))
+        policy.register(m.FigureDirty, policy.ScopeSpec(division=None))
+
+        from . import summaries
+
+        summaries.connect()

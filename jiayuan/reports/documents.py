@@ -263,13 +263,12 @@ def build_xlsx(
     *, title: str, values: dict[str, FigureValue], module_sheets: list[tuple[str, list[FigureValue], list]]
 ) -> bytes:
     """One sheet of every figure with its definition, then one sheet per module (figures and breakdowns)."""
-    import xlsxwriter
+    from jiayuan.core.excel import SafeBook, write_cell
 
-    from jiayuan.core.excel import SAFE_OPTIONS
-
-    out = io.BytesIO()
-    # Text stays text: no string is ever turned into a formula, a link or a number (core.excel).
-    book = xlsxwriter.Workbook(out, {"in_memory": True, **SAFE_OPTIONS})
+    # Text stays text: no string is ever turned into a formula, a link or a number, and a label or a
+    # definition typed as "=..." is a quoted string cell (core.excel).
+    safe = SafeBook()
+    book = safe.book
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
     number = book.add_format({"border": 1, "num_format": "#,##0", "valign": "top"})
@@ -279,25 +278,25 @@ def build_xlsx(
 
     def put_value(sheet, row: int, col: int, v: FigureValue) -> None:
         if v.value is None:
-            sheet.write_string(row, col, NOT_RECORDED, cell)
+            write_cell(safe, sheet, row, col, NOT_RECORDED, cell)
         elif v.unit == "%" or v.unit == "元":
             sheet.write_number(row, col, float(v.value), money)
         else:
             sheet.write_number(row, col, v.value, number)
 
     sheet = book.add_worksheet("全部指标")
-    sheet.write(0, 0, title, bold)
+    write_cell(safe, sheet, 0, 0, title, bold)
     headers = ["指标代码", "模块", "指标", "数值", "单位", "统计口径", "计数日期"]
     for col, text in enumerate(headers):
-        sheet.write(2, col, text, head)
+        write_cell(safe, sheet, 2, col, text, head)
     for row, v in enumerate(values.values(), start=3):
-        sheet.write(row, 0, v.code, cell)
-        sheet.write(row, 1, mods[v.module].label, cell)
-        sheet.write(row, 2, v.label, cell)
+        write_cell(safe, sheet, row, 0, v.code, cell)
+        write_cell(safe, sheet, row, 1, mods[v.module].label, cell)
+        write_cell(safe, sheet, row, 2, v.label, cell)
         put_value(sheet, row, 3, v)
-        sheet.write(row, 4, v.unit, cell)
-        sheet.write(row, 5, v.definition, cell)
-        sheet.write(row, 6, v.date_basis, cell)
+        write_cell(safe, sheet, row, 4, v.unit, cell)
+        write_cell(safe, sheet, row, 5, v.definition, cell)
+        write_cell(safe, sheet, row, 6, v.date_basis, cell)
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 2, 22)
     sheet.set_column(3, 4, 12)
@@ -307,27 +306,26 @@ def build_xlsx(
 
     for label, figs, breakdowns in module_sheets:
         ws = book.add_worksheet(label[:31])
-        ws.write(0, 0, f"{title} · {label}", bold)
+        write_cell(safe, ws, 0, 0, f"{title} · {label}", bold)
         for col, text in enumerate(["指标", "数值", "单位", "统计口径"]):
-            ws.write(2, col, text, head)
+            write_cell(safe, ws, 2, col, text, head)
         row = 3
         for v in figs:
-            ws.write(row, 0, v.label, cell)
+            write_cell(safe, ws, row, 0, v.label, cell)
             put_value(ws, row, 1, v)
-            ws.write(row, 2, v.unit, cell)
-            ws.write(row, 3, v.definition, cell)
+            write_cell(safe, ws, row, 2, v.unit, cell)
+            write_cell(safe, ws, row, 3, v.definition, cell)
             row += 1
         for b in breakdowns:
             row += 1
-            ws.write(row, 0, f"{b.figure.label}（按{b.label}）", head)
-            ws.write(row, 1, b.figure.unit, head)
+            write_cell(safe, ws, row, 0, f"{b.figure.label}（按{b.label}）", head)
+            write_cell(safe, ws, row, 1, b.figure.unit, head)
             row += 1
             for bar in b.bars:
-                ws.write(row, 0, bar.label, cell)
+                write_cell(safe, ws, row, 0, bar.label, cell)
                 ws.write_number(row, 1, float(bar.value), money if b.figure.unit == "元" else number)
                 row += 1
         ws.set_column(0, 0, 30)
         ws.set_column(1, 2, 12)
         ws.set_column(3, 3, 60)
-    book.close()
-    return out.getvalue()
+    return safe.close()

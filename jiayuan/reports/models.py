@@ -83,3 +83,43 @@ class ReportRun(TimeStampedModel):
         verbose_name = "年度工作报告"
         verbose_name_plural = "年度工作报告"
         ordering = ["-created_at", "-id"]
+
+
+class FigureMonthly(models.Model):
+    """A summarised figure counted per division, calendar month and dimension value.
+
+    `dim` "" holds the figure's own count; other rows count it by one breakdown (channel, category…). Only
+    unrestricted records are counted here; what an actor reaches beyond the place (grants) is added at read
+    time from the records. Kept exact by the dirty marks the writes leave (`FigureDirty`), folded in before
+    every read and by the scheduled refresh."""
+
+    figure = models.CharField("指标代码", max_length=48)
+    division = models.ForeignKey(
+        "divisions.Division",
+        verbose_name="区划",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    month = models.DateField("月份（当月 1 日）")
+    dim = models.CharField("分组维度", max_length=24, blank=True, default="")
+    key = models.CharField("分组取值", max_length=64, blank=True, default="")
+    n = models.PositiveIntegerField("计数", default=0)
+
+    class Meta:
+        verbose_name = "指标月汇总"
+        verbose_name_plural = "指标月汇总"
+        indexes = [models.Index(fields=["figure", "dim", "division", "month"], name="figmonth_fig_dim_div_month")]
+
+
+class FigureDirty(models.Model):
+    """A division and month whose summarised figures a write has changed and that await recounting."""
+
+    division_code = models.CharField("区划代码", max_length=12)
+    month = models.DateField("月份（当月 1 日）")
+    created_at = models.DateTimeField("标记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "待重算的指标月份"
+        verbose_name_plural = "待重算的指标月份"

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
 
@@ -21,6 +23,7 @@ from jiayuan.core.replica import replica_reads
 from jiayuan.divisions.models import Division, Level
 
 from . import figures as catalogue
+from . import summaries
 from .figures.base import NOT_RECORDED, FigureDef, Period, Query, date_range_q
 
 VIEW_PERM = "reports.view"
@@ -219,6 +222,42 @@ class FigureContext:
         self.query = Query(scope.prefix, period)
         self._in_use: dict[str, bool] = {}
         self._values: dict[str, int | Decimal | float | None] = {}
+        self._summary_read = False
+        self._counts_read = False
+        self._children: list[Division] | None = None
+        # The writes' pending marks are folded in first: the summaries read below are exactly the records.
+        summaries.refresh()
+
+    def children(self) -> list[Division]:
+        """The places one level below the scope (read once per page)."""
+        if self._children is None:
+            self._children = child_divisions(self.scope)
+        return self._children
+
+    def _read_counts(self) -> None:
+        """The counts of every other counted figure the actor sees, in one statement: each figure's own records
+        query counted as a scalar subquery (one round trip instead of one per figure)."""
+        self._counts_read = True
+        figs = [
+            f
+            for f in visible_figures(self.actor)
+            if f.kind == "count"
+            and f.records is not None
+            and not summaries.applies(f)
+            and f.code not in self._values
+            and self.in_use(f.module)
+        ]
+        self._values.update(count_many({f.code: f.records(self.actor, self.query) for f in figs}))
+
+    def _read_summaries(self) -> None:
+        """The counts of every summarised figure the actor sees, read from the summary table at once."""
+        self._summary_read = True
+        figs = [
+            f
+            for f in visible_figures(self.actor)
+            if summaries.applies(f) and f.code not in self._values and self.in_use(f.module)
+        ]
+        self._values.update(summaries.totals(self.actor, figs, self.query))
 
     def in_use(self, module: str) -> bool:
         if module not in self._in_use:
@@ -243,6 +282,12 @@ class FigureContext:
                 result = round(100.0 * float(num) / float(den), 1) if den else 0.0
         elif fig.records is None or not self.in_use(fig.module):
             result = None
+        elif summaries.applies(fig) and not self._summary_read:
+            self._read_summaries()
+            return self.value(fig)
+        elif fig.kind == "count" and not summaries.applies(fig) and not self._counts_read:
+            self._read_counts()
+            return self.value(fig)
         else:
             qs = fig.records(self.actor, self.query)
             if fig.kind == "sum":
@@ -254,7 +299,7 @@ class FigureContext:
 
     def figure_value(self, fig: FigureDef) -> FigureValue:
         value = self.value(fig)
-        link = records_link(fig.drill_code, self.scope, self.period) if value is not None else ""
+        link = records_link(fig.code, self.scope, self.period) if value is not None else ""
         return FigureValue(
             code=fig.code,
             label=fig.label,
@@ -265,6 +310,33 @@ class FigureContext:
             definition=fig.definition,
             date_basis=fig.date_basis,
         )
+
+
+def count_many(querysets: dict[str, QuerySet], chunk: int = 25) -> dict[str, int]:
+    """The row count of each queryset, several per statement (`SELECT (SELECT COUNT(*) FROM (…)), …`)."""
+    result: dict[str, int] = {}
+    by_db: dict[str, list[tuple[str, str, tuple]]] = {}
+    for code, qs in querysets.items():
+        qs = qs.order_by().values("pk")
+        try:
+            sql, p = qs.query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing (fail-closed scope, an empty list)
+            result[code] = 0
+            continue
+        by_db.setdefault(qs.db, []).append((code, sql, tuple(p)))
+    for alias, items in by_db.items():
+        for i in range(0, len(items), chunk):
+            part = items[i : i + chunk]
+            parts, params = [], []
+            for n, (_code, sql, p) in enumerate(part):
+                parts.append(f"(SELECT COUNT(*) FROM ({sql}) c{n})")
+                params.extend(p)
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT " + ", ".join(parts), params)
+                row = cursor.fetchone()
+            for (code, _sql, _p), n in zip(part, row, strict=True):
+                result[code] = int(n or 0)
+    return result
 
 
 @replica_reads
@@ -320,19 +392,25 @@ def breakdown(
         return result
     qs = fig.records(actor, ctx.query).order_by()
     if dim.code == "division":
-        children = child_divisions(scope)
+        children = ctx.children()
         if not children or fig.citywide:
             return result
         width = len(children[0].prefix)
         column = dim.path if dim.path.endswith("_id") else f"{dim.path}_id"
-        rows = dict(qs.annotate(k=Substr(column, 1, width)).values_list("k").annotate(n=_measure(fig)))
+        if summaries.applies(fig):
+            rows = summaries.counts(actor, fig, ctx.query, ("division", width))
+        else:
+            rows = dict(qs.annotate(k=Substr(column, 1, width)).values_list("k").annotate(n=_measure(fig)))
         for child in children:
             n = scaled(fig, rows.get(child.prefix)) if fig.kind == "sum" else rows.get(child.prefix) or 0
             link = records_link(fig.code, Scope(child.code, child.prefix, child.name, child.level), period)
             result.bars.append(Bar(child.code, child.name, n, link))
         return result
     labels = dim.labels()
-    rows = dict(qs.values_list(dim.path).annotate(n=_measure(fig)))
+    if summaries.applies(fig):
+        rows = summaries.counts(actor, fig, ctx.query, dim)
+    else:
+        rows = dict(qs.values_list(dim.path).annotate(n=_measure(fig)))
     order = list(labels) + sorted(str(k) for k in rows if str(k) not in labels and k is not None)
     for key in order:
         n = rows.get(key)
@@ -369,6 +447,8 @@ def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureC
     previous = period.previous_year()
 
     def monthly(p: Period) -> list:
+        if summaries.applies(fig):
+            return summaries.by_month(actor, fig, scope.prefix, p)
         shifted = p.months()
         q = Query(scope.prefix, p)
         conditions = {
@@ -394,12 +474,16 @@ def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureC
 
 
 def figure_records(
-    *, actor: Actor, scope: Scope, period: Period, code: str, dimension: str = "", key: str = ""
+    *, actor: Actor, scope: Scope, period: Period, code: str, dimension: str = "", key: str = "", part: str = ""
 ) -> tuple[FigureDef, QuerySet]:
-    """The records behind a figure (or one bar of its breakdown): the drill-down list."""
+    """The records behind a figure (or one bar of its breakdown): the drill-down list. For a ratio, the records
+    of its denominator (`part` "denominator", the default) or of its numerator (`part` "numerator")."""
     fig = catalogue.figure(code)
-    if fig is None or not actor.has_perm(fig.perm) or fig.kind == "ratio":
+    if fig is None or not actor.has_perm(fig.perm):
         raise NotFound("未找到该指标")
+    if fig.kind == "ratio":
+        side = fig.numerator if part == "numerator" else fig.denominator
+        return figure_records(actor=actor, scope=scope, period=period, code=side, dimension=dimension, key=key)
     ctx = FigureContext(actor, scope, period)
     if fig.records is None or not ctx.in_use(fig.module):
         return fig, _none(fig)
@@ -412,6 +496,48 @@ def figure_records(
         matching = model._default_manager.filter(**{dim.path: key}).values("pk")
         qs = qs.filter(pk__in=matching) if "__" in dim.path else qs.filter(**{dim.path: key})
     return fig, qs.order_by("-pk")
+
+
+@dataclass
+class RatioDrill:
+    """A ratio's drill-down: its value, its numerator's and denominator's values, and which side is listed."""
+
+    ratio: FigureValue
+    numerator: FigureValue
+    denominator: FigureValue
+    part: str  # "numerator" or "denominator"
+    numerator_ids: frozenset = frozenset()
+    # False when the two sides list different kinds of records (nothing to mark on the denominator's list).
+    part_of: bool = True
+
+    @property
+    def listed(self) -> FigureValue:
+        return self.numerator if self.part == "numerator" else self.denominator
+
+    @property
+    def marks_numerator(self) -> bool:
+        """Whether the listed denominator records say which of them the numerator counts."""
+        return self.part == "denominator" and self.part_of
+
+
+def ratio_drill(*, actor: Actor, scope: Scope, period: Period, code: str, part: str, page_ids: list) -> RatioDrill:
+    """What the records page of a ratio shows: both sides' values, and for the denominator records on the page
+    which of them are in the numerator (the numerator's records are a part of the denominator's)."""
+    fig = catalogue.figure(code)
+    if fig is None or fig.kind != "ratio" or not actor.has_perm(fig.perm):
+        raise NotFound("未找到该指标")
+    part = "numerator" if part == "numerator" else "denominator"
+    ctx = FigureContext(actor, scope, period)
+    num, den = catalogue.figure(fig.numerator), catalogue.figure(fig.denominator)
+    assert num is not None and den is not None
+    drill = RatioDrill(ctx.figure_value(fig), ctx.figure_value(num), ctx.figure_value(den), part)
+    if part == "denominator" and page_ids and num.records is not None and ctx.in_use(num.module):
+        num_qs = num.records(actor, ctx.query)
+        if den.records is not None and num_qs.model is den.records(actor, ctx.query).model:
+            drill.numerator_ids = frozenset(num_qs.filter(pk__in=page_ids).values_list("pk", flat=True))
+        else:
+            drill.part_of = False
+    return drill
 
 
 def _none(fig: FigureDef) -> QuerySet:
@@ -476,7 +602,7 @@ def dashboard(*, actor: Actor, scope: Scope, period: Period) -> Dashboard:
         fig = catalogue.figure(code)
         if fig is None or not actor.has_perm(fig.perm):
             continue
-        if dim == "division" and not child_divisions(scope):
+        if dim == "division" and not ctx.children():
             continue
         b = breakdown(actor=actor, scope=scope, period=period, code=code, dimension=dim, ctx=ctx)
         if b.bars:

@@ -10,3 +10,11 @@ def report_generate_task(run_id: int) -> int:
     from .services import report_generate
 
     return report_generate(run_id=run_id).progress
+
+
+@task()
+def figures_refresh_task() -> dict:
+    """Fold the writes' pending marks into the figure summaries (reads do it too; this keeps them short)."""
+    from .summaries import refresh
+
+    return {"folded": refresh()}

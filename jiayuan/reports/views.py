@@ -96,23 +96,43 @@ def records(request):
             code=code,
             dimension=request.GET.get("dim", ""),
             key=request.GET.get("key", ""),
+            part=request.GET.get("part", ""),
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("reports:dashboard")
-    value = selectors.figure_values(actor=request.actor, scope=scope, period=period, codes=[code])[0]
     page = paginate(qs, request.GET.get("page"))
     headers, rows = rows_for(page.object_list)
+    drill = None
+    if fig.code != code:  # a ratio: the records of its denominator or numerator
+        drill = selectors.ratio_drill(
+            actor=request.actor,
+            scope=scope,
+            period=period,
+            code=code,
+            part=request.GET.get("part", ""),
+            page_ids=[obj.pk for obj in page.object_list],
+        )
+        value = drill.listed
+        if drill.marks_numerator:
+            headers = [*headers, f"计入“{drill.numerator.label}”"]
+            marks = ["是" if obj.pk in drill.numerator_ids else "否" for obj in page.object_list]
+            rows = [[*row, mark] for row, mark in zip(rows, marks, strict=True)]
+    else:
+        value = selectors.figure_values(actor=request.actor, scope=scope, period=period, codes=[code])[0]
     access_log_write(
         actor=request.actor,
         request=request,
         action=Action.LIST,
         object_type=qs.model._meta.label_lower,
         division_code=scope.code,
-        detail={"figure": code, "results": page.paginator.count},
+        detail={"figure": fig.code, "results": page.paginator.count},
     )
     query = request.GET.copy()
     query.pop("page", None)
+    sides = request.GET.copy()
+    sides.pop("page", None)
+    sides.pop("part", None)
     return render(
         request,
         "reports/pages/records.html",
@@ -128,6 +148,8 @@ def records(request):
             "dimension": request.GET.get("dim", ""),
             "key": request.GET.get("key", ""),
             "can_export": request.actor.has_perm("reports.export"),
+            "drill": drill,
+            "sides_querystring": sides.urlencode(),
         },
     )
 
@@ -148,6 +170,7 @@ def records_export(request):
             code=code,
             dimension=request.GET.get("dim", ""),
             key=request.GET.get("key", ""),
+            part=request.GET.get("part", ""),
         )
         handle, name, _ = services.records_export(
             actor=request.actor, fig=fig, qs=qs, scope=scope, period=period, request=request

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
+from jiayuan.access.fields import mask_name
 from jiayuan.core.errors import NotFound, ValidationFailed, WorkflowError
 from jiayuan.divisions.models import Division, Level, in_subtree
 from jiayuan.people.models import Household, HouseholdMember, Person
@@ -302,37 +303,48 @@ def hazard_to_register(
     actor: Actor,
     hazard: Hazard,
     expected_version: int,
-    type_codes: list[str],
+    type_codes: list[str] | None = None,
     care_level: str = "general",
     person_ids: list[int] | None = None,
+    types_by_person: dict[int, list[str]] | None = None,
 ) -> list:
-    """In one step, enter the household's people (or those chosen) on the care register."""
+    """In one step, enter the household's people (or those chosen) on the care register.
+
+    Each person is entered with her own types (`types_by_person`: a mother as 单亲母亲, her son as 留守儿童);
+    `type_codes` gives the same types to everyone chosen by `person_ids`. A member without types stays off."""
     from jiayuan.care.models import EntryStatus, RegisterEntry
     from jiayuan.care.services import register_entry_create
 
     with transaction.atomic():
         locked = _lock_open(actor, hazard, expected_version)
         people = hazard_people(locked)
-        if person_ids:
-            people = [p for p in people if p.pk in set(person_ids)]
+        if types_by_person is not None:
+            chosen = {pk: codes for pk, codes in types_by_person.items() if codes}
+        else:
+            wanted = set(person_ids) if person_ids else {p.pk for p in people}
+            chosen = {p.pk: list(type_codes or []) for p in people if p.pk in wanted}
+        people = [p for p in people if p.pk in chosen]
         if not people:
-            raise ValidationFailed({"people": "请选择要纳入困境库的家庭成员。"})
+            raise ValidationFailed({"people": "请为要纳入困境库的家庭成员选择困境类型。"})
         entries = []
         for person in people:
             existing = RegisterEntry.objects.filter(person=person, status=EntryStatus.ACTIVE).first()
             if existing is not None:
                 entries.append(existing)
                 continue
-            entries.append(
-                register_entry_create(
+            try:
+                entry = register_entry_create(
                     actor=actor,
                     person=person,
-                    type_codes=type_codes,
+                    type_codes=chosen[person.pk],
                     care_level=care_level,
                     source=f"screening:{locked.pk}",
                     note=_account_text(locked),
                 )
-            )
+            except ValidationFailed as exc:
+                named = {field: f"{mask_name(person.name)}：{message}" for field, message in exc.errors.items()}
+                raise ValidationFailed(named) from None
+            entries.append(entry)
         locked.status = HazardStatus.REGISTER
         locked.followed_at = timezone.now()
         locked.followed_by = actor.user

@@ -12,6 +12,7 @@ from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
+from jiayuan.care.eligibility import type_misfits
 from jiayuan.core.dates import parse_date, query_date, query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
@@ -219,7 +220,20 @@ def hazard_detail(request, hazard_id: int):
     hazard = selectors.hazard_get(actor=request.actor, hazard_id=hazard_id)
     access_log_write(actor=request.actor, request=request, action=Action.VIEW, obj=hazard, field_classes=["sensitive"])
     labels = hazard.visit.checklist_version.labels()
-    people = [{"id": p.pk, "name": mask_name(p.name), "age": p.age} for p in services.hazard_people(hazard)]
+    types = dictionary_items("vulnerability_type")
+    today = timezone.localdate()
+    people = [
+        {
+            "id": p.pk,
+            "name": mask_name(p.name),
+            "age": p.age,
+            # only the types whose sex and age conditions fit this member are offered to her
+            "types": [
+                t for t in types if not type_misfits(types=[t], birth_date=p.birth_date, gender=p.gender, on=today)
+            ],
+        }
+        for p in services.hazard_people(hazard)
+    ]
     return render(
         request,
         "screening/hazard_detail.html",
@@ -229,7 +243,6 @@ def hazard_detail(request, hazard_id: int):
             "people": people,
             "can_follow": selectors.hazard_may(actor=request.actor, perm="screening.follow", hazard=hazard)
             and hazard.status == "open",
-            "types": dictionary_items("vulnerability_type"),
             "cases_ready": True,
         },
     )
@@ -249,9 +262,12 @@ def hazard_follow(request, hazard_id: int):
                 actor=request.actor,
                 hazard=hazard,
                 expected_version=_version(request.POST),
-                type_codes=request.POST.getlist("types"),
                 care_level=request.POST.get("care_level", "general"),
-                person_ids=[int(x) for x in request.POST.getlist("people") if x.isdigit()] or None,
+                types_by_person={
+                    int(key.removeprefix("types_")): request.POST.getlist(key)
+                    for key in request.POST
+                    if key.startswith("types_") and key.removeprefix("types_").isdigit()
+                },
             )
             messages.success(request, f"已将 {len(entries)} 人纳入困境妇女儿童数据库。")
             return redirect("care:entry_detail", entry_id=entries[0].pk)

@@ -1,14 +1,17 @@
-"""The home page (each role sees the panels its permissions allow) and the error pages, which never echo
-the request (no personal data in error pages)."""
+"""The home page (each role sees the panels its permissions allow), the notification centre (a user's own
+notifications only) and the error pages, which never echo the request (no personal data in error pages)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import public_view, require_login
-from jiayuan.notifications.selectors import notifications_latest
+from jiayuan.core.pagination import paginate
+from jiayuan.notifications import selectors as notification_selectors
+from jiayuan.notifications.services import notification_mark_read
 
 
 @require_login
@@ -20,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     panels = [
         template for template, perm in HOME_PANELS if perm is None or (perm in table and request.actor.has_perm(perm))
     ]
-    notifications = notifications_latest(user=request.user, limit=8)
+    notifications = notification_selectors.notifications_latest(user=request.user, limit=8)
     return render(request, "site/home.html", {"panels": panels, "notifications": notifications})
 
 
@@ -37,3 +40,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": "服务器内部错误，请稍后重试。"}, status=500)
     # Rendered without a request context: whatever failed (the database, a context processor) is not touched again.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@require_login
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(notification_selectors.notification_list(user=request.user), request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@require_POST
+@require_login
+def notification_read(request: HttpRequest) -> HttpResponse:
+    notification_id = request.POST.get("id")
+    notification_mark_read(
+        user=request.user,
+        notification_id=int(notification_id) if notification_id and notification_id.isdigit() else None,
+    )
+    return redirect("notifications:list")

@@ -185,6 +185,12 @@
   });
   var warning = document.getElementById("session-warning");
   function hideWarning() { if (warning) { warning.hidden = true; } }
+  // Any HTMX request the server answered kept the session alive: its answer says until when.
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    var next = xhr ? parseInt(xhr.getResponseHeader("X-Session-Deadline") || "0", 10) : 0;
+    if (next && next !== deadline) { deadline = next; hideWarning(); }
+  });
   if (warning && deadline) {
     warning.querySelector("[data-session-extend]").addEventListener("click", function () { post("/drafts/extend/"); });
     setInterval(function () {

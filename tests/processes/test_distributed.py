@@ -126,6 +126,8 @@ def test_sessions_rate_limits_and_caches_are_shared_through_redis(make_stack, re
         "                  'session': cache.get('django.contrib.sessions.cached_db' + key) is not None,\n"
         "                  'over': _hit('shared-test', 3, 60)}))"
     )
-    assert second["value"] == "from the first process" and second["session"] is True
+    keys = sorted(k.decode() for k in redis.Redis.from_url(REDIS_URL).keys("*"))
+    assert second["value"] == "from the first process", f"keys in Redis now: {keys}"
+    assert second["session"] is True, f"keys in Redis now: {keys}"
     assert second["over"] is not None  # the fourth hit, from another process, is over the budget
     assert redis.Redis.from_url(REDIS_URL).keys("jiayuan:*")

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from jiayuan.access.registry import permission_table
-from jiayuan.access.roles import Role, touches_personal_data
+from jiayuan.access.roles import NO_PERSONAL_DATA_APPS, PERSONAL_DATA_APPS, Role, touches_personal_data
 from jiayuan.api.routing import LOGIN, PUBLIC
 from jiayuan.audit.models import AccessLog, Action
 from tests.factories import XIANGMIHU, community_of, make_agency, make_user
@@ -131,3 +131,99 @@ def test_list_pages_and_api_lists_write_a_row_without_personal_values(users):
     since = _last_id()
     assert client.get(f"/cases/{probe.MISSING_ID}/").status_code == 404
     assert [r.action for r in _rows_for(worker, since)] == [Action.REFUSED]
+
+
+def _models_hold_people(config) -> bool:
+    """Whether an app's models point at a person or a household, or keep encrypted values."""
+    for model in config.get_models():
+        for field in model._meta.get_fields():
+            related = getattr(field, "related_model", None)
+            if getattr(field, "concrete", False) and related is not None and related._meta.app_label == "people":
+                return True
+            if type(field).__name__.startswith("Encrypted"):
+                return True
+    return False
+
+
+def test_every_app_with_guarded_pages_is_classified_and_people_apps_are_logged():
+    """A new app cannot slip past the access log: each app owning a permission is either logged or declared
+    to show no person, and one whose models hold people is always logged."""
+    from django.apps import apps
+
+    owners = {perm.split(".", 1)[0] for perm in permission_table()}
+    unclassified = sorted(owners - PERSONAL_DATA_APPS - NO_PERSONAL_DATA_APPS)
+    assert not unclassified, f"classify in access/roles.py: {unclassified}"
+    assert not PERSONAL_DATA_APPS & NO_PERSONAL_DATA_APPS
+    holding = {c.label for c in apps.get_app_configs() if c.name.startswith("jiayuan.") and _models_hold_people(c)}
+    wrongly_unlogged = sorted((holding & owners) - PERSONAL_DATA_APPS)
+    assert not wrongly_unlogged, f"apps whose models hold people but whose pages are not logged: {wrongly_unlogged}"
+    # The federation-work apps holding names are among them (the check above is not vacuous).
+    assert {"honours", "volunteers", "activities", "orgs", "legal"} <= holding & PERSONAL_DATA_APPS
+
+
+FEDERATION_APPS = ("honours", "volunteers", "activities", "orgs", "legal", "reports")
+
+
+def _covering_role(perm: str, community: str) -> Role | None:
+    table = permission_table()[perm]
+    for role in Role:
+        if probe.covers(table.get(role), probe.role_place(role, community), community):
+            return role
+    return None
+
+
+@pytest.mark.django_db
+def test_federation_pages_log_the_record_opened_and_never_a_name(users):
+    """With real records (the probe hooks' honour holders, volunteers, attendance, members, tickets): every
+    page and API read of those apps, opened by a role that reaches the record, leaves a row naming the record
+    and not the person; then every list page of those apps, with the records present (a page that has nothing
+    for its user, such as 我的志愿者档案 of a volunteer not registered, answers 404 with a 拒绝访问 row)."""
+    community = community_of(XIANGMIHU, 0)
+    clients = {role: _client(user) for role, user in users.items()}
+    pages = {r.name: r for r in probe.page_routes() if r.name}
+    operations = {op.key: op for op in probe.api_operations(Client().get("/api/openapi.json").json())}
+    hooks = probe.hooks()
+    problems: list[str] = []
+    opened = 0
+    for label in FEDERATION_APPS:
+        for key, spec in hooks[label].records(community).items():
+            if key in operations:
+                perm, url = operations[key].perm, operations[key].url(spec["in"])
+            else:
+                route = pages[key]
+                decl = probe.declaration(route.callback)
+                perm, url = decl.perm, route.url(spec["in"])
+            if not touches_personal_data(perm):
+                continue
+            role = _covering_role(perm, community)
+            if role is None:
+                continue
+            since = _last_id()
+            response = clients[role].get(url)
+            rows = _rows_for(users[role], since)
+            opened += 1
+            if response.status_code >= 400:
+                problems.append(f"{role.value} {key}: {response.status_code} on a record in scope")
+            elif not rows or any(r.action == Action.REFUSED for r in rows):
+                problems.append(f"{role.value} {key}: {[r.action for r in rows]}")
+            elif not any(r.object_id and r.object_id in url for r in rows):
+                problems.append(f"{role.value} {key}: no row names the record opened ({[r.object_id for r in rows]})")
+    assert opened > 15, opened
+    for route in probe.page_routes():
+        decl = probe.declaration(route.callback)
+        if route.params or decl is None or decl.kind != "perm" or not touches_personal_data(decl.perm):
+            continue
+        if decl.perm.split(".", 1)[0] not in FEDERATION_APPS:
+            continue
+        role = _covering_role(decl.perm, community) or _holder_and_other(decl.perm)[0]
+        since = _last_id()
+        response = clients[role].get(route.url())
+        if response.status_code == 405:
+            continue
+        rows = _rows_for(users[role], since)
+        refused_right = response.status_code != 404 or any(r.action == Action.REFUSED for r in rows)
+        if response.status_code >= 500 or not rows or not refused_right:
+            problems.append(f"{role.value} {route.label}: {response.status_code}, rows {[r.action for r in rows]}")
+    leaked = [r.pk for r in AccessLog.objects.all() if "探针" in str(r.detail)]
+    assert not leaked, f"access-log rows holding a name: {leaked}"
+    assert not problems, "\n".join(problems)

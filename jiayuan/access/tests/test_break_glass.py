@@ -114,8 +114,8 @@ def test_access_request_is_decided_by_the_records_supervisor(client, scene):
     person, supervisor = scene["person"], scene["supervisor"]
     requester = make_user(Role.COMMUNITY_WORKER, community_of(XIANGMIHU, 0))
     client.force_login(requester)
+    from jiayuan.access.services import ACCESS_REQUEST_SALT
     from jiayuan.core import crypto
-    from jiayuan.people.services import ACCESS_REQUEST_SALT
 
     token = crypto.seal(f"{ACCESS_REQUEST_SALT}:{person.pk}")
     response = client.post("/access/request/person/", {"token": token, "reason": "该妇女来本社区求助，需核实"})

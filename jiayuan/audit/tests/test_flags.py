@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
+from jiayuan.administration.auditlog.selectors import access_log_flags
 from jiayuan.audit.models import AccessLog, Action
-from jiayuan.audit.selectors import access_log_flags
 from jiayuan.audit.services import access_log_write
 from tests.factories import MEILIN, XIANGMIHU, community_of, make_user
 

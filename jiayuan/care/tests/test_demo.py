@@ -10,7 +10,7 @@ def test_care_demo_loads_is_idempotent_and_every_page_renders(client):
     from jiayuan.site.demo import demo_load_all
 
     # The apps below care (a small people demo), then care's own.
-    demo_load_all(only=["divisions", "orgs", "accounts", "people"], people=60)
+    demo_load_all(only=["divisions", "orgs", "administration", "people"], people=60)
     demo_load()
     screening_demo_load()
     counts = (

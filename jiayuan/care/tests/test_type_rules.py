@@ -73,7 +73,7 @@ def test_demo_people_have_ages_that_fit_their_types():
     from jiayuan.care.eligibility import type_misfits
     from jiayuan.site.demo import demo_load_all
 
-    demo_load_all(only=["divisions", "orgs", "accounts", "people", "care"], people=20)
+    demo_load_all(only=["divisions", "orgs", "administration", "people", "care"], people=20)
     entries = list(RegisterEntry.objects.select_related("person").prefetch_related("types"))
     assert len(entries) >= 20
     for entry in entries:

@@ -115,3 +115,38 @@ def test_old_drafts_are_purged(client):
     draft_save(user=user, key="/cases/intake/", fields={"account": "x"})
     assert drafts_purge(now=timezone.now() + dt.timedelta(days=KEEP_DAYS - 1)) == 0
     assert drafts_purge(now=timezone.now() + dt.timedelta(days=KEEP_DAYS + 1)) == 1
+
+
+@pytest.mark.django_db
+def test_the_scheduler_purges_old_drafts_every_day():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jiayuan.drafts.services import KEEP_DAYS, draft_save
+    from jiayuan.ops import scheduling
+    from jiayuan.ops.models import JobRun
+
+    user = make_user(Role.COMMUNITY_WORKER, community_of(XIANGMIHU, 0))
+    draft_save(user=user, key="/cases/intake/", fields={"account": "旧草稿"})
+    draft_save(user=user, key="/care/register/new/", fields={"note": "新草稿"})
+    Draft.objects.filter(key__contains="cases").update(saved_at=timezone.now() - dt.timedelta(days=KEEP_DAYS + 1))
+    job = scheduling.job_by_key("drafts_purge")
+    assert job.enabled and job.load_task() is not None
+    scheduling.fire("drafts_purge")
+    assert Draft.objects.count() == 1 and "care" in Draft.objects.get().key
+    assert JobRun.objects.get(job="drafts_purge").summary == "清理草稿 1 份"
+
+
+@pytest.mark.django_db
+def test_an_htmx_request_that_keeps_the_session_alive_moves_the_pages_clock(client, settings):
+    worker = make_user(Role.COMMUNITY_WORKER, community_of(XIANGMIHU, 0))
+    client.force_login(worker)
+    session = client.session
+    session["last_seen"] = int(time.time()) - settings.IDLE_TIMEOUT_SECONDS + 90  # 90 seconds left: warning shown
+    session.save()
+    response = client.get("/people/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert int(response["X-Session-Deadline"]) >= int(time.time()) + settings.IDLE_TIMEOUT_SECONDS - 5
+    client.logout()
+    assert "X-Session-Deadline" not in client.get("/accounts/login/")

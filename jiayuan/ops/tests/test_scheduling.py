@@ -93,7 +93,15 @@ def test_the_configured_jobs_are_real_tasks():
     """Every non-optional entry of the shipped schedule names an existing django-tasks task."""
     jobs = scheduling.schedule()
     keys = {job.key for job in jobs}
-    assert {"cases_sweep", "care_sweep", "screening_roll", "retention", "backup", "housekeeping"} <= keys
+    assert {
+        "cases_sweep",
+        "care_sweep",
+        "screening_roll",
+        "retention",
+        "backup",
+        "housekeeping",
+        "drafts_purge",
+    } <= keys
     for job in jobs:
         if not job.optional:
             assert job.load_task() is not None, job.key

@@ -87,6 +87,17 @@ class Query:
 Records = Callable[[Actor, Query], QuerySet]
 
 
+class PlaceOnly:
+    """Passed as the actor when the summary tables are counted: every unrestricted record of the place,
+    whoever asks (the summaries hold the place part of everyone's scope; grants are added when read)."""
+
+    place_only = True
+    is_authenticated = True
+
+
+PLACE_ONLY: Actor = PlaceOnly()  # type: ignore[assignment]
+
+
 @dataclass(frozen=True)
 class Dimension:
     """A breakdown of a figure: the path of the grouped column on the figure's records and its labels."""
@@ -123,15 +134,13 @@ class FigureDef:
     headline: bool = False
     # A figure that does not follow the asked place (the legal assistant serves the whole city).
     citywide: bool = False
+    # Counted per division, month and dimension in the summary table (`reports.summaries`); only for figures
+    # whose records carry one division and one date, so monthly counts add up to any run of whole months.
+    summary: bool = False
 
     @property
     def recorded(self) -> bool:
         return self.kind == "ratio" or self.records is not None
-
-    @property
-    def drill_code(self) -> str:
-        """The figure whose records a click opens (a ratio opens its numerator's records)."""
-        return self.numerator if self.kind == "ratio" else self.code
 
     def describe(self) -> dict:
         return {

@@ -33,6 +33,10 @@ CATEGORY = Dimension(
 RISK = Dimension("risk", "风险等级", "risk_level", choice_labels(Case, "risk_level"))
 OUTCOME = Dimension("outcome", "结案结果", "outcome", choice_labels(Case, "outcome"))
 RECEIVED_DIMS = (DIVISION, CHANNEL, CATEGORY, RISK)
+
+# The records the summarised case figures are counted from, and how a change to each reaches its case: a
+# write to any of them marks the case's division and months for recounting (`reports.summaries`).
+SUMMARY_SOURCES = {Case: "", CaseCategory: "case", CaseAction: "case", CaseMove: "case", CaseTeamMember: "case"}
 CLOSED_DIMS = (DIVISION, OUTCOME, CATEGORY, CHANNEL)
 
 
@@ -99,6 +103,9 @@ def teamed(actor: Actor, query: Query) -> QuerySet:
 
 def _fig(code, label, records, definition, *, unit="宗", date="受理日期", dims=RECEIVED_DIMS, **kw) -> FigureDef:
     date_path = {"受理日期": "received_at", "结案日期": "closed_at"}.get(date, "")
+    # A case has one division and one received (closing) date: such figures add up month by month. Figures
+    # by an action's date count a case once however many actions it had, so they are counted from the records.
+    kw.setdefault("summary", bool(date_path))
     return FigureDef(
         code=f"cases.{code}",
         label=label,

@@ -14,8 +14,15 @@ from .base import Query, date_range_q, to_date
 
 
 def in_place(actor: Actor, perm: str, model: type[Model], query: Query, division_path: str = "division") -> QuerySet:
-    """The model's rows in the asked place that the actor reaches with `perm` (the place first, then the reach)."""
-    return policy.scoped(actor, perm, model._default_manager.filter(subtree_q(query.prefix, division_path)))
+    """The model's rows in the asked place that the actor reaches with `perm` (the place first, then the reach).
+
+    For `PLACE_ONLY` (counting the summary tables): every row of the place the policy shows by place, that
+    is without the restricted ones."""
+    qs = model._default_manager.filter(subtree_q(query.prefix, division_path))
+    if getattr(actor, "place_only", False):
+        restricted = policy.spec_for(model).restricted
+        return qs.filter(**{restricted: False}) if restricted else qs
+    return policy.scoped(actor, perm, qs)
 
 
 def in_period(qs: QuerySet, path: str, query: Query, *, is_datetime: bool = False) -> QuerySet:

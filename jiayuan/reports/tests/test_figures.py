@@ -242,7 +242,22 @@ def test_one_number_everywhere(year_world, client):
 
     for code, v in values.items():
         fig = catalogue.figure(code)
-        if v.value is None or fig.kind == "ratio":
+        if v.value is None:
+            continue
+        if fig.kind == "ratio":
+            # Both sides of a ratio open: the denominator's records, marked where the numerator counts them,
+            # and the numerator's records.
+            num, den = values[fig.numerator], values[fig.denominator]
+            body = client.get(v.link).content.decode()
+            assert f'data-testid="numerator-count">{num.display}<' in body, code
+            assert f'data-testid="denominator-count">{den.display}<' in body, code
+            assert f'data-testid="ratio-value">{v.display}<' in body, code
+            assert f'data-testid="record-count">{den.value}<' in body, code
+            if code.startswith("cases.") and den.value <= 20:
+                assert body.count("<td>是</td>") == num.value, code
+                assert body.count("<td>否</td>") == den.value - num.value, code
+            body = client.get(v.link + "&part=numerator").content.decode()
+            assert f'data-testid="record-count">{num.value}<' in body, code
             continue
         listing = client.get(v.link)
         assert listing.status_code == 200, code

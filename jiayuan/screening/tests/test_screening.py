@@ -117,6 +117,45 @@ def test_hazard_becomes_register_entries_carrying_household(s):
         )
 
 
+def test_each_member_is_registered_with_her_own_types_from_the_hazard_page(s, client):
+    from jiayuan.care.services import care_dictionaries_ensure
+
+    care_dictionaries_ensure()
+    hazard = visit_with_hazard(s).hazard
+    client.force_login(s.users["community"])
+    page = client.get(f"/screening/hazards/{hazard.pk}/").content.decode()
+    # the mother is offered the adult types, the nine-year-old only the child ones
+    assert f'name="types_{s.mother.pk}" value="single_mother"' in page
+    assert f'name="types_{s.child.pk}" value="left_behind"' in page
+    assert f'name="types_{s.child.pk}" value="single_mother"' not in page
+    url = f"/screening/hazards/{hazard.pk}/follow/"
+    # a forged form giving the child an adult type: a Chinese error naming her, nothing entered
+    refused = client.post(
+        url,
+        {"action": "register", "version": hazard.version, f"types_{s.child.pk}": "single_mother"},
+        follow=True,
+    )
+    assert "成年女性" in refused.content.decode() and "王*" in refused.content.decode()
+    assert not RegisterEntry.objects.exists()
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.OPEN
+    response = client.post(
+        url,
+        {
+            "action": "register",
+            "version": hazard.version,
+            f"types_{s.mother.pk}": ["single_mother", "dv_survivor"],
+            f"types_{s.child.pk}": "left_behind",
+        },
+    )
+    assert response.status_code == 302
+    types = {
+        e.person_id: sorted(e.types.values_list("code", flat=True))
+        for e in RegisterEntry.objects.prefetch_related("types")
+    }
+    assert types == {s.mother.pk: ["dv_survivor", "single_mother"], s.child.pk: ["left_behind"]}
+
+
 def test_hazard_becomes_case_carrying_people_and_findings(s):
     try:
         from jiayuan.cases.services import case_create  # noqa: F401

@@ -9,14 +9,14 @@ import pytest
 from django.core.management import call_command
 
 from jiayuan.access.roles import Role
-from jiayuan.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from jiayuan.accounts.models import Posting, User
+from jiayuan.administration.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from jiayuan.core.validators import validate_credit_code, validate_resident_id
 from jiayuan.orgs.models import Organisation, PartnerAgency
 from jiayuan.people.models import Household, HouseholdMember, IdType, Person, PersonPhone
 from jiayuan.site.demo import demo_load_all, demo_modules
 
-FOUNDATION = ["divisions", "orgs", "accounts", "people"]
+FOUNDATION = ["divisions", "orgs", "administration", "people"]
 
 
 def _counts():
@@ -39,12 +39,12 @@ def test_every_apps_demo_is_found_in_installed_apps_order():
 @pytest.mark.django_db
 def test_load_demo_twice_changes_nothing(client):
     first = dict(demo_load_all(only=FOUNDATION, people=40))
-    assert first["账号"] == f"新增用户 {len(DEMO_ACCOUNTS)}"
+    assert first["账号管理"] == f"新增用户 {len(DEMO_ACCOUNTS)}"
     assert {role for _, _, role, _ in DEMO_ACCOUNTS} == set(Role)  # every role has a demo account
     assert Person.objects.count() >= 40
     after_first = _counts()
     second = dict(demo_load_all(only=FOUNDATION, people=40))
-    assert second["账号"] == "新增用户 0" and second["人员"] == "新增人员 0，家庭户 0"
+    assert second["账号管理"] == "新增用户 0" and second["人员"] == "新增人员 0，家庭户 0"
     assert second["组织"] == "新增组织 0，协作单位 0"
     assert _counts() == after_first
 

@@ -200,7 +200,7 @@ def test_demo_nursing_rooms_lie_inside_futian_and_cover_the_network(db):
     from jiayuan.site.demo import demo_load_all
     from jiayuan.venues.demo import demo_load
 
-    demo_load_all(only=["divisions", "orgs", "accounts"])
+    demo_load_all(only=["divisions", "orgs", "administration"])
     assert demo_load()
     assert demo_load()  # idempotent
     outline = json.loads((Path(settings.BASE_DIR) / "data" / "geo" / "shenzhen-districts.geojson").read_text())

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from jiayuan.access.actor import Actor
         from jiayuan.access.roles import Role
-        from jiayuan.accounts.services import user_create
+        from jiayuan.administration.accounts.services import user_create
         from jiayuan.core.errors import ValidationFailed
 
         if options["password_file"]:

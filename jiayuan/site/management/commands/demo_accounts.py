@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from jiayuan.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from jiayuan.administration.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from jiayuan.site.demo import demo_extra_accounts
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import AGENCY_ROLES, PRIVILEGED_ROLES, Role
+from jiayuan.accounts.models import AccountChange, ChangeKind, Posting, User
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.errors import ValidationFailed
@@ -18,7 +19,6 @@ from jiayuan.divisions.models import Division, in_subtree
 from jiayuan.orgs.models import PartnerAgency
 
 from . import duties
-from .models import AccountChange, ChangeKind, Posting, User
 
 
 def _date(value, field: str, errors: dict) -> dt.date | None:
@@ -340,7 +340,7 @@ def token_issue(
     the pending `AccountChange`."""
     from django.conf import settings
 
-    from .models import ApiToken
+    from jiayuan.accounts.models import ApiToken
 
     purpose = (purpose or "").strip()
     if not purpose:
@@ -396,7 +396,7 @@ def token_revoke(*, actor: Actor, token, request=None) -> None:
             raise Http404("未找到该令牌")
     if token.revoked_at is not None:
         return
-    from .models import ApiToken
+    from jiayuan.accounts.models import ApiToken
 
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=actor.user

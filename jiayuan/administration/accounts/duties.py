@@ -18,12 +18,11 @@ from django.utils import timezone
 from jiayuan.access.actor import Actor
 from jiayuan.access.registry import permission_table
 from jiayuan.access.roles import SENSITIVE_APPS, SEPARATED_ROLES, Role, touches_personal_data
+from jiayuan.accounts.models import AccountChange, ChangeKind, ChangeStatus, Posting, User
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core import crypto
 from jiayuan.core.errors import ValidationFailed
-
-from .models import AccountChange, ChangeKind, ChangeStatus, Posting, User
 
 KIND = "accounts.privileged_change"
 LABEL = "账号权限变更（三员分立）"
@@ -196,7 +195,7 @@ def _apply(approval, actor: Actor) -> None:
         user._history_user = actor.user
         user.save()
     elif change.kind == ChangeKind.TOKEN:
-        from .models import ApiToken
+        from jiayuan.accounts.models import ApiToken
 
         _, secret = ApiToken.issue(
             user,

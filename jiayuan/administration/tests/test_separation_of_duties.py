@@ -19,8 +19,8 @@ from django.test import Client
 from jiayuan.access.actor import Actor
 from jiayuan.access.models import AccessGrant
 from jiayuan.access.roles import Role
-from jiayuan.accounts import duties, services
 from jiayuan.accounts.models import AccountChange, ApiToken, ChangeStatus, Posting, User
+from jiayuan.administration.accounts import duties, services
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.core.errors import ApplicationError, WorkflowError
 from jiayuan.notifications.models import Notification

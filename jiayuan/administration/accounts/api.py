@@ -6,12 +6,11 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from jiayuan.access.actor import Actor
+from jiayuan.accounts.models import ApiToken
 from jiayuan.api.routing import LOGIN, PUBLIC, operation
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.ratelimit import rate_limit
-
-from .models import ApiToken
 
 router = Router(tags=["认证"])
 

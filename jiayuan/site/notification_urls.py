@@ -1,3 +1,5 @@
+"""The notification centre's pages (namespace `notifications`)."""
+
 from django.urls import path
 
 from . import views

@@ -10,8 +10,8 @@ from django.utils import timezone
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
 from jiayuan.accounts.models import Posting, User
-from jiayuan.accounts.selectors import user_list
-from jiayuan.accounts.services import posting_add, user_create
+from jiayuan.administration.accounts.selectors import user_list
+from jiayuan.administration.accounts.services import posting_add, user_create
 from jiayuan.core.errors import ValidationFailed
 from tests.factories import CITY, FUTIAN, MEILIN, NANSHAN, XIANGMIHU, make_user
 
@@ -39,7 +39,7 @@ def _approve_all(division: str = CITY) -> None:
     """A security officer approves every pending account change (三员分立: see test_separation_of_duties).
 
     No officer sat below the city when the changes were filed, so the city's officer approves them."""
-    from jiayuan.accounts.duties import KIND
+    from jiayuan.administration.accounts.duties import KIND
     from jiayuan.workflows.models import ApprovalRequest, ApprovalStatus
     from jiayuan.workflows.services import approval_decide
 

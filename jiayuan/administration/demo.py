@@ -7,10 +7,9 @@ import datetime as dt
 from django.db import transaction
 
 from jiayuan.access.roles import Role
+from jiayuan.accounts.models import Posting, User
 from jiayuan.divisions.models import Division, Level
 from jiayuan.orgs.models import PartnerAgency
-
-from .models import Posting, User
 
 DEMO_PASSWORD = "Jiayuan@2026"
 FUTIAN = "440304"

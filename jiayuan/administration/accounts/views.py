@@ -11,13 +11,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import public_view, require_login, require_perm
+from jiayuan.accounts.models import Posting
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.ratelimit import rate_limit
 
 from . import duties, selectors, services
-from .models import Posting
 
 
 class LoginForm(AuthenticationForm):

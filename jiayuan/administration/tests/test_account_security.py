@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Role
-from jiayuan.accounts import services
 from jiayuan.accounts.models import ApiToken
+from jiayuan.administration.accounts import services
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.core.errors import ApplicationError
 from tests.factories import FUTIAN, XIANGMIHU, make_user

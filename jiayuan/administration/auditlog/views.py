@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.audit.models import Action
+from jiayuan.audit.services import access_log_verify, access_log_write
 from jiayuan.core.dates import query_date
 from jiayuan.core.pagination import paginate
 
 from . import selectors
-from .models import Action
-from .services import access_log_verify, access_log_write
 
 
 @require_perm("audit.view")

@@ -9,8 +9,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from jiayuan.access.actor import Actor
-
-from .models import AccessLog
+from jiayuan.audit.models import AccessLog
 
 # Models whose change history the auditor can browse (label → display name).
 HISTORY_MODELS = {

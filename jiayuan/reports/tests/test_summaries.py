@@ -1,0 +1,178 @@
+"""The summary tables equal a recount from the records after any sequence of writes through the services
+(intake, transfers between communities, risk corrections, actions, closures); `figures_verify` finds and
+fixes a difference; the dashboard's query count does not grow with the records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jiayuan.access.roles import Role
+from jiayuan.cases import services as cases
+from jiayuan.cases.models import Case, MoveKind
+from jiayuan.core.errors import ApplicationError
+from jiayuan.reports import selectors, summaries
+from jiayuan.reports.figures.base import Period
+from jiayuan.reports.models import FigureDirty, FigureMonthly
+from tests.factories import FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_user, system_actor
+
+from .conftest import ALL_NO, new_case
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def _assert_summaries_exact() -> None:
+    summaries.refresh()
+    assert not FigureDirty.objects.exists()
+    for fig in summaries.summarised():
+        assert summaries.stored_rows(fig) == {k: n for k, n in summaries.fresh_rows(fig).items() if n}, fig.code
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["intake", "transfer", "assess", "mediate", "close", "follow_up"]),
+        st.integers(min_value=0, max_value=5),  # which case (modulo the cases made so far)
+        st.integers(min_value=0, max_value=2),  # which community / channel / outcome
+        st.integers(min_value=0, max_value=13),  # which month (2025-01 … 2026-02)
+    ),
+    min_size=1,
+    max_size=7,
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS)
+def test_summaries_equal_a_recount_after_any_writes(world, ops):
+    communities = [world.c1, world.c2, world.c3]
+    with transaction.atomic():
+        made: list[Case] = []
+        for op, which, choice, month in ops:
+            if op == "intake" or not made:
+                when = dt.datetime(2025 + month // 12, month % 12 + 1, 1 + choice * 9, 10, tzinfo=CST)
+                made.append(
+                    new_case(
+                        world,
+                        division=communities[choice],
+                        channel=["hotline", "visit", "online"][choice],
+                        categories=[["marriage_family"], ["domestic_violence", "marriage_family"], ["custody_support"]][
+                            choice
+                        ],
+                        consent=True,
+                        received_at=when,
+                    )
+                )
+                _assert_summaries_exact()
+                continue
+            case = Case.objects.get(pk=made[which % len(made)].pk)
+            if case.status == "closed":
+                continue
+            try:
+                _apply(op, case, choice, world, communities)
+            except ApplicationError:  # a step the workflow refuses changes nothing
+                pass
+            _assert_summaries_exact()
+        transaction.set_rollback(True)
+
+
+def _apply(op: str, case: Case, choice: int, world, communities: list[str]) -> None:
+    district = actor_of(world.district)
+    if op == "transfer" and communities[choice] != case.division_id:
+        move = cases.case_move_create(
+            actor=district, case=case, kind=MoveKind.TRANSFER, reason="relocated", to_division_code=communities[choice]
+        )
+        cases.case_move_answer(actor=system_actor(), move=move, accept=True, note="接收")
+    elif op == "assess":
+        cases.risk_assess(actor=district, case=case, answers=ALL_NO)
+    elif op == "mediate":
+        cases.case_action_add(actor=district, case=case, kind="mediation", success=True, data={"participants": "双方"})
+    elif op == "follow_up":
+        cases.case_action_add(actor=district, case=case, kind="follow_up", satisfaction=5, note="好")
+    elif op == "close":
+        if case.handler_id is None:
+            cases.case_assign(actor=district, case=case, to_user=world.district)
+            case.refresh_from_db()
+        if case.status != "in_progress":
+            cases.case_transition(actor=district, case=case, name="start")
+            case.refresh_from_db()
+        outcome = ["mediated", "resolved", "referred"][choice]
+        cases.case_transition(actor=district, case=case, name="close", outcome=outcome)
+
+
+@pytest.fixture
+def two_months(world):
+    made = []
+    for i, division in enumerate([world.c1, world.c2, world.c3, world.c1]):
+        made.append(new_case(world, division=division, received_at=dt.datetime(2025, 3 + i % 2, 10 + i, 9, tzinfo=CST)))
+    return made
+
+
+@pytest.mark.django_db
+def test_figures_verify_reports_a_write_around_the_models_and_fixes_it(world, two_months):
+    out = io.StringIO()
+    call_command("figures_verify", "--division", FUTIAN, "--from", "2025-01", "--to", "2025-12", stdout=out)
+    assert "完全一致" in out.getvalue()
+    # A write that goes around the models (no marks): the summaries no longer match the records.
+    Case.objects.filter(pk=two_months[0].pk).update(division_id=world.c3)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="差异"):
+        call_command("figures_verify", "--division", FUTIAN, "--from", "2025-01", "--to", "2025-12", stdout=out)
+    text = out.getvalue()
+    assert "差异：接访处置个案（cases.received）" in text and "2025年3月" in text and "汇总表 1，按记录重算 0" in text
+    out = io.StringIO()
+    call_command("figures_verify", "--division", FUTIAN, "--from", "2025-01", "--to", "2025-12", "--fix", stdout=out)
+    assert "重算后差异 0 处" in out.getvalue()
+    _assert_summaries_exact()
+    with pytest.raises(CommandError, match="结束月份早于开始月份"):
+        call_command("figures_verify", "--from", "2025-05", "--to", "2025-01", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_figures_read_from_summaries_add_partial_months_and_grants(world, two_months):
+    """A custom period counts its partial months from the records; a restricted case counts for its team."""
+    leader = actor_of(make_user(Role.LEADER, FUTIAN))
+    scope = selectors.scope_resolve(actor=leader, division=FUTIAN)
+    summaries.refresh()
+    assert FigureMonthly.objects.filter(figure="cases.received", dim="").exists()
+    # 2025-03-10 … 2025-04-11: (3-10, 3-12 in March's partial month), (4-11 in April's partial month), not 4-13
+    period = Period(dt.date(2025, 3, 10), dt.date(2025, 4, 12))
+    (value,) = selectors.figure_values(actor=leader, scope=scope, period=period, codes=["cases.received"])
+    _, records = selectors.figure_records(actor=leader, scope=scope, period=period, code="cases.received")
+    assert value.value == records.count() == 3
+    # A restricted case: the district's rights staff see it through their team seat, the leader does not.
+    hidden = new_case(world, division=world.c1, restricted=True, received_at=dt.datetime(2025, 3, 20, 9, tzinfo=CST))
+    march = Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    (value,) = selectors.figure_values(actor=leader, scope=scope, period=march, codes=["cases.received"])
+    assert value.value == 2
+    team = actor_of(world.district)
+    (team_value,) = selectors.figure_values(actor=team, scope=scope, period=march, codes=["cases.received"])
+    _, team_records = selectors.figure_records(actor=team, scope=scope, period=march, code="cases.received")
+    assert hidden.pk in set(team_records.values_list("pk", flat=True))
+    assert team_value.value == team_records.count() == 3
+
+
+@pytest.mark.django_db
+def test_dashboard_query_count_does_not_grow_with_the_records(world, client):
+    leader = make_user(Role.LEADER, FUTIAN)
+    client.force_login(leader)
+    url = "/reports/?division=440304&period=year&year=2025"
+    new_case(world, division=world.c1, received_at=dt.datetime(2025, 2, 1, 9, tzinfo=CST))
+    assert client.get(url).status_code == 200  # folds the marks in
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for i, division in enumerate([world.c2, world.c3, community_of(MEILIN, 1), community_of(XIANGMIHU, 2)] * 2):
+        new_case(world, division=division, received_at=dt.datetime(2025, 1 + i, 3, 9, tzinfo=CST))
+    client.get(url)
+    assert queries() == few
