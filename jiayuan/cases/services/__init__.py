@@ -1,6 +1,7 @@
 """Writes to cases, one module per topic; each public function takes the acting user keyword-only, runs in
 one transaction and writes its timeline entry (and any access grant it causes) in that same transaction.
 
+- `history`: `case_history_record`, a past case written as it stood (closed or still in hand);
 - `intake`: `case_intake` (the caller found or registered, the case, its grants and alerts: the one
   entry point of the page, the API and the importers) and `case_create` beneath it;
 - `transitions`: the workflow steps and the approval of a high-risk closure;
@@ -25,6 +26,7 @@ from .handling import (
     case_team_add,
     case_team_remove,
 )
+from .history import case_history_record
 from .intake import CallerInput, CaseInput, Intake, case_create, case_intake
 from .moves import (
     case_assign,
@@ -88,6 +90,7 @@ __all__ = [
     "case_attachment_add",
     "case_create",
     "case_event_correct",
+    "case_history_record",
     "case_intake",
     "case_move_answer",
     "case_move_create",

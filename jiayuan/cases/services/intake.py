@@ -52,6 +52,9 @@ class CaseInput:
     source: str = ""
     received_at: dt.datetime | None = None
     question_id: int | None = None
+    # A case from an earlier ledger (importing past records): no contact deadlines and no high-risk alert are
+    # raised for it; `case_history_record` then writes how it stood (closed with its outcome, or still open).
+    history: bool = False
 
 
 def _clean_input(actor: Actor, data: CaseInput) -> tuple[Division, list[tuple[Person, str]], list[str]]:
@@ -120,13 +123,14 @@ def case_create(*, actor: Actor, data: CaseInput) -> Case:
         case.number = f"WQ{timezone.localtime(received):%Y}{case.pk:07d}"
         CaseCategory.objects.bulk_create([CaseCategory(case=case, code=c) for c in codes])
         CaseParty.objects.bulk_create([CaseParty(case=case, person=p, role=r) for p, r in parties])
-        contact_deadlines_set(case, codes, start=received)
+        if not data.history:
+            contact_deadlines_set(case, codes, start=received)
         case.refresh_next_due()
         case.save()
         event_write(
             case,
             EventKind.CREATED,
-            f"登记个案（{case.get_channel_display()}）",
+            f"{'录入历史个案' if data.history else '登记个案'}（{case.get_channel_display()}）",
             actor=actor,
             note=account,
             data={
@@ -182,7 +186,7 @@ def case_create(*, actor: Actor, data: CaseInput) -> Case:
                     reason=f"限制访问个案 {case.number} 主办",
                     created_by=user_of(actor),
                 )
-        if urgent:
+        if urgent and not data.history:
             reason = (
                 ("陈述中出现紧急线索（" + "、".join(cue_reasons) + "）" if cue_reasons else "案件涉及自杀风险")
                 + ("（陈述中出现轻生线索）" if suicide_cue and not cue_reasons else "")
