@@ -8,6 +8,7 @@ NAV = [
     ("个案", "cases:list", "cases.list"),
     ("高风险", "cases:high_risk", "cases.list"),
     ("热线受理", "cases:intake", "cases.intake"),
+    ("跟进任务", "cases:tasks", "cases.handle"),
     ("困境妇女儿童", "care:register", "care.list"),
     ("结对帮扶", "care:pairings", "care.pairing_view"),
     ("救助申请", "care:relief", "care.list"),

@@ -535,8 +535,8 @@ def relief_paid_record(
             ledger_entry=line,
         )
         # Applied on the day it was paid, as far as the records tell (the application figures count by it).
-        paid_at = timezone.make_aware(dt.datetime.combine(paid_on, dt.time(9, 0)))
-        ReliefApplication.objects.filter(pk=application.pk).update(created_at=paid_at)
-        LedgerEntry.objects.filter(pk=line.pk).update(source=f"relief:{application.pk}")
-        application.created_at = paid_at
+        application.created_at = timezone.make_aware(dt.datetime.combine(paid_on, dt.time(9, 0)))
+        application.save(update_fields=["created_at"])
+        line.source = f"relief:{application.pk}"
+        line.save(update_fields=["source"])
     return application

@@ -25,3 +25,6 @@ PERMISSIONS = {
     # The approval history as a masked Excel file (a background task), for whoever reads approvals.
     "imports.export_approvals": {**_STAFF, "leader": "subtree"},
 }
+
+# The replayed demo year sets up the relief fund its ledger of payments is entered against.
+SYSTEM_JOBS = {"demo_year": "年度数据回放"}

@@ -34,9 +34,14 @@ from .moves import (
     case_move_create,
     case_move_revoke,
     case_referral_reply,
+    case_referral_reveal,
     move_may_answer,
+    referral_shared,
 )
+from .parties import OTHER_ROLES as OTHER_PARTY_ROLES
+from .parties import PartyInput, case_party_add
 from .sweeps import deadlines_sweep, moves_sweep
+from .tasks import case_task_assign, case_task_done
 from .transitions import (
     ALL_TRANSITIONS,
     DECISIONS,
@@ -75,6 +80,8 @@ __all__ = [
     "CallerInput",
     "CaseInput",
     "Intake",
+    "OTHER_PARTY_ROLES",
+    "PartyInput",
     "CloseApprovedTransition",
     "CloseTransition",
     "FollowUpTransition",
@@ -95,7 +102,11 @@ __all__ = [
     "case_move_answer",
     "case_move_create",
     "case_move_revoke",
+    "case_party_add",
     "case_referral_reply",
+    "case_referral_reveal",
+    "case_task_assign",
+    "case_task_done",
     "case_team_add",
     "case_team_remove",
     "case_transition",
@@ -110,5 +121,6 @@ __all__ = [
     "moves_sweep",
     "parent_code",
     "pending_closure",
+    "referral_shared",
     "risk_assess",
 ]

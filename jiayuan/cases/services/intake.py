@@ -37,6 +37,7 @@ from .common import (
     high_risk_alert,
     user_of,
 )
+from .parties import PartyInput, party_attach, party_check, party_person_resolve
 from .timeline import event_write
 
 
@@ -52,6 +53,8 @@ class CaseInput:
     source: str = ""
     received_at: dt.datetime | None = None
     question_id: int | None = None
+    # More people of the case as the worker typed them (respondent, children, witness), found or registered.
+    others: list[PartyInput] = field(default_factory=list)
     # A case from an earlier ledger (importing past records): no contact deadlines and no high-risk alert are
     # raised for it; `case_history_record` then writes how it stood (closed with its outcome, or still open).
     history: bool = False
@@ -236,5 +239,11 @@ def case_intake(*, actor: Actor, data: CaseInput, caller: CallerInput | None = N
             )
         earlier = person_cases(actor=actor, person_id=person.pk) if person and not actor.is_system else []
         parties = list(data.parties or []) + ([(person.pk, caller.role)] if person and caller else [])
-        case = case_create(actor=actor, data=replace(data, parties=parties))
+        others = [p for p in data.others or [] if not p.empty]
+        for n, party in enumerate(others, start=1):
+            party_check(party, f"party_{n}")
+        case = case_create(actor=actor, data=replace(data, parties=parties, others=[]))
+        for n, party in enumerate(others, start=1):
+            other = party_person_resolve(actor=actor, party=party, division_code=data.division_code, field=f"party_{n}")
+            party_attach(actor=actor, case=case, person=other, party=party)
     return Intake(case=case, person=person, earlier_cases=earlier)
