@@ -28,6 +28,7 @@ from .models import ExportRun, RunStatus
 
 APPROVALS = "approvals"
 PERM = "imports.export_approvals"
+BULK_PERM = "reports.bulk_export"  # the same right that lifts the limit on every export
 TITLES = {APPROVALS: "审批记录导出"}
 HEADERS = [
     "审批编号",
@@ -68,8 +69,17 @@ def export_request(*, actor: Actor, kind: str, start: dt.date | None, end: dt.da
         raise ApplicationError("请填写起止日期。")
     if end < start:
         raise ApplicationError("结束日期不能早于开始日期。")
+    from django.conf import settings
+
     from .tasks import export_run_task
 
+    limit = int(settings.REPORTS_EXPORT_LIMIT)
+    total = _steps(actor, start, end).count()
+    if total > limit and not actor.has_perm(BULK_PERM):
+        raise ApplicationError(
+            f"本次导出共 {total:,} 条，超过单次导出上限 {limit:,} 条。"
+            "请缩小起止日期，或由具有“批量导出”权限的人员导出。"
+        )
     with transaction.atomic():
         run = ExportRun.objects.create(
             kind=kind,

@@ -66,3 +66,15 @@ def test_scope_and_bad_periods(client, approvals):
     client.force_login(approvals)
     assert client.get(reverse("imports:export_file", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("imports:export_status", args=[theirs.pk])).status_code == 404
+
+
+def test_more_rows_than_the_limit_need_the_bulk_export_right(client, approvals, settings):
+    settings.REPORTS_EXPORT_LIMIT = 1
+    client.force_login(approvals)
+    response = client.post(reverse("imports:exports"), {"start": "2026-01-01", "end": "2026-12-31"})
+    assert response.status_code == 400 and "超过单次导出上限 1 条" in response.content.decode()
+    assert ExportRun.objects.count() == 0
+    bulk = make_user("district_rights", FUTIAN)  # holds the bulk-export right
+    client.force_login(bulk)
+    assert client.post(reverse("imports:exports"), {"start": "2026-01-01", "end": "2026-12-31"}).status_code == 302
+    assert ExportRun.objects.get().total == 2
