@@ -221,8 +221,8 @@ def run(honours: int, projects: int, assessments: int, repeat: int) -> list[dict
         c.force_login(u)
         return c
 
-    district = client("bench-district", Role.DISTRICT_RIGHTS, FUTIAN)
-    city = client("bench-city", Role.LEADER, CITY)
+    district = client("bench-honours-district", Role.DISTRICT_RIGHTS, FUTIAN)
+    city = client("bench-honours-city", Role.LEADER, CITY)
 
     def raw(sql, params):
         def go():

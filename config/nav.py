@@ -8,6 +8,7 @@ NAV = [
     ("个案", "cases:list", "cases.list"),
     ("高风险", "cases:high_risk", "cases.list"),
     ("热线受理", "cases:intake", "cases.intake"),
+    ("跟进任务", "cases:tasks", "cases.handle"),
     ("困境妇女儿童", "care:register", "care.list"),
     ("结对帮扶", "care:pairings", "care.pairing_view"),
     ("救助申请", "care:relief", "care.list"),
@@ -23,6 +24,7 @@ NAV = [
     ("评选表彰", "honours:list", "honours.view"),
     ("儿童友好", "childfriendly:home", "childfriendly.view"),
     ("规划监测", "indicators:home", "indicators.view"),
+    ("指标报送", "indicators:unit_home", "indicators.unit_view"),
     ("法律助手", "legal:staff", "legal.staff"),
     ("用户管理", "accounts:users", "accounts.view_users"),
     ("账号权限审批", "accounts:changes", "accounts.approve_privileged"),
@@ -31,6 +33,7 @@ NAV = [
     ("修改密码", "accounts:password", None),
     ("审计日志", "audit:log", "audit.view"),
     ("批量导入", "imports:list", "imports.view"),
+    ("数据导出", "imports:exports", "imports.export_approvals"),
     ("系统运行", "ops:system", "ops.view"),
     ("统计报表", "reports:dashboard", "reports.view"),
 ]

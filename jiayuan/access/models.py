@@ -14,6 +14,8 @@ class GrantKind(models.TextChoices):
     TEAM = "team", "团队成员"
     REFERRAL = "referral", "转介接收"
     TRANSFER = "transfer", "移交接收"
+    HANDOVER = "handover", "上报或移交前经办"
+    TASK = "task", "跟进任务"
     PAIRING = "pairing", "结对"
     BREAK_GLASS = "break_glass", "紧急查阅"
     REQUEST = "request", "申请查阅"

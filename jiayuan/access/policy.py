@@ -34,6 +34,8 @@ class ScopeSpec:
     grant_model / grant_path: grants are looked up on `grant_model` (default: the model itself) and
         matched against `grant_path` ("pk" or e.g. "case_id" for a case's child rows).
     extra: a function (actor, perm) -> Q for more ways in (e.g. a mediator's assigned sessions).
+    grants: whether single rows are ever opened by a grant. Registers that no grant reaches (venues, activities,
+        honours…) say False: their lists skip the grant look-up, and `grant_access` refuses to open one of them.
     """
 
     division: str | None = "division"
@@ -41,6 +43,7 @@ class ScopeSpec:
     grant_model: type[Model] | None = None
     grant_path: str = "pk"
     extra: Callable[[Actor, str], Q | None] | None = None
+    grants: bool = True
 
 
 _SPECS: dict[type[Model], ScopeSpec] = {}
@@ -48,6 +51,10 @@ _SPECS: dict[type[Model], ScopeSpec] = {}
 
 def register(model: type[Model], spec: ScopeSpec | None = None) -> None:
     _SPECS[model] = spec or ScopeSpec()
+
+
+def registered_spec(model: type[Model]) -> ScopeSpec | None:
+    return _SPECS.get(model)
 
 
 def spec_for(model: type[Model]) -> ScopeSpec:
@@ -135,14 +142,15 @@ def beyond_place_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
     if not actor.is_authenticated or not actor.scopes(perm):
         return None
     spec = spec_for(model)
-    grant_model = spec.grant_model or model
-    grant_ids = _grant_ids(actor, perm, grant_model)
-    ids = _granted_id_list(actor, perm, grant_model, grant_ids)
     granted: Q | None = None
-    if len(ids) > MAX_INLINE_GRANTS:
-        granted = Q(**{f"{spec.grant_path}__in": grant_ids})
-    elif ids:
-        granted = Q(**{f"{spec.grant_path}__in": ids})
+    if spec.grants:
+        grant_model = spec.grant_model or model
+        grant_ids = _grant_ids(actor, perm, grant_model)
+        ids = _granted_id_list(actor, perm, grant_model, grant_ids)
+        if len(ids) > MAX_INLINE_GRANTS:
+            granted = Q(**{f"{spec.grant_path}__in": grant_ids})
+        elif ids:
+            granted = Q(**{f"{spec.grant_path}__in": ids})
     if spec.extra is not None:
         more = spec.extra(actor, perm)
         if more is not None:
@@ -161,6 +169,12 @@ def scope_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
     for part in parts[1:]:
         result |= part
     return result
+
+
+def holds_own_scope(actor: Actor, perm: str) -> bool:
+    """Whether one of the actor's postings holds `perm` with the "本人" (own) scope: an app's `extra` way in to
+    the actor's own rows applies then only, so staff lists keep to the place index."""
+    return any(scope == Scope.OWN for scope, _posting in actor.scopes(perm))
 
 
 def _fk(path: str) -> str:

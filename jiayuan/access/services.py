@@ -45,6 +45,9 @@ def grant_access(
     created_by: User | None = None,
 ) -> AccessGrant:
     """Open one record to a user or an agency; call it in the transaction of what causes it."""
+    spec = policy.registered_spec(type(obj))
+    if spec is not None and not spec.grants:
+        raise ValueError(f"{type(obj).__name__} is registered as a register no grant reaches")
     policy.grants_changed()
     return AccessGrant.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)),

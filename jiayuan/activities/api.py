@@ -217,6 +217,24 @@ class ProjectOut(Schema):
     target_activities: int
     target_attendances: int
     target_hours: int
+    description: str
+    version: int
+
+
+class ProjectPatch(Schema):
+    version: int
+    name: str | None = None
+    kind: str | None = None
+    division_code: str | None = None
+    provider_id: int | None = None
+    provider_name: str | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    budget: Decimal | None = None
+    target_activities: int | None = None
+    target_attendances: int | None = None
+    target_hours: int | None = None
+    description: str | None = None
 
 
 class ProjectIn(Schema):
@@ -389,6 +407,8 @@ def _project(p) -> dict:
         "target_activities": p.target_activities,
         "target_attendances": p.target_attendances,
         "target_hours": p.target_hours,
+        "description": p.description,
+        "version": p.version,
     }
 
 
@@ -403,6 +423,25 @@ def project_create(request, payload: ProjectIn):
 @operation(router, "GET", "/projects/{int:project_id}", perm="activities.project_view", response=ProjectOut)
 def project_detail(request, project_id: int):
     return _project(selectors.project_get(actor=request.actor, project_id=project_id))
+
+
+@operation(
+    router,
+    "PATCH",
+    "/projects/{int:project_id}",
+    perm="activities.project_edit",
+    response=ProjectOut,
+    summary="修改服务项目",
+)
+def project_update(request, project_id: int, payload: ProjectPatch):
+    """Change some of a project's fields, with the version read: a concurrent edit answers 409 and changes nothing."""
+    project = selectors.project_get(actor=request.actor, project_id=project_id, perm="activities.project_edit")
+    data = services.project_input_of(project)
+    for key, value in payload.dict(exclude_unset=True).items():
+        if key != "version":
+            setattr(data, key, value)
+    services.project_update(actor=request.actor, project=project, data=data, expected_version=payload.version)
+    return _project(selectors.project_get(actor=request.actor, project_id=project.pk))
 
 
 @operation(router, "GET", "/{int:activity_id}", perm="activities.view", response=ActivityOut, summary="活动详情")

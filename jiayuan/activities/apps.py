@@ -31,9 +31,10 @@ class ActivitiesConfig(AppConfig):
                 return Q(user_id=actor.user_id)
             return None
 
-        policy.register(m.ServiceProject, policy.ScopeSpec(division="division"))
-        policy.register(m.Activity, policy.ScopeSpec(division="division", extra=area_above))
-        policy.register(m.Session, policy.ScopeSpec(division="division", extra=area_above))
-        policy.register(m.SignUp, policy.ScopeSpec(division="division", extra=own_signups))
-        policy.register(m.Attendance, policy.ScopeSpec(division="division"))
-        policy.register(m.Duty, policy.ScopeSpec(division="division"))
+        policy.register(m.ServiceProject, policy.ScopeSpec(division="division", grants=False))
+        policy.register(m.Activity, policy.ScopeSpec(division="division", extra=area_above, grants=False))
+        policy.register(m.Session, policy.ScopeSpec(division="division", extra=area_above, grants=False))
+        policy.register(m.SignUp, policy.ScopeSpec(division="division", extra=own_signups, grants=False))
+        policy.register(m.Attendance, policy.ScopeSpec(division="division", grants=False))
+        policy.register(m.Duty, policy.ScopeSpec(division="division", grants=False))
+        policy.register(m.AttendanceTally, policy.ScopeSpec(division="division", grants=False))

@@ -177,4 +177,6 @@ def demo_load() -> str:
                 publish=True,
             )
             made += 1
+        # The demo's past attendance was written in bulk: count it into the yearly tally in one go.
+        services.attendance_tally_rebuild(actor=_system())
     return f"服务项目 {ServiceProject.objects.count()} 个，活动 {made} 场（含签到和志愿服务时长）"

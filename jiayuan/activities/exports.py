@@ -1,9 +1,12 @@
-"""Activities to Excel with their sessions' attendance: figures only, no names."""
+"""Activities to Excel with their sessions' attendance (figures only, no names), and one activity's sign-in list
+(names masked, head counts as counted)."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 
+from jiayuan.access.fields import mask_name
 from jiayuan.core.excel import SafeBook
 
 from .models import Attendance, Session
@@ -71,4 +74,35 @@ def activities_xlsx(queryset, *, labels: dict[str, str], chunk: int = 2000) -> t
                     a.get_status_display(),
                 ],
             )
+    return book.close(), count
+
+
+ATTENDANCE_HEADERS = ["场次", "场次时间", "签到人", "人次", "签到方式", "签到时间"]
+
+
+def attendance_xlsx(activity, rows) -> tuple[bytes, int]:
+    """One activity's sign-in list: a row per check-in (a named person, masked, or a head count)."""
+    book = SafeBook(constant_memory=True)
+    sheet = book.sheet("签到名单")
+    book.write_cells(sheet, 0, 0, [f"{activity.title}（{activity.division.name}）"])
+    book.header(sheet, ATTENDANCE_HEADERS, row=1)
+    numbers: dict[int, int] = {}
+    count = 0
+    for a in rows:
+        count += 1
+        number = numbers.setdefault(a.session_id, len(numbers) + 1)
+        start = timezone.localtime(a.session.starts_at)
+        book.write_cells(
+            sheet,
+            count + 1,
+            0,
+            [
+                f"第 {number} 场",
+                f"{start:%Y-%m-%d %H:%M} 至 {timezone.localtime(a.session.ends_at):%H:%M}",
+                mask_name(a.person.name) if a.person_id else "（现场计数）",
+                a.head_count,
+                a.get_method_display(),
+                timezone.localtime(a.checked_in_at).strftime("%Y-%m-%d %H:%M"),
+            ],
+        )
     return book.close(), count

@@ -324,3 +324,33 @@ class Duty(models.Model):
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["volunteer", "starts_at", "ends_at"], name="duty_volunteer_time")]
         constraints = [models.UniqueConstraint(fields=["session", "volunteer"], name="uniq_duty_per_session")]
+
+
+class TallyDimension(models.TextChoices):
+    ALL = "all", "合计"
+    TYPE = "type", "活动类型"
+    AUDIENCE = "audience", "服务对象"
+    PROJECT = "project", "所属项目"
+
+
+class AttendanceTally(models.Model):
+    """A place's attendance in a calendar year, kept current by every check-in: 人次 and the distinct people (人数),
+    in all and per activity type, audience and project. Distinct people cannot be added up from smaller places or
+    months, so each place (community, street, district, city) holds its own row; a year's counts read a few
+    hundred rows instead of every attendance. `activities.services.attendance_tally_rebuild` recomputes it."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="区划", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    dimension = models.CharField("分组", max_length=16, choices=TallyDimension.choices)
+    value = models.CharField("分组值", max_length=48, blank=True)  # "" for the whole, and for no project
+    attendances = models.PositiveIntegerField("人次", default=0)
+    people = models.PositiveIntegerField("人数", default=0)
+
+    class Meta:
+        verbose_name = "年度签到汇总"
+        verbose_name_plural = "年度签到汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["division", "year", "dimension", "value"], name="uniq_attendance_tally")
+        ]

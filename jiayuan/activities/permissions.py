@@ -20,3 +20,5 @@ PERMISSIONS = {
     "activities.mine": {"volunteer": "own"},
     "activities.join": {"volunteer": "level"},
 }
+
+SYSTEM_JOBS = {"attendance_tally": "签到年度汇总重建"}

@@ -125,6 +125,15 @@ def session_attendance(*, session: Session) -> QuerySet[Attendance]:
     return session.attendances.select_related("person").order_by("checked_in_at", "id")
 
 
+def activity_attendance(*, activity: Activity) -> QuerySet[Attendance]:
+    """Every check-in of an activity (already read through the scope), session by session."""
+    return (
+        Attendance.objects.filter(activity=activity)
+        .select_related("session", "person")
+        .order_by("session__starts_at", "checked_in_at", "id")
+    )
+
+
 def activity_duties(*, activity: Activity) -> QuerySet[Duty]:
     return (
         Duty.objects.filter(activity=activity)

@@ -17,7 +17,16 @@ from jiayuan.access.actor import Actor
 from jiayuan.divisions.models import Division, subtree_q
 from jiayuan.volunteers.selectors import volunteer_figures
 
-from .models import Activity, ActivityStatus, Attendance, Audience, ServiceProject, Session
+from .models import (
+    Activity,
+    ActivityStatus,
+    Attendance,
+    AttendanceTally,
+    Audience,
+    ServiceProject,
+    Session,
+    TallyDimension,
+)
 from .selectors import type_labels
 
 
@@ -115,13 +124,43 @@ def _attendance_groups(qs) -> dict[tuple[str, object], tuple[int, int]]:
     return result
 
 
+_TALLY_KEYS = {
+    TallyDimension.TYPE: "type",
+    TallyDimension.AUDIENCE: "audience",
+    TallyDimension.PROJECT: "project_id_ref",
+}
+
+
+def _tally_groups(
+    actor: Actor, perm: str, code: str, start: dt.date, end: dt.date
+) -> dict[tuple[str, object], tuple[int, int]] | None:
+    """A calendar year of one place reads its attendance tally (a few hundred rows, kept by the check-ins);
+    any other period returns None and is counted from the attendance itself."""
+    if not code or start != dt.date(start.year, 1, 1) or end != dt.date(start.year, 12, 31):
+        return None
+    rows = (
+        policy.scoped(actor, perm, AttendanceTally)
+        .filter(division_id=code, year=start.year)
+        .values_list("dimension", "value", "attendances", "people")
+    )
+    result: dict[tuple[str, object], tuple[int, int]] = {}
+    for dimension, value, attendances, people in rows:
+        if dimension == TallyDimension.ALL:
+            result[("", None)] = (attendances, people)
+        elif dimension == TallyDimension.PROJECT:
+            result[("project_id_ref", int(value) if value else None)] = (attendances, people)
+        else:
+            result[(_TALLY_KEYS[dimension], value)] = (attendances, people)
+    return result
+
+
 def activity_counts(
     *, actor: Actor, start: dt.date, end: dt.date, division: str = "", perm: str = "activities.stats"
 ) -> ActivityCounts | None:
     prefix = counts_prefix(actor=actor, division=division, perm=perm)
     if prefix is None:
         return None
-    place = Division.objects.filter(prefix=prefix).values_list("name", flat=True).first() or "全部"
+    code, place = Division.objects.filter(prefix=prefix).values_list("code", "name").first() or ("", "全部")
     result = ActivityCounts(prefix=prefix, place=place, start=start, end=end)
     in_place = subtree_q(prefix, "division")
     activities = (
@@ -161,7 +200,9 @@ def activity_counts(
             b = bucket(key, row[key])
             b["sessions"] += row["n"]
             b["minutes"] += row["m"] or 0
-    present = _attendance_groups(attendance)
+    present = _tally_groups(actor, perm, code, start, end)
+    if present is None:
+        present = _attendance_groups(attendance)
     result.attendances, result.people = present.get(("", None), (0, 0))
     for (key, value), _figures in present.items():
         if key:

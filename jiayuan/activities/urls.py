@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.xlsx", views.activity_export, name="export"),
     path("<int:activity_id>/", views.activity_detail, name="detail"),
     path("<int:activity_id>/edit/", views.activity_edit, name="edit"),
+    path("<int:activity_id>/attendance.xlsx", views.attendance_export, name="attendance_export"),
     path("<int:activity_id>/move/", views.activity_move, name="move"),
     path("<int:activity_id>/sessions/new/", views.session_add, name="session_add"),
     path("<int:activity_id>/signups/new/", views.signup_add, name="signup_add"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("projects/", views.project_list, name="projects"),
     path("projects/new/", views.project_create, name="project_create"),
     path("projects/<int:project_id>/", views.project_detail, name="project_detail"),
+    path("projects/<int:project_id>/edit/", views.project_edit, name="project_edit"),
     # the volunteer's own side
     path("open/", views.open_list, name="open"),
     path("open/<int:activity_id>/", views.open_detail, name="open_detail"),

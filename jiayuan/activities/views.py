@@ -211,6 +211,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             "can_edit": request.actor.has_perm("activities.edit"),
             "can_signup": request.actor.has_perm("activities.signup_manage"),
             "can_attend": request.actor.has_perm("activities.attendance"),
+            "can_export": request.actor.has_perm("activities.export"),
         },
     )
 
@@ -429,6 +430,26 @@ def activity_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_perm("activities.export")
+def attendance_export(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """The sign-in list of one activity, session by session: names masked, head counts as counted."""
+    activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.export")
+    content, count = exports.attendance_xlsx(activity, selectors.activity_attendance(activity=activity))
+    access_log_write(
+        actor=request.actor,
+        request=request,
+        action=Action.EXPORT,
+        object_type="activities.attendance",
+        object_id=str(activity.pk),
+        division_code=activity.division_id,
+        field_classes=["personal"],
+        detail={"rows": count, "masked": True},
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=activity-{activity.pk}-attendance.xlsx"
+    return response
+
+
 # ---------------------------------------------------------------- projects
 
 
@@ -442,52 +463,84 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _project_input(post) -> services.ProjectInput:
+    return services.ProjectInput(
+        name=post.get("name", ""),
+        kind=post.get("kind", ""),
+        division_code=post.get("division_code", ""),
+        provider_id=post.get("provider_id") or None,
+        provider_name=post.get("provider_name", ""),
+        starts_on=parse_date(post.get("starts_on")),
+        ends_on=parse_date(post.get("ends_on")),
+        budget=post.get("budget", "0"),
+        target_activities=post.get("target_activities", "0"),
+        target_attendances=post.get("target_attendances", "0"),
+        target_hours=post.get("target_hours", "0"),
+        description=post.get("description", ""),
+    )
+
+
+def _project_form(request: HttpRequest, *, data, errors: dict, project=None) -> HttpResponse:
+    return render(
+        request,
+        "activities/pages/project_form.html",
+        {
+            "project": project,
+            "errors": errors,
+            "data": data,
+            "kinds": ProjectKind.choices,
+            "places": place_choices(actor=request.actor, perm="activities.project_edit"),
+            "providers": organisation_choices(actor=request.actor, perm="activities.project_edit"),
+        },
+        status=400 if errors else 200,
+    )
+
+
 @require_perm("activities.project_edit")
 def project_create(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
-        post = request.POST
         try:
-            project = services.project_create(
-                actor=request.actor,
-                data=services.ProjectInput(
-                    name=post.get("name", ""),
-                    kind=post.get("kind", ""),
-                    division_code=post.get("division_code", ""),
-                    provider_id=post.get("provider_id") or None,
-                    provider_name=post.get("provider_name", ""),
-                    starts_on=parse_date(post.get("starts_on")),
-                    ends_on=parse_date(post.get("ends_on")),
-                    budget=post.get("budget", "0"),
-                    target_activities=post.get("target_activities", "0"),
-                    target_attendances=post.get("target_attendances", "0"),
-                    target_hours=post.get("target_hours", "0"),
-                    description=post.get("description", ""),
-                ),
-            )
+            project = services.project_create(actor=request.actor, data=_project_input(request.POST))
         except ApplicationError as exc:
             errors = exc.form_errors()
         else:
             messages.success(request, "服务项目已建立。")
             return redirect("activities:project_detail", project_id=project.pk)
-    return render(
-        request,
-        "activities/pages/project_form.html",
-        {
-            "errors": errors,
-            "data": request.POST,
-            "kinds": ProjectKind.choices,
-            "places": place_choices(actor=request.actor, perm="activities.project_edit"),
-            "providers": organisation_choices(actor=request.actor, perm="activities.project_edit"),
-        },
-    )
+    return _project_form(request, data=request.POST, errors=errors)
+
+
+@require_perm("activities.project_edit")
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Edit a project after its creation; the form carries the version read, a concurrent edit is refused."""
+    project = selectors.project_get(actor=request.actor, project_id=project_id, perm="activities.project_edit")
+    if request.method == "POST":
+        try:
+            services.project_update(
+                actor=request.actor,
+                project=project,
+                data=_project_input(request.POST),
+                expected_version=_int(request.POST.get("version")),
+            )
+        except ApplicationError as exc:
+            return _project_form(request, data=request.POST, errors=exc.form_errors(), project=project)
+        messages.success(request, "服务项目已修改。")
+        return redirect("activities:project_detail", project_id=project.pk)
+    current = services.project_input_of(project)
+    data = {key: "" if value is None else str(value) for key, value in current.__dict__.items()}
+    data["version"] = str(project.version)
+    return _project_form(request, data=data, errors={}, project=project)
 
 
 @require_perm("activities.project_view")
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get(actor=request.actor, project_id=project_id)
     progress = stats.project_progress(actor=request.actor, project=project)
-    return render(request, "activities/pages/project_detail.html", {"project": project, "progress": progress})
+    return render(
+        request,
+        "activities/pages/project_detail.html",
+        {"project": project, "progress": progress, "can_edit": request.actor.has_perm("activities.project_edit")},
+    )
 
 
 # ---------------------------------------------------------------- the volunteer's own side

@@ -463,3 +463,80 @@ def condolence_batch_record(
             ]
         )
     return batch
+
+
+def relief_paid_record(
+    *,
+    actor: Actor,
+    fund: Fund,
+    person: Person,
+    amount: Amount,
+    paid_on: dt.date | None,
+    method: str,
+    voucher_no: str,
+    reason: str = "",
+) -> ReliefApplication:
+    """Relief paid before the platform was in use (importing an earlier ledger): recorded as applied, approved
+    and paid on the day it was paid, committed on the fund (row locked; an overspend is refused) and written
+    into the person's ledger like any payment. No approval chain is run for money already paid."""
+    policy.require(actor, "care.relief_pay", person)
+    errors: dict[str, str] = {}
+    value = _amount(amount)
+    if paid_on is None:
+        errors["paid_on"] = "请填写发放日期。"
+    elif paid_on > timezone.localdate():
+        errors["paid_on"] = "发放日期不能晚于今天。"
+    elif paid_on.year != fund.year:
+        errors["paid_on"] = f"发放日期不在该基金的年度（{fund.year} 年）内。"
+    if method not in PayMethod.values:
+        errors["method"] = "请选择发放方式。"
+    voucher_no = (voucher_no or "").strip()
+    if len(voucher_no) < 2:
+        errors["voucher_no"] = "请填写发放凭证号（如银行流水号、收据编号）。"
+    if not fund_covers(fund, person.division_id):
+        errors["fund"] = "该基金不覆盖申请对象所在社区。"
+    if errors:
+        raise ValidationFailed(errors)
+    assert paid_on is not None  # checked above
+    with transaction.atomic():
+        locked = Fund.objects.select_for_update().get(pk=fund.pk)
+        if locked.spent + value > locked.budget:
+            raise ValidationFailed(
+                {"amount": f"基金「{locked.name}」剩余预算 {locked.budget - locked.spent} 元，不足以记入 {value} 元。"}
+            )
+        locked.spent = locked.spent + value
+        locked.version += 1
+        change_reason_set(locked, "导入已发放的救助")
+        locked.save()
+        line = LedgerEntry.objects.create(
+            person_id=person.pk,
+            division_id=person.division_id,
+            kind=LedgerKind.MONEY,
+            on=paid_on,
+            worker=getattr(actor, "user", None),
+            content=f"{locked.name}：救助金发放（{PayMethod(method).label}，凭证号 {voucher_no}）",
+            amount=value,
+            source="relief:history",
+        )
+        application = ReliefApplication.objects.create(
+            fund=locked,
+            person=person,
+            entry=RegisterEntry.objects.filter(person=person, status=EntryStatus.ACTIVE).first(),
+            division_id=person.division_id,
+            amount=value,
+            reason=(reason or "").strip(),
+            applied_by=getattr(actor, "user", None),
+            status=ReliefStatus.DISBURSED,
+            approved_on=paid_on,
+            disbursed_on=paid_on,
+            paid_by=getattr(actor, "user", None),
+            pay_method=method,
+            voucher_no=voucher_no[:64],
+            ledger_entry=line,
+        )
+        # Applied on the day it was paid, as far as the records tell (the application figures count by it).
+        application.created_at = timezone.make_aware(dt.datetime.combine(paid_on, dt.time(9, 0)))
+        application.save(update_fields=["created_at"])
+        line.source = f"relief:{application.pk}"
+        line.save(update_fields=["source"])
+    return application

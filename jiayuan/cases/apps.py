@@ -29,6 +29,7 @@ class CasesConfig(AppConfig):
             m.CaseParty,
             m.CaseTeamMember,
             m.ClosureApproval,
+            m.CaseTask,
         ):
             policy.register(model, child)
         # A move is also reachable by whoever it is addressed to (a user, an agency, a receiving division).

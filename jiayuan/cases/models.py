@@ -205,6 +205,8 @@ class CaseParty(models.Model):
     case = models.ForeignKey(Case, verbose_name="个案", on_delete=models.CASCADE, related_name="parties")
     person = models.ForeignKey("people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="+")
     role = models.CharField("角色", max_length=16, choices=PartyRole.choices)
+    relation = models.CharField("与求助人关系", max_length=32, blank=True)
+    minor = models.BooleanField("未成年", default=False)
 
     class Meta:
         verbose_name = "当事人"
@@ -322,6 +324,15 @@ class MoveStatus(models.TextChoices):
     REVOKED = "revoked", "已撤回"
 
 
+class ShareItem(models.TextChoices):
+    """What a referral with consent shares with the receiving agency."""
+
+    NAME = "name", "求助人姓名"
+    PHONE = "phone", "安全联系电话"
+    ACCOUNT = "account", "当事人陈述"
+    ADDRESS = "address", "住址"
+
+
 class MoveReason(models.TextChoices):
     JURISDICTION = "jurisdiction", "属地管辖"
     COMPLEXITY = "complexity", "案情复杂"
@@ -372,6 +383,10 @@ class CaseMove(VersionedModel):
     escalation_count = models.PositiveIntegerField("自动上报次数", default=0)
     escalated_at = models.DateTimeField("最近自动上报时间", null=True, blank=True)
     consent_override_reason = models.CharField("未经同意转出的理由", max_length=500, blank=True)
+    shares = models.JSONField(
+        "转介共享内容", default=list, blank=True, help_text="转介单位可查看的内容（姓名、联系电话、陈述、住址）"
+    )
+    share_phone = EncryptedTextField("安全联系电话", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -534,6 +549,47 @@ class ClosureApproval(VersionedModel):
     class Meta:
         verbose_name = "结案审批"
         verbose_name_plural = "结案审批"
+
+
+class TaskKind(models.TextChoices):
+    VISIT = "visit", "上门走访"
+    CALL = "call", "电话回访"
+    ACCOMPANY = "accompany", "陪同办理"
+    VERIFY = "verify", "核实情况"
+    OTHER = "other", "其他"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "待完成"
+    DONE = "done", "已完成"
+    CANCELLED = "cancelled", "已取消"
+
+
+class CaseTask(VersionedModel):
+    """A follow-up task the owner of a case gives to someone who works on the ground (often the community
+    worker who handed the case up or over): visit, call, accompany; done with a note."""
+
+    case = models.ForeignKey(Case, verbose_name="个案", on_delete=models.PROTECT, related_name="tasks")
+    kind = models.CharField("任务类型", max_length=16, choices=TaskKind.choices)
+    instruction = models.CharField("任务说明", max_length=500, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="承担人", on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField("完成期限", null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="派发人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    done_note = EncryptedTextField("完成情况", blank=True)
+
+    class Meta:
+        verbose_name = "跟进任务"
+        verbose_name_plural = "跟进任务"
+        indexes = [
+            models.Index(fields=["case", "id"], name="casetask_case_id"),
+            models.Index(fields=["assignee", "status"], name="casetask_assignee_status"),
+        ]
 
 
 class CalendarDay(models.Model):

@@ -14,7 +14,7 @@ from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.divisions.models import subtree_q
 
-from .models import Case, CaseAttachment, CaseEvent, CaseMove, CaseTeamMember, ClosureApproval
+from .models import Case, CaseAttachment, CaseEvent, CaseMove, CaseTask, CaseTeamMember, ClosureApproval, TaskStatus
 
 
 def move_addressed_q(actor: Actor, perm: str) -> Q | None:
@@ -98,6 +98,54 @@ def assignable_users(*, actor: Actor, case: Case) -> list:
     codes = [case.division_id[:n] for n in (6, 9, 12) if len(case.division_id) >= n]
     postings = postings.filter(subtree_q(prefix, "division") | Q(division_id__in=codes))
     return list(User.objects.filter(pk__in=postings.values("user_id"), is_active=True).order_by("display_name", "id"))
+
+
+def handed_over_users(case: Case) -> list:
+    """Who handed this case up or over and keeps reading it (active hand-over grants), in the order granted."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jiayuan.access.models import AccessGrant, GrantKind
+    from jiayuan.accounts.models import User
+
+    ids = (
+        AccessGrant.objects.active()
+        .filter(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk, kind=GrantKind.HANDOVER)
+        .values("user_id")
+    )
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "id"))
+
+
+def openable_people(*, actor: Actor, person_ids: list[int]) -> set[int]:
+    """Which of these people the actor may open in the registry (links are offered only to those)."""
+    from jiayuan.people.models import Person
+
+    if not person_ids or not actor.has_perm("people.view"):
+        return set()
+    return set(policy.scoped(actor, "people.view", Person).filter(pk__in=person_ids).values_list("pk", flat=True))
+
+
+def task_assignees(*, actor: Actor, case: Case) -> list:
+    """Whom the actor may give a follow-up task on this case: who handed it over first, then the staff the actor
+    may assign."""
+    people = {u.pk: u for u in handed_over_users(case)}
+    for user in assignable_users(actor=actor, case=case):
+        people.setdefault(user.pk, user)
+    return list(people.values())
+
+
+def case_tasks(case: Case) -> list:
+    return list(case.tasks.select_related("assignee", "created_by").order_by("status", "due_on", "id"))
+
+
+def task_get(*, actor: Actor, task_id: object) -> CaseTask:
+    """A task of a case the actor may read (404 otherwise, the same as missing)."""
+    return policy.access_by_id(actor, "cases.view", CaseTask.objects.select_related("case"), task_id)
+
+
+def my_tasks(*, actor: Actor) -> list:
+    """The open follow-up tasks given to the actor, on cases she may still read, soonest due first."""
+    qs = policy.scoped(actor, "cases.view", CaseTask.objects.filter(assignee_id=actor.user_id, status=TaskStatus.OPEN))
+    return list(qs.select_related("case", "case__division", "created_by").order_by("due_on", "id")[:200])
 
 
 def agency_choices(*, near: str = "") -> list[tuple[str, list]]:

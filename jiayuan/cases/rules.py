@@ -176,3 +176,24 @@ def score_answers(answers: dict[str, str]) -> Score:
 
 
 LEVEL_NAMES = [("low", "低"), ("medium", "中"), ("high", "高"), ("extreme", "极高")]
+
+
+# What a referral shares by default with each kind of partner agency (the referring worker may change it).
+# Police act on a threat at once: who, how to reach her safely, what happened, where. Courts and procuratorates
+# need who and what; civil affairs and health services need to reach her; schools only who.
+REFERRAL_SHARE_DEFAULTS: dict[str, list[str]] = {
+    "police": ["name", "phone", "account", "address"],
+    "court": ["name", "phone", "account"],
+    "procuratorate": ["name", "phone", "account"],
+    "justice": ["name", "phone", "account"],
+    "civil_affairs": ["name", "phone", "address"],
+    "health": ["name", "phone"],
+    "social_work": ["name", "phone"],
+    "education": ["name"],
+    "other": ["name", "phone"],
+}
+
+
+def referral_share_defaults(agency_kind: str) -> list[str]:
+    """The items a referral to an agency of this kind shares unless the worker chooses otherwise."""
+    return list(REFERRAL_SHARE_DEFAULTS.get(agency_kind, ["name", "phone"]))

@@ -28,6 +28,7 @@ from .models import (
     CaseParty,
     MoveKind,
     MoveStatus,
+    PartyRole,
     RiskAssessment,
     Status,
 )
@@ -163,6 +164,7 @@ class CaseRow:
     next_due_at: dt.datetime | None
     overdue: bool
     seeker: str = ""
+    as_respondent: bool = False  # in a person's list: she or he is the respondent of this case
 
 
 def case_rows(cases, *, now: dt.datetime | None = None, with_people: bool = True) -> list[CaseRow]:
@@ -333,7 +335,14 @@ def case_timeline_page(
 
 def case_parties(*, case: Case) -> list[dict]:
     return [
-        {"id": p.person_id, "name": mask_name(p.person.name), "role": p.get_role_display(), "minor": p.person.is_minor}
+        {
+            "id": p.person_id,
+            "name": mask_name(p.person.name),
+            "role": p.get_role_display(),
+            "role_code": p.role,
+            "relation": p.relation,
+            "minor": p.minor or p.person.is_minor,
+        }
         for p in CaseParty.objects.filter(case=case).select_related("person").order_by("id")
     ]
 
@@ -420,4 +429,13 @@ def person_cases(*, actor: Actor, person_id: int) -> list[CaseRow]:
     qs = policy.scoped(actor, "cases.view", Case).filter(
         Exists(CaseParty.objects.filter(case_id=OuterRef("pk"), person_id=person_id))
     )
-    return case_rows(qs.select_related("handler").order_by("-received_at")[:20], with_people=False)
+    rows = case_rows(qs.select_related("handler").order_by("-received_at")[:20], with_people=False)
+    # A respondent who calls or walks in is never told the survivor's contact data: his cases say so.
+    against = set(
+        CaseParty.objects.filter(
+            person_id=person_id, role=PartyRole.RESPONDENT, case_id__in=[r.id for r in rows]
+        ).values_list("case_id", flat=True)
+    )
+    for row in rows:
+        row.as_respondent = row.id in against
+    return rows

@@ -11,9 +11,9 @@ class ChildfriendlyConfig(AppConfig):
 
         from . import models as m
 
-        policy.register(m.Project, policy.ScopeSpec(division="division"))
-        policy.register(m.Assessment, policy.ScopeSpec(division="project__division"))
-        policy.register(m.ChildrenCouncil, policy.ScopeSpec(division="division"))
-        policy.register(m.CouncilSession, policy.ScopeSpec(division="council__division"))
-        policy.register(m.Proposal, policy.ScopeSpec(division="session__council__division"))
-        policy.register(m.ActionItem, policy.ScopeSpec(division="division"))
+        policy.register(m.Project, policy.ScopeSpec(division="division", grants=False))
+        policy.register(m.Assessment, policy.ScopeSpec(division="project__division", grants=False))
+        policy.register(m.ChildrenCouncil, policy.ScopeSpec(division="division", grants=False))
+        policy.register(m.CouncilSession, policy.ScopeSpec(division="council__division", grants=False))
+        policy.register(m.Proposal, policy.ScopeSpec(division="session__council__division", grants=False))
+        policy.register(m.ActionItem, policy.ScopeSpec(division="division", grants=False))

@@ -253,26 +253,22 @@ def nomination_create(request, payload: NominationIn):
     return Status(201, _nomination(request.actor, selectors.nomination_get(actor=request.actor, nomination_id=n.pk)))
 
 
-def _act(request, nomination_id: int, perm: str, action) -> dict:
-    n = selectors.nomination_get(actor=request.actor, nomination_id=nomination_id, perm=perm)
-    action(n)
+def _act(request, nomination_id: int, load_perm: str, service, payload: Schema, **rename: str) -> dict:
+    """One step on a nomination in the actor's reach (404 otherwise): the payload's fields are the service's
+    arguments (`version` is the version read; `rename` maps a field to its argument); answers the nomination."""
+    n = selectors.nomination_get(actor=request.actor, nomination_id=nomination_id, perm=load_perm)
+    values = payload.dict()
+    if "version" in values:
+        values["expected_version"] = values.pop("version")
+    for field, argument in rename.items():
+        values[argument] = values.pop(field)
+    service(actor=request.actor, nomination=n, **values)
     return _nomination(request.actor, selectors.nomination_get(actor=request.actor, nomination_id=nomination_id))
 
 
 @operation(router, "POST", "/nominations/{nomination_id}/decision", perm="honours.approve", response=NominationOut)
 def nomination_decide(request, nomination_id: int, payload: DecisionIn):
-    return _act(
-        request,
-        nomination_id,
-        "honours.view",
-        lambda n: services.nomination_decide(
-            actor=request.actor,
-            nomination=n,
-            decision=payload.decision,
-            comment=payload.comment,
-            expected_version=payload.version,
-        ),
-    )
+    return _act(request, nomination_id, "honours.view", services.nomination_decide, payload)
 
 
 @operation(router, "POST", "/nominations/{nomination_id}/notice", perm="honours.approve", response=NominationOut)
@@ -281,42 +277,21 @@ def nomination_notice(request, nomination_id: int, payload: NoticeIn):
         request,
         nomination_id,
         "honours.view",
-        lambda n: services.nomination_notice_open(
-            actor=request.actor,
-            nomination=n,
-            start=payload.notice_start,
-            end=payload.notice_end,
-            expected_version=payload.version,
-        ),
+        services.nomination_notice_open,
+        payload,
+        notice_start="start",
+        notice_end="end",
     )
 
 
 @operation(router, "POST", "/nominations/{nomination_id}/resubmit", perm="honours.nominate", response=NominationOut)
 def nomination_resubmit(request, nomination_id: int, payload: ResubmitIn):
-    return _act(
-        request,
-        nomination_id,
-        "honours.nominate",
-        lambda n: services.nomination_resubmit(
-            actor=request.actor,
-            nomination=n,
-            comment=payload.comment,
-            reason=payload.reason,
-            expected_version=payload.version,
-        ),
-    )
+    return _act(request, nomination_id, "honours.nominate", services.nomination_resubmit, payload)
 
 
 @operation(router, "POST", "/nominations/{nomination_id}/objections", perm="honours.record", response=NominationOut)
 def objection_add(request, nomination_id: int, payload: ObjectionIn):
-    return _act(
-        request,
-        nomination_id,
-        "honours.record",
-        lambda n: services.objection_record(
-            actor=request.actor, nomination=n, received_on=payload.received_on, content=payload.content
-        ),
-    )
+    return _act(request, nomination_id, "honours.record", services.objection_record, payload)
 
 
 @operation(router, "POST", "/objections/{objection_id}/resolve", perm="honours.record", response=NominationOut)

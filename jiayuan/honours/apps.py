@@ -11,9 +11,9 @@ class HonoursConfig(AppConfig):
 
         from . import models as m
 
-        policy.register(m.Nomination, policy.ScopeSpec(division="division"))
-        policy.register(m.Honour, policy.ScopeSpec(division="division"))
-        policy.register(m.NoticeObjection, policy.ScopeSpec(division="nomination__division"))
+        policy.register(m.Nomination, policy.ScopeSpec(division="division", grants=False))
+        policy.register(m.Honour, policy.ScopeSpec(division="division", grants=False))
+        policy.register(m.NoticeObjection, policy.ScopeSpec(division="nomination__division", grants=False))
 
         from .services import register_nomination_kind
 

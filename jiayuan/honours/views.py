@@ -192,95 +192,60 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
     )
 
 
-def _nomination_action(request: HttpRequest, nomination_id: int, perm: str, action, success: str) -> HttpResponse:
-    nomination = selectors.nomination_get(actor=request.actor, nomination_id=nomination_id, perm=perm)
-    run_action(request, lambda: action(nomination), success=success)
-    return redirect("honours:nomination_detail", nomination_id=nomination_id)
+def _nomination_action(
+    name: str, required: str, load_perm: str, service, fields: dict[str, str], success: str, *, versioned: bool = True
+):
+    """A form posted on one nomination: load it in the actor's reach (404 otherwise), call `service` with the
+    posted `fields` ({service argument: form field}) and the version read, show the outcome, go back to it."""
+
+    def view(request: HttpRequest, nomination_id: int) -> HttpResponse:
+        nomination = selectors.nomination_get(actor=request.actor, nomination_id=nomination_id, perm=load_perm)
+        values = {argument: request.POST.get(field, "") for argument, field in fields.items()}
+        if versioned:
+            values["expected_version"] = _version(request.POST)
+        run_action(request, lambda: service(actor=request.actor, nomination=nomination, **values), success=success)
+        return redirect("honours:nomination_detail", nomination_id=nomination_id)
+
+    view.__name__ = view.__qualname__ = name
+    return require_POST(require_perm(required)(view))
 
 
-@require_POST
-@require_perm("honours.approve")
-def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    return _nomination_action(
-        request,
-        nomination_id,
-        "honours.view",
-        lambda n: services.nomination_decide(
-            actor=request.actor,
-            nomination=n,
-            decision=request.POST.get("decision", ""),
-            comment=request.POST.get("comment", ""),
-            expected_version=_version(request.POST),
-        ),
-        "审批意见已提交。",
-    )
-
-
-@require_POST
-@require_perm("honours.approve")
-def nomination_notice(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    return _nomination_action(
-        request,
-        nomination_id,
-        "honours.view",
-        lambda n: services.nomination_notice_open(
-            actor=request.actor,
-            nomination=n,
-            start=request.POST.get("notice_start", ""),
-            end=request.POST.get("notice_end", ""),
-            expected_version=_version(request.POST),
-        ),
-        "已开始公示。",
-    )
-
-
-@require_POST
-@require_perm("honours.nominate")
-def nomination_resubmit(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    return _nomination_action(
-        request,
-        nomination_id,
-        "honours.nominate",
-        lambda n: services.nomination_resubmit(
-            actor=request.actor,
-            nomination=n,
-            comment=request.POST.get("comment", ""),
-            reason=request.POST.get("reason", ""),
-            expected_version=_version(request.POST),
-        ),
-        "已重新提交。",
-    )
-
-
-@require_POST
-@require_perm("honours.nominate")
-def nomination_withdraw(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    return _nomination_action(
-        request,
-        nomination_id,
-        "honours.nominate",
-        lambda n: services.nomination_withdraw(
-            actor=request.actor, nomination=n, expected_version=_version(request.POST)
-        ),
-        "推荐已撤回。",
-    )
-
-
-@require_POST
-@require_perm("honours.record")
-def objection_add(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    return _nomination_action(
-        request,
-        nomination_id,
-        "honours.record",
-        lambda n: services.objection_record(
-            actor=request.actor,
-            nomination=n,
-            received_on=request.POST.get("received_on", ""),
-            content=request.POST.get("content", ""),
-        ),
-        "异议已登记，请核实。",
-    )
+nomination_decide = _nomination_action(
+    "nomination_decide",
+    "honours.approve",
+    "honours.view",
+    services.nomination_decide,
+    {"decision": "decision", "comment": "comment"},
+    "审批意见已提交。",
+)
+nomination_notice = _nomination_action(
+    "nomination_notice",
+    "honours.approve",
+    "honours.view",
+    services.nomination_notice_open,
+    {"start": "notice_start", "end": "notice_end"},
+    "已开始公示。",
+)
+nomination_resubmit = _nomination_action(
+    "nomination_resubmit",
+    "honours.nominate",
+    "honours.nominate",
+    services.nomination_resubmit,
+    {"comment": "comment", "reason": "reason"},
+    "已重新提交。",
+)
+nomination_withdraw = _nomination_action(
+    "nomination_withdraw", "honours.nominate", "honours.nominate", services.nomination_withdraw, {}, "推荐已撤回。"
+)
+objection_add = _nomination_action(
+    "objection_add",
+    "honours.record",
+    "honours.record",
+    services.objection_record,
+    {"received_on": "received_on", "content": "content"},
+    "异议已登记，请核实。",
+    versioned=False,
+)
 
 
 @require_POST

@@ -9,7 +9,8 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         from jiayuan.access import policy
 
-        from .models import ImportRun
+        from .models import ExportRun, ImportRun
 
-        # A run belongs to the division of the posting its user imported through.
+        # A run belongs to the division of the posting its user imported (or exported) through.
         policy.register(ImportRun, policy.ScopeSpec(division="division"))
+        policy.register(ExportRun, policy.ScopeSpec(division="division"))

@@ -40,16 +40,27 @@ logger = logging.getLogger(__name__)
 FILE = ""  # the column of a problem with the whole file
 
 
-def max_rows() -> int:
+def max_rows(*, background: bool = False) -> int:
+    if background:
+        return int(getattr(settings, "IMPORT_MAX_ROWS_BACKGROUND", 200_000))
     return int(getattr(settings, "IMPORT_MAX_ROWS", 20_000))
 
 
-def max_bytes() -> int:
+def background_bytes() -> int:
+    """An upload larger than this runs as a background task with its progress on the page."""
+    return int(getattr(settings, "IMPORT_BACKGROUND_BYTES", 512 * 1024))
+
+
+def max_bytes(*, background: bool = False) -> int:
+    if background:
+        return int(getattr(settings, "IMPORT_MAX_BYTES_BACKGROUND", 60 * 1024 * 1024))
     return int(getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 
 
-def max_uncompressed() -> int:
+def max_uncompressed(*, background: bool = False) -> int:
     """What an import's workbook may expand to: generous for the largest list, far below a zip bomb."""
+    if background:
+        return int(getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BACKGROUND", 300 * 1024 * 1024))
     return int(getattr(settings, "IMPORT_MAX_UNCOMPRESSED", 60 * 1024 * 1024))
 
 
@@ -58,8 +69,10 @@ def blank_run() -> int:
     return int(getattr(settings, "IMPORT_BLANK_RUN", 50))
 
 
-def time_budget() -> float:
+def time_budget(*, background: bool = False) -> float:
     """Seconds an import may spend reading and checking a file before it is refused."""
+    if background:
+        return float(getattr(settings, "IMPORT_TIME_BUDGET_BACKGROUND_SECONDS", 1800))
     return float(getattr(settings, "IMPORT_TIME_BUDGET_SECONDS", 120))
 
 
@@ -103,9 +116,25 @@ class ImportContext:
     spec: ImportSpec
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)  # prepared by `spec.prepare` (look-up tables...)
+    # Told (stage, done, total) as the file is read and written; a background run shows it on the page.
+    on_progress: Callable[[str, int, int], None] | None = None
+    written: int = 0
+    total: int = 0
+    background: bool = False  # a background run: the larger limits apply
 
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append((row, column, message))
+
+    def progress(self, stage: str, done: int, total: int = 0) -> None:
+        if self.on_progress is not None:
+            self.on_progress(stage, done, total)
+
+    def advance(self, count: int = 1) -> None:
+        """A writer reports `count` more rows written (the page's progress bar follows it)."""
+        before = self.written
+        self.written += count
+        if self.on_progress is not None and (self.written // 500 > before // 500 or self.written >= self.total):
+            self.on_progress("writing", self.written, self.total)
 
 
 @dataclass(frozen=True)
@@ -269,11 +298,11 @@ def read_rows(ctx: ImportContext, file) -> list[Row]:
             if positions is None:
                 return []
             result: list[Row] = []
-            limit = max_rows()
+            limit = max_rows(background=ctx.background)
             # Rows read, blank or not: a sheet of scattered blank rows cannot keep a worker busy either.
             scan_limit = limit + blank_run() * 20
             blanks = 0
-            deadline = time.perf_counter() + time_budget()
+            deadline = time.perf_counter() + time_budget(background=ctx.background)
             for scanned, (number, values) in enumerate(enumerate(rows, start=header_number + 1), start=1):
                 if scanned % 256 == 0 and time.perf_counter() > deadline:
                     raise Refused("文件处理超时，请减少行数或拆分成多个文件后再导入。")
@@ -288,6 +317,8 @@ def read_rows(ctx: ImportContext, file) -> list[Row]:
                 if len(result) >= limit:
                     raise Refused(f"数据超过 {limit} 行，请拆分成多个文件后分别导入。")
                 result.append(_parse_row(ctx, number, values, positions))
+                if len(result) % 2000 == 0:
+                    ctx.progress("reading", len(result))
         except Refused:
             raise
         except Exception:  # noqa: BLE001 - a malformed sheet (bad XML, bad cell types)
@@ -386,33 +417,54 @@ def run_division(actor: Actor, perm: str):
     return min(postings, key=lambda p: len(p.division.prefix)).division
 
 
-def run_import(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportRun:
-    """Check, read and (only if every row passes) write one uploaded workbook; record the attempt."""
+def run_import(
+    *,
+    actor: Actor,
+    spec: ImportSpec,
+    file,
+    request=None,
+    run: ImportRun | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> ImportRun:
+    """Check, read and (only if every row passes) write one uploaded workbook; record the attempt.
+
+    `run`: a queued run a background task carries out (checked and rate-limited when it was queued); the larger
+    limits of background runs apply to it. `on_progress(stage, done, total)` follows the work."""
     if not actor.has_perm(spec.perm):
         raise ApplicationError("您没有该导入权限。")
-    wait = ratelimit.check_key("import", f"user:{actor.user_id}")
-    if wait is not None:
-        raise ratelimit.RateLimited(wait)
+    background = run is not None
+    if run is None:
+        wait = ratelimit.check_key("import", f"user:{actor.user_id}")
+        if wait is not None:
+            raise ratelimit.RateLimited(wait)
+        run = ImportRun(
+            kind=spec.kind,
+            user=actor.user,
+            division=run_division(actor, spec.perm),
+            file_name=scrub(safe_name(getattr(file, "name", "") or ""))[:120],
+        )
     started = time.perf_counter()
-    run = ImportRun(
-        kind=spec.kind,
-        user=actor.user,
-        division=run_division(actor, spec.perm),
-        file_name=scrub(safe_name(getattr(file, "name", "") or ""))[:120],
-    )
-    ctx = ImportContext(actor=actor, spec=spec)
+    ctx = ImportContext(actor=actor, spec=spec, on_progress=on_progress, background=background)
     rows: list[Row] = []
     try:
         try:
-            validate_upload(file, allowed={"xlsx"}, max_bytes=max_bytes(), max_uncompressed=max_uncompressed())
+            validate_upload(
+                file,
+                allowed={"xlsx"},
+                max_bytes=max_bytes(background=background),
+                max_uncompressed=max_uncompressed(background=background),
+            )
         except ValidationFailed as exc:
             raise Refused(exc.errors.get("file") or exc.message) from None
         run.sha256 = _sha256(file)
         if spec.prepare is not None:
             spec.prepare(ctx)
+        ctx.progress("reading", 0)
         rows = read_rows(ctx, file)
         run.rows = len(rows)
+        ctx.total = len(rows)
         if spec.file_check is not None and rows:
+            ctx.progress("checking", len(rows), len(rows))
             spec.file_check(ctx, rows)
     except Refused as exc:
         run.status = RunStatus.REFUSED
@@ -421,6 +473,7 @@ def run_import(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportR
     if ctx.errors:
         run.status = RunStatus.ERRORS
         return _finish(run, ctx, started)
+    ctx.progress("writing", 0, len(rows))
     try:
         with transaction.atomic():
             run.created = spec.writer(ctx, rows)
@@ -438,7 +491,8 @@ def run_import(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportR
     except (ApplicationError, IntegrityError) as exc:
         # Someone registered one of these records while the file was being checked: nothing was kept.
         logger.info("import %s rolled back: %s", spec.kind, type(exc).__name__)
-        run.pk = None
+        if not background:
+            run.pk = None
         run.created = 0
         run.status = RunStatus.ERRORS
         message = exc.message if isinstance(exc, ApplicationError) else ""
@@ -458,7 +512,9 @@ def _finish(run: ImportRun, ctx: ImportContext, started: float) -> ImportRun:
     ordered = sorted(ctx.errors, key=lambda e: (e[0], _column_order(ctx.spec, e[1])))
     run.error_count = len(ordered)
     run.errors = [list(e) for e in ordered[: max_errors_kept()]]
-    run.duration_ms = int((time.perf_counter() - started) * 1000)
+    run.duration_ms += int((time.perf_counter() - started) * 1000)
+    run.stage = ""
+    run.done = run.created if run.status == RunStatus.SUCCESS else run.rows
     run.save()
     return run
 

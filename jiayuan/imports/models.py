@@ -7,6 +7,8 @@ from django.db import models
 
 
 class RunStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
     SUCCESS = "success", "成功"
     ERRORS = "errors", "有错误未导入"
     REFUSED = "refused", "被拒绝"
@@ -34,6 +36,11 @@ class ImportRun(models.Model):
     errors = models.JSONField("错误", default=list, blank=True)
     error_count = models.PositiveIntegerField("错误数", default=0)
     duration_ms = models.PositiveIntegerField("用时（毫秒）", default=0)
+    # A large file runs as a background task: the upload is kept until the task has read it, and the page
+    # follows the stage ("reading", "checking", "writing") and the rows done.
+    upload = models.FileField("待导入文件", upload_to="imports/pending/", blank=True)
+    stage = models.CharField("进度阶段", max_length=16, blank=True)
+    done = models.PositiveIntegerField("已处理行数", default=0)
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
 
     class Meta:
@@ -46,5 +53,46 @@ class ImportRun(models.Model):
         return f"{self.kind} #{self.pk}"
 
     @property
+    def in_progress(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
     def error_rows(self) -> list[dict]:
         return [{"row": r, "column": c, "message": m} for r, c, m in self.errors]
+
+
+class ExportRun(models.Model):
+    """An export carried out by a background task: who asked, for which place, its progress and the file kept
+    for download (each download is written to the access log)."""
+
+    kind = models.CharField("导出类型", max_length=32, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导出人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+"
+    )
+    params = models.JSONField("导出条件", default=dict, blank=True)
+    status = models.CharField("结果", max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    done = models.PositiveIntegerField("已写行数", default=0)
+    total = models.PositiveIntegerField("总行数", default=0)
+    file = models.FileField("导出文件", upload_to="imports/exports/", blank=True)
+    error = models.CharField("失败原因", max_length=300, blank=True)
+    created_at = models.DateTimeField("导出时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "导出记录"
+        verbose_name_plural = "导出记录"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["division", "id"], name="exportrun_div_id")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else 0

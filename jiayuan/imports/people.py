@@ -189,7 +189,15 @@ def writer(ctx: ImportContext, rows: list[Row]) -> int:
                 v["phones"] or [],
             )
         )
-    return len(person_bulk_create(actor=ctx.actor, items=items, change_reason="Excel 批量导入"))
+    created = 0
+    for start in range(0, len(items), WRITE_BATCH):  # in batches, so a large file's progress moves
+        batch = items[start : start + WRITE_BATCH]
+        created += len(person_bulk_create(actor=ctx.actor, items=batch, change_reason="Excel 批量导入"))
+        ctx.advance(len(batch))
+    return created
+
+
+WRITE_BATCH = 5000
 
 
 SPEC = ImportSpec(

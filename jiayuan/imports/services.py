@@ -19,8 +19,9 @@ def import_run(*, actor: Actor, spec: ImportSpec, file, request=None) -> ImportR
 def import_template(*, actor: Actor, spec: ImportSpec) -> bytes:
     """The blank workbook of `spec`, its example row using a community in the actor's scope."""
     examples = {}
-    if spec.kind == "people":
-        prefix = actor.broadest_prefix("people.create")
+    place_keys = [c.key for c in spec.columns if c.key in ("community", "place")]
+    if place_keys:
+        prefix = actor.broadest_prefix("people.create" if spec.kind == "people" else spec.perm)
         if prefix is not None:
             name = (
                 Division.objects.filter(subtree_q(prefix, "code"), level=Level.COMMUNITY, special=False)
@@ -29,5 +30,5 @@ def import_template(*, actor: Actor, spec: ImportSpec) -> bytes:
                 .first()
             )
             if name:
-                examples["community"] = name
+                examples[place_keys[0]] = name
     return template_workbook(spec, examples)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 from .registry import SPECS
 
 app_name = "imports"
@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.run_list, name="list"),
     path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("runs/<int:run_id>/errors.xlsx", views.run_errors, name="run_errors"),
+    path("runs/<int:run_id>/progress/", views.run_progress, name="run_progress"),
+    path("exports/", export_views.export_list, name="exports"),
+    path("exports/<int:run_id>/status/", export_views.export_status, name="export_status"),
+    path("exports/<int:run_id>/download/", export_views.export_file, name="export_file"),
 ]
 for _kind in SPECS:
     urlpatterns += [

@@ -13,7 +13,8 @@ from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 
 from . import selectors, services
-from .framework import errors_workbook, max_rows
+from .background import import_enqueue, progress_get
+from .framework import background_bytes, errors_workbook, max_rows
 from .registry import SPECS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +44,11 @@ def _upload_view(spec):
                 error = "请选择要上传的 Excel 文件（.xlsx）。"
             else:
                 try:
-                    run = services.import_run(actor=request.actor, spec=spec, file=file, request=request)
+                    if (file.size or 0) > background_bytes():
+                        # A large file: checked and written by a background task, its progress on the run page.
+                        run = import_enqueue(actor=request.actor, spec=spec, file=file)
+                    else:
+                        run = services.import_run(actor=request.actor, spec=spec, file=file, request=request)
                 except ApplicationError as exc:
                     error = exc.message
                 else:
@@ -55,6 +60,8 @@ def _upload_view(spec):
                 "spec": spec,
                 "error": error,
                 "max_rows": max_rows(),
+                "max_rows_background": max_rows(background=True),
+                "background_kb": background_bytes() // 1024,
                 "template_url": reverse(f"imports:{spec.kind}_template"),
             },
             status=400 if error else 200,
@@ -94,8 +101,19 @@ def run_detail(request, run_id: int):
             "spec": spec,
             "truncated": run.error_count > len(run.errors),
             "can_retry": spec is not None and request.actor.has_perm(spec.perm),
+            "progress": progress_get(run),
         },
     )
+
+
+@require_perm("imports.view")
+def run_progress(request, run_id: int):
+    """The progress of a background run (polled by the run page); once finished, the page reloads itself."""
+    run = selectors.run_get(actor=request.actor, run_id=run_id)
+    response = render(request, "imports/partials/progress.html", {"run": run, "progress": progress_get(run)})
+    if not run.in_progress:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_perm("imports.view")

@@ -152,3 +152,77 @@ def value_enter(request, indicator_id: int, payload: ValueIn):
 @operation(router, "GET", "/values/{value_id}", perm="indicators.view", response=ValueOut)
 def value_get(request, value_id: int):
     return _value(selectors.value_get(actor=request.actor, value_id=value_id))
+
+
+class UnitIndicatorOut(Schema):
+    indicator_id: int
+    plan_id: int
+    plan: str
+    division: str
+    area: str
+    name: str
+    unit: str
+    direction: str
+    latest_period: int | None
+    latest_value: Decimal | None
+
+
+class UnitValueIn(Schema):
+    period: int
+    value: Decimal
+    source: str
+    version: int | None = None
+
+
+class UnitsIn(Schema):
+    units: list[int]
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+
+
+@operation(router, "GET", "/unit/indicators", perm="indicators.unit_view", response=list[UnitIndicatorOut])
+def unit_indicator_list(request):
+    """The indicators assigned to the signed-in member unit (妇儿工委成员单位), with the latest value of each."""
+    return [
+        {
+            "indicator_id": i.pk,
+            "plan_id": i.area.plan_id,
+            "plan": i.area.plan.name,
+            "division": i.area.plan.division_id,
+            "area": i.area.name,
+            "name": i.name,
+            "unit": i.unit,
+            "direction": i.direction,
+            "latest_period": latest.period if latest else None,
+            "latest_value": latest.value if latest else None,
+        }
+        for i, latest in selectors.unit_indicator_list(actor=request.actor)
+    ]
+
+
+@operation(
+    router, "POST", "/unit/indicators/{indicator_id}/values", perm="indicators.unit_enter", response={201: ValueOut}
+)
+def unit_value_submit(request, indicator_id: int, payload: UnitValueIn):
+    """A member unit reports (or corrects, with the version read) a year's value of an indicator assigned to it."""
+    indicator = selectors.unit_indicator_get(actor=request.actor, indicator_id=indicator_id)
+    v = services.unit_value_submit(
+        actor=request.actor,
+        indicator=indicator,
+        period=payload.period,
+        value=payload.value,
+        source=payload.source,
+        expected_version=payload.version,
+    )
+    return Status(201, _value(v))
+
+
+@operation(router, "PUT", "/indicators/{indicator_id}/units", perm="indicators.units_assign", response=list[UnitOut])
+def indicator_units_set(request, indicator_id: int, payload: UnitsIn):
+    """Name the member units that report an indicator themselves."""
+    indicator = selectors.indicator_get(actor=request.actor, indicator_id=indicator_id)
+    agencies = services.indicator_units_set(actor=request.actor, indicator=indicator, agency_ids=payload.units)
+    return [{"id": a.pk, "name": a.name} for a in agencies]

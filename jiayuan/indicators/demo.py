@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jiayuan.access.actor import Actor
 from jiayuan.accounts.models import User
+from jiayuan.orgs.models import PartnerAgency
 
 from . import services
 from .models import Direction, Indicator, IndicatorValue
@@ -27,6 +28,7 @@ def demo_load() -> str:
         services.plan_load(code="women-2021-2030", division_code=FUTIAN, name="福田区妇女发展规划（2021—2030年）"),
         services.plan_load(code="children-2021-2030", division_code=FUTIAN, name="福田区儿童发展规划（2021—2030年）"),
     ]
+    _assign_units(actor, plans)
     if IndicatorValue.objects.filter(indicator__area__plan__in=plans).exists():
         return "规划监测：已载入"
     rng = random.Random(20260308)
@@ -52,3 +54,22 @@ def demo_load() -> str:
                 )
                 made += 1
     return f"规划 {len(plans)} 部，监测值 {made} 条"
+
+
+# Which member unit reports an indicator, read from its responsible units (责任单位).
+UNITS = {
+    "公安": "深圳市公安局福田分局",
+    "法院": "深圳市福田区人民法院",
+    "检察院": "深圳市福田区人民检察院",
+    "民政": "深圳市福田区民政局",
+    "教育": "深圳市福田区教育局",
+    "卫生健康": "深圳市福田区卫生健康局",
+}
+
+
+def _assign_units(actor: Actor, plans: list) -> None:
+    agencies = dict(PartnerAgency.objects.filter(name__in=UNITS.values()).values_list("name", "pk"))
+    for indicator in Indicator.objects.filter(area__plan__in=plans, formula=""):
+        wanted = [agencies[name] for word, name in UNITS.items() if word in indicator.responsible and name in agencies]
+        if wanted:
+            services.indicator_units_set(actor=actor, indicator=indicator, agency_ids=wanted)

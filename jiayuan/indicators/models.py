@@ -64,6 +64,10 @@ class Indicator(models.Model):
     direction = models.CharField("达标方向", max_length=16, choices=Direction.choices, default=Direction.AT_LEAST)
     responsible = models.CharField("责任单位", max_length=200, blank=True)
     formula = models.CharField("自动计算口径", max_length=48, blank=True, help_text="留空为人工填报")
+    # The 妇儿工委 member units that report this indicator's values themselves (agency accounts).
+    units = models.ManyToManyField(
+        "orgs.PartnerAgency", verbose_name="填报单位（妇儿工委成员单位）", blank=True, related_name="+"
+    )
     sort = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:

@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import ApplicationError, NotFound
-from jiayuan.divisions.models import Division
+from jiayuan.divisions.models import Division, subtree_q
+from jiayuan.orgs.models import PartnerAgency
 
 from .formulas import FORMULAS
 from .models import Direction, Indicator, IndicatorValue, Plan, Target
@@ -31,6 +32,36 @@ def indicator_get(*, actor: Actor, indicator_id) -> Indicator:
     if indicator is None or not policy.allows(actor, "indicators.view", indicator.area.plan):
         raise NotFound("未找到该指标")
     return indicator
+
+
+def unit_indicator_list(*, actor: Actor) -> list[tuple[Indicator, IndicatorValue | None]]:
+    """The indicators assigned to the actor's member unit, each with its latest value for the plan's place."""
+    indicators = list(
+        policy.scoped(actor, "indicators.unit_view", Indicator)
+        .select_related("area__plan__division")
+        .order_by("area__plan_id", "area__sort", "sort", "id")
+    )
+    latest: dict[int, IndicatorValue] = {}
+    for v in (
+        policy.scoped(actor, "indicators.unit_view", IndicatorValue)
+        .filter(indicator__in=[i.pk for i in indicators], division_id=F("indicator__area__plan__division_id"))
+        .order_by("period")
+    ):
+        latest[v.indicator_id] = v
+    return [(i, latest.get(i.pk)) for i in indicators]
+
+
+def unit_indicator_get(*, actor: Actor, indicator_id) -> Indicator:
+    """One indicator assigned to the actor's member unit; any other is missing (404)."""
+    qs = Indicator.objects.select_related("area__plan__division")
+    return policy.access_by_id(actor, "indicators.unit_view", qs, _int(indicator_id))
+
+
+def unit_choices(*, actor: Actor, indicator: Indicator) -> list[PartnerAgency]:
+    """The partner agencies of the plan's place that may be made the indicator's reporting units."""
+    plan = indicator.area.plan
+    agencies = policy.within_reach(actor, "indicators.units_assign", PartnerAgency.objects.all())
+    return list(agencies.filter(subtree_q(plan.division.prefix, "division")).order_by("kind", "name"))
 
 
 def value_get(*, actor: Actor, value_id) -> IndicatorValue:
@@ -172,14 +203,12 @@ def plan_years(plan: Plan) -> list[int]:
     return list(range(last, plan.start_year - 1, -1))
 
 
-def indicator_history(*, actor: Actor, indicator: Indicator) -> list[dict]:
+def indicator_history(*, actor: Actor, indicator: Indicator, perm: str = "indicators.view") -> list[dict]:
     """Each year of the plan up to now: the value (entered or computed) or missing, with its source."""
     plan = indicator.area.plan
     entered = {
         v.period: v
-        for v in policy.scoped(actor, "indicators.view", IndicatorValue).filter(
-            indicator=indicator, division_id=plan.division_id
-        )
+        for v in policy.scoped(actor, perm, IndicatorValue).filter(indicator=indicator, division_id=plan.division_id)
     }
     targets = list(indicator.targets.all())
     rows = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -11,8 +12,9 @@ from django.utils import timezone
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.core.errors import StaleEditError, ValidationFailed
-from jiayuan.divisions.models import Division
+from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed
+from jiayuan.divisions.models import Division, subtree_q
+from jiayuan.orgs.models import PartnerAgency
 
 from .models import Area, Indicator, IndicatorValue, Plan, Target
 
@@ -47,6 +49,50 @@ def indicator_value_enter(
     """Enter (or correct, against the version read) a value for a year; the source is required."""
     plan = indicator.area.plan
     policy.require(actor, "indicators.view", plan)
+    return _value_write(
+        actor=actor,
+        indicator=indicator,
+        period=period,
+        value=value,
+        source=source,
+        division_code=division_code or plan.division_id,
+        expected_version=expected_version,
+        may_enter=lambda code: _covers(actor, "indicators.value_enter", code),
+    )
+
+
+def unit_value_submit(
+    *, actor: Actor, indicator: Indicator, period, value, source: str, expected_version=None
+) -> IndicatorValue:
+    """A 妇儿工委 member unit reports the value of an indicator assigned to it, for the plan's own place (a district
+    or the city); the same rules as staff entry: a source, a year of the plan, a correction against the version
+    read. An indicator not assigned to the actor's unit is missing to it."""
+    if not policy.allows(actor, "indicators.unit_enter", indicator):
+        raise NotFound("未找到该指标")
+    return _value_write(
+        actor=actor,
+        indicator=indicator,
+        period=period,
+        value=value,
+        source=source,
+        division_code=indicator.area.plan.division_id,
+        expected_version=expected_version,
+        may_enter=lambda code: True,
+    )
+
+
+def _value_write(
+    *,
+    actor: Actor,
+    indicator: Indicator,
+    period,
+    value,
+    source: str,
+    division_code: str,
+    expected_version,
+    may_enter: Callable[[str], bool],
+) -> IndicatorValue:
+    plan = indicator.area.plan
     errors: dict[str, str] = {}
     source = (source or "").strip()
     if not source:
@@ -63,13 +109,13 @@ def indicator_value_enter(
     except ValidationFailed as exc:
         errors.update(exc.errors)
         number = None
-    division = Division.objects.filter(code=division_code or plan.division_id).first()
+    division = Division.objects.filter(code=division_code).first()
     if division is None or not division.code.startswith(plan.division.prefix):
         errors["division"] = "请选择规划范围内的区划。"
     if errors:
         raise ValidationFailed(errors)
     probe = IndicatorValue(indicator=indicator, division=division, period=period)
-    if not _covers(actor, "indicators.value_enter", division.code):
+    if not may_enter(division.code):
         raise ValidationFailed({"division": "该区划不在您的填报范围内。"})
     with transaction.atomic():
         existing = (
@@ -88,6 +134,26 @@ def indicator_value_enter(
         existing._change_reason = "更正监测值"
         existing.save()
         return existing
+
+
+def indicator_units_set(*, actor: Actor, indicator: Indicator, agency_ids: Iterable[object]) -> list[PartnerAgency]:
+    """Assign the member units that report an indicator themselves: partner agencies of the plan's place, chosen
+    by the plan's own office."""
+    plan = indicator.area.plan
+    if not _covers(actor, "indicators.units_assign", plan.division_id):
+        raise ValidationFailed({"units": "只有规划所属层级的工作人员才能指定填报单位。"})
+    if indicator.formula:
+        raise ValidationFailed({"units": "该指标由系统根据业务数据自动计算，不需指定填报单位。"})
+    try:
+        wanted = {int(str(pk)) for pk in agency_ids}
+    except ValueError:
+        raise ValidationFailed({"units": "填报单位选择有误。"}) from None
+    agencies = list(PartnerAgency.objects.filter(subtree_q(plan.division.prefix, "division"), pk__in=wanted))
+    if len(agencies) != len(wanted):
+        raise ValidationFailed({"units": "所选单位不存在或不在规划所属区划内。"})
+    with transaction.atomic():
+        indicator.units.set(agencies)
+    return agencies
 
 
 def _covers(actor: Actor, perm: str, code: str) -> bool:

@@ -74,7 +74,12 @@ def indicator_page(request: HttpRequest, indicator_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "target":
+            if request.POST.get("action") == "units":
+                services.indicator_units_set(
+                    actor=request.actor, indicator=indicator, agency_ids=request.POST.getlist("units")
+                )
+                messages.success(request, "填报单位已保存。")
+            elif request.POST.get("action") == "target":
                 services.target_set(
                     actor=request.actor,
                     indicator=indicator,
@@ -111,6 +116,58 @@ def indicator_page(request: HttpRequest, indicator_id: int) -> HttpResponse:
             "this_year": timezone.localdate().year,
             "can_enter": request.actor.has_perm("indicators.value_enter") and not indicator.formula,
             "can_target": request.actor.has_perm("indicators.target_edit"),
+            "unit_choices": selectors.unit_choices(actor=request.actor, indicator=indicator)
+            if request.actor.has_perm("indicators.units_assign") and not indicator.formula
+            else [],
+            "units": list(indicator.units.all()),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_perm("indicators.unit_view")
+def unit_home(request: HttpRequest) -> HttpResponse:
+    """A member unit's indicators: what it reports, the latest value of each."""
+    return render(
+        request, "indicators/pages/unit_home.html", {"rows": selectors.unit_indicator_list(actor=request.actor)}
+    )
+
+
+@require_perm("indicators.unit_view")
+def unit_indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """One indicator of the member unit: its yearly values, and the form to report (or correct) a year's value."""
+    indicator = selectors.unit_indicator_get(actor=request.actor, indicator_id=indicator_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            services.unit_value_submit(
+                actor=request.actor,
+                indicator=indicator,
+                period=request.POST.get("period", ""),
+                value=request.POST.get("value", ""),
+                source=request.POST.get("source", ""),
+                expected_version=request.POST.get("version") or None,
+            )
+        except ApplicationError as exc:
+            errors = exc.form_errors()
+        else:
+            messages.success(request, "监测值已报送。")
+            return redirect("indicators:unit_indicator", indicator_id=indicator.pk)
+    history = selectors.indicator_history(actor=request.actor, indicator=indicator, perm="indicators.unit_view")
+    chosen = request.POST.get("period") or request.GET.get("period", "")
+    current = next((h for h in history if str(h["year"]) == chosen), None)
+    return render(
+        request,
+        "indicators/pages/unit_indicator.html",
+        {
+            "indicator": indicator,
+            "plan": indicator.area.plan,
+            "history": history,
+            "errors": errors,
+            "data": request.POST,
+            "period": current["year"] if current else (history[1]["year"] if len(history) > 1 else history[0]["year"]),
+            "version": current["version"] if current else None,
+            "can_enter": request.actor.has_perm("indicators.unit_enter"),
         },
         status=400 if errors else 200,
     )

@@ -1,18 +1,25 @@
 """Ranking statute articles for an everyday question: several rankers, fused.
 
-``LegalIndex`` runs four rankers over every article and fuses them by weighted reciprocal rank (RRF):
+``LegalIndex`` runs several rankers over every article and fuses them by weighted reciprocal rank (RRF):
 
 - *mapped*: BM25 over legal-dictionary jieba tokens of each article (its text, the headings above it and the
   law's short name), with the question expanded by the everyday → legal map, a per-statute prior and a lift
   for the articles of the topics the question is recognised as (the ranker of the first rounds);
 - *words*: the same BM25 over the article text with the question's own words only (no map, no topic);
 - *phrasings*: BM25 over the article's everyday phrasings (``data/phrasings.yaml``, kept by reviewers);
+- *phrasing_chars*: BM25 over character bigrams of those phrasings (a caller's words that jieba cuts
+  differently from the phrasing's still meet);
 - *chars*: BM25 over character bigrams of the article text, for words jieba splits badly and for questions
   that restate an article;
 - *topic*: the articles of the topics the question is recognised as (``data/topics.yaml``), core ones first.
 
 The topic map only adds candidates: a *strong lexical match* (the question restates an article: most of its
 character bigrams occur in it, and it leads the character ranker) is put first whatever the topics say.
+A *direct word match* (the leader of BM25 over
+the article text with the question's own words, holding most of them) keeps a place in the first five
+whatever the priors and topics say. The fused first articles are reordered *specific over general*: an
+article whose text and phrasings hold more of the question's rarer words (and of the legal terms the map
+adds) moves up, since a general principle shares only the question's common words.
 Postings are numpy arrays with the BM25 weight precomputed, so a question costs one vector add per query term.
 
 ``BaselineIndex``: the plain comparison — rank-bm25 over plain jieba tokens of the article texts.
@@ -48,17 +55,29 @@ TOPIC_LIFT = 0.35  # share of the best BM25 score added to the articles of a rec
 CORE_LIFT = 1.2  # the topic's core articles get this much more of the lift
 PATH_REPEAT = 1  # how many times the headings above an article count in its text
 
-# Fusion (weighted reciprocal rank). Fitted by cross-validation on the tuning sets (eval, holdout) only:
-# `python manage.py legal_fit` (see evaluation.fit_fusion).
+# Fusion (weighted reciprocal rank). Chosen on the tuning sets (eval, holdout) and on the phrasings held out
+# of the index in turn (`legal_eval --phrasing-cv`), never on a frozen set: see evaluation.py.
 RRF_K = 2
 FUSION_DEPTH = 40  # each ranker contributes its first 40 articles
 W_MAPPED = 1.0
 W_WORDS = 0.0
-W_PHRASINGS = 0.6
+W_PHRASINGS = 0.2
 W_CHARS = 0.0
 W_TOPIC = 0.2
+W_PHRASING_CHARS = 0.4
 # A strong lexical match: share of the question's character bigrams found in the article.
 STRONG_COVERAGE = 0.55
+# Specific over general: the fused first articles are reordered by how much of the question (its own words,
+# weighted by rarity, and its expanded legal terms) each one's text and phrasings hold.
+RERANK_DEPTH = 20
+RERANK_WEIGHT = 0.2
+RERANK_EXPANDED = 0.3
+# A direct word match is never pushed out: the leader of the plain-words ranker (BM25 over the article text
+# with the question's own words, no map, no prior, no topic) keeps at least this rank when the article holds
+# this share of the question's rarity-weighted words.
+PROTECT_RANK = 5
+PROTECT_COVERAGE = 0.7
+PROTECTED_RANKERS = ("words",)
 
 
 @dataclass
@@ -196,8 +215,21 @@ class LegalIndex:
             for line in lines:
                 tfs[idx].update(tokens(line))
         self.phrasing_postings = _bm25_postings(tfs, self.n)
+        # The same phrasings as character bigrams: a caller's words that jieba cuts differently from the
+        # phrasing's still meet.
+        grams = [Counter() for _ in range(self.n)]
+        for idx, lines in phrasings.items():
+            for line in lines:
+                grams[idx].update(char_bigrams(line))
+        self.phrasing_char_postings = _bm25_postings(grams, self.n)
         self.phrasing_terms = [frozenset(tf) for tf in tfs]
         self.phrasing_count = sum(len(v) for v in phrasings.values())
+        # What each article "holds" (its text, headings and phrasings) and how rare each word is across them.
+        self.held_terms = [d | p for d, p in zip(self.doc_terms, self.phrasing_terms, strict=True)]
+        held_df: Counter = Counter()
+        for held in self.held_terms:
+            held_df.update(held)
+        self.held_idf = {t: math.log(1 + (self.n - f + 0.5) / (f + 0.5)) for t, f in held_df.items()}
 
     @staticmethod
     def _score(postings: dict, terms: dict[str, float] | list[str], n: int) -> np.ndarray:
@@ -238,6 +270,7 @@ class LegalIndex:
             "words": self._score(self.postings, own, self.n),
             "phrasings": self._score(self.phrasing_postings, own, self.n),
             "chars": self._score(self.char_postings, char_bigrams(question), self.n),
+            "phrasing_chars": self._score(self.phrasing_char_postings, char_bigrams(question), self.n),
             "topic": self._topic_scores(topics, mapped),
         }
 
@@ -272,6 +305,7 @@ class LegalIndex:
             "phrasings": W_PHRASINGS,
             "chars": W_CHARS,
             "topic": W_TOPIC,
+            "phrasing_chars": W_PHRASING_CHARS,
         }
         rrf = RRF_K if rrf_k is None else rrf_k
         fused = np.zeros(self.n, dtype=np.float64)
@@ -280,6 +314,11 @@ class LegalIndex:
                 continue
             order = _ranks(r[name], FUSION_DEPTH)
             fused[order] += weight / (rrf + 1 + np.arange(len(order)))
+        own_terms = query_terms(question, expand=False)
+        if RERANK_WEIGHT > 0 and fused.any():
+            self._rerank(fused, own_terms, r["terms"])
+        if PROTECT_RANK:
+            self._protect(fused, r, own_terms)
         strong = self.strong_match(question, r["chars"])
         if strong is not None:
             fused[strong] = fused.max() + 1.0  # a restatement of an article comes first, whatever the topics
@@ -305,6 +344,48 @@ class LegalIndex:
             topics=r["topics"],
             terms=r["terms"],
         )
+
+    def coverage(self, idx: int, terms: dict[str, float]) -> float:
+        """Share of the (rarity-weighted) terms that the article's text, headings or phrasings hold."""
+        return self.coverage_in(self.held_terms[idx], terms)
+
+    def coverage_in(self, doc: frozenset[str], terms: dict[str, float]) -> float:
+        total = held = 0.0
+        for term, weight in terms.items():
+            value = weight * self.held_idf.get(term, 0.0)
+            total += value
+            if term in doc:
+                held += value
+        return held / total if total else 0.0
+
+    def _rerank(self, fused: np.ndarray, own: dict[str, float], expanded: dict[str, float]) -> None:
+        """Specific over general: among the first fused articles, the one that holds more of the question's
+        rarer words moves up (a general principle shares only the question's common words)."""
+        top = _ranks(fused, RERANK_DEPTH)
+        best = float(fused[top[0]])
+        added = {t: w for t, w in expanded.items() if t not in own}
+        for i in top:
+            bonus = RERANK_WEIGHT * self.coverage(int(i), own)
+            if RERANK_EXPANDED and added:
+                bonus += RERANK_EXPANDED * self.coverage(int(i), added)
+            fused[i] = fused[i] / best + bonus
+
+    def _protect(self, fused: np.ndarray, r: dict, own: dict[str, float]) -> None:
+        """A direct word match keeps a place in the first PROTECT_RANK: the leader of the plain-words ranker,
+        when its text holds PROTECT_COVERAGE of the question's own (rarity-weighted) words."""
+        for name in PROTECTED_RANKERS:
+            scores = r[name]
+            if not scores.any():
+                continue
+            lead = int(np.argmax(scores))
+            doc = self.doc_terms[lead] if name == "words" else self.phrasing_terms[lead]
+            if self.coverage_in(doc, own) < PROTECT_COVERAGE:
+                continue
+            order = _ranks(fused, PROTECT_RANK)
+            if lead in order:
+                continue
+            floor = float(fused[order[-1]]) if len(order) == PROTECT_RANK else 0.0
+            fused[lead] = max(floor * (1 + 1e-6), 1e-9)
 
     def strong_match(
         self, question: str, char_scores: np.ndarray | None = None, threshold: float | None = None

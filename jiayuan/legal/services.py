@@ -147,17 +147,24 @@ MAX_PHRASING_CHARS = 80
 
 @transaction.atomic
 def phrasings_seed() -> int:
-    """Create the phrasings of ``data/phrasings.yaml`` that are missing; never overwrite a reviewer's edit."""
+    """Create the phrasings of ``data/phrasings.yaml`` that are missing, and bring the seeded rows no reviewer
+    has edited up to the data file; never overwrite a reviewer's edit. Returns the rows created or updated."""
     from .phrasings import seed_phrasings
 
-    have = set(ArticlePhrasing.objects.values_list("ref", flat=True))
-    rows = [
-        ArticlePhrasing(ref=ref, phrasings="\n".join(lines))
-        for ref, lines in seed_phrasings().items()
-        if ref not in have
-    ]
+    seed = {ref: "\n".join(lines) for ref, lines in seed_phrasings().items()}
+    have = {}
+    for entry in ArticlePhrasing.objects.filter(ref__in=list(seed)):
+        have[entry.ref] = entry
+    rows = [ArticlePhrasing(ref=ref, phrasings=text) for ref, text in seed.items() if ref not in have]
     ArticlePhrasing.objects.bulk_create(rows, batch_size=500)
-    return len(rows)
+    updated = 0
+    for ref, entry in have.items():
+        untouched = entry.updated_by_id is None and entry.version == 1
+        if untouched and entry.phrasings != seed[ref]:
+            entry.phrasings = seed[ref]
+            entry.save(update_fields=["phrasings", "updated_at"])
+            updated += 1
+    return len(rows) + updated
 
 
 @transaction.atomic

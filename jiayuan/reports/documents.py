@@ -98,7 +98,7 @@ def render_sentences(sentences, values: dict[str, FigureValue]) -> tuple[list[Se
 
     Returns the sections and the labels of the figures the left-out sentences needed."""
     env = jinja_env()
-    context = {var_name(code): plain_value(v.value, v.unit) for code, v in values.items()}
+    context: dict[str, object] = {var_name(code): plain_value(v.value, v.unit) for code, v in values.items()}
     sections: dict[str, Section] = {}
     missing: list[str] = []
     for s in sorted(sentences, key=lambda s: (s.order, s.code)):
@@ -232,7 +232,7 @@ def report_context(*, values: dict[str, FigureValue], sections, not_recorded, **
         }
         for v in values.values()
     ]
-    context = {var_name(code): plain_value(v.value, v.unit) for code, v in values.items()}
+    context: dict[str, object] = {var_name(code): plain_value(v.value, v.unit) for code, v in values.items()}
     context.update(
         sections=[{"title": s.title, "paragraphs": s.paragraphs} for s in sections],
         figures=table,

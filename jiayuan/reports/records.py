@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from jiayuan.access.fields import mask_name
@@ -14,7 +15,7 @@ from jiayuan.access.fields import mask_name
 @dataclass(frozen=True)
 class Column:
     label: str
-    value: Callable[[Model], str]
+    value: Callable[[Any], str]
 
 
 def _d(value) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import EmptyResultSet
@@ -158,7 +159,7 @@ class FigureValue:
         return format_value(self.value, self.unit)
 
     def as_dict(self) -> dict:
-        value = self.value
+        value: object = self.value
         if isinstance(value, Decimal):
             value = str(value)
         return {
@@ -199,6 +200,19 @@ def plain_value(value, unit: str) -> str:
 def records_link(code: str, scope: Scope, period: Period, **extra) -> str:
     params = {"figure": code, "division": scope.code, "from": period.start, "to": period.end, **extra}
     return "/reports/records/?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def _figure(code: str) -> FigureDef:
+    fig = catalogue.figure(code)
+    if fig is None:
+        raise NotFound("未找到该指标")
+    return fig
+
+
+def _records(fig: FigureDef):
+    """The figure's records query (only asked of figures that have one)."""
+    assert fig.records is not None, fig.code
+    return fig.records
 
 
 def visible_figures(actor: Actor) -> list[FigureDef]:
@@ -247,7 +261,7 @@ class FigureContext:
             and f.code not in self._values
             and self.in_use(f.module)
         ]
-        self._values.update(count_many({f.code: f.records(self.actor, self.query) for f in figs}))
+        self._values.update(count_many({f.code: _records(f)(self.actor, self.query) for f in figs}))
 
     def _read_summaries(self) -> None:
         """The counts of every summarised figure the actor sees, read from the summary table at once."""
@@ -274,8 +288,8 @@ class FigureContext:
             return self._values[fig.code]
         result: int | Decimal | float | None
         if fig.kind == "ratio":
-            num = self.value(catalogue.figure(fig.numerator))
-            den = self.value(catalogue.figure(fig.denominator))
+            num = self.value(_figure(fig.numerator))
+            den = self.value(_figure(fig.denominator))
             if num is None or den is None:
                 result = None
             else:
@@ -327,7 +341,8 @@ def count_many(querysets: dict[str, QuerySet], chunk: int = 25) -> dict[str, int
     for alias, items in by_db.items():
         for i in range(0, len(items), chunk):
             part = items[i : i + chunk]
-            parts, params = [], []
+            parts: list[str] = []
+            params: list = []
             for n, (_code, sql, p) in enumerate(part):
                 parts.append(f"(SELECT COUNT(*) FROM ({sql}) c{n})")
                 params.extend(p)
@@ -354,7 +369,7 @@ def figure_values(*, actor: Actor, scope: Scope, period: Period, codes: list[str
 class Bar:
     key: str
     label: str
-    value: int | Decimal
+    value: int | Decimal | float
     link: str
 
 
@@ -390,7 +405,8 @@ def breakdown(
     result = Breakdown(figure=value, dimension=dim.code, label=dim.label)
     if value.value is None:
         return result
-    qs = fig.records(actor, ctx.query).order_by()
+    qs = _records(fig)(actor, ctx.query).order_by()
+    rows: dict[Any, Any]
     if dim.code == "division":
         children = ctx.children()
         if not children or fig.citywide:
@@ -402,9 +418,9 @@ def breakdown(
         else:
             rows = dict(qs.annotate(k=Substr(column, 1, width)).values_list("k").annotate(n=_measure(fig)))
         for child in children:
-            n = scaled(fig, rows.get(child.prefix)) if fig.kind == "sum" else rows.get(child.prefix) or 0
+            got = scaled(fig, rows.get(child.prefix)) if fig.kind == "sum" else rows.get(child.prefix) or 0
             link = records_link(fig.code, Scope(child.code, child.prefix, child.name, child.level), period)
-            result.bars.append(Bar(child.code, child.name, n, link))
+            result.bars.append(Bar(child.code, child.name, got, link))
         return result
     labels = dim.labels()
     if summaries.applies(fig):
@@ -413,9 +429,9 @@ def breakdown(
         rows = dict(qs.values_list(dim.path).annotate(n=_measure(fig)))
     order = list(labels) + sorted(str(k) for k in rows if str(k) not in labels and k is not None)
     for key in order:
-        n = rows.get(key)
+        n: int | Decimal | float | None = rows.get(key)
         if n is None and key.isdigit():
-            n = rows.get(int(key))
+            n = dict[Any, Any](rows).get(int(key))
         if not n:
             continue
         if fig.kind == "sum":
@@ -460,7 +476,7 @@ def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureC
             key: (Sum(measure, filter=cond) if fig.kind == "sum" else Count(measure, filter=cond, distinct=True))
             for key, cond in conditions.items()
         }
-        row = fig.records(actor, q).order_by().aggregate(**agg)
+        row = _records(fig)(actor, q).order_by().aggregate(**agg)
         if fig.kind == "sum":
             return [scaled(fig, row[f"m{i}"]) for i in range(len(shifted))]
         return [row[f"m{i}"] or 0 for i in range(len(shifted))]

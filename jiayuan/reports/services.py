@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import IO
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from jiayuan.access import policy
@@ -17,7 +19,7 @@ from jiayuan.core.errors import ApplicationError, NotFound, StaleEditError
 
 from . import documents
 from . import figures as catalogue
-from .figures.base import Period
+from .figures.base import FigureDef, Period
 from .models import ReportRun, ReportSentence, ReportTemplate, RunStatus
 from .selectors import FigureContext, Scope, breakdown, scope_resolve, visible_figures
 
@@ -127,6 +129,8 @@ def report_request(*, actor: Actor, division: str, year: int) -> ReportRun:
         raise ApplicationError(f"年度应在 2000 年至 {today.year} 年之间。")
     from .tasks import report_generate_task
 
+    if actor.user is None:
+        raise ApplicationError("年度工作报告须由工作人员生成。")
     with transaction.atomic():
         run = ReportRun.objects.create(division_id=scope.code, year=year, created_by=actor.user, step="排队等待生成")
         # Queued in the same transaction: the database backend's task row commits with the run, or neither does.
@@ -162,7 +166,7 @@ def report_generate(*, run_id: int) -> ReportRun:
             breakdowns = []
             for v in figs:
                 fig = catalogue.figure(v.code)
-                if v.value is None or fig.kind == "ratio":
+                if fig is None or v.value is None or fig.kind == "ratio":
                     continue
                 for dim in fig.dimensions:
                     b = breakdown(actor=actor, scope=scope, period=period, code=v.code, dimension=dim.code, ctx=ctx)
@@ -206,7 +210,9 @@ def report_generate(*, run_id: int) -> ReportRun:
     return run
 
 
-def report_file_open(*, actor: Actor, run_id: int, kind: str, request=None):
+def report_file_open(
+    *, actor: Actor, run_id: int, kind: str, request: HttpRequest | None = None
+) -> tuple[IO[bytes], str]:
     """The Word or Excel file of a finished run in the actor's scope, its download written to the access log."""
     run = policy.access_by_id(actor, GENERATE_PERM, ReportRun, run_id)
     field = {"docx": run.docx, "xlsx": run.xlsx}.get(kind)
@@ -223,7 +229,15 @@ def report_file_open(*, actor: Actor, run_id: int, kind: str, request=None):
     return field.open("rb"), f"{run.division.name}{run.year}年工作{suffix}"
 
 
-def records_export(*, actor: Actor, fig, qs, scope, period, request=None):
+def records_export(
+    *,
+    actor: Actor,
+    fig: FigureDef,
+    qs: QuerySet,
+    scope: Scope,
+    period: Period,
+    request: HttpRequest | None = None,
+) -> tuple[IO[bytes], str, int]:
     """The masked records behind a figure as an Excel file (a temporary file streamed to the user), logged.
 
     More rows than `REPORTS_EXPORT_LIMIT` need the bulk-export right; otherwise nothing is written."""

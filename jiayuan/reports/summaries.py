@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
+from typing import Any
 
 from django.db import connections, transaction
 from django.db.models import Count, Model, QuerySet, Sum
@@ -85,7 +86,7 @@ def root_fields(root: type[Model]) -> tuple[str, tuple[str, ...]]:
     return division.pop(), tuple(sorted({f.date_path for f in figs}))
 
 
-def month_of(value) -> dt.date | None:
+def month_of(value: object) -> dt.date | None:
     day = to_date(value)
     return day.replace(day=1) if day else None
 
@@ -103,7 +104,7 @@ def _keys(division: str | None, dates: Iterable) -> set[Key]:
     return {(division, m) for m in (month_of(d) for d in dates) if m is not None}
 
 
-def _keys_from_db(root: type[Model], pk, using: str) -> set[Key]:
+def _keys_from_db(root: type[Model], pk: object, using: str) -> set[Key]:
     division, dates = root_fields(root)
     row = root._base_manager.using(using).filter(pk=pk).values_list(division, *dates).first()
     return _keys(row[0], row[1:]) if row else set()
@@ -119,24 +120,24 @@ def mark(keys: set[Key], using: str = DB) -> None:
         FigureDirty.objects.using(using).bulk_create([FigureDirty(division_code=d, month=m) for d, m in sorted(keys)])
 
 
-def _root_pre_save(sender, instance, raw=False, using=DB, **kwargs) -> None:
+def _root_pre_save(sender: type[Model], instance: Any, raw: bool = False, using: str = DB, **kwargs: Any) -> None:
     old: set[Key] = set()
     if not raw and not instance._state.adding and instance.pk is not None:
         old = _keys_from_db(sender, instance.pk, using)
     instance._summary_keys_before = old
 
 
-def _root_post_save(sender, instance, raw=False, using=DB, **kwargs) -> None:
+def _root_post_save(sender: type[Model], instance: Any, raw: bool = False, using: str = DB, **kwargs: Any) -> None:
     if raw:
         return
     mark(getattr(instance, "_summary_keys_before", set()) | _keys_of(sender, instance), using)
 
 
-def _root_post_delete(sender, instance, using=DB, **kwargs) -> None:
+def _root_post_delete(sender: type[Model], instance: Any, using: str = DB, **kwargs: Any) -> None:
     mark(_keys_of(sender, instance), using)
 
 
-def _child_changed(sender, instance, raw=False, using=DB, **kwargs) -> None:
+def _child_changed(sender: type[Model], instance: Any, raw: bool = False, using: str = DB, **kwargs: Any) -> None:
     if raw:
         return
     root, path = sources()[sender]
@@ -162,7 +163,7 @@ def connect() -> None:
 Row = tuple[str, str, dt.date, str, str]  # (figure, division, month, dim, key)
 
 
-def _norm(value) -> str:
+def _norm(value: object) -> str:
     return "" if value is None else str(value)
 
 
@@ -209,7 +210,9 @@ def stored_rows(
     }
 
 
-def _stored(fig: FigureDef, *, prefix: str, start: dt.date, end: dt.date, divisions, using: str) -> QuerySet:
+def _stored(
+    fig: FigureDef, *, prefix: str, start: dt.date, end: dt.date, divisions: set[str] | None, using: str
+) -> QuerySet:
     qs = FigureMonthly.objects.using(using).filter(figure=fig.code, month__gte=start.replace(day=1), month__lte=end)
     if prefix:
         qs = qs.filter(subtree_q(prefix, "division"))

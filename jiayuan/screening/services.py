@@ -248,7 +248,9 @@ def hazard_to_case(
     roles: dict[int, str] | None = None,
     categories: list[str] | None = None,
 ):
-    """In one step, open a case carrying the household's people and the findings."""
+    """In one step, open a case carrying the household's people in the roles the worker chose (`roles`: person id →
+    "seeker", "respondent", "child", "witness" or "none" to leave someone out) and the findings. Without roles,
+    children are "涉及儿童" and a household's only adult the "求助人"; with more adults the worker must choose."""
     from jiayuan.cases.services import CaseInput, case_create  # the cases module's entry point
 
     with transaction.atomic():
@@ -256,8 +258,7 @@ def hazard_to_case(
         people = hazard_people(locked)
         if not people:
             raise ValidationFailed({"people": "该走访未记录家庭成员，无法转为个案。"})
-        roles = roles or {}
-        parties = [(p.pk, roles.get(p.pk) or _default_party_role(p)) for p in people]
+        parties = _party_roles(people, roles)
         cats = categories if categories is not None else _categories_for(locked.items)
         data = CaseInput(
             channel="screening",
@@ -285,9 +286,26 @@ def _account_text(hazard: Hazard) -> str:
     return text
 
 
-def _default_party_role(person: Person) -> str:
-    """Children of the household are "涉及儿童", adults "求助人" (the cases module's party roles)."""
-    return "child" if person.is_minor else "seeker"
+# The cases module's party roles a household member may take in a case, and "none": not a party.
+CASE_ROLES = {"seeker": "求助人", "respondent": "被投诉人", "child": "涉及儿童", "witness": "证人", "none": "不列入"}
+
+
+def _party_roles(people: list[Person], roles: dict[int, str] | None) -> list[tuple[int, str]]:
+    """Who is who in the case: the worker's choice for each household member (checked), or the defaults."""
+    if roles is None:
+        adults = [p for p in people if not p.is_minor]
+        if len(adults) > 1:
+            raise ValidationFailed({"roles": "家庭中有多名成年人，请为每位家庭成员选择在个案中的角色。"})
+        roles = {p.pk: "child" if p.is_minor else "seeker" for p in people}
+    missing = [p for p in people if roles.get(p.pk) not in CASE_ROLES]
+    if missing:
+        raise ValidationFailed(
+            {"roles": "请为每位家庭成员选择在个案中的角色（求助人、被投诉人、涉及儿童、证人或不列入）。"}
+        )
+    parties = [(p.pk, roles[p.pk]) for p in people if roles[p.pk] != "none"]
+    if not any(role == "seeker" for _, role in parties):
+        raise ValidationFailed({"roles": "请至少指定一名求助人。"})
+    return parties
 
 
 def _categories_for(items: list[str]) -> list[str]:

@@ -227,6 +227,7 @@ def hazard_detail(request, hazard_id: int):
             "id": p.pk,
             "name": mask_name(p.name),
             "age": p.age,
+            "minor": p.is_minor,
             # only the types whose sex and age conditions fit this member are offered to her
             "types": [
                 t for t in types if not type_misfits(types=[t], birth_date=p.birth_date, gender=p.gender, on=today)
@@ -244,6 +245,7 @@ def hazard_detail(request, hazard_id: int):
             "can_follow": selectors.hazard_may(actor=request.actor, perm="screening.follow", hazard=hazard)
             and hazard.status == "open",
             "cases_ready": True,
+            "case_roles": list(services.CASE_ROLES.items()),
         },
     )
 
@@ -272,7 +274,14 @@ def hazard_follow(request, hazard_id: int):
             messages.success(request, f"已将 {len(entries)} 人纳入困境妇女儿童数据库。")
             return redirect("care:entry_detail", entry_id=entries[0].pk)
         if action == "case":
-            case = services.hazard_to_case(actor=request.actor, hazard=hazard, expected_version=_version(request.POST))
+            roles = {
+                int(key.removeprefix("role_")): value
+                for key, value in request.POST.items()
+                if key.startswith("role_") and key.removeprefix("role_").isdigit()
+            }
+            case = services.hazard_to_case(
+                actor=request.actor, hazard=hazard, expected_version=_version(request.POST), roles=roles
+            )
             messages.success(request, "已转为个案。")
             try:
                 return redirect("cases:detail", case_id=case.pk)

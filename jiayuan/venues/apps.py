@@ -11,4 +11,4 @@ class VenuesConfig(AppConfig):
 
         from .models import Venue
 
-        policy.register(Venue, policy.ScopeSpec(division="division"))
+        policy.register(Venue, policy.ScopeSpec(division="division", grants=False))

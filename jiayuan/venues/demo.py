@@ -4,6 +4,8 @@ there, and 母婴室 with locations inside Futian."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -39,6 +41,72 @@ NURSING_ROOMS = [
 ]
 
 
+@dataclass(frozen=True)
+class Spec:
+    """One kind of demo venue: its name from the place's names, and which places of a level get one (by
+    position among their siblings)."""
+
+    type: str
+    name: str  # with {district}, {street}, {community}
+    opening_hours: str = ""
+    contact_post: str = ""
+    address: str = ""
+    pick: Callable[[int], bool] = lambda _position: True
+
+
+DISTRICT_VENUES = [
+    Spec(
+        VenueType.MEDIATION_COMMITTEE,
+        "福田区婚姻家庭纠纷人民调解委员会",
+        "周一至周五 9:00-12:00，14:00-18:00",
+        "婚调委主任",
+        "福田区福华路福田区妇女儿童活动中心三楼",
+    ),
+    Spec(
+        VenueType.FAMILY_EDUCATION_CENTRE,
+        "福田区家庭教育指导服务中心",
+        "周二至周日 9:00-17:30",
+        "区妇联家庭和儿童工作部",
+        "福田区福华路福田区妇女儿童活动中心二楼",
+    ),
+    Spec(VenueType.VOLUNTEER_HOME, "福田区巾帼志愿者之家", "周一至周五 9:00-18:00", "区妇联志愿服务专干"),
+]
+STREET_VENUES = [
+    Spec(
+        VenueType.HAPPINESS_HARBOUR,
+        "{street}幸福港湾反家暴工作站",
+        "周一至周五 9:00-18:00（紧急情况 24 小时电话）",
+        "街道妇联主席",
+    ),
+    Spec(VenueType.FAMILY_EDUCATION_STATION, "{street}家庭教育指导服务站", "周一至周五 9:00-18:00", "街道妇联专干"),
+    Spec(VenueType.MEDIATION_ROOM, "{street}婚调室", "周一至周五 9:00-17:30", "驻点调解员", pick=lambda i: i % 2 == 0),
+]
+COMMUNITY_VENUES = [
+    Spec(
+        VenueType.COMFORT_STATION,
+        "{community}舒心驿站",
+        "周一至周六 9:00-18:00",
+        "社区妇联主席",
+        "{street}{community}党群服务中心",
+    ),
+    Spec(VenueType.FAMILY_EDUCATION_POINT, "{community}家庭教育指导服务点", "周一至周五 9:00-18:00", "社区妇联执委"),
+    Spec(
+        VenueType.WOMEN_CHILDREN_HOME,
+        "{community}妇儿之家",
+        "周二至周日 9:00-20:00",
+        "社区妇联主席",
+        pick=lambda i: i % 3 == 0,
+    ),
+    Spec(
+        VenueType.EXECUTIVE_STUDIO, "{community}执委履职工作室", contact_post="社区妇联执委", pick=lambda i: i % 4 == 1
+    ),
+    Spec(VenueType.PARENT_SCHOOL, "{street}{community}家长学校", contact_post="家长学校校长", pick=lambda i: i == 0),
+    Spec(
+        VenueType.CARING_MOTHER_STATION, "{community}爱心妈妈驿站", contact_post="爱心妈妈队长", pick=lambda i: i == 0
+    ),
+]
+
+
 def _org(code: str) -> Organisation | None:
     return Organisation.objects.filter(division_id=code).order_by("id").first()
 
@@ -53,6 +121,20 @@ def _ensure(counts: dict, *, type: str, name: str, code: str, **fields) -> None:
     counts["venues"] += created
 
 
+def _ensure_all(counts: dict, specs: list[Spec], code: str, position: int, **names: str) -> None:
+    for spec in specs:
+        if spec.pick(position):
+            _ensure(
+                counts,
+                type=spec.type,
+                name=spec.name.format(**names),
+                code=code,
+                address=spec.address.format(**names),
+                opening_hours=spec.opening_hours,
+                contact_post=spec.contact_post,
+            )
+
+
 def demo_load() -> str:
     if not Division.objects.filter(code=FUTIAN).exists():
         return ""
@@ -60,110 +142,14 @@ def demo_load() -> str:
     district = Division.objects.get(code=FUTIAN)
     streets = list(Division.objects.filter(parent=district, special=False).order_by("code"))
     with transaction.atomic():
-        _ensure(
-            counts,
-            type=VenueType.MEDIATION_COMMITTEE,
-            name="福田区婚姻家庭纠纷人民调解委员会",
-            code=FUTIAN,
-            address="福田区福华路福田区妇女儿童活动中心三楼",
-            opening_hours="周一至周五 9:00-12:00，14:00-18:00",
-            contact_post="婚调委主任",
-        )
-        _ensure(
-            counts,
-            type=VenueType.FAMILY_EDUCATION_CENTRE,
-            name="福田区家庭教育指导服务中心",
-            code=FUTIAN,
-            address="福田区福华路福田区妇女儿童活动中心二楼",
-            opening_hours="周二至周日 9:00-17:30",
-            contact_post="区妇联家庭和儿童工作部",
-        )
-        _ensure(
-            counts,
-            type=VenueType.VOLUNTEER_HOME,
-            name="福田区巾帼志愿者之家",
-            code=FUTIAN,
-            opening_hours="周一至周五 9:00-18:00",
-            contact_post="区妇联志愿服务专干",
-        )
+        _ensure_all(counts, DISTRICT_VENUES, FUTIAN, 0)
         for index, street in enumerate(streets):
-            short = street.name
-            _ensure(
-                counts,
-                type=VenueType.HAPPINESS_HARBOUR,
-                name=f"{short}幸福港湾反家暴工作站",
-                code=street.code,
-                opening_hours="周一至周五 9:00-18:00（紧急情况 24 小时电话）",
-                contact_post="街道妇联主席",
-            )
-            _ensure(
-                counts,
-                type=VenueType.FAMILY_EDUCATION_STATION,
-                name=f"{short}家庭教育指导服务站",
-                code=street.code,
-                opening_hours="周一至周五 9:00-18:00",
-                contact_post="街道妇联专干",
-            )
-            if index % 2 == 0:
-                _ensure(
-                    counts,
-                    type=VenueType.MEDIATION_ROOM,
-                    name=f"{short}婚调室",
-                    code=street.code,
-                    opening_hours="周一至周五 9:00-17:30",
-                    contact_post="驻点调解员",
-                )
-            communities = list(street.children.filter(special=False, level=Level.COMMUNITY).order_by("code"))
+            _ensure_all(counts, STREET_VENUES, street.code, index, street=street.name)
+            communities = street.children.filter(special=False, level=Level.COMMUNITY).order_by("code")
             for position, community in enumerate(communities):
-                _ensure(
-                    counts,
-                    type=VenueType.COMFORT_STATION,
-                    name=f"{community.name}舒心驿站",
-                    code=community.code,
-                    address=f"{short}{community.name}党群服务中心",
-                    opening_hours="周一至周六 9:00-18:00",
-                    contact_post="社区妇联主席",
+                _ensure_all(
+                    counts, COMMUNITY_VENUES, community.code, position, street=street.name, community=community.name
                 )
-                _ensure(
-                    counts,
-                    type=VenueType.FAMILY_EDUCATION_POINT,
-                    name=f"{community.name}家庭教育指导服务点",
-                    code=community.code,
-                    opening_hours="周一至周五 9:00-18:00",
-                    contact_post="社区妇联执委",
-                )
-                if position % 3 == 0:
-                    _ensure(
-                        counts,
-                        type=VenueType.WOMEN_CHILDREN_HOME,
-                        name=f"{community.name}妇儿之家",
-                        code=community.code,
-                        opening_hours="周二至周日 9:00-20:00",
-                        contact_post="社区妇联主席",
-                    )
-                if position % 4 == 1:
-                    _ensure(
-                        counts,
-                        type=VenueType.EXECUTIVE_STUDIO,
-                        name=f"{community.name}执委履职工作室",
-                        code=community.code,
-                        contact_post="社区妇联执委",
-                    )
-                if position == 0:
-                    _ensure(
-                        counts,
-                        type=VenueType.PARENT_SCHOOL,
-                        name=f"{short}{community.name}家长学校",
-                        code=community.code,
-                        contact_post="家长学校校长",
-                    )
-                    _ensure(
-                        counts,
-                        type=VenueType.CARING_MOTHER_STATION,
-                        name=f"{community.name}爱心妈妈驿站",
-                        code=community.code,
-                        contact_post="爱心妈妈队长",
-                    )
         for name, street_code, lon, lat, address, hours in NURSING_ROOMS:
             community = (
                 Division.objects.filter(parent_id=street_code, special=False)

@@ -175,6 +175,15 @@ def team_members(*, team: Team) -> QuerySet[Membership]:
     )
 
 
+def team_members_of(team_ids: list[int]) -> QuerySet[Membership]:
+    """The current members of teams already read through the scope (for their export)."""
+    return (
+        Membership.objects.filter(team_id__in=team_ids, left_on__isnull=True)
+        .select_related("volunteer__person", "volunteer__division")
+        .order_by("team_id", "-role", "id")
+    )
+
+
 def person_for_volunteering(*, actor: Actor, person_id, perm: str = "volunteers.edit") -> Person:
     """A registry person the actor may register as a volunteer or put on a team (404 otherwise)."""
     return policy.access_by_id(actor, "people.view", Person.objects.filter(deleted_at__isnull=True), person_id)

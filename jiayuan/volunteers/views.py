@@ -215,6 +215,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
             "rows": [(r, mask_name(r.volunteer.person.name)) for r in page.object_list],
             "status": status,
             "can_confirm": request.actor.has_perm("volunteers.record_confirm"),
+            "can_export": request.actor.has_perm("volunteers.export"),
         },
     )
 
@@ -251,7 +252,12 @@ def team_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "volunteers/pages/teams.html",
-        {"page": page, "types": TeamType.choices, "can_edit": request.actor.has_perm("volunteers.team_edit")},
+        {
+            "page": page,
+            "types": TeamType.choices,
+            "can_edit": request.actor.has_perm("volunteers.team_edit"),
+            "can_export": request.actor.has_perm("volunteers.export"),
+        },
     )
 
 
@@ -321,21 +327,55 @@ def team_member_add(request: HttpRequest, team_id: int) -> HttpResponse:
     return redirect("volunteers:team_detail", team_id=team.pk)
 
 
-@require_perm("volunteers.export")
-def volunteer_export(request: HttpRequest) -> HttpResponse:
-    qs = selectors.volunteer_list(actor=request.actor, filters=_filters(request.GET), perm="volunteers.export")
-    content, count = exports.volunteers_xlsx(qs)
+def _logged_xlsx(request: HttpRequest, content: bytes, *, object_type: str, rows: int, filename: str) -> HttpResponse:
+    """Hand out a masked workbook and write the export to the access log."""
     access_log_write(
         actor=request.actor,
         request=request,
         action=Action.EXPORT,
-        object_type="volunteers.volunteer",
+        object_type=object_type,
         field_classes=["personal"],
-        detail={"rows": count, "masked": True},
+        detail={"rows": rows, "masked": True},
     )
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename=volunteers.xlsx"
+    response["Content-Disposition"] = f"attachment; filename={filename}"
     return response
+
+
+@require_perm("volunteers.export")
+def volunteer_export(request: HttpRequest) -> HttpResponse:
+    qs = selectors.volunteer_list(actor=request.actor, filters=_filters(request.GET), perm="volunteers.export")
+    content, count = exports.volunteers_xlsx(qs)
+    return _logged_xlsx(request, content, object_type="volunteers.volunteer", rows=count, filename="volunteers.xlsx")
+
+
+@require_perm("volunteers.export")
+def team_export(request: HttpRequest) -> HttpResponse:
+    """Teams in reach with their current members (names masked)."""
+    qs = selectors.team_list(
+        actor=request.actor,
+        division=request.GET.get("division", "")[:12],
+        type=request.GET.get("type", "")[:32],
+        perm="volunteers.export",
+    )
+    content, count = exports.teams_xlsx(qs)
+    return _logged_xlsx(request, content, object_type="volunteers.team", rows=count, filename="teams.xlsx")
+
+
+@require_perm("volunteers.export")
+def record_export(request: HttpRequest) -> HttpResponse:
+    """Service records in reach (all, or of one status), volunteers' names masked."""
+    status = request.GET.get("status", "all")[:16]
+    qs = selectors.record_list(
+        actor=request.actor,
+        status="" if status == "all" else status,
+        division=request.GET.get("division", "")[:12],
+        perm="volunteers.export",
+    )
+    content, count = exports.records_xlsx(qs)
+    return _logged_xlsx(
+        request, content, object_type="volunteers.servicerecord", rows=count, filename="service-records.xlsx"
+    )
 
 
 @require_perm("volunteers.edit")

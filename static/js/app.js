@@ -31,6 +31,17 @@
   cardify(document);
   document.body.addEventListener("htmx:afterSwap", function (event) { cardify(event.detail.target); });
 
+  // A referral's shared items: choosing an agency ticks the defaults for its kind (the worker may change them).
+  document.querySelectorAll("select[data-share-defaults]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      var wanted = ((option && option.getAttribute("data-shares")) || "").split(" ");
+      select.form.querySelectorAll("input[name=shares]").forEach(function (box) {
+        box.checked = wanted.indexOf(box.value) !== -1;
+      });
+    });
+  });
+
   // Long choosers (about a hundred communities): a search box above the list narrows it as one types; a street's
   // name keeps all its communities. One match is chosen at once.
   function searchable(root) {

@@ -8,12 +8,41 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server's threads share SQLite's in-memory test database through one connection; a page that
+    fires several requests at once (HTMX partials, each writing its access-log row) would interleave
+    transactions on it. Connections are still accepted in parallel; the application answers one at a time."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def serial(environ, start_response):
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return list(result)
+                finally:
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()
+
+        super().set_app(serial)
+
+
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(scope="session")

@@ -20,4 +20,4 @@ def records(scope_user_division: str) -> dict[str, dict]:
 
     inside, outside = run(scope_user_division), run(outside_community(scope_user_division))
     pair = {"in": {"run_id": inside.pk}, "out": {"run_id": outside.pk}}
-    return {"imports:run": dict(pair), "imports:run_errors": dict(pair)}
+    return {"imports:run": dict(pair), "imports:run_errors": dict(pair), "imports:run_progress": dict(pair)}

@@ -143,6 +143,73 @@ def _volunteers(place) -> bytes:
     return volunteers_xlsx(Volunteer.objects.filter(pk=volunteer.pk))[0]
 
 
+def _teams(place) -> bytes:
+    from jiayuan.volunteers.exports import teams_xlsx
+    from jiayuan.volunteers.models import Team
+
+    team = Team.objects.create(name=POISON, type="reading", level="community", division_id=place.community)
+    return teams_xlsx(Team.objects.filter(pk=team.pk))[0]
+
+
+def _service_records(place) -> bytes:
+    from django.utils import timezone
+
+    from jiayuan.volunteers.exports import records_xlsx
+    from jiayuan.volunteers.models import ServiceRecord, Volunteer
+    from tests.factories import make_person
+
+    start = timezone.now()
+    volunteer = Volunteer.objects.create(
+        person=make_person(place.community), division_id=place.community, registered_on=place.today, consent_at=start
+    )
+    record = ServiceRecord.objects.create(
+        volunteer=volunteer,
+        division_id=place.community,
+        title=POISON,
+        started_at=start,
+        ended_at=start + dt.timedelta(hours=1),
+        on=place.today,
+        minutes=60,
+    )
+    return records_xlsx(ServiceRecord.objects.filter(pk=record.pk))[0]
+
+
+def _attendance(place) -> bytes:
+    from django.utils import timezone
+
+    from jiayuan.activities.exports import attendance_xlsx
+    from jiayuan.activities.models import Activity, Attendance, Session
+
+    activity = Activity.objects.create(
+        title=POISON, type="@type", division_id=place.community, starts_on=place.today, ends_on=place.today
+    )
+    start = timezone.now()
+    session = Session.objects.create(
+        activity=activity,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        on=place.today,
+        minutes=60,
+        division_id=place.community,
+        type="@type",
+        audience="general",
+    )
+    Attendance.objects.create(
+        session=session,
+        activity=activity,
+        head_count=3,
+        division_id=place.community,
+        on=place.today,
+        type="@type",
+        audience="general",
+        method="head_count",
+        checked_in_at=start,
+    )
+    return attendance_xlsx(activity, Attendance.objects.filter(activity=activity).select_related("session", "person"))[
+        0
+    ]
+
+
 def _venue(place, name: str = POISON):
     from jiayuan.venues.models import Venue, VenueType
 
@@ -250,6 +317,9 @@ def _import_template(place) -> bytes:
 WRITERS: dict[str, Callable] = {
     "jiayuan.people.exports.people_xlsx": _people,
     "jiayuan.volunteers.exports.volunteers_xlsx": _volunteers,
+    "jiayuan.volunteers.exports.teams_xlsx": _teams,
+    "jiayuan.volunteers.exports.records_xlsx": _service_records,
+    "jiayuan.activities.exports.attendance_xlsx": _attendance,
     "jiayuan.venues.exports.venues_xlsx": _venues,
     "jiayuan.activities.exports.activities_xlsx": _activities,
     "jiayuan.honours.exports.honours_xlsx": _honours,

@@ -146,3 +146,83 @@ def test_counts_page_and_api_show_the_figures(scene):
     assert f'id="fig-attendances">{want["attendances"]} 人次' in page
     body = client.get(f"/api/activities/counts?start={start}&end={end}").json()
     assert body["attendances"] == want["attendances"] and body["sessions"] == want["sessions"]
+
+
+def _by(rows, key) -> dict:
+    found: dict = {}
+    for a in rows:
+        n, people = found.get(getattr(a, key), (0, set()))
+        found[getattr(a, key)] = (n + a.head_count, people | ({a.person_id} if a.person_id else set()))
+    return {("" if k is None else str(k)): (n, len(p)) for k, (n, p) in found.items()}
+
+
+def _year_figures(prefix: str, year: int) -> dict:
+    rows = [a for a in Attendance.objects.all() if a.division_id.startswith(prefix) and a.on.year == year]
+    return {
+        "all": (sum(a.head_count for a in rows), len({a.person_id for a in rows if a.person_id})),
+        "type": _by(rows, "type"),
+        "audience": _by(rows, "audience"),
+        "project": _by(rows, "project_id_ref"),
+    }
+
+
+def _shown(counts) -> dict:
+    def table(breakdowns):
+        return {b.key: (b.attendances, b.people) for b in breakdowns if b.attendances}
+
+    return {
+        "all": (counts.attendances, counts.people),
+        "type": table(counts.by_type),
+        "audience": table(counts.by_audience),
+        "project": table(counts.by_project),
+    }
+
+
+def test_yearly_counts_read_the_tally_kept_by_check_ins_and_edits(scene):
+    from jiayuan.activities.models import AttendanceTally
+
+    past = _build(scene)
+    year = past.year
+    places = (("district", "440304"), ("street", scene.home[:9]), ("community", scene.home))
+
+    def check():
+        for actor_key, prefix in places:
+            counts = stats.yearly_counts(actor=scene.actors[actor_key], year=year)
+            assert _shown(counts) == _year_figures(prefix, year), actor_key
+
+    assert AttendanceTally.objects.filter(year=year).exists()
+    check()
+    # The same person at a second activity of the year: once more in 人次, not in 人数.
+    lecture = Activity.objects.get(title="家长课堂")
+    again = make_activity(scene.home, title="再次参加", type="parent_school", start=past + dt.timedelta(hours=5))
+    first = Attendance.objects.filter(activity=lecture, person__isnull=False).first().person
+    services.attendance_record(
+        actor=system_actor(), session=again.sessions.get(), person=first, at=past + dt.timedelta(hours=5)
+    )
+    check()
+    # An edit moves the lecture's attendance to another type and place: both places are recounted.
+    lecture.refresh_from_db()
+    services.activity_update(
+        actor=system_actor(),
+        activity=lecture,
+        data=services.ActivityInput(
+            title=lecture.title,
+            type="reading",
+            division_code=scene.far,
+            address="社区党群服务中心",
+            audience="women",
+            records_names=True,
+        ),
+        expected_version=lecture.version,
+    )
+    places += (("other_street", scene.far[:9]),)
+    check()
+    # A rebuild from the attendance gives the very rows the check-ins and edits kept.
+    kept = set(
+        AttendanceTally.objects.values_list("year", "division_id", "dimension", "value", "attendances", "people")
+    )
+    services.attendance_tally_rebuild(actor=system_actor())
+    rebuilt = set(
+        AttendanceTally.objects.values_list("year", "division_id", "dimension", "value", "attendances", "people")
+    )
+    assert rebuilt == kept

@@ -1,6 +1,7 @@
 """Writes to cases, one module per topic; each public function takes the acting user keyword-only, runs in
 one transaction and writes its timeline entry (and any access grant it causes) in that same transaction.
 
+- `history`: `case_history_record`, a past case written as it stood (closed or still in hand);
 - `intake`: `case_intake` (the caller found or registered, the case, its grants and alerts: the one
   entry point of the page, the API and the importers) and `case_create` beneath it;
 - `transitions`: the workflow steps and the approval of a high-risk closure;
@@ -25,6 +26,7 @@ from .handling import (
     case_team_add,
     case_team_remove,
 )
+from .history import case_history_record
 from .intake import CallerInput, CaseInput, Intake, case_create, case_intake
 from .moves import (
     case_assign,
@@ -32,9 +34,14 @@ from .moves import (
     case_move_create,
     case_move_revoke,
     case_referral_reply,
+    case_referral_reveal,
     move_may_answer,
+    referral_shared,
 )
+from .parties import OTHER_ROLES as OTHER_PARTY_ROLES
+from .parties import PartyInput, case_party_add
 from .sweeps import deadlines_sweep, moves_sweep
+from .tasks import case_task_assign, case_task_done
 from .transitions import (
     ALL_TRANSITIONS,
     DECISIONS,
@@ -73,6 +80,8 @@ __all__ = [
     "CallerInput",
     "CaseInput",
     "Intake",
+    "OTHER_PARTY_ROLES",
+    "PartyInput",
     "CloseApprovedTransition",
     "CloseTransition",
     "FollowUpTransition",
@@ -88,11 +97,16 @@ __all__ = [
     "case_attachment_add",
     "case_create",
     "case_event_correct",
+    "case_history_record",
     "case_intake",
     "case_move_answer",
     "case_move_create",
     "case_move_revoke",
+    "case_party_add",
     "case_referral_reply",
+    "case_referral_reveal",
+    "case_task_assign",
+    "case_task_done",
     "case_team_add",
     "case_team_remove",
     "case_transition",
@@ -107,5 +121,6 @@ __all__ = [
     "moves_sweep",
     "parent_code",
     "pending_closure",
+    "referral_shared",
     "risk_assess",
 ]

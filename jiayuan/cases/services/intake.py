@@ -37,6 +37,7 @@ from .common import (
     high_risk_alert,
     user_of,
 )
+from .parties import PartyInput, party_attach, party_check, party_person_resolve
 from .timeline import event_write
 
 
@@ -52,6 +53,11 @@ class CaseInput:
     source: str = ""
     received_at: dt.datetime | None = None
     question_id: int | None = None
+    # More people of the case as the worker typed them (respondent, children, witness), found or registered.
+    others: list[PartyInput] = field(default_factory=list)
+    # A case from an earlier ledger (importing past records): no contact deadlines and no high-risk alert are
+    # raised for it; `case_history_record` then writes how it stood (closed with its outcome, or still open).
+    history: bool = False
 
 
 def _clean_input(actor: Actor, data: CaseInput) -> tuple[Division, list[tuple[Person, str]], list[str]]:
@@ -120,13 +126,14 @@ def case_create(*, actor: Actor, data: CaseInput) -> Case:
         case.number = f"WQ{timezone.localtime(received):%Y}{case.pk:07d}"
         CaseCategory.objects.bulk_create([CaseCategory(case=case, code=c) for c in codes])
         CaseParty.objects.bulk_create([CaseParty(case=case, person=p, role=r) for p, r in parties])
-        contact_deadlines_set(case, codes, start=received)
+        if not data.history:
+            contact_deadlines_set(case, codes, start=received)
         case.refresh_next_due()
         case.save()
         event_write(
             case,
             EventKind.CREATED,
-            f"登记个案（{case.get_channel_display()}）",
+            f"{'录入历史个案' if data.history else '登记个案'}（{case.get_channel_display()}）",
             actor=actor,
             note=account,
             data={
@@ -182,7 +189,7 @@ def case_create(*, actor: Actor, data: CaseInput) -> Case:
                     reason=f"限制访问个案 {case.number} 主办",
                     created_by=user_of(actor),
                 )
-        if urgent:
+        if urgent and not data.history:
             reason = (
                 ("陈述中出现紧急线索（" + "、".join(cue_reasons) + "）" if cue_reasons else "案件涉及自杀风险")
                 + ("（陈述中出现轻生线索）" if suicide_cue and not cue_reasons else "")
@@ -232,5 +239,11 @@ def case_intake(*, actor: Actor, data: CaseInput, caller: CallerInput | None = N
             )
         earlier = person_cases(actor=actor, person_id=person.pk) if person and not actor.is_system else []
         parties = list(data.parties or []) + ([(person.pk, caller.role)] if person and caller else [])
-        case = case_create(actor=actor, data=replace(data, parties=parties))
+        others = [p for p in data.others or [] if not p.empty]
+        for n, party in enumerate(others, start=1):
+            party_check(party, f"party_{n}")
+        case = case_create(actor=actor, data=replace(data, parties=parties, others=[]))
+        for n, party in enumerate(others, start=1):
+            other = party_person_resolve(actor=actor, party=party, division_code=data.division_code, field=f"party_{n}")
+            party_attach(actor=actor, case=case, person=other, party=party)
     return Intake(case=case, person=person, earlier_cases=earlier)

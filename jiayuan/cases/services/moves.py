@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +25,11 @@ from jiayuan.cases.models import (
     MoveKind,
     MoveReason,
     MoveStatus,
+    ShareItem,
     Status,
 )
 from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
+from jiayuan.core.validators import validate_phone
 from jiayuan.divisions.codes import same_district
 from jiayuan.divisions.models import Division, Level
 from jiayuan.notifications.models import Level as NoticeLevel
@@ -48,6 +51,8 @@ from .transitions import (
 )
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from jiayuan.accounts.models import User
     from jiayuan.orgs.models import PartnerAgency
 
@@ -154,9 +159,15 @@ def case_move_create(
     to_agency: PartnerAgency | None = None,
     note: str = "",
     consent_override_reason: str = "",
+    shares: list[str] | None = None,
+    share_phone: str = "",
     now: dt.datetime | None = None,
 ) -> CaseMove:
-    """Escalate, hand down, transfer or refer: a pending move answered by its addressee by a due time."""
+    """Escalate, hand down, transfer or refer: a pending move answered by its addressee by a due time.
+
+    A referral shares with the agency what `shares` names (`ShareItem`: name, a safe contact phone, the account,
+    the address; None: the defaults for the agency's kind); `share_phone` is a safe number to give instead of the
+    one on the register."""
     require_on_case(actor, "cases.move", case)
     if kind not in (MoveKind.ESCALATE, MoveKind.HAND_DOWN, MoveKind.TRANSFER, MoveKind.REFER):
         raise ValidationFailed({"kind": "流转类型不正确。"})
@@ -185,6 +196,7 @@ def case_move_create(
         else:
             if to_agency is None:
                 raise ValidationFailed({"to_agency": "请选择接收转介的协作单位。"})
+            shares, share_phone = _clean_shares(to_agency, shares, share_phone)
         if (
             kind != MoveKind.REFER
             and case.moves.filter(
@@ -224,6 +236,8 @@ def case_move_create(
             answer_division=to_division,
             due_at=deadline.due if deadline else None,
             consent_override_reason=override[:500],
+            shares=shares if kind == MoveKind.REFER else [],
+            share_phone=share_phone if kind == MoveKind.REFER else "",
             created_by=user_of(actor),
         )
         if kind == MoveKind.REFER:
@@ -251,6 +265,7 @@ def case_move_create(
                 "reason": reason,
                 "due_at": move.due_at.isoformat() if move.due_at else None,
                 "consent_override": bool(override),
+                "shares": move.shares,
             },
         )
         if override:
@@ -271,6 +286,24 @@ def case_move_create(
             level=NoticeLevel.URGENT if case.is_high_risk else NoticeLevel.INFO,
         )
     return move
+
+
+def _clean_shares(agency: PartnerAgency, shares: list[str] | None, phone: str) -> tuple[list[str], str]:
+    """The items a referral shares (the agency kind's defaults when not chosen) and the safe phone, checked."""
+    if shares is None:
+        shares = rules.referral_share_defaults(agency.kind)
+    unknown = [s for s in shares if s not in ShareItem.values]
+    if unknown:
+        raise ValidationFailed({"shares": "共享内容不正确。"})
+    phone = (phone or "").strip()
+    if phone:
+        try:
+            phone = validate_phone(phone).number
+        except DjangoValidationError as exc:
+            raise ValidationFailed({"share_phone": "安全联系电话：" + exc.messages[0]}) from None
+        if ShareItem.PHONE not in shares:
+            shares = [*shares, ShareItem.PHONE]
+    return [s for s in ShareItem.values if s in shares], phone
 
 
 def move_may_answer(actor: Actor, move: CaseMove) -> bool:
@@ -304,20 +337,26 @@ def case_move_answer(
         move.answer_note = note[:1000]
         move.version += 1
         move.save()
+        handed_over: list = []
         if accept and move.kind in (MoveKind.ESCALATE, MoveKind.HAND_DOWN, MoveKind.TRANSFER):
             previous = case.division_id
+            previous_name = move.from_division.name
             case.division_id = move.to_division_id or case.division_id
-            if move.kind == MoveKind.TRANSFER:
-                # The new owner assigns its own handler; the old one loses the case.
-                revoke_access(source_key=f"case-handler:{case.pk}")
-                case.handler = None
+            if move.kind in (MoveKind.ESCALATE, MoveKind.TRANSFER):
+                handed_over = _hand_over(actor=actor, case=case, move=move)
             event_write(
                 case,
                 EventKind.MOVE_ANSWER,
-                f"{move.get_kind_display()}已接收：承办区划由 {previous} 改为 {move.to_division_id}",
+                f"{move.get_kind_display()}已接收：承办单位由 {previous_name} 改为 {_place_name(move)}",
                 actor=actor,
                 note=note,
-                data={"move": move.pk, "accepted": True, "from": previous, "to": move.to_division_id},
+                data={
+                    "move": move.pk,
+                    "accepted": True,
+                    "from": previous,
+                    "to": move.to_division_id,
+                    "read_access": [u.pk for u in handed_over],
+                },
                 sensitive=False,
             )
         else:
@@ -333,13 +372,66 @@ def case_move_answer(
                 sensitive=False,
             )
         case_save(case)
-        if move.created_by:
-            notify(
-                users=[move.created_by],
-                title=f"个案 {case.number} 的{move.get_kind_display()}{'已被接收' if accept else '被拒绝'}",
-                url=case_url(case),
-            )
+        _answer_notify(move=move, case=case, accept=accept, note=note, handed_over=handed_over)
     return move
+
+
+def _hand_over(*, actor: Actor, case: Case, move: CaseMove) -> list:
+    """The case leaves its place: the new owner assigns its own handler. Whoever handed it up or over (the
+    sender and the handler until now) keeps reading it, through a read-only grant (the same policy query as
+    every list and record check), and receives the follow-up tasks the new owner gives her."""
+    people = {u.pk: u for u in (move.created_by, case.handler) if u is not None and u.is_active}
+    revoke_access(source_key=f"case-handler:{case.pk}")
+    case.handler = None
+    for user in people.values():
+        grant_access(
+            obj=case,
+            kind=GrantKind.HANDOVER,
+            user=user,
+            write=False,
+            source_key=f"case-handover:{move.pk}",
+            reason=f"个案 {case.number} {move.get_kind_display()}前经办（只读）",
+            created_by=user_of(actor),
+        )
+    return list(people.values())
+
+
+def _place_name(move: CaseMove) -> str:
+    """Who a move went to, by name: the agency or the division."""
+    target = move.to_agency or move.to_division
+    return target.name if target is not None else ""
+
+
+def _answer_notify(*, move: CaseMove, case: Case, accept: bool, note: str, handed_over: list) -> None:
+    """Tell the sender (and a handler who handed the case over) what changed, linking where each can open."""
+    receiver = _place_name(move)
+    kind = move.get_kind_display()
+    if not accept:
+        notify(
+            users=[move.created_by],
+            title=f"个案 {case.number} 的{kind}被{receiver}拒绝",
+            body=f"拒绝理由：{note}。个案仍由{move.from_division.name}承办。",
+            url=case_url(case),
+        )
+        return
+    if move.kind in (MoveKind.ESCALATE, MoveKind.TRANSFER):
+        body = (
+            f"承办单位已改为{receiver}，由其指定承办人。您仍可查看本案（只读），"
+            "接收方派给您的跟进任务（如上门走访）会另行通知，并列在“跟进任务”页。"
+        )
+        notify(
+            users=handed_over or [move.created_by],
+            title=f"个案 {case.number} 已由{receiver}接收",
+            body=body,
+            url=case_url(case),
+        )
+        return
+    notify(
+        users=[move.created_by],
+        title=f"个案 {case.number} 的{kind}已被{receiver}接收",
+        body=f"答复意见：{note}" if note else "",
+        url=case_url(case),
+    )
 
 
 def case_referral_reply(*, actor: Actor, move: CaseMove, answer: str) -> CaseMove:
@@ -406,3 +498,65 @@ def case_move_revoke(*, actor: Actor, move: CaseMove, reason: str) -> CaseMove:
             sensitive=False,
         )
     return move
+
+
+def referral_shared(move: CaseMove) -> bool:
+    """Whether a referral still shares what it names (not refused nor taken back)."""
+    return (
+        move.kind == MoveKind.REFER
+        and bool(move.shares)
+        and move.status in (MoveStatus.PENDING, MoveStatus.ACCEPTED, MoveStatus.DONE)
+    )
+
+
+def case_referral_reveal(*, actor: Actor, move: CaseMove, request: HttpRequest | None = None) -> list[tuple[str, str]]:
+    """What a referral shares, in full, for a user of the agency it went to: [(label, value)…]; each reveal is
+    written to the access log with the field classes it opened. Refused, revoked or not addressed to the actor:
+    404, the same as a missing referral."""
+    from jiayuan.audit.models import Action
+    from jiayuan.audit.services import access_log_write
+    from jiayuan.cases.models import CaseParty, PartyRole
+    from jiayuan.people.models import PersonPhone
+
+    if not (
+        move.to_agency_id in actor.agency_ids
+        and referral_shared(move)
+        and actor.has_perm("cases.view")
+        and policy.allows(actor, "cases.view", move.case)
+    ):
+        raise NotFound("未找到该记录")
+    case = move.case
+    seeker = (
+        CaseParty.objects.filter(case=case, role=PartyRole.SEEKER).select_related("person", "person__division")
+    ).first()
+    person = seeker.person if seeker is not None else None
+    values: list[tuple[str, str]] = []
+    classes: set[str] = set()
+    for item in move.shares:
+        if item == ShareItem.NAME:
+            values.append((ShareItem.NAME.label, person.name if person else "（匿名求助）"))
+            classes.add("personal")
+        elif item == ShareItem.PHONE:
+            phone = move.share_phone
+            if not phone and person is not None:
+                row = PersonPhone.objects.filter(person=person, safe_to_call=True).order_by("-is_primary", "id").first()
+                phone = row.number if row else ""
+            note = "（转介人提供的安全号码）" if move.share_phone else ""
+            values.append((ShareItem.PHONE.label, (phone + note) if phone else "（未登记可安全来电的号码）"))
+            classes.add("sensitive")
+        elif item == ShareItem.ACCOUNT:
+            values.append((ShareItem.ACCOUNT.label, case.account or "（未记录）"))
+            classes.add(case.account_class)
+        elif item == ShareItem.ADDRESS:
+            place = f"{person.division.name} {person.address_detail}".strip() if person else ""
+            values.append((ShareItem.ADDRESS.label, place or "（未登记）"))
+            classes.add("sensitive")
+    access_log_write(
+        actor=actor,
+        request=request,
+        action=Action.REVEAL,
+        obj=case,
+        field_classes=sorted(classes),
+        detail={"referral": move.pk, "fields": list(move.shares)},
+    )
+    return values

@@ -24,5 +24,5 @@ def test_agencies_are_grouped_by_kind_with_the_police_first(world, client):
     order = [str(label) for value, label in AgencyKind.choices]
     assert groups[0] == AgencyKind.POLICE.label
     assert groups == sorted(groups, key=order.index)
-    first = re.search(r'<option value="(\d+)">([^<]+)</option>', select)
+    first = re.search(r'<option value="(\d+)"[^>]*>([^<]+)</option>', select)
     assert first and first.group(2) == world.police.name

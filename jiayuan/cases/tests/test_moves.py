@@ -40,7 +40,10 @@ def test_transfer_changes_owner_only_on_acceptance(world):
     services.case_move_answer(actor=actor_of(world.worker2), move=move, accept=True, note="接收")
     case.refresh_from_db()
     assert case.division_id == world.c2 and case.handler_id is None
-    assert can_see(world.worker2, case) and not can_see(world.worker, case)
+    assert can_see(world.worker2, case)
+    # the worker who handed it over keeps reading it, no more
+    assert can_see(world.worker, case) and not policy.allows(actor_of(world.worker), "cases.handle", case)
+    assert not can_see(world.worker3, case)
     with pytest.raises(WorkflowError):
         services.case_move_answer(actor=actor_of(world.worker2), move=move, accept=False, note="再答一次")
 

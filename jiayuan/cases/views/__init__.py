@@ -3,7 +3,7 @@ them (inbox, closure decisions, statistics, calendar). Thin: every write is a se
 selector."""
 
 from .case_page import assess, attachment_download, book, case_detail, reveal
-from .desk import calendar, closure_decide, inbox, person_panel, stats
+from .desk import calendar, closure_decide, inbox, my_tasks, person_panel, stats
 from .handling import (
     action_add,
     assign,
@@ -12,7 +12,11 @@ from .handling import (
     move_answer,
     move_create,
     move_revoke,
+    party_add,
     referral_reply,
+    referral_shared,
+    task_assign,
+    task_done,
     team_add,
     team_remove,
     transition,
@@ -39,10 +43,15 @@ __all__ = [
     "move_answer",
     "move_create",
     "move_revoke",
+    "my_tasks",
+    "party_add",
     "person_panel",
     "referral_reply",
+    "referral_shared",
     "reveal",
     "stats",
+    "task_assign",
+    "task_done",
     "team_add",
     "team_remove",
     "transition",

@@ -19,6 +19,8 @@ from jiayuan.cases.models import (
     MoveReason,
     Outcome,
     RiskLevel,
+    ShareItem,
+    TaskKind,
     TeamRole,
 )
 from jiayuan.core.dates import query_int
@@ -117,7 +119,25 @@ def case_detail(request, case_id: int):
         if prefix is not None
         else [],
         "today": timezone.localdate(),
+        "tasks": records.case_tasks(case),
+        "task_kinds": TaskKind.choices,
     }
+    my_referrals = [m for m in context["moves"] if m.to_agency_id and m.to_agency_id in actor.agency_ids]
+    for m in my_referrals:
+        m.share_labels = [ShareItem(s).label for s in m.shares] if services.referral_shared(m) else []
+    context["my_referrals"] = my_referrals
+    context["openable_people"] = records.openable_people(actor=actor, person_ids=[p["id"] for p in context["parties"]])
+    context["share_items"] = ShareItem.choices
+    context["party_roles"] = [(r.value, r.label) for r in services.OTHER_PARTY_ROLES]
+    for _kind, items in context["agencies"]:
+        for agency in items:
+            agency.share_defaults = rules.referral_share_defaults(agency.kind)
+    handed_over = records.handed_over_users(case)
+    context["handed_over_ids"] = [u.pk for u in handed_over]
+    if can_handle and case.status != "closed":
+        context["task_assignees"] = records.task_assignees(actor=actor, case=case)
+    if not can_handle and actor.user_id in context["handed_over_ids"]:
+        context["read_only_handover"] = "上报或移交"
     return render(request, "cases/detail.html", context)
 
 

@@ -22,6 +22,13 @@ def inbox(request):
     return render(request, "cases/inbox.html", {"moves": moves, "now": timezone.now()})
 
 
+@require_perm("cases.view")
+def my_tasks(request):
+    return render(
+        request, "cases/tasks.html", {"tasks": records.my_tasks(actor=request.actor), "today": timezone.localdate()}
+    )
+
+
 @require_POST
 @require_perm("cases.approve_closure")
 def closure_decide(request, approval_id: int):

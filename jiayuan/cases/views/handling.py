@@ -4,14 +4,17 @@ and attachments. Each is one service call."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.cases import records, selectors, services
 from jiayuan.cases.models import (
+    MoveKind,
     MoveReason,
 )
+from jiayuan.core.dates import parse_date
 from jiayuan.core.errors import ApplicationError
 
 from .common import _back, _case, _error_text, _move, _run
@@ -81,6 +84,9 @@ def move_create(request, case_id: int):
             to_agency=agency,
             note=request.POST.get("note", ""),
             consent_override_reason=request.POST.get("consent_override_reason", ""),
+            # The form sends the items ticked (possibly none); without the form, the agency kind's defaults.
+            shares=request.POST.getlist("shares") if request.POST.get("shares_form") else None,
+            share_phone=request.POST.get("share_phone", ""),
         ),
         "已发起流转，等待对方答复。",
     )
@@ -98,7 +104,9 @@ def move_answer(request, move_id: int):
     else:
         messages.success(request, "已接收。" if accept else "已拒绝。")
     if accept and records.case_may(actor=request.actor, perm="cases.view", case=move.case):
-        return redirect("cases:detail", case_id=move.case_id)
+        # The officer lands on the case, at the referral: what it shares and the form to answer it.
+        anchor = "#referral-h" if move.kind == MoveKind.REFER else ""
+        return redirect(reverse("cases:detail", kwargs={"case_id": move.case_id}) + anchor)
     return redirect("cases:inbox")
 
 
@@ -112,7 +120,18 @@ def referral_reply(request, move_id: int):
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, "处理结果已反馈。")
+    if request.POST.get("back") == "case":
+        return redirect(reverse("cases:detail", kwargs={"case_id": move.case_id}) + "#referral-h")
     return redirect("cases:inbox")
+
+
+@require_POST
+@require_perm("cases.view")
+def referral_shared(request, move_id: int):
+    """What a referral shares, in full, for the agency it went to (each reveal logged)."""
+    move = _move(request, move_id)
+    values = services.case_referral_reveal(actor=request.actor, move=move, request=request)
+    return render(request, "cases/partials/referral_shared.html", {"values": values})
 
 
 @require_POST
@@ -205,4 +224,73 @@ def attach(request, case_id: int):
         case.pk,
         lambda: services.case_attachment_add(actor=request.actor, case=case, upload=upload),
         "附件已上传。",
+    )
+
+
+@require_POST
+@require_perm("cases.handle")
+def task_assign(request, case_id: int):
+    case = _case(request, case_id, perm="cases.handle")
+    user_id = request.POST.get("assignee", "")
+    allowed = {u.pk: u for u in records.task_assignees(actor=request.actor, case=case)}
+    due = request.POST.get("due_on", "").strip()
+    due_on = parse_date(due) if due else None
+    if due and due_on is None:
+        messages.error(request, "完成期限的格式不正确，请按“年-月-日”填写。")
+        return _back(case.pk)
+    return _run(
+        request,
+        case.pk,
+        lambda: services.case_task_assign(
+            actor=request.actor,
+            case=case,
+            assignee=allowed.get(int(user_id)) if user_id.isdigit() else None,
+            kind=request.POST.get("kind", ""),
+            instruction=request.POST.get("instruction", ""),
+            due_on=due_on,
+        ),
+        "跟进任务已派发，承担人会收到通知。",
+    )
+
+
+@require_POST
+@require_perm("cases.view")
+def task_done(request, task_id: int):
+    task = records.task_get(actor=request.actor, task_id=task_id)
+    version = request.POST.get("version", "")
+    return _run(
+        request,
+        task.case_id,
+        lambda: services.case_task_done(
+            actor=request.actor,
+            task=task,
+            note=request.POST.get("note", ""),
+            expected_version=int(version) if version.isdigit() else None,
+        ),
+        "已记录任务完成情况，派发人会收到通知。",
+    )
+
+
+@require_POST
+@require_perm("cases.handle")
+def party_add(request, case_id: int):
+    case = _case(request, case_id, perm="cases.handle")
+    post = request.POST
+    picked = post.get("person", "")
+    return _run(
+        request,
+        case.pk,
+        lambda: services.case_party_add(
+            actor=request.actor,
+            case=case,
+            party=services.PartyInput(
+                role=post.get("role", ""),
+                name=post.get("name", "")[:64],
+                relation=post.get("relation", "")[:32],
+                age=post.get("age", "")[:8],
+                phone=post.get("phone", "")[:32],
+                person_id=int(picked) if picked.isdigit() else None,
+            ),
+        ),
+        "已添加当事人。",
     )

@@ -123,8 +123,41 @@ def intake_lookup(request):
     return render(request, "cases/partials/lookup.html", {"matches": matches, "searched": bool(phone or id_number)})
 
 
+PARTY_ROWS = (PartyRole.RESPONDENT, PartyRole.CHILD, PartyRole.WITNESS)
+
+
+def _party_inputs(post) -> list:
+    """The intake's rows for more people of the case (empty rows are left out by the service)."""
+    rows = []
+    for n, default in enumerate(PARTY_ROWS, start=1):
+        picked = post.get(f"p{n}_person", "")
+        rows.append(
+            services.PartyInput(
+                role=post.get(f"p{n}_role", default),
+                name=post.get(f"p{n}_name", "")[:64],
+                relation=post.get(f"p{n}_relation", "")[:32],
+                age=post.get(f"p{n}_age", "")[:8],
+                phone=post.get(f"p{n}_phone", "")[:32],
+                person_id=int(picked) if picked.isdigit() else None,
+            )
+        )
+    return rows
+
+
+def party_rows(data) -> list[dict]:
+    """The rows of the intake's party form, with what was typed (a form never loses it)."""
+    keys = ("role", "name", "relation", "age", "phone", "person", "q")
+    return [
+        {"n": n, "default": default, **{k: data.get(f"p{n}_{k}", "") for k in keys}}
+        for n, default in enumerate(PARTY_ROWS, start=1)
+    ]
+
+
 def _intake_context(request, **extra):
+    data = extra.get("data") or {}
     return {
+        "party_rows": party_rows(data),
+        "party_roles": [(r.value, r.label) for r in (*PARTY_ROWS, PartyRole.SEEKER)],
         "communities": division_choices_for(actor=request.actor, perm="cases.create"),
         "channels": Channel.choices,
         "categories": rules.category_choices(),
@@ -152,6 +185,7 @@ def intake(request):
                     restricted=post.get("restricted") == "on",
                     source=post.get("source", "")[:200],
                     question_id=int(question) if question.isdigit() else None,
+                    others=_party_inputs(post),
                 ),
                 caller=services.CallerInput(
                     name=post.get("name", ""),

@@ -1,4 +1,4 @@
-"""The frozen evaluation sets: the fifth held-out round and the near-verbatim restatements."""
+"""The frozen evaluation sets: the fifth and sixth held-out rounds and the near-verbatim restatements."""
 
 import yaml
 
@@ -16,6 +16,29 @@ def test_round5_is_large_and_every_gold_article_exists():
         assert q.expected and all(key in corpus.by_key for key in q.expected), q.question
     others = {q.question for name in EVAL_FILES if name != "round5" for q in load_eval(name)}
     assert not {q.question for q in questions} & others, "round5 repeats a question of another set"
+
+
+def test_round6_is_frozen_apart_and_every_gold_article_exists():
+    questions = load_eval("round6")
+    assert len(questions) >= 40
+    assert len({q.question for q in questions}) == len(questions), "duplicate questions"
+    others = {q.question for name in EVAL_FILES if name != "round6" for q in load_eval(name)}
+    assert not {q.question for q in questions} & others, "round6 repeats a question of another set"
+    cited = {key for q in questions for key in q.expected}
+    civil = {n for law, n in cited if law == "民法典"}
+    for label, span in (
+        ("guardianship", range(26, 40)),
+        ("succession", range(1119, 1164)),
+        ("adoption", range(1093, 1119)),
+    ):
+        assert civil & set(span), label
+
+
+def test_development_set_is_apart_from_the_frozen_rounds():
+    questions = load_eval("dev")  # raises KeyError on an expected article that does not exist
+    assert len(questions) >= 40
+    frozen = {q.question for name in ("holdout2", "round5", "round6") for q in load_eval(name)}
+    assert not {q.question for q in questions} & frozen
 
 
 def test_round5_spans_the_whole_domain():

@@ -94,3 +94,63 @@ def test_reviewers_keep_the_phrasings_and_retrieval_uses_them(client, laws, lega
     finally:
         legal_index.set_phrasings(phrasings_from_data())
         legal_index.phrasing_stamp = None
+
+
+def test_a_direct_word_match_keeps_a_place_in_the_first_five_whatever_the_topics(legal_index, monkeypatch):
+    from jiayuan.legal import retrieval
+    from jiayuan.legal.text import query_terms
+
+    question = "解除收养以后养子女和生父母之间会恢复关系吗"
+    protected = unprotected_misses = 0
+    for topic in topic_data().topics:
+        words = [t for t in topic.triggers if "+" not in t][:2] + list(topic.also_any[:1])
+        asked = question + "，" + "，".join(words)
+        r = legal_index.rankers(asked)
+        lead = int(r["words"].argmax())
+        if legal_index.coverage_in(legal_index.doc_terms[lead], query_terms(asked, expand=False)) < (
+            retrieval.PROTECT_COVERAGE
+        ):
+            continue
+        protected += 1
+        # The worst case: only the topic map ranks (no word of the question counts in the fusion).
+        keys = [h.article.idx for h in legal_index.search(asked, k=5, weights={"topic": 1.0}).hits]
+        assert lead in keys, (topic.slug, asked)
+        monkeypatch.setattr(retrieval, "PROTECT_RANK", 0)
+        unprotected = [h.article.idx for h in legal_index.search(asked, k=5, weights={"topic": 1.0}).hits]
+        monkeypatch.setattr(retrieval, "PROTECT_RANK", 5)
+        unprotected_misses += lead not in unprotected
+    assert protected >= 10
+    assert unprotected_misses, "the topic map alone would have pushed the direct match out"
+
+
+def test_the_specific_article_goes_before_the_general_one_at_equal_fused_score(legal_index):
+    import numpy as np
+
+    from jiayuan.legal.text import query_terms
+
+    corpus = get_corpus()
+    general, specific = corpus.parse_ref("民法典:1127").idx, corpus.parse_ref("民法典:1148").idx
+    question = "遗产管理人没尽到职责造成损失要赔吗"
+    own = query_terms(question, expand=False)
+    assert legal_index.coverage(specific, own) > legal_index.coverage(general, own)
+    fused = np.zeros(legal_index.n)
+    fused[[general, specific]] = 1.0
+    fused[general] += 1e-9  # the general article leads before the reordering
+    legal_index._rerank(fused, own, query_terms(question))
+    assert fused[specific] > fused[general]
+
+
+@pytest.mark.django_db
+def test_reloading_the_statutes_brings_unedited_phrasings_up_to_the_data_file(laws):
+    from jiayuan.legal.phrasings import seed_phrasings
+    from jiayuan.legal.services import phrasings_seed
+
+    untouched = ArticlePhrasing.objects.get(ref="民法典:1079")
+    edited = ArticlePhrasing.objects.get(ref="民法典:1080")
+    ArticlePhrasing.objects.filter(pk=untouched.pk).update(phrasings="旧的问法")
+    ArticlePhrasing.objects.filter(pk=edited.pk).update(phrasings="审核人写的问法", version=2)
+    assert phrasings_seed() == 1
+    untouched.refresh_from_db()
+    edited.refresh_from_db()
+    assert untouched.lines == list(seed_phrasings()["民法典:1079"])
+    assert edited.phrasings == "审核人写的问法"

@@ -59,84 +59,79 @@ def organisation_page(request: HttpRequest, org_id: int) -> HttpResponse:
     )
 
 
-def _back(org_id: int) -> HttpResponse:
-    return redirect("orgs:building_org", org_id=org_id)
+def _record_action(name: str, perm: str, load, call, success: str):
+    """A form posted on one record of an organisation: `load(actor, perm, id)` finds it in the actor's reach (404
+    otherwise), `call(actor, record, post)` runs the service; the outcome shows on the organisation's page."""
+
+    def view(request: HttpRequest, **kwargs: int) -> HttpResponse:
+        record = load(request.actor, perm, *kwargs.values())
+        run_action(request, lambda: call(request.actor, record, request.POST), success=success)
+        return redirect("orgs:building_org", org_id=getattr(record, "organisation_id", record.pk))
+
+    view.__name__ = view.__qualname__ = name
+    return require_POST(require_perm(perm)(view))
 
 
-@require_POST
-@require_perm("orgs.committee_edit")
-def committee_new(request: HttpRequest, org_id: int) -> HttpResponse:
-    org = selectors.organisation_get(actor=request.actor, org_id=org_id, perm="orgs.committee_edit")
-    run_action(
-        request,
-        lambda: services.committee_elect(
-            actor=request.actor,
-            organisation=org,
-            elected_on=request.POST.get("elected_on", ""),
-            term_start=request.POST.get("term_start", ""),
-            term_end=request.POST.get("term_end", ""),
-        ),
-        success="换届已登记。",
-    )
-    return _back(org.pk)
+def _org(actor, perm: str, org_id: int):
+    return selectors.organisation_get(actor=actor, org_id=org_id, perm=perm)
 
 
-@require_POST
-@require_perm("orgs.committee_edit")
-def seat_new(request: HttpRequest, committee_id: int) -> HttpResponse:
-    committee = selectors.committee_get(actor=request.actor, committee_id=committee_id, perm="orgs.committee_edit")
-    run_action(
-        request,
-        lambda: services.seat_add(
-            actor=request.actor,
-            committee=committee,
-            person_id=request.POST.get("person_id", ""),
-            post=request.POST.get("post", ""),
-            post_title=request.POST.get("post_title", ""),
-            is_party_member=request.POST.get("is_party_member") == "1",
-            education=request.POST.get("education", ""),
-            in_two_committees=request.POST.get("in_two_committees") == "1",
-        ),
-        success="已增补到本届执委会。",
-    )
-    return _back(committee.organisation_id)
-
-
-@require_POST
-@require_perm("orgs.duty_add")
-def duty_new(request: HttpRequest, member_id: int) -> HttpResponse:
-    member = selectors.member_get(actor=request.actor, member_id=member_id, perm="orgs.duty_add")
-    run_action(
-        request,
-        lambda: services.duty_record(
-            actor=request.actor,
-            member=member,
-            kind=request.POST.get("kind", ""),
-            on=request.POST.get("on", ""),
-            content=request.POST.get("content", ""),
-            person_id=request.POST.get("person_id") or None,
-        ),
-        success="履职记录已保存。",
-    )
-    return _back(member.organisation_id)
-
-
-@require_POST
-@require_perm("orgs.committee_edit")
-def space_new(request: HttpRequest, org_id: int) -> HttpResponse:
-    org = selectors.organisation_get(actor=request.actor, org_id=org_id, perm="orgs.committee_edit")
-    run_action(
-        request,
-        lambda: services.women_space_add(
-            actor=request.actor,
-            organisation=org,
-            name=request.POST.get("name", ""),
-            address=request.POST.get("address", ""),
-            opened_on=request.POST.get("opened_on", ""),
-        ),
-        success="妇女阵地已登记。",
-    )
-    return _back(org.pk)
+committee_new = _record_action(
+    "committee_new",
+    "orgs.committee_edit",
+    _org,
+    lambda actor, org, post: services.committee_elect(
+        actor=actor,
+        organisation=org,
+        elected_on=post.get("elected_on", ""),
+        term_start=post.get("term_start", ""),
+        term_end=post.get("term_end", ""),
+    ),
+    "换届已登记。",
+)
+seat_new = _record_action(
+    "seat_new",
+    "orgs.committee_edit",
+    lambda actor, perm, committee_id: selectors.committee_get(actor=actor, committee_id=committee_id, perm=perm),
+    lambda actor, committee, post: services.seat_add(
+        actor=actor,
+        committee=committee,
+        person_id=post.get("person_id", ""),
+        post=post.get("post", ""),
+        post_title=post.get("post_title", ""),
+        is_party_member=post.get("is_party_member") == "1",
+        education=post.get("education", ""),
+        in_two_committees=post.get("in_two_committees") == "1",
+    ),
+    "已增补到本届执委会。",
+)
+duty_new = _record_action(
+    "duty_new",
+    "orgs.duty_add",
+    lambda actor, perm, member_id: selectors.member_get(actor=actor, member_id=member_id, perm=perm),
+    lambda actor, member, post: services.duty_record(
+        actor=actor,
+        member=member,
+        kind=post.get("kind", ""),
+        on=post.get("on", ""),
+        content=post.get("content", ""),
+        person_id=post.get("person_id") or None,
+    ),
+    "履职记录已保存。",
+)
+space_new = _record_action(
+    "space_new",
+    "orgs.committee_edit",
+    _org,
+    lambda actor, org, post: services.women_space_add(
+        actor=actor,
+        organisation=org,
+        name=post.get("name", ""),
+        address=post.get("address", ""),
+        opened_on=post.get("opened_on", ""),
+    ),
+    "妇女阵地已登记。",
+)
 
 
 @require_perm("orgs.building_view")

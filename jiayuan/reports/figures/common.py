@@ -48,6 +48,7 @@ def first_day(model: type[Model], date_path: str, division_path: str | None = "d
 
 def choice_labels(model: type[Model], field_name: str):
     def labels() -> dict[str, str]:
-        return {str(k): str(v) for k, v in model._meta.get_field(field_name).choices}
+        choices = getattr(model._meta.get_field(field_name), "choices", None) or []
+        return {str(k): str(v) for k, v in choices}
 
     return labels

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -82,7 +83,9 @@ def case_stats(
             )
         )
         day = following
-    channels, levels, months = Counter(), Counter(), Counter()
+    channels: Counter[Any] = Counter()
+    levels: Counter[Any] = Counter()
+    months: Counter[Any] = Counter()
     total = handled = high = 0
     for row in (
         received.order_by()
@@ -115,12 +118,12 @@ def case_stats(
     hours.sort()
     days.sort()
 
-    channel_labels = dict(Case._meta.get_field("channel").choices)
+    channel_labels = {str(k): str(v) for k, v in Case._meta.get_field("channel").choices or []}
     by_channel = [
         Figure(channel_labels.get(code, code), n, _link(base_filters, channel=code))
         for code, n in channels.most_common()
     ]
-    level_labels = dict(Case._meta.get_field("risk_level").choices)
+    level_labels = {str(k): str(v) for k, v in Case._meta.get_field("risk_level").choices or []}
     by_level = [
         Figure(level_labels.get(code) or "未评估", n, _link(base_filters, risk=code or "none"))
         for code, n in levels.most_common()

@@ -263,3 +263,38 @@ def test_a_ticked_item_without_a_level_is_refused_and_the_form_keeps_what_was_ty
     assert findings in page and 'name="item_family_conflict" checked' in page
     assert f'<option value="{s.home}" selected>' in page
     assert not Visit.objects.exists()
+
+
+def test_conversion_lets_the_worker_say_who_is_who(s, client):
+    """A household with two adults: not everyone becomes 求助人; the worker picks each member's role."""
+    father = make_person(s.home, name="李建国")
+    visit = visit_with_hazard(s, people=[s.mother, father, s.child])
+    hazard = visit.hazard
+    with pytest.raises(ValidationFailed):
+        services.hazard_to_case(actor=s.a["community"], hazard=hazard, expected_version=hazard.version)
+    client.force_login(s.users["community"])
+    page = client.get(f"/screening/hazards/{hazard.pk}/").content.decode()
+    assert f'name="role_{father.pk}"' in page and "被投诉人" in page
+    # a member left without a role: refused with a message, nothing converted
+    client.post(
+        f"/screening/hazards/{hazard.pk}/follow/",
+        {"action": "case", "version": hazard.version, f"role_{s.mother.pk}": "seeker"},
+    )
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.OPEN
+    response = client.post(
+        f"/screening/hazards/{hazard.pk}/follow/",
+        {
+            "action": "case",
+            "version": hazard.version,
+            f"role_{s.mother.pk}": "seeker",
+            f"role_{father.pk}": "respondent",
+            f"role_{s.child.pk}": "child",
+        },
+    )
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.CASE and response.status_code == 302
+    from jiayuan.cases.models import Case
+
+    parties = dict(Case.objects.get(pk=hazard.case_id).parties.values_list("person_id", "role"))
+    assert parties == {s.mother.pk: "seeker", father.pk: "respondent", s.child.pk: "child"}

@@ -183,3 +183,69 @@ def test_api_edit_and_withdrawal(scene):
     assert worker.post(far, json.dumps({"version": 1}), content_type="application/json").status_code == 404
     done = worker.post(f"{url}/withdraw", json.dumps({"version": 2}), content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "已退出"
+
+
+def test_volunteer_page_queries_do_not_grow_with_her_records(scene, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(scene["users"]["community"])
+    url = f"/volunteers/{scene['other'].pk}/"
+    _record(scene["other"], days=40, minutes=60, confirm=True)
+    client.get(url)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for day in range(12):
+        _record(scene["other"], days=day + 1, minutes=30, confirm=day % 2 == 0)
+    assert queries() == few
+    # Her page: the account and posting, her record, the access log's chained write, her hours, records, teams,
+    # skills and pairings; no look-up of grants (no grant ever opens a volunteer).
+    with django_assert_max_num_queries(17):
+        client.get(url)
+
+
+def test_team_and_record_exports_are_masked_logged_and_formula_safe(scene):
+    import openpyxl
+
+    home_team = services.team_create(
+        actor=system_actor(),
+        data=services.TeamInput(name='=HYPERLINK("x")阅读中队', type="reading", division_code=scene["home"]),
+    )
+    far_team = services.team_create(
+        actor=system_actor(), data=services.TeamInput(name="远方队", type="reading", division_code=scene["far"])
+    )
+    services.team_member_add(actor=system_actor(), team=home_team, person=scene["mine"].person)
+    services.team_member_add(actor=system_actor(), team=far_team, person=scene["far_one"].person)
+    _record(scene["mine"], days=3, minutes=90, confirm=True)
+    _record(scene["other"], days=4, minutes=60, confirm=False)
+    _record(scene["far_one"], days=5, minutes=30, confirm=True)
+    client = Client()
+    client.force_login(scene["users"]["street"])
+    teams = client.get("/volunteers/teams/export.xlsx")
+    assert teams.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(teams.content))
+    rows = list(book["服务队伍"].iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows] == ['=HYPERLINK("x")阅读中队']  # the other street's team is not in it
+    cell = book["服务队伍"]["B2"]
+    assert cell.data_type == "s" and cell.quotePrefix  # text, never a formula
+    members = list(book["队员名单"].iter_rows(min_row=2, values_only=True))
+    assert [m[2] for m in members] == ["陈*心"]
+    records = client.get("/volunteers/records/export.xlsx?status=all")
+    sheet = openpyxl.load_workbook(io.BytesIO(records.content)).active
+    found = sorted((r[1], r[7], r[8]) for r in sheet.iter_rows(min_row=2, values_only=True))
+    assert found == [("林*心", 1, "待确认"), ("陈*心", 1.5, "已确认")]
+    logged = {
+        row.object_type: row.detail["rows"]
+        for row in AccessLog.objects.filter(action=Action.EXPORT, object_type__startswith="volunteers.")
+    }
+    assert logged == {"volunteers.team": 1, "volunteers.servicerecord": 2}
+    # A community worker may not export.
+    worker = Client()
+    worker.force_login(scene["users"]["community"])
+    assert worker.get("/volunteers/teams/export.xlsx").status_code == 404

@@ -17,6 +17,8 @@ SET_NAMES = {
     "holdout2": "第四轮留出集（冻结）",
     "round5": "第五轮留出集（冻结）",
     "verbatim": "条文近似复述",
+    "dev": "开发集（调优用）",
+    "round6": "第六轮留出集（冻结）",
 }
 
 
@@ -27,12 +29,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--set",
             default="eval",
-            help="eval（默认）、holdout、holdout2、round5、verbatim 或 YAML 文件路径",
+            help="eval（默认）、holdout、holdout2、round5、verbatim、dev、round6 或 YAML 文件路径",
         )
         parser.add_argument("--all", action="store_true", help="一次评测全部评测集")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
         parser.add_argument("--misses", action="store_true", help="列出前 5 名未命中的问题（冻结的评测集不列出）")
         parser.add_argument("--fit", action="store_true", help="以交叉验证在调优集（eval、holdout）上拟合融合权重")
+        parser.add_argument(
+            "--phrasing-cv", action="store_true", help="轮流把一部分常见问法移出索引再用它们提问（不用任何评测集）"
+        )
         parser.add_argument("--make-verbatim", action="store_true", help="由法条重新生成条文近似复述评测集")
 
     def handle(self, *args, **options):
@@ -41,6 +46,11 @@ class Command(BaseCommand):
 
             count = write()
             self.stdout.write(f"已生成 {count} 题：{VERBATIM_FILE.name}")
+            return
+        if options["phrasing_cv"]:
+            from jiayuan.legal.evaluation import phrasing_cv
+
+            self.stdout.write(json.dumps(phrasing_cv(), ensure_ascii=False, indent=2))
             return
         if options["fit"]:
             from jiayuan.legal.evaluation import fit_fusion

@@ -14,5 +14,5 @@ class Command(BaseCommand):
             f"法律法规：新增 {report.laws_created}，更新 {report.laws_updated}；"
             f"条文：共 {report.articles_total}，新增 {report.articles_created}，更新 {report.articles_updated}，"
             f"删除 {report.articles_deleted}；主题指引新增 {report.guides_created}；"
-            f"条文常见问法新增 {report.phrasings_created}。"
+            f"条文常见问法新增或更新 {report.phrasings_created}。"
         )

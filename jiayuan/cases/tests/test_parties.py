@@ -1,0 +1,112 @@
+"""A case holds more than one person: the respondent, the children (flagged minor) and a witness, added at intake
+or on the case page, each searched in the registry before anyone is created; a respondent's cases warn that the
+survivor's contact data is never given to him."""
+
+from __future__ import annotations
+
+import pytest
+
+from jiayuan.cases import services
+from jiayuan.cases.models import Case, CaseParty
+from jiayuan.people.models import Person
+from tests.factories import actor_of, make_person
+
+from .conftest import new_case
+
+
+def _intake(client, world, **more):
+    data = {
+        "phone": "13712340001",
+        "name": "陈美玲",
+        "role": "seeker",
+        "division": world.c1,
+        "channel": "hotline",
+        "categories": ["domestic_violence"],
+        "account": "丈夫喝酒后打人，孩子也被吓到。",
+        "p1_role": "respondent",
+        "p1_name": "林志强",
+        "p1_relation": "丈夫",
+        "p1_age": "41",
+        "p2_role": "child",
+        "p2_name": "林小宝",
+        "p2_relation": "儿子",
+        "p2_age": "",
+        "p3_role": "witness",
+        **more,
+    }
+    client.force_login(world.operator)
+    return client.post("/cases/intake/", data)
+
+
+@pytest.mark.django_db
+def test_intake_adds_the_respondent_and_a_child_flagged_minor(world, client):
+    response = _intake(client, world)
+    assert response.status_code == 302
+    case = Case.objects.get()
+    parties = {p.role: p for p in CaseParty.objects.filter(case=case).select_related("person")}
+    assert set(parties) == {"seeker", "respondent", "child"}  # the empty witness row adds no one
+    respondent, child = parties["respondent"], parties["child"]
+    assert respondent.person.name == "林志强" and respondent.relation == "丈夫" and not respondent.minor
+    assert respondent.person.age in (40, 41)  # an age is kept as an estimated birth date
+    assert child.minor and child.relation == "儿子"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "被投诉人，丈夫" in page and "未成年" in page and "不得向其透露求助人的联系方式" in page
+
+
+@pytest.mark.django_db
+def test_search_before_create_and_a_form_that_keeps_what_was_typed(world, client):
+    known = make_person(world.c1, name="林志强", phone="13900001111", id_number=None)
+    people = Person.objects.count()
+    # a picked person who is not there (the same 404 as out of reach) is refused; nothing is created, the typed
+    # rows come back
+    response = _intake(client, world, p1_name="", p1_person=str(known.pk + 1000))
+    assert response.status_code == 400 and Case.objects.count() == 0 and Person.objects.count() == people
+    page = response.content.decode()
+    assert 'value="林小宝"' in page and 'value="儿子"' in page
+    # the respondent's phone finds the registered person: linked, not created again
+    response = _intake(client, world, p1_name="", p1_phone="139 0000 1111")
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert CaseParty.objects.get(case=case, role="respondent").person_id == known.pk
+    assert Person.objects.filter(name="林志强").count() == 1
+
+
+@pytest.mark.django_db
+def test_parties_are_added_on_the_case_page_by_those_who_handle_it(world, client):
+    case = new_case(world)
+    client.force_login(world.worker)
+    client.post(f"/cases/{case.pk}/parties/", {"role": "witness", "name": "邻居张阿姨", "relation": "邻居"})
+    assert CaseParty.objects.filter(case=case, role="witness", relation="邻居").exists()
+    client.post(f"/cases/{case.pk}/parties/", {"role": "child", "name": "小明", "age": "2019"})
+    child = CaseParty.objects.get(case=case, role="child")
+    assert child.minor and child.person.birth_date.year == 2019
+    before = CaseParty.objects.count()
+    client.post(f"/cases/{case.pk}/parties/", {"role": "child", "name": "小红", "age": "十岁"})
+    assert CaseParty.objects.count() == before  # a clear error, nothing added
+    client.force_login(world.worker3)
+    assert client.post(f"/cases/{case.pk}/parties/", {"role": "witness", "name": "某人"}).status_code == 404
+    assert CaseParty.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_respondent_calling_in_is_flagged_and_a_referral_shares_only_the_survivor(world, client):
+    survivor = make_person(world.c1, name="陈美玲", phone="13712340002", id_number=None)
+    husband = make_person(world.c1, name="林志强", phone="13900002222", id_number=None)
+    case = new_case(world, person=survivor, consent=True, account="他威胁要杀我。")
+    services.case_party_add(
+        actor=actor_of(world.worker), case=case, party=services.PartyInput(role="respondent", person_id=husband.pk)
+    )
+    # he calls the hotline: the look-up finds him and says what he must never be told
+    client.force_login(world.operator)
+    found = client.post("/cases/intake/lookup/", {"phone": "13900002222"}).content.decode()
+    assert case.number in found and "此人为该案被投诉人" in found
+    panel = client.get(f"/cases/person/{survivor.pk}/").content.decode()
+    assert case.number in panel and "此人为该案被投诉人" not in panel
+    # the referral shares the survivor's name and phone, never the respondent's
+    move = services.case_move_create(
+        actor=actor_of(world.worker), case=case, kind="refer", reason="legal_action", to_agency=world.police
+    )
+    client.force_login(world.police_user)
+    shared = client.post(f"/cases/moves/{move.pk}/shared/").content.decode()
+    assert "陈美玲" in shared and "13712340002" in shared
+    assert "林志强" not in shared and "13900002222" not in shared
