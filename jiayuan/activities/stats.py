@@ -238,7 +238,7 @@ def activity_counts(
             )
         setattr(result, target, rows)
 
-    figures = volunteer_figures(actor=actor, prefix=prefix, start=start, end=end)
+    figures = volunteer_figures(actor=actor, prefix=prefix, start=start, end=end, place_code=code)
     result.volunteers, result.volunteers_serving, result.volunteer_minutes = (
         figures.volunteers,
         figures.serving,

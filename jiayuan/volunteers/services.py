@@ -31,6 +31,7 @@ from .models import (
     Volunteer,
     VolunteerStatus,
 )
+from .tally import service_tally_add, service_tally_rebuild  # noqa: F401 - part of the services
 
 VOLUNTEER_SKILLS = [
     ("lawyer", "律师/法律"),
@@ -323,7 +324,7 @@ def service_record_create(
                 f"该志愿者在这段时间已有服务记录（{local:%Y-%m-%d %H:%M}，{clash.title}），同一时间不能重复登记。"
             )
         user = _user(actor)
-        return ServiceRecord.objects.create(
+        record = ServiceRecord.objects.create(
             volunteer=locked,
             division_id=division_code,
             venue_id=venue_id,
@@ -342,6 +343,9 @@ def service_record_create(
             confirmed_at=timezone.now() if confirm else None,
             note=(note or "").strip()[:300],
         )
+        if confirm:
+            service_tally_add(record=record)
+        return record
 
 
 def service_record_decide(
@@ -360,6 +364,9 @@ def service_record_decide(
         if note:
             record.note = note.strip()[:300]
         record.save_versioned(expected_version=expected_version)
+        if confirm:
+            _lock(record.volunteer)  # her confirmations are counted one after another
+            service_tally_add(record=record)
     return record
 
 
