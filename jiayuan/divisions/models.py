@@ -50,7 +50,7 @@ def subtree_q(prefix: str, field: str = "division") -> Q:
     return q
 
 
-def places_by_level(field: str = "division") -> dict[str, tuple[Expression, Expression | None]]:
+def places_by_level(field: str = "division") -> dict[str, tuple[Expression | F, Expression | None]]:
     """For rows whose `field` is a district, street or community: per level (community, street, district, city),
     the code of the place at that level holding the row, as a database expression, with the condition for a row
     to reach that level (None: every row). Grouping by these counts each place over everything under it, for

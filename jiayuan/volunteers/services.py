@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.access.roles import Scope
 from jiayuan.core.errors import ValidationFailed, WorkflowError
 from jiayuan.dictionaries.models import DictionaryItem
 from jiayuan.dictionaries.services import dictionary_ensure
@@ -57,18 +57,7 @@ def volunteer_dictionaries_ensure() -> None:
 
 def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     """Whether `code` lies within one of the actor's scopes for `perm` (the system may write anywhere)."""
-    if actor.is_system:
-        return True
-    for scope, posting in actor.scopes(perm):
-        if scope == Scope.ALL:
-            return True
-        if not posting.division_id:
-            continue
-        if scope == Scope.SUBTREE and code.startswith(posting.division.prefix):
-            return True
-        if scope == Scope.LEVEL and code == posting.division_id:
-            return True
-    return False
+    return actor.is_system or policy.covers(actor, perm, code)
 
 
 def _user(actor: Actor):
@@ -176,7 +165,11 @@ def volunteer_link_user(*, actor: Actor, volunteer: Volunteer, user) -> Voluntee
 
 # ---------------------------------------------------------------- teams
 
-_LEVEL_OF = {Level.DISTRICT: TeamLevel.DISTRICT, Level.STREET: TeamLevel.STREET, Level.COMMUNITY: TeamLevel.COMMUNITY}
+_LEVEL_OF: dict[str, str] = {
+    Level.DISTRICT: TeamLevel.DISTRICT,
+    Level.STREET: TeamLevel.STREET,
+    Level.COMMUNITY: TeamLevel.COMMUNITY,
+}
 
 
 @dataclass
@@ -184,7 +177,7 @@ class TeamInput:
     name: str = ""
     type: str = ""
     division_code: str = ""
-    organisation_id: object = None
+    organisation_id: int | str | None = None
     founded_on: dt.date | None = None
 
 
@@ -200,7 +193,7 @@ def team_create(*, actor: Actor, data: TeamInput) -> Team:
         errors["division_code"] = "请选择队伍所属的区、街道或社区。"
     elif not place_allowed(actor, "volunteers.team_edit", division.code):
         errors["division_code"] = "所选区划不在您的管辖范围内。"
-    if errors:
+    if errors or division is None:  # no division is an error above
         raise ValidationFailed(errors)
     try:
         with transaction.atomic():
@@ -269,7 +262,7 @@ def service_record_create(
     actor: Actor,
     volunteer: Volunteer,
     title: str,
-    started_at: dt.datetime,
+    started_at: dt.datetime | None,
     minutes: int,
     division_code: str,
     source: str = RecordSource.OTHER,
@@ -310,7 +303,7 @@ def service_record_create(
         errors["source"] = "服务类别不正确。"
     if not Division.objects.filter(code=division_code).exists():
         errors["division_code"] = "请选择服务地点所在区划。"
-    if errors:
+    if errors or started_at is None:  # no start is an error above
         raise ValidationFailed(errors)
     ended_at = started_at + dt.timedelta(minutes=minutes)
     with transaction.atomic():

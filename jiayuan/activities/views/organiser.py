@@ -7,13 +7,14 @@ import datetime as dt
 
 import segno
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
+from jiayuan.access.http import ActorRequest
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
@@ -39,7 +40,7 @@ def _int(value) -> int:
 
 def _moment(day: str | None, clock: str | None) -> dt.datetime | None:
     date = parse_date(day)
-    if date is None or not (clock or "").strip():
+    if date is None or clock is None or not clock.strip():
         return None
     try:
         return timezone.make_aware(dt.datetime.combine(date, dt.time.fromisoformat(clock.strip())))
@@ -61,7 +62,7 @@ def _filters(get) -> selectors.ActivityFilters:
 
 
 @require_perm("activities.list")
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: ActorRequest) -> HttpResponse:
     filters = _filters(request.GET)
     page = paginate(selectors.activity_list(actor=request.actor, filters=filters), request.GET.get("page"))
     query = request.GET.copy()
@@ -108,7 +109,7 @@ def _activity_input(post) -> services.ActivityInput:
     )
 
 
-def _form(request: HttpRequest, *, data, errors: dict, activity=None) -> HttpResponse:
+def _form(request: ActorRequest, *, data, errors: dict, activity=None) -> HttpResponse:
     services.activity_dictionaries_ensure()
     return render(
         request,
@@ -141,7 +142,7 @@ def _form(request: HttpRequest, *, data, errors: dict, activity=None) -> HttpRes
 
 
 @require_perm("activities.edit")
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     data = services.ActivityInput()
     if request.method == "POST":
@@ -159,7 +160,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.edit")
-def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_edit(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.edit")
     errors: dict[str, str] = {}
     data = services.ActivityInput(
@@ -191,10 +192,11 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 @require_perm("activities.view")
-def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_detail(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id)
     signups = [
-        (s, mask_name(s.person.name) if s.person_id else "") for s in selectors.activity_signups(activity=activity)
+        (s, mask_name(s.person.name) if s.person is not None else "")
+        for s in selectors.activity_signups(activity=activity)
     ]
     duties = [(d, mask_name(d.volunteer.person.name)) for d in selectors.activity_duties(activity=activity)]
     return render(
@@ -218,7 +220,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.edit")
-def activity_move(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_move(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.edit")
     run_action(
         request,
@@ -235,7 +237,7 @@ def activity_move(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.edit")
-def session_add(request: HttpRequest, activity_id: int) -> HttpResponse:
+def session_add(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.edit")
     day = request.POST.get("day")
     run_action(
@@ -253,7 +255,7 @@ def session_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.edit")
-def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_cancel(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id, perm="activities.edit")
     run_action(request, lambda: services.session_cancel(actor=request.actor, session=session), success="该场次已取消。")
     return redirect("activities:detail", activity_id=session.activity_id)
@@ -261,7 +263,7 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.signup_manage")
-def signup_add(request: HttpRequest, activity_id: int) -> HttpResponse:
+def signup_add(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.signup_manage")
 
     def add():
@@ -287,20 +289,23 @@ def signup_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.signup_manage")
-def signup_cancel(request: HttpRequest, signup_id: int) -> HttpResponse:
+def signup_cancel(request: ActorRequest, signup_id: int) -> HttpResponse:
     signup = selectors.signup_get(actor=request.actor, signup_id=signup_id)
     run_action(request, lambda: services.signup_cancel(actor=request.actor, signup=signup), success="报名已取消。")
     return redirect("activities:detail", activity_id=signup.activity_id)
 
 
 @require_perm("activities.attendance")
-def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_page(request: ActorRequest, session_id: int) -> HttpResponse:
     """One session for the organiser: the check-in code (large, with a QR code) and who is present."""
     session = selectors.session_get(actor=request.actor, session_id=session_id)
     now = timezone.now()
     code_live = bool(session.checkin_code) and session.code_expires_at is not None and now <= session.code_expires_at
     qr = segno.make(session.checkin_code, micro=False).svg_data_uri(scale=6) if code_live else ""
-    rows = [(a, mask_name(a.person.name) if a.person_id else "") for a in selectors.session_attendance(session=session)]
+    rows = [
+        (a, mask_name(a.person.name) if a.person is not None else "")
+        for a in selectors.session_attendance(session=session)
+    ]
     return render(
         request,
         "activities/pages/session.html",
@@ -317,7 +322,7 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def session_code(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_code(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id)
     run_action(request, lambda: services.checkin_code_issue(actor=request.actor, session=session))
     return redirect("activities:session", session_id=session.pk)
@@ -325,7 +330,7 @@ def session_code(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def session_attend(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_attend(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id)
 
     def attend():
@@ -345,7 +350,7 @@ def session_attend(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def session_online(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_online(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id)
     run_action(
         request,
@@ -362,7 +367,7 @@ def session_online(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def duty_add(request: HttpRequest, session_id: int) -> HttpResponse:
+def duty_add(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id)
 
     def add():
@@ -380,7 +385,7 @@ def duty_add(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def duty_hours(request: HttpRequest, duty_id: int) -> HttpResponse:
+def duty_hours(request: ActorRequest, duty_id: int) -> HttpResponse:
     duty = selectors.duty_get(actor=request.actor, duty_id=duty_id)
     run_action(
         request,
@@ -393,10 +398,10 @@ def duty_hours(request: HttpRequest, duty_id: int) -> HttpResponse:
 
 
 @require_perm("activities.stats")
-def counts_page(request: HttpRequest) -> HttpResponse:
+def counts_page(request: ActorRequest) -> HttpResponse:
     today = timezone.localdate()
-    start = query_date(request.GET, "start", today.replace(month=1, day=1), label="起始日期")
-    end = query_date(request.GET, "end", today.replace(month=12, day=31), label="截止日期")
+    start = query_date(request.GET, "start", label="起始日期") or today.replace(month=1, day=1)
+    end = query_date(request.GET, "end", label="截止日期") or today.replace(month=12, day=31)
     if end < start:
         start, end = end, start
     division = request.GET.get("division", "")[:12]
@@ -415,7 +420,7 @@ def counts_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.export")
-def activity_export(request: HttpRequest) -> HttpResponse:
+def activity_export(request: ActorRequest) -> HttpResponse:
     qs = selectors.activity_list(actor=request.actor, filters=_filters(request.GET), perm="activities.export")
     content, count = exports.activities_xlsx(qs, labels=selectors.type_labels())
     access_log_write(
@@ -431,7 +436,7 @@ def activity_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.export")
-def attendance_export(request: HttpRequest, activity_id: int) -> HttpResponse:
+def attendance_export(request: ActorRequest, activity_id: int) -> HttpResponse:
     """The sign-in list of one activity, session by session: names masked, head counts as counted."""
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.export")
     content, count = exports.attendance_xlsx(activity, selectors.activity_attendance(activity=activity))

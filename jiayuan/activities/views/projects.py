@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.http import ActorRequest
 from jiayuan.core.dates import parse_date
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
@@ -18,7 +19,7 @@ from .organiser import SESSION_ROWS, XLSX, _int, _moment  # noqa: F401
 
 
 @require_perm("activities.project_view")
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: ActorRequest) -> HttpResponse:
     page = paginate(selectors.project_list(actor=request.actor), request.GET.get("page"))
     return render(
         request,
@@ -44,7 +45,7 @@ def _project_input(post) -> services.ProjectInput:
     )
 
 
-def _project_form(request: HttpRequest, *, data, errors: dict, project=None) -> HttpResponse:
+def _project_form(request: ActorRequest, *, data, errors: dict, project=None) -> HttpResponse:
     return render(
         request,
         "activities/pages/project_form.html",
@@ -61,7 +62,7 @@ def _project_form(request: HttpRequest, *, data, errors: dict, project=None) -> 
 
 
 @require_perm("activities.project_edit")
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -75,7 +76,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.project_edit")
-def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_edit(request: ActorRequest, project_id: int) -> HttpResponse:
     """Edit a project after its creation; the form carries the version read, a concurrent edit is refused."""
     project = selectors.project_get(actor=request.actor, project_id=project_id, perm="activities.project_edit")
     if request.method == "POST":
@@ -97,7 +98,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_perm("activities.project_view")
-def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_detail(request: ActorRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get(actor=request.actor, project_id=project_id)
     progress = stats.project_progress(actor=request.actor, project=project)
     return render(

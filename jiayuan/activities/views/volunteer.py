@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.http import ActorRequest
 from jiayuan.core.actions import run_action
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
@@ -19,7 +20,7 @@ from .organiser import SESSION_ROWS, XLSX, _int, _moment  # noqa: F401
 
 
 @require_perm("activities.browse")
-def open_list(request: HttpRequest) -> HttpResponse:
+def open_list(request: ActorRequest) -> HttpResponse:
     page = paginate(selectors.open_activities(actor=request.actor), request.GET.get("page"))
     return render(
         request,
@@ -29,7 +30,7 @@ def open_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.browse")
-def open_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+def open_detail(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.open_activity_get(actor=request.actor, activity_id=activity_id)
     volunteer = volunteer_of_user(request.user)
     mine = selectors.my_signups(actor=request.actor).filter(activity=activity).first() if volunteer else None
@@ -47,7 +48,7 @@ def open_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     )
 
 
-def _my_person(request: HttpRequest):
+def _my_person(request: ActorRequest):
     volunteer = volunteer_of_user(request.user)
     if volunteer is None:
         raise ApplicationError("您的账号尚未关联志愿者档案，请联系社区妇联。")
@@ -56,7 +57,7 @@ def _my_person(request: HttpRequest):
 
 @require_POST
 @require_perm("activities.join")
-def join(request: HttpRequest, activity_id: int) -> HttpResponse:
+def join(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.open_activity_get(actor=request.actor, activity_id=activity_id, perm="activities.join")
 
     def sign_up():
@@ -77,14 +78,14 @@ def join(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.mine")
-def my_cancel(request: HttpRequest, signup_id: int) -> HttpResponse:
+def my_cancel(request: ActorRequest, signup_id: int) -> HttpResponse:
     signup = selectors.my_signup_get(actor=request.actor, signup_id=signup_id)
     run_action(request, lambda: services.signup_cancel(actor=request.actor, signup=signup), success="已取消报名。")
     return redirect("activities:mine")
 
 
 @require_perm("activities.mine")
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: ActorRequest) -> HttpResponse:
     rows = list(selectors.my_signups(actor=request.actor)[:100])
     return render(
         request,
@@ -94,7 +95,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.join")
-def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
+def checkin(request: ActorRequest, session_id: int) -> HttpResponse:
     """She types the code shown on the organiser's phone (or scans its QR code, which carries the same code)."""
     session = selectors.open_session_get(actor=request.actor, session_id=session_id)
     errors: dict[str, str] = {}
