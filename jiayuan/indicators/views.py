@@ -20,7 +20,8 @@ from . import exports, selectors, services
 def _period(request: ActorRequest, plan) -> int:
     years = selectors.plan_years(plan)
     default = years[1] if len(years) > 1 else years[0]
-    return query_int(request.GET, "period", default, label="监测年度", minimum=min(years), maximum=max(years))
+    asked = query_int(request.GET, "period", label="监测年度", minimum=min(years), maximum=max(years))
+    return default if asked is None else asked
 
 
 @require_perm("indicators.view")
