@@ -270,6 +270,13 @@ def run(activities: int, attendance: int, volunteers: int, records: int, repeat:
     from jiayuan.access.actor import Actor
     from jiayuan.activities.models import AttendanceTally
     from jiayuan.activities.services import attendance_tally_rebuild
+    from jiayuan.volunteers.models import ServiceTally
+    from jiayuan.volunteers.services import service_tally_rebuild
+
+    if not ServiceTally.objects.exists():
+        started = time.perf_counter()
+        rows = service_tally_rebuild(actor=Actor.system(job="service_tally"))
+        print(f"  service tally rebuilt: {rows:,} rows ({time.perf_counter() - started:.0f} s)", flush=True)
 
     if not AttendanceTally.objects.exists():
         # The generator writes attendance in bulk, past the check-in services that keep the yearly tally.
@@ -429,7 +436,8 @@ def run(activities: int, attendance: int, volunteers: int, records: int, repeat:
             measure(raw(counts_sql), repeat=repeat),
         )
     )
-    # The same figures as the page reads them: 人次 and 人数 from the yearly tally kept by the check-ins.
+    # The same figures as the page reads them: 人次 and 人数 from the yearly tally kept by the check-ins, volunteers
+    # and their hours from the tally kept by the confirmations.
     tally_sql = counts_sql[:2] + [
         (
             "SELECT dimension, value, attendances, people FROM activities_attendancetally "
@@ -438,7 +446,12 @@ def run(activities: int, attendance: int, volunteers: int, records: int, repeat:
         )
     ]
     tally_sql += [(sql, p) for sql, p in counts_sql if "activities_session" in sql and "GROUP BY" in sql]
-    tally_sql.append(counts_sql[-1])
+    tally_sql.append(
+        (
+            "SELECT volunteers, minutes, records FROM volunteers_servicetally WHERE division_id = %s AND year = %s",
+            [district, year],
+        )
+    )
     results.append(
         report("district yearly activity counts (raw SQL: the tally)", server, measure(raw(tally_sql), repeat=repeat))
     )

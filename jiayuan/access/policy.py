@@ -228,6 +228,24 @@ def reach(actor: Actor, perm: str) -> str | None:
     return actor.broadest_prefix(perm)
 
 
+def covers(actor: Actor, perm: str, code: str) -> bool:
+    """Whether one posting of the actor holding `perm` reaches the place `code` by its own scope: "all", its
+    division and below ("subtree") or exactly its division ("level"). Stricter than `place_allowed`, which
+    takes the widest reach of all postings; the approval engine and the services that file work at a
+    place use it. The system holds no posting (callers that trust it say so)."""
+    for scope, posting in actor.scopes(perm):
+        if scope == Scope.ALL:
+            return True
+        division = posting.division if posting.division_id else None
+        if division is None:
+            continue
+        if scope == Scope.SUBTREE and in_subtree(code, division.prefix):
+            return True
+        if scope == Scope.LEVEL and posting.division_id == code:
+            return True
+    return False
+
+
 def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     """Whether the place `code` lies within the actor's reach for `perm` (the system reaches everywhere)."""
     if actor.is_system:

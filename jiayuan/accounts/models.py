@@ -22,6 +22,8 @@ class User(AbstractUser):
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Not a column: set by the user-creation service to the change that waits for a security officer, if any.
+    pending_change: AccountChange | None
 
     class Meta:
         verbose_name = "用户"

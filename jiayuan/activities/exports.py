@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -52,7 +55,8 @@ def activities_xlsx(queryset, *, labels: dict[str, str], chunk: int = 2000) -> t
         }
         for a in batch:
             count += 1
-            s, p = sessions.get(a.pk, {}), present.get(a.pk, {})
+            s: Mapping[str, Any] = sessions.get(a.pk, {})
+            p: Mapping[str, Any] = present.get(a.pk, {})
             book.write_cells(
                 sheet,
                 count,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
@@ -77,7 +78,7 @@ class ActivityCounts:
 
 
 def counts_prefix(*, actor: Actor, division: str = "", perm: str = "activities.stats") -> str | None:
-    prefix = actor.broadest_prefix(perm)
+    prefix = policy.reach(actor, perm)
     if prefix is None:
         return None
     if division and division.startswith(prefix):
@@ -124,7 +125,7 @@ def _attendance_groups(qs) -> dict[tuple[str, object], tuple[int, int]]:
     return result
 
 
-_TALLY_KEYS = {
+_TALLY_KEYS: dict[str, str] = {
     TallyDimension.TYPE: "type",
     TallyDimension.AUDIENCE: "audience",
     TallyDimension.PROJECT: "project_id_ref",
@@ -204,12 +205,12 @@ def activity_counts(
     if present is None:
         present = _attendance_groups(attendance)
     result.attendances, result.people = present.get(("", None), (0, 0))
-    for (key, value), _figures in present.items():
-        if key:
-            bucket(key, value)
+    for (group, group_value), _figures in present.items():
+        if group:
+            bucket(group, group_value)
 
     project_ids = [v for v in groups["project_id_ref"] if v is not None]
-    labels = {
+    labels: dict[str, dict[Any, str]] = {
         "type": type_labels(),
         "audience": dict(Audience.choices),
         "project_id_ref": dict(ServiceProject.objects.filter(pk__in=project_ids).values_list("pk", "name"))
@@ -238,7 +239,7 @@ def activity_counts(
             )
         setattr(result, target, rows)
 
-    figures = volunteer_figures(actor=actor, prefix=prefix, start=start, end=end)
+    figures = volunteer_figures(actor=actor, prefix=prefix, start=start, end=end, place_code=code)
     result.volunteers, result.volunteers_serving, result.volunteer_minutes = (
         figures.volunteers,
         figures.serving,

@@ -41,11 +41,13 @@ api = NinjaAPI(
 
 @api.exception_handler(ApplicationError)
 def application_error(request, exc: ApplicationError):
-    body = {"detail": exc.message}
-    if getattr(exc, "errors", None):
-        body["errors"] = exc.errors
-    if getattr(exc, "field", None):
-        body["field"] = exc.field
+    body: dict[str, object] = {"detail": exc.message}
+    errors = getattr(exc, "errors", None)  # ValidationFailed: one message per field
+    if errors:
+        body["errors"] = errors
+    field = getattr(exc, "field", None)
+    if field:
+        body["field"] = field
     return api.create_response(request, body, status=exc.status_code)
 
 

@@ -169,8 +169,9 @@ def entry_text_anonymise(entry) -> None:
 
 
 def register() -> None:
-    from jiayuan.ops.retention import person_anonymise, register_hold, register_rule
+    from jiayuan.ops.retention import register_hold, register_rule
     from jiayuan.people.models import Person
+    from jiayuan.people.retention import person_anonymise
 
     from .models import RegisterEntry
 

@@ -210,6 +210,7 @@ def demo_load(*, total: int = TOTAL) -> str:
                     outcome="mediated" if mediated else "resolved",
                     note="问题已解决",
                 )
+    created += _journey()
     open_high = (
         Case.objects.filter(source__startswith="演示个案")
         .exclude(status=Status.CLOSED)
@@ -220,3 +221,59 @@ def demo_load(*, total: int = TOTAL) -> str:
         f"新增个案 {created} 件（演示个案共 {Case.objects.filter(source__startswith='演示个案').count()} 件，"
         f"其中未结高风险 {open_high} 件）"
     )
+
+
+def _journey() -> int:
+    """One case walked the way the people meet it: the community worker registers a visit with the husband
+    (respondent) and their son, assesses it high, refers it to the police sharing the survivor's name, phone and
+    account, escalates it; the street accepts and gives her a home visit (she keeps reading the case)."""
+    from jiayuan.orgs.models import PartnerAgency
+
+    key = "演示个案：上报与跟进"
+    shequ, jiedao = _actor("shequ"), _actor("jiedao")
+    if Case.objects.filter(source=key).exists() or shequ is None or jiedao is None:
+        return 0
+    posting = shequ.primary_posting
+    if posting is None or not posting.division_id:
+        return 0
+    police = PartnerAgency.objects.filter(name="深圳市公安局福田分局").first()
+    with transaction.atomic():
+        case = services.case_intake(
+            actor=shequ,
+            data=services.CaseInput(
+                channel="visit",
+                division_code=posting.division_id,
+                categories=["domestic_violence"],
+                account="丈夫周建华酒后多次殴打我，昨晚说要杀了我，儿子乐乐吓得不敢回家。",
+                consent_to_share=True,
+                source=key,
+                others=[
+                    services.PartyInput(role="respondent", name="周建华", relation="丈夫", age="42"),
+                    services.PartyInput(role="child", name="周乐乐", relation="儿子", age="6"),
+                ],
+            ),
+            caller=services.CallerInput(name="孙丽娟", phone="13600136001", new_person=True),
+        ).case
+        services.risk_assess(actor=shequ, case=case, answers=HIGH_ANSWERS, note="上门核实后评估")
+        case.refresh_from_db()
+        if police is not None:
+            services.case_move_create(
+                actor=shequ,
+                case=case,
+                kind=MoveKind.REFER,
+                reason="legal_action",
+                to_agency=police,
+                note="威胁杀害，请尽快联系当事人并出具告诫书",
+            )
+        move = services.case_move_create(actor=shequ, case=case, kind=MoveKind.ESCALATE, reason="high_risk")
+        services.case_move_answer(actor=jiedao, move=move, accept=True, note="街道接手，社区继续走访")
+        case.refresh_from_db()
+        services.case_task_assign(
+            actor=jiedao,
+            case=case,
+            assignee=shequ.user,
+            kind="visit",
+            instruction="两天内上门看望母子，核实住处是否安全",
+            due_on=timezone.localdate() + dt.timedelta(days=2),
+        )
+    return 1

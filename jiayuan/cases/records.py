@@ -25,7 +25,7 @@ def move_addressed_q(actor: Actor, perm: str) -> Q | None:
     if actor.agency_ids:
         q |= Q(to_agency_id__in=list(actor.agency_ids))
     answer_perm = "cases.answer_move"
-    prefix = actor.broadest_prefix(answer_perm) if actor.has_perm(answer_perm) else None
+    prefix = policy.reach(actor, answer_perm) if actor.has_perm(answer_perm) else None
     if prefix is not None:
         q |= Q(answer_division__isnull=False) & subtree_q(prefix, "answer_division")
     return q
@@ -90,7 +90,7 @@ def assignable_users(*, actor: Actor, case: Case) -> list:
     """Staff and mediators the actor may assign: posted inside the actor's scope, or above the case's place."""
     from jiayuan.accounts.models import Posting, User
 
-    prefix = actor.broadest_prefix("cases.move")
+    prefix = policy.reach(actor, "cases.move")
     if prefix is None:
         return []
     roles = ["community_worker", "street_staff", "district_rights", "mediator"]

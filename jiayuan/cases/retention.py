@@ -191,8 +191,9 @@ def case_text_anonymise(case) -> None:
 
 
 def register() -> None:
-    from jiayuan.ops.retention import person_anonymise, register_hold, register_rule
+    from jiayuan.ops.retention import register_hold, register_rule
     from jiayuan.people.models import Person
+    from jiayuan.people.retention import person_anonymise
 
     from .models import Case
 

@@ -244,7 +244,7 @@ class TimelinePage:
 
 
 def _agency_only(actor: Actor) -> bool:
-    return bool(actor.agency_ids) and actor.broadest_prefix("cases.view") is None
+    return bool(actor.agency_ids) and policy.reach(actor, "cases.view") is None
 
 
 def _visible_to_agency(actor: Actor, case: Case, events: list[CaseEvent]) -> list[CaseEvent]:
@@ -351,7 +351,7 @@ def case_moves(*, actor: Actor, case: Case) -> list[CaseMove]:
     """Moves of an authorised case (they follow the case, like its timeline); a partner agency's users
     see only the moves addressed to their agency."""
     qs = CaseMove.objects.filter(case_id=case.pk)
-    if actor.agency_ids and actor.broadest_prefix("cases.view") is None:
+    if actor.agency_ids and policy.reach(actor, "cases.view") is None:
         qs = qs.filter(to_agency_id__in=list(actor.agency_ids))
     return list(qs.select_related("to_division", "to_agency", "to_user", "created_by", "answered_by").order_by("id"))
 

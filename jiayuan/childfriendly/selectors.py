@@ -198,7 +198,7 @@ def place_council_coverage(*, division: Division, year: int) -> dict:
 
 
 def _reach(actor: Actor, code: str) -> Division:
-    prefix = actor.broadest_prefix("childfriendly.stats")
+    prefix = policy.reach(actor, "childfriendly.stats")
     division = Division.objects.filter(code=(code or "")[:12]).first()
     if prefix is None or division is None or not division.prefix.startswith(prefix):
         raise NotFound("未找到该区划")
@@ -209,7 +209,7 @@ def community_coverage(*, actor: Actor, division: str = "", year: int | None = N
     """Coverage of one place in the actor's reach (the whole reach when none is named; a place out of reach
     answers as missing)."""
     if not division:
-        prefix = actor.broadest_prefix("childfriendly.stats") or ""
+        prefix = policy.reach(actor, "childfriendly.stats") or ""
         division = prefix + "00" if len(prefix) == 4 else prefix
     return place_coverage(division=_reach(actor, division), year=year or timezone.localdate().year)
 
@@ -217,7 +217,7 @@ def community_coverage(*, actor: Actor, division: str = "", year: int | None = N
 def coverage_table(*, actor: Actor, division: str = "", years: list[int] | None = None) -> dict:
     """Coverage per place under the chosen one (the districts of the city, the streets of a district) and per
     year; the chosen place's own row first."""
-    prefix = actor.broadest_prefix("childfriendly.stats")
+    prefix = policy.reach(actor, "childfriendly.stats")
     if prefix is None:
         raise NotFound("未找到该区划")
     code = division or (prefix + "00" if len(prefix) == 4 else prefix)
@@ -263,7 +263,7 @@ def district_outline(code: str) -> dict | None:
 
 
 def map_districts(*, actor: Actor) -> list[Division]:
-    prefix = actor.broadest_prefix("venues.list")
+    prefix = policy.reach(actor, "venues.list")
     if prefix is None:
         return []
     codes = {f["properties"]["code"] for f in _districts_geo()["features"]}

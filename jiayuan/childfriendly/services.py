@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Literal, overload
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,7 +38,11 @@ from .models import (
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def _date(value, field: str, label: str, *, required: bool = True) -> dt.date | None:
+@overload
+def _date(value: object, field: str, label: str, *, required: Literal[True] = True) -> dt.date: ...
+@overload
+def _date(value: object, field: str, label: str, *, required: bool) -> dt.date | None: ...
+def _date(value: object, field: str, label: str, *, required: bool = True) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value or "").strip()
@@ -127,7 +132,7 @@ def project_create(
         division = None
     if division is not None and type == ProjectType.COMMUNITY and division.level != Level.COMMUNITY:
         errors["division"] = "儿童友好社区项目须选择所在社区。"
-    if errors:
+    if errors or division is None:  # no division is an error above
         raise ValidationFailed(errors)
     with transaction.atomic():
         if (
@@ -345,7 +350,7 @@ def project_import(
         if status == ProjectStatus.ACCEPTED:
             if not actor.is_system and not policy.allows(actor, "childfriendly.accept", project):
                 raise WorkflowError("项目验收由区妇儿工委办（区级）确认，不能登记为已验收。")
-            if accepted.year < project.year or accepted > timezone.localdate():
+            if accepted is None or accepted.year < project.year or accepted > timezone.localdate():
                 raise ValidationFailed({"accepted_on": "验收日期应在入选年度之后且不晚于今天。"})
             project.accepted_on = accepted
         project.status = status

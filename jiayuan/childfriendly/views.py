@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.http import ActorRequest
 from jiayuan.core.actions import run_action
+from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 
@@ -24,12 +26,12 @@ def _version(post) -> int:
         return 0
 
 
-def _year(value) -> int | None:
-    return int(value) if str(value or "").isdigit() and 2000 <= int(value) <= 2100 else None
+def _year_asked(get) -> int | None:
+    return query_int(get, "year", label="年度", minimum=2000, maximum=2100)
 
 
 @require_perm("childfriendly.view")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ActorRequest) -> HttpResponse:
     context: dict = {"counts": None, "table": None}
     if request.actor.has_perm("childfriendly.stats"):
         try:
@@ -43,12 +45,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("childfriendly.view")
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: ActorRequest) -> HttpResponse:
     filters = selectors.ProjectFilters(
         type=request.GET.get("type", "")[:16],
         level=request.GET.get("level", "")[:16],
         status=request.GET.get("status", "")[:16],
-        year=_year(request.GET.get("year")),
+        year=_year_asked(request.GET),
     )
     errors: dict[str, str] = {}
     if request.method == "POST" and request.actor.has_perm("childfriendly.edit"):
@@ -90,7 +92,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("childfriendly.view")
-def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_detail(request: ActorRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get(actor=request.actor, project_id=project_id)
     versions = selectors.versions_for(project)
     return render(
@@ -112,7 +114,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("childfriendly.edit")
-def project_advance(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_advance(request: ActorRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get(actor=request.actor, project_id=project_id)
     run_action(
         request,
@@ -130,7 +132,7 @@ def project_advance(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("childfriendly.assess")
-def assessment_new(request: HttpRequest, project_id: int) -> HttpResponse:
+def assessment_new(request: ActorRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get(actor=request.actor, project_id=project_id, perm="childfriendly.assess")
 
     def act() -> None:
@@ -151,12 +153,12 @@ def assessment_new(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_perm("childfriendly.view")
-def standards(request: HttpRequest) -> HttpResponse:
+def standards(request: ActorRequest) -> HttpResponse:
     return render(request, "childfriendly/pages/standards.html", {"standards": selectors.standard_list()})
 
 
 @require_perm("childfriendly.view")
-def council_list(request: HttpRequest) -> HttpResponse:
+def council_list(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST" and request.actor.has_perm("childfriendly.edit"):
         try:
@@ -187,7 +189,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("childfriendly.view")
-def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
+def council_detail(request: ActorRequest, council_id: int) -> HttpResponse:
     council = selectors.council_get(actor=request.actor, council_id=council_id)
     return render(
         request,
@@ -203,7 +205,7 @@ def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("childfriendly.edit")
-def session_new(request: HttpRequest, council_id: int) -> HttpResponse:
+def session_new(request: ActorRequest, council_id: int) -> HttpResponse:
     council = selectors.council_get(actor=request.actor, council_id=council_id, perm="childfriendly.edit")
 
     def act() -> None:
@@ -224,7 +226,7 @@ def session_new(request: HttpRequest, council_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("childfriendly.edit")
-def proposal_answer(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_answer(request: ActorRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_get(actor=request.actor, proposal_id=proposal_id, perm="childfriendly.edit")
     run_action(
         request,
@@ -241,7 +243,7 @@ def proposal_answer(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 @require_perm("childfriendly.view")
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST" and request.actor.has_perm("childfriendly.edit"):
         try:
@@ -259,7 +261,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "行动项目已保存。")
             return redirect("childfriendly:actions")
-    year = _year(request.GET.get("year"))
+    year = _year_asked(request.GET)
     page = paginate(selectors.action_list(actor=request.actor, year=year), request.GET.get("page"))
     return render(
         request,
@@ -277,7 +279,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("venues.list")
-def facility_map(request: HttpRequest) -> HttpResponse:
+def facility_map(request: ActorRequest) -> HttpResponse:
     from jiayuan.venues.models import VenueType
 
     districts = selectors.map_districts(actor=request.actor)

@@ -40,6 +40,14 @@ class VersionedModel(TimeStampedModel):
             self.save()
 
 
+def choice_labels(model: type[models.Model], field_name: str) -> dict[str, str]:
+    """{stored value: label} of a field's choices (a relation has none)."""
+    field = model._meta.get_field(field_name)
+    if not isinstance(field, models.Field):
+        return {}
+    return {str(k): str(v) for k, v in field.flatchoices}
+
+
 def change_reason_set(obj: models.Model, reason: str) -> None:
     """The reason django-simple-history writes on the history row of the object's next save."""
     obj._change_reason = reason  # type: ignore[attr-defined]  # simple-history's documented hook

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import ValidationFailed
@@ -41,7 +42,7 @@ def _webp(head: bytes) -> bool:
 
 
 # extension -> (content type, check of the first bytes)
-SIGNATURES: dict[str, tuple[str, object]] = {
+SIGNATURES: dict[str, tuple[str, Callable[[bytes], bool] | None]] = {
     "pdf": ("application/pdf", lambda h: h.startswith(b"%PDF-")),
     "jpg": ("image/jpeg", lambda h: h.startswith(b"\xff\xd8\xff")),
     "jpeg": ("image/jpeg", lambda h: h.startswith(b"\xff\xd8\xff")),

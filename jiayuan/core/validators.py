@@ -154,7 +154,8 @@ def parse_amount(value, *, allow_zero: bool = False) -> Decimal:
         raise ValidationError(f"金额格式不正确：{AMOUNT_HINT}。", code="amount") from None
     if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
         raise ValidationError(f"金额必须大于 0：{AMOUNT_HINT}。", code="amount_positive")
-    if amount.as_tuple().exponent < -2:
+    exponent = amount.as_tuple().exponent  # an int: the amount is finite
+    if isinstance(exponent, int) and exponent < -2:
         raise ValidationError("金额最多保留两位小数。", code="amount_places")
     if amount >= Decimal("10000000"):
         raise ValidationError("金额过大，请核对。", code="amount_max")

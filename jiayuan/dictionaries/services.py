@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from .models import DictionaryItem
 
 
@@ -16,7 +18,7 @@ def dictionary_ensure(kind: str, items: list[tuple[str, str]]) -> int:
     return created
 
 
-def dictionary_items(kind: str, *, active_only: bool = True):
+def dictionary_items(kind: str, *, active_only: bool = True) -> QuerySet[DictionaryItem]:
     qs = DictionaryItem.objects.filter(kind=kind)
     if active_only:
         qs = qs.filter(is_active=True)

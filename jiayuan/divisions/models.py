@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Expression, F, Q, Value, When
+from django.db.models.functions import Concat, Length, Substr
+from django.db.models.lookups import Exact, GreaterThanOrEqual
 
 from .codes import (  # noqa: F401 - used through the models too
     MOVED_UNITS,
@@ -46,6 +48,21 @@ def subtree_q(prefix: str, field: str = "division") -> Q:
         if unit.startswith(prefix) and unit != prefix and not parent.startswith(prefix):
             q &= ~_range(column, unit)
     return q
+
+
+def places_by_level(field: str = "division") -> dict[str, tuple[Expression | F, Expression | None]]:
+    """For rows whose `field` is a district, street or community: per level (community, street, district, city),
+    the code of the place at that level holding the row, as a database expression, with the condition for a row
+    to reach that level (None: every row). Grouping by these counts each place over everything under it, for
+    yearly tallies rebuilt in a few grouped queries."""
+    code = f"{field}__code"
+    moved = [When(**{f"{code}__startswith": unit}, then=Value(parent)) for unit, parent in MOVED_UNITS.items()]
+    return {
+        "community": (F(code), Exact(Length(code), 12)),
+        "street": (Substr(code, 1, 9), GreaterThanOrEqual(Length(code), 9)),
+        "district": (Case(*moved, default=Substr(code, 1, 6)), None),
+        "city": (Concat(Substr(code, 1, 4), Value("00")), None),
+    }
 
 
 class Division(models.Model):

@@ -172,7 +172,7 @@ def person_honour_panel(*, actor: Actor, person) -> dict:
 
 def _count_scope(actor: Actor, division: str) -> tuple[str, str] | None:
     """(prefix, label) of the place to count: the one asked for inside the actor's reach, or the reach."""
-    prefix = actor.broadest_prefix("honours.stats")
+    prefix = policy.reach(actor, "honours.stats")
     if prefix is None:
         return None
     code = division or ""
@@ -224,7 +224,7 @@ def honour_counts(*, actor: Actor, year: int | None = None, division: str = "") 
 
 
 def honour_years(*, actor: Actor) -> list[int]:
-    prefix = actor.broadest_prefix("honours.stats")
+    prefix = policy.reach(actor, "honours.stats")
     if prefix is None:
         return []
     qs = Honour.objects.filter(subtree_q(prefix)) if prefix else Honour.objects.all()

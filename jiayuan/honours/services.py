@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,6 +39,9 @@ from .models import (
     ObjectionStatus,
 )
 
+if TYPE_CHECKING:
+    from jiayuan.workflows.models import ApprovalRequest
+
 NOMINATION_KIND = "honours.nomination"
 OUT_OF_SCOPE = "提名对象不在您的管辖范围内，或档案中没有该对象。"
 DEFAULT_KINDS = [
@@ -52,7 +56,7 @@ DEFAULT_KINDS = [
     ("jinguo_jiangong_biaobing", "巾帼建功标兵", HolderType.PERSON),
 ]
 # The division level whose office grants an award of each level (national and provincial: outside).
-GRANTING_LEVEL = {AwardLevel.STREET: "street", AwardLevel.DISTRICT: "district", AwardLevel.CITY: "city"}
+GRANTING_LEVEL: dict[str, str] = {AwardLevel.STREET: "street", AwardLevel.DISTRICT: "district", AwardLevel.CITY: "city"}
 NOTICE_MIN_DAYS = 5
 
 
@@ -137,11 +141,12 @@ def holder_resolve(*, actor: Actor, perm: str, holder_type: str, holder_id) -> H
         pk = int(holder_id)
     except (TypeError, ValueError):
         raise ValidationFailed({"holder": "请填写提名对象的档案编号。"}) from None
-    source = {
+    sources: dict[str, QuerySet[Any]] = {
         HolderType.PERSON: Person.objects.alive(),
         HolderType.ORGANISATION: Organisation.objects.filter(is_active=True),
         HolderType.HOUSEHOLD: Household.objects.all(),
-    }.get(holder_type)
+    }
+    source = sources.get(holder_type)
     if source is None:
         raise ValidationFailed({"holder_type": "请选择提名对象类型（个人、集体或家庭）。"})
     obj = policy.scoped(actor, perm, source).filter(pk=pk).first()
@@ -157,7 +162,7 @@ def _office(actor: Actor, perm: str, division_code: str) -> str:
         code = posting.division_id or ""
         if scope == Scope.ALL:
             best = best or code or division_code[:4] + "00"
-        elif code and division_code.startswith(posting.division.prefix):
+        elif posting.division is not None and division_code.startswith(posting.division.prefix):
             if best is None or len(code) > len(best):
                 best = code
     if not best:
@@ -342,10 +347,16 @@ def _at_granting_level(nomination: Nomination) -> bool:
     return approval is not None and approval.current_level >= len(approval.chain) - 1
 
 
+def _approval_of(nomination: Nomination) -> ApprovalRequest:
+    if nomination.approval is None:
+        raise WorkflowError("该推荐尚未提交审批。")
+    return nomination.approval
+
+
 def _require_level_officer(actor: Actor, nomination: Nomination) -> None:
     from jiayuan.workflows.services import acts_at
 
-    code = nomination.approval.current_division_id
+    code = _approval_of(nomination).current_division_id
     if not code or not acts_at(actor, "honours.approve", code):
         raise WorkflowError("只有当前审批层级的工作人员才能办理公示。")
 
@@ -429,16 +440,15 @@ def nomination_decide(
             objections = set(locked.objections.values_list("status", flat=True))
             if ObjectionStatus.UPHELD in objections:
                 raise WorkflowError("公示期内异议经核实成立，不能授予；请作出“不同意”的决定并说明。")
+            if locked.notice_end is None:
+                raise WorkflowError("评定前须先公示：请先填写公示起止日期。")
             if today <= locked.notice_end:
                 raise WorkflowError(f"公示期至 {locked.notice_end:%Y-%m-%d} 结束，公示期满后才能评定。")
             if ObjectionStatus.OPEN in objections:
                 raise WorkflowError("还有公示异议未核实，请先核实后再评定。")
+        approval = _approval_of(locked)
         approval_decide(
-            actor=actor,
-            approval=locked.approval,
-            decision=decision,
-            comment=comment,
-            expected_version=locked.approval.version,
+            actor=actor, approval=approval, decision=decision, comment=comment, expected_version=approval.version
         )
         # A lower level's approval moves the request on; the hooks update the nomination at the end.
         locked.refresh_from_db()
@@ -459,9 +469,8 @@ def nomination_resubmit(
         locked = _lock(nomination, expected_version)
         if locked.status != NominationStatus.RETURNED:
             raise WorkflowError("只有被退回的推荐才能重新提交。")
-        approval_resubmit(
-            actor=actor, approval=locked.approval, comment=comment, expected_version=locked.approval.version
-        )
+        approval = _approval_of(locked)
+        approval_resubmit(actor=actor, approval=approval, comment=comment, expected_version=approval.version)
         if (reason or "").strip():
             locked.reason = reason.strip()[:4000]
         locked.status = NominationStatus.PENDING
@@ -478,7 +487,8 @@ def nomination_withdraw(*, actor: Actor, nomination: Nomination, expected_versio
         locked = _lock(nomination, expected_version)
         if locked.status not in NOMINATION_OPEN:
             raise WorkflowError("该推荐已办结，不能撤回。")
-        approval_withdraw(actor=actor, approval=locked.approval, expected_version=locked.approval.version)
+        approval = _approval_of(locked)
+        approval_withdraw(actor=actor, approval=approval, expected_version=approval.version)
     nomination.refresh_from_db()
     return nomination
 

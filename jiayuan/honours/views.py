@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.http import ActorRequest
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
+from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 
@@ -26,15 +30,15 @@ def _version(post) -> int:
         return 0
 
 
-def _year(value) -> int | None:
-    return int(value) if str(value or "").isdigit() and 1949 <= int(value) <= 2100 else None
+def _year_asked(get) -> int | None:
+    return query_int(get, "year", label="年度", minimum=1949, maximum=2100)
 
 
 def _filters(get) -> selectors.HonourFilters:
     return selectors.HonourFilters(
         kind=get.get("kind", "")[:32],
         level=get.get("level", "")[:16],
-        year=_year(get.get("year")),
+        year=_year_asked(get),
         division=get.get("division", "")[:12],
         holder_type=get.get("holder_type", "")[:16],
     )
@@ -50,7 +54,7 @@ def _choices() -> dict:
 
 
 @require_perm("honours.view")
-def honour_list(request: HttpRequest) -> HttpResponse:
+def honour_list(request: ActorRequest) -> HttpResponse:
     filters = _filters(request.GET)
     page = paginate(selectors.honour_list(actor=request.actor, filters=filters), request.GET.get("page"))
     query = request.GET.copy()
@@ -71,14 +75,14 @@ def honour_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honours.view")
-def honour_detail(request: HttpRequest, honour_id: int) -> HttpResponse:
+def honour_detail(request: ActorRequest, honour_id: int) -> HttpResponse:
     honour = selectors.honour_get(actor=request.actor, honour_id=honour_id)
     return render(request, "honours/pages/honour_detail.html", {"honour": honour})
 
 
 @require_perm("honours.stats")
-def honour_counts(request: HttpRequest) -> HttpResponse:
-    year = _year(request.GET.get("year"))
+def honour_counts(request: ActorRequest) -> HttpResponse:
+    year = _year_asked(request.GET)
     division = request.GET.get("division", "")[:12]
     counts = selectors.honour_counts(actor=request.actor, year=year, division=division)
     return render(
@@ -96,7 +100,7 @@ def honour_counts(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honours.view")
-def holder_history(request: HttpRequest, holder_type: str, holder_id: int) -> HttpResponse:
+def holder_history(request: ActorRequest, holder_type: str, holder_id: int) -> HttpResponse:
     history = selectors.holder_history(actor=request.actor, holder_type=holder_type, holder_id=holder_id)
     return render(
         request,
@@ -106,7 +110,7 @@ def holder_history(request: HttpRequest, holder_type: str, holder_id: int) -> Ht
 
 
 @require_perm("honours.export")
-def honour_export(request: HttpRequest) -> HttpResponse:
+def honour_export(request: ActorRequest) -> HttpResponse:
     qs = selectors.honour_list(actor=request.actor, filters=_filters(request.GET), perm="honours.export")
     content, count = exports.honours_xlsx(qs)
     access_log_write(
@@ -126,7 +130,7 @@ def honour_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honours.view")
-def nomination_list(request: HttpRequest) -> HttpResponse:
+def nomination_list(request: ActorRequest) -> HttpResponse:
     status = request.GET.get("status", "")[:16]
     filters = _filters(request.GET)
     page = paginate(
@@ -152,7 +156,7 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honours.nominate")
-def nomination_new(request: HttpRequest) -> HttpResponse:
+def nomination_new(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     data = request.POST if request.method == "POST" else request.GET
     if request.method == "POST":
@@ -180,14 +184,14 @@ def nomination_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honours.view")
-def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
+def nomination_detail(request: ActorRequest, nomination_id: int) -> HttpResponse:
     nomination = selectors.nomination_get(actor=request.actor, nomination_id=nomination_id)
     view = selectors.nomination_view(actor=request.actor, nomination=nomination)
     today = timezone.localdate()
     return render(
         request,
         "honours/pages/nomination_detail.html",
-        {"n": nomination, "today": today, "default_end": today + timezone.timedelta(days=6), **view},
+        {"n": nomination, "today": today, "default_end": today + dt.timedelta(days=6), **view},
     )
 
 
@@ -197,9 +201,9 @@ def _nomination_action(
     """A form posted on one nomination: load it in the actor's reach (404 otherwise), call `service` with the
     posted `fields` ({service argument: form field}) and the version read, show the outcome, go back to it."""
 
-    def view(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    def view(request: ActorRequest, nomination_id: int) -> HttpResponse:
         nomination = selectors.nomination_get(actor=request.actor, nomination_id=nomination_id, perm=load_perm)
-        values = {argument: request.POST.get(field, "") for argument, field in fields.items()}
+        values: dict[str, object] = {argument: request.POST.get(field, "") for argument, field in fields.items()}
         if versioned:
             values["expected_version"] = _version(request.POST)
         run_action(request, lambda: service(actor=request.actor, nomination=nomination, **values), success=success)
@@ -249,7 +253,7 @@ objection_add = _nomination_action(
 
 @require_POST
 @require_perm("honours.record")
-def objection_resolve(request: HttpRequest, objection_id: int) -> HttpResponse:
+def objection_resolve(request: ActorRequest, objection_id: int) -> HttpResponse:
     objection = selectors.objection_get(actor=request.actor, objection_id=objection_id)
     run_action(
         request,
@@ -268,7 +272,7 @@ def objection_resolve(request: HttpRequest, objection_id: int) -> HttpResponse:
 
 
 @require_perm("honours.record")
-def honour_new(request: HttpRequest) -> HttpResponse:
+def honour_new(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -297,7 +301,7 @@ def honour_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honours.view")
-def kind_list(request: HttpRequest) -> HttpResponse:
+def kind_list(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     can_edit = request.actor.has_perm("honours.kind_edit")
     if request.method == "POST" and can_edit:

@@ -92,7 +92,7 @@ def import_background_run(*, run_id: int) -> ImportRun:
     actor = Actor.for_user(run.user)
     progress_set(run.pk, "reading", 0)
     try:
-        with run.upload.storage.open(run.upload.name, "rb") as raw:
+        with run.upload.storage.open(run.upload.name or "", "rb") as raw:  # a queued run keeps its upload
             name = run.file_name if run.file_name.lower().endswith(".xlsx") else "upload.xlsx"
             handle = SimpleUploadedFile(name, raw.read())
         try:
@@ -109,9 +109,9 @@ def import_background_run(*, run_id: int) -> ImportRun:
             run.error_count = 1
             run.save()
     finally:
-        name = run.upload.name
-        if name:
-            run.upload.storage.delete(name)
+        upload_name = run.upload.name
+        if upload_name:
+            run.upload.storage.delete(upload_name)
             ImportRun.objects.filter(pk=run.pk).update(upload="", stage="")
         cache.delete(_key(run.pk))
     run.refresh_from_db()

@@ -6,6 +6,7 @@ import datetime as dt
 from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -55,7 +56,7 @@ def export_status(request, run_id: int):
 
 
 @require_perm(PERM)
-def export_file(request, run_id: int) -> HttpResponse:
+def export_file(request, run_id: int) -> HttpResponseBase:
     try:
         handle, filename = export_download(actor=request.actor, run_id=run_id, request=request)
     except ApplicationError as exc:

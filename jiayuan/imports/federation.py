@@ -10,6 +10,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.activities.models import Audience
 from jiayuan.activities.selectors import type_choices
 from jiayuan.activities.services import ActivityInput, activity_create, activity_dictionaries_ensure, attendance_record
@@ -224,11 +225,11 @@ def _split(value) -> list[str]:
 
 def _volunteers_prepare(ctx: ImportContext) -> None:
     volunteer_dictionaries_ensure()
-    ctx.data["people_prefix"] = ctx.actor.broadest_prefix("volunteers.edit")
+    ctx.data["people_prefix"] = policy.reach(ctx.actor, "volunteers.edit")
     items = list(dictionary_items(SKILL_KIND))
     ctx.data["skills"] = {item.label: item.code for item in items} | {item.code: item.code for item in items}
     ctx.data["skill_labels"] = "、".join(item.label for item in items)
-    prefix = ctx.actor.broadest_prefix("volunteers.team_edit")
+    prefix = policy.reach(ctx.actor, "volunteers.team_edit")
     teams = Team.objects.filter(subtree_q(prefix, "division")) if prefix is not None else Team.objects.none()
     by_name: dict[str, list[Team]] = {}
     for team in teams:
@@ -240,7 +241,8 @@ def _volunteer_row(ctx: ImportContext, row: Row) -> None:
     v = row.values
     if v["consent"] is not True:
         ctx.error(row.number, "本人同意", "须经本人签署《志愿者信息使用授权书》后才能注册，请填“是”。")
-    codes, unknown = [], []
+    codes: list[str] = []
+    unknown: list[str] = []
     for label in v["skills"] or []:
         code = ctx.data["skills"].get(label)
         (codes if code else unknown).append(code or label)
@@ -350,7 +352,7 @@ AUDIENCES = {label: value for value, label in Audience.choices}
 def _activities_prepare(ctx: ImportContext) -> None:
     activity_dictionaries_ensure()
     _places(ctx, "activities.edit")
-    ctx.data["people_prefix"] = ctx.actor.broadest_prefix("activities.attendance")
+    ctx.data["people_prefix"] = policy.reach(ctx.actor, "activities.attendance")
     items = list(type_choices())
     ctx.data["types"] = {item.label: item.code for item in items} | {item.code: item.code for item in items}
     ctx.data["type_labels"] = "、".join(item.label for item in items)

@@ -16,7 +16,7 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,11 +225,11 @@ def date_cell(value: Any) -> dt.date | None:
     raise CellError("日期格式不正确，请填写如 1990-05-17 的日期。")
 
 
-def choice(options: dict[str, str], *, label: str, shown: tuple[str, ...] = ()) -> Parser:
+def choice(options: Mapping[str, object], *, label: str, shown: tuple[str, ...] = ()) -> Parser:
     """One of the given labels (Chinese) -> stored value; blank gives ''. `shown`: the labels the error names."""
     listed = "、".join(shown or options)
 
-    def parse(value: Any) -> str:
+    def parse(value: Any) -> object:
         raw = cell_text(value)
         if not raw:
             return ""
@@ -410,10 +410,11 @@ def _sha256(file) -> str:
 
 def run_division(actor: Actor, perm: str):
     """The division an import is filed under: that of the widest posting holding `perm`."""
-    postings = [p for _, p in actor.scopes(perm) if p.division_id]
-    if not postings:
+    divisions = [p.division for _, p in actor.scopes(perm) if p.division_id]
+    found = [d for d in divisions if d is not None]
+    if not found:
         raise ApplicationError("您的岗位没有所属区划，不能导入。")
-    return min(postings, key=lambda p: len(p.division.prefix)).division
+    return min(found, key=lambda d: len(d.prefix))
 
 
 def run_import(

@@ -55,7 +55,8 @@ def row_check(ctx: ImportContext, row: Row) -> None:
     v = row.values
     _example_guard(ctx, row, "account", EXAMPLE_ACCOUNT, "简要情况")
     _check_place(ctx, row, "place", "所在社区")
-    codes, unknown = [], []
+    codes: list[str] = []
+    unknown: list[str] = []
     for label in v["categories"] or []:
         code = ctx.data["categories"].get(label)
         (codes if code else unknown).append(code or label)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.care.models import Helper, HelperKind
 from jiayuan.care.pairings import helper_create, pairing_create, pairing_end
 
@@ -25,7 +26,7 @@ EXAMPLE_HELPER = "44030419800101002X"
 
 
 def prepare(ctx: ImportContext) -> None:
-    ctx.data["people_prefix"] = ctx.actor.broadest_prefix("care.pairing_edit")
+    ctx.data["people_prefix"] = policy.reach(ctx.actor, "care.pairing_edit")
     ctx.data["today"] = timezone.localdate()
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.care.models import Fund, PayMethod
 from jiayuan.care.relief import fund_covers, relief_paid_record
 from jiayuan.core.validators import parse_amount
@@ -33,7 +34,7 @@ def _amount(value: Any) -> Decimal:
 
 
 def prepare(ctx: ImportContext) -> None:
-    ctx.data["people_prefix"] = ctx.actor.broadest_prefix("care.relief_pay")
+    ctx.data["people_prefix"] = policy.reach(ctx.actor, "care.relief_pay")
     ctx.data["today"] = timezone.localdate()
 
 

@@ -61,7 +61,8 @@ def row_check(ctx: ImportContext, row: Row) -> None:
     v = row.values
     _example_guard(ctx, row, "findings", EXAMPLE_FINDINGS, "发现情况")
     _check_place(ctx, row, "place", "社区")
-    codes, unknown = [], []
+    codes: list[str] = []
+    unknown: list[str] = []
     for label in v["risks"] or []:
         code = ctx.data["items"].get(label)
         (codes if code else unknown).append(code or label)

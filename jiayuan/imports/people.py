@@ -7,6 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.core.validators import validate_phone
 from jiayuan.divisions.models import Division, Level
 from jiayuan.people.models import Gender, IdType
@@ -77,7 +78,7 @@ def _community(value) -> str:
 
 def prepare(ctx: ImportContext) -> None:
     """The communities the importer may register people in, by code and by name (one query)."""
-    prefix = ctx.actor.broadest_prefix("people.create")
+    prefix = policy.reach(ctx.actor, "people.create")
     ctx.data["prefix"] = prefix
     ctx.data["today"] = timezone.localdate()
     if prefix is None:

@@ -14,6 +14,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.care.models import VULNERABILITY_KIND, CareLevel, EntryStatus, RegisterEntry
 from jiayuan.care.services import care_dictionaries_ensure, register_entry_create
 from jiayuan.core.validators import validate_resident_id
@@ -58,7 +59,7 @@ def _cycle(value) -> int | None:
 
 
 def prepare(ctx: ImportContext) -> None:
-    ctx.data["prefix"] = ctx.actor.broadest_prefix("care.edit")
+    ctx.data["prefix"] = policy.reach(ctx.actor, "care.edit")
     ctx.data["today"] = timezone.localdate()
     care_dictionaries_ensure()
     items = list(dictionary_items(VULNERABILITY_KIND))
@@ -116,14 +117,14 @@ def file_check(ctx: ImportContext, rows: list[Row]) -> None:
         number = row.values["id_number"]
         if not row.ok or not number:
             continue
-        person = found.get(number)
-        if person is None:
+        registered = found.get(number)
+        if registered is None:
             ctx.error(row.number, "证件号码", NOT_FOUND)
-        elif person.name != row.values["name"]:
+        elif registered.name != row.values["name"]:
             ctx.error(row.number, "姓名", "姓名与人员库中该证件号码的登记不一致，请核对姓名和证件号码。")
-        elif person.pk in active:
+        elif registered.pk in active:
             ctx.error(row.number, "证件号码", "该人员已在困境妇女儿童数据库中（在册），无需重复纳入。")
-        row.values["person"] = person
+        row.values["person"] = registered
 
 
 def writer(ctx: ImportContext, rows: list[Row]) -> int:

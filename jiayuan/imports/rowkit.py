@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from jiayuan.access import policy
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.validators import validate_resident_id
 from jiayuan.divisions.models import Division, Level, subtree_q
@@ -59,7 +60,7 @@ def _write_all(write_one: Callable) -> Callable[[ImportContext, list[Row]], int]
 
 
 def _places(ctx: ImportContext, perm: str) -> None:
-    prefix = ctx.actor.broadest_prefix(perm)
+    prefix = policy.reach(ctx.actor, perm)
     ctx.data["prefix"] = prefix
     rows = (
         Division.objects.filter(subtree_q(prefix, "code"), special=False, level__in=PLACE_LEVELS).values_list(

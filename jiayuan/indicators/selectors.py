@@ -149,7 +149,7 @@ def monitoring_report(*, actor: Actor, plan: Plan, period: int, division: str = 
     place = Division.objects.filter(code=code).first()
     if place is None or not code.startswith(plan.division.prefix):
         raise NotFound("未找到该区划")
-    reach = actor.broadest_prefix("indicators.view")
+    reach = policy.reach(actor, "indicators.view")
     if reach is None or not (code.startswith(reach) or plan.division_id == code):
         raise NotFound("未找到该区划")
     indicators = list(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed
+from jiayuan.core.models import change_reason_set
 from jiayuan.divisions.models import Division, subtree_q
 from jiayuan.orgs.models import PartnerAgency
 
@@ -112,7 +113,7 @@ def _value_write(
     division = Division.objects.filter(code=division_code).first()
     if division is None or not division.code.startswith(plan.division.prefix):
         errors["division"] = "请选择规划范围内的区划。"
-    if errors:
+    if errors or division is None or number is None:  # each is an error above
         raise ValidationFailed(errors)
     probe = IndicatorValue(indicator=indicator, division=division, period=period)
     if not may_enter(division.code):
@@ -131,7 +132,7 @@ def _value_write(
             raise StaleEditError("该监测值已被他人修改，请刷新后再填报。您的修改未保存。")
         existing.value, existing.source, existing.entered_by = number, source[:200], actor.user
         existing.version += 1
-        existing._change_reason = "更正监测值"
+        change_reason_set(existing, "更正监测值")
         existing.save()
         return existing
 
@@ -180,7 +181,7 @@ def target_set(*, actor: Actor, indicator: Indicator, period, value, is_example:
         if not created:
             target.value, target.is_example = number, is_example
             target.version += 1
-            target._change_reason = "修改目标值"
+            change_reason_set(target, "修改目标值")
             target.save()
     return target
 

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.http import ActorRequest
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
+from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError
 
 from . import exports, selectors, services
 
 
-def _period(request: HttpRequest, plan) -> int:
-    value = request.GET.get("period", "")
+def _period(request: ActorRequest, plan) -> int:
     years = selectors.plan_years(plan)
-    return int(value) if value.isdigit() and int(value) in years else (years[1] if len(years) > 1 else years[0])
+    default = years[1] if len(years) > 1 else years[0]
+    asked = query_int(request.GET, "period", label="监测年度", minimum=min(years), maximum=max(years))
+    return default if asked is None else asked
 
 
 @require_perm("indicators.view")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ActorRequest) -> HttpResponse:
     return render(request, "indicators/pages/home.html", {"plans": selectors.plan_list(actor=request.actor)})
 
 
 @require_perm("indicators.view")
-def plan_report(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_report(request: ActorRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(actor=request.actor, plan_id=plan_id)
     period = _period(request, plan)
     report = selectors.monitoring_report(
@@ -47,7 +50,7 @@ def plan_report(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_perm("indicators.export")
-def plan_export(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_export(request: ActorRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(actor=request.actor, plan_id=plan_id)
     period = _period(request, plan)
     report = selectors.monitoring_report(actor=request.actor, plan=plan, period=period)
@@ -67,7 +70,7 @@ def plan_export(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_perm("indicators.view")
-def indicator_page(request: HttpRequest, indicator_id: int) -> HttpResponse:
+def indicator_page(request: ActorRequest, indicator_id: int) -> HttpResponse:
     indicator = selectors.indicator_get(actor=request.actor, indicator_id=indicator_id)
     plan = indicator.area.plan
     errors: dict[str, str] = {}
@@ -125,7 +128,7 @@ def indicator_page(request: HttpRequest, indicator_id: int) -> HttpResponse:
 
 
 @require_perm("indicators.unit_view")
-def unit_home(request: HttpRequest) -> HttpResponse:
+def unit_home(request: ActorRequest) -> HttpResponse:
     """A member unit's indicators: what it reports, the latest value of each."""
     return render(
         request, "indicators/pages/unit_home.html", {"rows": selectors.unit_indicator_list(actor=request.actor)}
@@ -133,7 +136,7 @@ def unit_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("indicators.unit_view")
-def unit_indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
+def unit_indicator(request: ActorRequest, indicator_id: int) -> HttpResponse:
     """One indicator of the member unit: its yearly values, and the form to report (or correct) a year's value."""
     indicator = selectors.unit_indicator_get(actor=request.actor, indicator_id=indicator_id)
     errors: dict[str, str] = {}

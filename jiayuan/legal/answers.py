@@ -165,9 +165,9 @@ def compose_answer(
         return answer
     previous = context[-1] if context else None
     follow_up = previous is not None and is_follow_up(question)
-    search_text = f"{question}。{previous.question}" if follow_up else question
+    search_text = f"{question}。{previous.question}" if follow_up and previous is not None else question
     result = index.search(search_text, k=max(k, 10))
-    if follow_up:
+    if follow_up and previous is not None:
         # The follow-up's own topic leads when the joint reading finds its articles ("那孩子归谁？" after
         # "我想离婚" is custody); otherwise the earlier question's topic ("那房子怎么分？" after a death is
         # succession, not dividing a couple's property).
@@ -214,7 +214,7 @@ def compose_answer(
         curated_id=match[0].pk if match else None,
         curated_answer=match[0].answer if match else "",
         ranked=ranked,
-        follow_up_of=previous.question if follow_up else "",
+        follow_up_of=previous.question if follow_up and previous is not None else "",
         scope="outside" if low else "ok",
     )
     answer.answer = render_text(answer)

@@ -210,14 +210,14 @@ class LegalIndex:
 
     def set_phrasings(self, phrasings: dict[int, list[str]]) -> None:
         """(Re)build the phrasings ranker: one document per article, all its everyday phrasings."""
-        tfs = [Counter() for _ in range(self.n)]
+        tfs: list[Counter[str]] = [Counter() for _ in range(self.n)]
         for idx, lines in phrasings.items():
             for line in lines:
                 tfs[idx].update(tokens(line))
         self.phrasing_postings = _bm25_postings(tfs, self.n)
         # The same phrasings as character bigrams: a caller's words that jieba cuts differently from the
         # phrasing's still meet.
-        grams = [Counter() for _ in range(self.n)]
+        grams: list[Counter[str]] = [Counter() for _ in range(self.n)]
         for idx, lines in phrasings.items():
             for line in lines:
                 grams[idx].update(char_bigrams(line))

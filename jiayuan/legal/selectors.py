@@ -104,8 +104,8 @@ def topic_guide_map() -> dict:
     """Active guides by slug as ``answers.Guide``; reloaded when a guide changes (one aggregate query)."""
     from .answers import Guide
 
-    stamp = TopicGuide.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    stamp = (stamp["n"], stamp["at"])
+    latest = TopicGuide.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    stamp = (latest["n"], latest["at"])
     if _guide_cache["stamp"] != stamp:
         with _cache_lock:
             _guide_cache["map"] = {
@@ -137,8 +137,8 @@ def phrasing_get(entry_id: int) -> ArticlePhrasing:
 def phrasings_refresh(index) -> None:
     """Give the index the reviewers' phrasings when they changed (one aggregate query per answer). With the
     table empty (statutes not loaded yet) the index keeps the seed of ``data/phrasings.yaml``."""
-    stamp = ArticlePhrasing.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    stamp = (stamp["n"], stamp["at"])
+    latest = ArticlePhrasing.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    stamp = (latest["n"], latest["at"])
     if not stamp[0] or getattr(index, "phrasing_stamp", None) == stamp:
         return
     corpus = index.corpus
@@ -196,8 +196,8 @@ def curated_match(question: str, *, index=None):
     from .retrieval import get_index
 
     index = index or get_index()
-    stamp = CuratedAnswer.objects.filter(is_active=True).aggregate(n=Count("id"), at=Max("updated_at"))
-    stamp = (stamp["n"], stamp["at"])
+    latest = CuratedAnswer.objects.filter(is_active=True).aggregate(n=Count("id"), at=Max("updated_at"))
+    stamp = (latest["n"], latest["at"])
     if _curated_cache["stamp"] != stamp:
         corpus = get_corpus()
         vectors = []

@@ -10,10 +10,8 @@ class OpsConfig(AppConfig):
         from jiayuan.access import policy
 
         from . import models
-        from .retention import register_builtin_rules
         from .scheduling import connect_signals
 
-        register_builtin_rules()
         connect_signals()
         # System records: no division; the permission's scope ("all") decides.
         policy.register(models.JobRun, policy.ScopeSpec(division=None))

@@ -21,6 +21,7 @@ import tarfile
 import tempfile
 import time
 from pathlib import Path
+from typing import IO, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -29,6 +30,7 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Model
 from django.utils import timezone
 
 from jiayuan.core.fields import raw_values
@@ -79,7 +81,7 @@ def stored_timestamps(models):
             f.auto_now, f.auto_now_add = now, now_add
 
 
-def backup_models() -> list:
+def backup_models() -> list[type[Model]]:
     """Every concrete model with a table, including auto-created join tables and history models."""
     found = []
     for model in apps.get_models(include_auto_created=True):
@@ -127,7 +129,8 @@ def backup_write(out, *, key: bytes | None = None, media_root: Path | None = Non
     media_root = Path(media_root or settings.MEDIA_ROOT)
     writer = EncryptingWriter(out, key or derive_key())
     counts: dict[str, int] = {}
-    with tarfile.open(fileobj=writer, mode="w|") as tar, _snapshot(), raw_encrypted_values():
+    # A stream: tarfile writes it front to back and never seeks (the writer has write and close only).
+    with tarfile.open(fileobj=cast(IO[bytes], writer), mode="w|") as tar, _snapshot(), raw_encrypted_values():
         models = backup_models()
         meta = {
             "format": FORMAT,
@@ -246,11 +249,11 @@ def backup_restore(
     expected: dict[str, int] | None = None
     media_files: list[tuple[Path, bytes]] = []
     with transaction.atomic(), raw_encrypted_values(), stored_timestamps(by_label.values()):
-        with tarfile.open(fileobj=reader, mode="r|") as tar:
+        with tarfile.open(fileobj=cast(IO[bytes], reader), mode="r|") as tar:  # read front to back
             for member in tar:
-                if not member.isfile():
+                handle = tar.extractfile(member) if member.isfile() else None
+                if handle is None:
                     continue
-                handle = tar.extractfile(member)
                 if member.name.startswith("data/"):
                     label = member.name[len("data/") : -len(".jsonl")]
                     if label not in by_label:

@@ -63,7 +63,7 @@ class EncryptingWriter:
         self._closed = False
         out.write(self._header)
 
-    def _emit(self, data: bytes, final: bool) -> None:
+    def _emit(self, data: bytes | bytearray, final: bool) -> None:
         nonce = self._file_id + struct.pack(">IB", self._counter, 1 if final else 0)
         sealed = self._aes.encrypt(nonce, bytes(data), self._header)
         self._out.write(struct.pack(">I", len(sealed)))

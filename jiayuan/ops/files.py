@@ -42,7 +42,7 @@ class FilesReport:
 
 def sealed_file_models() -> list[tuple[type[models.Model], str]]:
     """(model, file field name) of every model that keeps its files sealed."""
-    found = []
+    found: list[tuple[type[models.Model], str]] = []
     for model in apps.get_models():
         if not model._meta.label_lower.startswith(tuple(f"{c.label}." for c in _own_apps())):
             continue

@@ -134,6 +134,6 @@ def scheduler_lock() -> SchedulerLock:
         return RedisLock(settings.REDIS_URL, ttl=max(10.0, settings.SCHEDULER_HEARTBEAT_SECONDS * 3))
     db = settings.DATABASES["default"]
     if db["ENGINE"] == "django.db.backends.postgresql":
-        return AdvisoryLock(db)
+        return AdvisoryLock(dict(db))
     name = Path(str(db["NAME"]))
     return FileLock(name.with_name(name.name + ".scheduler.lock"))

@@ -23,8 +23,8 @@ and its links) and removes what identifies (name, identifiers, phones, addresses
 change history too. Each anonymised row and each run are written to the access log.
 
 Two kinds of rules use this:
-- people: "people.deleted" (built in), "cases.closed", "care.exited" anonymise the person — name,
-  identifiers, phones, address, notes (`person_anonymise`);
+- people: "people.deleted", "cases.closed", "care.exited" anonymise the person — name,
+  identifiers, phones, address, notes (`people.retention.person_anonymise`);
 - stories: "cases.closed_text" (a closed case), "care.exited_text" (an ended register stay) and
   "screening.linked_text" (the hazard a done case or stay came from) replace every non-empty free text of
   the record and of the rows hanging from it by `（已匿名）` (`REDACTED`, with `redact` /
@@ -208,41 +208,3 @@ def redact_with_history(model: type[Model], lookup: dict, *fields: str) -> None:
     history = getattr(model, "history", None)
     if history is not None:
         redact(history.model._base_manager.filter(**lookup), *fields)
-
-
-# --- the people registry -------------------------------------------------------------------------------
-
-
-def person_anonymise(person) -> None:
-    """Remove what identifies a person; keep division, gender, birth year, tags, links and the record."""
-    from jiayuan.people.models import Person, PersonPhone
-
-    birth = dt.date(person.birth_date.year, 1, 1) if person.birth_date else None
-    blank = {
-        "name": ANONYMOUS_NAME,
-        "name_initials": "",
-        "id_number": "",
-        "id_hash": "",
-        "address_detail": "",
-        "notes": "",
-        "birth_date": birth,
-    }
-    Person._base_manager.filter(pk=person.pk).update(**blank)
-    Person.history.model._base_manager.filter(id=person.pk).update(**blank)
-    PersonPhone.objects.filter(person_id=person.pk).delete()  # its history rows are blanked next
-    PersonPhone.history.model._base_manager.filter(person_id=person.pk).update(number="", number_hash="", safe_times="")
-    if hasattr(person, "deleted_reason"):
-        Person._base_manager.filter(pk=person.pk).update(deleted_reason="")
-        Person.history.model._base_manager.filter(id=person.pk).update(deleted_reason="")
-
-
-def register_builtin_rules() -> None:
-    from jiayuan.people.models import Person
-
-    register_anonymiser(Person, person_anonymise)
-    register_rule(
-        "people.deleted",
-        model=Person,
-        description="已删除超过保存期限的人员档案",
-        eligible=lambda cutoff: Person.objects.filter(deleted_at__isnull=False, deleted_at__lt=cutoff),
-    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 
 from jiayuan.core import crypto
 from jiayuan.core.fields import PREFIX, EncryptedTextField
@@ -22,9 +23,9 @@ from jiayuan.core.fields import PREFIX, EncryptedTextField
 from .backup import backup_models, raw_encrypted_values
 
 
-def encrypted_fields() -> list[tuple[type, list[str]]]:
+def encrypted_fields() -> list[tuple[type[Model], list[str]]]:
     """(model, [attnames]) for every model, history models included, that has protected fields."""
-    found = []
+    found: list[tuple[type[Model], list[str]]] = []
     for model in backup_models():
         names = [f.attname for f in model._meta.local_fields if isinstance(f, EncryptedTextField)]
         if names:

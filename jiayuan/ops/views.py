@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from jiayuan.access.decorators import public_view, require_perm
+from jiayuan.access.http import ActorRequest
 
 from . import selectors
 from .health import run_checks
 
 
 @public_view
-def healthz(request: HttpRequest) -> HttpResponse:
+def healthz(request: ActorRequest) -> HttpResponse:
     """Every check (database, queue, scheduler, media disk): 200 when all pass, 503 otherwise."""
     return _health(live_only=False)
 
 
 @public_view
-def healthz_live(request: HttpRequest) -> HttpResponse:
+def healthz_live(request: ActorRequest) -> HttpResponse:
     """The web process and its database only: for a container's own health check."""
     return _health(live_only=True)
 
@@ -34,5 +35,5 @@ def _health(*, live_only: bool) -> HttpResponse:
 
 
 @require_perm("ops.view")
-def system(request: HttpRequest) -> HttpResponse:
+def system(request: ActorRequest) -> HttpResponse:
     return render(request, "ops/pages/system.html", {"status": selectors.system_status(actor=request.actor)})

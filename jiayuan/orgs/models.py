@@ -113,6 +113,7 @@ class ExecutiveCommittee(VersionedModel):
     term_end = models.DateField("任期届满")
     is_current = models.BooleanField("现任", default=True)
     history = HistoricalRecords()
+    seat_rows: list[ExecutiveMember]  # not a column: the seats an organisation's page lists, set by its selector
 
     class Meta:
         verbose_name = "执委会届次"
@@ -165,6 +166,7 @@ class ExecutiveMember(VersionedModel):
     education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
     in_two_committees = models.BooleanField("社区“两委”成员", default=False)
     history = HistoricalRecords()
+    shown_name: str  # not a column: the masked name a list shows, set by its selector
 
     class Meta:
         verbose_name = "执委与职务"
@@ -216,6 +218,9 @@ class DutyRecord(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Not columns: the masked names a list shows, set by its selector.
+    member_name: str
+    person_name: str
 
     class Meta:
         verbose_name = "执委履职记录"

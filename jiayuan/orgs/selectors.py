@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.fields import mask_name
-from jiayuan.divisions.models import Division
+from jiayuan.divisions.models import Division, Level
 
 from .models import ExecutiveMember, Organisation, OrgKind
 
@@ -23,6 +23,12 @@ def organisation_list(*, actor: Actor, division: Division | None = None, kind: s
     if kind in OrgKind.values:
         qs = qs.filter(kind=kind)
     return qs.order_by("division_id", "kind", "name")
+
+
+def organisation_division_choices(*, actor: Actor) -> list[Division]:
+    """The places an organisation may be filed under by the actor: below the city, within reach for managing."""
+    qs = Division.objects.exclude(level=Level.CITY).filter(special=False).order_by("code")
+    return list(policy.within_reach(actor, "orgs.manage", qs, field="code"))
 
 
 def organisation_get(*, actor: Actor, org_id: object, perm: str = "orgs.view") -> Organisation:

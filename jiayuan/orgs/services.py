@@ -11,6 +11,7 @@ from django.utils import timezone
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import NotFound, ValidationFailed
+from jiayuan.core.models import history_user_set
 from jiayuan.core.validators import validate_credit_code
 from jiayuan.divisions.models import Division
 
@@ -93,7 +94,7 @@ def organisation_create(
         credit_code=credit_code,
     )
     organisation = Organisation(**values, address=(address or "").strip())
-    organisation._history_user = getattr(actor, "user", None)  # the author of the history row
+    history_user_set(organisation, getattr(actor, "user", None))  # the author of the history row
     with transaction.atomic():
         organisation.save(force_insert=True)
     return organisation
@@ -128,7 +129,7 @@ def organisation_update(
     for key, value in values.items():
         setattr(organisation, key, value)
     organisation.address = (address or "").strip()
-    organisation._history_user = getattr(actor, "user", None)
+    history_user_set(organisation, getattr(actor, "user", None))
     organisation.save_versioned(expected_version=expected_version)
     return organisation
 
@@ -137,10 +138,10 @@ def executive_member_add(
     *,
     actor: Actor,
     organisation: Organisation,
-    person_id: object,
+    person_id: int | str | None,
     post: str,
-    term_start: object,
-    term_end: object = None,
+    term_start: dt.date | str | None,
+    term_end: dt.date | str | None = None,
 ) -> ExecutiveMember:
     """Seat a person from the registry (by number, within the actor's reach) in an organisation's post."""
     from jiayuan.people.models import Person
@@ -149,35 +150,40 @@ def executive_member_add(
     if not actor.is_system:
         policy.require(actor, "orgs.manage", organisation)
     try:
+        if person_id is None:
+            raise NotFound()
         person = Person.objects.get(pk=person_id) if actor.is_system else person_get(actor=actor, person_id=person_id)
     except (NotFound, Person.DoesNotExist, ValueError, TypeError):
         raise ValidationFailed({"person": "未找到该人员（请填写您辖区内人员的编号）。"}) from None
     errors: dict[str, str] = {}
     if post not in ExecutiveMember.Post.values:
         errors["post"] = "请选择职务。"
-    dates = {}
+    dates: dict[str, dt.date | None] = {}
     for key, value in (("term_start", term_start), ("term_end", term_end)):
+        day = value if isinstance(value, dt.date) else None
         if isinstance(value, str) and value:
             try:
-                value = dt.date.fromisoformat(value)
+                day = dt.date.fromisoformat(value)
             except ValueError:
                 errors[key] = "日期格式不正确。"
-        dates[key] = value or None
-    if dates["term_start"] is None and "term_start" not in errors:
+        dates[key] = day
+    start, end = dates["term_start"], dates["term_end"]
+    if start is None and "term_start" not in errors:
         errors["term_start"] = "请填写任期开始日期。"
-    if dates["term_start"] and dates["term_end"] and dates["term_end"] < dates["term_start"]:
+    if start and end and end < start:
         errors["term_end"] = "任期结束日期不能早于开始日期。"
     if (
         not errors
+        and start is not None
         and ExecutiveMember.objects.filter(
-            organisation=organisation, person=person, post=post, term_start=dates["term_start"]
+            organisation=organisation, person=person, post=post, term_start=start
         ).exists()
     ):
         errors["person"] = "该人员已在此任期担任该职务。"
-    if errors:
+    if errors or start is None:  # no start is an error above
         raise ValidationFailed(errors)
-    member = ExecutiveMember(organisation=organisation, person=person, post=post, **dates)
-    member._history_user = getattr(actor, "user", None)  # the author of the history row
+    member = ExecutiveMember(organisation=organisation, person=person, post=post, term_start=start, term_end=end)
+    history_user_set(member, getattr(actor, "user", None))  # the author of the history row
     with transaction.atomic():
         member.save(force_insert=True)
     return member

@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from jiayuan.access.decorators import require_perm
 from jiayuan.core.errors import ApplicationError, StaleEditError
 from jiayuan.core.pagination import paginate
-from jiayuan.divisions.models import Level
-from jiayuan.divisions.selectors import division_ancestors, division_children, division_find, division_subtree
+from jiayuan.divisions.selectors import division_ancestors, division_children, division_find
 
 from . import selectors
 from .models import DomainType, ExecutiveMember, OrgKind
@@ -36,12 +35,7 @@ def org_list(request):
 
 
 def _form_context(request, **extra):
-    prefix = request.actor.broadest_prefix("orgs.manage") or ""
-    divisions = (
-        division_subtree(prefix).exclude(level=Level.CITY).filter(special=False).order_by("code")
-        if prefix is not None
-        else []
-    )
+    divisions = selectors.organisation_division_choices(actor=request.actor)
     from .models import Sanxin
 
     return {

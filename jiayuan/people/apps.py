@@ -14,6 +14,10 @@ class PeopleConfig(AppConfig):
         policy.register(Person, policy.ScopeSpec(division="division"))
         policy.register(Household, policy.ScopeSpec(division="division"))
 
+        from .retention import register as register_retention
+
+        register_retention()
+
         from django.urls import reverse
 
         from jiayuan.access.services import BreakGlassTarget, register_break_glass_target

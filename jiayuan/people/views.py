@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from config.nav import PERSON_PANELS
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_phone
-from jiayuan.access.selectors import division_choices_for
+from jiayuan.access.selectors import division_choices_for, reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
@@ -83,7 +83,7 @@ def person_list(request):
             field_classes=["personal"],
             detail={**detail, "results": page.paginator.count},
         )
-    prefix = request.actor.broadest_prefix("people.view")
+    prefix = reach_of(actor=request.actor, perm="people.view")
     plain = request.GET.copy() if request.method == "GET" else request.POST.copy()
     for key in ("q", "csrfmiddlewaretoken", "page"):
         plain.pop(key, None)

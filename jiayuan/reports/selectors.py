@@ -18,6 +18,7 @@ from django.db import connections
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.replica import replica_reads
@@ -48,7 +49,7 @@ class Scope:
 
 def scope_resolve(*, actor: Actor, division: str = "") -> Scope:
     """The place asked for, inside the actor's reach for reports (404 outside it, like a missing place)."""
-    broadest = actor.broadest_prefix(VIEW_PERM)
+    broadest = policy.reach(actor, VIEW_PERM)
     if broadest is None:
         raise NotFound("未找到该区划")
     code = (division or "").strip()
@@ -67,7 +68,7 @@ def scope_resolve(*, actor: Actor, division: str = "") -> Scope:
 
 def scope_choices(*, actor: Actor) -> list[Division]:
     """The places the actor may pick: their own and the districts and streets below it, communities of a street."""
-    broadest = actor.broadest_prefix(VIEW_PERM)
+    broadest = policy.reach(actor, VIEW_PERM)
     if broadest is None:
         return []
     from jiayuan.divisions.models import subtree_q
@@ -679,7 +680,7 @@ def module_stats_divisions(*, actor: Actor, perm: str) -> list[Division]:
     """Districts and streets in the actor's reach for `perm` (the scope picker of the module statistics pages)."""
     from jiayuan.divisions.models import subtree_q
 
-    prefix = actor.broadest_prefix(perm)
+    prefix = policy.reach(actor, perm)
     if prefix is None:
         return []
     qs = Division.objects.filter(special=False, level__in=[Level.DISTRICT, Level.STREET])

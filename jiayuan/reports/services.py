@@ -36,7 +36,7 @@ def federation_code(scope: Scope) -> str:
 
 def _federation_scope(actor: Actor, division: str, perm: str) -> Scope:
     scope = scope_resolve(actor=actor, division=division)
-    broadest = actor.broadest_prefix(perm)
+    broadest = policy.reach(actor, perm)
     if broadest is None or not scope.prefix.startswith(broadest) or not scope.code:
         raise NotFound("未找到该区划")
     return scope

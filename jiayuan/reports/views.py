@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.selectors import reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.dates import query_date, query_int
@@ -201,7 +202,7 @@ def cases_stats(request):
     today = timezone.localdate()
     date_from = query_date(request.GET, "from", today.replace(month=1, day=1), label="起始日期")
     date_to = query_date(request.GET, "to", today, label="截止日期")
-    prefix = request.actor.broadest_prefix("cases.stats") or ""
+    prefix = reach_of(actor=request.actor, perm="cases.stats") or ""
     wanted = request.GET.get("division", "")[:12]
     if wanted and wanted.startswith(prefix):
         prefix = wanted

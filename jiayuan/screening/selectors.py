@@ -98,7 +98,7 @@ class ProgressRow:
 
 def campaign_progress(*, actor: Actor, campaign: Campaign, prefix: str = "") -> list[ProgressRow]:
     """Visits done, hazards found and followed up, per covered community within the actor's reach."""
-    broadest = actor.broadest_prefix("screening.view")
+    broadest = policy.reach(actor, "screening.view")
     if broadest is None:
         return []
     prefix = prefix if prefix and prefix.startswith(broadest) else broadest
@@ -127,8 +127,8 @@ def campaign_progress(*, actor: Actor, campaign: Campaign, prefix: str = "") -> 
             name=c.name,
             street=c.parent.name if c.parent else "",
             visits=visits.get(c.code, 0),
-            hazards=hazards.get(c.code, {}).get("n", 0),
-            followed=hazards.get(c.code, {}).get("f", 0),
+            hazards=hazards[c.code]["n"] if c.code in hazards else 0,
+            followed=hazards[c.code]["f"] if c.code in hazards else 0,
         )
         for c in communities
     ]

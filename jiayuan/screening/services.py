@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +19,9 @@ from jiayuan.divisions.models import Division, Level, in_subtree
 from jiayuan.people.models import Household, HouseholdMember, Person
 
 from .models import Campaign, Checklist, ChecklistVersion, Hazard, HazardLevel, HazardStatus, Visit
+
+if TYPE_CHECKING:
+    from jiayuan.cases.models import Case
 
 DEFAULT_CHECKLIST = [
     ("family_conflict", "家庭矛盾纠纷"),
@@ -143,10 +148,10 @@ def visit_record(
     actor: Actor,
     campaign: Campaign,
     division_code: str,
-    visited_on: dt.date,
+    visited_on: dt.date | None,
     answers: dict,
     household: Household | None = None,
-    people: list[Person] = (),
+    people: Sequence[Person] = (),
     notes: str = "",
     hazard_level: str | None = None,
     findings: str = "",
@@ -167,6 +172,8 @@ def visit_record(
     elif not campaign.starts_on <= visited_on <= campaign.ends_on:
         errors["visited_on"] = "走访日期不在本期排查时间内。"
     version = campaign.checklist.latest
+    if version is None:
+        errors["answers"] = "本次排查的清单尚未发布。"
     codes = {i["code"] for i in version.items} if version else set()
     clean = {k: bool(v) for k, v in (answers or {}).items() if k in codes}
     if set(answers or {}) - codes:
@@ -177,7 +184,7 @@ def visit_record(
     if found and not hazard_level:
         # A ticked item with no level chosen is not taken as "一般": the visitor says how serious it is.
         errors["hazard_level"] = "勾选了存在风险的项目，请选择隐患等级。"
-    people = list(people or [])
+    people = list(people)
     if household is not None:
         if household.division_id != division_code:
             errors["household"] = "家庭户不在所选社区。"
@@ -187,6 +194,7 @@ def visit_record(
         raise NotFound("未找到该人员")
     if errors:
         raise ValidationFailed(errors)
+    assert division is not None and version is not None and visited_on is not None  # refused above otherwise
     with transaction.atomic():
         visit = Visit.objects.create(
             campaign=campaign,
@@ -201,7 +209,7 @@ def visit_record(
         )
         if people:
             visit.people.set(people)
-        if found:
+        if found and hazard_level:  # a risk found always has its level (refused above otherwise)
             Hazard.objects.create(
                 visit=visit,
                 campaign=campaign,
@@ -247,7 +255,7 @@ def hazard_to_case(
     expected_version: int,
     roles: dict[int, str] | None = None,
     categories: list[str] | None = None,
-):
+) -> Case:
     """In one step, open a case carrying the household's people in the roles the worker chose (`roles`: person id →
     "seeker", "respondent", "child", "witness" or "none" to leave someone out) and the findings. Without roles,
     children are "涉及儿童" and a household's only adult the "求助人"; with more adults the worker must choose."""

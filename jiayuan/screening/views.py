@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
+from jiayuan.access.selectors import reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.care.eligibility import type_misfits
@@ -37,7 +38,7 @@ def _version(post) -> int:
 def campaign_list(request):
     errors = {}
     can_manage = request.actor.has_perm("screening.manage")
-    prefix = request.actor.broadest_prefix("screening.manage") if can_manage else None
+    prefix = reach_of(actor=request.actor, perm="screening.manage") if can_manage else None
     if request.method == "POST":
         if not can_manage:
             raise Http404("未找到该页面")
@@ -131,7 +132,8 @@ def campaign_detail(request, campaign_id: int):
 def visit_new(request, campaign_id: int):
     campaign = selectors.campaign_get(actor=request.actor, campaign_id=campaign_id)
     version = campaign.checklist.latest
-    prefix = request.actor.broadest_prefix("screening.visit") or ""
+    items = version.items if version is not None else []
+    prefix = reach_of(actor=request.actor, perm="screening.visit") or ""
     communities = [
         d
         for d in division_subtree(prefix, level=Level.COMMUNITY)
@@ -148,7 +150,7 @@ def visit_new(request, campaign_id: int):
             household = household_visible(actor=request.actor, household_id=request.POST.get("household"))
         ids = [int(x) for x in request.POST.get("people", "").replace("，", ",").split(",") if x.strip().isdigit()]
         people = people_visible(actor=request.actor, ids=ids)
-        answers = {item["code"]: request.POST.get(f"item_{item['code']}") == "on" for item in version.items}
+        answers = {item["code"]: request.POST.get(f"item_{item['code']}") == "on" for item in items}
         try:
             visit = services.visit_record(
                 actor=request.actor,
@@ -181,7 +183,7 @@ def visit_new(request, campaign_id: int):
             "levels": HazardLevel.choices,
             "errors": errors,
             "data": request.POST,
-            "checked": {item["code"] for item in version.items if request.POST.get(f"item_{item['code']}") == "on"},
+            "checked": {item["code"] for item in items if request.POST.get(f"item_{item['code']}") == "on"},
             "today": timezone.localdate(),
         },
     )

@@ -60,7 +60,7 @@ def demo_load_all(*, only: list[str] | None = None, **options) -> list[tuple[str
 
 def demo_extra_accounts() -> list[tuple[str, str]]:
     """Second accounts some apps' demos add (a second approver…), as (username, description)."""
-    extra = []
+    extra: list[tuple[str, str]] = []
     for _, module in demo_modules():
         extra.extend(getattr(module, "DEMO_EXTRA_ACCOUNTS", []))
     return extra

@@ -3,19 +3,20 @@ notifications only) and the error pages, which never echo the request (no person
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import public_view, require_login
+from jiayuan.access.http import ActorRequest
 from jiayuan.core.pagination import paginate
 from jiayuan.notifications import selectors as notification_selectors
 from jiayuan.notifications.services import notification_mark_read
 
 
 @require_login
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ActorRequest) -> HttpResponse:
     from config.nav import HOME_PANELS
     from jiayuan.access.registry import permission_table
 
@@ -28,14 +29,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @public_view
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def not_found(request: ActorRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "未找到该记录。"}, status=404)
     return render(request, "404.html", status=404)
 
 
 @public_view
-def server_error(request: HttpRequest) -> HttpResponse:
+def server_error(request: ActorRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "服务器内部错误，请稍后重试。"}, status=500)
     # Rendered without a request context: whatever failed (the database, a context processor) is not touched again.
@@ -43,14 +44,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 @require_login
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: ActorRequest) -> HttpResponse:
     page = paginate(notification_selectors.notification_list(user=request.user), request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
 
 
 @require_POST
 @require_login
-def notification_read(request: HttpRequest) -> HttpResponse:
+def notification_read(request: ActorRequest) -> HttpResponse:
     notification_id = request.POST.get("id")
     notification_mark_read(
         user=request.user,

@@ -151,7 +151,7 @@ def demo_load() -> str:
                     counts, COMMUNITY_VENUES, community.code, position, street=street.name, community=community.name
                 )
         for name, street_code, lon, lat, address, hours in NURSING_ROOMS:
-            community = (
+            first_community = (
                 Division.objects.filter(parent_id=street_code, special=False)
                 .order_by("code")
                 .values_list("code", flat=True)
@@ -160,7 +160,7 @@ def demo_load() -> str:
                 counts,
                 type=VenueType.NURSING_ROOM,
                 name=name,
-                code=community or street_code,
+                code=first_community or street_code,
                 address=address,
                 longitude=Decimal(lon),
                 latitude=Decimal(lat),

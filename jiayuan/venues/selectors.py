@@ -58,6 +58,7 @@ def venue_points(*, actor: Actor, type: str = VenueType.NURSING_ROOM, perm: str 
             "latitude": float(v.latitude),
         }
         for v in qs
+        if v.longitude is not None and v.latitude is not None
     ]
 
 
@@ -83,7 +84,7 @@ class CoverageRow:
 def coverage_prefix(*, actor: Actor, division: str = "", perm: str = "venues.stats") -> str | None:
     """The place a coverage figure is read for: the chosen division if inside the actor's scope, else the
     actor's whole scope; None when the actor reaches no place."""
-    prefix = actor.broadest_prefix(perm)
+    prefix = policy.reach(actor, perm)
     if prefix is None:
         return None
     if division and division.startswith(prefix):
@@ -134,7 +135,7 @@ def venue_coverage(*, actor: Actor, division: str = "", types=None, perm: str = 
 
 def organisation_choices(*, actor: Actor, perm: str = "venues.edit") -> QuerySet[Organisation]:
     """Organisations that may run a venue in the actor's district(s)."""
-    prefix = actor.broadest_prefix(perm)
+    prefix = policy.reach(actor, perm)
     if prefix is None:
         return Organisation.objects.none()
     district = district_of(prefix)
@@ -143,7 +144,7 @@ def organisation_choices(*, actor: Actor, perm: str = "venues.edit") -> QuerySet
 
 def place_choices(*, actor: Actor, perm: str = "venues.edit") -> QuerySet[Division]:
     """The district, streets and communities an actor may put a venue in."""
-    prefix = actor.broadest_prefix(perm)
+    prefix = policy.reach(actor, perm)
     if prefix is None:
         return Division.objects.none()
     return Division.objects.filter(

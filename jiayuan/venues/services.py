@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.access.roles import Scope
 from jiayuan.core.errors import ValidationFailed
 from jiayuan.divisions.codes import district_of
 from jiayuan.divisions.models import Division, Level
@@ -39,21 +39,10 @@ class VenueInput:
 
 def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     """Whether `code` lies within one of the actor's scopes for `perm` (the system may write anywhere)."""
-    if actor.is_system:
-        return True
-    for scope, posting in actor.scopes(perm):
-        if scope == Scope.ALL:
-            return True
-        if not posting.division_id:
-            continue
-        if scope == Scope.SUBTREE and code.startswith(posting.division.prefix):
-            return True
-        if scope == Scope.LEVEL and code == posting.division_id:
-            return True
-    return False
+    return actor.is_system or policy.covers(actor, perm, code)
 
 
-def _decimal(value, *, field: str, low: Decimal, high: Decimal, label: str, errors: dict) -> Decimal | None:
+def _decimal(value: object, *, field: str, low: Decimal, high: Decimal, label: str, errors: dict) -> Decimal | None:
     if value in (None, ""):
         return None
     try:

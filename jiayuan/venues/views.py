@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.http import ActorRequest
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.dates import parse_date
@@ -29,7 +30,7 @@ def _filters(get) -> selectors.VenueFilters:
 
 
 @require_perm("venues.list")
-def venue_list(request: HttpRequest) -> HttpResponse:
+def venue_list(request: ActorRequest) -> HttpResponse:
     filters = _filters(request.GET)
     page = paginate(selectors.venue_list(actor=request.actor, filters=filters), request.GET.get("page"))
     query = request.GET.copy()
@@ -48,7 +49,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("venues.view")
-def venue_detail(request: HttpRequest, venue_id: int) -> HttpResponse:
+def venue_detail(request: ActorRequest, venue_id: int) -> HttpResponse:
     venue = selectors.venue_get(actor=request.actor, venue_id=venue_id)
     return render(
         request,
@@ -76,7 +77,7 @@ def _input(post) -> services.VenueInput:
     )
 
 
-def _form(request: HttpRequest, *, data, errors: dict, venue=None) -> HttpResponse:
+def _form(request: ActorRequest, *, data, errors: dict, venue=None) -> HttpResponse:
     return render(
         request,
         "venues/pages/form.html",
@@ -92,7 +93,7 @@ def _form(request: HttpRequest, *, data, errors: dict, venue=None) -> HttpRespon
 
 
 @require_perm("venues.edit")
-def venue_create(request: HttpRequest) -> HttpResponse:
+def venue_create(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     data = services.VenueInput(type=request.GET.get("type", "")[:32])
     if request.method == "POST":
@@ -108,7 +109,7 @@ def venue_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("venues.edit")
-def venue_edit(request: HttpRequest, venue_id: int) -> HttpResponse:
+def venue_edit(request: ActorRequest, venue_id: int) -> HttpResponse:
     venue = selectors.venue_get(actor=request.actor, venue_id=venue_id, perm="venues.edit")
     errors: dict[str, str] = {}
     data = services.venue_input_from(venue)
@@ -129,7 +130,7 @@ def venue_edit(request: HttpRequest, venue_id: int) -> HttpResponse:
 
 
 @require_perm("venues.stats")
-def venue_coverage(request: HttpRequest) -> HttpResponse:
+def venue_coverage(request: ActorRequest) -> HttpResponse:
     division = request.GET.get("division", "")[:12]
     rows = selectors.venue_coverage(actor=request.actor, division=division)
     return render(
@@ -144,7 +145,7 @@ def venue_coverage(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("venues.export")
-def venue_export(request: HttpRequest) -> HttpResponse:
+def venue_export(request: ActorRequest) -> HttpResponse:
     qs = selectors.venue_list(actor=request.actor, filters=_filters(request.GET), perm="venues.export")
     content, count = exports.venues_xlsx(qs)
     access_log_write(

@@ -27,3 +27,4 @@ class VolunteersConfig(AppConfig):
         policy.register(m.Team, policy.ScopeSpec(division="division", grants=False))
         policy.register(m.Membership, policy.ScopeSpec(division="division", grants=False))
         policy.register(m.ServiceRecord, policy.ScopeSpec(division="division", extra=own_records, grants=False))
+        policy.register(m.ServiceTally, policy.ScopeSpec(division="division", grants=False))

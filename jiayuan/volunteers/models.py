@@ -217,3 +217,23 @@ class ServiceRecord(VersionedModel):
     @property
     def hours(self) -> float:
         return round(self.minutes / 60, 2)
+
+
+class ServiceTally(models.Model):
+    """A place's confirmed volunteer service in a calendar year, kept current as records are confirmed: records,
+    minutes and the distinct volunteers serving. Distinct volunteers cannot be added up from smaller places, so
+    each place (community, street, district, city) holds its own row; `services.service_tally_rebuild`
+    recomputes it."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name="区划", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    records = models.PositiveIntegerField("已确认记录", default=0)
+    minutes = models.PositiveIntegerField("已确认时长（分钟）", default=0)
+    volunteers = models.PositiveIntegerField("服务志愿者人数", default=0)
+
+    class Meta:
+        verbose_name = "志愿服务年度汇总"
+        verbose_name_plural = "志愿服务年度汇总"
+        constraints = [models.UniqueConstraint(fields=["division", "year"], name="uniq_service_tally")]

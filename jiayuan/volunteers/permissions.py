@@ -19,3 +19,5 @@ PERMISSIONS = {
     # The volunteer's own page (her record, hours and certificate).
     "volunteers.mine": {"volunteer": "own"},
 }
+
+SYSTEM_JOBS = {"service_tally": "志愿服务年度汇总重建"}

@@ -13,7 +13,7 @@ from jiayuan.access.fields import mask_name
 from jiayuan.divisions.models import subtree_q
 from jiayuan.people.models import Person
 
-from .models import Membership, RecordStatus, ServiceRecord, Team, Volunteer, VolunteerStatus
+from .models import Membership, RecordStatus, ServiceRecord, ServiceTally, Team, Volunteer, VolunteerStatus
 
 
 @dataclass
@@ -201,12 +201,33 @@ class VolunteerFigures:
         return round(self.minutes / 60, 1)
 
 
-def volunteer_figures(*, actor: Actor, prefix: str, start: dt.date, end: dt.date, perm: str = "volunteers.stats"):
-    """Volunteers and volunteer hours of a place and period: aggregates over the records' place index."""
-    records = policy.scoped(actor, perm, ServiceRecord).filter(
-        subtree_q(prefix, "division"), on__gte=start, on__lte=end, status=RecordStatus.CONFIRMED
+def _service_year(actor: Actor, perm: str, place_code: str, start: dt.date, end: dt.date) -> dict | None:
+    """A calendar year of one place reads the service tally kept by the confirmations; None otherwise."""
+    if not place_code or start != dt.date(start.year, 1, 1) or end != dt.date(start.year, 12, 31):
+        return None
+    found = (
+        policy.scoped(actor, perm, ServiceTally)
+        .filter(division_id=place_code, year=start.year)
+        .values("volunteers", "minutes", "records")
+        .first()
     )
-    row = records.aggregate(serving=Count("volunteer", distinct=True), minutes=Sum("minutes"), n=Count("id"))
+    if found is None:
+        return {"serving": 0, "minutes": 0, "n": 0}
+    return {"serving": found["volunteers"], "minutes": found["minutes"], "n": found["records"]}
+
+
+def volunteer_figures(
+    *, actor: Actor, prefix: str, start: dt.date, end: dt.date, perm: str = "volunteers.stats", place_code: str = ""
+):
+    """Volunteers and volunteer hours of a place and period: for a calendar year of the place `place_code` (the
+    unit whose scope prefix is `prefix`), from the yearly tally; otherwise aggregates over the records' place
+    index."""
+    row = _service_year(actor, perm, place_code, start, end)
+    if row is None:
+        records = policy.scoped(actor, perm, ServiceRecord).filter(
+            subtree_q(prefix, "division"), on__gte=start, on__lte=end, status=RecordStatus.CONFIRMED
+        )
+        row = records.aggregate(serving=Count("volunteer", distinct=True), minutes=Sum("minutes"), n=Count("id"))
     registered = (
         policy.scoped(actor, perm, Volunteer)
         .filter(subtree_q(prefix, "division"), registered_on__lte=end)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
-from jiayuan.access.roles import Scope
 from jiayuan.core.errors import ValidationFailed, WorkflowError
 from jiayuan.dictionaries.models import DictionaryItem
 from jiayuan.dictionaries.services import dictionary_ensure
@@ -31,6 +31,7 @@ from .models import (
     Volunteer,
     VolunteerStatus,
 )
+from .tally import service_tally_add, service_tally_rebuild  # noqa: F401 - part of the services
 
 VOLUNTEER_SKILLS = [
     ("lawyer", "律师/法律"),
@@ -56,18 +57,7 @@ def volunteer_dictionaries_ensure() -> None:
 
 def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     """Whether `code` lies within one of the actor's scopes for `perm` (the system may write anywhere)."""
-    if actor.is_system:
-        return True
-    for scope, posting in actor.scopes(perm):
-        if scope == Scope.ALL:
-            return True
-        if not posting.division_id:
-            continue
-        if scope == Scope.SUBTREE and code.startswith(posting.division.prefix):
-            return True
-        if scope == Scope.LEVEL and code == posting.division_id:
-            return True
-    return False
+    return actor.is_system or policy.covers(actor, perm, code)
 
 
 def _user(actor: Actor):
@@ -175,7 +165,11 @@ def volunteer_link_user(*, actor: Actor, volunteer: Volunteer, user) -> Voluntee
 
 # ---------------------------------------------------------------- teams
 
-_LEVEL_OF = {Level.DISTRICT: TeamLevel.DISTRICT, Level.STREET: TeamLevel.STREET, Level.COMMUNITY: TeamLevel.COMMUNITY}
+_LEVEL_OF: dict[str, str] = {
+    Level.DISTRICT: TeamLevel.DISTRICT,
+    Level.STREET: TeamLevel.STREET,
+    Level.COMMUNITY: TeamLevel.COMMUNITY,
+}
 
 
 @dataclass
@@ -183,7 +177,7 @@ class TeamInput:
     name: str = ""
     type: str = ""
     division_code: str = ""
-    organisation_id: object = None
+    organisation_id: int | str | None = None
     founded_on: dt.date | None = None
 
 
@@ -199,7 +193,7 @@ def team_create(*, actor: Actor, data: TeamInput) -> Team:
         errors["division_code"] = "请选择队伍所属的区、街道或社区。"
     elif not place_allowed(actor, "volunteers.team_edit", division.code):
         errors["division_code"] = "所选区划不在您的管辖范围内。"
-    if errors:
+    if errors or division is None:  # no division is an error above
         raise ValidationFailed(errors)
     try:
         with transaction.atomic():
@@ -268,7 +262,7 @@ def service_record_create(
     actor: Actor,
     volunteer: Volunteer,
     title: str,
-    started_at: dt.datetime,
+    started_at: dt.datetime | None,
     minutes: int,
     division_code: str,
     source: str = RecordSource.OTHER,
@@ -309,7 +303,7 @@ def service_record_create(
         errors["source"] = "服务类别不正确。"
     if not Division.objects.filter(code=division_code).exists():
         errors["division_code"] = "请选择服务地点所在区划。"
-    if errors:
+    if errors or started_at is None:  # no start is an error above
         raise ValidationFailed(errors)
     ended_at = started_at + dt.timedelta(minutes=minutes)
     with transaction.atomic():
@@ -323,7 +317,7 @@ def service_record_create(
                 f"该志愿者在这段时间已有服务记录（{local:%Y-%m-%d %H:%M}，{clash.title}），同一时间不能重复登记。"
             )
         user = _user(actor)
-        return ServiceRecord.objects.create(
+        record = ServiceRecord.objects.create(
             volunteer=locked,
             division_id=division_code,
             venue_id=venue_id,
@@ -342,6 +336,9 @@ def service_record_create(
             confirmed_at=timezone.now() if confirm else None,
             note=(note or "").strip()[:300],
         )
+        if confirm:
+            service_tally_add(record=record)
+        return record
 
 
 def service_record_decide(
@@ -360,6 +357,9 @@ def service_record_decide(
         if note:
             record.note = note.strip()[:300]
         record.save_versioned(expected_version=expected_version)
+        if confirm:
+            _lock(record.volunteer)  # her confirmations are counted one after another
+            service_tally_add(record=record)
     return record
 
 

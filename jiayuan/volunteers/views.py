@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
+from jiayuan.access.http import ActorRequest
+from jiayuan.access.selectors import reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_int
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
@@ -38,7 +40,7 @@ def _int(value) -> int:
 
 
 def _communities(actor, perm: str):
-    prefix = actor.broadest_prefix(perm)
+    prefix = reach_of(actor=actor, perm=perm)
     return division_choices(prefix) if prefix is not None else []
 
 
@@ -46,13 +48,13 @@ def _filters(get) -> selectors.VolunteerFilters:
     return selectors.VolunteerFilters(
         division=get.get("division", "")[:12],
         skill=get.get("skill", "")[:48],
-        team_id=_int(get.get("team")) or None,
+        team_id=query_int(get, "team", label="队伍", minimum=1),
         status=get.get("status", "active")[:16] if get.get("status") != "all" else "",
     )
 
 
 @require_perm("volunteers.list")
-def volunteer_list(request: HttpRequest) -> HttpResponse:
+def volunteer_list(request: ActorRequest) -> HttpResponse:
     filters = _filters(request.GET)
     page = paginate(selectors.volunteer_list(actor=request.actor, filters=filters), request.GET.get("page"))
     query = request.GET.copy()
@@ -72,7 +74,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("volunteers.edit")
-def volunteer_register(request: HttpRequest) -> HttpResponse:
+def volunteer_register(request: ActorRequest) -> HttpResponse:
     services.volunteer_dictionaries_ensure()
     person = None
     person_id = request.GET.get("person") or request.POST.get("person")
@@ -110,7 +112,7 @@ def volunteer_register(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("volunteers.mine")
-def volunteer_me(request: HttpRequest) -> HttpResponse:
+def volunteer_me(request: ActorRequest) -> HttpResponse:
     volunteer = selectors.volunteer_of_user(request.user)
     if volunteer is None:
         raise NotFound("未找到该记录")
@@ -118,7 +120,7 @@ def volunteer_me(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("volunteers.view")
-def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+def volunteer_detail(request: ActorRequest, volunteer_id: int) -> HttpResponse:
     volunteer = selectors.volunteer_get(actor=request.actor, volunteer_id=volunteer_id)
     access_log_write(
         actor=request.actor, request=request, action=Action.VIEW, obj=volunteer, field_classes=["personal"]
@@ -149,7 +151,7 @@ def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
 
 
 @require_perm("volunteers.certificate")
-def volunteer_certificate(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+def volunteer_certificate(request: ActorRequest, volunteer_id: int) -> HttpResponse:
     volunteer = selectors.volunteer_get(actor=request.actor, volunteer_id=volunteer_id, perm="volunteers.certificate")
     content = certificate_docx(volunteer=volunteer)
     access_log_write(
@@ -179,7 +181,7 @@ def _started_at(post) -> dt.datetime | None:
 
 @require_POST
 @require_perm("volunteers.record_add")
-def record_add(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+def record_add(request: ActorRequest, volunteer_id: int) -> HttpResponse:
     volunteer = selectors.volunteer_get(actor=request.actor, volunteer_id=volunteer_id, perm="volunteers.record_add")
     own = volunteer.user_id == request.user.pk
     run_action(
@@ -202,7 +204,7 @@ def record_add(request: HttpRequest, volunteer_id: int) -> HttpResponse:
 
 
 @require_perm("volunteers.record_view")
-def record_list(request: HttpRequest) -> HttpResponse:
+def record_list(request: ActorRequest) -> HttpResponse:
     status = request.GET.get("status", RecordStatus.PENDING)[:16]
     page = paginate(
         selectors.record_list(actor=request.actor, status="" if status == "all" else status), request.GET.get("page")
@@ -222,7 +224,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm("volunteers.record_confirm")
-def record_decide(request: HttpRequest, record_id: int) -> HttpResponse:
+def record_decide(request: ActorRequest, record_id: int) -> HttpResponse:
     record = selectors.record_get(actor=request.actor, record_id=record_id, perm="volunteers.record_confirm")
     run_action(
         request,
@@ -242,7 +244,7 @@ def record_decide(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 @require_perm("volunteers.team_view")
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: ActorRequest) -> HttpResponse:
     page = paginate(
         selectors.team_list(
             actor=request.actor, division=request.GET.get("division", "")[:12], type=request.GET.get("type", "")[:32]
@@ -262,7 +264,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("volunteers.team_edit")
-def team_create(request: HttpRequest) -> HttpResponse:
+def team_create(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -293,7 +295,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("volunteers.team_view")
-def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_detail(request: ActorRequest, team_id: int) -> HttpResponse:
     team = selectors.team_get(actor=request.actor, team_id=team_id)
     members = [(m, mask_name(m.volunteer.person.name)) for m in selectors.team_members(team=team)]
     return render(
@@ -310,7 +312,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("volunteers.team_edit")
-def team_member_add(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_member_add(request: ActorRequest, team_id: int) -> HttpResponse:
     team = selectors.team_get(actor=request.actor, team_id=team_id, perm="volunteers.team_edit")
     person_id = _int(request.POST.get("person"))
 
@@ -327,7 +329,7 @@ def team_member_add(request: HttpRequest, team_id: int) -> HttpResponse:
     return redirect("volunteers:team_detail", team_id=team.pk)
 
 
-def _logged_xlsx(request: HttpRequest, content: bytes, *, object_type: str, rows: int, filename: str) -> HttpResponse:
+def _logged_xlsx(request: ActorRequest, content: bytes, *, object_type: str, rows: int, filename: str) -> HttpResponse:
     """Hand out a masked workbook and write the export to the access log."""
     access_log_write(
         actor=request.actor,
@@ -343,14 +345,14 @@ def _logged_xlsx(request: HttpRequest, content: bytes, *, object_type: str, rows
 
 
 @require_perm("volunteers.export")
-def volunteer_export(request: HttpRequest) -> HttpResponse:
+def volunteer_export(request: ActorRequest) -> HttpResponse:
     qs = selectors.volunteer_list(actor=request.actor, filters=_filters(request.GET), perm="volunteers.export")
     content, count = exports.volunteers_xlsx(qs)
     return _logged_xlsx(request, content, object_type="volunteers.volunteer", rows=count, filename="volunteers.xlsx")
 
 
 @require_perm("volunteers.export")
-def team_export(request: HttpRequest) -> HttpResponse:
+def team_export(request: ActorRequest) -> HttpResponse:
     """Teams in reach with their current members (names masked)."""
     qs = selectors.team_list(
         actor=request.actor,
@@ -363,7 +365,7 @@ def team_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("volunteers.export")
-def record_export(request: HttpRequest) -> HttpResponse:
+def record_export(request: ActorRequest) -> HttpResponse:
     """Service records in reach (all, or of one status), volunteers' names masked."""
     status = request.GET.get("status", "all")[:16]
     qs = selectors.record_list(
@@ -379,7 +381,7 @@ def record_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("volunteers.edit")
-def volunteer_edit(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+def volunteer_edit(request: ActorRequest, volunteer_id: int) -> HttpResponse:
     """Her skills and availability (the registry person is edited in the people registry)."""
     volunteer = selectors.volunteer_get(actor=request.actor, volunteer_id=volunteer_id, perm="volunteers.edit")
     errors: dict[str, str] = {}
@@ -416,7 +418,7 @@ def volunteer_edit(request: HttpRequest, volunteer_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("volunteers.edit")
-def volunteer_withdraw(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+def volunteer_withdraw(request: ActorRequest, volunteer_id: int) -> HttpResponse:
     """She withdraws her consent: off the register and every team; confirmed hours stay on record."""
     volunteer = selectors.volunteer_get(actor=request.actor, volunteer_id=volunteer_id, perm="volunteers.edit")
     run_action(

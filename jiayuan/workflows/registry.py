@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -83,7 +83,7 @@ def call_hook(hook: Callable | None, approval, actor) -> None:
     if hook is None:
         return
     try:
-        params = inspect.signature(hook).parameters
+        params: Mapping[str, inspect.Parameter] = inspect.signature(hook).parameters
     except (TypeError, ValueError):
         params = {}
     positional = [p for p in params.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]

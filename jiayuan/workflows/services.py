@@ -34,33 +34,29 @@ returned request is resubmitted by a requester and resumes at the level that ret
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import Scope
 from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
-from jiayuan.divisions.models import Division, in_subtree
+from jiayuan.divisions.models import Division
 
 from .models import OPEN_STATUSES, ApprovalRequest, ApprovalStatus, ApprovalStep, Decision
 from .registry import call_hook, kind_get
 
+if TYPE_CHECKING:
+    from jiayuan.accounts.models import User
+
 
 def covers(actor: Actor, perm: str, division_code: str) -> bool:
-    """Whether the actor holds `perm` with a scope that reaches `division_code`."""
-    for scope, posting in actor.scopes(perm):
-        if scope == Scope.ALL:
-            return True
-        if not posting.division_id:
-            continue
-        if scope == Scope.SUBTREE and in_subtree(division_code, posting.division.prefix):
-            return True
-        if scope == Scope.LEVEL and posting.division_id == division_code:
-            return True
-    return False
+    """Whether the actor holds `perm` with a scope that reaches `division_code` (`policy.covers`)."""
+    return policy.covers(actor, perm, division_code)
 
 
 def acts_at(actor: Actor, perm: str, division_code: str) -> bool:
@@ -83,7 +79,7 @@ def may_decide(actor: Actor, approval: ApprovalRequest) -> bool:
     return acts_at(actor, spec.perms["approve"], approval.current_division_id)
 
 
-def approvers_at(division_code: str, perm: str):
+def approvers_at(division_code: str, perm: str) -> list[User]:
     """Users who may decide at `division_code` with `perm` (for notifications)."""
     from jiayuan.access.registry import permission_table
     from jiayuan.accounts.models import Posting, User

@@ -37,12 +37,46 @@ def _check(tmp_path: Path, body: str) -> tuple[str, int]:
     return out + err, status
 
 
-def test_every_checked_app_has_typed_services():
+# Apps whose services are type-checked but not yet fully annotated. Temporary: the test fails once an app's
+# services are in the strict list, so this only shrinks (delete the name in the same change).
+NOT_YET_STRICT = {
+    "activities",
+    "administration",
+    "audit",
+    "childfriendly",
+    "drafts",
+    "honours",
+    "indicators",
+    "legal",
+    "notifications",
+    "orgs",
+    "volunteers",
+}
+
+
+def _service_modules() -> dict[str, str]:
+    """{dotted services module: its app} for every app (a services package counts as `<pkg>.*`)."""
+    base = ROOT / "jiayuan"
+    found = {}
+    for path in base.rglob("services.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if "tests" not in parts and "migrations" not in parts:
+            found[".".join(parts)] = parts[1]
+    for path in base.rglob("services/__init__.py"):
+        parts = path.parent.relative_to(ROOT).parts
+        found[".".join(parts) + ".*"] = parts[1]
+    return found
+
+
+def test_every_app_is_checked_and_its_services_typed():
     config = _config()
+    assert config["files"] == ["jiayuan"], "mypy checks every app"
     strict = {m for o in config["overrides"] if o.get("disallow_untyped_defs") for m in o["module"]}
-    for folder in config["files"]:
-        app = folder.replace("/", ".")
-        assert f"{app}.services" in strict or f"{app}.services.*" in strict, app
+    modules = _service_modules()
+    untyped = {module for module, app in modules.items() if module not in strict and app not in NOT_YET_STRICT}
+    assert not untyped, f"services not in the strict list of pyproject.toml: {sorted(untyped)}"
+    done = NOT_YET_STRICT - {app for module, app in modules.items() if module not in strict}
+    assert not done, f"typed now: delete them from NOT_YET_STRICT: {sorted(done)}"
 
 
 def test_an_untyped_service_fails(tmp_path):

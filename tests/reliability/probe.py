@@ -17,7 +17,7 @@ from jiayuan.api.routing import LOGIN, PUBLIC
 
 MISSING_ID = 987654321
 _PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
-_CSRF = re.compile(rb'((?:csrfmiddlewaretoken" value|csrf-token" content)=")[^"]*"')
+_CSRF = re.compile(rb'((?:csrfmiddlewaretoken" value|csrf-token" content|data-session-deadline)=")[^"]*"')
 
 
 @dataclass
@@ -210,5 +210,5 @@ def hooks() -> dict[str, dict]:
 
 
 def normalise(body: bytes) -> bytes:
-    """A response body without its per-request CSRF token."""
+    """A response body without its per-request CSRF token and the session clock (it moves once a minute)."""
     return _CSRF.sub(rb'\1-"', body)

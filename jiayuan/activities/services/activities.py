@@ -48,11 +48,14 @@ class ActivityInput:
     records_names: bool = True
     organiser_org_id: object = None
     description: str = ""
-    sessions: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
+    # As typed: a row with a missing time is refused with a message.
+    sessions: list[tuple[dt.datetime | None, dt.datetime | None]] = field(default_factory=list)
 
 
-def _clean_sessions(sessions, errors: dict) -> list[tuple[dt.datetime, dt.datetime]]:
-    cleaned = []
+def _clean_sessions(
+    sessions: list[tuple[dt.datetime | None, dt.datetime | None]], errors: dict
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    cleaned: list[tuple[dt.datetime, dt.datetime]] = []
     for start, end in sessions or []:
         if start is None or end is None:
             errors["sessions"] = "请填写每一场的开始和结束时间。"
@@ -237,10 +240,12 @@ def activity_move(*, actor: Actor, activity: Activity, move: str, expected_versi
     return activity
 
 
-def session_add(*, actor: Actor, activity: Activity, starts_at: dt.datetime, ends_at: dt.datetime) -> Session:
+def session_add(
+    *, actor: Actor, activity: Activity, starts_at: dt.datetime | None, ends_at: dt.datetime | None
+) -> Session:
     errors: dict[str, str] = {}
     _clean_sessions([(starts_at, ends_at)], errors)
-    if errors:
+    if errors or starts_at is None or ends_at is None:  # a missing time is an error above
         raise ValidationFailed(errors)
     with transaction.atomic():
         locked = Activity.objects.select_for_update().get(pk=activity.pk)

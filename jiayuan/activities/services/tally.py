@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Cast, Concat, ExtractYear, Length, Substr
+from django.db import transaction
+from django.db.models import Count, IntegerField, Sum, Value
+from django.db.models.functions import Cast, ExtractYear
 
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import WorkflowError
-from jiayuan.divisions.codes import COMMUNITY_LEN, DISTRICT_LEN, STREET_LEN, moved_units, self_and_ancestors
-from jiayuan.divisions.models import Division, subtree_q
+from jiayuan.core.tally import counters_add
+from jiayuan.divisions.codes import self_and_ancestors
+from jiayuan.divisions.models import Division, places_by_level, subtree_q
 from jiayuan.people.models import Person
 
 from ..models import Attendance, AttendanceTally, TallyDimension
@@ -54,21 +55,12 @@ def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
 
 def _upsert(year: int, rows: Iterable[tuple[TallyKey, int, int]]) -> None:
     """Add (人次, 人数) to each key's row, creating it at zero first: one statement for every key."""
-    rows = list(rows)
-    if not rows:
-        return
-    table = connection.ops.quote_name(AttendanceTally._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
-    params: list[object] = []
-    for (place, dimension, value), attendances, people in rows:
-        params += [year, place, dimension, value, attendances, people]
-    sql = (
-        f"INSERT INTO {table} (year, division_id, dimension, value, attendances, people) VALUES {values} "
-        "ON CONFLICT (division_id, year, dimension, value) DO UPDATE SET "
-        f"attendances = {table}.attendances + excluded.attendances, people = {table}.people + excluded.people"
+    counters_add(
+        AttendanceTally,
+        ["year", "division_id", "dimension", "value"],
+        ["attendances", "people"],
+        [(year, place, dimension, value, n, p) for (place, dimension, value), n, p in rows],
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def attendance_tally_add(*, attendance: Attendance) -> None:
@@ -131,31 +123,15 @@ def attendance_tally_refresh(*, years: Iterable[int], division_codes: Iterable[s
             _upsert(year, _place_rows(year, division))
 
 
-# The places a level groups attendance into, as database expressions, with the rows that reach that level:
-# communities hold their own rows; a street its own and its communities'; a district and the city everything
-# under them (every activity is held in a district, street or community).
-def _levels() -> dict[str, tuple[object, Q]]:
-    code = "division_id"
-    moved = [When(division__code__startswith=unit, then=Value(parent)) for unit, parent in moved_units().items()]
-    return {
-        "community": (F(code), Q(code_length=COMMUNITY_LEN)),
-        "street": (Substr(code, 1, STREET_LEN), Q(code_length__gte=STREET_LEN)),
-        "district": (Case(*moved, default=Substr(code, 1, DISTRICT_LEN)), Q()),
-        "city": (Concat(Substr(code, 1, 4), Value("00")), Q()),
-    }
-
-
 def tally_rows_rebuild(attendance_model: type[Attendance], tally_model: type[AttendanceTally], year: int | None) -> int:
     """The rebuild itself, on the models given (the migration that fills the tally passes its historical ones)."""
-    base = attendance_model.objects.annotate(
-        tally_year=Cast(ExtractYear("on"), IntegerField()), code_length=Length("division_id")
-    ).order_by()
+    base = attendance_model.objects.annotate(tally_year=Cast(ExtractYear("on"), IntegerField())).order_by()
     if year is not None:
         start, end = _year_bounds(year)
         base = base.filter(on__gte=start, on__lte=end)
     made: dict[tuple[int, TallyKey], tuple[int, int]] = {}
-    for place, rows in _levels().values():
-        qs = base.filter(rows).annotate(tally_place=place)
+    for place, reaches in places_by_level().values():
+        qs = (base.filter(reaches) if reaches is not None else base).annotate(tally_place=place)
         for key, n, p, row in _grouped(qs, ["tally_year", "tally_place"]):
             made[(row["tally_year"], key)] = (n, p)
     with transaction.atomic():

@@ -180,6 +180,7 @@ def _shown(counts) -> dict:
 
 def test_yearly_counts_read_the_tally_kept_by_check_ins_and_edits(scene):
     from jiayuan.activities.models import AttendanceTally
+    from jiayuan.volunteers.models import ServiceTally
 
     past = _build(scene)
     year = past.year
@@ -189,6 +190,13 @@ def test_yearly_counts_read_the_tally_kept_by_check_ins_and_edits(scene):
         for actor_key, prefix in places:
             counts = stats.yearly_counts(actor=scene.actors[actor_key], year=year)
             assert _shown(counts) == _year_figures(prefix, year), actor_key
+            records = [
+                r
+                for r in ServiceRecord.objects.filter(status="confirmed")
+                if r.division_id.startswith(prefix) and r.on.year == year
+            ]
+            served = (counts.volunteers_serving, counts.volunteer_minutes)
+            assert served == (len({r.volunteer_id for r in records}), sum(r.minutes for r in records)), actor_key
 
     assert AttendanceTally.objects.filter(year=year).exists()
     check()
@@ -217,6 +225,23 @@ def test_yearly_counts_read_the_tally_kept_by_check_ins_and_edits(scene):
     )
     places += (("other_street", scene.far[:9]),)
     check()
+    # A pending claim counts once confirmed; the same volunteer again in the year counts once.
+    claim = volunteer_services.service_record_create(
+        actor=system_actor(),
+        volunteer=scene.me,
+        title="补登服务",
+        started_at=past - dt.timedelta(hours=30),
+        minutes=45,
+        division_code=scene.home,
+    )
+    check()
+    volunteer_services.service_record_decide(
+        actor=system_actor(), record=claim, confirm=True, expected_version=claim.version
+    )
+    check()
+    served = set(ServiceTally.objects.values_list("year", "division_id", "records", "minutes", "volunteers"))
+    volunteer_services.service_tally_rebuild(actor=system_actor())
+    assert set(ServiceTally.objects.values_list("year", "division_id", "records", "minutes", "volunteers")) == served
     # A rebuild from the attendance gives the very rows the check-ins and edits kept.
     kept = set(
         AttendanceTally.objects.values_list("year", "division_id", "dimension", "value", "attendances", "people")

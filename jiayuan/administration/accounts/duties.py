@@ -10,6 +10,7 @@ which the auditor reads. The system itself (demo data, migrations: `actor` None 
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.db import transaction
@@ -23,6 +24,7 @@ from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core import crypto
 from jiayuan.core.errors import ValidationFailed
+from jiayuan.core.models import history_user_set
 
 KIND = "accounts.privileged_change"
 LABEL = "账号权限变更（三员分立）"
@@ -186,13 +188,13 @@ def _apply(approval, actor: Actor) -> None:
             user.set_password(secret)
             user.is_active = True
             user.must_change_password = True
-            user._history_user = actor.user
+            history_user_set(user, actor.user)
             user.save()
     elif change.kind == ChangeKind.PASSWORD_RESET:
         secret = secrets.token_urlsafe(9)
         user.set_password(secret)
         user.must_change_password = True
-        user._history_user = actor.user
+        history_user_set(user, actor.user)
         user.save()
     elif change.kind == ChangeKind.TOKEN:
         from jiayuan.accounts.models import ApiToken
@@ -213,7 +215,7 @@ def _apply(approval, actor: Actor) -> None:
 
         model = apps.get_model(payload["model"])
         obj = model._default_manager.get(pk=payload["object_id"])
-        until = timezone.now() + timezone.timedelta(days=int(payload.get("days") or 7))
+        until = timezone.now() + dt.timedelta(days=int(payload.get("days") or 7))
         grant_access(
             obj=obj,
             kind=GrantKind.OTHER,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import PRIVILEGED_ROLES, Role
 from jiayuan.accounts.models import Posting, User
@@ -12,7 +13,7 @@ from jiayuan.orgs.models import PartnerAgency
 
 
 def user_list(*, actor: Actor, q: str = "", perm: str = "accounts.view_users"):
-    prefix = actor.broadest_prefix(perm)
+    prefix = policy.reach(actor, perm)
     if prefix is None:
         return User.objects.none()
     qs = User.objects.all()
@@ -28,7 +29,7 @@ def user_list(*, actor: Actor, q: str = "", perm: str = "accounts.view_users"):
 
 def assignable(*, actor: Actor) -> dict:
     """Roles and places an administrator may hand out."""
-    prefix = actor.broadest_prefix("accounts.manage_users")
+    prefix = policy.reach(actor, "accounts.manage_users")
     roles = [(r.value, r.label) for r in Role if prefix == "" or r not in PRIVILEGED_ROLES or r == Role.USER_ADMIN]
     if prefix is None:
         return {"roles": [], "divisions": [], "agencies": []}

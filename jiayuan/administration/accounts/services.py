@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.roles import AGENCY_ROLES, PRIVILEGED_ROLES, Role
 from jiayuan.accounts.models import AccountChange, ChangeKind, Posting, User
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.errors import ValidationFailed
+from jiayuan.core.errors import NotFound, ValidationFailed
+from jiayuan.core.models import history_user_set
 from jiayuan.divisions.models import Division, in_subtree
 from jiayuan.orgs.models import PartnerAgency
 
@@ -53,7 +56,7 @@ def posting_check(
         errors["division"] = "请选择岗位所在的区划。"
     if duties.is_system(actor):
         return
-    prefix = actor.broadest_prefix("accounts.manage_users")
+    prefix = policy.reach(actor, "accounts.manage_users")
     if prefix is None:
         errors["role"] = "您没有管理用户的权限。"
         return
@@ -113,9 +116,9 @@ def user_create(
         else:
             user.set_password(password)
             user.must_change_password = not duties.is_system(actor)
-        user._history_user = author
+        history_user_set(user, author)
         user.save(force_insert=True)
-        payload = {
+        payload: dict[str, Any] = {
             "role": role,
             "division_code": division.code if division and role not in AGENCY_ROLES else "",
             "agency_id": agency.pk if agency and role in AGENCY_ROLES else None,
@@ -182,7 +185,7 @@ def posting_write(
         note=note,
         created_by=author,
     )
-    posting._history_user = author  # the author of the history row
+    history_user_set(posting, author)  # the author of the history row
     posting.save(force_insert=True)
     return posting
 
@@ -212,7 +215,7 @@ def posting_add(
     posting_check(actor=actor, role=role, division=division, agency=agency, errors=errors, user=user)
     if errors:
         raise ValidationFailed(errors)
-    payload = {
+    payload: dict[str, Any] = {
         "role": role,
         "division_code": division.code if division and role not in AGENCY_ROLES else "",
         "agency_id": agency.pk if agency and role in AGENCY_ROLES else None,
@@ -249,6 +252,8 @@ def posting_add(
 def password_change(*, actor: Actor, old_password: str, new_password: str, new_password2: str, request=None) -> None:
     """A user changes her own password (and so clears a forced change)."""
     user = actor.user
+    if user is None:
+        raise NotFound()  # the system has no password of its own
     errors: dict[str, str] = {}
     if not user.check_password(old_password or ""):
         errors["old_password"] = "原密码不正确。"
@@ -266,7 +271,7 @@ def password_change(*, actor: Actor, old_password: str, new_password: str, new_p
     with transaction.atomic():
         user.set_password(new_password)
         user.must_change_password = False
-        user._history_user = user
+        history_user_set(user, user)
         user.save()
         access_log_write(
             actor=actor, request=request, action=Action.ADMIN, obj=user, detail={"event": "password_change"}
@@ -301,7 +306,7 @@ def password_reset(*, actor: Actor, user: User, password: str = "", request=None
     with transaction.atomic():
         user.set_password(password)
         user.must_change_password = True
-        user._history_user = actor.user
+        history_user_set(user, actor.user)
         user.save()
         access_log_write(
             actor=actor, request=request, action=Action.ADMIN, obj=user, detail={"event": "password_reset"}
@@ -312,9 +317,9 @@ def password_reset(*, actor: Actor, user: User, password: str = "", request=None
 def _user_place(user: User) -> str:
     today = timezone.localdate()
     postings = list(Posting.objects.filter(user=user).exclude(valid_to__lt=today).select_related("agency"))
-    places = [p.agency.division_id if p.agency_id else p.division_id for p in postings]
-    places = [p for p in places if p]
-    return min(places, key=len) if places else ""
+    places = [p.agency.division_id if p.agency is not None else p.division_id for p in postings]
+    found = [p for p in places if p]
+    return min(found, key=len) if found else ""
 
 
 def user_in_reach(*, actor: Actor, user: User) -> bool:

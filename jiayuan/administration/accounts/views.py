@@ -127,9 +127,10 @@ def user_detail(request, user_id: int):
                 pending = not isinstance(result, Posting)
                 messages.success(request, "岗位变更已提交安全管理员审批。" if pending else "岗位已添加。")
             elif action == "reset":
-                pending = services.password_reset(
+                change = services.password_reset(
                     actor=request.actor, user=user, password=request.POST.get("password", ""), request=request
                 )
+                pending = change is not None
                 messages.success(
                     request,
                     "该账号可查阅个人信息：密码重置已提交安全管理员审批，一次性密码由安全管理员当面交付。"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.utils import timezone
@@ -189,7 +191,7 @@ def access_log_flags(*, actor: Actor, now: dt.datetime | None = None) -> list[Fl
         .annotate(n=Count("id"))
         .order_by()[:5000]
     )
-    by_user: dict[int, list[dict]] = {}
+    by_user: dict[int, list[Mapping[str, Any]]] = {}
     for row in places:
         by_user.setdefault(row["user_id"], []).append(row)
     prefixes: dict[int, list[str]] = {}

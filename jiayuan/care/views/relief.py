@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
+from jiayuan.access.selectors import reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.care import selectors, services
@@ -261,7 +262,7 @@ def fund_list(request):
         else:
             messages.success(request, "基金已创建。")
             return redirect("care:funds")
-    prefix = request.actor.broadest_prefix("care.fund_edit")
+    prefix = reach_of(actor=request.actor, perm="care.fund_edit")
     from jiayuan.workflows.services import covers
 
     levels = (
@@ -286,7 +287,7 @@ def fund_list(request):
 @require_perm("care.condolence")
 def condolence_new(request):
     errors = {}
-    prefix = request.actor.broadest_prefix("care.condolence") or ""
+    prefix = reach_of(actor=request.actor, perm="care.condolence") or ""
     entries = selectors.register_list(actor=request.actor, perm="care.condolence")[:300]
     if request.method == "POST":
         fund = selectors.fund_visible(actor=request.actor, fund_id=request.POST.get("fund", ""))

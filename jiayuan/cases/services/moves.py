@@ -68,7 +68,7 @@ def case_assign(
     if not target.has_perm("cases.handle"):
         raise ValidationFailed({"to_user": "该用户不能承办个案。"})
     if not actor.is_system:
-        prefix = actor.broadest_prefix("cases.move") or ""
+        prefix = policy.reach(actor, "cases.move") or ""
         places = [p.division_id for p in target.postings if p.division_id]
         if not any(code.startswith(prefix) or case.division_id.startswith(code) for code in places):
             raise ValidationFailed({"to_user": "只能分派给本辖区的工作人员或上级调解员。"})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.selectors import reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.cases import records, rules, selectors, services
@@ -80,7 +81,7 @@ def case_detail(request, case_id: int):
 
     can_handle, can_move = can("cases.handle"), can("cases.move")
     pending = records.closure_pending(case) if case.closure_pending else None
-    prefix = actor.broadest_prefix("cases.move") if can_move else None
+    prefix = reach_of(actor=actor, perm="cases.move") if can_move else None
     district = district_of(case.division_id)
     context = {
         "case": case,

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
-from jiayuan.access.selectors import division_choices_for
+from jiayuan.access.selectors import division_choices_for, reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.cases import rules, selectors, services
@@ -51,7 +51,7 @@ def _filters(request) -> selectors.CaseFilters:
 
 def _list_context(request, qs, filters, **extra):
     page = paginate(qs, request.GET.get("page"))
-    prefix = request.actor.broadest_prefix("cases.list")
+    prefix = reach_of(actor=request.actor, perm="cases.list")
     return {
         "page": page,
         "rows": selectors.case_rows(page.object_list),

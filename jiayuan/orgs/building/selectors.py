@@ -14,6 +14,7 @@ from jiayuan.divisions.models import Division, Level, subtree_q
 
 from ..models import (
     DomainType,
+    DutyKind,
     DutyRecord,
     ExecutiveCommittee,
     ExecutiveMember,
@@ -89,7 +90,7 @@ def organisation_building(*, actor: Actor, organisation: Organisation) -> dict:
     )
     for duty in duties:
         duty.member_name = mask_name(duty.member.person.name)
-        duty.person_name = mask_name(duty.person.name) if duty.person_id else ""
+        duty.person_name = mask_name(duty.person.name) if duty.person is not None else ""
     return {
         "committees": committees,
         "current": next((c for c in committees if c.is_current), None),
@@ -116,7 +117,7 @@ def duty_list(*, actor: Actor, year: int | None = None, kind: str = "") -> Query
 
 
 def _place(actor: Actor, division: str) -> tuple[str, str]:
-    prefix = actor.broadest_prefix("orgs.stats")
+    prefix = policy.reach(actor, "orgs.stats")
     if prefix is None:
         raise NotFound("未找到该区划")
     if division:
@@ -200,6 +201,6 @@ def place_building_figures(*, prefix: str, year: int) -> dict:
         "chairs_party_share": share(chairs_party, chair_total),
         "trainings": trainings.count(),
         "training_attendance": attendance,
-        "duties": [(label, duties.get(value, 0)) for value, label in DutyRecord._meta.get_field("kind").choices],
+        "duties": [(label, duties.get(value, 0)) for value, label in DutyKind.choices],
         "women_spaces": spaces,
     }

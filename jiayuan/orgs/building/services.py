@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import Literal, overload
 
 from django.db import transaction
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import ValidationFailed, WorkflowError
+from jiayuan.core.models import history_user_set
 from jiayuan.divisions.models import Division
 from jiayuan.people.models import Person
 
@@ -26,7 +28,11 @@ from ..models import (
 )
 
 
-def _date(value, field: str, label: str, *, required: bool = True) -> dt.date | None:
+@overload
+def _date(value: object, field: str, label: str, *, required: Literal[True] = True) -> dt.date: ...
+@overload
+def _date(value: object, field: str, label: str, *, required: bool) -> dt.date | None: ...
+def _date(value: object, field: str, label: str, *, required: bool = True) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value or "").strip()
@@ -121,7 +127,7 @@ def seat_add(
             education=education or "",
             in_two_committees=bool(in_two_committees),
         )
-        member._history_user = actor.user
+        history_user_set(member, actor.user)
         member.save(force_insert=True)
     return member
 
@@ -132,7 +138,7 @@ def seat_end(*, actor: Actor, member: ExecutiveMember, on, expected_version: int
     if ended < member.term_start:
         raise ValidationFailed({"term_end": "离任日期不能早于任职开始日期。"})
     member.term_end = ended
-    member._history_user = actor.user
+    history_user_set(member, actor.user)
     member.save_versioned(expected_version=expected_version)
     return member
 
@@ -143,11 +149,11 @@ def duty_record(*, actor: Actor, member: ExecutiveMember, kind: str, on, content
     errors: dict[str, str] = {}
     if kind not in DutyKind.values:
         errors["kind"] = "请选择履职类型。"
+    day: dt.date | None = None
     try:
         day = _date(on, "on", "日期")
     except ValidationFailed as exc:
         errors.update(exc.errors)
-        day = None
     if day and day > dt.date.today() + dt.timedelta(days=1):
         errors["on"] = "日期不能晚于今天。"
     content = (content or "").strip()
@@ -164,7 +170,7 @@ def duty_record(*, actor: Actor, member: ExecutiveMember, kind: str, on, content
             errors["person"] = "未找到该人员（请填写您辖区内人员的档案编号）。"
     elif kind == DutyKind.ONE_ON_ONE:
         errors["person"] = "一对一帮扶须填写帮扶对象的档案编号。"
-    if errors:
+    if errors or day is None:  # no day is an error above
         raise ValidationFailed(errors)
     with transaction.atomic():
         return DutyRecord.objects.create(
@@ -199,7 +205,7 @@ def training_create(
     if not title:
         errors["title"] = "请填写培训名称。"
     division = Division.objects.filter(code=division_code or "").first()
-    prefix = actor.broadest_prefix("orgs.training_edit")
+    prefix = policy.reach(actor, "orgs.training_edit")
     if division is None or prefix is None or not division.code.startswith(prefix):
         errors["division"] = "请选择您管辖范围内的举办单位。"
     if audience not in TrainingAudience.values:
@@ -211,12 +217,12 @@ def training_create(
     except (InvalidOperation, ValueError):
         errors["hours"] = "学时应为 0 至 500 之间的数字。"
         hours_value = Decimal(0)
+    day: dt.date | None = None
     try:
         day = _date(held_on, "held_on", "举办日期")
     except ValidationFailed as exc:
         errors.update(exc.errors)
-        day = None
-    if errors:
+    if errors or day is None or division is None:  # each is an error above
         raise ValidationFailed(errors)
     ids = {int(i) for i in member_ids if str(i).isdigit()}
     members = list(policy.scoped(actor, "orgs.building_view", ExecutiveMember).filter(pk__in=ids))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
+from jiayuan.access.http import ActorRequest
 from jiayuan.core.actions import run_action
+from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 
@@ -17,14 +19,14 @@ from ..models import DutyKind, Education, ExecutiveMember, OrgKind, TrainingAudi
 from . import selectors, services
 
 
-def _year(value) -> int | None:
-    return int(value) if str(value or "").isdigit() and 1949 <= int(value) <= 2100 else None
+def _year_asked(get) -> int | None:
+    return query_int(get, "year", label="年度", minimum=1949, maximum=2100)
 
 
 @require_perm("orgs.stats")
-def building_home(request: HttpRequest) -> HttpResponse:
+def building_home(request: ActorRequest) -> HttpResponse:
     stats = selectors.building_stats(
-        actor=request.actor, year=_year(request.GET.get("year")), division=request.GET.get("division", "")[:12]
+        actor=request.actor, year=_year_asked(request.GET), division=request.GET.get("division", "")[:12]
     )
     kind = request.GET.get("kind", "")[:16]
     page = paginate(
@@ -39,7 +41,7 @@ def building_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("orgs.building_view")
-def organisation_page(request: HttpRequest, org_id: int) -> HttpResponse:
+def organisation_page(request: ActorRequest, org_id: int) -> HttpResponse:
     org = selectors.organisation_get(actor=request.actor, org_id=org_id)
     data = selectors.organisation_building(actor=request.actor, organisation=org)
     return render(
@@ -62,7 +64,7 @@ def _record_action(name: str, perm: str, load, call, success: str):
     """A form posted on one record of an organisation: `load(actor, perm, id)` finds it in the actor's reach (404
     otherwise), `call(actor, record, post)` runs the service; the outcome shows on the organisation's page."""
 
-    def view(request: HttpRequest, **kwargs: int) -> HttpResponse:
+    def view(request: ActorRequest, **kwargs: int) -> HttpResponse:
         record = load(request.actor, perm, *kwargs.values())
         run_action(request, lambda: call(request.actor, record, request.POST), success=success)
         return redirect("orgs:building_org", org_id=getattr(record, "organisation_id", record.pk))
@@ -134,7 +136,7 @@ space_new = _record_action(
 
 
 @require_perm("orgs.building_view")
-def training_list(request: HttpRequest) -> HttpResponse:
+def training_list(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     can_edit = request.actor.has_perm("orgs.training_edit")
     if request.method == "POST" and can_edit:
@@ -153,7 +155,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "培训已登记。")
             return redirect("orgs:trainings")
-    year = _year(request.GET.get("year"))
+    year = _year_asked(request.GET)
     page = paginate(selectors.training_list(actor=request.actor, year=year), request.GET.get("page"))
     return render(
         request,
@@ -172,7 +174,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("orgs.building_view")
-def training_detail(request: HttpRequest, training_id: int) -> HttpResponse:
+def training_detail(request: ActorRequest, training_id: int) -> HttpResponse:
     from jiayuan.access.fields import mask_name
 
     training = selectors.training_get(actor=request.actor, training_id=training_id)

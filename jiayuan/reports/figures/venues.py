@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.divisions.models import Division, Level, subtree_q
 from jiayuan.venues.models import Venue, VenueType
@@ -51,7 +52,7 @@ def comfort_stations(actor: Actor, query: Query) -> QuerySet:
 
 def communities(actor: Actor, query: Query) -> QuerySet:
     """The communities of the place (the denominator of coverage), when the actor may read venues there."""
-    if actor.broadest_prefix(PERM) is None:
+    if policy.reach(actor, PERM) is None:
         return Division.objects.none()
     return Division.objects.filter(subtree_q(query.prefix, "code"), level=Level.COMMUNITY, special=False)
 

@@ -50,7 +50,7 @@ class CareStats:
 
 def stats_prefix(actor: Actor, prefix: str = "", perm: str = "care.stats") -> str:
     """The scope asked for, checked against the actor's reach (404 outside)."""
-    broadest = actor.broadest_prefix(perm)
+    broadest = policy.reach(actor, perm)
     if broadest is None:
         raise NotFound("未找到该区划")
     prefix = prefix or broadest

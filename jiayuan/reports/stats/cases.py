@@ -58,7 +58,7 @@ def case_stats(
     now = now or timezone.now()
     base_filters = CaseFilters(division=prefix, received_from=date_from, received_to=date_to)
     closed_filters = CaseFilters(division=prefix, closed_from=date_from, closed_to=date_to, status=Status.CLOSED)
-    place = actor.broadest_prefix("cases.stats")
+    place = policy.reach(actor, "cases.stats")
     if place is not None and (prefix or place).startswith(place):
         # Figures of a place: every case owned inside it that its list would show (restricted cases are
         # counted only by their teams, so that each figure equals the list behind it). Individual grants

@@ -1,5 +1,5 @@
-"""Activity pages: projects, activities with sessions, sign-ups and the waiting list, the check-in code on the
-organiser's phone, attendance, volunteers on duty and their hours, counts; and the volunteer's own side."""
+"""Organiser pages: activities with sessions, sign-ups and the waiting list, the check-in code on the organiser's
+phone, attendance, volunteers on duty and their hours, counts, exports."""
 
 from __future__ import annotations
 
@@ -7,24 +7,25 @@ import datetime as dt
 
 import segno
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
+from jiayuan.access.http import ActorRequest
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
-from jiayuan.core.dates import parse_date, query_date
+from jiayuan.core.dates import parse_date, query_date, query_int
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
-from jiayuan.venues.selectors import VenueFilters, organisation_choices, place_choices, venue_list
-from jiayuan.volunteers.selectors import person_for_volunteering, volunteer_get, volunteer_of_user
+from jiayuan.venues.selectors import VenueFilters, place_choices, venue_list
+from jiayuan.volunteers.selectors import person_for_volunteering, volunteer_get
 
-from . import exports, selectors, services, stats
-from .models import ActivityStatus, Audience, ProjectKind, SignUpStatus
+from .. import exports, selectors, services, stats
+from ..models import ActivityStatus, Audience, SignUpStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_ROWS = 4
@@ -39,7 +40,7 @@ def _int(value) -> int:
 
 def _moment(day: str | None, clock: str | None) -> dt.datetime | None:
     date = parse_date(day)
-    if date is None or not (clock or "").strip():
+    if date is None or clock is None or not clock.strip():
         return None
     try:
         return timezone.make_aware(dt.datetime.combine(date, dt.time.fromisoformat(clock.strip())))
@@ -53,15 +54,15 @@ def _filters(get) -> selectors.ActivityFilters:
         type=get.get("type", "")[:48],
         audience=get.get("audience", "")[:16],
         status=get.get("status", "")[:16],
-        project_id=_int(get.get("project")) or None,
-        start=parse_date(get.get("start")),
-        end=parse_date(get.get("end")),
+        project_id=query_int(get, "project", label="服务项目", minimum=1),
+        start=query_date(get, "start", label="开始日期"),
+        end=query_date(get, "end", label="结束日期"),
         q=get.get("q", "").strip()[:50],
     )
 
 
 @require_perm("activities.list")
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: ActorRequest) -> HttpResponse:
     filters = _filters(request.GET)
     page = paginate(selectors.activity_list(actor=request.actor, filters=filters), request.GET.get("page"))
     query = request.GET.copy()
@@ -108,7 +109,7 @@ def _activity_input(post) -> services.ActivityInput:
     )
 
 
-def _form(request: HttpRequest, *, data, errors: dict, activity=None) -> HttpResponse:
+def _form(request: ActorRequest, *, data, errors: dict, activity=None) -> HttpResponse:
     services.activity_dictionaries_ensure()
     return render(
         request,
@@ -141,7 +142,7 @@ def _form(request: HttpRequest, *, data, errors: dict, activity=None) -> HttpRes
 
 
 @require_perm("activities.edit")
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: ActorRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     data = services.ActivityInput()
     if request.method == "POST":
@@ -159,7 +160,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.edit")
-def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_edit(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.edit")
     errors: dict[str, str] = {}
     data = services.ActivityInput(
@@ -191,10 +192,11 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 @require_perm("activities.view")
-def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_detail(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id)
     signups = [
-        (s, mask_name(s.person.name) if s.person_id else "") for s in selectors.activity_signups(activity=activity)
+        (s, mask_name(s.person.name) if s.person is not None else "")
+        for s in selectors.activity_signups(activity=activity)
     ]
     duties = [(d, mask_name(d.volunteer.person.name)) for d in selectors.activity_duties(activity=activity)]
     return render(
@@ -218,7 +220,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.edit")
-def activity_move(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_move(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.edit")
     run_action(
         request,
@@ -235,7 +237,7 @@ def activity_move(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.edit")
-def session_add(request: HttpRequest, activity_id: int) -> HttpResponse:
+def session_add(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.edit")
     day = request.POST.get("day")
     run_action(
@@ -253,7 +255,7 @@ def session_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.edit")
-def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_cancel(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id, perm="activities.edit")
     run_action(request, lambda: services.session_cancel(actor=request.actor, session=session), success="该场次已取消。")
     return redirect("activities:detail", activity_id=session.activity_id)
@@ -261,7 +263,7 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.signup_manage")
-def signup_add(request: HttpRequest, activity_id: int) -> HttpResponse:
+def signup_add(request: ActorRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.signup_manage")
 
     def add():
@@ -287,20 +289,23 @@ def signup_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.signup_manage")
-def signup_cancel(request: HttpRequest, signup_id: int) -> HttpResponse:
+def signup_cancel(request: ActorRequest, signup_id: int) -> HttpResponse:
     signup = selectors.signup_get(actor=request.actor, signup_id=signup_id)
     run_action(request, lambda: services.signup_cancel(actor=request.actor, signup=signup), success="报名已取消。")
     return redirect("activities:detail", activity_id=signup.activity_id)
 
 
 @require_perm("activities.attendance")
-def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_page(request: ActorRequest, session_id: int) -> HttpResponse:
     """One session for the organiser: the check-in code (large, with a QR code) and who is present."""
     session = selectors.session_get(actor=request.actor, session_id=session_id)
     now = timezone.now()
     code_live = bool(session.checkin_code) and session.code_expires_at is not None and now <= session.code_expires_at
     qr = segno.make(session.checkin_code, micro=False).svg_data_uri(scale=6) if code_live else ""
-    rows = [(a, mask_name(a.person.name) if a.person_id else "") for a in selectors.session_attendance(session=session)]
+    rows = [
+        (a, mask_name(a.person.name) if a.person is not None else "")
+        for a in selectors.session_attendance(session=session)
+    ]
     return render(
         request,
         "activities/pages/session.html",
@@ -317,7 +322,7 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def session_code(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_code(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id)
     run_action(request, lambda: services.checkin_code_issue(actor=request.actor, session=session))
     return redirect("activities:session", session_id=session.pk)
@@ -325,7 +330,7 @@ def session_code(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def session_attend(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_attend(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id)
 
     def attend():
@@ -345,7 +350,7 @@ def session_attend(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def session_online(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_online(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id)
     run_action(
         request,
@@ -362,7 +367,7 @@ def session_online(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def duty_add(request: HttpRequest, session_id: int) -> HttpResponse:
+def duty_add(request: ActorRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get(actor=request.actor, session_id=session_id)
 
     def add():
@@ -380,7 +385,7 @@ def duty_add(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("activities.attendance")
-def duty_hours(request: HttpRequest, duty_id: int) -> HttpResponse:
+def duty_hours(request: ActorRequest, duty_id: int) -> HttpResponse:
     duty = selectors.duty_get(actor=request.actor, duty_id=duty_id)
     run_action(
         request,
@@ -393,10 +398,10 @@ def duty_hours(request: HttpRequest, duty_id: int) -> HttpResponse:
 
 
 @require_perm("activities.stats")
-def counts_page(request: HttpRequest) -> HttpResponse:
+def counts_page(request: ActorRequest) -> HttpResponse:
     today = timezone.localdate()
-    start = query_date(request.GET, "start", today.replace(month=1, day=1), label="起始日期")
-    end = query_date(request.GET, "end", today.replace(month=12, day=31), label="截止日期")
+    start = query_date(request.GET, "start", label="起始日期") or today.replace(month=1, day=1)
+    end = query_date(request.GET, "end", label="截止日期") or today.replace(month=12, day=31)
     if end < start:
         start, end = end, start
     division = request.GET.get("division", "")[:12]
@@ -415,7 +420,7 @@ def counts_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.export")
-def activity_export(request: HttpRequest) -> HttpResponse:
+def activity_export(request: ActorRequest) -> HttpResponse:
     qs = selectors.activity_list(actor=request.actor, filters=_filters(request.GET), perm="activities.export")
     content, count = exports.activities_xlsx(qs, labels=selectors.type_labels())
     access_log_write(
@@ -431,7 +436,7 @@ def activity_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("activities.export")
-def attendance_export(request: HttpRequest, activity_id: int) -> HttpResponse:
+def attendance_export(request: ActorRequest, activity_id: int) -> HttpResponse:
     """The sign-in list of one activity, session by session: names masked, head counts as counted."""
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.export")
     content, count = exports.attendance_xlsx(activity, selectors.activity_attendance(activity=activity))
@@ -448,198 +453,3 @@ def attendance_export(request: HttpRequest, activity_id: int) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename=activity-{activity.pk}-attendance.xlsx"
     return response
-
-
-# ---------------------------------------------------------------- projects
-
-
-@require_perm("activities.project_view")
-def project_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.project_list(actor=request.actor), request.GET.get("page"))
-    return render(
-        request,
-        "activities/pages/projects.html",
-        {"page": page, "can_edit": request.actor.has_perm("activities.project_edit")},
-    )
-
-
-def _project_input(post) -> services.ProjectInput:
-    return services.ProjectInput(
-        name=post.get("name", ""),
-        kind=post.get("kind", ""),
-        division_code=post.get("division_code", ""),
-        provider_id=post.get("provider_id") or None,
-        provider_name=post.get("provider_name", ""),
-        starts_on=parse_date(post.get("starts_on")),
-        ends_on=parse_date(post.get("ends_on")),
-        budget=post.get("budget", "0"),
-        target_activities=post.get("target_activities", "0"),
-        target_attendances=post.get("target_attendances", "0"),
-        target_hours=post.get("target_hours", "0"),
-        description=post.get("description", ""),
-    )
-
-
-def _project_form(request: HttpRequest, *, data, errors: dict, project=None) -> HttpResponse:
-    return render(
-        request,
-        "activities/pages/project_form.html",
-        {
-            "project": project,
-            "errors": errors,
-            "data": data,
-            "kinds": ProjectKind.choices,
-            "places": place_choices(actor=request.actor, perm="activities.project_edit"),
-            "providers": organisation_choices(actor=request.actor, perm="activities.project_edit"),
-        },
-        status=400 if errors else 200,
-    )
-
-
-@require_perm("activities.project_edit")
-def project_create(request: HttpRequest) -> HttpResponse:
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            project = services.project_create(actor=request.actor, data=_project_input(request.POST))
-        except ApplicationError as exc:
-            errors = exc.form_errors()
-        else:
-            messages.success(request, "服务项目已建立。")
-            return redirect("activities:project_detail", project_id=project.pk)
-    return _project_form(request, data=request.POST, errors=errors)
-
-
-@require_perm("activities.project_edit")
-def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
-    """Edit a project after its creation; the form carries the version read, a concurrent edit is refused."""
-    project = selectors.project_get(actor=request.actor, project_id=project_id, perm="activities.project_edit")
-    if request.method == "POST":
-        try:
-            services.project_update(
-                actor=request.actor,
-                project=project,
-                data=_project_input(request.POST),
-                expected_version=_int(request.POST.get("version")),
-            )
-        except ApplicationError as exc:
-            return _project_form(request, data=request.POST, errors=exc.form_errors(), project=project)
-        messages.success(request, "服务项目已修改。")
-        return redirect("activities:project_detail", project_id=project.pk)
-    current = services.project_input_of(project)
-    data = {key: "" if value is None else str(value) for key, value in current.__dict__.items()}
-    data["version"] = str(project.version)
-    return _project_form(request, data=data, errors={}, project=project)
-
-
-@require_perm("activities.project_view")
-def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = selectors.project_get(actor=request.actor, project_id=project_id)
-    progress = stats.project_progress(actor=request.actor, project=project)
-    return render(
-        request,
-        "activities/pages/project_detail.html",
-        {"project": project, "progress": progress, "can_edit": request.actor.has_perm("activities.project_edit")},
-    )
-
-
-# ---------------------------------------------------------------- the volunteer's own side
-
-
-@require_perm("activities.browse")
-def open_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.open_activities(actor=request.actor), request.GET.get("page"))
-    return render(
-        request,
-        "activities/pages/open_list.html",
-        {"page": page, "labels": selectors.type_labels()},
-    )
-
-
-@require_perm("activities.browse")
-def open_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
-    activity = selectors.open_activity_get(actor=request.actor, activity_id=activity_id)
-    volunteer = volunteer_of_user(request.user)
-    mine = selectors.my_signups(actor=request.actor).filter(activity=activity).first() if volunteer else None
-    return render(
-        request,
-        "activities/pages/open_detail.html",
-        {
-            "activity": activity,
-            "type_label": selectors.type_labels().get(activity.type, activity.type),
-            "sessions": selectors.activity_sessions(activity=activity),
-            "mine": mine,
-            "position": services.waiting_position(mine) if mine else 0,
-            "volunteer": volunteer,
-        },
-    )
-
-
-def _my_person(request: HttpRequest):
-    volunteer = volunteer_of_user(request.user)
-    if volunteer is None:
-        raise ApplicationError("您的账号尚未关联志愿者档案，请联系社区妇联。")
-    return volunteer
-
-
-@require_POST
-@require_perm("activities.join")
-def join(request: HttpRequest, activity_id: int) -> HttpResponse:
-    activity = selectors.open_activity_get(actor=request.actor, activity_id=activity_id, perm="activities.join")
-
-    def sign_up():
-        volunteer = _my_person(request)
-        signup = services.signup_create(
-            actor=request.actor, activity=activity, person=volunteer.person, user=request.user
-        )
-        if signup.status == SignUpStatus.WAITING:
-            messages.info(
-                request, f"名额已满，您在候补第 {services.waiting_position(signup)} 位，有空位时将按顺序递补。"
-            )
-        else:
-            messages.success(request, "报名成功。")
-
-    run_action(request, sign_up)
-    return redirect("activities:open_detail", activity_id=activity.pk)
-
-
-@require_POST
-@require_perm("activities.mine")
-def my_cancel(request: HttpRequest, signup_id: int) -> HttpResponse:
-    signup = selectors.my_signup_get(actor=request.actor, signup_id=signup_id)
-    run_action(request, lambda: services.signup_cancel(actor=request.actor, signup=signup), success="已取消报名。")
-    return redirect("activities:mine")
-
-
-@require_perm("activities.mine")
-def mine(request: HttpRequest) -> HttpResponse:
-    rows = list(selectors.my_signups(actor=request.actor)[:100])
-    return render(
-        request,
-        "activities/pages/mine.html",
-        {"rows": [(s, services.waiting_position(s)) for s in rows], "labels": selectors.type_labels()},
-    )
-
-
-@require_perm("activities.join")
-def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
-    """She types the code shown on the organiser's phone (or scans its QR code, which carries the same code)."""
-    session = selectors.open_session_get(actor=request.actor, session_id=session_id)
-    errors: dict[str, str] = {}
-    done = False
-    if request.method == "POST":
-        try:
-            volunteer = _my_person(request)
-            services.checkin_by_code(
-                actor=request.actor, session=session, person=volunteer.person, code=request.POST.get("code", "")
-            )
-        except ApplicationError as exc:
-            errors = exc.form_errors()
-        else:
-            done = True
-            messages.success(request, "签到成功。")
-    return render(
-        request,
-        "activities/pages/checkin.html",
-        {"session": session, "activity": session.activity, "errors": errors, "done": done, "data": request.POST},
-    )
