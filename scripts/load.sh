@@ -4,9 +4,10 @@
 # then counts the writes in the database against the writes locust was told succeeded.
 #
 # Tunables (environment): LOAD_PEOPLE (200000), LOAD_CASES (100000, ten timeline entries each), LOAD_USERS (30), LOAD_SPAWN (10/s), LOAD_DURATION (60s),
-# LOAD_WORKERS (4), LOAD_PORT (8765), LOAD_RESEED=1 to rebuild the seeded template database.
+# LOAD_WORKERS (4), LOAD_PORT (8765), LOAD_RESEED=1 to rebuild the seeded template database, LOAD_DB (jiayuan_load)
+# the scratch database's name (two runs at once need two names and two ports).
 # The seeded database is kept as the template `jiayuan_load_seed`; every run copies it to a fresh
-# `jiayuan_load`, so the first run seeds (a few minutes) and later runs start in seconds.
+# LOAD_DB, so the first run seeds (a few minutes) and later runs start in seconds.
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -21,6 +22,7 @@ SPAWN=${LOAD_SPAWN:-10}
 DURATION=${LOAD_DURATION:-60s}
 WORKERS=${LOAD_WORKERS:-4}
 PORT=${LOAD_PORT:-8765}
+DB=${LOAD_DB:-jiayuan_load}
 PG="postgres://jiayuan:jiayuan@127.0.0.1:5432"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -78,10 +80,10 @@ if ! exists jiayuan_load_seed || [ ! -f "$OUT/plan.json" ] || ! grep -q '"case_i
     psql "$PG/postgres" -qc "ALTER DATABASE jiayuan_load_seed_tmp RENAME TO jiayuan_load_seed"
     echo "seeded in $(( $(date +%s) - started )) s"
 fi
-say "fresh scratch database jiayuan_load (copy of the seeded template)"
-psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS jiayuan_load"
-psql "$PG/postgres" -qc "CREATE DATABASE jiayuan_load TEMPLATE jiayuan_load_seed"
-export DATABASE_URL="$PG/jiayuan_load"
+say "fresh scratch database $DB (copy of the seeded template)"
+psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB"
+psql "$PG/postgres" -qc "CREATE DATABASE $DB TEMPLATE jiayuan_load_seed"
+export DATABASE_URL="$PG/$DB"
 "$BIN/python" manage.py migrate --noinput -v 0
 "$BIN/python" manage.py check --deploy --fail-level ERROR >"$OUT/check.log" 2>&1 || { cat "$OUT/check.log"; exit 1; }
 

@@ -351,6 +351,9 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 AUDIT_CHAIN_KEY: str = os.environ.get("JIAYUAN_AUDIT_KEY", "")
 # Signed checkpoints of the chain head are written here (keep a copy off the host: the auditor's copy).
 AUDIT_CHECKPOINT_DIR = os.environ.get("JIAYUAN_AUDIT_CHECKPOINT_DIR", "")
+# Every list, page and form on personal data leaves an access-log row even when it records nothing itself. Off
+# only to measure what that costs (the load test's A/B); `check --deploy` warns while it is off.
+ACCESS_LOG_LISTS = env_bool("JIAYUAN_ACCESS_LOG_LISTS", True)
 
 # How long an emergency (break-glass) read lasts.
 BREAK_GLASS_MINUTES = int(os.environ.get("JIAYUAN_BREAK_GLASS_MINUTES", "120"))

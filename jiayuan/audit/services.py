@@ -78,7 +78,11 @@ def request_log_run(request, actor, perm: str, call, kwargs: dict):
         _write_pending(state)
         if _is_refusal(exc):
             _write_request_row(request, actor, perm, kwargs, Action.REFUSED, status=404)
-        elif not state.written and 400 <= (status := getattr(exc, "status_code", 500)) < 500:
+        elif (
+            not state.written
+            and settings.ACCESS_LOG_LISTS
+            and 400 <= (status := getattr(exc, "status_code", 500)) < 500
+        ):
             # Asked and answered with a message (a bad parameter, a stale edit, nothing registered yet).
             _write_request_row(request, actor, perm, kwargs, _fallback_action(request, kwargs), status=status)
         raise
@@ -87,7 +91,7 @@ def request_log_run(request, actor, perm: str, call, kwargs: dict):
     status = getattr(response, "status_code", 200)
     if status == 404:
         _write_request_row(request, actor, perm, kwargs, Action.REFUSED, status=404)
-    elif not state.written:
+    elif not state.written and settings.ACCESS_LOG_LISTS:
         _write_request_row(request, actor, perm, kwargs, _fallback_action(request, kwargs), status=status)
     return response
 

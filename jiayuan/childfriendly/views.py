@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.http import ActorRequest
 from jiayuan.core.actions import run_action
+from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 
@@ -25,8 +26,8 @@ def _version(post) -> int:
         return 0
 
 
-def _year(value) -> int | None:
-    return int(value) if str(value or "").isdigit() and 2000 <= int(value) <= 2100 else None
+def _year_asked(get) -> int | None:
+    return query_int(get, "year", label="年度", minimum=2000, maximum=2100)
 
 
 @require_perm("childfriendly.view")
@@ -49,7 +50,7 @@ def project_list(request: ActorRequest) -> HttpResponse:
         type=request.GET.get("type", "")[:16],
         level=request.GET.get("level", "")[:16],
         status=request.GET.get("status", "")[:16],
-        year=_year(request.GET.get("year")),
+        year=_year_asked(request.GET),
     )
     errors: dict[str, str] = {}
     if request.method == "POST" and request.actor.has_perm("childfriendly.edit"):
@@ -260,7 +261,7 @@ def action_list(request: ActorRequest) -> HttpResponse:
         else:
             messages.success(request, "行动项目已保存。")
             return redirect("childfriendly:actions")
-    year = _year(request.GET.get("year"))
+    year = _year_asked(request.GET)
     page = paginate(selectors.action_list(actor=request.actor, year=year), request.GET.get("page"))
     return render(
         request,

@@ -15,6 +15,7 @@ from jiayuan.access.http import ActorRequest
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
+from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 
@@ -29,15 +30,15 @@ def _version(post) -> int:
         return 0
 
 
-def _year(value) -> int | None:
-    return int(value) if str(value or "").isdigit() and 1949 <= int(value) <= 2100 else None
+def _year_asked(get) -> int | None:
+    return query_int(get, "year", label="年度", minimum=1949, maximum=2100)
 
 
 def _filters(get) -> selectors.HonourFilters:
     return selectors.HonourFilters(
         kind=get.get("kind", "")[:32],
         level=get.get("level", "")[:16],
-        year=_year(get.get("year")),
+        year=_year_asked(get),
         division=get.get("division", "")[:12],
         holder_type=get.get("holder_type", "")[:16],
     )
@@ -81,7 +82,7 @@ def honour_detail(request: ActorRequest, honour_id: int) -> HttpResponse:
 
 @require_perm("honours.stats")
 def honour_counts(request: ActorRequest) -> HttpResponse:
-    year = _year(request.GET.get("year"))
+    year = _year_asked(request.GET)
     division = request.GET.get("division", "")[:12]
     counts = selectors.honour_counts(actor=request.actor, year=year, division=division)
     return render(

@@ -9,7 +9,6 @@ children on the register, the children paired with 187 caring mothers)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -242,24 +241,18 @@ def plan_year(district: str, year: int, *, scale: float = 1.0, seed: int = 2024)
 
 
 def workbook(spec: ImportSpec, rows: Iterable[dict[str, Any]]) -> bytes:
-    """A ledger as the importer's template lays it out (headers from the spec, dates as dates)."""
-    import xlsxwriter
+    """A ledger as the importer's template lays it out (headers from the spec, dates as dates, the rest as text;
+    written through `core.excel`, so text stays text)."""
+    from jiayuan.core.excel import SafeBook
 
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet(spec.sheet_title)
-    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    book = SafeBook()
+    sheet = book.sheet(spec.sheet_title)
     headers = [c.header for c in spec.columns]
-    sheet.write_row(0, 0, headers)
+    book.write_cells(sheet, 0, 0, headers)
     for line, row in enumerate(rows, start=1):
-        for column, header in enumerate(headers):
-            value = row.get(header)
-            if isinstance(value, dt.date):
-                sheet.write_datetime(line, column, dt.datetime.combine(value, dt.time()), dates)
-            elif value not in (None, ""):
-                sheet.write_string(line, column, str(value))
-    book.close()
-    return buffer.getvalue()
+        values = [row.get(header) for header in headers]
+        book.write_cells(sheet, line, 0, [v if v in (None, "") or isinstance(v, dt.date) else str(v) for v in values])
+    return book.close()
 
 
 def _run(actor: Actor, spec: ImportSpec, rows: list[dict[str, Any]], name: str) -> ImportRun:

@@ -11,15 +11,17 @@ from jiayuan.access.decorators import require_perm
 from jiayuan.access.http import ActorRequest
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
+from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError
 
 from . import exports, selectors, services
 
 
 def _period(request: ActorRequest, plan) -> int:
-    value = request.GET.get("period", "")
     years = selectors.plan_years(plan)
-    return int(value) if value.isdigit() and int(value) in years else (years[1] if len(years) > 1 else years[0])
+    default = years[1] if len(years) > 1 else years[0]
+    asked = query_int(request.GET, "period", label="监测年度", minimum=min(years), maximum=max(years))
+    return default if asked is None else asked
 
 
 @require_perm("indicators.view")

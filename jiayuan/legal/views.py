@@ -9,7 +9,6 @@ token is rendered; the public POSTs are anonymous, CSRF-exempt and rate-limited 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +19,7 @@ from jiayuan.access.fields import mask_phone
 from jiayuan.core.actions import run_action
 from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError, ValidationFailed
+from jiayuan.core.pagination import paginate
 from jiayuan.core.ratelimit import check as rate_limit_check
 
 from . import selectors, services
@@ -261,7 +261,7 @@ def staff_assist(request):
 def ticket_list(request):
     status = request.GET.get("status") or ""
     tickets = selectors.ticket_list(actor=request.actor, status=status if status in TicketStatus.values else None)
-    page = Paginator(tickets, 30).get_page(request.GET.get("page"))
+    page = paginate(tickets, request.GET.get("page"), per_page=30)
     rows = [(t, mask_phone(t.phone)) for t in page.object_list]
     return render(
         request,
@@ -305,7 +305,7 @@ def ticket_detail(request, ticket_id: int):
 @require_perm("legal.curate")
 @require_GET
 def review_list(request):
-    page = Paginator(selectors.review_queue(actor=request.actor), 30).get_page(request.GET.get("page"))
+    page = paginate(selectors.review_queue(actor=request.actor), request.GET.get("page"), per_page=30)
     return render(request, "legal/pages/review_list.html", {"page": page})
 
 
@@ -321,7 +321,7 @@ def review_action(request, question_id: int):
 @require_perm("legal.curate")
 @require_GET
 def curated_list(request):
-    page = Paginator(selectors.curated_list(), 30).get_page(request.GET.get("page"))
+    page = paginate(selectors.curated_list(), request.GET.get("page"), per_page=30)
     return render(request, "legal/pages/curated_list.html", {"page": page})
 
 
@@ -438,7 +438,7 @@ def guide_edit(request, slug: str):
 @require_GET
 def phrasing_list(request):
     query = (request.GET.get("q") or "").strip()[:60]
-    page = Paginator(selectors.phrasing_list(query), 50).get_page(request.GET.get("page"))
+    page = paginate(selectors.phrasing_list(query), request.GET.get("page"), per_page=50)
     corpus = get_corpus()
     rows = []
     for entry in page.object_list:

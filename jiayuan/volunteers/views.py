@@ -17,7 +17,7 @@ from jiayuan.access.selectors import reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
-from jiayuan.core.dates import parse_date
+from jiayuan.core.dates import parse_date, query_int
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
@@ -48,7 +48,7 @@ def _filters(get) -> selectors.VolunteerFilters:
     return selectors.VolunteerFilters(
         division=get.get("division", "")[:12],
         skill=get.get("skill", "")[:48],
-        team_id=_int(get.get("team")) or None,
+        team_id=query_int(get, "team", label="队伍", minimum=1),
         status=get.get("status", "active")[:16] if get.get("status") != "all" else "",
     )
 

@@ -227,3 +227,25 @@ def test_federation_pages_log_the_record_opened_and_never_a_name(users):
     leaked = [r.pk for r in AccessLog.objects.all() if "探针" in str(r.detail)]
     assert not leaked, f"access-log rows holding a name: {leaked}"
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_the_list_logging_switch_drops_only_list_rows_and_the_deploy_check_flags_it(users, settings):
+    """JIAYUAN_ACCESS_LOG_LISTS exists to measure the cost of logging lists (the load test's A/B)."""
+    from jiayuan.audit.checks import access_log_lists_on
+
+    worker = users[Role.STREET_STAFF]
+    client = _client(worker)
+    settings.ACCESS_LOG_LISTS = False
+    since = _last_id()
+    assert client.get("/cases/").status_code == 200
+    assert _rows_for(worker, since) == []
+    since = _last_id()
+    assert client.get(f"/cases/{probe.MISSING_ID}/").status_code == 404
+    assert [r.action for r in _rows_for(worker, since)] == [Action.REFUSED]  # refusals are always logged
+    assert [w.id for w in access_log_lists_on(None)] == ["jiayuan.W001"]
+    settings.ACCESS_LOG_LISTS = True
+    assert access_log_lists_on(None) == []
+    since = _last_id()
+    assert client.get("/cases/").status_code == 200
+    assert [r.action for r in _rows_for(worker, since)] == [Action.LIST]

@@ -307,6 +307,38 @@ def _import_errors(place) -> bytes:
     return errors_workbook(run)
 
 
+def _replay_ledger(place) -> bytes:
+    from jiayuan.imports.people import SPEC
+    from jiayuan.imports.replay import workbook
+
+    return workbook(SPEC, [{column.header: POISON for column in SPEC.columns}])
+
+
+def _approval_history(place) -> bytes:
+    """Through the page and its background task: an approver whose name starts with "=" (masked as "=*...")."""
+    from django.urls import reverse
+
+    from jiayuan.access.actor import Actor
+    from jiayuan.care.relief import fund_create, relief_apply
+    from jiayuan.care.services import register_entry_create
+    from jiayuan.imports.models import ExportRun
+    from tests.factories import XIANGMIHU, make_person, make_user, system_actor
+
+    worker = make_user("street_staff", XIANGMIHU, display_name=POISON)
+    actor = Actor.for_user(worker)
+    year = place.today.year
+    fund = fund_create(actor=system_actor(), name="救助金", division_code=place.district, year=year, budget=9000)
+    person = make_person(place.community)
+    register_entry_create(actor=actor, person=person, type_codes=["single_mother"], care_level="general")
+    relief_apply(actor=actor, fund=fund, person=person, amount=1000, reason="困难")
+    client = Client()
+    client.force_login(worker)
+    client.post(reverse("imports:exports"), {"start": f"{year}-01-01", "end": f"{year}-12-31"})
+    run = ExportRun.objects.get(user=worker)
+    with run.file.open("rb") as handle:
+        return handle.read()
+
+
 def _import_template(place) -> bytes:
     from jiayuan.imports.framework import template_workbook
     from jiayuan.imports.people import SPEC
@@ -328,6 +360,8 @@ WRITERS: dict[str, Callable] = {
     "jiayuan.reports.services.records_export": _records_export,
     "jiayuan.imports.framework.errors_workbook": _import_errors,
     "jiayuan.imports.framework.template_workbook": _import_template,
+    "jiayuan.imports.replay.workbook": _replay_ledger,
+    "jiayuan.imports.exports.export_generate": _approval_history,
 }
 
 

@@ -18,7 +18,7 @@ from jiayuan.access.http import ActorRequest
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
-from jiayuan.core.dates import parse_date, query_date
+from jiayuan.core.dates import parse_date, query_date, query_int
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 from jiayuan.venues.selectors import VenueFilters, place_choices, venue_list
@@ -54,9 +54,9 @@ def _filters(get) -> selectors.ActivityFilters:
         type=get.get("type", "")[:48],
         audience=get.get("audience", "")[:16],
         status=get.get("status", "")[:16],
-        project_id=_int(get.get("project")) or None,
-        start=parse_date(get.get("start")),
-        end=parse_date(get.get("end")),
+        project_id=query_int(get, "project", label="服务项目", minimum=1),
+        start=query_date(get, "start", label="开始日期"),
+        end=query_date(get, "end", label="结束日期"),
         q=get.get("q", "").strip()[:50],
     )
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.http import ActorRequest
 from jiayuan.core.actions import run_action
+from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 
@@ -18,14 +19,14 @@ from ..models import DutyKind, Education, ExecutiveMember, OrgKind, TrainingAudi
 from . import selectors, services
 
 
-def _year(value) -> int | None:
-    return int(value) if str(value or "").isdigit() and 1949 <= int(value) <= 2100 else None
+def _year_asked(get) -> int | None:
+    return query_int(get, "year", label="年度", minimum=1949, maximum=2100)
 
 
 @require_perm("orgs.stats")
 def building_home(request: ActorRequest) -> HttpResponse:
     stats = selectors.building_stats(
-        actor=request.actor, year=_year(request.GET.get("year")), division=request.GET.get("division", "")[:12]
+        actor=request.actor, year=_year_asked(request.GET), division=request.GET.get("division", "")[:12]
     )
     kind = request.GET.get("kind", "")[:16]
     page = paginate(
@@ -154,7 +155,7 @@ def training_list(request: ActorRequest) -> HttpResponse:
         else:
             messages.success(request, "培训已登记。")
             return redirect("orgs:trainings")
-    year = _year(request.GET.get("year"))
+    year = _year_asked(request.GET)
     page = paginate(selectors.training_list(actor=request.actor, year=year), request.GET.get("page"))
     return render(
         request,
