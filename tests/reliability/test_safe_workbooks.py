@@ -294,8 +294,8 @@ def _records_export(place) -> bytes:
 
 
 def _import_errors(place) -> bytes:
-    from jiayuan.imports.framework import errors_workbook
     from jiayuan.imports.models import ImportRun, RunStatus
+    from jiayuan.imports.workbooks import errors_workbook
 
     run = ImportRun.objects.create(
         kind="people",
@@ -340,8 +340,8 @@ def _approval_history(place) -> bytes:
 
 
 def _import_template(place) -> bytes:
-    from jiayuan.imports.framework import template_workbook
     from jiayuan.imports.people import SPEC
+    from jiayuan.imports.workbooks import template_workbook
 
     return template_workbook(SPEC, {column.key: POISON for column in SPEC.columns})
 
@@ -358,8 +358,8 @@ WRITERS: dict[str, Callable] = {
     "jiayuan.indicators.exports.report_xlsx": _indicators,
     "jiayuan.reports.documents.build_xlsx": _yearly_report,
     "jiayuan.reports.services.records_export": _records_export,
-    "jiayuan.imports.framework.errors_workbook": _import_errors,
-    "jiayuan.imports.framework.template_workbook": _import_template,
+    "jiayuan.imports.workbooks.errors_workbook": _import_errors,
+    "jiayuan.imports.workbooks.template_workbook": _import_template,
     "jiayuan.imports.replay.workbook": _replay_ledger,
     "jiayuan.imports.exports.export_generate": _approval_history,
 }
