@@ -18,7 +18,7 @@ from jiayuan.core.dates import query_date, query_int
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 
-from . import documents, selectors, services
+from . import document_selectors, documents, drilldown, selectors, services
 from . import figures as catalogue
 from .figures.base import Period
 from .records import rows_for
@@ -90,7 +90,7 @@ def records(request):
     if not code:
         return redirect("reports:catalogue")
     try:
-        fig, qs = selectors.figure_records(
+        fig, qs = drilldown.figure_records(
             actor=request.actor,
             scope=scope,
             period=period,
@@ -106,7 +106,7 @@ def records(request):
     headers, rows = rows_for(page.object_list)
     drill = None
     if fig.code != code:  # a ratio: the records of its denominator or numerator
-        drill = selectors.ratio_drill(
+        drill = drilldown.ratio_drill(
             actor=request.actor,
             scope=scope,
             period=period,
@@ -164,7 +164,7 @@ def records_export(request):
     if not code:
         return redirect("reports:catalogue")
     try:
-        fig, qs = selectors.figure_records(
+        fig, qs = drilldown.figure_records(
             actor=request.actor,
             scope=scope,
             period=period,
@@ -237,12 +237,12 @@ def care_stats(request):
 
 def _report_context(request, scope, *, form_errors=None):
     fed = services.federation_code(scope)
-    versions = selectors.template_versions(federation=fed)
+    versions = document_selectors.template_versions(federation=fed)
     today = timezone.localdate()
     return {
         "scope": scope,
         "federation": fed,
-        "runs": selectors.run_list(actor=request.actor, scope=scope),
+        "runs": document_selectors.run_list(actor=request.actor, scope=scope),
         "versions": versions,
         "current_version": versions[0].number if versions else 0,
         "divisions": selectors.scope_choices(actor=request.actor),
@@ -279,7 +279,7 @@ def report_generate(request):
 
 @require_perm("reports.generate")
 def run_status(request, run_id: int):
-    run = selectors.run_get(actor=request.actor, run_id=run_id)
+    run = document_selectors.run_get(actor=request.actor, run_id=run_id)
     return render(request, "reports/partials/run_row.html", {"run": run})
 
 
@@ -295,7 +295,7 @@ def template_download(request):
     fed = services.federation_code(scope)
     number = request.GET.get("version", "")
     if number.isdigit() and int(number) > 0:
-        row = selectors.template_version_get(federation=fed, number=int(number))
+        row = document_selectors.template_version_get(federation=fed, number=int(number))
         handle = row.file.open("rb")
         version = row.number
     else:
@@ -353,7 +353,7 @@ def sentences(request):
         else:
             messages.success(request, "句子已保存。")
             return redirect(f"/reports/sentences/?division={scope.code}#s-{code}")
-    rows = selectors.sentence_rows(federation=fed)
+    rows = document_selectors.sentence_rows(federation=fed)
     items = []
     for s in services.sentences_for(fed):
         row = rows.get(s.code)

@@ -18,7 +18,7 @@ from jiayuan.access.roles import Role
 from jiayuan.cases import services as cases
 from jiayuan.cases.models import Case, MoveKind
 from jiayuan.core.errors import ApplicationError
-from jiayuan.reports import selectors, summaries
+from jiayuan.reports import drilldown, selectors, summaries
 from jiayuan.reports.figures.base import Period
 from jiayuan.reports.models import FigureDirty, FigureMonthly
 from tests.factories import FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_user, system_actor
@@ -144,7 +144,7 @@ def test_figures_read_from_summaries_add_partial_months_and_grants(world, two_mo
     # 2025-03-10 … 2025-04-11: (3-10, 3-12 in March's partial month), (4-11 in April's partial month), not 4-13
     period = Period(dt.date(2025, 3, 10), dt.date(2025, 4, 12))
     (value,) = selectors.figure_values(actor=leader, scope=scope, period=period, codes=["cases.received"])
-    _, records = selectors.figure_records(actor=leader, scope=scope, period=period, code="cases.received")
+    _, records = drilldown.figure_records(actor=leader, scope=scope, period=period, code="cases.received")
     assert value.value == records.count() == 3
     # A restricted case: the district's rights staff see it through their team seat, the leader does not.
     hidden = new_case(world, division=world.c1, restricted=True, received_at=dt.datetime(2025, 3, 20, 9, tzinfo=CST))
@@ -153,7 +153,7 @@ def test_figures_read_from_summaries_add_partial_months_and_grants(world, two_mo
     assert value.value == 2
     team = actor_of(world.district)
     (team_value,) = selectors.figure_values(actor=team, scope=scope, period=march, codes=["cases.received"])
-    _, team_records = selectors.figure_records(actor=team, scope=scope, period=march, code="cases.received")
+    _, team_records = drilldown.figure_records(actor=team, scope=scope, period=march, code="cases.received")
     assert hidden.pk in set(team_records.values_list("pk", flat=True))
     assert team_value.value == team_records.count() == 3
 

@@ -12,6 +12,12 @@ from jiayuan.access.fields import FieldClass
 from jiayuan.core.fields import EncryptedTextField
 from jiayuan.core.models import VersionedModel
 
+# The follow-up tasks and the working-day calendar live in their own modules, read from here like the rest.
+from .calendar import CalendarDay as CalendarDay
+from .tasks import CaseTask as CaseTask
+from .tasks import TaskKind as TaskKind
+from .tasks import TaskStatus as TaskStatus
+
 
 class AppendOnlyError(RuntimeError):
     pass
@@ -549,61 +555,3 @@ class ClosureApproval(VersionedModel):
     class Meta:
         verbose_name = "结案审批"
         verbose_name_plural = "结案审批"
-
-
-class TaskKind(models.TextChoices):
-    VISIT = "visit", "上门走访"
-    CALL = "call", "电话回访"
-    ACCOMPANY = "accompany", "陪同办理"
-    VERIFY = "verify", "核实情况"
-    OTHER = "other", "其他"
-
-
-class TaskStatus(models.TextChoices):
-    OPEN = "open", "待完成"
-    DONE = "done", "已完成"
-    CANCELLED = "cancelled", "已取消"
-
-
-class CaseTask(VersionedModel):
-    """A follow-up task the owner of a case gives to someone who works on the ground (often the community
-    worker who handed the case up or over): visit, call, accompany; done with a note."""
-
-    case = models.ForeignKey(Case, verbose_name="个案", on_delete=models.PROTECT, related_name="tasks")
-    kind = models.CharField("任务类型", max_length=16, choices=TaskKind.choices)
-    instruction = models.CharField("任务说明", max_length=500, blank=True)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="承担人", on_delete=models.PROTECT, related_name="+"
-    )
-    due_on = models.DateField("完成期限", null=True, blank=True)
-    status = models.CharField("状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="派发人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    done_at = models.DateTimeField("完成时间", null=True, blank=True)
-    done_note = EncryptedTextField("完成情况", blank=True)
-
-    class Meta:
-        verbose_name = "跟进任务"
-        verbose_name_plural = "跟进任务"
-        indexes = [
-            models.Index(fields=["case", "id"], name="casetask_case_id"),
-            models.Index(fields=["assignee", "status"], name="casetask_assignee_status"),
-        ]
-
-
-class CalendarDay(models.Model):
-    """An exception to the Monday–Friday week: a public holiday on a weekday, or a 调休 weekend workday."""
-
-    date = models.DateField("日期", primary_key=True)
-    is_workday = models.BooleanField("是否工作日")
-    name = models.CharField("说明", max_length=64, blank=True)
-    source = models.CharField("来源", max_length=32, blank=True, default="manual")
-
-    class Meta:
-        verbose_name = "工作日历"
-        verbose_name_plural = "工作日历"
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"
