@@ -12,9 +12,11 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -24,6 +26,15 @@ from django.utils import timezone
 from jiayuan.core.logging import scrub
 
 from .models import AccessLog, Action, ChainHead
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest
+
+    from jiayuan.access.actor import Actor
+    from jiayuan.accounts.models import User
+
+_R = TypeVar("_R")
 
 GENESIS = "0" * 64
 
@@ -43,7 +54,7 @@ _REQUEST: ContextVar[RequestLog | None] = ContextVar("jiayuan_access_request", d
 FREE_TEXT_PARAMS = {"q", "name", "phone", "id_number", "search", "keyword", "text", "account", "note"}
 
 
-def _asked(request, kwargs: dict) -> dict:
+def _asked(request: HttpRequest, kwargs: dict) -> dict:
     """What the request asked for, without personal values: the page, the record ids, the filters."""
     detail: dict = {"method": request.method}
     match = getattr(request, "resolver_match", None)
@@ -62,7 +73,7 @@ def _asked(request, kwargs: dict) -> dict:
     return detail
 
 
-def request_log_run(request, actor, perm: str, call, kwargs: dict):
+def request_log_run(request: HttpRequest, actor: Actor | None, perm: str, call: Callable[[], _R], kwargs: dict) -> _R:
     """Run a view or an API operation that touches personal or case data, so it leaves one access-log row.
 
     The view's own rows (a record viewed, a search, an export) count; a view that writes none gets a row for
@@ -96,7 +107,7 @@ def request_log_run(request, actor, perm: str, call, kwargs: dict):
     return response
 
 
-def _fallback_action(request, kwargs: dict) -> str:
+def _fallback_action(request: HttpRequest, kwargs: dict) -> str:
     if request.method in ("GET", "HEAD"):
         return Action.OPEN if kwargs else Action.LIST
     return Action.ACT
@@ -108,7 +119,7 @@ def _write_pending(state: RequestLog) -> None:
         state.written += 1
 
 
-def access_log_write_lasting(**row) -> None:
+def access_log_write_lasting(**row: Any) -> None:
     """Write a row that must stay even if the caller's transaction rolls back (the request writes it at its
     end, outside the view's transaction); outside a request, at once."""
     current = _REQUEST.get()
@@ -129,7 +140,9 @@ def _is_refusal(exc: Exception) -> bool:
     return getattr(exc, "status_code", None) in (401, 403, 404)
 
 
-def _write_request_row(request, actor, perm: str, kwargs: dict, action: str, *, status: int) -> None:
+def _write_request_row(
+    request: HttpRequest, actor: Actor | None, perm: str, kwargs: dict, action: str, *, status: int
+) -> None:
     detail = _asked(request, kwargs)
     detail["perm"] = perm
     detail["status"] = status
@@ -187,7 +200,7 @@ def legacy_digest(row: AccessLog, prev_hash: str) -> str:
     return hashlib.sha256(_payload(row, prev_hash)).hexdigest()
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address (REMOTE_ADDR, already resolved through trusted proxies by core.middleware)."""
     if request is None:
         return None
@@ -204,15 +217,15 @@ def _clean_detail(detail: dict | None) -> dict:
 
 def access_log_write(
     *,
-    actor=None,
-    user=None,
-    request=None,
+    actor: Actor | None = None,
+    user: User | None = None,
+    request: HttpRequest | None = None,
     action: str,
-    obj=None,
+    obj: Model | None = None,
     object_type: str = "",
     object_id: str = "",
     division_code: str = "",
-    field_classes=(),
+    field_classes: Iterable[str] = (),
     detail: dict | None = None,
     username: str = "",
 ) -> AccessLog:

@@ -109,7 +109,7 @@ def standard_version_publish(*, actor: Actor, standard: Standard, items: list[di
 
 
 def project_create(
-    *, actor: Actor, name: str, type: str, level: str, year, division_code: str, lead: str = ""
+    *, actor: Actor, name: str, type: str, level: str, year: int | str, division_code: str, lead: str = ""
 ) -> Project:
     errors: dict[str, str] = {}
     name = (name or "").strip()
@@ -147,7 +147,9 @@ def project_create(
         )
 
 
-def project_advance(*, actor: Actor, project: Project, status: str, expected_version: int, on=None) -> Project:
+def project_advance(
+    *, actor: Actor, project: Project, status: str, expected_version: int, on: dt.date | str | None = None
+) -> Project:
     """Move a project on one status at a time; assessed needs an assessment, accepted a date and the right."""
     if status not in ProjectStatus.values:
         raise ValidationFailed({"status": "请选择项目状态。"})
@@ -185,9 +187,9 @@ def assessment_record(
     project: Project,
     version: StandardVersion,
     kind: str,
-    on,
+    on: dt.date | str,
     answers: dict,
-    questionnaire_score=None,
+    questionnaire_score: Decimal | float | str | None = None,
     note: str = "",
 ) -> Assessment:
     """Assess a project against a version of its standard; a retired version is refused."""
@@ -231,7 +233,9 @@ def assessment_record(
 # ---------------------------------------------------------------- councils
 
 
-def council_create(*, actor: Actor, division_code: str, name: str, founded_on, members=0) -> ChildrenCouncil:
+def council_create(
+    *, actor: Actor, division_code: str, name: str, founded_on: dt.date | str, members: int | str | None = 0
+) -> ChildrenCouncil:
     division = _place(actor, "childfriendly.edit", division_code)
     if division.level != Level.COMMUNITY:
         raise ValidationFailed({"division": "儿童议事会须设在社区。"})
@@ -245,7 +249,9 @@ def council_create(*, actor: Actor, division_code: str, name: str, founded_on, m
         )
 
 
-def session_record(*, actor: Actor, council: ChildrenCouncil, held_on, topic: str, attendance=0) -> CouncilSession:
+def session_record(
+    *, actor: Actor, council: ChildrenCouncil, held_on: dt.date | str, topic: str, attendance: int | str | None = 0
+) -> CouncilSession:
     if not actor.is_system:
         policy.require(actor, "childfriendly.edit", council)
     topic = (topic or "").strip()
@@ -275,7 +281,13 @@ def proposal_add(
 
 
 def proposal_answer(
-    *, actor: Actor, proposal: Proposal, answer: str, adopted: bool, expected_version: int, on=None
+    *,
+    actor: Actor,
+    proposal: Proposal,
+    answer: str,
+    adopted: bool,
+    expected_version: int,
+    on: dt.date | str | None = None,
 ) -> Proposal:
     if not actor.is_system:
         policy.require(actor, "childfriendly.edit", proposal)
@@ -293,7 +305,14 @@ def proposal_answer(
 
 
 def action_item_save(
-    *, actor: Actor, division_code: str, year, item: str, lead_department: str, target: str = "", status: str = ""
+    *,
+    actor: Actor,
+    division_code: str,
+    year: int | str,
+    item: str,
+    lead_department: str,
+    target: str = "",
+    status: str = "",
 ) -> ActionItem:
     division = _place(actor, "childfriendly.edit", division_code)
     item = (item or "").strip()
@@ -332,11 +351,11 @@ def project_import(
     name: str,
     type: str,
     level: str,
-    year,
+    year: int | str,
     division_code: str,
     lead: str = "",
     status: str = ProjectStatus.SELECTED,
-    accepted_on=None,
+    accepted_on: dt.date | str | None = None,
 ) -> Project:
     """A project of past years recorded at the stage it has reached (the import of a project library);
     an accepted one needs its acceptance date and the right to accept."""

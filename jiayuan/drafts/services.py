@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from jiayuan.core.errors import ValidationFailed
 
 from .models import Draft
+
+if TYPE_CHECKING:
+    from jiayuan.accounts.models import User
 
 MAX_BYTES = 200_000
 KEEP_DAYS = 14  # a draft not touched for two weeks is dropped
@@ -20,7 +24,7 @@ def draft_key(path: str) -> str:
     return (path or "/")[:200]
 
 
-def draft_save(*, user, key: str, fields: dict) -> Draft:
+def draft_save(*, user: User, key: str, fields: dict) -> Draft:
     if not isinstance(fields, dict) or not all(isinstance(k, str) for k in fields):
         raise ValidationFailed({"data": "草稿格式不正确。"})
     payload = json.dumps(fields, ensure_ascii=False)
@@ -32,7 +36,7 @@ def draft_save(*, user, key: str, fields: dict) -> Draft:
     return draft
 
 
-def draft_discard(*, user, key: str) -> int:
+def draft_discard(*, user: User, key: str) -> int:
     return Draft.objects.filter(user=user, key=draft_key(key)).delete()[0]
 
 

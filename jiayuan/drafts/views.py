@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import TYPE_CHECKING, cast
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
@@ -13,6 +14,9 @@ from jiayuan.core.errors import ValidationFailed
 
 from .context import session_deadline
 from .services import draft_discard, draft_save
+
+if TYPE_CHECKING:
+    from jiayuan.accounts.models import User
 
 
 @require_POST
@@ -28,10 +32,10 @@ def save(request: HttpRequest) -> HttpResponse:
     if not key.startswith("/"):
         return JsonResponse({"detail": "草稿格式不正确。"}, status=400)
     if not fields:
-        draft_discard(user=request.user, key=key)
+        draft_discard(user=cast("User", request.user), key=key)
         return JsonResponse({"saved": False})
     try:
-        draft = draft_save(user=request.user, key=key, fields=fields)
+        draft = draft_save(user=cast("User", request.user), key=key, fields=fields)
     except ValidationFailed as exc:
         return JsonResponse({"detail": str(exc)}, status=400)
     _touch(request)  # typing is activity

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
@@ -134,7 +134,7 @@ class HolderRef:
         }
 
 
-def holder_resolve(*, actor: Actor, perm: str, holder_type: str, holder_id) -> HolderRef:
+def holder_resolve(*, actor: Actor, perm: str, holder_type: str, holder_id: int | str) -> HolderRef:
     """The person, organisation or household within the actor's scope for `perm`; missing and out of scope
     are refused alike, so the answer reveals nothing about records the actor may not see."""
     try:
@@ -170,7 +170,7 @@ def _office(actor: Actor, perm: str, division_code: str) -> str:
     return best
 
 
-def _kind(kind_id, holder_type: str | None = None) -> HonourKind:
+def _kind(kind_id: int | str, holder_type: str | None = None) -> HonourKind:
     kind = HonourKind.objects.filter(pk=kind_id if str(kind_id).isdigit() else 0, is_active=True).first()
     if kind is None:
         kind = HonourKind.objects.filter(code=str(kind_id or ""), is_active=True).first()
@@ -179,7 +179,7 @@ def _kind(kind_id, holder_type: str | None = None) -> HonourKind:
     return kind
 
 
-def _year(value) -> int:
+def _year(value: int | str) -> int:
     try:
         year = int(value)
     except (TypeError, ValueError):
@@ -193,7 +193,7 @@ def _year(value) -> int:
 # ---------------------------------------------------------------- the approval chain
 
 
-def nomination_levels(approval) -> list[str]:
+def nomination_levels(approval: ApprovalRequest) -> list[str]:
     """From the office above the nominating one up to the office that grants the award's level."""
     from jiayuan.workflows.registry import levels_up
 
@@ -205,7 +205,7 @@ def nomination_levels(approval) -> list[str]:
     return chain
 
 
-def _on_approved(approval, actor) -> None:
+def _on_approved(approval: ApprovalRequest, actor: Actor) -> None:
     nomination = Nomination.objects.select_for_update().get(pk=approval.object_id)
     today = timezone.localdate()
     try:
@@ -233,7 +233,7 @@ def _on_approved(approval, actor) -> None:
     nomination.save()
 
 
-def _on_returned(approval, actor) -> None:
+def _on_returned(approval: ApprovalRequest, actor: Actor) -> None:
     nomination = Nomination.objects.select_for_update().get(pk=approval.object_id)
     nomination.status = NominationStatus.RETURNED
     nomination.notice_start = nomination.notice_end = None
@@ -241,7 +241,7 @@ def _on_returned(approval, actor) -> None:
     nomination.save()
 
 
-def _on_rejected(approval, actor) -> None:
+def _on_rejected(approval: ApprovalRequest, actor: Actor) -> None:
     nomination = Nomination.objects.select_for_update().get(pk=approval.object_id)
     nomination.status = NominationStatus.WITHDRAWN if approval.status == "withdrawn" else NominationStatus.NOT_GRANTED
     nomination.decided_on = timezone.localdate()
@@ -273,7 +273,14 @@ def register_nomination_kind() -> None:
 
 
 def nomination_create(
-    *, actor: Actor, kind_id, level: str, year, holder_type: str, holder_id, reason: str = ""
+    *,
+    actor: Actor,
+    kind_id: int | str,
+    level: str,
+    year: int | str,
+    holder_type: str,
+    holder_id: int | str,
+    reason: str = "",
 ) -> Nomination:
     """Nominate a holder within the actor's scope; the request starts up the chain at once."""
     from jiayuan.workflows.services import approval_request_create
@@ -361,7 +368,9 @@ def _require_level_officer(actor: Actor, nomination: Nomination) -> None:
         raise WorkflowError("只有当前审批层级的工作人员才能办理公示。")
 
 
-def nomination_notice_open(*, actor: Actor, nomination: Nomination, start, end, expected_version: int) -> Nomination:
+def nomination_notice_open(
+    *, actor: Actor, nomination: Nomination, start: dt.date | str, end: dt.date | str, expected_version: int
+) -> Nomination:
     """Open the public notice at the granting level, before its decision (at least five days)."""
     start = _date(start, "notice_start", "公示开始日期")
     end = _date(end, "notice_end", "公示结束日期")
@@ -380,7 +389,9 @@ def nomination_notice_open(*, actor: Actor, nomination: Nomination, start, end, 
     return nomination
 
 
-def objection_record(*, actor: Actor, nomination: Nomination, received_on, content: str) -> NoticeObjection:
+def objection_record(
+    *, actor: Actor, nomination: Nomination, received_on: dt.date | str, content: str
+) -> NoticeObjection:
     """An objection received during the notice."""
     received_on = _date(received_on, "received_on", "收到日期")
     content = (content or "").strip()
@@ -391,7 +402,9 @@ def objection_record(*, actor: Actor, nomination: Nomination, received_on, conte
         policy.require(actor, "honours.record", locked)
         if locked.status != NominationStatus.NOTICE:
             raise WorkflowError("该推荐不在公示期，不能登记异议。")
-        if not locked.notice_start <= received_on <= locked.notice_end:
+        # In the notice status both dates are set (`nomination_notice_open`).
+        start, end = cast(dt.date, locked.notice_start), cast(dt.date, locked.notice_end)
+        if not start <= received_on <= end:
             raise ValidationFailed({"received_on": "异议须在公示期内收到（公示期外的意见请另行处理）。"})
         objection = NoticeObjection.objects.create(
             nomination=locked, received_on=received_on, content=content[:4000], recorded_by=actor.user
@@ -499,12 +512,12 @@ def nomination_withdraw(*, actor: Actor, nomination: Nomination, expected_versio
 def honour_record(
     *,
     actor: Actor,
-    kind_id,
+    kind_id: int | str,
     level: str,
-    year,
+    year: int | str,
     holder_type: str,
-    holder_id,
-    granted_on=None,
+    holder_id: int | str,
+    granted_on: dt.date | str | None = None,
     granted_by: str = "",
     document_no: str = "",
 ) -> Honour:
@@ -546,7 +559,7 @@ def honour_record(
         raise WorkflowError("该对象已登记同年度、同级别的这项荣誉。") from None
 
 
-def _date(value, field: str, label: str) -> dt.date:
+def _date(value: dt.date | str | None, field: str, label: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:

@@ -22,7 +22,7 @@ from .models import Area, Indicator, IndicatorValue, Plan, Target
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def _number(value, field: str, label: str) -> Decimal:
+def _number(value: Decimal | float | str, field: str, label: str) -> Decimal:
     try:
         number = Decimal(str(value).strip().rstrip("%"))
     except (InvalidOperation, ValueError, AttributeError):
@@ -32,7 +32,7 @@ def _number(value, field: str, label: str) -> Decimal:
     return number.quantize(Decimal("0.0001"))
 
 
-def _period(plan: Plan, value) -> int:
+def _period(plan: Plan, value: int | str) -> int:
     try:
         period = int(value)
     except (TypeError, ValueError):
@@ -45,7 +45,14 @@ def _period(plan: Plan, value) -> int:
 
 
 def indicator_value_enter(
-    *, actor: Actor, indicator: Indicator, period, value, source: str, division_code: str = "", expected_version=None
+    *,
+    actor: Actor,
+    indicator: Indicator,
+    period: int | str,
+    value: Decimal | float | str,
+    source: str,
+    division_code: str = "",
+    expected_version: int | str | None = None,
 ) -> IndicatorValue:
     """Enter (or correct, against the version read) a value for a year; the source is required."""
     plan = indicator.area.plan
@@ -63,7 +70,13 @@ def indicator_value_enter(
 
 
 def unit_value_submit(
-    *, actor: Actor, indicator: Indicator, period, value, source: str, expected_version=None
+    *,
+    actor: Actor,
+    indicator: Indicator,
+    period: int | str,
+    value: Decimal | float | str,
+    source: str,
+    expected_version: int | str | None = None,
 ) -> IndicatorValue:
     """A 妇儿工委 member unit reports the value of an indicator assigned to it, for the plan's own place (a district
     or the city); the same rules as staff entry: a source, a year of the plan, a correction against the version
@@ -86,11 +99,11 @@ def _value_write(
     *,
     actor: Actor,
     indicator: Indicator,
-    period,
-    value,
+    period: int | str,
+    value: Decimal | float | str,
     source: str,
     division_code: str,
-    expected_version,
+    expected_version: int | str | None,
     may_enter: Callable[[str], bool],
 ) -> IndicatorValue:
     plan = indicator.area.plan
@@ -100,11 +113,12 @@ def _value_write(
         errors["source"] = "请填写数据来源（如：统计年鉴、卫健部门年报），没有来源的数值不能录入。"
     if indicator.formula:
         errors["value"] = "该指标由系统根据业务数据自动计算，不需人工填报。"
+    year: int | None
     try:
-        period = _period(plan, period)
+        year = _period(plan, period)
     except ValidationFailed as exc:
         errors.update(exc.errors)
-        period = None
+        year = None
     try:
         number = _number(value, "value", "监测值")
     except ValidationFailed as exc:
@@ -113,15 +127,15 @@ def _value_write(
     division = Division.objects.filter(code=division_code).first()
     if division is None or not division.code.startswith(plan.division.prefix):
         errors["division"] = "请选择规划范围内的区划。"
-    if errors or division is None or number is None:  # each is an error above
+    if errors or year is None or division is None or number is None:  # each is an error above
         raise ValidationFailed(errors)
-    probe = IndicatorValue(indicator=indicator, division=division, period=period)
+    probe = IndicatorValue(indicator=indicator, division=division, period=year)
     if not may_enter(division.code):
         raise ValidationFailed({"division": "该区划不在您的填报范围内。"})
     with transaction.atomic():
         existing = (
             IndicatorValue.objects.select_for_update()
-            .filter(indicator=indicator, period=period, division=division)
+            .filter(indicator=indicator, period=year, division=division)
             .first()
         )
         if existing is None:
@@ -163,7 +177,9 @@ def _covers(actor: Actor, perm: str, code: str) -> bool:
     return covers(actor, perm, code)
 
 
-def target_set(*, actor: Actor, indicator: Indicator, period, value, is_example: bool = False) -> Target:
+def target_set(
+    *, actor: Actor, indicator: Indicator, period: int | str, value: Decimal | float | str, is_example: bool = False
+) -> Target:
     plan = indicator.area.plan
     if not _covers(actor, "indicators.target_edit", plan.division_id):
         raise ValidationFailed({"target": "只有规划所属层级的工作人员才能修改目标值。"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,6 +33,9 @@ from .parser import law_entries, parse_all
 from .safety import scrub_personal_data
 from .selectors import parse_citation
 from .topics import contact_line, topic_data
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 MAX_QUESTION_CHARS = 500
 
@@ -121,7 +125,7 @@ def topic_guides_seed() -> int:
 
 @transaction.atomic
 def topic_guide_update(
-    *, actor, guide: TopicGuide, title: str, guidance: str, help: str, is_active: bool, expected_version: int
+    *, actor: Actor, guide: TopicGuide, title: str, guidance: str, help: str, is_active: bool, expected_version: int
 ) -> TopicGuide:
     errors = {}
     if not title.strip():
@@ -169,7 +173,7 @@ def phrasings_seed() -> int:
 
 @transaction.atomic
 def phrasing_update(
-    *, actor, entry: ArticlePhrasing, phrasings: str, is_active: bool, expected_version: int
+    *, actor: Actor, entry: ArticlePhrasing, phrasings: str, is_active: bool, expected_version: int
 ) -> ArticlePhrasing:
     lines = [line.strip() for line in (phrasings or "").splitlines() if line.strip()]
     errors = {}
@@ -216,7 +220,7 @@ def _validate_curated(question: str, answer: str, citations: str) -> str:
 
 
 @transaction.atomic
-def curated_create(*, actor, question: str, answer: str, citations: str) -> CuratedAnswer:
+def curated_create(*, actor: Actor, question: str, answer: str, citations: str) -> CuratedAnswer:
     refs = _validate_curated(question, answer, citations)
     return CuratedAnswer.objects.create(
         question=question.strip(),
@@ -229,7 +233,14 @@ def curated_create(*, actor, question: str, answer: str, citations: str) -> Cura
 
 @transaction.atomic
 def curated_update(
-    *, actor, entry: CuratedAnswer, question: str, answer: str, citations: str, is_active: bool, expected_version: int
+    *,
+    actor: Actor,
+    entry: CuratedAnswer,
+    question: str,
+    answer: str,
+    citations: str,
+    is_active: bool,
+    expected_version: int,
 ) -> CuratedAnswer:
     refs = _validate_curated(question, answer, citations)
     entry.question, entry.answer, entry.citations = question.strip(), answer.strip(), refs
@@ -300,7 +311,7 @@ def question_record(*, question: str, answer: Answer, channel: str, actor: Actor
 
 
 @transaction.atomic
-def question_review(*, actor, question: AskedQuestion, status: str) -> AskedQuestion:
+def question_review(*, actor: Actor, question: AskedQuestion, status: str) -> AskedQuestion:
     if status not in ReviewStatus.values or status == ReviewStatus.PENDING:
         raise ApplicationError("审核状态不正确。")
     question.review_status = status
@@ -379,7 +390,7 @@ def callback_create(
 
 @transaction.atomic
 def callback_update(
-    *, actor, ticket: CallbackTicket, status: str, outcome: str, expected_version: int
+    *, actor: Actor, ticket: CallbackTicket, status: str, outcome: str, expected_version: int
 ) -> CallbackTicket:
     if status not in TicketStatus.values:
         raise ValidationFailed({"status": "请选择工单状态。"})
@@ -391,7 +402,7 @@ def callback_update(
     return ticket
 
 
-def callback_reveal_phone(*, actor, ticket: CallbackTicket, request=None) -> str:
+def callback_reveal_phone(*, actor: Actor, ticket: CallbackTicket, request: HttpRequest | None = None) -> str:
     """The full number for the operator who calls back; every reveal is written to the access log."""
     from jiayuan.audit.models import Action
     from jiayuan.audit.services import access_log_write

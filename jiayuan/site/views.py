@@ -3,6 +3,8 @@ notifications only) and the error pages, which never echo the request (no person
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -13,6 +15,9 @@ from jiayuan.access.http import ActorRequest
 from jiayuan.core.pagination import paginate
 from jiayuan.notifications import selectors as notification_selectors
 from jiayuan.notifications.services import notification_mark_read
+
+if TYPE_CHECKING:
+    from jiayuan.accounts.models import User
 
 
 @require_login
@@ -54,7 +59,7 @@ def notification_list(request: ActorRequest) -> HttpResponse:
 def notification_read(request: ActorRequest) -> HttpResponse:
     notification_id = request.POST.get("id")
     notification_mark_read(
-        user=request.user,
+        user=cast("User", request.user),
         notification_id=int(notification_id) if notification_id and notification_id.isdigit() else None,
     )
     return redirect("notifications:list")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +18,9 @@ from jiayuan.dictionaries.services import dictionary_ensure
 from jiayuan.divisions.codes import same_district
 from jiayuan.divisions.models import Division, Level
 from jiayuan.people.models import Person
+
+if TYPE_CHECKING:
+    from jiayuan.accounts.models import User
 
 from .models import (
     CONSENT_VERSION,
@@ -60,11 +65,11 @@ def place_allowed(actor: Actor, perm: str, code: str) -> bool:
     return actor.is_system or policy.covers(actor, perm, code)
 
 
-def _user(actor: Actor):
+def _user(actor: Actor) -> User | None:
     return actor.user
 
 
-def _skills(codes) -> list[DictionaryItem]:
+def _skills(codes: Iterable[str] | None) -> list[DictionaryItem]:
     codes = [c for c in dict.fromkeys(codes or []) if c]
     if not codes:
         return []
@@ -84,10 +89,10 @@ def volunteer_register(
     actor: Actor,
     person: Person,
     consent: bool,
-    skill_codes=(),
+    skill_codes: Iterable[str] = (),
     availability: str = "",
     registered_on: dt.date | None = None,
-    user=None,
+    user: User | None = None,
 ) -> Volunteer:
     """Register a registry person as a volunteer. Her consent (授权同意) is required and recorded."""
     errors: dict[str, str] = {}
@@ -126,7 +131,7 @@ def volunteer_update(
     actor: Actor,
     volunteer: Volunteer,
     expected_version: int,
-    skill_codes=(),
+    skill_codes: Iterable[str] = (),
     availability: str = "",
 ) -> Volunteer:
     if len((availability or "").strip()) > 100:
@@ -153,7 +158,7 @@ def volunteer_withdraw_consent(*, actor: Actor, volunteer: Volunteer, expected_v
     return volunteer
 
 
-def volunteer_link_user(*, actor: Actor, volunteer: Volunteer, user) -> Volunteer:
+def volunteer_link_user(*, actor: Actor, volunteer: Volunteer, user: User) -> Volunteer:
     try:
         with transaction.atomic():
             Volunteer.objects.filter(pk=volunteer.pk).update(user=user)
@@ -248,7 +253,9 @@ def _lock(volunteer: Volunteer) -> Volunteer:
     return Volunteer.objects.select_for_update().get(pk=volunteer.pk)
 
 
-def overlapping_record(volunteer: Volunteer, start: dt.datetime, end: dt.datetime, *, exclude_pk=None):
+def overlapping_record(
+    volunteer: Volunteer, start: dt.datetime, end: dt.datetime, *, exclude_pk: int | None = None
+) -> ServiceRecord | None:
     qs = ServiceRecord.objects.filter(volunteer=volunteer, started_at__lt=end, ended_at__gt=start).exclude(
         status=RecordStatus.REJECTED
     )

@@ -78,7 +78,7 @@ def _clean_sessions(
     return cleaned
 
 
-def _capacity(value, errors: dict) -> int | None:
+def _capacity(value: object, errors: dict) -> int | None:
     if value in (None, ""):
         return None
     try:

@@ -50,7 +50,9 @@ def _check_window(session: Session, now: dt.datetime) -> None:
         raise WorkflowError(f"不在签到时间内：本场签到时间为 {start:%m-%d %H:%M} 至 {end:%H:%M}。")
 
 
-def _attend(session: Session, *, person: Person | None, head_count: int, method: str, actor, now) -> Attendance:
+def _attend(
+    session: Session, *, person: Person | None, head_count: int, method: str, actor: Actor, now: dt.datetime
+) -> Attendance:
     activity = session.activity
     try:
         with transaction.atomic():
@@ -134,7 +136,9 @@ def attendance_record(
     )
 
 
-def session_online_record(*, actor: Actor, session: Session, views, interactions) -> Session:
+def session_online_record(
+    *, actor: Actor, session: Session, views: str | int | None, interactions: str | int | None
+) -> Session:
     errors: dict[str, str] = {}
     views = _non_negative_int(views, "online_views", "观看人次", errors)
     interactions = _non_negative_int(interactions, "online_interactions", "互动次数", errors)

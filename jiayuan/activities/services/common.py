@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -11,6 +12,9 @@ from jiayuan.dictionaries.models import DictionaryItem
 from jiayuan.dictionaries.services import dictionary_ensure
 from jiayuan.divisions.models import Division, Level
 from jiayuan.volunteers import services as volunteer_services
+
+if TYPE_CHECKING:
+    from jiayuan.accounts.models import User
 
 from ..models import (
     TYPE_KIND,
@@ -51,7 +55,7 @@ def code_lifetime() -> dt.timedelta:
 place_allowed = volunteer_services.place_allowed
 
 
-def _user(actor: Actor):
+def _user(actor: Actor) -> User | None:
     return actor.user
 
 
@@ -74,7 +78,7 @@ def _place(code: str, *, actor: Actor, perm: str, errors: dict, key: str = "divi
     return division
 
 
-def _non_negative_int(value, key: str, label: str, errors: dict) -> int:
+def _non_negative_int(value: str | int | None, key: str, label: str, errors: dict) -> int:
     try:
         number = int(str(value or 0).strip() or 0)
     except ValueError:

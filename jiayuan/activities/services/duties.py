@@ -49,7 +49,7 @@ def duty_assign(*, actor: Actor, session: Session, volunteer: Volunteer) -> Duty
             raise WorkflowError("该志愿者已在本场次的服务名单中。") from None
 
 
-def duty_hours_record(*, actor: Actor, duty: Duty, minutes, confirm: bool, note: str = "") -> Duty:
+def duty_hours_record(*, actor: Actor, duty: Duty, minutes: int, confirm: bool, note: str = "") -> Duty:
     """Record a volunteer's hours for a session she served: never beyond the session's length. The organiser
     may record them confirmed; the volunteer's own claim stays pending until the organiser confirms it."""
     session = duty.session
@@ -79,7 +79,7 @@ def duty_hours_record(*, actor: Actor, duty: Duty, minutes, confirm: bool, note:
     return duty
 
 
-def hours_claim(*, actor: Actor, session: Session, volunteer: Volunteer, minutes) -> Duty:
+def hours_claim(*, actor: Actor, session: Session, volunteer: Volunteer, minutes: int) -> Duty:
     """The volunteer's own claim (mini-program): she joins the session's roster if she is not on it yet, and
     her hours wait for the organiser's confirmation."""
     with transaction.atomic():

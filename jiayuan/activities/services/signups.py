@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -9,6 +11,9 @@ from django.utils import timezone
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import ValidationFailed, WorkflowError
 from jiayuan.people.models import Person
+
+if TYPE_CHECKING:
+    from jiayuan.accounts.models import User
 
 from ..models import (
     Activity,
@@ -31,7 +36,7 @@ def signup_create(
     activity: Activity,
     person: Person | None = None,
     head_count: int = 1,
-    user=None,
+    user: User | None = None,
     waitlist: bool = True,
 ) -> SignUp:
     """Take a place: a named person (a full activity puts her on the waiting list, in order), or a head count

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, Sum, Value
+from django.db.models import Count, IntegerField, QuerySet, Sum, Value
 from django.db.models.functions import Cast, ExtractYear
 
 from jiayuan.access.actor import Actor
@@ -85,7 +85,7 @@ def attendance_tally_add(*, attendance: Attendance) -> None:
     _upsert(year, ((key, attendance.head_count, 1 if named and key not in seen else 0) for key in sorted(keys)))
 
 
-def _grouped(qs, group: list[str]) -> list[tuple[TallyKey, int, int, dict]]:
+def _grouped(qs: QuerySet[Attendance], group: list[str]) -> list[tuple[TallyKey, int, int, dict]]:
     """(key, 人次, 人数, row) per group of `qs`, for the whole and each breakdown; `group` names the columns that
     every row is grouped by before the breakdown (the year and the place)."""
     found = []

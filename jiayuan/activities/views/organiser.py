@@ -390,7 +390,7 @@ def duty_hours(request: ActorRequest, duty_id: int) -> HttpResponse:
     run_action(
         request,
         lambda: services.duty_hours_record(
-            actor=request.actor, duty=duty, minutes=request.POST.get("minutes"), confirm=True
+            actor=request.actor, duty=duty, minutes=_int(request.POST.get("minutes")), confirm=True
         ),
         success="服务时长已登记并确认。",
     )

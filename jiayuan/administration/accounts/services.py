@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -23,8 +23,14 @@ from jiayuan.orgs.models import PartnerAgency
 
 from . import duties
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest
 
-def _date(value, field: str, errors: dict) -> dt.date | None:
+    from jiayuan.accounts.models import ApiToken
+
+
+def _date(value: dt.date | str | None, field: str, errors: dict) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
@@ -75,10 +81,10 @@ def user_create(
     password: str,
     role: str,
     division_code: str = "",
-    agency_id=None,
-    valid_from=None,
-    valid_to=None,
-    request=None,
+    agency_id: int | str | None = None,
+    valid_from: dt.date | str | None = None,
+    valid_to: dt.date | str | None = None,
+    request: HttpRequest | None = None,
 ) -> User:
     """Create an account with its first posting.
 
@@ -167,9 +173,9 @@ def posting_write(
     author: User | None,
     role: str,
     division_code: str = "",
-    agency_id=None,
-    valid_from=None,
-    valid_to=None,
+    agency_id: int | str | None = None,
+    valid_from: dt.date | str | None = None,
+    valid_to: dt.date | str | None = None,
     note: str = "",
 ) -> Posting:
     """Write a posting already checked (and, where it reaches personal data, approved)."""
@@ -196,11 +202,11 @@ def posting_add(
     user: User,
     role: str,
     division_code: str = "",
-    agency_id=None,
-    valid_from=None,
-    valid_to=None,
+    agency_id: int | str | None = None,
+    valid_from: dt.date | str | None = None,
+    valid_to: dt.date | str | None = None,
     note: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Posting | AccountChange:
     """Add a posting (a new role, a move, a time-limited cover for an absent colleague).
 
@@ -249,7 +255,9 @@ def posting_add(
 # --- passwords and tokens ----------------------------------------------------------------------------------
 
 
-def password_change(*, actor: Actor, old_password: str, new_password: str, new_password2: str, request=None) -> None:
+def password_change(
+    *, actor: Actor, old_password: str, new_password: str, new_password2: str, request: HttpRequest | None = None
+) -> None:
     """A user changes her own password (and so clears a forced change)."""
     user = actor.user
     if user is None:
@@ -278,7 +286,9 @@ def password_change(*, actor: Actor, old_password: str, new_password: str, new_p
         )
 
 
-def password_reset(*, actor: Actor, user: User, password: str = "", request=None) -> AccountChange | None:
+def password_reset(
+    *, actor: Actor, user: User, password: str = "", request: HttpRequest | None = None
+) -> AccountChange | None:
     """An administrator resets a password; the user must change it at next sign-in.
 
     An account that reaches personal data is reset only with a security officer's approval (the administrator
@@ -336,8 +346,8 @@ def token_issue(
     days: float | None = None,
     hours: float | None = None,
     interactive: bool = True,
-    request=None,
-):
+    request: HttpRequest | None = None,
+) -> tuple[ApiToken, str] | AccountChange:
     """Issue an API token with a purpose and a short life.
 
     Holders mint their own (interactive, at most a day); an administrator issuing one for another account that
@@ -387,7 +397,7 @@ def token_issue(
     return token, raw
 
 
-def token_revoke(*, actor: Actor, token, request=None) -> None:
+def token_revoke(*, actor: Actor, token: ApiToken, request: HttpRequest | None = None) -> None:
     """The holder revokes her own token; a security officer revokes any token of an account in her area."""
     from django.http import Http404
 
@@ -415,7 +425,9 @@ def token_revoke(*, actor: Actor, token, request=None) -> None:
     )
 
 
-def grant_request(*, actor: Actor, user: User, obj, reason: str, days: int = 7, request=None) -> AccountChange:
+def grant_request(
+    *, actor: Actor, user: User, obj: Model, reason: str, days: int = 7, request: HttpRequest | None = None
+) -> AccountChange:
     """An administrator asks to open one record to an account: always through a security officer."""
     reason = (reason or "").strip()
     if not reason:
@@ -440,7 +452,7 @@ def grant_request(*, actor: Actor, user: User, obj, reason: str, days: int = 7, 
     )
 
 
-def account_unlock(*, actor: Actor, username: str, request=None) -> bool:
+def account_unlock(*, actor: Actor, username: str, request: HttpRequest | None = None) -> bool:
     """A security officer lifts a lockout (all addresses) of an account in her area; logged."""
     from axes.utils import reset
 

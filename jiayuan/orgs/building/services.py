@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Literal, overload
 
@@ -47,7 +48,13 @@ def _date(value: object, field: str, label: str, *, required: bool = True) -> dt
 
 
 def committee_elect(
-    *, actor: Actor, organisation: Organisation, elected_on, term_start=None, term_end=None, number=None
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    elected_on: dt.date | str,
+    term_start: dt.date | str | None = None,
+    term_end: dt.date | str | None = None,
+    number: int | str | None = None,
 ) -> ExecutiveCommittee:
     """A new term (换届): the current committee ends the day before the new term starts."""
     policy.require(actor, "orgs.committee_edit", organisation)
@@ -86,7 +93,7 @@ def seat_add(
     *,
     actor: Actor,
     committee: ExecutiveCommittee,
-    person_id,
+    person_id: int | str,
     post: str,
     post_title: str = "",
     is_party_member: bool = False,
@@ -132,7 +139,7 @@ def seat_add(
     return member
 
 
-def seat_end(*, actor: Actor, member: ExecutiveMember, on, expected_version: int) -> ExecutiveMember:
+def seat_end(*, actor: Actor, member: ExecutiveMember, on: dt.date | str, expected_version: int) -> ExecutiveMember:
     policy.require(actor, "orgs.committee_edit", member.organisation)
     ended = _date(on, "term_end", "离任日期")
     if ended < member.term_start:
@@ -143,7 +150,15 @@ def seat_end(*, actor: Actor, member: ExecutiveMember, on, expected_version: int
     return member
 
 
-def duty_record(*, actor: Actor, member: ExecutiveMember, kind: str, on, content: str, person_id=None) -> DutyRecord:
+def duty_record(
+    *,
+    actor: Actor,
+    member: ExecutiveMember,
+    kind: str,
+    on: dt.date | str,
+    content: str,
+    person_id: int | str | None = None,
+) -> DutyRecord:
     """What an executive did; one-to-one help names a registered person in the actor's scope."""
     policy.require(actor, "orgs.duty_add", member)
     errors: dict[str, str] = {}
@@ -184,7 +199,9 @@ def duty_record(*, actor: Actor, member: ExecutiveMember, kind: str, on, content
         )
 
 
-def women_space_add(*, actor: Actor, organisation: Organisation, name: str, address: str = "", opened_on=None):
+def women_space_add(
+    *, actor: Actor, organisation: Organisation, name: str, address: str = "", opened_on: dt.date | str | None = None
+) -> WomenSpace:
     policy.require(actor, "orgs.committee_edit", organisation)
     name = (name or "").strip()
     if not name:
@@ -197,7 +214,14 @@ def women_space_add(*, actor: Actor, organisation: Organisation, name: str, addr
 
 
 def training_create(
-    *, actor: Actor, title: str, division_code: str, held_on, hours, audience: str, member_ids=()
+    *,
+    actor: Actor,
+    title: str,
+    division_code: str,
+    held_on: dt.date | str,
+    hours: Decimal | float | str | None,
+    audience: str,
+    member_ids: Iterable[int | str] = (),
 ) -> Training:
     """A training for chairs and executives held by an office in the actor's reach; attendees from its area."""
     errors: dict[str, str] = {}
