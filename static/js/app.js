@@ -161,7 +161,7 @@
   document.querySelectorAll("form input[name=_draft]").forEach(function (marker) {
     var form = marker.form;
     var key = marker.value;
-    var saved = form.querySelector("#draft-saved");
+    var saved = form.querySelector("script[id^='draft-saved']");
     if (saved) {
       try {
         var data = JSON.parse(saved.textContent);
@@ -176,6 +176,8 @@
         note.appendChild(document.createTextNode(" "));
         note.appendChild(drop);
         form.parentNode.insertBefore(note, form);
+        var folded = form.closest("details");
+        if (folded) { folded.open = true; }
       } catch (e) { /* a broken draft is ignored */ }
     }
     var timer = null;

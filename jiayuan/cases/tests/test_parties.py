@@ -4,6 +4,8 @@ survivor's contact data is never given to him."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from jiayuan.cases import services
@@ -86,6 +88,27 @@ def test_parties_are_added_on_the_case_page_by_those_who_handle_it(world, client
     client.force_login(world.worker3)
     assert client.post(f"/cases/{case.pk}/parties/", {"role": "witness", "name": "某人"}).status_code == 404
     assert CaseParty.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_refused_party_comes_back_as_typed_and_its_draft_goes_once_accepted(world, client):
+    from jiayuan.drafts.models import Draft
+
+    case = new_case(world)
+    client.force_login(world.worker)
+    key = f"/cases/{case.pk}/#party"
+    assert f'name="_draft" value="{key}"' in client.get(f"/cases/{case.pk}/").content.decode()
+    typed = {"_draft": key, "role": "child", "name": "小红", "relation": "女儿，在读三年级", "age": "十岁"}
+    before = CaseParty.objects.count()
+    refused = client.post(f"/cases/{case.pk}/parties/", typed)
+    assert refused.status_code == 302 and CaseParty.objects.count() == before
+    back = client.get(refused["Location"]).content.decode()
+    saved = json.loads(back.split('<script id="draft-saved-party" type="application/json">')[1].split("</script>")[0])
+    assert saved["fields"] == {"role": "child", "name": "小红", "relation": "女儿，在读三年级", "age": "十岁"}
+    accepted = client.post(f"/cases/{case.pk}/parties/", {**typed, "age": "2016"})
+    assert accepted.status_code == 302 and CaseParty.objects.count() == before + 1
+    assert not Draft.objects.filter(user=world.worker, key=key).exists()
+    assert 'id="draft-saved-party"' not in client.get(f"/cases/{case.pk}/").content.decode()
 
 
 @pytest.mark.django_db

@@ -27,6 +27,7 @@ def _run(request, case_id, func, success: str):
         func()
     except ApplicationError as exc:
         messages.error(request, _error_text(exc))
+        request.draft_keep = True  # the page it returns to gives the form back as typed
     else:
         messages.success(request, success)
     return _back(case_id)

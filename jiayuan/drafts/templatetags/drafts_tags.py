@@ -13,17 +13,19 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def draft_form(context) -> SafeString | str:
-    """A hidden `_draft` field naming the page, and the draft saved for it (JSON, not run as script) if any.
+def draft_form(context, name: str = "") -> SafeString | str:
+    """A hidden `_draft` field naming the page (and the form, `name`, where a page has several), and the draft
+    saved for it (JSON, not run as script) if any.
 
-    Not shown again after a failed POST: the form then shows what was just sent."""
+    Not shown again after a failed POST that renders the form: it then shows what was just sent. A form whose
+    refusal redirects back to the page (the case page's small forms) finds its draft there."""
     request = context.get("request")
     if request is None:
         return ""
-    key = request.path
+    key = f"{request.path}#{name}" if name else request.path
     marker = format_html('<input type="hidden" name="_draft" value="{}">', key)
     draft = draft_get(user=request.user, key=key) if request.method == "GET" else None
     if not draft:
         return marker
     payload = {"fields": draft["fields"], "saved_at": timezone.localtime(draft["saved_at"]).strftime("%m-%d %H:%M")}
-    return format_html("{}{}", marker, json_script(payload, "draft-saved"))
+    return format_html("{}{}", marker, json_script(payload, f"draft-saved-{name}" if name else "draft-saved"))
