@@ -97,7 +97,11 @@ def indicator_page(request: ActorRequest, indicator_id: int) -> HttpResponse:
                     period=request.POST.get("period", ""),
                     value=request.POST.get("value", ""),
                     source=request.POST.get("source", ""),
-                    expected_version=request.POST.get("version") or None,
+                    # the version of that year's value as the page showed it (0: shown as missing), so a value
+                    # someone saved meanwhile is never overwritten unseen
+                    expected_version=request.POST.get(f"version_{request.POST.get('period', '').strip()}")
+                    or request.POST.get("version")
+                    or None,
                 )
                 messages.success(request, "监测值已保存。")
         except ApplicationError as exc:

@@ -142,3 +142,30 @@ def test_scoped_pages_and_api(world, client):
     )
     assert answer.status_code == 400 and "来源" in answer.json()["detail"]
     assert client.get(f"/indicators/plans/{plan.pk}/export/?period=2024").status_code == 200
+
+
+def test_the_staff_page_never_overwrites_a_value_saved_meanwhile(world, client):
+    plan, a = world["plan"], world["actors"]["district"]
+    indicator = Indicator.objects.filter(area__plan=plan, formula="").first()
+    year = dt.date.today().year - 1
+    services.indicator_value_enter(actor=a, indicator=indicator, period=year, value="12", source="年鉴")
+    client.force_login(world["users"]["district"])
+    page = client.get(f"/indicators/indicators/{indicator.pk}/").content.decode()
+    assert f'name="version_{year}" value="1"' in page and f'name="version_{year - 1}" value="0"' in page
+    # a colleague corrects the value, and another enters the year shown as missing, while the page is open
+    services.indicator_value_enter(
+        actor=a, indicator=indicator, period=year, value="13", source="更正", expected_version=1
+    )
+    services.indicator_value_enter(actor=a, indicator=indicator, period=year - 1, value="9", source="年鉴")
+    url = f"/indicators/indicators/{indicator.pk}/"
+    for period in (year, year - 1):
+        form = {"action": "value", "period": str(period), "value": "20", "source": "我的来源"}
+        form.update({f"version_{year}": "1", f"version_{year - 1}": "0"})
+        refused = client.post(url, form).content.decode()
+        assert "已被他人修改" in refused and 'value="我的来源"' in refused, period
+    values = dict(IndicatorValue.objects.filter(indicator=indicator).values_list("period", "value"))
+    assert values == {year: Decimal("13"), year - 1: Decimal("9")}
+    # read afresh, the correction goes through
+    fresh = {"action": "value", "period": str(year), "value": "20", "source": "我的来源", f"version_{year}": "2"}
+    assert client.post(url, fresh).status_code == 302
+    assert IndicatorValue.objects.get(indicator=indicator, period=year).value == Decimal("20")
