@@ -194,7 +194,11 @@ def generate(total: int, per_case: int, rng: random.Random) -> None:
                 cases,
             )
             cursor.executemany("INSERT INTO cases_casecategory (case_id, code) VALUES (%s, %s)", cats)
-            cursor.executemany("INSERT INTO cases_caseparty (case_id, person_id, role) VALUES (%s, %s, %s)", parties)
+            cursor.executemany(
+                "INSERT INTO cases_caseparty (case_id, person_id, role, relation, minor) "
+                "VALUES (%s, %s, %s, '', false)",
+                parties,
+            )
             cursor.executemany(
                 "INSERT INTO cases_caseevent (id, case_id, kind, at, actor_id, actor_name, title, note, sensitive, "
                 f"data, corrects_id) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,{json_ph},%s)",
