@@ -55,6 +55,27 @@ def test_synonym_map_does_not_contain_eval_questions():
                 assert chunk not in synonyms and chunk not in topics, f"{q.question!r} copied into the data"
 
 
+def test_phrasings_share_no_eight_characters_with_any_evaluation_question():
+    # Stricter than the map's check: the per-article phrasings are what retrieval matches closest, so not even
+    # an 8-character stretch of any question (tuning, frozen or near-verbatim) may appear in them.
+    from jiayuan.legal.phrasings import seed_phrasings
+
+    width = 8
+    stretches = set()
+    for name in EVAL_FILES:
+        for q in load_eval(name):
+            core = re.sub(r"[，。？！、,.?!\s]", "", q.question)
+            stretches.update(core[i : i + width] for i in range(max(1, len(core) - width + 1)))
+    shared = [
+        (ref, line)
+        for ref, lines in seed_phrasings().items()
+        for line in lines
+        for core in [re.sub(r"[，。？！、,.?!\s]", "", line)]
+        if any(core[i : i + width] in stretches for i in range(len(core) - width + 1))
+    ]
+    assert shared == []
+
+
 def test_assistant_meets_targets_and_beats_the_baseline(legal_index):
     report = run_eval(load_eval("eval"))
     a, b = report.assistant, report.baseline
