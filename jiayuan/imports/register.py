@@ -10,6 +10,7 @@ about records it may not see.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -152,24 +153,22 @@ def writer(ctx: ImportContext, rows: list[Row]) -> int:
     linked); the framework's transaction makes the file all or nothing, and a row the service still refuses
     (someone entered the person meanwhile) is named."""
     for row in rows:
-        v = row.values
-        write_row(
-            ctx,
-            row,
-            lambda v=v: register_entry_create(
-                actor=ctx.actor,
-                person=v["person"],
-                type_codes=v["type_codes"],
-                care_level=v["care_level"] or CareLevel.GENERAL,
-                review_cycle_days=v["review_cycle_days"] or 90,
-                note=v["note"] or "",
-                source="Excel 批量纳入",
-                entered_on=v["entered_on"],
-            ),
-            FIELDS,
-        )
+        write_row(ctx, row, partial(_enter, ctx, row.values), FIELDS)
         ctx.advance()
     return len(rows)
+
+
+def _enter(ctx: ImportContext, v: dict) -> RegisterEntry:
+    return register_entry_create(
+        actor=ctx.actor,
+        person=v["person"],
+        type_codes=v["type_codes"],
+        care_level=v["care_level"] or CareLevel.GENERAL,
+        review_cycle_days=v["review_cycle_days"] or 90,
+        note=v["note"] or "",
+        source="Excel 批量纳入",
+        entered_on=v["entered_on"],
+    )
 
 
 FIELDS = {"types": "困境类型", "care_level": "关爱等级", "review_cycle_days": "复核周期（天）", "person": "证件号码"}
