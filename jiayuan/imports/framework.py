@@ -154,6 +154,31 @@ class ImportSpec:
         return {c.header: c for c in self.columns}
 
 
+class RowRefused(ApplicationError):
+    """A service refused one row during the write: the file is rolled back and the row is named."""
+
+    def __init__(self, row: int, column: str, message: str):
+        super().__init__(message)
+        self.row, self.column = row, column
+
+
+def write_row(ctx: ImportContext, row: Row, write: Callable[[], Any], fields: Mapping[str, str]) -> Any:
+    """Write one row through its service; a refusal becomes `RowRefused` naming the row and its column
+    (`fields` maps the service's field names to column headers)."""
+    from jiayuan.core.errors import NotFound
+
+    fallback = ctx.spec.columns[0].header
+    try:
+        return write()
+    except RowRefused:
+        raise
+    except NotFound:
+        raise RowRefused(row.number, fallback, "该记录不在您的管辖范围内，或不存在。") from None
+    except ApplicationError as exc:
+        field_name, message = next(iter(exc.form_errors().items()))
+        raise RowRefused(row.number, fields.get(field_name, fallback), message) from None
+
+
 class Refused(Exception):
     """The file as a whole cannot be imported (not a workbook, unreadable, too many rows)."""
 
@@ -529,6 +554,14 @@ def run_import(
                 field_classes=["personal", "sensitive"],
                 detail={"import": spec.kind, "rows": run.rows, "created": run.created, "sha256": run.sha256},
             )
+    except RowRefused as exc:
+        # A service refused a row the checks let through: the row is named, nothing was kept.
+        if not background:
+            run.pk = None
+        run.created = 0
+        run.status = RunStatus.ERRORS
+        ctx.errors = [(exc.row, exc.column, f"{exc.message}（本文件未导入任何数据）")]
+        return _finish(run, ctx, started)
     except (ApplicationError, IntegrityError) as exc:
         # Someone registered one of these records while the file was being checked: nothing was kept.
         logger.info("import %s rolled back: %s", spec.kind, type(exc).__name__)
