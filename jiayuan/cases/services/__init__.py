@@ -26,7 +26,7 @@ from .handling import (
     case_team_add,
     case_team_remove,
 )
-from .history import case_history_record
+from .history import HistoryAction, case_history_record
 from .intake import CallerInput, CaseInput, Intake, case_create, case_intake
 from .moves import (
     case_assign,
@@ -87,6 +87,7 @@ __all__ = [
     "CloseApprovedTransition",
     "CloseTransition",
     "FollowUpTransition",
+    "HistoryAction",
     "ReopenTransition",
     "StartTransition",
     "Transition",

@@ -46,8 +46,14 @@ def test_every_article_of_the_family_succession_and_guardianship_parts_has_phras
     have = {get_corpus().articles[idx].key for idx in phrasings_from_data()}  # refs are checked to exist
     wanted = {("民法典", n) for n in [*range(26, 40), *range(1041, 1164)]}
     assert wanted - have == set()
-    laws = {law for law, _ in have}
-    assert {"反家庭暴力法", "人身安全保护令规定", "彩礼纠纷规定", "妇女权益保障法", "未成年人保护法"} <= laws
+    # Every other statute has phrasings for a good share of its articles (those past the definitions,
+    # the offices' duties and the entry into force, which nobody asks about).
+    counts = get_corpus().counts
+    for law, total in counts.items():
+        if law == "民法典":
+            continue
+        covered = sum(1 for name, _ in have if name == law)
+        assert covered >= 0.45 * total, (law, covered, total)
 
 
 def test_phrasings_ranker_finds_an_article_by_a_phrase_its_text_lacks():
