@@ -452,7 +452,6 @@ def breakdown(
     result = Breakdown(figure=value, dimension=dim.code, label=dim.label)
     if value.value is None:
         return result
-    qs = _records(fig)(actor, ctx.query).order_by()
     rows: dict[Any, Any]
     if dim.code == "division":
         children = ctx.children()
@@ -465,6 +464,7 @@ def breakdown(
             rolled = all(summaries.rolled_up(c.level, c.prefix) for c in children)
             rows = ctx.reader.counts(fig, ctx.query, ("division", prefixes), children_rolled=rolled)
         else:
+            qs = _records(fig)(actor, ctx.query).order_by()
             rows = dict(qs.annotate(k=Substr(column, 1, width)).values_list("k").annotate(n=_measure(fig)))
         for child in children:
             got = scaled(fig, rows.get(child.prefix)) if fig.kind == "sum" else rows.get(child.prefix) or 0
@@ -475,7 +475,7 @@ def breakdown(
     if summaries.applies(fig):
         rows = ctx.reader.counts(fig, ctx.query, dim)
     else:
-        rows = dict(qs.values_list(dim.path).annotate(n=_measure(fig)))
+        rows = dict(_records(fig)(actor, ctx.query).order_by().values_list(dim.path).annotate(n=_measure(fig)))
     order = list(labels) + sorted(str(k) for k in rows if str(k) not in labels and k is not None)
     for key in order:
         n: int | Decimal | float | None = rows.get(key)
