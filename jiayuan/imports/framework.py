@@ -284,6 +284,43 @@ def from_validator(validator: Callable[[str], Any], *, what: str) -> Parser:
 # --- Reading ----------------------------------------------------------------------------------------------
 
 
+# Headers other ledgers use for the same column; each is taken as the template's header where the import has
+# that column (a federation's own workbook need not be retyped under our headers).
+HEADER_ALIASES = {
+    "受理时间": "受理日期",
+    "登记日期": "受理日期",
+    "来访日期": "受理日期",
+    "来源": "来源渠道",
+    "受理渠道": "来源渠道",
+    "求助方式": "来源渠道",
+    "案件类型": "案件类别",
+    "纠纷类型": "案件类别",
+    "问题类别": "案件类别",
+    "所属社区": "所在社区",
+    "社区名称": "所在社区",
+    "当事人姓名": "求助人姓名",
+    "求助人": "求助人姓名",
+    "联系电话": "求助人电话",
+    "身份证号": "证件号码",
+    "身份证号码": "证件号码",
+    "公民身份号码": "证件号码",
+    "是否办结": "是否结案",
+    "办结日期": "结案日期",
+    "结案时间": "结案日期",
+    "办理结果": "结案结果",
+    "处理结果": "结案结果",
+    "对方当事人": "被投诉人",
+    "被申请人": "被投诉人",
+    "基本情况": "简要情况",
+    "主要诉求": "简要情况",
+    "走访时间": "走访日期",
+    "排查日期": "走访日期",
+    "手机号": "手机号码",
+    "电话": "手机号码",
+}
+# Columns a ledger carries for its own bookkeeping, read past without a word (a row number).
+IGNORED_HEADERS = frozenset({"序号", "行号"})
+
 _HEADER_MARKS = re.compile(r"[（(](必填|选填|可选)[)）]$|[*＊]+$")
 
 
@@ -357,19 +394,23 @@ def read_rows(ctx: ImportContext, file) -> list[Row]:
 def _match_header(ctx: ImportContext, number: int, header) -> list[tuple[int, Column]] | None:
     by_header = ctx.spec.by_header
     positions: list[tuple[int, Column]] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # the template's header → the header the file used for it
     unknown: list[str] = []
     for index, cell in enumerate(header):
         key = _header_key(cell)
         if not key:
             continue
-        column = by_header.get(key)
+        if key in IGNORED_HEADERS and key not in by_header:
+            continue
+        column = by_header.get(key) or by_header.get(HEADER_ALIASES.get(key, ""))
         if column is None:
             unknown.append(key)
-        elif key in seen:
-            ctx.error(number, key, f"表头“{key}”重复出现。")
+        elif column.header in seen:
+            first = seen[column.header]
+            said = f"表头“{key}”重复出现。" if first == key else f"表头“{first}”与“{key}”是同一列，请只保留一列。"
+            ctx.error(number, key, said)
         else:
-            seen.add(key)
+            seen[column.header] = key
             positions.append((index, column))
     known = "、".join(by_header)
     if unknown and not positions:

@@ -35,11 +35,13 @@ from .moves import (
     case_move_revoke,
     case_referral_reply,
     case_referral_reveal,
+    case_referral_shares_change,
     move_may_answer,
     referral_shared,
+    referral_shared_masked,
 )
 from .parties import OTHER_ROLES as OTHER_PARTY_ROLES
-from .parties import PartyInput, case_party_add
+from .parties import PartyInput, case_party_add, case_party_edit, case_party_remove
 from .sweeps import deadlines_sweep, moves_sweep
 from .tasks import case_task_assign, case_task_done
 from .transitions import (
@@ -104,8 +106,11 @@ __all__ = [
     "case_move_create",
     "case_move_revoke",
     "case_party_add",
+    "case_party_edit",
+    "case_party_remove",
     "case_referral_reply",
     "case_referral_reveal",
+    "case_referral_shares_change",
     "case_task_assign",
     "case_task_done",
     "case_team_add",
@@ -123,5 +128,6 @@ __all__ = [
     "parent_code",
     "pending_closure",
     "referral_shared",
+    "referral_shared_masked",
     "risk_assess",
 ]

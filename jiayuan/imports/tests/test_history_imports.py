@@ -145,6 +145,26 @@ def test_past_cases_carry_the_respondent_the_children_the_mediation_and_the_foll
 
 
 @pytest.mark.django_db
+def test_a_ledger_under_its_own_headers_is_read_as_the_template(scene):
+    """A federation's own workbook: a row-number column, 受理时间 for 受理日期, 案件类型 for 案件类别…"""
+    headers = ["序号", "受理时间", "受理渠道", "所属社区", "案件类型", "当事人姓名", "是否办结", "办结日期", "处理结果"]
+    row = [1, "2025-03-08", "来访", scene["community"], "婚姻家庭纠纷", "王秀英", "是", "2025-04-10", "调解成功"]
+    run = run_import(actor=scene["actor"], spec=CASES, file=upload(xlsx([row], headers=headers)))
+    assert run.status == RunStatus.SUCCESS, run.errors
+    case = Case.objects.get()
+    assert case.outcome == "mediated" and case.closed_at.date() == dt.date(2025, 4, 10)
+
+    # The same column twice under two names is refused, naming both; nothing is written.
+    twice = run_import(
+        actor=scene["actor"],
+        spec=CASES,
+        file=upload(xlsx([row + ["家庭暴力"]], headers=[*headers, "案件类别"])),
+    )
+    assert twice.status != RunStatus.SUCCESS and Case.objects.count() == 1
+    assert any("案件类别" in message and "同一列" in message for _, _, message in twice.errors), twice.errors
+
+
+@pytest.mark.django_db
 def test_pairings_with_helpers_registered_on_the_way(scene):
     helper = make_person(scene["community"], id_number=(helper_id := synthetic_id(dt.date(1970, 1, 1))))
     first, first_id = _on_register(scene)
