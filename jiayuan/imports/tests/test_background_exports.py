@@ -19,7 +19,7 @@ from jiayuan.divisions.models import Division
 from jiayuan.imports.exports import export_generate
 from jiayuan.imports.models import ExportRun, RunStatus
 from jiayuan.people.models import Person
-from tests.factories import XIANGMIHU, community_of, make_person, make_user
+from tests.factories import CITY, XIANGMIHU, community_of, make_person, make_user
 
 
 @pytest.fixture
@@ -68,6 +68,9 @@ def test_a_large_records_export_is_confirmed_written_in_the_background_and_downl
     logged = AccessLog.objects.filter(action=Action.EXPORT).order_by("-id").first()
     assert AccessLog.objects.filter(action=Action.EXPORT).count() == before + 1
     assert logged.detail["summary"].startswith("下载导出文件：") and logged.object_id == str(run.pk)
+    client.force_login(make_user("auditor", CITY))  # the auditor reads it in Chinese
+    audit = client.get("/audit/", {"action": "export"}).content.decode()
+    assert logged.detail["summary"] in audit and f"导出记录 第 {run.pk} 号" in audit
 
     # A colleague of the same street neither sees nor downloads it: the file was written with its requester's reach.
     client.force_login(make_user("street_staff", XIANGMIHU))
