@@ -168,9 +168,19 @@ def test_call_referral_escalation_and_follow_up(browser, live_server, size):
         jc.click("button:has-text('反馈处理结果')")
         jc.wait_for_selector("text=处理结果已反馈")
 
-        # 5. the worker escalates; the street accepts and gives her a home visit
+        # 5. the worker takes the account out of what the referral shares (without revoking it), then escalates;
+        # the street accepts and gives her a home visit
         cw = open_as("cw_chen")
         cw.goto(f"/cases/{case.pk}/")
+        cw.click("summary:has-text('更改共享内容')")
+        assert cw.is_checked("details.shares-edit input[name=shares][value=account]")
+        cw.uncheck("details.shares-edit input[name=shares][value=account]")
+        cw.fill("details.shares-edit input[name=reason]", "当事人不同意向公安提供陈述全文")
+        _fits(cw, "case page (changing what a referral shares)")
+        assert axe_violations(cw) == []
+        cw.click("button:has-text('保存共享内容')")
+        cw.wait_for_selector("text=已更改转介共享内容")
+        assert "取消 当事人陈述" in cw.locator(".timeline").inner_text()
         cw.select_option("#m-kind", "escalate")
         cw.select_option("#m-reason", "high_risk")
         cw.click("form[action$='/move/'] button")
