@@ -346,6 +346,16 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("JIAYUAN_CACHE_PREFIX", "jiayuan"),
         }
     }
+# The progress of a background import, written by the worker while its transaction is still open and read by
+# the web process: a cache every process of the host shares (Redis when configured, else files under var/).
+CACHES["progress"] = (
+    {**CACHES["default"], "KEY_PREFIX": os.environ.get("JIAYUAN_CACHE_PREFIX", "jiayuan") + "-progress"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "progress"),
+    }
+)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
