@@ -610,6 +610,13 @@ def dashboard(*, actor: Actor, scope: Scope, period: Period) -> Dashboard:
     )
 
 
+@replica_reads
+def headline(*, actor: Actor, scope: Scope, period: Period) -> list[FigureValue]:
+    """Only the headline figures of the dashboard (the workbench's panel), counted the same way."""
+    ctx = FigureContext(actor, scope, period)
+    return [ctx.figure_value(f) for f in visible_figures(actor) if f.headline]
+
+
 def module_stats_divisions(*, actor: Actor, perm: str) -> list[Division]:
     """Districts and streets in the actor's reach for `perm` (the scope picker of the module statistics pages)."""
     from jiayuan.divisions.models import subtree_q
