@@ -40,8 +40,8 @@ from .moves import (
 )
 from .parties import OTHER_ROLES as OTHER_PARTY_ROLES
 from .parties import PartyInput, case_party_add
-from .sweeps import deadlines_sweep, moves_sweep
-from .tasks import case_task_assign, case_task_done
+from .sweeps import deadlines_sweep, moves_sweep, receiving_staff, tasks_sweep
+from .tasks import case_task_assign, case_task_cancel, case_task_done
 from .transitions import (
     ALL_TRANSITIONS,
     DECISIONS,
@@ -106,6 +106,7 @@ __all__ = [
     "case_referral_reply",
     "case_referral_reveal",
     "case_task_assign",
+    "case_task_cancel",
     "case_task_done",
     "case_team_add",
     "case_team_remove",
@@ -115,6 +116,8 @@ __all__ = [
     "closure_kind_register",
     "closure_request",
     "deadlines_sweep",
+    "receiving_staff",
+    "tasks_sweep",
     "engine_request",
     "may_decide",
     "move_may_answer",
