@@ -5,9 +5,12 @@ raw SQL around the models, so the figure summaries are rebuilt from the records 
 For each page it reports the server time through the whole stack, the number of queries the page runs, and two
 baselines measured in the same run:
 
-- raw SQL over the summary tables: the case figures' totals, the counts by channel, risk level, category and
-  street, and the monthly trend of the same place and year (what the page reads from the summaries);
+- raw SQL over the summary tables: the statements the page reads from them, written by hand (the place's
+  roll-up rows of the year with every figure's total and breakdowns, the months of this and last year, the
+  first day of use, the counts per street or district);
 - raw SQL over the case table: the same year's cases of the place by channel, risk level and street.
+
+The queries per page are counted on every database connection of the request (a replica too).
 
     python bench/bench_reports.py [--cases 500000] [--repeat 20]
 """
@@ -34,14 +37,16 @@ def run(total: int, repeat: int) -> list[dict]:
     setup_django("reports")
     from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from bench.bench_cases import generate
     from jiayuan.access.roles import Role
     from jiayuan.accounts.models import Posting, User
     from jiayuan.cases.models import Case
+    from jiayuan.divisions.models import Division
     from jiayuan.divisions.services import divisions_load
     from jiayuan.reports import summaries
-    from jiayuan.reports.models import FigureMonthly
+    from jiayuan.reports.models import FigureFirstUse, FigureMonthly, FigureRollup
 
     divisions_load()
     generate(total, 0, random.Random(13))
@@ -52,10 +57,14 @@ def run(total: int, repeat: int) -> list[dict]:
         started = time.perf_counter()
         rows = summaries.rebuild()
         rebuild_s = time.perf_counter() - started
+    elif not FigureRollup.objects.exists() or not FigureFirstUse.objects.exists():
+        summaries.rollup_recount()
+        summaries.first_use_recount()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(
-        f"data: {Case.objects.count():,} cases; summaries: {FigureMonthly.objects.count():,} rows"
+        f"data: {Case.objects.count():,} cases; summaries: {FigureMonthly.objects.count():,} monthly rows, "
+        f"{FigureRollup.objects.count():,} roll-up rows"
         + (f", rebuilt from the records in {rebuild_s:.1f} s" if rows else " (kept from the run that built them)"),
         flush=True,
     )
@@ -95,45 +104,46 @@ def run(total: int, repeat: int) -> list[dict]:
 
     codes = [f.code for f in summaries.summarised()]
 
-    def raw_summary(prefix: str):
-        lo, hi = prefix, prefix + ";"
-        start, end = f"{YEAR}-01-01", f"{YEAR + 1}-01-01"
-        where = "division_id >= %s AND division_id < %s AND month >= %s AND month < %s"
-        params = [lo, hi, start, end]
+    def raw_summary(prefix: str, children: list[str]):
+        """What the page reads from the summaries, as plain SQL: the place's roll-up rows of the year (every
+        figure's total and breakdowns in one statement, the months of this and last year), the case module's
+        first day of use, and the counts per child place (roll-up rows of the districts for the city, the
+        monthly rows of the streets' communities for a district)."""
+        start, end, before = f"{YEAR}-01-01", f"{YEAR}-12-31", f"{YEAR - 1}-01-01"
         marks = ", ".join(["%s"] * len(codes))
         statements = [
             (
-                f"SELECT figure, SUM(n) FROM reports_figuremonthly WHERE figure IN ({marks}) AND dim = '' "
-                f"AND {where} GROUP BY figure",
-                [*codes, *params],
-            )
+                f"SELECT figure, dim, key, SUM(n) FROM reports_figurerollup WHERE place = %s AND month >= %s "
+                f"AND month <= %s AND figure IN ({marks}) GROUP BY figure, dim, key",
+                [prefix, start, end, *codes],
+            ),
+            (
+                f"SELECT figure, month, SUM(n) FROM reports_figurerollup WHERE place = %s AND month >= %s "
+                f"AND month <= %s AND figure IN ({marks}) AND dim = '' GROUP BY figure, month",
+                [prefix, before, end, *codes],
+            ),
+            (
+                "SELECT MIN(first) FROM reports_figurefirstuse WHERE module = 'cases' AND division_id >= %s "
+                "AND division_id < %s",
+                [prefix, prefix + ";"],
+            ),
         ]
-        for figure, dim in (
-            ("cases.received", "channel"),
-            ("cases.received", "risk"),
-            ("cases.received", "category"),
-            ("cases.closed", "outcome"),
-        ):
+        if all(len(c) <= 6 for c in children):
+            child_marks = ", ".join(["%s"] * len(children))
             statements.append(
                 (
-                    f"SELECT key, SUM(n) FROM reports_figuremonthly WHERE figure = %s AND dim = %s AND {where} "
-                    "GROUP BY key",
-                    [figure, dim, *params],
+                    f"SELECT place, SUM(n) FROM reports_figurerollup WHERE place IN ({child_marks}) AND month >= %s "
+                    "AND month <= %s AND figure = 'cases.received' AND dim = '' GROUP BY place",
+                    [*children, start, end],
                 )
             )
-        for figure in ("cases.received", "cases.closed"):
+        else:
             statements.append(
                 (
-                    f"SELECT substr(division_id, 1, {len(prefix) + 3}), SUM(n) FROM reports_figuremonthly "
-                    f"WHERE figure = %s AND dim = '' AND {where} GROUP BY 1",
-                    [figure, *params],
-                )
-            )
-            statements.append(
-                (
-                    f"SELECT month, SUM(n) FROM reports_figuremonthly WHERE figure = %s AND dim = '' AND {where} "
-                    "GROUP BY month",
-                    [figure, *params],
+                    "SELECT division_id, SUM(n) FROM reports_figuremonthly WHERE division_id >= %s "
+                    "AND division_id < %s AND month >= %s AND month <= %s AND figure = 'cases.received' AND dim = '' "
+                    "GROUP BY division_id",
+                    [prefix, prefix + ";", start, end],
                 )
             )
 
@@ -145,7 +155,20 @@ def run(total: int, repeat: int) -> list[dict]:
 
         return go
 
-    from django.test.utils import CaptureQueriesContext
+    def page_queries(client, url: str) -> int:
+        """The statements one request runs, on every database connection (a replica too, when configured)."""
+        from django.db import connections
+
+        contexts = [CaptureQueriesContext(connections[alias]) for alias in connections]
+        for ctx in contexts:
+            connections[ctx.connection.alias].queries_log.clear()  # the log keeps the last 9,000 queries only
+            ctx.__enter__()
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            for ctx in contexts:
+                ctx.__exit__(None, None, None)
+        return sum(len(ctx.captured_queries) for ctx in contexts)
 
     results = []
     for label, client, division, prefix in (
@@ -154,13 +177,12 @@ def run(total: int, repeat: int) -> list[dict]:
     ):
         url = f"/reports/?division={division}&period=year&year={YEAR}"
         assert client.get(url).status_code == 200
-        connection.queries_log.clear()  # the log keeps the last 9,000 queries only
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
+        queries = page_queries(client, url)
+        children = list(Division.objects.filter(parent_id=division, special=False).values_list("prefix", flat=True))
         server = measure(lambda c=client, u=url: c.get(u), repeat=repeat, warmup=2)
-        row = report(f"{label} vs summary SQL", server, measure(raw_summary(prefix), repeat=repeat))
-        row["queries"] = len(ctx.captured_queries)
-        print(f"{'':<44} {row['queries']} queries per page", flush=True)
+        row = report(f"{label} vs summary SQL", server, measure(raw_summary(prefix, children), repeat=repeat))
+        row["queries"] = queries
+        print(f"{'':<44} {queries} queries per page", flush=True)
         results.append(row)
         results.append(report(f"{label} vs case-table SQL", server, measure(raw(prefix), repeat=repeat)))
 
@@ -174,8 +196,9 @@ def run(total: int, repeat: int) -> list[dict]:
         done = report_generate(run_id=run_row.pk)
         times.append((time.perf_counter() - started) * 1000)
         assert done.status == "done", done.error
+    streets = list(Division.objects.filter(parent_id=DISTRICT, special=False).values_list("prefix", flat=True))
     results.append(
-        report("district yearly report (Word + Excel)", times, measure(raw_summary(DISTRICT), repeat=repeat))
+        report("district yearly report (Word + Excel)", times, measure(raw_summary(DISTRICT, streets), repeat=repeat))
     )
     return results
 

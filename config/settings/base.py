@@ -186,8 +186,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 IDLE_TIMEOUT_SECONDS = 30 * 60
 
 AXES_FAILURE_LIMIT = 5
-# The most rows an export of the records behind a figure may hold without the bulk-export right.
+# The most rows an export (records behind a figure, people, approval history) may hold without the bulk-export
+# right; exports of more than EXPORT_IMMEDIATE_ROWS rows are written by the background worker.
 REPORTS_EXPORT_LIMIT = int(os.environ.get("JIAYUAN_EXPORT_LIMIT", "5000"))
+EXPORT_IMMEDIATE_ROWS = int(os.environ.get("JIAYUAN_EXPORT_IMMEDIATE_ROWS", "1000"))
 AXES_COOLOFF_TIME = 0.5  # hours
 # Lockout per account, whatever address the attempts come from (a security officer unlocks at
 # /accounts/locked/); addresses are limited separately by the login rate limit (core.ratelimit).

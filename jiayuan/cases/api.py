@@ -5,15 +5,16 @@ Same scoping, masking and logging as the pages; out of scope is 404.
 
 import datetime as dt
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from jiayuan.access.fields import mask_text
 from jiayuan.api.routing import operation
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
+from jiayuan.core.errors import ValidationFailed
 from jiayuan.core.pagination import paginate
 
-from . import selectors, services
+from . import records, selectors, services
 from .models import Channel, PartyRole
 
 router = Router(tags=["维权个案"])
@@ -27,7 +28,23 @@ class CallerIn(Schema):
     role: str = PartyRole.SEEKER
 
 
+class PartyIn(Schema):
+    """Another person of the case, as the intake page takes them: picked by `person_id`, else found by `phone`
+    in the caller's scope, else registered with the name (and the age or birth year) given."""
+
+    role: str = Field(description="角色：respondent 被投诉人、child 涉及儿童、witness 证人、seeker 求助人")
+    name: str = Field("", description="姓名（未选 person_id 且电话查不到时必填，用于新建人员）")
+    relation: str = Field("", description="与求助人关系，如：丈夫、儿子（最多 32 字）")
+    age: int | str | None = Field(None, description="年龄（如 8）或出生年份（如 2017）")
+    phone: str = Field("", description="电话（如知道）；在范围内恰好查到一人时直接关联")
+    person_id: int | None = Field(None, description="从人员库选定的人员")
+    minor: bool | None = Field(None, description="是否未成年；不填时按年龄判断，未知年龄的涉及儿童视为未成年")
+
+
 class CaseIn(Schema):
+    """A new case. `others`: the respondent, the children, a witness (optional); a refused party refuses the whole
+    intake (400 with `detail` and `errors` keyed `party_<n>`, n counted from 1 in `others`), nothing is saved."""
+
     channel: str = Channel.HOTLINE
     division_code: str
     caller: CallerIn = CallerIn()
@@ -37,6 +54,7 @@ class CaseIn(Schema):
     restricted: bool = False
     source: str = ""
     received_at: dt.datetime | None = None
+    others: list[PartyIn] = Field([], max_length=20, description="其他当事人（被投诉人、涉及儿童、证人）")
 
 
 class CaseRowOut(Schema):
@@ -74,6 +92,35 @@ class EventOut(Schema):
     corrects_id: int | None
 
 
+class SharedItemOut(Schema):
+    item: str
+    label: str
+    value: str
+
+
+class ReferralOut(Schema):
+    """A referral addressed to the caller's agency, with what it shares: masked here (王*兰, 139****5678), in
+    full only through `POST /api/cases/referrals/{move_id}/shared`, each reveal written to the access log."""
+
+    id: int
+    agency: str
+    status: str
+    status_code: str
+    version: int
+    referred_by: str
+    referred_from: str
+    reason: str
+    note: str
+    due_at: dt.datetime | None
+    shares: list[str]
+    shared: list[SharedItemOut]
+
+
+class SharedOut(Schema):
+    label: str
+    value: str
+
+
 class CaseOut(Schema):
     id: int
     version: int
@@ -90,6 +137,18 @@ class CaseOut(Schema):
     first_contact_due: dt.datetime | None
     next_due_at: dt.datetime | None
     timeline: list[EventOut]
+    referrals: list[ReferralOut]
+
+
+class PartyOut(Schema):
+    """A person of the case as it stands; the name masked."""
+
+    person_id: int
+    name: str
+    role: str
+    role_code: str
+    relation: str
+    minor: bool
 
 
 class CreatedOut(Schema):
@@ -99,6 +158,7 @@ class CreatedOut(Schema):
     urgent: bool
     person_id: int | None
     earlier_cases: list[CaseRowOut]
+    parties: list[PartyOut]
 
 
 class CallerMatchOut(Schema):
@@ -106,6 +166,33 @@ class CallerMatchOut(Schema):
     name: str
     phone: str
     cases: list[CaseRowOut]
+
+
+def _referrals_out(actor, case) -> list[dict]:
+    """The referrals of the case addressed to the actor's agency (none for federation staff), as on the page."""
+    if not actor.agency_ids:
+        return []
+    return [
+        {
+            "id": m.pk,
+            "agency": m.to_agency.name if m.to_agency else "",
+            "status": m.get_status_display(),
+            "status_code": m.status,
+            "version": m.version,
+            "referred_by": str(m.created_by or "系统"),
+            "referred_from": m.from_division.name,
+            "reason": m.get_reason_display(),
+            "note": m.note,
+            "due_at": m.due_at,
+            "shares": list(m.shares) if services.referral_shared(m) else [],
+            "shared": [
+                {"item": item, "label": label, "value": value}
+                for item, label, value in services.referral_shared_masked(actor=actor, move=m)
+            ],
+        }
+        for m in selectors.case_moves(actor=actor, case=case)
+        if m.to_agency_id and m.to_agency_id in actor.agency_ids
+    ]
 
 
 def _case_out(actor, case) -> dict:
@@ -138,6 +225,7 @@ def _case_out(actor, case) -> dict:
             }
             for e in timeline
         ],
+        "referrals": _referrals_out(actor, case),
     }
 
 
@@ -157,27 +245,21 @@ def case_list(request, status: str = "", risk: str = "", category: str = "", div
 @operation(router, "POST", "", perm="cases.create", response={201: CreatedOut})
 def case_create(request, payload: CaseIn):
     """Intake from the telephony system: the caller is found by ID number or phone before anyone new is
-    registered; earlier cases of the same person in scope come back with the new case."""
-    intake = services.case_intake(
-        actor=request.actor,
-        data=services.CaseInput(
-            channel=payload.channel,
-            division_code=payload.division_code,
-            categories=payload.categories,
-            account=payload.account,
-            consent_to_share=payload.consent_to_share,
-            restricted=payload.restricted,
-            source=payload.source,
-            received_at=payload.received_at,
-        ),
-        caller=services.CallerInput(
-            name=payload.caller.name,
-            phone=payload.caller.phone,
-            id_number=payload.caller.id_number,
-            person_id=payload.caller.person_id,
-            role=payload.caller.role,
-        ),
-    )
+    registered; earlier cases of the same person in scope come back with the new case. The other people of the
+    case (`others`) are taken as on the intake page, through the same service, in the same transaction."""
+    for n, p in enumerate(payload.others, start=1):
+        if not (p.name.strip() or p.phone.strip() or p.person_id):
+            raise ValidationFailed({f"party_{n}": f"其他当事人第 {n} 位：请填写姓名或电话，或选择人员库中的人员。"})
+    try:
+        intake = _intake(request, payload)
+    except ValidationFailed as exc:
+        # Say which of `others` was refused: the page shows it beside the row, the API in `detail`.
+        parties = {k: v for k, v in exc.errors.items() if k.startswith("party_") and k[6:].isdigit()}
+        if not parties:
+            raise
+        raise ValidationFailed(
+            {k: (f"其他当事人第 {k[6:]} 位：{v}" if k in parties else v) for k, v in exc.errors.items()}
+        ) from None
     case, person = intake.case, intake.person
     return Status(
         201,
@@ -188,7 +270,43 @@ def case_create(request, payload: CaseIn):
             "urgent": case.urgent,
             "person_id": person.pk if person else None,
             "earlier_cases": [r.__dict__ for r in intake.earlier_cases],
+            "parties": [{**p, "person_id": p["id"]} for p in selectors.case_parties(case=case)],
         },
+    )
+
+
+def _intake(request, payload: CaseIn) -> services.Intake:
+    return services.case_intake(
+        actor=request.actor,
+        data=services.CaseInput(
+            channel=payload.channel,
+            division_code=payload.division_code,
+            categories=payload.categories,
+            account=payload.account,
+            consent_to_share=payload.consent_to_share,
+            restricted=payload.restricted,
+            source=payload.source,
+            received_at=payload.received_at,
+            others=[
+                services.PartyInput(
+                    role=p.role[:16],
+                    name=p.name[:65],
+                    relation=p.relation[:33],
+                    age="" if p.age is None else str(p.age)[:8],
+                    phone=p.phone[:32],
+                    person_id=p.person_id,
+                    minor=p.minor,
+                )
+                for p in payload.others
+            ],
+        ),
+        caller=services.CallerInput(
+            name=payload.caller.name,
+            phone=payload.caller.phone,
+            id_number=payload.caller.id_number,
+            person_id=payload.caller.person_id,
+            role=payload.caller.role,
+        ),
     )
 
 
@@ -381,3 +499,13 @@ def case_transition_create(request, case_id: int, payload: TransitionIn):
         "risk_level": case.risk_level,
         "next_due_at": case.next_due_at,
     }
+
+
+@operation(router, "POST", "/referrals/{int:move_id}/shared", perm="cases.view", response=list[SharedOut])
+def referral_shared_reveal(request, move_id: int):
+    """What a referral to the caller's agency shares, in full (name, safe phone, account, address as the
+    referring worker chose); each call is a reveal in the access log. A referral refused, revoked, sharing
+    nothing or addressed to another agency: 404."""
+    move = records.move_get(actor=request.actor, move_id=move_id)
+    values = services.case_referral_reveal(actor=request.actor, move=move, request=request, channel="api")
+    return [{"label": label, "value": value} for label, value in values]

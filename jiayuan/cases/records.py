@@ -14,7 +14,17 @@ from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.divisions.models import subtree_q
 
-from .models import Case, CaseAttachment, CaseEvent, CaseMove, CaseTask, CaseTeamMember, ClosureApproval, TaskStatus
+from .models import (
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CaseMove,
+    CaseParty,
+    CaseTask,
+    CaseTeamMember,
+    ClosureApproval,
+    TaskStatus,
+)
 
 
 def move_addressed_q(actor: Actor, perm: str) -> Q | None:
@@ -253,6 +263,12 @@ def event_get(*, actor: Actor, case: Case, event_id: object) -> CaseEvent:
 
 def team_member_get(*, actor: Actor, case: Case, member_id: object) -> CaseTeamMember:
     return policy.access_by_id(actor, "cases.team", CaseTeamMember.objects.filter(case=case), member_id)
+
+
+def party_get(*, actor: Actor, case: Case, party_id: object) -> CaseParty:
+    """A party of the case as it stands (a removed one is gone: 404 like a missing one)."""
+    parties = CaseParty.objects.filter(case=case, removed_at__isnull=True).select_related("case", "person")
+    return policy.access_by_id(actor, "cases.handle", parties, party_id)
 
 
 def attachment_get(*, actor: Actor, case: Case, attachment_id: object) -> CaseAttachment:

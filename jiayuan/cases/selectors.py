@@ -191,7 +191,7 @@ def case_rows(
             cats[case_id].append(rules.category_name(code))
         if with_people:
             for case_id, name in (
-                CaseParty.objects.filter(case_id__in=ids, role="seeker")
+                CaseParty.objects.filter(case_id__in=ids, role="seeker", removed_at__isnull=True)
                 .order_by("id")
                 .values_list("case_id", "person__name")
             ):
@@ -351,16 +351,20 @@ def case_timeline_page(
 
 
 def case_parties(*, case: Case) -> list[dict]:
+    """The people of the case as it stands (a removed party is on the timeline, not here); names masked."""
     return [
         {
             "id": p.person_id,
+            "party_id": p.pk,
+            "version": p.version,
             "name": mask_name(p.person.name),
             "role": p.get_role_display(),
             "role_code": p.role,
             "relation": p.relation,
             "minor": p.minor or p.person.is_minor,
+            "minor_flag": p.minor,
         }
-        for p in CaseParty.objects.filter(case=case).select_related("person").order_by("id")
+        for p in CaseParty.objects.filter(case=case, removed_at__isnull=True).select_related("person").order_by("id")
     ]
 
 
@@ -444,13 +448,13 @@ def move_inbox(*, actor: Actor) -> QuerySet[CaseMove]:
 def person_cases(*, actor: Actor, person_id: int) -> list[CaseRow]:
     """Cases in scope where this person is a party (for the person page and repeat callers)."""
     qs = policy.scoped(actor, "cases.view", Case).filter(
-        Exists(CaseParty.objects.filter(case_id=OuterRef("pk"), person_id=person_id))
+        Exists(CaseParty.objects.filter(case_id=OuterRef("pk"), person_id=person_id, removed_at__isnull=True))
     )
     rows = case_rows(qs.select_related("handler").order_by("-received_at")[:20], with_people=False)
     # A respondent who calls or walks in is never told the survivor's contact data: his cases say so.
     against = set(
         CaseParty.objects.filter(
-            person_id=person_id, role=PartyRole.RESPONDENT, case_id__in=[r.id for r in rows]
+            person_id=person_id, role=PartyRole.RESPONDENT, case_id__in=[r.id for r in rows], removed_at__isnull=True
         ).values_list("case_id", flat=True)
     )
     for row in rows:

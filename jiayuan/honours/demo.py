@@ -109,23 +109,29 @@ def _nominations(street, district, leader, households, women, kinds) -> int:
     local = [h for h in households if h.division_id.startswith(street_code)][:4]
     if len(local) < 3 or Nomination.objects.filter(year=year, origin_id=street_code).exists():
         return 0
-    made = 0
-    granted = services.nomination_create(
-        actor=street,
-        kind_id=kinds["zuimei_jiating"].pk,
-        level=AwardLevel.DISTRICT,
-        year=year,
-        holder_type=HolderType.HOUSEHOLD,
-        holder_id=local[0].pk,
-        reason="夫妻和睦、孝老爱亲，长期参与社区志愿服务，带动邻里共建文明家风。",
-    )
-    services.nomination_notice_open(
-        actor=district,
-        nomination=granted,
-        start=today - dt.timedelta(days=12),
-        end=today - dt.timedelta(days=6),
-        expected_version=granted.version,
-    )
+
+    def nominate(kind: str, holder, reason: str, holder_type: str = HolderType.HOUSEHOLD):
+        return services.nomination_create(
+            actor=street,
+            kind_id=kinds[kind].pk,
+            level=AwardLevel.DISTRICT,
+            year=year,
+            holder_type=holder_type,
+            holder_id=holder.pk,
+            reason=reason,
+        )
+
+    def notice(nomination, start_days: int, end_days: int) -> None:
+        services.nomination_notice_open(
+            actor=district,
+            nomination=nomination,
+            start=today + dt.timedelta(days=start_days),
+            end=today + dt.timedelta(days=end_days),
+            expected_version=nomination.version,
+        )
+
+    granted = nominate("zuimei_jiating", local[0], "夫妻和睦、孝老爱亲，长期参与社区志愿服务，带动邻里共建文明家风。")
+    notice(granted, -12, -6)
     services.nomination_decide(
         actor=district,
         nomination=granted,
@@ -133,44 +139,13 @@ def _nominations(street, district, leader, households, women, kinds) -> int:
         comment="公示期满无异议，同意授予。",
         expected_version=granted.version,
     )
-    made += 1
-    notice = services.nomination_create(
-        actor=street,
-        kind_id=kinds["zuimei_jiating"].pk,
-        level=AwardLevel.DISTRICT,
-        year=year,
-        holder_type=HolderType.HOUSEHOLD,
-        holder_id=local[1].pk,
-        reason="三代同堂，家庭教育有方，子女积极参加社区儿童议事会。",
-    )
-    services.nomination_notice_open(
-        actor=district,
-        nomination=notice,
-        start=today - dt.timedelta(days=1),
-        end=today + dt.timedelta(days=5),
-        expected_version=notice.version,
-    )
-    made += 1
-    services.nomination_create(
-        actor=street,
-        kind_id=kinds["pingan_jiating"].pk,
-        level=AwardLevel.DISTRICT,
-        year=year,
-        holder_type=HolderType.HOUSEHOLD,
-        holder_id=local[2].pk,
-        reason="积极参与平安社区建设，家庭成员无违法犯罪记录。",
-    )
-    made += 1
+    notice(nominate("zuimei_jiating", local[1], "三代同堂，家庭教育有方，子女积极参加社区儿童议事会。"), -1, 5)
+    nominate("pingan_jiating", local[2], "积极参与平安社区建设，家庭成员无违法犯罪记录。")
+    made = 3
     local_women = [w for w in women if w.division_id.startswith(street_code)]
     if local_women:
-        returned = services.nomination_create(
-            actor=street,
-            kind_id=kinds["sanba_hongqishou"].pk,
-            level=AwardLevel.DISTRICT,
-            year=year,
-            holder_type=HolderType.PERSON,
-            holder_id=local_women[0].pk,
-            reason="社区妇联执委，组织开展家庭教育讲座十余场。",
+        returned = nominate(
+            "sanba_hongqishou", local_women[0], "社区妇联执委，组织开展家庭教育讲座十余场。", HolderType.PERSON
         )
         services.nomination_decide(
             actor=district,

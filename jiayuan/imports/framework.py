@@ -154,6 +154,31 @@ class ImportSpec:
         return {c.header: c for c in self.columns}
 
 
+class RowRefused(ApplicationError):
+    """A service refused one row during the write: the file is rolled back and the row is named."""
+
+    def __init__(self, row: int, column: str, message: str):
+        super().__init__(message)
+        self.row, self.column = row, column
+
+
+def write_row(ctx: ImportContext, row: Row, write: Callable[[], Any], fields: Mapping[str, str]) -> Any:
+    """Write one row through its service; a refusal becomes `RowRefused` naming the row and its column
+    (`fields` maps the service's field names to column headers)."""
+    from jiayuan.core.errors import NotFound
+
+    fallback = ctx.spec.columns[0].header
+    try:
+        return write()
+    except RowRefused:
+        raise
+    except NotFound:
+        raise RowRefused(row.number, fallback, "该记录不在您的管辖范围内，或不存在。") from None
+    except ApplicationError as exc:
+        field_name, message = next(iter(exc.form_errors().items()))
+        raise RowRefused(row.number, fields.get(field_name, fallback), message) from None
+
+
 class Refused(Exception):
     """The file as a whole cannot be imported (not a workbook, unreadable, too many rows)."""
 
@@ -259,6 +284,43 @@ def from_validator(validator: Callable[[str], Any], *, what: str) -> Parser:
 # --- Reading ----------------------------------------------------------------------------------------------
 
 
+# Headers other ledgers use for the same column; each is taken as the template's header where the import has
+# that column (a federation's own workbook need not be retyped under our headers).
+HEADER_ALIASES = {
+    "受理时间": "受理日期",
+    "登记日期": "受理日期",
+    "来访日期": "受理日期",
+    "来源": "来源渠道",
+    "受理渠道": "来源渠道",
+    "求助方式": "来源渠道",
+    "案件类型": "案件类别",
+    "纠纷类型": "案件类别",
+    "问题类别": "案件类别",
+    "所属社区": "所在社区",
+    "社区名称": "所在社区",
+    "当事人姓名": "求助人姓名",
+    "求助人": "求助人姓名",
+    "联系电话": "求助人电话",
+    "身份证号": "证件号码",
+    "身份证号码": "证件号码",
+    "公民身份号码": "证件号码",
+    "是否办结": "是否结案",
+    "办结日期": "结案日期",
+    "结案时间": "结案日期",
+    "办理结果": "结案结果",
+    "处理结果": "结案结果",
+    "对方当事人": "被投诉人",
+    "被申请人": "被投诉人",
+    "基本情况": "简要情况",
+    "主要诉求": "简要情况",
+    "走访时间": "走访日期",
+    "排查日期": "走访日期",
+    "手机号": "手机号码",
+    "电话": "手机号码",
+}
+# Columns a ledger carries for its own bookkeeping, read past without a word (a row number).
+IGNORED_HEADERS = frozenset({"序号", "行号"})
+
 _HEADER_MARKS = re.compile(r"[（(](必填|选填|可选)[)）]$|[*＊]+$")
 
 
@@ -332,19 +394,23 @@ def read_rows(ctx: ImportContext, file) -> list[Row]:
 def _match_header(ctx: ImportContext, number: int, header) -> list[tuple[int, Column]] | None:
     by_header = ctx.spec.by_header
     positions: list[tuple[int, Column]] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # the template's header → the header the file used for it
     unknown: list[str] = []
     for index, cell in enumerate(header):
         key = _header_key(cell)
         if not key:
             continue
-        column = by_header.get(key)
+        if key in IGNORED_HEADERS and key not in by_header:
+            continue
+        column = by_header.get(key) or by_header.get(HEADER_ALIASES.get(key, ""))
         if column is None:
             unknown.append(key)
-        elif key in seen:
-            ctx.error(number, key, f"表头“{key}”重复出现。")
+        elif column.header in seen:
+            first = seen[column.header]
+            said = f"表头“{key}”重复出现。" if first == key else f"表头“{first}”与“{key}”是同一列，请只保留一列。"
+            ctx.error(number, key, said)
         else:
-            seen.add(key)
+            seen[column.header] = key
             positions.append((index, column))
     known = "、".join(by_header)
     if unknown and not positions:
@@ -488,6 +554,14 @@ def run_import(
                 field_classes=["personal", "sensitive"],
                 detail={"import": spec.kind, "rows": run.rows, "created": run.created, "sha256": run.sha256},
             )
+    except RowRefused as exc:
+        # A service refused a row the checks let through: the row is named, nothing was kept.
+        if not background:
+            run.pk = None
+        run.created = 0
+        run.status = RunStatus.ERRORS
+        ctx.errors = [(exc.row, exc.column, f"{exc.message}（本文件未导入任何数据）")]
+        return _finish(run, ctx, started)
     except (ApplicationError, IntegrityError) as exc:
         # Someone registered one of these records while the file was being checked: nothing was kept.
         logger.info("import %s rolled back: %s", spec.kind, type(exc).__name__)

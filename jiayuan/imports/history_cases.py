@@ -7,13 +7,15 @@ refusal is reported on its row; then the whole file is written in the run's tran
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.utils import timezone
 
 from jiayuan.cases import rules
-from jiayuan.cases.models import Channel, Outcome
-from jiayuan.cases.services import CallerInput, CaseInput, case_history_record
+from jiayuan.cases.models import ActionKind, Channel, Outcome, PartyRole
+from jiayuan.cases.services import CallerInput, CaseInput, HistoryAction, PartyInput, case_history_record
+from jiayuan.core.errors import ValidationFailed
 
 from .framework import CellError, Column, ImportContext, ImportSpec, Row, cell_text, choice, date_cell, text
 from .rowkit import _SPLIT, _check_place, _dry_run, _example_guard, _id_number, _places
@@ -21,6 +23,12 @@ from .rowkit import _SPLIT, _check_place, _dry_run, _example_guard, _id_number, 
 CHANNELS = {label: value for value, label in Channel.choices} | {"12338": Channel.HOTLINE, "热线": Channel.HOTLINE}
 OUTCOMES = {label: value for value, label in Outcome.choices} | {"调解成功": Outcome.MEDIATED}
 CLOSED = {"是": True, "已结案": True, "否": False, "未结案": False, "办理中": False}
+MEDIATION = {"成功": True, "调解成功": True, "达成协议": True, "未成功": False, "调解未成功": False, "未达成": False}
+# One person in a party cell: a name, then in brackets the relation and an age or birth year, e.g.
+# "李小明（儿子，8岁）" or "张某（丈夫）".
+PARTY = re.compile(r"^(?P<name>[^（(）)]+?)\s*(?:[（(](?P<extra>[^（(）)]*)[）)])?$")
+PARTY_COLUMNS = ((PartyRole.RESPONDENT, "respondent", "被投诉人"), (PartyRole.CHILD, "children", "涉及儿童"))
+AGE = re.compile(r"^\d{1,4}\s*(?:岁|年|年生)?$")
 EXAMPLE_ACCOUNT = "（示例）求助人反映与丈夫因家庭琐事长期争吵，请求调解。"
 RECEIVED_HOUR = dt.time(9, 0)
 CLOSED_HOUR = dt.time(17, 0)
@@ -37,6 +45,48 @@ def _labels(value: Any) -> list[str]:
     if not labels:
         raise CellError("请至少填写一个案件类别。")
     return labels
+
+
+def _people(what: str):
+    """A cell of people: "张某（丈夫）" or "李小明（儿子，8岁）、李小红（2015年）" as (name, relation, age)."""
+
+    def parse(value: Any) -> list[tuple[str, str, str]]:
+        raw = cell_text(value, what=what)
+        people = []
+        for part in re.split(r"[、；;\n]", raw):
+            part = part.strip()
+            if not part:
+                continue
+            match = PARTY.match(part)
+            if match is None:
+                raise CellError(f"“{part}”看不懂：请写成 姓名（关系，年龄），如 李小明（儿子，8岁）。")
+            name, relation, age = match["name"].strip(), "", ""
+            for bit in re.split(r"[，,、\s]+", match["extra"] or ""):
+                if not bit:
+                    continue
+                if AGE.match(bit):
+                    age = re.sub(r"\D", "", bit)
+                elif relation:
+                    raise CellError(f"“{part}”：括号里请只写关系和年龄（或出生年份）。")
+                else:
+                    relation = bit
+            if len(name) > 64:
+                raise CellError("姓名过长。")
+            if len(relation) > 32:
+                raise CellError("关系最多 32 字。")
+            people.append((name, relation, age))
+        return people
+
+    return parse
+
+
+def _mediation(value: Any) -> bool | None:
+    raw = cell_text(value, what="调解情况")
+    if not raw:
+        return None
+    if raw not in MEDIATION:
+        raise CellError("调解情况请填写“成功”或“未成功”；未开展调解的请留空。")
+    return MEDIATION[raw]
 
 
 def _optional_id(value: Any) -> str:
@@ -79,8 +129,32 @@ def row_check(ctx: ImportContext, row: Row) -> None:
             ctx.error(row.number, "结案结果", "已结案的个案请填写结案结果。")
     elif v["closed_on"] or v["outcome"]:
         ctx.error(row.number, "是否结案", "填写了结案日期或结案结果，“是否结案”应为“是”。")
+    if v["mediation"] is not None and v["mediated_on"] is None and v["received_on"] is not None:
+        v["mediated_on"] = v["closed_on"] or v["received_on"]
+    if v["mediated_on"] and v["mediation"] is None:
+        ctx.error(row.number, "调解情况", "填写了调解日期，请同时填写调解情况（成功或未成功）。")
     if (v["id_number"] or v["phone"]) and not v["name"]:
         ctx.error(row.number, "求助人姓名", "填写了求助人的证件号码或电话，请同时填写姓名。")
+
+
+def _others(v: dict[str, Any]) -> tuple[list[PartyInput], list[str]]:
+    """The respondent and the children as parties, with the column each came from (for errors on the row)."""
+    others: list[PartyInput] = []
+    columns: list[str] = []
+    for role, key, header in PARTY_COLUMNS:
+        for name, relation, age in v[key] or []:
+            others.append(PartyInput(role=role, name=name, relation=relation, age=age))
+            columns.append(header)
+    return others, columns
+
+
+def _actions(v: dict[str, Any]) -> list[HistoryAction]:
+    actions = []
+    if v["mediation"] is not None:
+        actions.append(HistoryAction(ActionKind.MEDIATION, v["mediated_on"], success=v["mediation"]))
+    if v["followed_on"]:
+        actions.append(HistoryAction(ActionKind.FOLLOW_UP, v["followed_on"]))
+    return actions
 
 
 def _write_one(ctx: ImportContext, row: Row) -> None:
@@ -88,6 +162,20 @@ def _write_one(ctx: ImportContext, row: Row) -> None:
     caller = None
     if v["name"]:
         caller = CallerInput(name=v["name"], phone=v["phone"] or "", id_number=v["id_number"] or "")
+    others, columns = _others(v)
+    try:
+        _record(ctx, v, caller, others)
+    except ValidationFailed as exc:
+        # The intake names the other parties party_1, party_2…: say on the row which column each came from.
+        named = {}
+        for field, message in exc.errors.items():
+            if field.startswith("party_") and field[6:].isdigit() and 0 < int(field[6:]) <= len(columns):
+                field = "respondent" if columns[int(field[6:]) - 1] == "被投诉人" else "children"
+            named[field] = message
+        raise ValidationFailed(named) from None
+
+
+def _record(ctx: ImportContext, v: dict[str, Any], caller: CallerInput | None, others: list[PartyInput]) -> None:
     case_history_record(
         actor=ctx.actor,
         data=CaseInput(
@@ -97,11 +185,13 @@ def _write_one(ctx: ImportContext, row: Row) -> None:
             account=v["account"] or "",
             source="历史台账导入",
             received_at=at_hour(v["received_on"], RECEIVED_HOUR),
+            others=others,
         ),
         caller=caller,
         outcome=v["outcome"] or "",
         closed_at=at_hour(v["closed_on"], CLOSED_HOUR) if v["closed"] else None,
         note=v["note"] or "",
+        actions=_actions(v),
     )
 
 
@@ -117,6 +207,10 @@ FIELDS = {
     "phone": "求助人电话",
     "id_number": "求助人证件号码",
     "parties": "求助人姓名",
+    "respondent": "被投诉人",
+    "children": "涉及儿童",
+    "mediation": "调解情况",
+    "follow_up": "回访日期",
 }
 
 
@@ -198,6 +292,30 @@ SPEC = ImportSpec(
             example="调解成功",
             choices=tuple(label for _, label in Outcome.choices),
         ),
+        Column(
+            "被投诉人",
+            "respondent",
+            _people("被投诉人"),
+            help="选填，姓名（与求助人关系），如 张某（丈夫）；多人用顿号分隔。被投诉人不会看到求助人的联系方式。",
+            example="",
+        ),
+        Column(
+            "涉及儿童",
+            "children",
+            _people("涉及儿童"),
+            help="选填，姓名（关系，年龄或出生年份），如 李小明（儿子，8岁）、李小红（2015年）。",
+            example="",
+        ),
+        Column(
+            "调解情况",
+            "mediation",
+            _mediation,
+            help="选填：开展了调解的填“成功”或“未成功”，未调解的留空。",
+            example="成功",
+            choices=("成功", "未成功"),
+        ),
+        Column("调解日期", "mediated_on", date_cell, help="选填，不填时按结案日期（未结案按受理日期）。", example=""),
+        Column("回访日期", "followed_on", date_cell, help="选填，结案后回访的日期，不早于结案日期。", example=""),
         Column("备注", "note", text(1000), help="选填，如原台账编号。", example=""),
     ),
     prepare=prepare,
@@ -207,5 +325,6 @@ SPEC = ImportSpec(
     notes=(
         "本表用于把以往台账中的个案录入系统，按原受理日期、结案日期记入统计；不会产生联系期限、预警或高风险看板。",
         "求助人按证件号码、电话在您辖区的人员库中查找，找不到时按姓名登记为新人员。",
+        "被投诉人、涉及儿童按姓名登记为本案当事人（儿童标为未成年）；调解情况、回访日期记入处置记录，计入“开展调解个案”等统计。",
     ),
 )

@@ -61,6 +61,14 @@ class ImportRun(models.Model):
         return [{"row": r, "column": c, "message": m} for r, c, m in self.errors]
 
 
+EXPORT_STATUS: dict[str, str] = {
+    RunStatus.QUEUED: "排队中",
+    RunStatus.RUNNING: "导出中",
+    RunStatus.SUCCESS: "已完成",
+    RunStatus.REFUSED: "未导出",
+}
+
+
 class ExportRun(models.Model):
     """An export carried out by a background task: who asked, for which place, its progress and the file kept
     for download (each download is written to the access log)."""
@@ -73,12 +81,17 @@ class ExportRun(models.Model):
         "divisions.Division", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+"
     )
     params = models.JSONField("导出条件", default=dict, blank=True)
+    # What was exported, as the list and the access log name it: "福田区 · 接访处置个案 · 2026-01-01 至 2026-12-31"
+    # and the scope and filters ("福田区，2026年，按来源渠道：12338 热线").
+    title = models.CharField("导出内容", max_length=200, blank=True)
+    scope_label = models.CharField("范围和筛选条件", max_length=300, blank=True)
     status = models.CharField("结果", max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
     done = models.PositiveIntegerField("已写行数", default=0)
     total = models.PositiveIntegerField("总行数", default=0)
     file = models.FileField("导出文件", upload_to="imports/exports/", blank=True)
     error = models.CharField("失败原因", max_length=300, blank=True)
     created_at = models.DateTimeField("导出时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "导出记录"
@@ -92,6 +105,10 @@ class ExportRun(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def status_label(self) -> str:
+        return EXPORT_STATUS.get(str(self.status), str(self.get_status_display()))
 
     @property
     def percent(self) -> int:

@@ -10,11 +10,13 @@ about records it may not see.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jiayuan.access import policy
+from jiayuan.care.eligibility import type_misfits
 from jiayuan.care.models import VULNERABILITY_KIND, CareLevel, EntryStatus, RegisterEntry
 from jiayuan.care.services import care_dictionaries_ensure, register_entry_create
 from jiayuan.core.validators import validate_resident_id
@@ -23,7 +25,18 @@ from jiayuan.divisions.models import in_subtree
 from jiayuan.people.models import IdType, Person
 from jiayuan.people.services import id_hash
 
-from .framework import CellError, Column, ImportContext, ImportSpec, Row, cell_text, choice, date_cell, text
+from .framework import (
+    CellError,
+    Column,
+    ImportContext,
+    ImportSpec,
+    Row,
+    cell_text,
+    choice,
+    date_cell,
+    text,
+    write_row,
+)
 
 NOT_FOUND = "在您管辖范围内的人员库中找不到该证件号码，请先在人员库登记（或用“人员批量导入”）后再纳入。"
 LEVELS = {label: value for value, label in CareLevel.choices}
@@ -64,6 +77,7 @@ def prepare(ctx: ImportContext) -> None:
     care_dictionaries_ensure()
     items = list(dictionary_items(VULNERABILITY_KIND))
     ctx.data["types"] = {item.label: item.code for item in items} | {item.code: item.code for item in items}
+    ctx.data["items"] = {item.code: item for item in items}
     ctx.data["type_labels"] = "、".join(item.label for item in items)
 
 
@@ -103,7 +117,7 @@ def file_check(ctx: ImportContext, rows: list[Row]) -> None:
     keys = list(by_hash)
     for start in range(0, len(keys), 2000):
         people = Person.objects.filter(id_hash__in=keys[start : start + 2000], deleted_at__isnull=True).only(
-            "id", "name", "division_id", "id_hash"
+            "id", "name", "division_id", "id_hash", "birth_date", "gender"
         )
         for person in people:
             if prefix is not None and in_subtree(person.division_id, prefix):
@@ -124,25 +138,40 @@ def file_check(ctx: ImportContext, rows: list[Row]) -> None:
             ctx.error(row.number, "姓名", "姓名与人员库中该证件号码的登记不一致，请核对姓名和证件号码。")
         elif registered.pk in active:
             ctx.error(row.number, "证件号码", "该人员已在困境妇女儿童数据库中（在册），无需重复纳入。")
+        else:
+            # The register's own rule (a type must fit the person's age and sex), asked of every row up front.
+            on = row.values["entered_on"] or ctx.data["today"]
+            items = [ctx.data["items"][code] for code in row.values["type_codes"]]
+            problems = type_misfits(types=items, birth_date=registered.birth_date, gender=registered.gender, on=on)
+            if problems:
+                ctx.error(row.number, "困境类型", " ".join(problems))
         row.values["person"] = registered
 
 
 def writer(ctx: ImportContext, rows: list[Row]) -> int:
     """Each row through the register's own service (scope re-checked, worker and review date set, types
-    linked); the framework's transaction makes the file all or nothing."""
+    linked); the framework's transaction makes the file all or nothing, and a row the service still refuses
+    (someone entered the person meanwhile) is named."""
     for row in rows:
-        v = row.values
-        register_entry_create(
-            actor=ctx.actor,
-            person=v["person"],
-            type_codes=v["type_codes"],
-            care_level=v["care_level"] or CareLevel.GENERAL,
-            review_cycle_days=v["review_cycle_days"] or 90,
-            note=v["note"] or "",
-            source="Excel 批量纳入",
-            entered_on=v["entered_on"],
-        )
+        write_row(ctx, row, partial(_enter, ctx, row.values), FIELDS)
+        ctx.advance()
     return len(rows)
+
+
+def _enter(ctx: ImportContext, v: dict) -> RegisterEntry:
+    return register_entry_create(
+        actor=ctx.actor,
+        person=v["person"],
+        type_codes=v["type_codes"],
+        care_level=v["care_level"] or CareLevel.GENERAL,
+        review_cycle_days=v["review_cycle_days"] or 90,
+        note=v["note"] or "",
+        source="Excel 批量纳入",
+        entered_on=v["entered_on"],
+    )
+
+
+FIELDS = {"types": "困境类型", "care_level": "关爱等级", "review_cycle_days": "复核周期（天）", "person": "证件号码"}
 
 
 SPEC = ImportSpec(

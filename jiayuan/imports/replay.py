@@ -79,6 +79,8 @@ class Plan:
             "cases.marriage_family": sum(within(r["受理日期"]) and "婚姻家庭纠纷" in r["案件类别"] for r in self.cases),
             "cases.closed": len(closed),
             "cases.mediated_ok": sum(r["结案结果"] == "调解成功" for r in closed),
+            "cases.mediated": sum(within(r["受理日期"]) and bool(r["调解情况"]) for r in self.cases),
+            "cases.followed_up": sum(bool(r["回访日期"]) for r in closed),
             "screening.visits": sum(within(r["走访日期"]) for r in visits),
             "screening.hazards": sum(within(r["走访日期"]) and bool(r["存在的风险"]) for r in visits),
             "screening.hazards_followed": sum(within(r["走访日期"]) and r["处置情况"] == "已化解" for r in visits),
@@ -187,6 +189,10 @@ def plan_year(district: str, year: int, *, scale: float = 1.0, seed: int = 2024)
         closed_on = min(received + dt.timedelta(days=rng.randint(3, 60)), dt.date(year, 12, 31)) if closed else None
         outcome = "" if not closed else ("调解成功" if index < size["mediated"] else rng.choice(OTHER_OUTCOMES))
         caller = rng.random() < 0.7
+        family = index < size["marriage_family"]
+        # Mediation held in the marriage and family disputes: successful for the mediated, failed for some others.
+        mediation = "成功" if outcome == "调解成功" else ("未成功" if family and rng.random() < 0.3 else "")
+        followed = closed_on + dt.timedelta(days=rng.randint(1, 20)) if closed_on and rng.random() < 0.6 else None
         plan.cases.append(
             {
                 "受理日期": received,
@@ -199,6 +205,12 @@ def plan_year(district: str, year: int, *, scale: float = 1.0, seed: int = 2024)
                 "是否结案": "是" if closed else "否",
                 "结案日期": closed_on,
                 "结案结果": outcome,
+                "被投诉人": rng.choice(SURNAMES) + "某（丈夫）" if family and rng.random() < 0.5 else "",
+                "涉及儿童": f"{rng.choice(SURNAMES)}{rng.choice(CHILD_GIVEN)}（子女，{rng.randint(2, 16)}岁）"
+                if family and rng.random() < 0.3
+                else "",
+                "调解情况": mediation,
+                "回访日期": followed if followed and followed <= min(dt.date(year, 12, 31), dt.date.today()) else None,
             }
         )
     # Screening: visits month by month in every street; the first `hazards` visits found a risk.

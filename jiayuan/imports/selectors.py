@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 
-from .models import ExportRun, ImportRun
+from .models import ImportRun
 
 
 def run_list(*, actor: Actor) -> QuerySet[ImportRun]:
@@ -17,12 +17,3 @@ def run_list(*, actor: Actor) -> QuerySet[ImportRun]:
 
 def run_get(*, actor: Actor, run_id: int) -> ImportRun:
     return policy.access_by_id(actor, "imports.view", ImportRun.objects.select_related("user", "division"), run_id)
-
-
-def export_list(*, actor: Actor) -> QuerySet[ExportRun]:
-    """The exports filed under divisions in the actor's scope, newest first."""
-    return policy.scoped(actor, "imports.export_approvals", ExportRun).select_related("user", "division")
-
-
-def export_get(*, actor: Actor, run_id: int) -> ExportRun:
-    return policy.access_by_id(actor, "imports.export_approvals", ExportRun.objects.all(), run_id)

@@ -34,7 +34,7 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -55,8 +55,11 @@ TOPIC_LIFT = 0.35  # share of the best BM25 score added to the articles of a rec
 CORE_LIFT = 1.2  # the topic's core articles get this much more of the lift
 PATH_REPEAT = 1  # how many times the headings above an article count in its text
 
-# Fusion (weighted reciprocal rank). Chosen on the tuning sets (eval, holdout) and on the phrasings held out
-# of the index in turn (`legal_eval --phrasing-cv`), never on a frozen set: see evaluation.py.
+# Fusion (weighted reciprocal rank), the reordering and the protection below. Chosen on the tuning sets (eval,
+# holdout, dev) and on the phrasings held out of the index in turn (`legal_eval --phrasing-cv`), never on a
+# frozen set. `legal_eval --fit` refits all of them with 5-fold cross-validation over the tuning sets (see
+# evaluation.fit_fusion); change them only when the cross-validated figure of the fitted constants beats
+# these on the held-out folds.
 RRF_K = 2
 FUSION_DEPTH = 40  # each ranker contributes its first 40 articles
 W_MAPPED = 1.0
@@ -77,7 +80,76 @@ RERANK_EXPANDED = 0.3
 # this share of the question's rarity-weighted words.
 PROTECT_RANK = 5
 PROTECT_COVERAGE = 0.7
-PROTECTED_RANKERS = ("words",)
+RANKERS = ("mapped", "words", "phrasings", "chars", "topic", "phrasing_chars")
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """The constants of the fused ranking. The product uses the module's (``Fusion.current()``); the fitting
+    (``legal_eval --fit``) varies them over the tuning sets and reports the best."""
+
+    weights: dict[str, float]
+    rrf_k: float
+    rerank_weight: float
+    rerank_expanded: float
+    protect_coverage: float
+    protect_rank: int = PROTECT_RANK
+    rerank_depth: int = RERANK_DEPTH
+
+    @classmethod
+    def current(cls) -> Fusion:
+        return cls(
+            weights={
+                "mapped": W_MAPPED,
+                "words": W_WORDS,
+                "phrasings": W_PHRASINGS,
+                "chars": W_CHARS,
+                "topic": W_TOPIC,
+                "phrasing_chars": W_PHRASING_CHARS,
+            },
+            rrf_k=RRF_K,
+            rerank_weight=RERANK_WEIGHT,
+            rerank_expanded=RERANK_EXPANDED,
+            protect_coverage=PROTECT_COVERAGE,
+            protect_rank=PROTECT_RANK,
+            rerank_depth=RERANK_DEPTH,
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            **{f"W_{name.upper()}": w for name, w in self.weights.items()},
+            "RRF_K": self.rrf_k,
+            "RERANK_WEIGHT": self.rerank_weight,
+            "RERANK_EXPANDED": self.rerank_expanded,
+            "PROTECT_COVERAGE": self.protect_coverage,
+        }
+
+
+@dataclass
+class Evidence:
+    """One question's evidence for the fusion, over its candidate articles ``ids`` (every article that some
+    ranker puts in its first FUSION_DEPTH); positions, ``strong`` and ``lead`` index into ``ids``."""
+
+    rankers: dict
+    ids: np.ndarray
+    positions: dict[str, np.ndarray]
+    own: dict[str, float]
+    added: dict[str, float]
+    strong: int | None
+    lead: int | None  # the direct word match: the leader of the plain-words ranker
+    lead_coverage: float  # the share of the question's own (rarity-weighted) words its text holds
+    coverage_cache: dict = field(default_factory=dict)
+
+    def fill_coverage(self, index: LegalIndex) -> None:
+        """Compute now what the reordering reads of each candidate (for evidence kept across a change of the
+        index's phrasings, as the phrasing check does)."""
+        for art in self.ids:
+            art = int(art)
+            if art not in self.coverage_cache:
+                self.coverage_cache[art] = (
+                    index.coverage(art, self.own),
+                    index.coverage(art, self.added) if self.added else 0.0,
+                )
 
 
 @dataclass
@@ -288,6 +360,53 @@ class LegalIndex:
             scores[idx] = np.maximum(scores[idx], value)
         return scores
 
+    def evidence(self, question: str, *, expand: bool = True, use_topics: bool = True) -> Evidence:
+        """What the fusion works from, fixed by the question and the data: each ranker's first articles,
+        the question's own and expanded terms, the strong lexical match and the direct word match."""
+        r = self.rankers(question, expand=expand, use_topics=use_topics)
+        orders = {name: _ranks(r[name], FUSION_DEPTH) for name in RANKERS}
+        ids = np.unique(np.concatenate(list(orders.values()))) if self.n else np.zeros(0, dtype=np.int64)
+        where = {int(a): j for j, a in enumerate(ids)}
+        own = query_terms(question, expand=False)
+        added = {t: w for t, w in r["terms"].items() if t not in own}
+        lead, lead_coverage = None, 0.0
+        if r["words"].any():
+            lead = int(np.argmax(r["words"]))
+            lead_coverage = self.coverage_in(self.doc_terms[lead], own)
+        strong = self.strong_match(question, r["chars"])
+        return Evidence(
+            rankers=r,
+            ids=ids,
+            positions={name: np.asarray([where[int(a)] for a in o], dtype=np.int64) for name, o in orders.items()},
+            own=own,
+            added=added,
+            strong=None if strong is None else where.get(strong),
+            lead=None if lead is None else where.get(lead),
+            lead_coverage=lead_coverage,
+        )
+
+    def fuse(self, ev: Evidence, fusion: Fusion | None = None) -> np.ndarray:
+        """The final scores of the candidate articles (``ev.ids``): weighted reciprocal-rank fusion, then
+        specific over general, then the direct word match kept in the first five, then the restated article
+        first. The product and the fitting (``evaluation.fit_fusion``) both rank through here."""
+        fusion = fusion or Fusion.current()
+        fused = np.zeros(len(ev.ids), dtype=np.float64)
+        for name, weight in fusion.weights.items():
+            if weight <= 0:
+                continue
+            pos = ev.positions[name]
+            fused[pos] += weight / (fusion.rrf_k + 1 + np.arange(len(pos)))
+        if (fusion.rerank_weight > 0 or fusion.rerank_expanded > 0) and fused.any():
+            self._rerank(fused, ev.own, ev.added, ids=ev.ids, fusion=fusion, cache=ev.coverage_cache)
+        if fusion.protect_rank and ev.lead is not None and ev.lead_coverage >= fusion.protect_coverage:
+            order = _ranks(fused, fusion.protect_rank)
+            if ev.lead not in order:
+                floor = float(fused[order[-1]]) if len(order) == fusion.protect_rank else 0.0
+                fused[ev.lead] = max(floor * (1 + 1e-6), 1e-9)
+        if ev.strong is not None:
+            fused[ev.strong] = fused.max() + 1.0  # a restatement of an article comes first, whatever the topics
+        return fused
+
     def search(
         self,
         question: str,
@@ -298,33 +417,19 @@ class LegalIndex:
         weights: dict[str, float] | None = None,
         rrf_k: float | None = None,
     ) -> SearchResult:
-        r = self.rankers(question, expand=expand, use_topics=use_topics)
-        weights = weights or {
-            "mapped": W_MAPPED,
-            "words": W_WORDS,
-            "phrasings": W_PHRASINGS,
-            "chars": W_CHARS,
-            "topic": W_TOPIC,
-            "phrasing_chars": W_PHRASING_CHARS,
-        }
-        rrf = RRF_K if rrf_k is None else rrf_k
-        fused = np.zeros(self.n, dtype=np.float64)
-        for name, weight in weights.items():
-            if weight <= 0:
-                continue
-            order = _ranks(r[name], FUSION_DEPTH)
-            fused[order] += weight / (rrf + 1 + np.arange(len(order)))
-        own_terms = query_terms(question, expand=False)
-        if RERANK_WEIGHT > 0 and fused.any():
-            self._rerank(fused, own_terms, r["terms"])
-        if PROTECT_RANK:
-            self._protect(fused, r, own_terms)
-        strong = self.strong_match(question, r["chars"])
-        if strong is not None:
-            fused[strong] = fused.max() + 1.0  # a restatement of an article comes first, whatever the topics
+        ev = self.evidence(question, expand=expand, use_topics=use_topics)
+        fusion = Fusion.current()
+        if weights is not None or rrf_k is not None:
+            fusion = replace(
+                fusion,
+                weights=weights if weights is not None else fusion.weights,
+                rrf_k=fusion.rrf_k if rrf_k is None else rrf_k,
+            )
+        fused = self.fuse(ev, fusion)
+        r = ev.rankers
         k = max(1, min(k, self.n))
         top = _ranks(fused, k)
-        hits = [Hit(self.corpus.articles[int(i)], float(fused[i])) for i in top]
+        hits = [Hit(self.corpus.articles[int(ev.ids[i])], float(fused[i])) for i in top]
         # Confidence rests on the evidence of the first article: its mapped BM25 score and how many of the
         # question's own words it (or its everyday phrasings) contains. Words added by the map prove
         # nothing about whether the statutes speak to this question.
@@ -358,34 +463,31 @@ class LegalIndex:
                 held += value
         return held / total if total else 0.0
 
-    def _rerank(self, fused: np.ndarray, own: dict[str, float], expanded: dict[str, float]) -> None:
+    def _rerank(
+        self,
+        fused: np.ndarray,
+        own: dict[str, float],
+        added: dict[str, float],
+        *,
+        ids: np.ndarray | None = None,
+        fusion: Fusion | None = None,
+        cache: dict | None = None,
+    ) -> None:
         """Specific over general: among the first fused articles, the one that holds more of the question's
-        rarer words moves up (a general principle shares only the question's common words)."""
-        top = _ranks(fused, RERANK_DEPTH)
+        rarer words moves up (a general principle shares only the question's common words). ``added`` are
+        the legal terms the map adds (terms of ``own`` in it are ignored); ``ids`` maps positions in
+        ``fused`` to articles (all articles when not given)."""
+        fusion = fusion or Fusion.current()
+        added = {t: w for t, w in added.items() if t not in own}
+        top = _ranks(fused, fusion.rerank_depth)
         best = float(fused[top[0]])
-        added = {t: w for t, w in expanded.items() if t not in own}
+        cache = {} if cache is None else cache
         for i in top:
-            bonus = RERANK_WEIGHT * self.coverage(int(i), own)
-            if RERANK_EXPANDED and added:
-                bonus += RERANK_EXPANDED * self.coverage(int(i), added)
-            fused[i] = fused[i] / best + bonus
-
-    def _protect(self, fused: np.ndarray, r: dict, own: dict[str, float]) -> None:
-        """A direct word match keeps a place in the first PROTECT_RANK: the leader of the plain-words ranker,
-        when its text holds PROTECT_COVERAGE of the question's own (rarity-weighted) words."""
-        for name in PROTECTED_RANKERS:
-            scores = r[name]
-            if not scores.any():
-                continue
-            lead = int(np.argmax(scores))
-            doc = self.doc_terms[lead] if name == "words" else self.phrasing_terms[lead]
-            if self.coverage_in(doc, own) < PROTECT_COVERAGE:
-                continue
-            order = _ranks(fused, PROTECT_RANK)
-            if lead in order:
-                continue
-            floor = float(fused[order[-1]]) if len(order) == PROTECT_RANK else 0.0
-            fused[lead] = max(floor * (1 + 1e-6), 1e-9)
+            art = int(i) if ids is None else int(ids[i])
+            covered = cache.get(art)
+            if covered is None:
+                covered = cache[art] = (self.coverage(art, own), self.coverage(art, added) if added else 0.0)
+            fused[i] = fused[i] / best + fusion.rerank_weight * covered[0] + fusion.rerank_expanded * covered[1]
 
     def strong_match(
         self, question: str, char_scores: np.ndarray | None = None, threshold: float | None = None

@@ -252,7 +252,7 @@ def staff_assist(request):
     return render(
         request,
         "legal/partials/assist.html",
-        {"answer": answer, "reasons": emergency_reasons(text) if text else [], "text": text},
+        {"answer": answer, "cue_reasons": emergency_reasons(text) if text else [], "text": text},
     )
 
 

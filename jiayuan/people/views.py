@@ -292,8 +292,22 @@ def person_viewers(request, person_id: int):
 
 @require_perm("people.export")
 def person_export(request):
+    """A small list downloads at once; a large one is confirmed and written in the background (数据导出), where its
+    progress and file are shown. More rows than the export limit need the bulk-export right."""
+    from django.conf import settings
+
     filters = _filters(request)
     qs = selectors.person_list(actor=request.actor, filters=filters, perm="people.export")
+    total = qs.count()
+    limit = int(settings.REPORTS_EXPORT_LIMIT)
+    if total > limit and not request.actor.has_perm("reports.bulk_export"):
+        message = (
+            f"本次导出共 {total:,} 条，超过单次导出上限 {limit:,} 条。"
+            "请按社区、性别等条件缩小范围，或由具有“批量导出”权限的人员导出。"
+        )
+        return render(request, "people/export_large.html", {"message": message, "filters": filters}, status=400)
+    if total > int(getattr(settings, "EXPORT_IMMEDIATE_ROWS", 1000)):
+        return render(request, "people/export_large.html", {"total": total, "filters": filters})
     content, count = exports.people_xlsx(qs)
     access_log_write(
         actor=request.actor,
@@ -301,7 +315,7 @@ def person_export(request):
         action=Action.EXPORT,
         object_type="people.person",
         field_classes=["personal", "sensitive"],
-        detail={"rows": count, "masked": True},
+        detail={"rows": count, "masked": True, "summary": f"导出人员名单（个人信息已隐藏），共 {count:,} 行"},
     )
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = "attachment; filename=people.xlsx"

@@ -17,6 +17,7 @@ class ReportsConfig(AppConfig):
         policy.register(m.FigureMonthly, policy.ScopeSpec(division="division"))
         policy.register(m.FigureDirty, policy.ScopeSpec(division=None))
 
-        from . import summaries
+        from . import exports, summaries
 
         summaries.connect()
+        exports.register()

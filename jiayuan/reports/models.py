@@ -123,3 +123,46 @@ class FigureDirty(models.Model):
     class Meta:
         verbose_name = "待重算的指标月份"
         verbose_name_plural = "待重算的指标月份"
+
+
+class FigureRollup(models.Model):
+    """A summarised figure per month and dimension over a whole district, the city or everything (`place` is
+    the place's scope prefix, "" for everything): the monthly rows of every division inside it, added up.
+
+    Kept by the same refresh as `FigureMonthly` (each recount adds its differences to the places above it), so
+    a district's or the city's dashboard reads a few hundred rows instead of every community's."""
+
+    figure = models.CharField("指标代码", max_length=48)
+    place = models.CharField("区划范围（代码前缀）", max_length=12, blank=True, default="")
+    month = models.DateField("月份（当月 1 日）")
+    dim = models.CharField("分组维度", max_length=24, blank=True, default="")
+    key = models.CharField("分组取值", max_length=64, blank=True, default="")
+    n = models.PositiveIntegerField("计数", default=0)
+
+    class Meta:
+        verbose_name = "指标区县以上月汇总"
+        verbose_name_plural = "指标区县以上月汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["place", "month", "figure", "dim", "key"], name="uniq_figrollup_row")
+        ]
+
+
+class FigureFirstUse(models.Model):
+    """The day a module's first record was dated in a division (the earliest of all its records there, restricted
+    ones too): whether a place used the module in a period is read from here, not from the records."""
+
+    module = models.CharField("模块", max_length=24)
+    division = models.ForeignKey(
+        "divisions.Division",
+        verbose_name="区划",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    first = models.DateField("首条记录日期")
+
+    class Meta:
+        verbose_name = "模块启用日期"
+        verbose_name_plural = "模块启用日期"
+        constraints = [models.UniqueConstraint(fields=["module", "division"], name="uniq_figfirstuse_row")]

@@ -26,7 +26,9 @@ from jiayuan.divisions.models import Division, Level
 
 from . import figures as catalogue
 from . import summaries
-from .figures.base import NOT_RECORDED, FigureDef, Period, Query, date_range_q
+from .figures.base import NOT_RECORDED, FigureDef, Period, Query, date_range_q, to_date
+from .figures.common import FirstDay
+from .summary_reads import Reader
 
 VIEW_PERM = "reports.view"
 MAX_DAYS = 366 * 5 + 1
@@ -242,6 +244,9 @@ class FigureContext:
         self._children: list[Division] | None = None
         # The writes' pending marks are folded in first: the summaries read below are exactly the records.
         summaries.refresh()
+        self.reader = Reader(
+            actor, prefix=scope.prefix, code=scope.code, rolled=summaries.rolled_up(scope.level, scope.prefix)
+        )
 
     def children(self) -> list[Division]:
         """The places one level below the scope (read once per page)."""
@@ -272,17 +277,31 @@ class FigureContext:
             for f in visible_figures(self.actor)
             if summaries.applies(f) and f.code not in self._values and self.in_use(f.module)
         ]
-        self._values.update(summaries.totals(self.actor, figs, self.query))
+        self._values.update(self.reader.totals(figs, self.query))
 
     def in_use(self, module: str) -> bool:
-        if module not in self._in_use:
-            mod = catalogue.modules()[module]
-            if mod.first_use is None:
-                self._in_use[module] = False
-            else:
-                first = mod.first_use(self.scope.prefix)
-                self._in_use[module] = first is not None and first <= self.period.end
+        if not self._in_use:
+            self._read_first_uses()
         return self._in_use[module]
+
+    def _read_first_uses(self) -> None:
+        """Whether each module was in use in the place by the period's end, from its first day of use: the days
+        the summaries keep and the modules dated by one column in one statement, the others one by one."""
+        prefix = self.scope.prefix
+        kept = summaries.kept_first_days()
+        firsts: dict[str, dt.date | None] = {}
+        together: dict[str, QuerySet] = {}
+        for code, mod in catalogue.modules().items():
+            if mod.first_use is None:
+                firsts[code] = None
+            elif code in kept:
+                together[code] = summaries.first_use_query(code, prefix)
+            elif isinstance(mod.first_use, FirstDay):
+                together[code] = mod.first_use.query(prefix)
+            else:
+                firsts[code] = mod.first_use(prefix)
+        firsts.update({code: to_date(day) for code, day in scalars_at_once(together).items()})
+        self._in_use = {code: day is not None and day <= self.period.end for code, day in firsts.items()}
 
     def value(self, fig: FigureDef):
         if fig.code in self._values:
@@ -325,6 +344,33 @@ class FigureContext:
             definition=fig.definition,
             date_basis=fig.date_basis,
         )
+
+
+def scalars_at_once(querysets: dict[str, QuerySet], chunk: int = 25) -> dict[str, Any]:
+    """The one value each queryset selects (one row, one column; None for no row), several per statement."""
+    result: dict[str, Any] = {}
+    by_db: dict[str, list[tuple[str, str, tuple, Any, dict]]] = {}
+    for code, qs in querysets.items():
+        compiler = qs.query.get_compiler(using=qs.db)
+        try:
+            sql, p = compiler.as_sql()
+        except EmptyResultSet:
+            result[code] = None
+            continue
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        by_db.setdefault(qs.db, []).append((code, sql, tuple(p), compiler, converters))
+    for alias, items in by_db.items():
+        for i in range(0, len(items), chunk):
+            part = items[i : i + chunk]
+            params: list = [x for item in part for x in item[2]]
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT " + ", ".join(f"({item[1]})" for item in part), params)
+                row = cursor.fetchone()
+            for (code, _sql, _p, compiler, converters), value in zip(part, row, strict=True):
+                if converters and value is not None:
+                    value = next(iter(compiler.apply_converters([[value]], converters)))[0]
+                result[code] = value
+    return result
 
 
 def count_many(querysets: dict[str, QuerySet], chunk: int = 25) -> dict[str, int]:
@@ -406,7 +452,6 @@ def breakdown(
     result = Breakdown(figure=value, dimension=dim.code, label=dim.label)
     if value.value is None:
         return result
-    qs = _records(fig)(actor, ctx.query).order_by()
     rows: dict[Any, Any]
     if dim.code == "division":
         children = ctx.children()
@@ -415,8 +460,11 @@ def breakdown(
         width = len(children[0].prefix)
         column = dim.path if dim.path.endswith("_id") else f"{dim.path}_id"
         if summaries.applies(fig):
-            rows = summaries.counts(actor, fig, ctx.query, ("division", width))
+            prefixes = tuple(c.prefix for c in children)
+            rolled = all(summaries.rolled_up(c.level, c.prefix) for c in children)
+            rows = ctx.reader.counts(fig, ctx.query, ("division", prefixes), children_rolled=rolled)
         else:
+            qs = _records(fig)(actor, ctx.query).order_by()
             rows = dict(qs.annotate(k=Substr(column, 1, width)).values_list("k").annotate(n=_measure(fig)))
         for child in children:
             got = scaled(fig, rows.get(child.prefix)) if fig.kind == "sum" else rows.get(child.prefix) or 0
@@ -425,9 +473,9 @@ def breakdown(
         return result
     labels = dim.labels()
     if summaries.applies(fig):
-        rows = summaries.counts(actor, fig, ctx.query, dim)
+        rows = ctx.reader.counts(fig, ctx.query, dim)
     else:
-        rows = dict(qs.values_list(dim.path).annotate(n=_measure(fig)))
+        rows = dict(_records(fig)(actor, ctx.query).order_by().values_list(dim.path).annotate(n=_measure(fig)))
     order = list(labels) + sorted(str(k) for k in rows if str(k) not in labels and k is not None)
     for key in order:
         n: int | Decimal | float | None = rows.get(key)
@@ -465,7 +513,7 @@ def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureC
 
     def monthly(p: Period) -> list:
         if summaries.applies(fig):
-            return summaries.by_month(actor, fig, scope.prefix, p)
+            return ctx.reader.by_month(fig, p)
         shifted = p.months()
         q = Query(scope.prefix, p)
         conditions = {

@@ -7,7 +7,7 @@ from typing import IO
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from jiayuan.core.errors import ApplicationError, NotFound, StaleEditError
 
 from . import documents
 from . import figures as catalogue
-from .figures.base import FigureDef, Period
+from .figures.base import Period
 from .models import ReportRun, ReportSentence, ReportTemplate, RunStatus
 from .selectors import FigureContext, Scope, breakdown, scope_resolve, visible_figures
 
@@ -227,57 +227,3 @@ def report_file_open(
     )
     suffix = "Word 报告.docx" if kind == "docx" else "Excel 报表.xlsx"
     return field.open("rb"), f"{run.division.name}{run.year}年工作{suffix}"
-
-
-def records_export(
-    *,
-    actor: Actor,
-    fig: FigureDef,
-    qs: QuerySet,
-    scope: Scope,
-    period: Period,
-    request: HttpRequest | None = None,
-) -> tuple[IO[bytes], str, int]:
-    """The masked records behind a figure as an Excel file (a temporary file streamed to the user), logged.
-
-    More rows than `REPORTS_EXPORT_LIMIT` need the bulk-export right; otherwise nothing is written."""
-    import tempfile
-
-    from django.conf import settings
-
-    from jiayuan.core.excel import SafeBook
-
-    from .records import Column, columns_for, related_for
-
-    limit = settings.REPORTS_EXPORT_LIMIT
-    total = qs.count()
-    if total > limit and not actor.has_perm("reports.bulk_export"):
-        raise ApplicationError(
-            f"本次导出共 {total:,} 条，超过单次导出上限 {limit:,} 条。"
-            "请缩小范围或统计期，或由具有“批量导出”权限的人员导出。"
-        )
-    columns: list[Column] = columns_for(qs)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
-    # Text stays text: a masked name typed as "=..." is written as a string cell with the quote prefix.
-    book = SafeBook(constant_memory=True, target=handle)
-    sheet = book.sheet("记录清单")
-    book.write_cells(sheet, 0, 0, [f"{scope.name} · {fig.label} · {period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}"])
-    book.write_cells(sheet, 1, 0, [f"口径：{fig.definition} 个人信息已隐藏。"])
-    book.header(sheet, [c.label for c in columns], row=2)
-    row = 3
-    related = related_for(qs)
-    rows = qs.select_related(*related) if related else qs
-    for obj in rows.iterator(chunk_size=2000):
-        book.write_cells(sheet, row, 0, [c.value(obj) for c in columns])
-        row += 1
-    book.close()
-    handle.seek(0)
-    access_log_write(
-        actor=actor,
-        request=request,
-        action=Action.EXPORT,
-        object_type=qs.model._meta.label_lower,
-        division_code=scope.code,
-        detail={"figure": fig.code, "rows": total},
-    )
-    return handle, f"{scope.name}{fig.label}记录清单.xlsx", total

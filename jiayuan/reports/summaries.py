@@ -9,10 +9,15 @@
 - Reads: `refresh()` recounts every marked division and month from the records and removes the marks (one
   at a time, under a lock), and runs before every read of the figures and every few minutes on the scheduler;
   so the summaries read are always exactly the records, whatever wrote them through the models.
+- Roll-ups: the same rows added up over each whole district, the city and everything (`FigureRollup`, keyed by
+  the place's scope prefix). Every recount adds its differences to the places above the divisions it
+  recounted, in the same transaction; a district's or the city's dashboard reads these few rows.
+- First use: the earliest dated record of a summarised module per division (`FigureFirstUse`), recounted for
+  the marked divisions by the same refresh; "was the module in use in this period" reads it.
 - A read of a period takes whole months from the summary and counts partial months at its edges, and the
-  records an actor reaches beyond the place (grants), from the records (`counts`, `by_month`).
-- `manage.py figures_verify` recounts any place and period from the records and reports every difference;
-  `--fix` recounts the summaries there.
+  records an actor reaches beyond the place (grants), from the records (`summary_reads.Reader`).
+- `manage.py figures_verify` recounts any place and period from the records and reports every difference in
+  the monthly rows, the roll-ups and the first days of use (`summary_verify`); `--fix` recounts them there.
 """
 
 from __future__ import annotations
@@ -20,23 +25,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import Count, Model, QuerySet, Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models import Count, Min, Model, QuerySet, Sum, Value
+from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from jiayuan.access import policy
-from jiayuan.access.actor import Actor
-from jiayuan.divisions.models import subtree_q
+from jiayuan.divisions.codes import in_subtree
+from jiayuan.divisions.models import Division, Level, subtree_q
 
 from . import figures as catalogue
 from .figures.base import PLACE_ONLY, Dimension, FigureDef, Period, Query, to_date
-from .models import FigureDirty, FigureMonthly
+from .figures.common import FirstDay
+from .models import FigureDirty, FigureFirstUse, FigureMonthly, FigureRollup
 
 DB = "default"
 EARLIEST = dt.date(1900, 1, 1)
@@ -55,9 +59,14 @@ def summarised() -> list[FigureDef]:
     return [f for f in catalogue.figures().values() if f.summary and f.records is not None and f.date_path]
 
 
+_MODELS: dict[str, type[Model]] = {}
+
+
 def model_of(fig: FigureDef) -> type[Model]:
-    assert fig.records is not None
-    return fig.records(PLACE_ONLY, Query("", Period(EARLIEST, EARLIEST))).model
+    if fig.code not in _MODELS:
+        assert fig.records is not None
+        _MODELS[fig.code] = fig.records(PLACE_ONLY, Query("", Period(EARLIEST, EARLIEST))).model
+    return _MODELS[fig.code]
 
 
 def _column(path: str) -> str:
@@ -84,6 +93,19 @@ def root_fields(root: type[Model]) -> tuple[str, tuple[str, ...]]:
     if len(division) != 1:
         raise ValueError(f"summarised figures of {root.__name__} disagree on the division")
     return division.pop(), tuple(sorted({f.date_path for f in figs}))
+
+
+def kept_first_days() -> dict[str, FirstDay]:
+    """{module: its first day of use} for the modules whose first days the summaries keep per division: those
+    dated on the root record of their summarised figures, on the same division column the marks follow."""
+    roots = {root for root, _path in sources().values()}
+    kept = {}
+    for code, mod in catalogue.modules().items():
+        first = mod.first_use
+        if isinstance(first, FirstDay) and first.model in roots and first.division_path:
+            if _column(first.division_path) == root_fields(first.model)[0]:
+                kept[code] = first
+    return kept
 
 
 def month_of(value: object) -> dt.date | None:
@@ -160,11 +182,37 @@ def connect() -> None:
 # ------------------------------------------------------------------------------------------- counting
 
 
-Row = tuple[str, str, dt.date, str, str]  # (figure, division, month, dim, key)
+Row = tuple[str, str, dt.date, str, str]  # (figure, division or place, month, dim, key)
+# The levels whose places are also kept whole (`FigureRollup`), besides everything ("").
+ROLLUP_LEVELS = (Level.PROVINCE, Level.CITY, Level.DISTRICT)
 
 
 def _norm(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def rolled_up(level: str, prefix: str) -> bool:
+    """Whether a place of this level (and scope prefix) has its own rows in the roll-up table."""
+    return prefix == "" or level in ROLLUP_LEVELS
+
+
+def rollup_places(using: str = DB) -> dict[str, str]:
+    """{scope prefix: division code} of every place kept whole ("": everything)."""
+    rows = Division.objects.using(using).filter(level__in=ROLLUP_LEVELS).values_list("prefix", "code")
+    return {"": "", **dict(rows)}
+
+
+class _Placer:
+    """The roll-up places a division's rows add to (by the tree, as `subtree_q` counts a place)."""
+
+    def __init__(self, places: dict[str, str]) -> None:
+        self.places = places
+        self._of: dict[str, list[str]] = {}
+
+    def __call__(self, division: str) -> list[str]:
+        if division not in self._of:
+            self._of[division] = [p for p in self.places if in_subtree(division, p)]
+        return self._of[division]
 
 
 def fresh_rows(
@@ -228,14 +276,23 @@ def recount(
     end: dt.date = LATEST,
     divisions: set[str] | None = None,
     using: str = DB,
+    roll: bool = True,
 ) -> int:
     """Replace the summary rows of a place, a run of whole months and (optionally) some divisions by a fresh
-    count from the records. Returns the number of rows written."""
+    count from the records, and add the differences to the roll-ups of the places above them (`roll`).
+    Returns the number of rows written."""
     written = 0
+    changes: dict[Row, int] = defaultdict(int)
     with transaction.atomic(using=using):
         for fig in summarised():
             rows = fresh_rows(fig, prefix=prefix, start=start, end=end, divisions=divisions, using=using)
-            _stored(fig, prefix=prefix, start=start, end=end, divisions=divisions, using=using).delete()
+            old = _stored(fig, prefix=prefix, start=start, end=end, divisions=divisions, using=using)
+            if roll:
+                for d, m, dim, key, n in old.values_list("division_id", "month", "dim", "key", "n"):
+                    changes[(fig.code, d, m, dim, key)] -= n
+                for row, n in rows.items():
+                    changes[row] += n
+            old.delete()
             FigureMonthly.objects.using(using).bulk_create(
                 [
                     FigureMonthly(figure=f, division_id=d, month=m, dim=dim, key=key, n=n)
@@ -245,7 +302,110 @@ def recount(
                 batch_size=2000,
             )
             written += len(rows)
+        if roll:
+            _roll(changes, using)
     return written
+
+
+def _roll(changes: dict[Row, int], using: str) -> None:
+    """Add the monthly rows' differences to the roll-up rows of every place above their divisions. A roll-up
+    row that would go below zero was not the sum of its monthly rows: those places and months are recounted."""
+    placer = _Placer(rollup_places(using))
+    add: dict[Row, int] = defaultdict(int)  # (figure, place, month, dim, key)
+    for (fig, division, month, dim, key), n in changes.items():
+        if n:
+            for place in placer(division):
+                add[(fig, place, month, dim, key)] += n
+    add = {row: n for row, n in add.items() if n}
+    if not add:
+        return
+    places, months = {r[1] for r in add}, {r[2] for r in add}
+    existing = {
+        (f, p, m, dim, key): (pk, n)
+        for pk, f, p, m, dim, key, n in FigureRollup.objects.using(using)
+        .filter(place__in=places, month__in=months, figure__in={r[0] for r in add})
+        .values_list("pk", "figure", "place", "month", "dim", "key", "n")
+    }
+    updates, gone, new = [], [], []
+    for row, n in add.items():
+        pk, before = existing.get(row, (None, 0))
+        after = before + n
+        if after < 0:
+            rollup_recount(places=places, start=min(months), end=month_end(max(months)), using=using)
+            return
+        if pk is None:
+            new.append(FigureRollup(figure=row[0], place=row[1], month=row[2], dim=row[3], key=row[4], n=after))
+        elif after:
+            updates.append(FigureRollup(pk=pk, n=after))
+        else:
+            gone.append(pk)
+    manager = FigureRollup.objects.using(using)
+    manager.bulk_update(updates, ["n"], batch_size=2000)
+    for i in range(0, len(gone), 900):
+        manager.filter(pk__in=gone[i : i + 900]).delete()
+    manager.bulk_create(new, batch_size=2000)
+
+
+def rollup_recount(
+    *, places: Iterable[str] | None = None, start: dt.date = EARLIEST, end: dt.date = LATEST, using: str = DB
+) -> int:
+    """Recount the roll-up rows of some places (all by default) and a run of whole months from the monthly
+    rows. Returns the number of rows written."""
+    known = rollup_places(using)
+    written = 0
+    with transaction.atomic(using=using):
+        for place in sorted(known if places is None else set(places) & set(known)):
+            FigureRollup.objects.using(using).filter(place=place, month__gte=start, month__lte=end).delete()
+            qs = FigureMonthly.objects.using(using).filter(month__gte=start, month__lte=end)
+            if place:
+                qs = qs.filter(subtree_q(place, "division"))
+            rows = qs.order_by().values_list("figure", "month", "dim", "key").annotate(_n=Sum("n"))
+            made = [FigureRollup(figure=f, place=place, month=m, dim=dim, key=key, n=n) for f, m, dim, key, n in rows]
+            FigureRollup.objects.using(using).bulk_create([r for r in made if r.n], batch_size=2000)
+            written += len(made)
+    return written
+
+
+def first_days(
+    first: FirstDay, *, prefix: str = "", divisions: set[str] | None = None, using: str = DB
+) -> dict[str, dt.date]:
+    """{division: the day of its earliest record} counted now from a module's records."""
+    column = _column(first.division_path or "division")
+    qs = first.model._default_manager.using(using).order_by()
+    if prefix:
+        qs = qs.filter(subtree_q(prefix, column))
+    if divisions is not None:
+        qs = qs.filter(**{f"{column}__in": sorted(divisions)})
+    rows = qs.values_list(column).annotate(_first=Min(first.date_path))
+    return {d: day for d, day in ((d, to_date(v)) for d, v in rows) if day is not None}
+
+
+def first_use_recount(*, prefix: str = "", divisions: set[str] | None = None, using: str = DB) -> int:
+    """Recount the first days of use of the kept modules in a place (or some divisions) from the records."""
+    written = 0
+    with transaction.atomic(using=using):
+        for module, first in kept_first_days().items():
+            days = first_days(first, prefix=prefix, divisions=divisions, using=using)
+            old = FigureFirstUse.objects.using(using).filter(module=module)
+            if prefix:
+                old = old.filter(subtree_q(prefix, "division"))
+            if divisions is not None:
+                old = old.filter(division_id__in=sorted(divisions))
+            old.delete()
+            FigureFirstUse.objects.using(using).bulk_create(
+                [FigureFirstUse(module=module, division_id=d, first=day) for d, day in days.items()], batch_size=2000
+            )
+            written += len(days)
+    return written
+
+
+def first_use_query(module: str, prefix: str) -> QuerySet:
+    """The one-value query of a kept module's first day of use in the place's federation (from the kept days)."""
+    place = kept_first_days()[module].place(prefix)
+    qs = FigureFirstUse.objects.filter(module=module).order_by()
+    if place:
+        qs = qs.filter(subtree_q(place, "division"))
+    return qs.annotate(_one=Value(1)).values("_one").annotate(first=Min("first")).values("first")
 
 
 def _lock(using: str) -> None:
@@ -256,7 +416,8 @@ def _lock(using: str) -> None:
 
 
 def refresh(using: str = DB) -> int:
-    """Fold in every pending mark: recount the marked divisions' marked months. Returns the marks folded."""
+    """Fold in every pending mark: recount the marked divisions' marked months (and their roll-ups and first
+    days of use). Returns the marks folded."""
     if not FigureDirty.objects.using(using).exists():
         return 0
     with transaction.atomic(using=using):
@@ -268,7 +429,12 @@ def refresh(using: str = DB) -> int:
         months = [m for _, _, m in marks]
         if divisions is not None and len(divisions) > MAX_MARKED_DIVISIONS:
             divisions = None
-        recount(start=min(months), end=month_end(max(months)), divisions=divisions, using=using)
+        start, end = min(months), month_end(max(months))
+        # A few divisions: their differences are added to the roll-ups; many: the months' roll-ups are recounted.
+        recount(start=start, end=end, divisions=divisions, using=using, roll=divisions is not None)
+        if divisions is None:
+            rollup_recount(start=start, end=end, using=using)
+        first_use_recount(divisions=divisions, using=using)
         ids = [pk for pk, _, _ in marks]
         for i in range(0, len(ids), 900):
             FigureDirty.objects.using(using).filter(pk__in=ids[i : i + 900]).delete()
@@ -281,7 +447,25 @@ def rebuild(using: str = DB) -> int:
         _lock(using)
         FigureDirty.objects.using(using).all().delete()
         FigureMonthly.objects.using(using).all().delete()
-        return recount(using=using)
+        FigureRollup.objects.using(using).all().delete()
+        FigureFirstUse.objects.using(using).all().delete()
+        written = recount(using=using, roll=False)
+        rollup_recount(using=using)
+        first_use_recount(using=using)
+        return written
+
+
+def repair(*, prefix: str = "", start: dt.date = EARLIEST, end: dt.date = LATEST, using: str = DB) -> int:
+    """Recount a place and a run of whole months from the records: its monthly rows, the roll-ups of every place
+    above or inside it over those months, and its first days of use."""
+    with transaction.atomic(using=using):
+        _lock(using)
+        written = recount(prefix=prefix, start=start, end=end, using=using, roll=False)
+        code = Division.objects.using(using).filter(prefix=prefix).values_list("code", flat=True).first() or ""
+        places = [p for p, c in rollup_places(using).items() if in_subtree(code, p) or in_subtree(c, prefix)]
+        rollup_recount(places=places, start=start, end=end, using=using)
+        first_use_recount(prefix=prefix, using=using)
+    return written
 
 
 # ------------------------------------------------------------------------------------------- reading
@@ -303,192 +487,5 @@ def split(period: Period) -> tuple[Period | None, list[Period]]:
     return Period(first, last), edges
 
 
-Group = tuple[str, int] | Dimension | None  # None: the total; ("division", width): by child place
-
-
-def _remainder(actor: Actor, fig: FigureDef, query: Query) -> QuerySet | None:
-    """The figure's records the actor reaches beyond the summarised place part (grants), or None."""
-    assert fig.records is not None
-    model = model_of(fig)
-    beyond = policy.beyond_place_q(actor, fig.perm, model)
-    if beyond is None:
-        return None
-    qs = fig.records(actor, query).filter(beyond)
-    place = policy.place_q(actor, fig.perm, model)
-    return qs.exclude(place) if place is not None else qs
-
-
-def _live(qs: QuerySet, fig: FigureDef, group: Group) -> dict[str, int]:
-    qs = qs.order_by()
-    if group is None:
-        return {"": qs.count()}
-    if isinstance(group, tuple):
-        column = _column(fig.division_path)
-        rows = qs.annotate(_k=Substr(column, 1, group[1])).values_list("_k").annotate(_n=Count("pk", distinct=True))
-    else:
-        rows = qs.values_list(group.path).annotate(_n=Count("pk", distinct=True))
-    result: dict[str, int] = defaultdict(int)
-    for k, n in rows:
-        result[_norm(k)] += n
-    return result
-
-
-def _place_rows(actor: Actor, fig: FigureDef, prefix: str, whole: Period) -> QuerySet:
-    """Summary rows of the figure in the place, the months and the actor's reach by place."""
-    place = policy.place_q(actor, fig.perm, FigureMonthly)
-    qs = FigureMonthly.objects.filter(month__gte=whole.start, month__lte=whole.end)
-    if prefix:
-        qs = qs.filter(subtree_q(prefix, "division"))
-    return qs.filter(place) if place is not None else qs.none()
-
-
-def counts(actor: Actor, fig: FigureDef, query: Query, group: Group = None) -> dict[str, int]:
-    """The figure's count (group None: {"": n}) or its counts by child place or by a dimension's value."""
-    whole, edges = split(query.period)
-    result: dict[str, int] = defaultdict(int)
-    if whole is not None:
-        qs = _place_rows(actor, fig, query.prefix, whole).filter(figure=fig.code)
-        if group is None:
-            result[""] += qs.filter(dim="").aggregate(n=Sum("n"))["n"] or 0
-        elif isinstance(group, tuple):
-            rows = qs.filter(dim="").annotate(_k=Substr("division_id", 1, group[1])).values_list("_k")
-            for k, n in rows.annotate(_n=Sum("n")):
-                result[k] += n
-        else:
-            for k, n in qs.filter(dim=group.code).values_list("key").annotate(_n=Sum("n")):
-                result[k] += n
-        rest = _remainder(actor, fig, Query(query.prefix, whole))
-        if rest is not None:
-            for k, n in _live(rest, fig, group).items():
-                result[k] += n
-    assert fig.records is not None
-    for edge in edges:
-        for k, n in _live(fig.records(actor, Query(query.prefix, edge)), fig, group).items():
-            result[k] += n
-    return dict(result)
-
-
-def totals(actor: Actor, figs: list[FigureDef], query: Query) -> dict[str, int]:
-    """The counts of several summarised figures at once (one read of the summary for all of them)."""
-    whole, edges = split(query.period)
-    result: dict[str, int] = dict.fromkeys((f.code for f in figs), 0)
-    if whole is not None and figs:
-        by_perm: dict[str, list[str]] = defaultdict(list)
-        for f in figs:
-            by_perm[f.perm].append(f.code)
-        for perm_figs in by_perm.values():
-            fig0 = next(f for f in figs if f.code == perm_figs[0])
-            rows = _place_rows(actor, fig0, query.prefix, whole).filter(figure__in=perm_figs, dim="")
-            for code, n in rows.values_list("figure").annotate(_n=Sum("n")):
-                result[code] += n
-    for f in figs:
-        extra = 0
-        if whole is not None:
-            rest = _remainder(actor, f, Query(query.prefix, whole))
-            extra += rest.order_by().count() if rest is not None else 0
-        assert f.records is not None
-        for edge in edges:
-            extra += f.records(actor, Query(query.prefix, edge)).order_by().count()
-        result[f.code] += extra
-    return result
-
-
-def by_month(actor: Actor, fig: FigureDef, prefix: str, period: Period) -> list[int]:
-    """The figure month by month over the period (each calendar month it touches, clipped to it)."""
-    values = []
-    whole, _edges = split(period)
-    stored: dict[dt.date, int] = {}
-    if whole is not None:
-        rows = _place_rows(actor, fig, prefix, whole).filter(figure=fig.code, dim="")
-        stored = dict(rows.values_list("month").annotate(_n=Sum("n")))
-    assert fig.records is not None
-    rest = _remainder(actor, fig, Query(prefix, whole)) if whole is not None else None
-    rest_by_month: dict[dt.date, int] = {}
-    if rest is not None:
-        rest_by_month = {m: n for m, n in _live_by_month(rest, fig) if m is not None}
-    for _label, s, e in period.months():
-        month = s.replace(day=1)
-        if whole is not None and whole.start <= s and e <= whole.end:
-            values.append(stored.get(month, 0) + rest_by_month.get(month, 0))
-        else:
-            values.append(fig.records(actor, Query(prefix, Period(s, e))).order_by().count())
-    return values
-
-
-def _live_by_month(qs: QuerySet, fig: FigureDef) -> list[tuple[dt.date | None, int]]:
-    rows = (
-        qs.order_by().annotate(_m=TruncMonth(fig.date_path)).values_list("_m").annotate(_n=Count("pk", distinct=True))
-    )
-    return [(month_of(m), n) for m, n in rows]
-
-
 def applies(fig: FigureDef) -> bool:
     return fig.summary and fig.records is not None and bool(fig.date_path) and not fig.citywide
-
-
-__all__ = [
-    "applies",
-    "by_month",
-    "connect",
-    "counts",
-    "verify",
-    "fresh_rows",
-    "mark",
-    "rebuild",
-    "recount",
-    "refresh",
-    "split",
-    "stored_rows",
-    "summarised",
-    "totals",
-]
-
-
-# ------------------------------------------------------------------------------------------- verification
-
-
-@dataclass(frozen=True)
-class Difference:
-    figure: FigureDef
-    division: str  # "" for the figure's total over the place
-    month: dt.date | None
-    dim: str
-    key: str
-    stored: int
-    counted: int
-
-    def describe(self, names: dict[str, str]) -> str:
-        where = names.get(self.division, self.division) if self.division else "全部所选区划"
-        when = f"{self.month.year}年{self.month.month}月" if self.month else "所选月份合计"
-        by = ""
-        if self.dim:
-            dim = next((d for d in self.figure.dimensions if d.code == self.dim), None)
-            label = dim.labels().get(self.key, self.key) if dim else self.key
-            by = f"，按{dim.label if dim else self.dim}“{label or '未填写'}”"
-        return (
-            f"{self.figure.label}（{self.figure.code}）{where} {when}{by}："
-            f"汇总表 {self.stored}，按记录重算 {self.counted}"
-        )
-
-
-def verify(*, prefix: str = "", start: dt.date = EARLIEST, end: dt.date = LATEST, using: str = DB) -> tuple[int, list]:
-    """Recount the summarised figures of a place and a run of whole months from the records and compare them
-    with the summary table, row by row and in total (each figure's own records query, counted plainly).
-    Returns (the number of values compared, the differences)."""
-    start, end = start.replace(day=1), month_end(end.replace(day=1))
-    compared, differences = 0, []
-    for fig in summarised():
-        stored = stored_rows(fig, prefix=prefix, start=start, end=end, using=using)
-        fresh = fresh_rows(fig, prefix=prefix, start=start, end=end, using=using)
-        for row in sorted(set(stored) | set(fresh), key=lambda r: (r[1], r[2], r[3], r[4])):
-            compared += 1
-            if stored.get(row, 0) != fresh.get(row, 0):
-                _f, division, month, dim, key = row
-                differences.append(Difference(fig, division, month, dim, key, stored.get(row, 0), fresh.get(row, 0)))
-        assert fig.records is not None
-        counted = fig.records(PLACE_ONLY, Query(prefix, Period(start, end))).using(using).order_by().count()
-        total = sum(n for (_f, _d, _m, dim, _k), n in stored.items() if dim == "")
-        compared += 1
-        if counted != total:
-            differences.append(Difference(fig, "", None, "", "", total, counted))
-    return compared, differences

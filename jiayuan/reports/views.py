@@ -17,9 +17,11 @@ from jiayuan.audit.services import access_log_write
 from jiayuan.core.dates import query_date, query_int
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
+from jiayuan.imports.export_views import export_flow
 
 from . import document_selectors, documents, drilldown, selectors, services
 from . import figures as catalogue
+from .exports import RECORDS
 from .figures.base import Period
 from .records import rows_for
 
@@ -157,29 +159,12 @@ def records(request):
 
 @require_perm("reports.export")
 def records_export(request):
-    scope, period, error = _scope_and_period(request)
-    if error:
-        raise NotFound("未找到该统计期")
-    code = request.GET.get("figure", "")
-    if not code:
+    """The records behind a figure to Excel: a small list downloads at once, a large one is confirmed and written
+    in the background (its progress and file on the export's page)."""
+    if not request.GET.get("figure"):
         return redirect("reports:catalogue")
-    try:
-        fig, qs = drilldown.figure_records(
-            actor=request.actor,
-            scope=scope,
-            period=period,
-            code=code,
-            dimension=request.GET.get("dim", ""),
-            key=request.GET.get("key", ""),
-            part=request.GET.get("part", ""),
-        )
-        handle, name, _ = services.records_export(
-            actor=request.actor, fig=fig, qs=qs, scope=scope, period=period, request=request
-        )
-    except ApplicationError as exc:
-        back = "/reports/records/?" + request.GET.urlencode()
-        return render(request, "reports/pages/export_refused.html", {"message": exc.message, "back": back}, status=400)
-    return FileResponse(handle, as_attachment=True, filename=name)
+    back = "/reports/records/?" + request.GET.urlencode()
+    return export_flow(request, kind=RECORDS, params=request.GET.dict(), back=back)
 
 
 @require_perm("reports.view")

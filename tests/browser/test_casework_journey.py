@@ -1,7 +1,8 @@
 """The casework journey as its people meet it, in Chromium at desktop and at 375 px: a hotline call with the
-respondent and a child → the high-risk guidance → a referral to the police with consent → the officer sees the
-survivor's name and phone and answers → the community worker escalates, the street accepts and gives her a visit,
-and she still opens her case (read-only) and records the visit."""
+respondent and a child → the worker adds, corrects and removes a party → the high-risk guidance → a referral to
+the police with consent → the officer sees the survivor's name and phone and answers → the community worker
+escalates, the street accepts and gives her a visit, and she still opens her case (read-only) and records the
+visit."""
 
 from __future__ import annotations
 
@@ -100,9 +101,36 @@ def test_call_referral_escalation_and_follow_up(browser, live_server, size):
         text = op.content()
         assert "被投诉人，丈夫" in text and "涉及儿童，女儿" in text and "未成年" in text
 
-        # 2. the community worker assesses: high risk, the guidance shows; she refers to the police
+        # 2. the community worker completes the people of the case: adds a witness, corrects the child's
+        # relation, removes the witness entered by mistake, each with its reason on the record
         cw = open_as("cw_chen")
         cw.goto(f"/cases/{case.pk}/")
+        cw.click("summary:has-text('添加当事人')")
+        cw.select_option("#pa-role", "witness")
+        cw.fill("#pa-name", "邻居王阿姨")
+        cw.fill("#pa-relation", "邻居")
+        cw.click("form[action$='/parties/'] button:has-text('添加')")
+        cw.wait_for_selector("text=已添加当事人")
+        child = cw.locator(".parties-list > li", has_text="（涉及儿童，女儿）")
+        child.locator("summary").click()
+        child.locator("input[name=relation]").fill("继女")
+        child.locator("input[name=reason]").first.fill("核实后更正：为丈夫前妻所生")
+        _fits(cw, "case page (correcting a party)")
+        assert axe_violations(cw) == []
+        child.locator("button:has-text('保存更正')").click()
+        cw.wait_for_selector("text=已更正当事人")
+        assert "（涉及儿童，继女）" in cw.locator(".parties-list").inner_text()
+        witness = cw.locator(".parties-list > li", has_text="（证人，邻居）")
+        witness.locator("summary").click()
+        witness.locator("form[action$='/remove/'] input[name=reason]").fill("误录，并非目击者")
+        _fits(cw, "case page (removing a party)")
+        witness.locator("button:has-text('移除当事人')").click()
+        cw.wait_for_selector("text=已移除当事人")
+        assert "证人" not in cw.locator(".parties-list").inner_text()
+        timeline = cw.locator(".timeline").inner_text()
+        assert "移除当事人" in timeline and "误录，并非目击者" in timeline and "继女" in timeline
+
+        # 3. she assesses: high risk, the guidance shows; she refers to the police
         cw.click("a:has-text('风险评估')")
         cw.check("input[name=q_threat_to_kill][value=yes]")
         cw.check("input[name=q_strangulation][value=yes]")
@@ -121,7 +149,7 @@ def test_call_referral_escalation_and_follow_up(browser, live_server, size):
         cw.click("form[action$='/move/'] button")
         cw.wait_for_selector("text=已发起流转")
 
-        # 3. the officer: inbox → the case, the survivor's name and phone, accept, answer
+        # 4. the officer: inbox → the case, the survivor's name and phone, accept, answer
         jc = open_as("jc_liu")
         jc.goto("/cases/inbox/")
         assert "社工陈晓梅" in jc.content()
@@ -140,9 +168,19 @@ def test_call_referral_escalation_and_follow_up(browser, live_server, size):
         jc.click("button:has-text('反馈处理结果')")
         jc.wait_for_selector("text=处理结果已反馈")
 
-        # 4. the worker escalates; the street accepts and gives her a home visit
+        # 5. the worker takes the account out of what the referral shares (without revoking it), then escalates;
+        # the street accepts and gives her a home visit
         cw = open_as("cw_chen")
         cw.goto(f"/cases/{case.pk}/")
+        cw.click("summary:has-text('更改共享内容')")
+        assert cw.is_checked("details.shares-edit input[name=shares][value=account]")
+        cw.uncheck("details.shares-edit input[name=shares][value=account]")
+        cw.fill("details.shares-edit input[name=reason]", "当事人不同意向公安提供陈述全文")
+        _fits(cw, "case page (changing what a referral shares)")
+        assert axe_violations(cw) == []
+        cw.click("button:has-text('保存共享内容')")
+        cw.wait_for_selector("text=已更改转介共享内容")
+        assert "取消 当事人陈述" in cw.locator(".timeline").inner_text()
         cw.select_option("#m-kind", "escalate")
         cw.select_option("#m-reason", "high_risk")
         cw.click("form[action$='/move/'] button")
@@ -157,7 +195,7 @@ def test_call_referral_escalation_and_follow_up(browser, live_server, size):
         st.click("button:has-text('派发跟进任务')")
         st.wait_for_selector("text=跟进任务已派发")
 
-        # 5. the worker still opens her case, read-only, from her task list, and records the visit
+        # 6. the worker still opens her case, read-only, from her task list, and records the visit
         cw = open_as("cw_chen")
         cw.goto("/cases/tasks/")
         _fits(cw, "task list")

@@ -1,5 +1,5 @@
 """At 375 px: the menu folds away, tables become cards, every action is on screen (the high-risk list, the
-police inbox, the case page)."""
+police inbox, the case page, the dashboard's charts)."""
 
 from __future__ import annotations
 
@@ -93,6 +93,9 @@ def test_high_risk_list_and_police_inbox_fit_a_phone(browser, live_server, phone
         _fits(page, "high-risk list")
         page.goto(f"/cases/{phone_world[0].pk}/")
         _fits(page, "case page")
+        page.goto("/reports/")  # the dashboard's charts narrow to the screen
+        page.wait_for_selector(".chart canvas")
+        _fits(page, "dashboard")
         page.click("header button:has-text('菜单')")
         page.click("header button:has-text('退出')")
         page.wait_for_url("**/accounts/login/**")

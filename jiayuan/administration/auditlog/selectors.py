@@ -35,6 +35,11 @@ def object_type_label(label: str) -> str:
         return ""
     if label in EXTRA_OBJECT_TYPES:
         return EXTRA_OBJECT_TYPES[label]
+    if "." not in label:  # a page of a module (a list or a form), named by the module
+        try:
+            return str(apps.get_app_config(label).verbose_name)
+        except LookupError:
+            return label
     try:
         model = apps.get_model(label)
     except (LookupError, ValueError):
@@ -49,7 +54,10 @@ def object_type_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         if not model.__module__.startswith("jiayuan.") or model.__name__.startswith("Historical"):
             continue
         app = apps.get_app_config(model._meta.app_label)
-        groups.setdefault(str(app.verbose_name), []).append((model._meta.label_lower, str(model._meta.verbose_name)))
+        if str(app.verbose_name) not in groups:
+            # The module's own pages and lists (logged by the module's name when no record is named).
+            groups[str(app.verbose_name)] = [(app.label, f"{app.verbose_name}（页面与列表）")]
+        groups[str(app.verbose_name)].append((model._meta.label_lower, str(model._meta.verbose_name)))
     groups.setdefault("其他", []).extend(EXTRA_OBJECT_TYPES.items())
     return [(name, sorted(items, key=lambda item: item[1])) for name, items in groups.items()]
 

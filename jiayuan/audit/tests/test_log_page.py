@@ -41,3 +41,21 @@ def test_log_names_record_kinds_postings_and_field_classes_in_chinese(client):
     filtered = client.get("/audit/", {"object_type": "cases.case", "object_id": "62"}).content.decode()
     assert f'<option value="cases.case" selected>{kind}</option>' in filtered
     assert f"{kind} 第 62 号" in filtered
+
+
+@pytest.mark.django_db
+def test_a_page_of_a_module_is_named_by_the_module_and_can_be_chosen(client):
+    """A list or form that names no record is logged under its module: the log shows the module's Chinese name."""
+    from django.apps import apps
+
+    worker = make_user(Role.STREET_STAFF, XIANGMIHU)
+    client.force_login(worker)
+    client.get("/cases/")  # a list: logged under the module
+    auditor = make_user(Role.AUDITOR, CITY)
+    client.force_login(auditor)
+    module = str(apps.get_app_config("cases").verbose_name)
+    html = client.get("/audit/", {"object_type": "cases"}).content.decode()
+    shown = re.sub(r"<[^>]+>", " ", html.split("<tbody>")[1])
+    assert re.search(rf"列表\s+{module}", shown), shown[:500]
+    assert not re.search(r"\b(cases|accounts|care)\b", shown)
+    assert f'<option value="cases" selected>{module}（页面与列表）</option>' in html

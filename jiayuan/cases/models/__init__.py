@@ -223,11 +223,28 @@ class CaseParty(models.Model):
     role = models.CharField("角色", max_length=16, choices=PartyRole.choices)
     relation = models.CharField("与求助人关系", max_length=32, blank=True)
     minor = models.BooleanField("未成年", default=False)
+    # A party is corrected, never silently changed: each edit checks the version read and writes a correction
+    # entry on the timeline; a party entered by mistake is removed with a reason and stays on the record.
+    version = models.PositiveIntegerField("版本", default=1, db_default=1)
+    removed_at = models.DateTimeField("移除时间", null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="移除人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    removed_reason = models.CharField("移除理由", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "当事人"
         verbose_name_plural = "当事人"
-        constraints = [models.UniqueConstraint(fields=["case", "person", "role"], name="uniq_case_party")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "person", "role"], condition=Q(removed_at__isnull=True), name="uniq_case_party_active"
+            )
+        ]
         indexes = [models.Index(fields=["person", "case"], name="caseparty_person_case")]
 
 

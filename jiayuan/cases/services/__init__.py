@@ -26,7 +26,7 @@ from .handling import (
     case_team_add,
     case_team_remove,
 )
-from .history import case_history_record
+from .history import HistoryAction, case_history_record
 from .intake import CallerInput, CaseInput, Intake, case_create, case_intake
 from .moves import (
     case_assign,
@@ -35,11 +35,13 @@ from .moves import (
     case_move_revoke,
     case_referral_reply,
     case_referral_reveal,
+    case_referral_shares_change,
     move_may_answer,
     referral_shared,
+    referral_shared_masked,
 )
 from .parties import OTHER_ROLES as OTHER_PARTY_ROLES
-from .parties import PartyInput, case_party_add
+from .parties import PartyInput, case_party_add, case_party_edit, case_party_remove
 from .sweeps import deadlines_sweep, moves_sweep, receiving_staff, tasks_sweep
 from .tasks import case_task_assign, case_task_cancel, case_task_done
 from .transitions import (
@@ -85,6 +87,7 @@ __all__ = [
     "CloseApprovedTransition",
     "CloseTransition",
     "FollowUpTransition",
+    "HistoryAction",
     "ReopenTransition",
     "StartTransition",
     "Transition",
@@ -103,8 +106,11 @@ __all__ = [
     "case_move_create",
     "case_move_revoke",
     "case_party_add",
+    "case_party_edit",
+    "case_party_remove",
     "case_referral_reply",
     "case_referral_reveal",
+    "case_referral_shares_change",
     "case_task_assign",
     "case_task_cancel",
     "case_task_done",
@@ -125,5 +131,6 @@ __all__ = [
     "parent_code",
     "pending_closure",
     "referral_shared",
+    "referral_shared_masked",
     "risk_assess",
 ]

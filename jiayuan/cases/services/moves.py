@@ -535,32 +535,27 @@ def referral_shared(move: CaseMove) -> bool:
     )
 
 
-def case_referral_reveal(*, actor: Actor, move: CaseMove, request: HttpRequest | None = None) -> list[tuple[str, str]]:
-    """What a referral shares, in full, for a user of the agency it went to: [(label, value)…]; each reveal is
-    written to the access log with the field classes it opened. Refused, revoked or not addressed to the actor:
-    404, the same as a missing referral."""
-    from jiayuan.audit.models import Action
-    from jiayuan.audit.services import access_log_write
+def _shared_values(move: CaseMove, *, reveal: bool) -> tuple[list[tuple[str, str, str]], set[str]]:
+    """What a referral shares, [(item, label, value)…], masked as in every list unless `reveal`; with the field
+    classes the full values open."""
+    from jiayuan.access.fields import mask_name, mask_phone, mask_text
     from jiayuan.cases.models import CaseParty, PartyRole
     from jiayuan.people.models import PersonPhone
 
-    if not (
-        move.to_agency_id in actor.agency_ids
-        and referral_shared(move)
-        and actor.has_perm("cases.view")
-        and policy.allows(actor, "cases.view", move.case)
-    ):
-        raise NotFound("未找到该记录")
     case = move.case
     seeker = (
-        CaseParty.objects.filter(case=case, role=PartyRole.SEEKER).select_related("person", "person__division")
+        CaseParty.objects.filter(case=case, role=PartyRole.SEEKER, removed_at__isnull=True)
+        .select_related("person", "person__division")
+        .order_by("id")
     ).first()
     person = seeker.person if seeker is not None else None
-    values: list[tuple[str, str]] = []
+    values: list[tuple[str, str, str]] = []
     classes: set[str] = set()
     for item in move.shares:
+        label = ShareItem(item).label
         if item == ShareItem.NAME:
-            values.append((ShareItem.NAME.label, person.name if person else "（匿名求助）"))
+            name = person.name if person else ""
+            values.append((item, label, (name if reveal else mask_name(name)) if name else "（匿名求助）"))
             classes.add("personal")
         elif item == ShareItem.PHONE:
             phone = move.share_phone
@@ -568,21 +563,120 @@ def case_referral_reveal(*, actor: Actor, move: CaseMove, request: HttpRequest |
                 row = PersonPhone.objects.filter(person=person, safe_to_call=True).order_by("-is_primary", "id").first()
                 phone = row.number if row else ""
             note = "（转介人提供的安全号码）" if move.share_phone else ""
-            values.append((ShareItem.PHONE.label, (phone + note) if phone else "（未登记可安全来电的号码）"))
+            shown = phone if reveal else mask_phone(phone)
+            values.append((item, label, (shown + note) if phone else "（未登记可安全来电的号码）"))
             classes.add("sensitive")
         elif item == ShareItem.ACCOUNT:
-            values.append((ShareItem.ACCOUNT.label, case.account or "（未记录）"))
+            values.append((item, label, (case.account if reveal else mask_text(case.account)) or "（未记录）"))
             classes.add(case.account_class)
         elif item == ShareItem.ADDRESS:
-            place = f"{person.division.name} {person.address_detail}".strip() if person else ""
-            values.append((ShareItem.ADDRESS.label, place or "（未登记）"))
+            detail = person.address_detail if person else ""
+            place = f"{person.division.name} {detail if reveal else mask_text(detail)}".strip() if person else ""
+            values.append((item, label, place or "（未登记）"))
             classes.add("sensitive")
+    return values, classes
+
+
+def _may_see_referral(actor: Actor, move: CaseMove) -> bool:
+    return (
+        move.to_agency_id in actor.agency_ids
+        and referral_shared(move)
+        and actor.has_perm("cases.view")
+        and policy.allows(actor, "cases.view", move.case)
+    )
+
+
+def referral_shared_masked(*, actor: Actor, move: CaseMove) -> list[tuple[str, str, str]]:
+    """What a referral shares, masked (names 王*兰, phones 139****5678, text by its length), for a user of the
+    agency it went to; nothing when it shares nothing or is not hers to see (refused, revoked)."""
+    if not _may_see_referral(actor, move):
+        return []
+    return _shared_values(move, reveal=False)[0]
+
+
+def case_referral_reveal(
+    *, actor: Actor, move: CaseMove, request: HttpRequest | None = None, channel: str = ""
+) -> list[tuple[str, str]]:
+    """What a referral shares, in full, for a user of the agency it went to: [(label, value)…]; each reveal is
+    written to the access log with the field classes it opened. Refused, revoked or not addressed to the actor:
+    404, the same as a missing referral."""
+    from jiayuan.audit.models import Action
+    from jiayuan.audit.services import access_log_write
+
+    if not _may_see_referral(actor, move):
+        raise NotFound("未找到该记录")
+    values, classes = _shared_values(move, reveal=True)
+    detail: dict[str, object] = {"referral": move.pk, "fields": list(move.shares)}
+    if channel:
+        detail["channel"] = channel
     access_log_write(
         actor=actor,
         request=request,
         action=Action.REVEAL,
-        obj=case,
+        obj=move.case,
         field_classes=sorted(classes),
-        detail={"referral": move.pk, "fields": list(move.shares)},
+        detail=detail,
     )
-    return values
+    return [(label, value) for _item, label, value in values]
+
+
+def case_referral_shares_change(
+    *,
+    actor: Actor,
+    move: CaseMove,
+    shares: list[str],
+    share_phone: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
+) -> CaseMove:
+    """The referring worker changes what an existing referral shares (adds or takes away items, or the safe
+    phone) without revoking it: an entry on the case's timeline says what changed, by whom and why; an item taken
+    away is hidden from the agency at once (every view and reveal reads the referral as it now stands); the
+    agency's users are told that it changed. Against the version read: a colleague's change meanwhile is refused."""
+    if not actor.is_system:
+        is_sender = move.created_by_id == actor.user_id
+        if not is_sender and not (actor.has_perm("cases.move") and policy.allows(actor, "cases.move", move.case)):
+            raise NotFound("未找到该记录")
+    if move.kind != MoveKind.REFER or move.to_agency is None:
+        raise NotFound("未找到该记录")
+    with transaction.atomic():
+        fresh = CaseMove.objects.select_for_update(of=("self",)).select_related("to_agency", "case").get(pk=move.pk)
+        if expected_version is not None and fresh.version != expected_version:
+            raise StaleEditError("该转介已被他人更改或已答复，请刷新页面后重新选择。您的修改未保存。")
+        if fresh.status not in (MoveStatus.PENDING, MoveStatus.ACCEPTED, MoveStatus.DONE):
+            raise WorkflowError(f"该转介已{fresh.get_status_display()}，不能更改共享内容。")
+        assert fresh.to_agency is not None
+        items, phone = _clean_shares(fresh.to_agency, list(shares or []), share_phone)
+        added = [s for s in items if s not in fresh.shares]
+        removed = [s for s in fresh.shares if s not in items]
+        phone_changed = phone != (fresh.share_phone or "")
+        if not (added or removed or phone_changed):
+            raise ValidationFailed({"shares": "共享内容没有变化。"})
+        before = list(fresh.shares)
+        fresh.shares, fresh.share_phone = items, phone
+        fresh.version += 1
+        fresh.save(update_fields=["shares", "share_phone", "version", "updated_at"])
+        parts = []
+        if added:
+            parts.append("增加 " + "、".join(ShareItem(s).label for s in added))
+        if removed:
+            parts.append("取消 " + "、".join(ShareItem(s).label for s in removed))
+        if phone_changed and ShareItem.PHONE in items and ShareItem.PHONE not in added:
+            parts.append("更换安全联系电话" if phone else "改为登记的安全联系电话")
+        case = fresh.case
+        event_write(
+            case,
+            EventKind.MOVE,
+            f"更改转介共享内容（{fresh.to_agency.name}）：" + "；".join(parts or ["更新共享内容"]),
+            actor=actor,
+            note=(reason or "").strip()[:500],
+            data={"move": fresh.pk, "shares_before": before, "shares": items, "added": added, "removed": removed},
+            sensitive=False,
+        )
+        notify(
+            users=_receivers(fresh),
+            title=f"个案 {case.number} 的转介共享内容已更改",
+            url=case_url(case) + "#referral-h",
+        )
+    move.__dict__.update({k: v for k, v in fresh.__dict__.items() if not k.startswith("_")})
+    return fresh

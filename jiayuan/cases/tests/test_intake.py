@@ -180,3 +180,15 @@ def test_emergency_cues_in_the_account_mark_the_case_urgent_with_the_reason(worl
     assert alert is not None
     calm = new_case(world, categories=["domestic_violence"], account="他经常骂我，我想了解怎么申请保护令。")
     assert not calm.urgent
+
+
+@pytest.mark.django_db
+def test_the_case_page_raises_no_emergency_cue_of_its_own(world, client):
+    """The legal assistant's panel on the case page starts quiet: no cue is shown before anything is typed
+    (the page's own lists, such as the escalation reasons, are not taken for cues)."""
+    case = new_case(world, categories=["marriage_family"], account="双方因家务琐事争吵，想咨询调解。")
+    client.force_login(world.district)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "legal-assist" in html
+    assert "紧急线索：" not in html.split('class="legal-assist"', 1)[1].split("</aside>", 1)[0]
+    assert "data-urgent" not in html

@@ -133,3 +133,80 @@ def test_a_respondent_calling_in_is_flagged_and_a_referral_shares_only_the_survi
     shared = client.post(f"/cases/moves/{move.pk}/shared/").content.decode()
     assert "陈美玲" in shared and "13712340002" in shared
     assert "林志强" not in shared and "13900002222" not in shared
+
+
+def _party_page(client, case) -> str:
+    return client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def _people_of(page: str) -> str:
+    """The case page's list of its people (not the timeline)."""
+    return page.split('class="parties-list"')[1].split("</ul>")[0]
+
+
+@pytest.mark.django_db
+def test_a_party_is_corrected_and_removed_on_the_record_against_the_version_read(world, client):
+    from jiayuan.cases.models import CaseEvent, EventKind
+    from jiayuan.notifications.models import Notification
+
+    survivor = make_person(world.c1, name="陈美玲", phone="13712340003", id_number=None)
+    him = make_person(world.c1, name="林志强", phone="13900003333", id_number=None)
+    case = new_case(world, person=survivor, consent=True)
+    notices = Notification.objects.count()
+    client.force_login(world.worker)
+    client.post(f"/cases/{case.pk}/parties/", {"role": "witness", "person": str(him.pk), "relation": "邻居"})
+    party = CaseParty.objects.get(case=case, person=him)
+    url = f"/cases/{case.pk}/parties/{party.pk}/"
+    page = _party_page(client, case)
+    assert f'action="{url}"' in page and f'action="{url}remove/"' in page
+    # a correction: what changed and why, by whom, on the timeline; the record now says he is the respondent
+    fix = {"role": "respondent", "relation": "丈夫", "reason": "来电时误记为证人，实为其丈夫", "version": "1"}
+    assert client.post(url, fix).status_code == 302
+    party.refresh_from_db()
+    assert (party.role, party.relation, party.version) == ("respondent", "丈夫", 2)
+    entry = CaseEvent.objects.filter(case=case, kind=EventKind.CORRECTION).latest("id")
+    assert entry.actor == world.worker and entry.note == fix["reason"]
+    assert "证人，邻居" in entry.title and "被投诉人，丈夫" in entry.title and "林*强" in entry.title
+    assert entry.data["before"]["role"] == "witness" and entry.data["after"]["role"] == "respondent"
+    page = _party_page(client, case)
+    assert "林*强</a>（被投诉人，丈夫）" in _people_of(page) and "来电时误记为证人" in page
+    # a colleague's form read before that correction is refused in Chinese; nothing changes, the form is kept
+    stale = client.post(url, {"_draft": f"/cases/{case.pk}/#party-{party.pk}", **fix, "relation": "前夫"})
+    back = client.get(stale["Location"]).content.decode()
+    kept = back.split(f'<script id="draft-saved-party-{party.pk}" type="application/json">')[1].split("</script>")[0]
+    assert "已被他人更正" in back and json.loads(kept)["fields"]["relation"] == "前夫"
+    party.refresh_from_db()
+    assert party.relation == "丈夫" and party.version == 2
+    # no reason, or the survivor made the respondent of her own case: refused, nothing changed
+    client.post(url, {**fix, "relation": "前夫", "reason": "", "version": "2"})
+    client.post(f"/cases/{case.pk}/parties/", {"role": "respondent", "person": str(survivor.pk)})
+    assert CaseParty.objects.filter(case=case, role="respondent").get().pk == party.pk
+    party.refresh_from_db()
+    assert party.relation == "丈夫" and party.version == 2
+    # he calls in: the look-up flags him as the respondent, who must never be told her contact data
+    client.force_login(world.operator)
+    assert "此人为该案被投诉人" in client.post("/cases/intake/lookup/", {"phone": "13900003333"}).content.decode()
+    # someone outside the case: 404 for both forms, nothing changed
+    client.force_login(world.worker3)
+    assert client.post(url, {**fix, "relation": "前夫", "version": "2"}).status_code == 404
+    assert client.post(f"{url}remove/", {"reason": "误录", "version": "2"}).status_code == 404
+    # removal: off the case's people and his case list, kept on the record with who, when and why
+    client.force_login(world.worker)
+    assert client.post(f"{url}remove/", {"reason": "", "version": "2"}).status_code == 302
+    assert CaseParty.objects.get(pk=party.pk).removed_at is None
+    assert client.post(f"{url}remove/", {"reason": "并非本案当事人，误录", "version": "2"}).status_code == 302
+    party.refresh_from_db()
+    assert party.removed_at and party.removed_by == world.worker and party.removed_reason == "并非本案当事人，误录"
+    removal = CaseEvent.objects.filter(case=case, kind=EventKind.CORRECTION).latest("id")
+    assert removal.title.startswith("移除当事人 林*强") and removal.note == "并非本案当事人，误录"
+    page = _party_page(client, case)
+    assert "林*强" not in _people_of(page) and "移除当事人 林*强" in page
+    assert client.post(f"{url}remove/", {"reason": "再次移除", "version": "3"}).status_code == 404
+    client.force_login(world.operator)
+    assert case.number not in client.post("/cases/intake/lookup/", {"phone": "13900003333"}).content.decode()
+    # he can be added again in the right role; nobody was notified of any of it (least of all a party)
+    services.case_party_add(
+        actor=actor_of(world.worker), case=case, party=services.PartyInput(role="respondent", person_id=him.pk)
+    )
+    assert CaseParty.objects.filter(case=case, person=him).count() == 2
+    assert Notification.objects.count() == notices

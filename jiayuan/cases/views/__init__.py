@@ -23,6 +23,8 @@ from .handling import (
     transition,
 )
 from .lists import board, case_list, high_risk, intake, intake_lookup
+from .parties import party_edit, party_remove
+from .referrals import referral_shares
 
 __all__ = [
     "action_add",
@@ -46,9 +48,12 @@ __all__ = [
     "move_revoke",
     "my_tasks",
     "party_add",
+    "party_edit",
+    "party_remove",
     "person_panel",
     "referral_reply",
     "referral_shared",
+    "referral_shares",
     "reveal",
     "stats",
     "task_assign",

@@ -19,6 +19,7 @@ from jiayuan.cases.models import (
     MoveKind,
     MoveReason,
     Outcome,
+    PartyRole,
     RiskLevel,
     ShareItem,
     TaskKind,
@@ -126,10 +127,14 @@ def case_detail(request, case_id: int):
     my_referrals = [m for m in context["moves"] if m.to_agency_id and m.to_agency_id in actor.agency_ids]
     for m in my_referrals:
         m.share_labels = [ShareItem(s).label for s in m.shares] if services.referral_shared(m) else []
+        m.shared_masked = services.referral_shared_masked(actor=actor, move=m)  # in full only by the logged reveal
     context["my_referrals"] = my_referrals
     context["openable_people"] = records.openable_people(actor=actor, person_ids=[p["id"] for p in context["parties"]])
     context["share_items"] = ShareItem.choices
     context["party_roles"] = [(r.value, r.label) for r in services.OTHER_PARTY_ROLES]
+    context["all_party_roles"] = PartyRole.choices
+    for party in context["parties"]:
+        party["draft"] = f"party-{party['party_id']}"  # each correction form keeps its own draft
     for _kind, items in context["agencies"]:
         for agency in items:
             agency.share_defaults = rules.referral_share_defaults(agency.kind)

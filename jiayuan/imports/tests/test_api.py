@@ -82,3 +82,36 @@ def test_a_body_that_is_not_multipart_gets_a_chinese_json_answer(scene, client):
     )
     assert broken.status_code == 400 and broken["Content-Type"].startswith("application/json")
     assert "multipart" in broken.json()["detail"] and not ImportRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_large_file_over_the_api_runs_in_the_background_and_is_polled(scene, client, settings):
+    settings.IMPORT_BACKGROUND_BYTES = 1  # every file counts as large here
+    auth = _auth(scene["worker"])
+    response = _post(client, xlsx([person_row(scene["community"], name=f"赵{i}") for i in range(3)]), auth)
+    assert response.status_code == 202, response.content
+    body = response.json()
+    run = ImportRun.objects.get(pk=body["id"])
+    assert body["status_url"] == f"/api/imports/runs/{run.pk}" and not run.upload
+    polled = client.get(body["status_url"], **auth).json()
+    assert polled["in_progress"] is False and polled["status"] == RunStatus.SUCCESS and polled["created"] == 3
+    assert Person.objects.filter(name__startswith="赵").count() == 3
+
+    # background=false keeps a file on the immediate path; a queued run shows its stage while it waits.
+    forced = client.post(
+        "/api/imports/people?background=false",
+        {"file": _upload(xlsx([person_row(scene["community"], name="钱一")]))},
+        **auth,
+    )
+    assert forced.status_code == 201 and forced.json()["progress"] is None
+    queued = ImportRun.objects.create(
+        kind="people", user=scene["worker"], division_id=scene["community"], status=RunStatus.QUEUED, stage="queued"
+    )
+    waiting = client.get(f"/api/imports/runs/{queued.pk}", **auth).json()
+    assert waiting["in_progress"] is True and waiting["progress"]["stage"] == "排队等待导入"
+
+
+def _upload(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("名单.xlsx", data)

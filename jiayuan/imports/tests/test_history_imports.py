@@ -12,7 +12,7 @@ from jiayuan.access.actor import Actor
 from jiayuan.care.models import Fund, Helper, LedgerEntry, Pairing, PairingStatus, ReliefApplication, ReliefStatus
 from jiayuan.care.relief import fund_create
 from jiayuan.care.services import register_entry_create
-from jiayuan.cases.models import Case, CaseEvent, Status
+from jiayuan.cases.models import ActionKind, Case, CaseAction, CaseEvent, PartyRole, Status
 from jiayuan.imports.framework import run_import
 from jiayuan.imports.history_cases import SPEC as CASES
 from jiayuan.imports.history_pairings import SPEC as PAIRINGS
@@ -91,6 +91,77 @@ def test_past_cases_are_written_as_closed_history(scene):
     assert open_.status == Status.IN_PROGRESS and open_.next_due_at is None and not open_.on_board
     assert Notification.objects.count() == 0
     assert CaseEvent.objects.filter(case=closed, data__history=True).exists()
+
+
+def _by_header(spec, rows: list[dict]) -> list[list]:
+    return [[row.get(c.header, "") for c in spec.columns] for row in rows]
+
+
+@pytest.mark.django_db
+def test_past_cases_carry_the_respondent_the_children_the_mediation_and_the_follow_up(scene):
+    base = {"受理日期": "2025-03-08", "来源渠道": "来访", "所在社区": scene["community"], "案件类别": "婚姻家庭纠纷"}
+    good = {
+        **base,
+        "求助人姓名": "王秀英",
+        "被投诉人": "张某（丈夫）",
+        "涉及儿童": "张小明（儿子，8岁）、张小红（2015年）",
+        "调解情况": "成功",
+        "是否结案": "是",
+        "结案日期": "2025-04-10",
+        "结案结果": "调解成功",
+        "回访日期": "2025-05-06",
+    }
+    failed = {**base, "调解情况": "未成功", "调解日期": "2025-03-20", "是否结案": "否"}
+    bad = [
+        {**base, "涉及儿童": "张小明（儿子，八岁，小学）", "是否结案": "否"},
+        {**base, "调解情况": "谈过了", "是否结案": "否"},
+        {**base, "是否结案": "否", "回访日期": "2025-05-06"},
+        {**base, "是否结案": "是", "结案日期": "2025-04-10", "结案结果": "调解成功", "回访日期": "2025-04-01"},
+        {**base, "被投诉人": "张某（丈夫，300）", "是否结案": "否"},
+    ]
+    run = _run(scene["actor"], CASES, _by_header(CASES, [good, failed, *bad]))
+    assert run.status == RunStatus.ERRORS and Case.objects.count() == 0 and CaseAction.objects.count() == 0
+    errors = {(r, col) for r, col, _ in run.errors}
+    assert {(4, "涉及儿童"), (5, "调解情况"), (6, "回访日期"), (7, "回访日期"), (8, "被投诉人")} <= errors, errors
+
+    run = _run(scene["actor"], CASES, _by_header(CASES, [good, failed]))
+    assert run.status == RunStatus.SUCCESS, run.errors
+    closed, open_ = Case.objects.order_by("-status")
+    closed, open_ = (closed, open_) if closed.status == Status.CLOSED else (open_, closed)
+    roles = {(p.role, p.relation, p.minor) for p in closed.parties.all()}
+    assert (PartyRole.RESPONDENT, "丈夫", False) in roles
+    assert (PartyRole.CHILD, "儿子", True) in roles and sum(role == PartyRole.CHILD for role, _, _ in roles) == 2
+    kinds = {(a.kind, a.occurred_on, a.success) for a in closed.actions.all()}
+    assert kinds == {
+        (ActionKind.MEDIATION, dt.date(2025, 4, 10), True),  # no mediation date: the closing date
+        (ActionKind.FOLLOW_UP, dt.date(2025, 5, 6), None),
+    }
+    assert closed.followup_at.date() == dt.date(2025, 5, 6)
+    assert [(a.kind, a.occurred_on, a.success) for a in open_.actions.all()] == [
+        (ActionKind.MEDIATION, dt.date(2025, 3, 20), False)
+    ]
+    # The respondent is never notified of anything.
+    assert Notification.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_ledger_under_its_own_headers_is_read_as_the_template(scene):
+    """A federation's own workbook: a row-number column, 受理时间 for 受理日期, 案件类型 for 案件类别…"""
+    headers = ["序号", "受理时间", "受理渠道", "所属社区", "案件类型", "当事人姓名", "是否办结", "办结日期", "处理结果"]
+    row = [1, "2025-03-08", "来访", scene["community"], "婚姻家庭纠纷", "王秀英", "是", "2025-04-10", "调解成功"]
+    run = run_import(actor=scene["actor"], spec=CASES, file=upload(xlsx([row], headers=headers)))
+    assert run.status == RunStatus.SUCCESS, run.errors
+    case = Case.objects.get()
+    assert case.outcome == "mediated" and case.closed_at.date() == dt.date(2025, 4, 10)
+
+    # The same column twice under two names is refused, naming both; nothing is written.
+    twice = run_import(
+        actor=scene["actor"],
+        spec=CASES,
+        file=upload(xlsx([row + ["家庭暴力"]], headers=[*headers, "案件类别"])),
+    )
+    assert twice.status != RunStatus.SUCCESS and Case.objects.count() == 1
+    assert any("案件类别" in message and "同一列" in message for _, _, message in twice.errors), twice.errors
 
 
 @pytest.mark.django_db

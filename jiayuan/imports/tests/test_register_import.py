@@ -99,3 +99,36 @@ def test_the_register_import_needs_its_permission_and_appears_on_the_imports_pag
     assert "困境妇女儿童批量纳入" in page.content.decode()
     template = client.get("/imports/register/template/")
     assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.django_db
+def test_a_type_that_does_not_fit_and_a_refusal_during_the_write_name_their_row(scene):
+    import dataclasses
+    import datetime as dt
+
+    adult, child = (
+        _people(scene, 1)[0],
+        make_person(scene["community"], name="小明", id_number=synthetic_id(dt.date(2018, 3, 1))),
+    )
+    man = make_person(scene["community"], name="男士", id_number=synthetic_id(female=False))
+    rows = [_row(adult), _row(child, types="单亲困难母亲"), _row(man, types="重病妇女")]
+    run = _run(scene, rows)
+    assert run.status == RunStatus.ERRORS and _entries() == (0, 0)
+    assert {(r, c) for r, c, _ in run.errors} == {(3, "困境类型"), (4, "困境类型")}
+    assert "单亲困难母亲" in {r: m for r, _, m in run.errors}[3]
+
+    # A colleague enters the second person while the file is being written: that row is named, nothing stays.
+    second = _people(scene, 1)[0]
+
+    def racing_writer(ctx, rows):
+        register_entry_create(actor=scene["actor"], person=second, type_codes=["disability"])
+        return SPEC.writer(ctx, rows)
+
+    raced = run_import(
+        actor=scene["actor"],
+        spec=dataclasses.replace(SPEC, writer=racing_writer),
+        file=upload(xlsx([_row(adult), _row(second)], headers=HEADERS)),
+    )
+    assert raced.status == RunStatus.ERRORS and _entries() == (0, 0)
+    assert [(r, c) for r, c, _ in raced.errors] == [(3, "证件号码")]
+    assert "已在困境妇女儿童数据库中" in raced.errors[0][2] and "未导入任何数据" in raced.errors[0][2]

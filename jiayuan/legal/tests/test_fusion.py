@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from jiayuan.legal.answers import compose_answer
 from jiayuan.legal.corpus import get_corpus
+from jiayuan.legal.evaluation import load_eval
 from jiayuan.legal.models import ArticlePhrasing
 from jiayuan.legal.retrieval import LegalIndex, phrasings_from_data
 from jiayuan.legal.topics import topic_data
@@ -46,8 +47,14 @@ def test_every_article_of_the_family_succession_and_guardianship_parts_has_phras
     have = {get_corpus().articles[idx].key for idx in phrasings_from_data()}  # refs are checked to exist
     wanted = {("民法典", n) for n in [*range(26, 40), *range(1041, 1164)]}
     assert wanted - have == set()
-    laws = {law for law, _ in have}
-    assert {"反家庭暴力法", "人身安全保护令规定", "彩礼纠纷规定", "妇女权益保障法", "未成年人保护法"} <= laws
+    # Every other statute has phrasings for a good share of its articles (those past the definitions,
+    # the offices' duties and the entry into force, which nobody asks about).
+    counts = get_corpus().counts
+    for law, total in counts.items():
+        if law == "民法典":
+            continue
+        covered = sum(1 for name, _ in have if name == law)
+        assert covered >= 0.45 * total, (law, covered, total)
 
 
 def test_phrasings_ranker_finds_an_article_by_a_phrase_its_text_lacks():
@@ -154,3 +161,41 @@ def test_reloading_the_statutes_brings_unedited_phrasings_up_to_the_data_file(la
     edited.refresh_from_db()
     assert untouched.lines == list(seed_phrasings()["民法典:1079"])
     assert edited.phrasings == "审核人写的问法"
+
+
+def test_the_fitting_ranks_exactly_as_the_product(legal_index):
+    from jiayuan.legal.evaluation import fit_rows, fused_rank
+    from jiayuan.legal.retrieval import Fusion
+
+    rows = fit_rows(legal_index, ("holdout",))
+    questions = load_eval("holdout")
+    assert len(rows) == len(questions)
+    for row, q in zip(rows, questions, strict=True):
+        keys = [h.article.key for h in legal_index.search(q.question, k=10).hits]
+        rank = next((i + 1 for i, key in enumerate(keys) if key in set(q.expected)), None)
+        assert fused_rank(legal_index, row, Fusion.current()) == rank, q.question
+
+
+def test_the_fitting_never_touches_a_frozen_set(legal_index):
+    from jiayuan.legal.evaluation import FROZEN_SETS, fit_rows
+
+    for name in FROZEN_SETS:
+        with pytest.raises(ValueError):
+            fit_rows(legal_index, (name,))
+
+
+def test_the_fitting_improves_a_poor_setting_without_losing_an_article_from_the_first_five(legal_index):
+    from dataclasses import replace
+
+    from jiayuan.legal.evaluation import _found_in_five, _ranks_of, fit_constants, fit_objective, fit_rows
+    from jiayuan.legal.retrieval import Fusion
+
+    rows = fit_rows(legal_index, ("holdout", "dev"))
+    poor = replace(Fusion.current(), weights={**Fusion.current().weights, "phrasing_chars": 0.1, "phrasings": 0.0})
+    fitted, score = fit_constants(legal_index, rows, poor)
+    assert score > fit_objective(legal_index, rows, poor)
+    before, after = (
+        _found_in_five(rows, _ranks_of(legal_index, rows, poor)),
+        _found_in_five(rows, _ranks_of(legal_index, rows, fitted)),
+    )
+    assert all(after[name] >= count for name, count in before.items())

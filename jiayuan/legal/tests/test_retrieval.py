@@ -55,6 +55,27 @@ def test_synonym_map_does_not_contain_eval_questions():
                 assert chunk not in synonyms and chunk not in topics, f"{q.question!r} copied into the data"
 
 
+def test_phrasings_share_no_eight_characters_with_any_evaluation_question():
+    # Stricter than the map's check: the per-article phrasings are what retrieval matches closest, so not even
+    # an 8-character stretch of any question (tuning, frozen or near-verbatim) may appear in them.
+    from jiayuan.legal.phrasings import seed_phrasings
+
+    width = 8
+    stretches = set()
+    for name in EVAL_FILES:
+        for q in load_eval(name):
+            core = re.sub(r"[，。？！、,.?!\s]", "", q.question)
+            stretches.update(core[i : i + width] for i in range(max(1, len(core) - width + 1)))
+    shared = [
+        (ref, line)
+        for ref, lines in seed_phrasings().items()
+        for line in lines
+        for core in [re.sub(r"[，。？！、,.?!\s]", "", line)]
+        if any(core[i : i + width] in stretches for i in range(len(core) - width + 1))
+    ]
+    assert shared == []
+
+
 def test_assistant_meets_targets_and_beats_the_baseline(legal_index):
     report = run_eval(load_eval("eval"))
     a, b = report.assistant, report.baseline
@@ -138,3 +159,32 @@ def test_topics_reference_existing_articles_and_match():
     assert match_topics("人身安全保护令怎么申请")[0][0].slug == "protection-order"
     assert match_topics("公司因为我怀孕要辞退我")[0][0].slug == "employment"
     assert not any(t.slug == "employment" for t, _ in match_topics("学校说要开除孩子"))
+
+
+@pytest.mark.parametrize(
+    ("question", "slug"),
+    [
+        ("老爸想找老伴，我们做子女的能拦着吗", "elder-support"),
+        ("母亲要再婚，哥哥坚决反对", "elder-support"),
+        ("我闺女在游戏里认识了个网友，约她出去", "child-abuse"),
+        ("有人在网上诱骗初中生拍照片", "child-abuse"),
+        ("妈妈留下的房子怎么办过户", "inheritance"),
+        ("爸爸不在了，那套门面我们兄弟姐妹怎么分", "inheritance"),
+        ("他在外面生的孩子也有份吗", "cohabitation"),
+        ("结婚后家里的钱都归他管", "divorce-property"),
+    ],
+)
+def test_topic_map_knows_remarriage_online_luring_family_estates_and_money_control(question, slug):
+    assert slug in {t.slug for t, _ in match_topics(question)}
+
+
+@pytest.mark.parametrize(
+    ("question", "slug"),
+    [
+        ("网友骗了我三万块钱", "child-abuse"),  # an adult's online fraud is not a child's abuse
+        ("他一走了之，孩子也不管", "inheritance"),  # leaving is not dying
+        ("我们离婚了，店面租金怎么付", "inheritance"),
+    ],
+)
+def test_new_topic_triggers_need_their_context(question, slug):
+    assert slug not in {t.slug for t, _ in match_topics(question)}

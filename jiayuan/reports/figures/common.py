@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Min, Model, QuerySet
+from django.db.models import Min, Model, QuerySet, Value
 
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
@@ -34,16 +35,37 @@ def federation_prefix(prefix: str) -> str:
     return prefix[:6] if len(prefix) > 6 else prefix
 
 
-def first_day(model: type[Model], date_path: str, division_path: str | None = "division"):
-    """first_use(prefix) for a module: the earliest `date_path` of `model` in the place's federation."""
+@dataclass(frozen=True)
+class FirstDay:
+    """first_use(prefix) for a module: the earliest `date_path` of `model` in the place's federation.
 
-    def first_use(prefix: str) -> dt.date | None:
-        qs = model._default_manager.all()
-        if division_path:
-            qs = qs.filter(subtree_q(federation_prefix(prefix), division_path))
-        return to_date(qs.aggregate(first=Min(date_path))["first"])
+    A module whose records the summaries follow keeps these days per division (`reports.summaries`), so the
+    check reads a small table instead of the records."""
 
-    return first_use
+    model: type[Model]
+    date_path: str
+    division_path: str | None = "division"
+
+    def place(self, prefix: str) -> str:
+        """The place whose first day counts for `prefix` (its federation; everything for a citywide module)."""
+        return federation_prefix(prefix) if self.division_path else ""
+
+    def query(self, prefix: str) -> QuerySet:
+        """The one-value query of the first day (`SELECT MIN(date) …`), to be read with others at once."""
+        qs = self.model._default_manager.order_by()
+        if self.division_path:
+            qs = qs.filter(subtree_q(self.place(prefix), self.division_path))
+        return qs.annotate(_one=Value(1)).values("_one").annotate(first=Min(self.date_path)).values("first")
+
+    def __call__(self, prefix: str) -> dt.date | None:
+        qs = self.model._default_manager.all()
+        if self.division_path:
+            qs = qs.filter(subtree_q(self.place(prefix), self.division_path))
+        return to_date(qs.aggregate(first=Min(self.date_path))["first"])
+
+
+def first_day(model: type[Model], date_path: str, division_path: str | None = "division") -> FirstDay:
+    return FirstDay(model, date_path, division_path)
 
 
 def choice_labels(model: type[Model], field_name: str):

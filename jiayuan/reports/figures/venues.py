@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Q, QuerySet
 
 from jiayuan.access import policy
@@ -11,23 +9,13 @@ from jiayuan.access.actor import Actor
 from jiayuan.divisions.models import Division, Level, subtree_q
 from jiayuan.venues.models import Venue, VenueType
 
-from .base import Dimension, FigureDef, ModuleDef, Query, to_date
-from .common import choice_labels, federation_prefix, in_place
+from .base import Dimension, FigureDef, ModuleDef, Query
+from .common import choice_labels, first_day, in_place
 
 PERM = "venues.stats"
 
 
-def _first_use(prefix: str) -> dt.date | None:
-    first = (
-        Venue.objects.filter(subtree_q(federation_prefix(prefix), "division"))
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    return to_date(first)
-
-
-MODULE = ModuleDef("venues", "阵地建设", _first_use)
+MODULE = ModuleDef("venues", "阵地建设", first_day(Venue, "created_at"))
 
 DIVISION = Dimension("division", "街道/社区", "division")
 TYPE = Dimension("type", "阵地类型", "type", choice_labels(Venue, "type"))

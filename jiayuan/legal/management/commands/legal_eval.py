@@ -34,7 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="一次评测全部评测集")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
         parser.add_argument("--misses", action="store_true", help="列出前 5 名未命中的问题（冻结的评测集不列出）")
-        parser.add_argument("--fit", action="store_true", help="以交叉验证在调优集（eval、holdout）上拟合融合权重")
+        parser.add_argument(
+            "--fit",
+            action="store_true",
+            help="在调优集（eval、holdout、dev）上以交叉验证拟合融合常数（各排序器权重、重排、保护），并与现用常数对比",
+        )
         parser.add_argument(
             "--phrasing-cv", action="store_true", help="轮流把一部分常见问法移出索引再用它们提问（不用任何评测集）"
         )

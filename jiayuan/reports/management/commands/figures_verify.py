@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiayuan.divisions.models import Division
-from jiayuan.reports import summaries
+from jiayuan.reports import summaries, summary_verify
 
 
 def _month(value: str, name: str) -> dt.date:
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"已先并入 {folded} 处待重算的标记。")
         span = "全部月份" if not (options["start"] or options["end"]) else f"{start:%Y-%m} 至 {end:%Y-%m}"
         self.stdout.write(f"核对 {place} {span} 的汇总指标（{len(summaries.summarised())} 项）……")
-        compared, differences = summaries.verify(prefix=prefix, start=start, end=end)
+        compared, differences = summary_verify.verify(prefix=prefix, start=start, end=end)
         names = dict(Division.objects.filter(code__in={d.division for d in differences}).values_list("code", "name"))
         for diff in differences:
             self.stdout.write("差异：" + diff.describe(names))
@@ -55,8 +55,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"共核对 {compared} 项，汇总表与记录完全一致。"))
             return
         if options["fix"]:
-            summaries.recount(prefix=prefix, start=start.replace(day=1), end=summaries.month_end(end.replace(day=1)))
-            _, left = summaries.verify(prefix=prefix, start=start, end=end)
+            summaries.repair(prefix=prefix, start=start.replace(day=1), end=summaries.month_end(end.replace(day=1)))
+            _, left = summary_verify.verify(prefix=prefix, start=start, end=end)
             self.stdout.write(f"已按记录重算，重算后差异 {len(left)} 处。")
             if not left:
                 return

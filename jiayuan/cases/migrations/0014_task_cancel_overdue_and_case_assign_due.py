@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0012_case_party_relation_and_minor'),
+        ('cases', '0013_case_party_corrections_and_removal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

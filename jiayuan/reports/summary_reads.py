@@ -1,0 +1,210 @@
+"""Reading the summary tables for one actor and place (one page, one API call, one document).
+
+A period's whole months come from the summaries, its partial months at the edges and the records the actor
+reaches beyond the place (grants) from the records, so a value read here equals a count of the figure's
+records query. A district, the city or everything is read from its roll-up rows when the actor's own reach
+covers the whole place; any other place, or an actor whose reach covers only part of it, from the monthly
+rows of its divisions the actor reaches (`policy.place_q`).
+
+Each read loads every summarised figure of one permission at once (totals and every breakdown in one
+statement, the months in another), so a dashboard costs a handful of statements however many figures it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Model, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from jiayuan.access import policy
+from jiayuan.access.actor import Actor
+from jiayuan.access.roles import Scope
+from jiayuan.divisions.codes import in_subtree
+from jiayuan.divisions.models import subtree_q
+
+from .figures.base import Dimension, FigureDef, Period, Query
+from .models import FigureMonthly, FigureRollup
+from .summaries import _column, _norm, model_of, month_of, split, summarised
+
+# None: the figure's total; ("division", child prefixes): by child place; a Dimension: by its values.
+Group = tuple[str, tuple[str, ...]] | Dimension | None
+Span = tuple[str, dt.date, dt.date]  # (permission, first month, last day)
+
+
+class Reader:
+    """The summaries of one place as one actor reads them; remembers what it read."""
+
+    def __init__(self, actor: Actor, *, prefix: str, code: str, rolled: bool) -> None:
+        self.actor, self.prefix, self.code, self.rolled = actor, prefix, code, rolled
+        self._covers: dict[str, bool] = {}
+        self._beyond: dict[tuple[str, type[Model]], tuple[Q | None, Q | None]] = {}
+        self._cube: dict[Span, dict[tuple[str, str], dict[str, int]]] = {}
+        self._months: dict[Span, dict[str, dict[dt.date, int]]] = {}
+
+    # -------------------------------------------------------------------------------------- where rows come from
+
+    def covers(self, perm: str, code: str) -> bool:
+        """Whether one posting's own reach holds every division of the place `code` ("": everything)."""
+        key = f"{perm}:{code}"
+        if key not in self._covers:
+            self._covers[key] = any(
+                scope == Scope.ALL
+                or (
+                    bool(code)
+                    and scope == Scope.SUBTREE
+                    and posting.division is not None
+                    and in_subtree(code, posting.division.prefix)
+                )
+                for scope, posting in self.actor.scopes(perm)
+            )
+        return self._covers[key]
+
+    def _from_rollup(self, perm: str) -> bool:
+        return self.rolled and self.covers(perm, self.code)
+
+    def _rows(self, perm: str, whole: Period) -> QuerySet:
+        """The summary rows of the place in the months, as far as the actor reaches them by place."""
+        if self._from_rollup(perm):
+            return FigureRollup.objects.filter(place=self.prefix, month__gte=whole.start, month__lte=whole.end)
+        return self._monthly_rows(perm, whole)
+
+    def _monthly_rows(self, perm: str, whole: Period) -> QuerySet:
+        """The monthly rows of the place's divisions in the months, as far as the actor reaches them by place."""
+        qs = FigureMonthly.objects.filter(month__gte=whole.start, month__lte=whole.end)
+        if self.prefix:
+            qs = qs.filter(subtree_q(self.prefix, "division"))
+        if self.covers(perm, self.code):
+            return qs
+        place = policy.place_q(self.actor, perm, FigureMonthly)
+        return qs.filter(place) if place is not None else qs.none()
+
+    @staticmethod
+    def _codes(perm: str) -> list[str]:
+        return [f.code for f in summarised() if f.perm == perm]
+
+    def _cube_of(self, fig: FigureDef, whole: Period) -> dict[tuple[str, str], dict[str, int]]:
+        span = (fig.perm, whole.start, whole.end)
+        if span not in self._cube:
+            cube: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+            rows = self._rows(fig.perm, whole).filter(figure__in=self._codes(fig.perm)).order_by()
+            for code, dim, key, n in rows.values_list("figure", "dim", "key").annotate(_n=Sum("n")):
+                cube[(code, dim)][key] = n
+            self._cube[span] = cube
+        return self._cube[span]
+
+    def _months_of(self, fig: FigureDef, whole: Period) -> dict[dt.date, int]:
+        span = (fig.perm, whole.start, whole.end)
+        if span not in self._months:
+            months: dict[str, dict[dt.date, int]] = defaultdict(dict)
+            rows = self._rows(fig.perm, whole).filter(figure__in=self._codes(fig.perm), dim="").order_by()
+            for code, month, n in rows.values_list("figure", "month").annotate(_n=Sum("n")):
+                months[code][month] = n
+            self._months[span] = months
+        return self._months[span].get(fig.code, {})
+
+    def _by_child(self, fig: FigureDef, whole: Period, children: tuple[str, ...], rolled: bool) -> dict[str, int]:
+        """The figure's whole months per child place (keyed by the child's scope prefix)."""
+        if rolled and self.covers(fig.perm, self.code):
+            rows = FigureRollup.objects.filter(
+                place__in=children, month__gte=whole.start, month__lte=whole.end, figure=fig.code, dim=""
+            )
+            return dict(rows.order_by().values_list("place").annotate(_n=Sum("n")))
+        qs = self._monthly_rows(fig.perm, whole).filter(figure=fig.code, dim="").order_by()
+        return _to_children(qs.values_list("division_id").annotate(_n=Sum("n")), children)
+
+    def _remainder(self, fig: FigureDef, query: Query) -> QuerySet | None:
+        """The figure's records the actor reaches beyond the place part (grants), or None."""
+        assert fig.records is not None
+        model = model_of(fig)
+        key = (fig.perm, model)
+        if key not in self._beyond:
+            beyond = policy.beyond_place_q(self.actor, fig.perm, model)
+            place = policy.place_q(self.actor, fig.perm, model) if beyond is not None else None
+            self._beyond[key] = (beyond, place)
+        beyond, place = self._beyond[key]
+        if beyond is None:
+            return None
+        qs = fig.records(self.actor, query).filter(beyond)
+        return qs.exclude(place) if place is not None else qs
+
+    # -------------------------------------------------------------------------------------- values
+
+    def counts(
+        self, fig: FigureDef, query: Query, group: Group = None, *, children_rolled: bool = False
+    ) -> dict[str, int]:
+        """The figure's count (group None: {"": n}), by child place (keyed by prefix) or by a dimension's value.
+        `children_rolled`: every child place has roll-up rows of its own."""
+        assert query.prefix == self.prefix
+        whole, edges = split(query.period)
+        result: dict[str, int] = defaultdict(int)
+        if whole is not None:
+            if group is None:
+                result[""] += self._cube_of(fig, whole).get((fig.code, ""), {}).get("", 0)
+            elif isinstance(group, tuple):
+                for k, n in self._by_child(fig, whole, group[1], children_rolled).items():
+                    result[k] += n
+            else:
+                for k, n in self._cube_of(fig, whole).get((fig.code, group.code), {}).items():
+                    result[k] += n
+            rest = self._remainder(fig, Query(query.prefix, whole))
+            if rest is not None:
+                for k, n in _live(rest, fig, group).items():
+                    result[k] += n
+        assert fig.records is not None
+        for edge in edges:
+            for k, n in _live(fig.records(self.actor, Query(query.prefix, edge)), fig, group).items():
+                result[k] += n
+        return dict(result)
+
+    def totals(self, figs: list[FigureDef], query: Query) -> dict[str, int]:
+        return {f.code: self.counts(f, query).get("", 0) for f in figs}
+
+    def by_month(self, fig: FigureDef, period: Period) -> list[int]:
+        """The figure month by month over the period (each calendar month it touches, clipped to it)."""
+        whole, _edges = split(period)
+        stored = self._months_of(fig, whole) if whole is not None else {}
+        rest = self._remainder(fig, Query(self.prefix, whole)) if whole is not None else None
+        rest_by_month: dict[dt.date, int] = {}
+        if rest is not None:
+            rows = rest.order_by().annotate(_m=TruncMonth(fig.date_path)).values_list("_m")
+            for m, n in rows.annotate(_n=Count("pk", distinct=True)):
+                month = month_of(m)
+                if month is not None:
+                    rest_by_month[month] = rest_by_month.get(month, 0) + n
+        assert fig.records is not None
+        values = []
+        for _label, s, e in period.months():
+            month = s.replace(day=1)
+            if whole is not None and whole.start <= s and e <= whole.end:
+                values.append(stored.get(month, 0) + rest_by_month.get(month, 0))
+            else:
+                values.append(fig.records(self.actor, Query(self.prefix, Period(s, e))).order_by().count())
+        return values
+
+
+def _to_children(rows: Iterable[tuple[Any, int]], children: tuple[str, ...]) -> dict[str, int]:
+    """Counts keyed by division added up per child place (by the tree, as the child's own drill-down counts)."""
+    result: dict[str, int] = defaultdict(int)
+    for division, n in rows:
+        for child in children:
+            if in_subtree(_norm(division), child):
+                result[child] += n
+                break
+    return dict(result)
+
+
+def _live(qs: QuerySet, fig: FigureDef, group: Group) -> dict[str, int]:
+    qs = qs.order_by()
+    if group is None:
+        return {"": qs.count()}
+    if isinstance(group, tuple):
+        column = _column(fig.division_path)
+        return _to_children(qs.values_list(column).annotate(_n=Count("pk", distinct=True)), group[1])
+    result: dict[str, int] = defaultdict(int)
+    for k, n in qs.values_list(group.path).annotate(_n=Count("pk", distinct=True)):
+        result[_norm(k)] += n
+    return result

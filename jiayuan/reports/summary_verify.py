@@ -1,0 +1,138 @@
+"""Proof that the summaries are the records: recount a place and a run of whole months from the records and
+compare, value by value, the monthly rows, the roll-ups of the places inside it and the first days of use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Sum
+
+from jiayuan.divisions.codes import in_subtree
+from jiayuan.divisions.models import subtree_q
+
+from . import figures as catalogue
+from .figures.base import PLACE_ONLY, FigureDef, Period, Query
+from .models import FigureFirstUse, FigureRollup
+from .summaries import (
+    DB,
+    EARLIEST,
+    LATEST,
+    Row,
+    _Placer,
+    first_days,
+    fresh_rows,
+    kept_first_days,
+    month_end,
+    rollup_places,
+    stored_rows,
+    summarised,
+)
+
+
+@dataclass(frozen=True)
+class Difference:
+    figure: FigureDef | None  # None: a module's first day of use
+    division: str  # "" for the figure's total over the place
+    month: dt.date | None
+    dim: str
+    key: str
+    stored: int | dt.date | None
+    counted: int | dt.date | None
+    whole: bool = False  # a roll-up row (the place and everything in it)
+    module: str = ""
+
+    def describe(self, names: dict[str, str]) -> str:
+        where = names.get(self.division, self.division) if self.division else "全部所选区划"
+        if self.figure is None:
+            label = catalogue.modules()[self.module].label
+            return f"“{label}”在{where}的首条记录日期：汇总表 {self.stored or '无'}，按记录重算 {self.counted or '无'}"
+        if self.whole:
+            where = f"{names.get(self.division, '全部区划') if self.division else '全部区划'}（合计行）"
+        when = f"{self.month.year}年{self.month.month}月" if self.month else "所选月份合计"
+        by = ""
+        if self.dim:
+            dim = next((d for d in self.figure.dimensions if d.code == self.dim), None)
+            label = dim.labels().get(self.key, self.key) if dim else self.key
+            by = f"，按{dim.label if dim else self.dim}“{label or '未填写'}”"
+        return (
+            f"{self.figure.label}（{self.figure.code}）{where} {when}{by}："
+            f"汇总表 {self.stored}，按记录重算 {self.counted}"
+        )
+
+
+def verify(*, prefix: str = "", start: dt.date = EARLIEST, end: dt.date = LATEST, using: str = DB) -> tuple[int, list]:
+    """Recount the summarised figures of a place and a run of whole months from the records and compare them with
+    the summary tables: the monthly rows row by row and in total (each figure's own records query, counted
+    plainly), the roll-up rows of every place inside the place, and the first days of use of its divisions.
+    Returns (the number of values compared, the differences)."""
+    start, end = start.replace(day=1), month_end(end.replace(day=1))
+    compared, differences = 0, []
+    places = rollup_places(using)
+    # The places kept whole that lie inside the verified place (none inside a street or a community).
+    inside = {p: c for p, c in places.items() if (in_subtree(c, prefix) if c else not prefix)}
+    placer = _Placer(inside)
+    for fig in summarised():
+        stored = stored_rows(fig, prefix=prefix, start=start, end=end, using=using)
+        fresh = fresh_rows(fig, prefix=prefix, start=start, end=end, using=using)
+        for row in sorted(set(stored) | set(fresh), key=lambda r: (r[1], r[2], r[3], r[4])):
+            compared += 1
+            if stored.get(row, 0) != fresh.get(row, 0):
+                _f, division, month, dim, key = row
+                differences.append(Difference(fig, division, month, dim, key, stored.get(row, 0), fresh.get(row, 0)))
+        assert fig.records is not None
+        counted = fig.records(PLACE_ONLY, Query(prefix, Period(start, end))).using(using).order_by().count()
+        total = sum(n for (_f, _d, _m, dim, _k), n in stored.items() if dim == "")
+        compared += 1
+        if counted != total:
+            differences.append(Difference(fig, "", None, "", "", total, counted))
+        compared_rollup, rollup_differences = _verify_rollup(fig, fresh, inside, placer, start, end, using)
+        compared += compared_rollup
+        differences.extend(rollup_differences)
+    for module, first in kept_first_days().items():
+        counted_days = first_days(first, prefix=prefix, using=using)
+        qs = FigureFirstUse.objects.using(using).filter(module=module)
+        if prefix:
+            qs = qs.filter(subtree_q(prefix, "division"))
+        stored_days = dict(qs.values_list("division_id", "first"))
+        for division in sorted(set(stored_days) | set(counted_days)):
+            compared += 1
+            if stored_days.get(division) != counted_days.get(division):
+                before, now = stored_days.get(division), counted_days.get(division)
+                differences.append(Difference(None, division, None, "", "", before, now, module=module))
+    return compared, differences
+
+
+def _verify_rollup(
+    fig: FigureDef,
+    fresh: dict[Row, int],
+    inside: dict[str, str],
+    placer: _Placer,
+    start: dt.date,
+    end: dt.date,
+    using: str,
+) -> tuple[int, list[Difference]]:
+    """The roll-up rows of the places inside the verified place against the records' rows added up."""
+    if not inside:
+        return 0, []
+    expected: dict[Row, int] = defaultdict(int)
+    for (f, division, month, dim, key), n in fresh.items():
+        for place in placer(division):
+            expected[(f, place, month, dim, key)] += n
+    rows = FigureRollup.objects.using(using).filter(
+        figure=fig.code, place__in=list(inside), month__gte=start, month__lte=end
+    )
+    stored = {
+        (fig.code, p, m, dim, key): n
+        for p, m, dim, key, n in rows.values_list("place", "month", "dim", "key").annotate(n_=Sum("n"))
+    }
+    differences = []
+    keys = {r for r, n in expected.items() if n} | set(stored)
+    for row in sorted(keys, key=lambda r: (r[1], r[2], r[3], r[4])):
+        if stored.get(row, 0) != expected.get(row, 0):
+            _f, place, month, dim, key = row
+            differences.append(
+                Difference(fig, inside[place], month, dim, key, stored.get(row, 0), expected.get(row, 0), True)
+            )
+    return len(keys), differences
