@@ -41,6 +41,7 @@ NAV = [
 # Panels on the home page, in order: (template, permission or None). Each template renders itself
 # from the `actor` in its context through the owning app's selectors (template tags or HTMX loads).
 HOME_PANELS = [
+    ("reports/partials/home_panel.html", "reports.view"),
     ("people/partials/home_panel.html", "people.view"),
     ("cases/partials/home_panel.html", "cases.list"),
     ("care/partials/home_panel.html", "care.list"),

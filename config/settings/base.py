@@ -190,6 +190,8 @@ AXES_FAILURE_LIMIT = 5
 # right; exports of more than EXPORT_IMMEDIATE_ROWS rows are written by the background worker.
 REPORTS_EXPORT_LIMIT = int(os.environ.get("JIAYUAN_EXPORT_LIMIT", "5000"))
 EXPORT_IMMEDIATE_ROWS = int(os.environ.get("JIAYUAN_EXPORT_IMMEDIATE_ROWS", "1000"))
+# An export's file (masked) is kept this many days for its requester, then deleted; the record of the export stays.
+EXPORT_KEEP_DAYS = int(os.environ.get("JIAYUAN_EXPORT_KEEP_DAYS", "7"))
 AXES_COOLOFF_TIME = 0.5  # hours
 # Lockout per account, whatever address the attempts come from (a security officer unlocks at
 # /accounts/locked/); addresses are limited separately by the login rate limit (core.ratelimit).
@@ -302,6 +304,12 @@ SCHEDULE: dict[str, dict] = {
         "cron": "45 3 * * *",
         "summary": "清理草稿 {purged} 份",
     },
+    "export_files_purge": {
+        "title": "删除超过保存期的导出文件",
+        "task": "jiayuan.imports.tasks.export_files_purge_task",
+        "cron": "50 3 * * *",
+        "summary": "删除导出文件 {purged} 个",
+    },
     "housekeeping": {
         "title": "清理过期的后台任务记录",
         "task": "jiayuan.ops.tasks.housekeeping_task",
@@ -338,6 +346,16 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("JIAYUAN_CACHE_PREFIX", "jiayuan"),
         }
     }
+# The progress of a background import, written by the worker while its transaction is still open and read by
+# the web process: a cache every process of the host shares (Redis when configured, else files under var/).
+CACHES["progress"] = (
+    {**CACHES["default"], "KEY_PREFIX": os.environ.get("JIAYUAN_CACHE_PREFIX", "jiayuan") + "-progress"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "progress"),
+    }
+)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

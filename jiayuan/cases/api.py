@@ -92,6 +92,19 @@ class EventOut(Schema):
     corrects_id: int | None
 
 
+class PartyOut(Schema):
+    """A person of the case as it stands; the name masked. `party_id` and `version` are what a correction sends."""
+
+    party_id: int
+    version: int
+    person_id: int
+    name: str
+    role: str
+    role_code: str
+    relation: str
+    minor: bool
+
+
 class SharedItemOut(Schema):
     item: str
     label: str
@@ -137,18 +150,8 @@ class CaseOut(Schema):
     first_contact_due: dt.datetime | None
     next_due_at: dt.datetime | None
     timeline: list[EventOut]
+    parties: list[PartyOut]
     referrals: list[ReferralOut]
-
-
-class PartyOut(Schema):
-    """A person of the case as it stands; the name masked."""
-
-    person_id: int
-    name: str
-    role: str
-    role_code: str
-    relation: str
-    minor: bool
 
 
 class CreatedOut(Schema):
@@ -166,6 +169,10 @@ class CallerMatchOut(Schema):
     name: str
     phone: str
     cases: list[CaseRowOut]
+
+
+def _parties_out(case) -> list[dict]:
+    return [{**p, "person_id": p["id"]} for p in selectors.case_parties(case=case)]
 
 
 def _referrals_out(actor, case) -> list[dict]:
@@ -225,6 +232,7 @@ def _case_out(actor, case) -> dict:
             }
             for e in timeline
         ],
+        "parties": _parties_out(case),
         "referrals": _referrals_out(actor, case),
     }
 
@@ -270,7 +278,7 @@ def case_create(request, payload: CaseIn):
             "urgent": case.urgent,
             "person_id": person.pk if person else None,
             "earlier_cases": [r.__dict__ for r in intake.earlier_cases],
-            "parties": [{**p, "person_id": p["id"]} for p in selectors.case_parties(case=case)],
+            "parties": _parties_out(case),
         },
     )
 
@@ -509,3 +517,108 @@ def referral_shared_reveal(request, move_id: int):
     move = records.move_get(actor=request.actor, move_id=move_id)
     values = services.case_referral_reveal(actor=request.actor, move=move, request=request, channel="api")
     return [{"label": label, "value": value} for label, value in values]
+
+
+# --- corrections: the people of a case and what a referral shares, each against the version read ---
+
+
+class PartyEditIn(Schema):
+    """A correction of a party: its role, relation and minor flag as they should be, why, and the `version` read
+    (a party corrected meanwhile by someone else is refused with 409)."""
+
+    role: str = Field(
+        description="角色：seeker 求助人、respondent 被投诉人、child 涉及儿童、witness 证人、caller 来电人"
+    )
+    relation: str = ""
+    minor: bool = False
+    reason: str = Field(description="更正理由（写入办理记录）")
+    version: int | None = None
+
+
+class PartyRemoveIn(Schema):
+    """A party entered by mistake, taken off the case; it stays on the record with who, when and why."""
+
+    reason: str = Field(description="移除理由（写入办理记录）")
+    version: int | None = None
+
+
+class SharesIn(Schema):
+    """What a live referral shares from now on (an item left out is hidden from the agency at once)."""
+
+    shares: list[str] = Field(
+        description="共享内容：name 求助人姓名、phone 安全联系电话、account 当事人陈述、address 住址"
+    )
+    share_phone: str = Field("", description="安全联系电话（不填则用登记的可安全来电号码）")
+    reason: str = ""
+    version: int | None = None
+
+
+class SharesOut(Schema):
+    id: int
+    version: int
+    shares: list[str]
+
+
+@operation(router, "POST", "/{int:case_id}/parties", perm="cases.handle", response={201: PartyOut})
+def case_party_create(request, case_id: int, payload: PartyIn):
+    """Add the respondent, a child or a witness, found in the registry before anyone is created (as on the page)."""
+    case = selectors.access_case_by_id(request.actor, case_id, perm="cases.handle")
+    party = services.case_party_add(
+        actor=request.actor,
+        case=case,
+        party=services.PartyInput(
+            role=payload.role[:16],
+            name=payload.name[:65],
+            relation=payload.relation[:33],
+            age="" if payload.age is None else str(payload.age)[:8],
+            phone=payload.phone[:32],
+            person_id=payload.person_id,
+            minor=payload.minor,
+        ),
+    )
+    return Status(201, next(p for p in _parties_out(case) if p["party_id"] == party.pk))
+
+
+@operation(router, "POST", "/{int:case_id}/parties/{int:party_id}", perm="cases.handle", response=PartyOut)
+def case_party_update(request, case_id: int, party_id: int, payload: PartyEditIn):
+    """Correct a party: a correction entry on the timeline names what changed and why."""
+    case = selectors.access_case_by_id(request.actor, case_id, perm="cases.handle")
+    party = records.party_get(actor=request.actor, case=case, party_id=party_id)
+    services.case_party_edit(
+        actor=request.actor,
+        party=party,
+        role=payload.role[:16],
+        relation=payload.relation[:33],
+        minor=payload.minor,
+        reason=payload.reason[:400],
+        expected_version=payload.version,
+    )
+    return next(p for p in _parties_out(case) if p["party_id"] == party.pk)
+
+
+@operation(router, "POST", "/{int:case_id}/parties/{int:party_id}/remove", perm="cases.handle", response=PartyOut)
+def case_party_delete(request, case_id: int, party_id: int, payload: PartyRemoveIn):
+    """Take a party entered by mistake off the case (kept on the record); answers the party as it was."""
+    case = selectors.access_case_by_id(request.actor, case_id, perm="cases.handle")
+    party = records.party_get(actor=request.actor, case=case, party_id=party_id)
+    shown = next(p for p in _parties_out(case) if p["party_id"] == party.pk)
+    removed = services.case_party_remove(
+        actor=request.actor, party=party, reason=payload.reason[:400], expected_version=payload.version
+    )
+    return {**shown, "version": removed.version}
+
+
+@operation(router, "POST", "/referrals/{int:move_id}/shares", perm="cases.move", response=SharesOut)
+def referral_shares_update(request, move_id: int, payload: SharesIn):
+    """Change what a live referral shares with the agency, without revoking it; the change is on the case's
+    timeline and the agency's users are told."""
+    move = records.move_get(actor=request.actor, move_id=move_id)
+    move = services.case_referral_shares_change(
+        actor=request.actor,
+        move=move,
+        shares=[s[:16] for s in payload.shares[:10]],
+        share_phone=payload.share_phone[:32],
+        reason=payload.reason[:500],
+        expected_version=payload.version,
+    )
+    return {"id": move.pk, "version": move.version, "shares": list(move.shares)}

@@ -251,13 +251,32 @@ def export_write(run_id: int, plan: ExportPlan, run: ExportRun) -> int:
     return row - 3
 
 
+def keep_days() -> int:
+    """A finished export's file is kept this many days, then deleted by the daily `export_files_purge` job."""
+    return int(getattr(settings, "EXPORT_KEEP_DAYS", 7))
+
+
+def export_files_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of exports finished more than `keep_days()` ago; the runs stay as the record of who
+    exported what, their page saying the file has expired. Returns how many files were deleted."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=keep_days())
+    purged = 0
+    for run in ExportRun.objects.filter(created_at__lt=cutoff).exclude(file=""):
+        run.file.delete(save=False)
+        ExportRun.objects.filter(pk=run.pk).update(file="")
+        purged += 1
+    return purged
+
+
 def export_download(
     *, actor: Actor, run_id: int, request: HttpRequest | None = None
 ) -> tuple[IO[bytes], str, ExportRun]:
     """The file of a finished export: only its requester, still holding the kind's right within scope, downloads
     it (the file was written with the requester's reach); the download is logged."""
     run = export_access(actor=actor, run_id=run_id)
-    if run.status != RunStatus.SUCCESS or not run.file:
+    if run.status == RunStatus.SUCCESS and not run.file:
+        raise ApplicationError(f"导出文件已超过保存期（{keep_days()} 天）并已删除，请重新导出。")
+    if run.status != RunStatus.SUCCESS:
         raise ApplicationError("导出尚未完成。")
     access_log_write(
         actor=actor,

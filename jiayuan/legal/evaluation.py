@@ -287,11 +287,11 @@ def fit_constants(index, rows: list[FitRow], start, sweeps: int = FIT_SWEEPS, ma
     """Coordinate ascent over FIT_GRID from `start`: each constant in turn takes its best value with the
     others held, `sweeps` times over (a full grid of these nine constants would be millions of settings).
 
-    A setting is taken only when it scores `margin` better than the one held, and only when no set finds
-    fewer questions' articles in the first five than with `start` (a right article among those shown
-    matters most; a gain at rank 1 never pays for losing one from the list)."""
+    A setting is taken only when it scores `margin` better than the one held, and only when the tuning data
+    as a whole find no fewer questions' articles in the first five than with `start` (a right article among
+    those shown matters most; a gain at rank 1 never pays for a net loss from the list)."""
     start_ranks = _ranks_of(index, rows, start)
-    floor = _found_in_five(rows, start_ranks)
+    floor = sum(_found_in_five(rows, start_ranks).values())
     best, best_score = start, _objective_of(rows, start_ranks)
     for _ in range(sweeps):
         moved = False
@@ -304,8 +304,7 @@ def fit_constants(index, rows: list[FitRow], start, sweeps: int = FIT_SWEEPS, ma
                 score = _objective_of(rows, ranks)
                 if score <= best_score + margin:
                     continue
-                found = _found_in_five(rows, ranks)
-                if any(found.get(name_, 0) < count for name_, count in floor.items()):
+                if sum(_found_in_five(rows, ranks).values()) < floor:
                     continue
                 best, best_score, moved = candidate, score, True
         if not moved:

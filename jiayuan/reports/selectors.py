@@ -300,7 +300,9 @@ class FigureContext:
                 together[code] = mod.first_use.query(prefix)
             else:
                 firsts[code] = mod.first_use(prefix)
-        firsts.update({code: to_date(day) for code, day in scalars_at_once(together).items()})
+        for code, day in scalars_at_once(together).items():
+            first = catalogue.modules()[code].first_use
+            firsts[code] = first.convert(day) if isinstance(first, FirstDay) and code not in kept else to_date(day)
         self._in_use = {code: day is not None and day <= self.period.end for code, day in firsts.items()}
 
     def value(self, fig: FigureDef):
@@ -531,6 +533,8 @@ def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureC
         return [row[f"m{i}"] or 0 for i in range(len(shifted))]
 
     links = [records_link(fig.code, scope, Period(s, e, "month")) for _, s, e in months]
+    if summaries.applies(fig):
+        ctx.reader.prefetch_months(fig, [previous, period])
     previous_values = monthly(previous) if ctx.in_use(fig.module) else [0] * len(months)
     return Trend(value, [m[0] for m in months], monthly(period), previous_values, links)
 
@@ -604,6 +608,13 @@ def dashboard(*, actor: Actor, scope: Scope, period: Period) -> Dashboard:
         trends=trends,
         breakdowns=breakdowns,
     )
+
+
+@replica_reads
+def headline(*, actor: Actor, scope: Scope, period: Period) -> list[FigureValue]:
+    """Only the headline figures of the dashboard (the workbench's panel), counted the same way."""
+    ctx = FigureContext(actor, scope, period)
+    return [ctx.figure_value(f) for f in visible_figures(actor) if f.headline]
 
 
 def module_stats_divisions(*, actor: Actor, perm: str) -> list[Division]:

@@ -43,7 +43,8 @@ class Reader:
         self._covers: dict[str, bool] = {}
         self._beyond: dict[tuple[str, type[Model]], tuple[Q | None, Q | None]] = {}
         self._cube: dict[Span, dict[tuple[str, str], dict[str, int]]] = {}
-        self._months: dict[Span, dict[str, dict[dt.date, int]]] = {}
+        # per permission: (first month, last day, {figure: {month: n}}) of each run of months read
+        self._months: dict[str, list[tuple[dt.date, dt.date, dict[str, dict[dt.date, int]]]]] = {}
 
     # -------------------------------------------------------------------------------------- where rows come from
 
@@ -97,14 +98,26 @@ class Reader:
         return self._cube[span]
 
     def _months_of(self, fig: FigureDef, whole: Period) -> dict[dt.date, int]:
-        span = (fig.perm, whole.start, whole.end)
-        if span not in self._months:
-            months: dict[str, dict[dt.date, int]] = defaultdict(dict)
-            rows = self._rows(fig.perm, whole).filter(figure__in=self._codes(fig.perm), dim="").order_by()
-            for code, month, n in rows.values_list("figure", "month").annotate(_n=Sum("n")):
-                months[code][month] = n
-            self._months[span] = months
-        return self._months[span].get(fig.code, {})
+        for start, end, months in self._months.get(fig.perm, []):
+            if start <= whole.start and whole.end <= end:
+                return {m: n for m, n in months.get(fig.code, {}).items() if whole.start <= m <= whole.end}
+        self.prefetch_months(fig, [whole])
+        return self._months_of(fig, whole)
+
+    def prefetch_months(self, fig: FigureDef, periods: list[Period]) -> None:
+        """Read the months of every summarised figure of `fig`'s permission over the periods' whole months at once
+        (a year and the year before it: one statement)."""
+        wholes = [w for w in (split(p)[0] for p in periods) if w is not None]
+        if not wholes:
+            return
+        start, end = min(w.start for w in wholes), max(w.end for w in wholes)
+        if any(s <= start and end <= e for s, e, _m in self._months.get(fig.perm, [])):
+            return
+        months: dict[str, dict[dt.date, int]] = defaultdict(dict)
+        rows = self._rows(fig.perm, Period(start, end)).filter(figure__in=self._codes(fig.perm), dim="").order_by()
+        for code, month, n in rows.values_list("figure", "month").annotate(_n=Sum("n")):
+            months[code][month] = n
+        self._months.setdefault(fig.perm, []).append((start, end, months))
 
     def _by_child(self, fig: FigureDef, whole: Period, children: tuple[str, ...], rolled: bool) -> dict[str, int]:
         """The figure's whole months per child place (keyed by the child's scope prefix)."""

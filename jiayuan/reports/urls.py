@@ -5,6 +5,7 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("home/", views.home_panel, name="home_panel"),
     path("records/", views.records, name="records"),
     path("records/export/", views.records_export, name="records_export"),
     path("catalogue/", views.catalogue_page, name="catalogue"),

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.selectors import reach_of
@@ -81,6 +81,15 @@ def dashboard(request):
         "can_generate": request.actor.has_perm("reports.generate"),
     }
     return render(request, "reports/pages/dashboard.html", context)
+
+
+@require_perm("reports.view")
+@require_GET
+def home_panel(request):
+    """The workbench's panel: this year's headline figures for the user's own area, each a way into its records."""
+    scope, period, _ = _scope_and_period(request)
+    figures = selectors.headline(actor=request.actor, scope=scope, period=period)
+    return render(request, "reports/partials/home_figures.html", {"figures": figures, "scope": scope, "period": period})
 
 
 @require_perm("reports.view")

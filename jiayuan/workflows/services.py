@@ -89,6 +89,13 @@ def approvers_at(division_code: str, perm: str) -> list[User]:
     return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
+def _about(approval: ApprovalRequest) -> str:
+    """Which request a notice is about, without anyone's name: where it comes from and, if any, the amount."""
+    place = Division.objects.filter(code=approval.division_id).values_list("name", flat=True).first() or ""
+    amount = f"，金额 {approval.amount:,.2f} 元" if approval.amount is not None else ""
+    return f"（{place}提交{amount}）" if place else ""
+
+
 def _notify_level(approval: ApprovalRequest, title: str) -> None:
     from jiayuan.notifications.services import notify
 
@@ -96,7 +103,11 @@ def _notify_level(approval: ApprovalRequest, title: str) -> None:
     if approval.current_division_id is None:
         return
     url = spec.url(approval) if spec.url else ""
-    notify(users=approvers_at(approval.current_division_id, spec.perms["approve"]), title=title, url=url or "")
+    notify(
+        users=approvers_at(approval.current_division_id, spec.perms["approve"]),
+        title=title + _about(approval),
+        url=url or "",
+    )
 
 
 def _notify_requester(approval: ApprovalRequest, title: str) -> None:

@@ -135,7 +135,7 @@
     var out = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || SKIP[el.name] || el.type === "password" || el.type === "file" || el.type === "submit" ||
-          el.type === "button" || el.type === "hidden") { return; }
+          el.type === "button" || (el.type === "hidden" && !el.hasAttribute("data-draft-keep"))) { return; }
       var value;
       if (el.type === "checkbox" || el.type === "radio") { if (!el.checked) { return; } value = el.value; }
       else if (el.tagName === "SELECT" && el.multiple) {
@@ -149,7 +149,8 @@
   }
   function fill(form, fields) {
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || SKIP[el.name] || !(el.name in fields) || el.type === "hidden") { return; }
+      // A hidden field is restored only when it holds a choice (the person picked in a chooser).
+      if (!el.name || SKIP[el.name] || !(el.name in fields) || (el.type === "hidden" && !el.hasAttribute("data-draft-keep"))) { return; }
       var value = fields[el.name];
       var values = [].concat(value);
       if (el.type === "checkbox" || el.type === "radio") { el.checked = values.indexOf(el.value) !== -1; }
@@ -172,7 +173,10 @@
         note.textContent = "已恢复您 " + data.saved_at + " 未提交的内容，请核对后提交。";
         var drop = document.createElement("button");
         drop.type = "button"; drop.className = "linkish"; drop.textContent = "丢弃草稿";
-        drop.addEventListener("click", function () { post("/drafts/save/", {key: key, fields: {}}); note.remove(); form.reset(); });
+        drop.addEventListener("click", function () {
+          post("/drafts/save/", {key: key, fields: {}}); note.remove(); form.reset();
+          form.querySelectorAll("input[type=hidden][data-draft-keep]").forEach(function (el) { el.value = ""; });
+        });
         note.appendChild(document.createTextNode(" "));
         note.appendChild(drop);
         form.parentNode.insertBefore(note, form);

@@ -105,7 +105,18 @@ def test_call_referral_escalation_and_follow_up(browser, live_server, size):
         # relation, removes the witness entered by mistake, each with its reason on the record
         cw = open_as("cw_chen")
         cw.goto(f"/cases/{case.pk}/")
+        # the husband picked from the registry again as the respondent: refused, and the form comes back with
+        # the choice kept until she drops it
         cw.click("summary:has-text('添加当事人')")
+        cw.fill("#pa-q", "张伟")
+        cw.click("#pa-hits .pick-hit")
+        picked = cw.input_value("#pa-person")
+        assert picked
+        cw.click("form[action$='/parties/'] button:has-text('添加')")
+        cw.wait_for_selector("text=已是本案的被投诉人")
+        assert cw.input_value("#pa-person") == picked and "张" in cw.input_value("#pa-q")
+        cw.click("form[action$='/parties/'] ~ .draft-note button, .draft-note:has(+ form[action$='/parties/']) button")
+        assert cw.input_value("#pa-person") == "" and cw.input_value("#pa-q") == ""
         cw.select_option("#pa-role", "witness")
         cw.fill("#pa-name", "邻居王阿姨")
         cw.fill("#pa-relation", "邻居")

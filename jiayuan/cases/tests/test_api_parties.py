@@ -82,3 +82,39 @@ def test_the_schema_documents_the_other_parties(client):
     party = schema["components"]["schemas"]["PartyIn"]["properties"]
     assert {"role", "name", "relation", "age", "phone", "person_id", "minor"} <= set(party)
     assert "被投诉人" in party["role"]["description"]
+
+
+@pytest.mark.django_db
+def test_parties_are_added_corrected_and_removed_over_the_api_against_the_version_read(world, client):
+    from jiayuan.cases.models import CaseEvent, EventKind
+
+    from .conftest import new_case
+
+    case = new_case(world)
+    auth = _auth(world.worker)
+
+    def post(url, body, who=auth):
+        return client.post(url, body, content_type="application/json", **who)
+
+    added = post(f"/api/cases/{case.pk}/parties", {"role": "witness", "name": "邻居张阿姨", "relation": "邻居"})
+    assert added.status_code == 201, added.content
+    party = added.json()
+    assert party["role_code"] == "witness" and party["name"] == "邻***姨" and party["version"] == 1
+    url = f"/api/cases/{case.pk}/parties/{party['party_id']}"
+    fix = {"role": "respondent", "relation": "丈夫", "reason": "来电时误记为证人", "version": 1}
+    fixed = post(url, fix)
+    assert fixed.status_code == 200, fixed.content
+    assert fixed.json()["role_code"] == "respondent" and fixed.json()["version"] == 2
+    entry = CaseEvent.objects.filter(case=case, kind=EventKind.CORRECTION).latest("id")
+    assert entry.note == "来电时误记为证人" and entry.actor == world.worker
+    stale = post(url, {**fix, "relation": "前夫"})
+    assert stale.status_code == 409 and "已被他人更正" in stale.json()["detail"]
+    no_reason = post(url, {**fix, "relation": "前夫", "reason": "", "version": 2})
+    assert no_reason.status_code == 400 and "理由" in no_reason.json()["detail"]
+    assert CaseParty.objects.get(pk=party["party_id"]).relation == "丈夫"
+    assert post(url, {**fix, "version": 2}, who=_auth(world.worker3)).status_code == 404
+    removed = post(f"{url}/remove", {"reason": "误录", "version": 2})
+    assert removed.status_code == 200, removed.content
+    shown = client.get(f"/api/cases/{case.pk}", **auth).json()
+    assert [p["role_code"] for p in shown["parties"]] == ["seeker"]
+    assert post(f"{url}/remove", {"reason": "再次", "version": 3}).status_code == 404

@@ -122,10 +122,16 @@ def test_the_api_case_view_carries_the_shared_items_for_the_agency(world, client
     log = AccessLog.objects.filter(user=world.police_user, action=Action.REVEAL).latest("id")
     assert _reveals(world.police_user) == before + 1 and log.detail["channel"] == "api"
     assert log.detail["referral"] == move.pk and "sensitive" in log.field_classes
-    # the worker takes the phone away: gone from the API at once
-    services.case_referral_shares_change(
-        actor=actor_of(world.worker), move=move, shares=["name"], expected_version=move.version
-    )
+    # the worker takes the phone away over the API (against the version read): gone from the API at once
+    worker = _auth(world.worker)
+    change = {"shares": ["name"], "reason": "当事人更换了号码", "version": move.version}
+    url = f"/api/cases/referrals/{move.pk}/shares"
+    assert client.post(url, change, content_type="application/json", **police).status_code in (403, 404)
+    changed = client.post(url, change, content_type="application/json", **worker)
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["shares"] == ["name"] and changed.json()["version"] == move.version + 1
+    stale = client.post(url, {**change, "shares": []}, content_type="application/json", **worker)
+    assert stale.status_code == 409 and "已被他人更改" in stale.json()["detail"]
     shared = {s["item"] for s in client.get(f"/api/cases/{case.pk}", **police).json()["referrals"][0]["shared"]}
     assert shared == {"name"}
     values = {v["label"] for v in client.post(f"/api/cases/referrals/{move.pk}/shared", **police).json()}

@@ -5,6 +5,7 @@ again when the file is written; a name typed in a search is never logged."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -16,7 +17,7 @@ from jiayuan.audit.models import AccessLog, Action
 from jiayuan.care.models import RegisterEntry
 from jiayuan.care.services import register_entry_create
 from jiayuan.divisions.models import Division
-from jiayuan.imports.exports import export_generate
+from jiayuan.imports.exports import export_files_purge, export_generate, keep_days
 from jiayuan.imports.models import ExportRun, RunStatus
 from jiayuan.people.models import Person
 from tests.factories import CITY, XIANGMIHU, community_of, make_person, make_user
@@ -77,6 +78,13 @@ def test_a_large_records_export_is_confirmed_written_in_the_background_and_downl
     for path in ("", "status/", "download/"):
         assert client.get(f"/imports/exports/{run.pk}/{path}").status_code == 404
     assert f"/imports/exports/{run.pk}/" not in client.get("/imports/exports/").content.decode()
+
+    # After the keeping period the daily job deletes the file; the record of the export stays.
+    assert export_files_purge(now=timezone.now() + dt.timedelta(days=keep_days() + 1)) == 1
+    client.force_login(register["worker"])
+    expired = client.get(f"/imports/exports/{run.pk}/download/")
+    assert expired.status_code == 409 and "超过保存期" in expired.content.decode()
+    assert "文件已超过保存期" in client.get(f"/imports/exports/{run.pk}/").content.decode()
 
 
 def test_progress_while_running_and_the_limit_at_the_request_and_at_the_write(client, register, settings):

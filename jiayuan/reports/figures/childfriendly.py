@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
 
 from jiayuan.access.actor import Actor
 from jiayuan.childfriendly.models import Project
-from jiayuan.childfriendly.selectors import communities_for_figures, projects_first_day, projects_for_figures
+from jiayuan.childfriendly.selectors import communities_for_figures, projects_for_figures
 
 from .base import Dimension, FigureDef, ModuleDef, Query
-from .common import choice_labels, federation_prefix
+from .common import choice_labels, first_day
 
-MODULE = ModuleDef("childfriendly", "儿童友好", lambda prefix: projects_first_day(federation_prefix(prefix)))
+
+def _utc_day(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+# The day the federation's first project was entered (as `childfriendly.selectors.projects_first_day` reads it).
+MODULE = ModuleDef("childfriendly", "儿童友好", first_day(Project, "created_at", convert=_utc_day))
 
 TYPE = Dimension("type", "项目类型", "type", choice_labels(Project, "type"))
 DIVISION = Dimension("division", "街道/社区", "division")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Min, Model, QuerySet, Value
 
@@ -45,6 +47,8 @@ class FirstDay:
     model: type[Model]
     date_path: str
     division_path: str | None = "division"
+    # The earliest value as a day (a date-time's local day by default; a year's 1 January for a year column).
+    convert: Callable[[Any], dt.date | None] = to_date
 
     def place(self, prefix: str) -> str:
         """The place whose first day counts for `prefix` (its federation; everything for a citywide module)."""
@@ -61,11 +65,20 @@ class FirstDay:
         qs = self.model._default_manager.all()
         if self.division_path:
             qs = qs.filter(subtree_q(self.place(prefix), self.division_path))
-        return to_date(qs.aggregate(first=Min(self.date_path))["first"])
+        return self.convert(qs.aggregate(first=Min(self.date_path))["first"])
 
 
-def first_day(model: type[Model], date_path: str, division_path: str | None = "division") -> FirstDay:
-    return FirstDay(model, date_path, division_path)
+def first_day(
+    model: type[Model],
+    date_path: str,
+    division_path: str | None = "division",
+    convert: Callable[[Any], dt.date | None] = to_date,
+) -> FirstDay:
+    return FirstDay(model, date_path, division_path, convert)
+
+
+def year_start(year: int | None) -> dt.date | None:
+    return dt.date(year, 1, 1) if year else None
 
 
 def choice_labels(model: type[Model], field_name: str):

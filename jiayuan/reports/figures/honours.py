@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import QuerySet
 
 from jiayuan.access.actor import Actor
 from jiayuan.honours.models import Honour
-from jiayuan.honours.selectors import honours_first_year, honours_for_figures
+from jiayuan.honours.selectors import honours_for_figures
 
 from .base import Dimension, FigureDef, ModuleDef, Query
-from .common import choice_labels, federation_prefix
+from .common import choice_labels, first_day, year_start
 
-
-def _first_use(prefix: str) -> dt.date | None:
-    year = honours_first_year(federation_prefix(prefix))
-    return dt.date(year, 1, 1) if year else None
-
-
-MODULE = ModuleDef("honours", "评先评优", _first_use)
+# The first year an honour is recorded in the federation (`honours.selectors.honours_first_year`), from 1 January.
+MODULE = ModuleDef("honours", "评先评优", first_day(Honour, "year", convert=year_start))
 
 LEVEL = Dimension("level", "级别", "level", choice_labels(Honour, "level"))
 DIVISION = Dimension("division", "街道/社区", "division")

@@ -236,6 +236,12 @@ def test_one_number_everywhere(year_world, client):
 
     api = client.get(f"/api/reports/figures?division={FUTIAN}&period=year&year={today.year}").json()
     assert {f["code"]: f["display"] for f in api["figures"]} == {code: v.display for code, v in values.items()}
+
+    # The workbench's panel states the headline figures, the same numbers.
+    home = client.get(f"/reports/home/?division={FUTIAN}&period=year&year={today.year}").content.decode()
+    heads = {code: v.display for code, v in values.items() if catalogue.figure(code).headline}
+    assert heads and dict(re.findall(r'data-figure="([a-z_.]+)">([^<]+)<', home)) == heads
+    assert 'hx-get="/reports/home/"' in client.get("/").content.decode()
     for f in api["figures"]:
         v = values[f["code"]]
         assert f["value"] == (str(v.value) if isinstance(v.value, Decimal) else v.value)

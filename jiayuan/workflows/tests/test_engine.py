@@ -194,3 +194,19 @@ def test_category_goes_to_city_and_withdraw(chain_users):
     CALLS.clear()
     services.approval_withdraw(actor=u["community"], approval=a, expected_version=a.version)
     assert a.status == ApprovalStatus.WITHDRAWN and CALLS == [("withdrawn", "withdrawn")]
+
+
+def test_the_approvers_notice_says_where_the_request_comes_from_and_the_amount(chain_users):
+    """Three notices at once must not read alike: each names the submitting place and the amount (no person)."""
+    from jiayuan.divisions.models import Division
+    from jiayuan.notifications.models import Notification
+
+    u = chain_users
+    subject = make_person(u["home"], name="王秀英")
+    services.approval_request_create(
+        actor=u["community"], kind="test.thing", subject=subject, division_code=u["home"], amount=Decimal("6000")
+    )
+    notice = Notification.objects.get(user=u["community2"].user)
+    place = Division.objects.get(code=u["home"]).name
+    assert notice.title == f"有一项测试审批待您审批（{place}提交，金额 6,000.00 元）"
+    assert "王" not in notice.title
