@@ -37,5 +37,9 @@ if not _REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": _os.environ.get("JIAYUAN_CACHE_DIR", str(_VAR_DIR / "cache")),
-        }
+        },
+        "progress": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _os.environ.get("JIAYUAN_CACHE_DIR", str(_VAR_DIR / "cache")) + "-progress",
+        },
     }

@@ -1,11 +1,11 @@
 """Large imports as background tasks: the upload is checked and kept, the run is queued, a worker carries it out
 through the same `run_import` (the same checks, the same all-or-nothing write) and the page follows its
-progress. Progress goes to the cache (seen across processes when Redis is configured, and while the write's
-transaction is still open) and to the run's row (seen once written)."""
+progress. Progress goes to the shared progress cache (Redis, or files under var/: seen by every process of the
+host while the write's transaction is still open) and to the run's row."""
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.base import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -22,12 +22,17 @@ from .models import ImportRun, RunStatus
 STAGES = {"queued": "排队等待导入", "reading": "正在读取文件", "checking": "正在逐行校验", "writing": "正在写入"}
 
 
+def _cache():
+    """Shared by the worker and the web processes of the host (settings `CACHES["progress"]`)."""
+    return caches["progress"]
+
+
 def _key(run_id: int) -> str:
     return f"imports:progress:{run_id}"
 
 
 def progress_set(run_id: int, stage: str, done: int, total: int = 0) -> None:
-    cache.set(_key(run_id), {"stage": stage, "done": done, "total": total}, 3600)
+    _cache().set(_key(run_id), {"stage": stage, "done": done, "total": total}, 3600)
     ImportRun.objects.filter(pk=run_id).update(stage=stage, done=done, status=RunStatus.RUNNING)
 
 
@@ -35,7 +40,7 @@ def progress_get(run: ImportRun) -> dict:
     """Stage (Chinese), rows done, rows in the file (0 while reading) and the percentage when known."""
     if not run.in_progress:
         return {}
-    state = cache.get(_key(run.pk)) or {"stage": run.stage or "queued", "done": run.done, "total": run.rows}
+    state = _cache().get(_key(run.pk)) or {"stage": run.stage or "queued", "done": run.done, "total": run.rows}
     total = state.get("total") or 0
     return {
         "stage": STAGES.get(state["stage"], state["stage"]),
@@ -113,6 +118,6 @@ def import_background_run(*, run_id: int) -> ImportRun:
         if upload_name:
             run.upload.storage.delete(upload_name)
             ImportRun.objects.filter(pk=run.pk).update(upload="", stage="")
-        cache.delete(_key(run.pk))
+        _cache().delete(_key(run.pk))
     run.refresh_from_db()
     return run
