@@ -260,10 +260,10 @@ BACKUP_DIR = os.environ.get("JIAYUAN_BACKUP_DIR", "")
 BACKUP_KEEP = int(os.environ.get("JIAYUAN_BACKUP_KEEP", "14"))
 SCHEDULE: dict[str, dict] = {
     "cases_sweep": {
-        "title": "流转逾期自动上报、个案逾期提醒",
+        "title": "流转逾期自动上报、个案逾期提醒、跟进任务逾期提醒",
         "task": "jiayuan.cases.tasks.cases_sweep_task",
         "cron": "*/5 * * * *",
-        "summary": "自动上报流转 {moves} 项，逾期提醒 {deadlines} 件",
+        "summary": "自动上报流转 {moves} 项，逾期提醒 {deadlines} 件，跟进任务逾期 {tasks} 项",
     },
     "care_sweep": {
         "title": "结对未联系提醒、到期复核提醒",

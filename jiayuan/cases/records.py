@@ -144,7 +144,10 @@ def task_assignees(*, actor: Actor, case: Case) -> list:
 
 
 def case_tasks(case: Case) -> list:
-    return list(case.tasks.select_related("assignee", "created_by").order_by("status", "due_on", "id"))
+    """The case's tasks: open ones first (overdue at the top), then done and cancelled."""
+    rows = list(case.tasks.select_related("assignee", "created_by").order_by("id"))
+    rank = {TaskStatus.OPEN: 0, TaskStatus.DONE: 1, TaskStatus.CANCELLED: 2}
+    return sorted(rows, key=lambda t: (rank.get(t.status, 3), not t.overdue, t.due_on is None, t.due_on or 0, t.id))
 
 
 def task_get(*, actor: Actor, task_id: object) -> CaseTask:
@@ -152,10 +155,32 @@ def task_get(*, actor: Actor, task_id: object) -> CaseTask:
     return policy.access_by_id(actor, "cases.view", CaseTask.objects.select_related("case"), task_id)
 
 
+def _overdue_first(qs):
+    """Overdue tasks first (the longest overdue at the top), then by due date, tasks without one last: the same
+    order on every database (NULLs sort differently on SQLite and PostgreSQL)."""
+    from django.db.models import BooleanField, Value, When
+    from django.db.models import Case as Cond
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return qs.annotate(
+        is_overdue=Cond(When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        no_due=Cond(When(due_on__isnull=True, then=Value(True)), default=Value(False), output_field=BooleanField()),
+    ).order_by("-is_overdue", "no_due", "due_on", "id")
+
+
 def my_tasks(*, actor: Actor) -> list:
-    """The open follow-up tasks given to the actor, on cases she may still read, soonest due first."""
+    """The open follow-up tasks given to the actor, on cases she may still read: overdue first, then soonest due."""
     qs = policy.scoped(actor, "cases.view", CaseTask.objects.filter(assignee_id=actor.user_id, status=TaskStatus.OPEN))
-    return list(qs.select_related("case", "case__division", "created_by").order_by("due_on", "id")[:200])
+    return list(_overdue_first(qs.select_related("case", "case__division", "created_by"))[:200])
+
+
+def tasks_given(*, actor: Actor) -> list:
+    """The open follow-up tasks the actor gave, on cases she may still read: overdue first, then soonest due."""
+    qs = policy.scoped(
+        actor, "cases.view", CaseTask.objects.filter(created_by_id=actor.user_id, status=TaskStatus.OPEN)
+    )
+    return list(_overdue_first(qs.select_related("case", "case__division", "assignee"))[:200])
 
 
 def agency_choices(*, near: str = "") -> list[tuple[str, list]]:

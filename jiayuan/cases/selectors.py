@@ -165,13 +165,21 @@ class CaseRow:
     overdue: bool
     seeker: str = ""
     as_respondent: bool = False  # in a person's list: she or he is the respondent of this case
+    awaiting: bool = False  # accepted from below or beside, its new owner has not assigned a handler (待指派)
+    openable: bool = True  # the reader may open the case page (a leader's list reaches wider than the pages)
 
 
-def case_rows(cases, *, now: dt.datetime | None = None, with_people: bool = True) -> list[CaseRow]:
-    """What a list shows: masked names, categories, deadlines. Three queries for any page size."""
+def case_rows(
+    cases, *, now: dt.datetime | None = None, with_people: bool = True, actor: Actor | None = None
+) -> list[CaseRow]:
+    """What a list shows: masked names, categories, deadlines. Three queries for any page size; with the
+    reader (`actor`), a fourth says which rows she may open, so a list links only to pages that open."""
     cases = list(cases)
     now = now or timezone.now()
     ids = [c.pk for c in cases]
+    openable: set[int] | None = None
+    if actor is not None:
+        openable = case_openable(actor=actor, case_ids=ids)
     cats: dict[int, list[str]] = defaultdict(list)
     seekers: dict[int, str] = {}
     names: dict[str, str] = {}
@@ -205,9 +213,18 @@ def case_rows(cases, *, now: dt.datetime | None = None, with_people: bool = True
             next_due_at=c.next_due_at,
             overdue=bool(c.next_due_at and c.next_due_at < now),
             seeker=seekers.get(c.pk, ""),
+            awaiting=c.awaiting_handler,
+            openable=openable is None or c.pk in openable,
         )
         for c in cases
     ]
+
+
+def case_openable(*, actor: Actor, case_ids: list[int]) -> set[int]:
+    """Which of these cases the actor may open (the same policy query as the case page)."""
+    if not case_ids or not actor.has_perm("cases.view"):
+        return set()
+    return set(policy.scoped(actor, "cases.view", Case).filter(pk__in=case_ids).values_list("pk", flat=True))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -404,9 +421,9 @@ def handler_board(*, actor: Actor, now: dt.datetime | None = None) -> dict:
     mine = case_list(actor=actor, filters=CaseFilters(mine=True, status="open"))
     overdue = case_list(actor=actor, filters=CaseFilters(overdue=True))
     return {
-        "mine": case_rows(mine[:10], now=now, with_people=False),
+        "mine": case_rows(mine[:10], now=now, with_people=False, actor=actor),
         "mine_count": mine.count(),
-        "overdue": case_rows(overdue[:10], now=now, with_people=False),
+        "overdue": case_rows(overdue[:10], now=now, with_people=False, actor=actor),
         "overdue_count": overdue.count(),
         "inbox_count": move_inbox(actor=actor).count(),
         "high_count": high_risk_board(actor=actor).count(),

@@ -1,4 +1,4 @@
-"""Background work: the deadline and move sweeps (also run by `manage.py cases_sweep` from cron)."""
+"""Background work: the deadline, move and follow-up task sweeps (also run by `manage.py cases_sweep` from cron)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,6 @@ from django_tasks import task
 
 @task()
 def cases_sweep_task() -> dict:
-    from .services import deadlines_sweep, moves_sweep
+    from .services import deadlines_sweep, moves_sweep, tasks_sweep
 
-    return {"moves": moves_sweep(), "deadlines": deadlines_sweep()}
+    return {"moves": moves_sweep(), "deadlines": deadlines_sweep(), "tasks": tasks_sweep()}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("moves/<int:move_id>/shares/", views.referral_shares, name="referral_shares"),
     path("tasks/", views.my_tasks, name="tasks"),
     path("tasks/<int:task_id>/done/", views.task_done, name="task_done"),
+    path("tasks/<int:task_id>/cancel/", views.task_cancel, name="task_cancel"),
     path("stats/", views.stats, name="stats"),
     path("calendar/", views.calendar, name="calendar"),
     path("person/<int:person_id>/", views.person_panel, name="person_panel"),

@@ -40,6 +40,13 @@ def organisation_may(*, actor: Actor, perm: str, organisation: Organisation) -> 
     return policy.allows(actor, perm, organisation)
 
 
+def organisations_permitted(*, actor: Actor, perm: str, org_ids: list[int]) -> set[int]:
+    """Which of these organisations the actor holds `perm` on (the same policy query as the record check)."""
+    if not org_ids or not actor.has_perm(perm):
+        return set()
+    return set(policy.scoped(actor, perm, Organisation).filter(pk__in=org_ids).values_list("pk", flat=True))
+
+
 @dataclass
 class MemberRow:
     name: str  # masked

@@ -136,6 +136,8 @@ class Case(VersionedModel):
         "在高风险看板上", default=False, help_text="高风险、极高风险或紧急且尚未结案（由服务维护，供看板索引）"
     )
     overdue_notified_at = models.DateTimeField("逾期提醒时间", null=True, blank=True)
+    # Set when an escalation or a transfer is accepted (the receiver assigns its own handler), cleared when it does.
+    assign_due = models.DateTimeField("指派承办人期限", null=True, blank=True)
 
     class Meta:
         verbose_name = "维权个案"
@@ -182,8 +184,14 @@ class Case(VersionedModel):
     def account_class(self) -> str:
         return FieldClass.HIGHLY_SENSITIVE if self.highly_sensitive else FieldClass.SENSITIVE
 
+    @property
+    def awaiting_handler(self) -> bool:
+        """Accepted from below or beside and not yet given a handler by its new owner (shown as 待指派)."""
+        return self.assign_due is not None and self.handler_id is None and self.status != Status.CLOSED
+
     def refresh_next_due(self) -> None:
-        """Derived columns: the nearest deadline still open (first contact, review, follow-up) and
+        """Derived columns: the nearest deadline still open (first contact, review, follow-up, assigning a
+        handler after a hand-over) and
         whether the case is on the high-risk board."""
         self.on_board = (self.risk_level in HIGH_LEVELS or self.urgent) and self.status != Status.CLOSED
         candidates = []
@@ -193,6 +201,8 @@ class Case(VersionedModel):
             candidates.append(self.review_due)
         if self.followup_due:  # cleared when the follow-up it asks for is recorded
             candidates.append(self.followup_due)
+        if self.assign_due and self.handler_id is None and self.status != Status.CLOSED:
+            candidates.append(self.assign_due)
         self.next_due_at = min(candidates) if candidates else None
 
 

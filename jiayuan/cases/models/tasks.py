@@ -40,6 +40,16 @@ class CaseTask(VersionedModel):
     )
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
     done_note = EncryptedTextField("完成情况", blank=True)
+    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
+    cancel_reason = models.CharField("取消理由", max_length=500, blank=True)
+    overdue_notified_at = models.DateTimeField("逾期提醒时间", null=True, blank=True)
+
+    @property
+    def overdue(self) -> bool:
+        """Open and past its due date (the day after the due date, local time)."""
+        from django.utils import timezone
+
+        return self.status == TaskStatus.OPEN and self.due_on is not None and self.due_on < timezone.localdate()
 
     class Meta:
         verbose_name = "跟进任务"
@@ -47,4 +57,5 @@ class CaseTask(VersionedModel):
         indexes = [
             models.Index(fields=["case", "id"], name="casetask_case_id"),
             models.Index(fields=["assignee", "status"], name="casetask_assignee_status"),
+            models.Index(fields=["status", "due_on"], name="casetask_status_due"),
         ]

@@ -42,8 +42,8 @@ from .moves import (
 )
 from .parties import OTHER_ROLES as OTHER_PARTY_ROLES
 from .parties import PartyInput, case_party_add, case_party_edit, case_party_remove
-from .sweeps import deadlines_sweep, moves_sweep
-from .tasks import case_task_assign, case_task_done
+from .sweeps import deadlines_sweep, moves_sweep, receiving_staff, tasks_sweep
+from .tasks import case_task_assign, case_task_cancel, case_task_done
 from .transitions import (
     ALL_TRANSITIONS,
     DECISIONS,
@@ -112,6 +112,7 @@ __all__ = [
     "case_referral_reveal",
     "case_referral_shares_change",
     "case_task_assign",
+    "case_task_cancel",
     "case_task_done",
     "case_team_add",
     "case_team_remove",
@@ -121,6 +122,8 @@ __all__ = [
     "closure_kind_register",
     "closure_request",
     "deadlines_sweep",
+    "receiving_staff",
+    "tasks_sweep",
     "engine_request",
     "may_decide",
     "move_may_answer",

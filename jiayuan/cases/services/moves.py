@@ -100,6 +100,8 @@ def case_assign(
             created_by=user_of(actor),
         )
         case.handler = to_user
+        was_awaiting = case.assign_due is not None
+        case.assign_due = None
         event_write(
             case,
             EventKind.MOVE,
@@ -119,6 +121,15 @@ def case_assign(
             url=case_url(case),
             level=NoticeLevel.URGENT if case.is_high_risk else NoticeLevel.INFO,
         )
+        if was_awaiting:
+            from jiayuan.cases.records import handed_over_users
+
+            notify(
+                users=[u for u in handed_over_users(case) if u.pk != to_user.pk],
+                title=f"个案 {case.number} 已指派承办人：{to_user}（{case.division.name}）",
+                body="您仍可查看本案（只读）；承办人派给您的跟进任务会另行通知。",
+                url=case_url(case),
+            )
     return move
 
 
@@ -383,6 +394,11 @@ def _hand_over(*, actor: Actor, case: Case, move: CaseMove) -> list:
     people = {u.pk: u for u in (move.created_by, case.handler) if u is not None and u.is_active}
     revoke_access(source_key=f"case-handler:{case.pk}")
     case.handler = None
+    now = timezone.now()
+    rule = rules.deadline_for(
+        "handler_assign", start=now, codes=category_codes(case), risk_level=case.risk_level, urgent=case.urgent
+    )
+    case.assign_due = rule.due if rule else now + dt.timedelta(days=1)
     for user in people.values():
         grant_access(
             obj=case,
@@ -415,13 +431,23 @@ def _answer_notify(*, move: CaseMove, case: Case, accept: bool, note: str, hande
         )
         return
     if move.kind in (MoveKind.ESCALATE, MoveKind.TRANSFER):
-        body = (
-            f"承办单位已改为{receiver}，由其指定承办人。您仍可查看本案（只读），"
-            "接收方派给您的跟进任务（如上门走访）会另行通知，并列在“跟进任务”页。"
+        by = f"{move.answered_by}（{receiver}）" if move.answered_by else receiver
+        handler = (
+            f"承办人：{case.handler}。"
+            if case.handler
+            else f"承办人：待指派（由{receiver}指派，期限 {timezone.localtime(case.assign_due):%Y-%m-%d %H:%M}）。"
+            if case.assign_due
+            else f"承办人：待指派（由{receiver}指派）。"
         )
+        body = (
+            f"接收人：{by}。承办单位由{move.from_division.name}改为{receiver}；{handler}"
+            + (f"接收意见：{note}。" if note else "")
+            + "您仍可查看本案（只读），接收方派给您的跟进任务（如上门走访）会另行通知，并列在“跟进任务”页。"
+        )
+        title = f"个案 {case.number} 已由{by}接收" + ("" if case.handler else "，承办人待指派")
         notify(
             users=handed_over or [move.created_by],
-            title=f"个案 {case.number} 已由{receiver}接收",
+            title=title,
             body=body,
             url=case_url(case),
         )

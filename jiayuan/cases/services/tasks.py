@@ -7,11 +7,13 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.access.models import GrantKind
-from jiayuan.access.services import grant_access
+from jiayuan.access.services import grant_access, revoke_access
 from jiayuan.cases.models import Case, CaseTask, EventKind, Status, TaskKind, TaskStatus
 from jiayuan.core.errors import NotFound, StaleEditError, ValidationFailed, WorkflowError
 from jiayuan.notifications.models import Level as NoticeLevel
@@ -24,8 +26,9 @@ if TYPE_CHECKING:
     from jiayuan.accounts.models import User
 
 
-def _task_url(case: Case) -> str:
-    return case_url(case) + "#tasks-h"
+def _task_url(case: Case, task: CaseTask | None = None) -> str:
+    """The task's row on the case page (or the case's task section)."""
+    return case_url(case) + (f"#task-{task.pk}" if task is not None else "#tasks-h")
 
 
 def case_task_assign(
@@ -92,7 +95,7 @@ def case_task_assign(
             users=[assignee],
             title=f"{actor.display_name}给您派了个案 {case.number} 的跟进任务：{label}{due}",
             body=instruction,
-            url=_task_url(case),
+            url=_task_url(case, task),
             level=NoticeLevel.URGENT if case.is_high_risk else NoticeLevel.INFO,
         )
     return task
@@ -130,6 +133,49 @@ def case_task_done(*, actor: Actor, task: CaseTask, note: str, expected_version:
         notify(
             users=[u for u in (task.created_by, case.handler) if u is not None and u.pk != actor.user_id],
             title=f"{actor.display_name}已完成个案 {case.number} 的跟进任务：{task.get_kind_display()}",
-            url=_task_url(case),
+            url=_task_url(case, task),
+        )
+    return task
+
+
+def case_task_cancel(*, actor: Actor, task: CaseTask, reason: str, expected_version: int | None = None) -> CaseTask:
+    """Whoever gave the task takes it back, saying why: the reason goes on the case record, the assignee is told,
+    and the read access the task gave her ends (a hand-over grant of her own stays)."""
+    if not actor.is_system and task.created_by_id != actor.user_id:
+        raise NotFound("未找到该记录")
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationFailed({"reason": "请填写取消理由。"})
+    if len(reason) > 500:
+        raise ValidationFailed({"reason": "取消理由最多 500 字。"})
+    with transaction.atomic():
+        task = CaseTask.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=task.pk)
+        if expected_version is not None and task.version != expected_version:
+            raise StaleEditError()
+        if task.status != TaskStatus.OPEN:
+            raise WorkflowError(f"该任务{task.get_status_display()}，不能取消。")
+        task.status = TaskStatus.CANCELLED
+        task.cancelled_at = timezone.now()
+        task.cancel_reason = reason
+        task.version += 1
+        task.save()
+        case = case_lock(task.case)
+        revoke_access(source_key=f"case-task:{task.pk}")
+        label = task.get_kind_display()
+        event_write(
+            case,
+            EventKind.NOTE,
+            f"取消跟进任务：{label}（{task.assignee}）",
+            actor=actor,
+            note=reason,
+            data={"task": task.pk, "cancelled": True},
+            sensitive=False,
+        )
+        still_reads = policy.allows(Actor.for_user(task.assignee), "cases.view", case)
+        notify(
+            users=[task.assignee],
+            title=f"{actor.display_name}取消了个案 {case.number} 的跟进任务：{label}",
+            body=f"取消理由：{reason}",
+            url=_task_url(case, task) if still_reads else reverse("cases:tasks"),
         )
     return task

@@ -78,12 +78,12 @@ def test_receiver_gives_her_a_follow_up_task_she_records_as_done(world, client):
     assert response.status_code == 302
     task = CaseTask.objects.get(case=case)
     assert task.assignee == world.worker and task.status == TaskStatus.OPEN and task.due_on == due
-    notice = Notification.objects.filter(user=world.worker, url=f"/cases/{case.pk}/#tasks-h").get()
+    notice = Notification.objects.filter(user=world.worker, url=f"/cases/{case.pk}/#task-{task.pk}").get()
     assert "上门走访" in notice.title and case.number in notice.title and due.isoformat() in notice.title
     # her task list links to the case; the case page offers her the completion form
     client.force_login(world.worker)
     listing = client.get("/cases/tasks/").content.decode()
-    assert f"/cases/{case.pk}/#tasks-h" in listing and "上门看望当事人" in listing
+    assert f"/cases/{case.pk}/#task-{task.pk}" in listing and "上门看望当事人" in listing
     assert f'action="/cases/tasks/{task.pk}/done/"' in client.get(f"/cases/{case.pk}/").content.decode()
     # someone else cannot complete it: 404, the same as a missing task
     client.force_login(world.worker2)

@@ -187,7 +187,7 @@ def test_sweep_runs_as_task_and_command(world):
     )
     Case.objects.filter(pk=case.pk)  # untouched
     result = cases_sweep_task.enqueue()
-    assert result.return_value == {"moves": 0, "deadlines": 0}
+    assert result.return_value == {"moves": 0, "deadlines": 0, "tasks": 0}
     move.refresh_from_db()
     call_command("cases_sweep", "--now", (move.due_at + dt.timedelta(hours=1)).isoformat())
     move.refresh_from_db()

@@ -24,8 +24,15 @@ def inbox(request):
 
 @require_perm("cases.view")
 def my_tasks(request):
+    tasks = records.my_tasks(actor=request.actor)
     return render(
-        request, "cases/tasks.html", {"tasks": records.my_tasks(actor=request.actor), "today": timezone.localdate()}
+        request,
+        "cases/tasks.html",
+        {
+            "tasks": tasks,
+            "overdue_count": sum(1 for t in tasks if t.overdue),
+            "given": records.tasks_given(actor=request.actor),
+        },
     )
 
 

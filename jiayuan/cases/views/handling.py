@@ -272,6 +272,24 @@ def task_done(request, task_id: int):
 
 
 @require_POST
+@require_perm("cases.view")
+def task_cancel(request, task_id: int):
+    task = records.task_get(actor=request.actor, task_id=task_id)
+    version = request.POST.get("version", "")
+    return _run(
+        request,
+        task.case_id,
+        lambda: services.case_task_cancel(
+            actor=request.actor,
+            task=task,
+            reason=request.POST.get("reason", ""),
+            expected_version=int(version) if version.isdigit() else None,
+        ),
+        "跟进任务已取消，承担人会收到通知。",
+    )
+
+
+@require_POST
 @require_perm("cases.handle")
 def party_add(request, case_id: int):
     case = _case(request, case_id, perm="cases.handle")

@@ -54,7 +54,7 @@ def _list_context(request, qs, filters, **extra):
     prefix = reach_of(actor=request.actor, perm="cases.list")
     return {
         "page": page,
-        "rows": selectors.case_rows(page.object_list),
+        "rows": selectors.case_rows(page.object_list, actor=request.actor),
         "filters": filters,
         "querystring": filters.querystring(),
         "statuses": Status.choices,

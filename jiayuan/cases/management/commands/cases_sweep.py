@@ -9,14 +9,14 @@ from django.utils import timezone
 
 
 class Command(BaseCommand):
-    help = "逾期未答复的流转自动上报；逾期个案提醒承办人和上级。"
+    help = "逾期未答复的流转自动上报；逾期个案提醒承办人和上级；逾期的跟进任务提醒承担人和派发人。"
 
     def add_arguments(self, parser):
         parser.add_argument("--now", help="以该时间（ISO 8601）为当前时间，用于补跑")
         parser.add_argument("--enqueue", action="store_true", help="交给后台任务队列执行")
 
     def handle(self, *args, **options):
-        from jiayuan.cases.services import deadlines_sweep, moves_sweep
+        from jiayuan.cases.services import deadlines_sweep, moves_sweep, tasks_sweep
         from jiayuan.cases.tasks import cases_sweep_task
 
         if options["enqueue"]:
@@ -28,4 +28,5 @@ class Command(BaseCommand):
             now = timezone.make_aware(now)
         moves = moves_sweep(now=now)
         deadlines = deadlines_sweep(now=now)
-        self.stdout.write(f"自动上报流转 {moves} 项，逾期提醒 {deadlines} 件。")
+        tasks = tasks_sweep(now=now)
+        self.stdout.write(f"自动上报流转 {moves} 项，逾期提醒 {deadlines} 件，跟进任务逾期提醒 {tasks} 项。")
