@@ -95,9 +95,18 @@
     field.value = hit.getAttribute("data-pick-id");
     var wrap = field.closest(".person-pick");
     var box = wrap && wrap.querySelector("input[type=search]");
-    if (box) { box.value = hit.getAttribute("data-pick-label"); }
+    if (box) { box.value = hit.getAttribute("data-pick-label"); box.setAttribute("data-picked-label", box.value); }
     var list = hit.closest(".pick-hits");
     if (list) { list.parentNode.innerHTML = '<p class="muted" role="status">已选定：' + hit.getAttribute("data-pick-label").replace(/[<>&]/g, "") + "</p>"; }
+  });
+
+  // Typing over the name of a picked person drops the pick: the box no longer names whom the hidden id holds.
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    var wrap = box.type === "search" && box.closest(".person-pick");
+    var field = wrap && wrap.querySelector("input[type=hidden]");
+    if (!field || field.hasAttribute("data-multi") || !field.value) { return; }
+    if (box.getAttribute("data-picked-label") !== box.value) { field.value = ""; }
   });
 
   // Narrow screens: the menu folds behind one button.

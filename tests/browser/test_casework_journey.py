@@ -115,6 +115,8 @@ def test_call_referral_escalation_and_follow_up(browser, live_server, size):
         cw.click("form[action$='/parties/'] button:has-text('添加')")
         cw.wait_for_selector("text=已是本案的被投诉人")
         assert cw.input_value("#pa-person") == picked and "张" in cw.input_value("#pa-q")
+        cw.fill("#pa-q", "邻居")  # typing over the name drops the pick
+        assert cw.input_value("#pa-person") == ""
         cw.click("form[action$='/parties/'] ~ .draft-note button, .draft-note:has(+ form[action$='/parties/']) button")
         assert cw.input_value("#pa-person") == "" and cw.input_value("#pa-q") == ""
         cw.select_option("#pa-role", "witness")
