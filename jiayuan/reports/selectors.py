@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
 
@@ -28,6 +28,7 @@ from . import figures as catalogue
 from . import summaries
 from .figures.base import NOT_RECORDED, FigureDef, Period, Query, date_range_q, to_date
 from .figures.common import FirstDay
+from .models import FigureFirstUse
 from .summary_reads import Reader
 
 VIEW_PERM = "reports.view"
@@ -290,17 +291,12 @@ class FigureContext:
         prefix = self.scope.prefix
         kept = summaries.kept_first_days()
         firsts: dict[str, dt.date | None] = {}
-        together: dict[str, QuerySet] = {}
         for code, mod in catalogue.modules().items():
             if mod.first_use is None:
                 firsts[code] = None
-            elif code in kept:
-                together[code] = summaries.first_use_query(code, prefix)
-            elif isinstance(mod.first_use, FirstDay):
-                together[code] = mod.first_use.query(prefix)
-            else:
+            elif code not in kept and not isinstance(mod.first_use, FirstDay):
                 firsts[code] = mod.first_use(prefix)
-        for code, day in scalars_at_once(together).items():
+        for code, day in scalars_run(_first_use_statement(prefix)).items():
             first = catalogue.modules()[code].first_use
             firsts[code] = first.convert(day) if isinstance(first, FirstDay) and code not in kept else to_date(day)
         self._in_use = {code: day is not None and day <= self.period.end for code, day in firsts.items()}
@@ -348,19 +344,29 @@ class FigureContext:
         )
 
 
-def scalars_at_once(querysets: dict[str, QuerySet], chunk: int = 25) -> dict[str, Any]:
-    """The one value each queryset selects (one row, one column; None for no row), several per statement."""
-    result: dict[str, Any] = {}
+Prepared = tuple[dict[str, Any], dict[str, list[tuple[str, str, tuple, Any, dict]]]]
+
+
+def scalars_prepare(querysets: dict[str, QuerySet]) -> Prepared:
+    """Statements that each select one value (one row, one column), compiled to be run together by `scalars_run`
+    (several per statement; None for no row) as often as needed."""
+    empty: dict[str, Any] = {}
     by_db: dict[str, list[tuple[str, str, tuple, Any, dict]]] = {}
     for code, qs in querysets.items():
         compiler = qs.query.get_compiler(using=qs.db)
         try:
             sql, p = compiler.as_sql()
         except EmptyResultSet:
-            result[code] = None
+            empty[code] = None
             continue
         converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
         by_db.setdefault(qs.db, []).append((code, sql, tuple(p), compiler, converters))
+    return empty, by_db
+
+
+def scalars_run(prepared: Prepared, chunk: int = 25) -> dict[str, Any]:
+    empty, by_db = prepared
+    result = dict(empty)
     for alias, items in by_db.items():
         for i in range(0, len(items), chunk):
             part = items[i : i + chunk]
@@ -373,6 +379,26 @@ def scalars_at_once(querysets: dict[str, QuerySet], chunk: int = 25) -> dict[str
                     value = next(iter(compiler.apply_converters([[value]], converters)))[0]
                 result[code] = value
     return result
+
+
+# The first-day statement of a place depends on nothing but the place and the database: compiled once.
+_FIRST_USE_STATEMENTS: dict[tuple[str, str], Prepared] = {}
+
+
+def _first_use_statement(prefix: str) -> Prepared:
+    key = (prefix, router.db_for_read(FigureFirstUse) or "default")
+    if key not in _FIRST_USE_STATEMENTS:
+        kept = summaries.kept_first_days()
+        together: dict[str, QuerySet] = {}
+        for code, mod in catalogue.modules().items():
+            if code in kept:
+                together[code] = summaries.first_use_query(code, prefix)
+            elif isinstance(mod.first_use, FirstDay):
+                together[code] = mod.first_use.query(prefix)
+        if len(_FIRST_USE_STATEMENTS) > 5000:
+            _FIRST_USE_STATEMENTS.clear()
+        _FIRST_USE_STATEMENTS[key] = scalars_prepare(together)
+    return _FIRST_USE_STATEMENTS[key]
 
 
 def count_many(querysets: dict[str, QuerySet], chunk: int = 25) -> dict[str, int]:

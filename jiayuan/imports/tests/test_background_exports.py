@@ -109,9 +109,10 @@ def test_progress_while_running_and_the_limit_at_the_request_and_at_the_write(cl
     assert done.status == RunStatus.REFUSED and "超过单次导出上限" in done.error and not done.file
 
 
-def test_a_large_people_export_goes_to_the_background_with_its_filters(client, register):
+def test_a_large_people_export_goes_to_the_background_with_its_filters(client, register, settings):
     community = community_of(XIANGMIHU, 0)
     client.force_login(register["worker"])
+    assert 'action="/imports/exports/new/people/"' in client.get("/people/").content.decode()  # the list's button
     asked = client.post("/people/export/", {"division": community, "q": ""})
     assert asked.status_code == 200 and "在后台导出" in asked.content.decode()
     started = client.post("/imports/exports/new/people/", {"division": community, "q": "欧阳", "gender": "F"})
@@ -126,3 +127,8 @@ def test_a_large_people_export_goes_to_the_background_with_its_filters(client, r
     assert not any("欧阳" in str(row.detail) for row in AccessLog.objects.filter(action=Action.EXPORT))
     refused = client.post("/imports/exports/new/people/", {"q": "13800138000"})
     assert refused.status_code == 400 and "不能导出" in refused.content.decode()
+    # A small export downloads at once and is kept all the same.
+    settings.EXPORT_IMMEDIATE_ROWS = 1000
+    small = client.post("/imports/exports/new/people/", {"division": community})
+    assert small.status_code == 200 and b"".join(small.streaming_content)[:2] == b"PK"
+    assert ExportRun.objects.filter(kind="people", status=RunStatus.SUCCESS).count() == 2
