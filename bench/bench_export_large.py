@@ -12,7 +12,6 @@ background limits); later runs reuse them.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import tempfile
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_import import make_rows, workbook
-from bench.common import setup_django
+from bench.common import district_user, setup_django
 
 
 def main() -> int:
@@ -37,23 +36,14 @@ def main() -> int:
     from django.test import Client
 
     from jiayuan.access.actor import Actor
-    from jiayuan.access.roles import Role
-    from jiayuan.accounts.models import Posting, User
     from jiayuan.divisions.models import Division, Level, subtree_q
-    from jiayuan.divisions.services import divisions_load
     from jiayuan.imports.framework import run_import
     from jiayuan.imports.models import ExportRun, ImportRun, RunStatus
     from jiayuan.imports.people import SPEC
     from jiayuan.people.models import Person
 
-    if not Division.objects.filter(code="440304").exists():
-        divisions_load()
     settings.REPORTS_EXPORT_LIMIT = max(total * 2, 200_000)
-    user, created = User.objects.get_or_create(username="bench-export-large", defaults={"display_name": "导出压测"})
-    if created:
-        Posting.objects.create(
-            user=user, role=Role.DISTRICT_RIGHTS, division_id="440304", valid_from=dt.date(2020, 1, 1)
-        )
+    user = district_user("bench-export-large", "导出压测")
     have = Person.objects.filter(subtree_q("440304"), deleted_at__isnull=True).count()
     if have < total:
         communities = dict(

@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_import import make_rows, workbook
-from bench.common import setup_django
+from bench.common import district_user, setup_django
 
 
 def main() -> int:
@@ -32,23 +32,14 @@ def main() -> int:
     from django.test import Client
     from django.urls import reverse
 
-    from jiayuan.access.roles import Role
-    from jiayuan.accounts.models import Posting, User
     from jiayuan.divisions.models import Division, Level
-    from jiayuan.divisions.services import divisions_load
     from jiayuan.imports import background
     from jiayuan.imports.models import ImportRun, RunStatus
     from jiayuan.people.models import Person
 
-    if not Division.objects.filter(code="440304").exists():
-        divisions_load()
     settings.IMPORT_MAX_ROWS_BACKGROUND = max(total, 200_000)
     settings.IMPORT_BACKGROUND_BYTES = 1  # the page sends every file of this benchmark to the background
-    user, created = User.objects.get_or_create(username="bench-import-large", defaults={"display_name": "导入压测"})
-    if created:
-        Posting.objects.create(
-            user=user, role=Role.DISTRICT_RIGHTS, division_id="440304", valid_from=dt.date(2020, 1, 1)
-        )
+    user = district_user("bench-import-large", "导入压测")
     communities = dict(
         Division.objects.filter(level=Level.COMMUNITY, code__startswith="440304").values_list("code", "name")
     )

@@ -78,3 +78,22 @@ def report(label: str, server: list[float], raw: list[float]) -> dict:
 
 def mean(values):
     return statistics.fmean(values) if values else float("nan")
+
+
+def district_user(username: str, display_name: str, district: str = "440304"):
+    """The divisions loaded (once) and a district rights worker of `district` to act as in a benchmark."""
+    import datetime as dt
+
+    from jiayuan.access.roles import Role
+    from jiayuan.accounts.models import Posting, User
+    from jiayuan.divisions.models import Division
+    from jiayuan.divisions.services import divisions_load
+
+    if not Division.objects.filter(code=district).exists():
+        divisions_load()
+    user, created = User.objects.get_or_create(username=username, defaults={"display_name": display_name})
+    if created:
+        Posting.objects.create(
+            user=user, role=Role.DISTRICT_RIGHTS, division_id=district, valid_from=dt.date(2020, 1, 1)
+        )
+    return user

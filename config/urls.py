@@ -29,6 +29,7 @@ urlpatterns = [
     path("childfriendly/", include("jiayuan.childfriendly.urls")),
     path("api/", api.urls),
     path("ops/", include("jiayuan.ops.urls")),
+    path("p/<path:name>", site_views.public_asset, name="public_asset"),
     path("healthz", ops_views.healthz, name="healthz"),
     path("healthz/live", ops_views.healthz_live, name="healthz_live"),
 ]

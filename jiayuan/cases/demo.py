@@ -225,8 +225,9 @@ def demo_load(*, total: int = TOTAL) -> str:
 
 def _journey() -> int:
     """One case walked the way the people meet it: the community worker registers a visit with the husband
-    (respondent) and their son, assesses it high, refers it to the police sharing the survivor's name, phone and
-    account, escalates it; the street accepts and gives her a home visit (she keeps reading the case)."""
+    (respondent) and their son, corrects his relation after a visit, assesses it high, refers it to the police
+    sharing the survivor's name, phone and account (the address taken back: she is in a shelter), escalates it;
+    the street accepts and gives her a home visit (she keeps reading the case)."""
     from jiayuan.orgs.models import PartnerAgency
 
     key = "演示个案：上报与跟进"
@@ -256,14 +257,31 @@ def _journey() -> int:
         ).case
         services.risk_assess(actor=shequ, case=case, answers=HIGH_ANSWERS, note="上门核实后评估")
         case.refresh_from_db()
+        husband = case.parties.get(role="respondent", removed_at__isnull=True)
+        services.case_party_edit(
+            actor=shequ,
+            party=husband,
+            role="respondent",
+            relation="丈夫（已分居）",
+            minor=False,
+            reason="上门核实：两人已分居三个月",
+            expected_version=husband.version,
+        )
         if police is not None:
-            services.case_move_create(
+            referral = services.case_move_create(
                 actor=shequ,
                 case=case,
                 kind=MoveKind.REFER,
                 reason="legal_action",
                 to_agency=police,
                 note="威胁杀害，请尽快联系当事人并出具告诫书",
+            )
+            services.case_referral_shares_change(
+                actor=shequ,
+                move=referral,
+                shares=[s for s in referral.shares if s != "address"],
+                reason="当事人已入住庇护所，不再提供原住址",
+                expected_version=referral.version,
             )
         move = services.case_move_create(actor=shequ, case=case, kind=MoveKind.ESCALATE, reason="high_risk")
         services.case_move_answer(actor=jiedao, move=move, accept=True, note="街道接手，社区继续走访")

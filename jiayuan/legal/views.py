@@ -20,6 +20,7 @@ from jiayuan.core.actions import run_action
 from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError, ValidationFailed
 from jiayuan.core.pagination import paginate
+from jiayuan.core.public_assets import public_csp
 from jiayuan.core.ratelimit import check as rate_limit_check
 
 from . import selectors, services
@@ -45,6 +46,8 @@ def _limited(request, template: str, context: dict, partial: bool, wait: int) ->
 def _public(request, template: str, context: dict, status: int = 200) -> HttpResponse:
     response = render(request, template, {**context, **PUBLIC_CONTEXT}, status=status)
     response["Cache-Control"] = "no-store"
+    # The page carries its own stylesheets and scripts (no file left in the browser's caches), allowed by hash.
+    response["Content-Security-Policy"] = public_csp()
     response["Referrer-Policy"] = "no-referrer"
     return response
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.http import require_POST
@@ -46,6 +46,18 @@ def server_error(request: ActorRequest) -> HttpResponse:
         return JsonResponse({"detail": "服务器内部错误，请稍后重试。"}, status=500)
     # Rendered without a request context: whatever failed (the database, a context processor) is not touched again.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@public_view
+def public_asset(request: ActorRequest, name: str) -> HttpResponse:
+    """A file the public pages' inlined stylesheet refers to (the font), with `no-store` like the pages."""
+    from jiayuan.core.public_assets import SERVED, asset_bytes
+
+    if request.method not in ("GET", "HEAD") or name not in SERVED:
+        raise Http404
+    response = HttpResponse(asset_bytes(name), content_type=SERVED[name])
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_login

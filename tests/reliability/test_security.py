@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -14,6 +15,7 @@ from django.test import Client, RequestFactory
 
 from jiayuan.access.roles import Role
 from jiayuan.core.middleware import CSP
+from jiayuan.core.public_assets import public_csp
 from jiayuan.core.ratelimit import rate_limit
 from tests.factories import CITY, PASSWORD, make_user
 
@@ -72,6 +74,9 @@ def test_production_refuses_to_start_without_its_keys(tmp_path):
 @pytest.mark.django_db
 def test_every_page_carries_the_content_security_policy():
     assert "script-src 'self'" in CSP and "style-src 'self'" in CSP and "unsafe-inline" not in CSP
+    # The public pages carry their own files, allowed by hash: the same policy otherwise.
+    public = public_csp()
+    assert re.sub(r" 'sha256-[A-Za-z0-9+/=]+'", "", public) == CSP and public != CSP
     admin = make_user(Role.SYSADMIN, CITY)
     signed_in = Client(raise_request_exception=False)
     signed_in.force_login(admin)
@@ -81,7 +86,8 @@ def test_every_page_carries_the_content_security_policy():
     for url in urls:
         for client in clients:
             response = client.get(url)
-            if response.get("Content-Security-Policy") != CSP or response.get("Cache-Control") != "no-store":
+            policy = response.get("Content-Security-Policy")
+            if policy not in (CSP, public) or response.get("Cache-Control") != "no-store":
                 missing.append(f"{url} ({response.status_code})")
     assert not missing, "responses without the security headers: " + ", ".join(missing)
 

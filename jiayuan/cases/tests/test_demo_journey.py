@@ -1,5 +1,6 @@
-"""The demo carries one case walked end to end: parties, a police referral that shares, an accepted escalation and
-a follow-up task for the community worker, who still reads the case; loading twice adds nothing."""
+"""The demo carries one case walked end to end: parties (one corrected), a police referral that shares (an item
+taken back), an accepted escalation and a follow-up task for the community worker, who still reads the case;
+loading twice adds nothing."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ def test_demo_journey_case():
     assert case.division_id == XIANGMIHU and case.is_high_risk
     assert set(case.parties.values_list("role", flat=True)) == {"seeker", "respondent", "child"}
     referral = case.moves.get(kind=MoveKind.REFER)
-    assert referral.to_agency == police and "phone" in referral.shares
+    assert referral.to_agency == police and "phone" in referral.shares and "address" not in referral.shares
+    assert case.parties.get(role="respondent").relation == "丈夫（已分居）"
+    titles = list(case.events.values_list("title", flat=True))
+    assert any(t.startswith("更正当事人") for t in titles) and any("取消 住址" in t for t in titles)
     task = CaseTask.objects.get(case=case)
     assert task.assignee == shequ and task.status == "open"
     assert policy.allows(actor_of(shequ), "cases.view", case)
