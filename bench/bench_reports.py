@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import sys
 import time
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import measure, report, setup_django
 
+GOALS = {"district yearly dashboard": 60, "city yearly dashboard": 150, "district yearly report": 10_000}
 DISTRICT = "440304"
 CITY = "440300"
 YEAR = 2025
@@ -275,7 +277,16 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args(argv)
     print(f"== reports, {args.cases:,} cases ==", flush=True)
-    return run(args.cases, args.repeat)
+    before = os.getloadavg()[0]
+    results = run(args.cases, args.repeat)
+    after = os.getloadavg()[0]
+    # The goals on a 2-core machine; a busy machine (load well above its cores) slows every figure.
+    print(f"machine load average: {before:.1f} at the start, {after:.1f} at the end ({os.cpu_count()} cores)")
+    for what, limit in GOALS.items():
+        row = next(r for r in results if r["what"].startswith(what))
+        verdict = "met" if row["server_p95_ms"] <= limit else "NOT met"
+        print(f"goal {what}: p95 {row['server_p95_ms']:.0f} ms (≤ {limit:,} ms) {verdict}", flush=True)
+    return results
 
 
 if __name__ == "__main__":
