@@ -7,21 +7,19 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from jiayuan.access.actor import Actor
-from jiayuan.divisions.models import subtree_q
 from jiayuan.orgs.models import ExecutiveMember, Organisation, OrgKind
 
 from .base import Dimension, FigureDef, ModuleDef, Query
-from .common import choice_labels, federation_prefix, in_period, in_place
+from .common import choice_labels, first_day, in_period, in_place
 
 
-def _first_use(prefix: str) -> dt.date | None:
+def _ever(first_id: int | None) -> dt.date | None:
     # Organisations exist before the product does: a federation whose organisations are entered uses the module
     # for every year.
-    exists = Organisation.objects.filter(subtree_q(federation_prefix(prefix), "division")).exists()
-    return dt.date.min if exists else None
+    return dt.date.min if first_id is not None else None
 
 
-MODULE = ModuleDef("orgs", "组织建设", _first_use)
+MODULE = ModuleDef("orgs", "组织建设", first_day(Organisation, "id", convert=_ever))
 
 DIVISION = Dimension("division", "街道/社区", "division")
 KIND = Dimension("kind", "组织类型", "kind", choice_labels(Organisation, "kind"))
