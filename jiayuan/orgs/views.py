@@ -132,7 +132,7 @@ def org_members(request, org_id: int):
     """An organisation's executive members and posts (names masked), and seating a new one."""
     from .services import executive_member_add
 
-    org = selectors.organisation_get(actor=request.actor, org_id=org_id)
+    org = selectors.organisation_get(actor=request.actor, org_id=org_id, perm="orgs.members")
     can_manage = selectors.organisation_may(actor=request.actor, perm="orgs.manage", organisation=org)
     errors: dict[str, str] = {}
     if request.method == "POST" and can_manage:
