@@ -15,7 +15,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _clear_caches():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    # Every cache, the progress of background runs included: ids restart in a fresh database, so a run of an
+    # earlier test must not lend its progress to this test's run of the same id.
+    for name in caches.settings:
+        caches[name].clear()
     yield
