@@ -22,6 +22,7 @@ from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.replica import replica_reads
+from jiayuan.divisions.codes import moved_units
 from jiayuan.divisions.models import Division, Level
 
 from . import figures as catalogue
@@ -466,6 +467,27 @@ def child_divisions(scope: Scope) -> list[Division]:
     return list(Division.objects.filter(parent_id=scope.code, special=False).order_by("code"))
 
 
+def _move_units(rows: dict[Any, Any], qs: QuerySet, fig: FigureDef, column: str, keys: set[str]) -> None:
+    """Records of a unit that belongs to another parent than its code names (大鹏新区's streets keep 龙岗's
+    code): counted by code prefix they land under the code's district; move them to the unit's own parent."""
+    width = len(next(iter(keys), ""))
+    moved = {
+        unit: parent
+        for unit, parent in moved_units().items()
+        if len(unit) > width and parent[:width] in keys and unit[:width] in keys
+    }
+    if not moved:
+        return
+    wide = len(next(iter(moved)))
+    counted = (
+        qs.annotate(u=Substr(column, 1, wide)).filter(u__in=list(moved)).values_list("u").annotate(n=_measure(fig))
+    )
+    for unit, n in counted:
+        if unit in moved and n:
+            rows[unit[:width]] = (rows.get(unit[:width]) or 0) - n
+            rows[moved[unit][:width]] = (rows.get(moved[unit][:width]) or 0) + n
+
+
 def breakdown(
     *, actor: Actor, scope: Scope, period: Period, code: str, dimension: str, ctx: FigureContext | None = None
 ) -> Breakdown:
@@ -494,6 +516,7 @@ def breakdown(
         else:
             qs = _records(fig)(actor, ctx.query).order_by()
             rows = dict(qs.annotate(k=Substr(column, 1, width)).values_list("k").annotate(n=_measure(fig)))
+            _move_units(rows, qs, fig, column, {c.prefix for c in children})
         for child in children:
             got = scaled(fig, rows.get(child.prefix)) if fig.kind == "sum" else rows.get(child.prefix) or 0
             link = records_link(fig.code, Scope(child.code, child.prefix, child.name, child.level), period)

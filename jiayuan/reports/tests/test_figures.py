@@ -391,3 +391,29 @@ def test_records_export_is_masked_logged_and_limited(year_world, client, setting
     # The district's rights staff hold the bulk-export right.
     client.force_login(year_world["district"])
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_citys_breakdown_puts_a_functional_areas_streets_under_the_area():
+    """大鹏新区's streets keep 龙岗's codes (440307009…); a figure counted from its records still shows them on
+    大鹏新区's bar, not 龙岗区's, as the area's own drill-down does."""
+    from tests.factories import synthetic_id
+
+    kuichong = community_of("440307009", 0)
+    longgang = community_of("440307003", 0)
+    for place in (kuichong, kuichong, longgang):
+        person = make_person(place, id_number=synthetic_id(dt.date(1985, 3, 8)))
+        care.register_entry_create(
+            actor=system_actor(), person=person, type_codes=["single_mother"], care_level="general"
+        )
+    actor = actor_of(make_user(Role.LEADER, "440300"))
+    today = timezone.localdate()
+    scope = selectors.scope_resolve(actor=actor, division="440300")
+    period = Period(today.replace(month=1, day=1), today.replace(month=12, day=31), "year")
+    bars = {
+        b.key: b.value
+        for b in selectors.breakdown(
+            actor=actor, scope=scope, period=period, code="care.entered", dimension="division"
+        ).bars
+    }
+    assert bars["440399"] == 2 and bars["440307"] == 1
