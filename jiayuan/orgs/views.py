@@ -30,8 +30,10 @@ def org_list(request):
         "kinds": OrgKind.choices,
         "kind": kind,
         "can_manage": request.actor.has_perm("orgs.manage"),
-        # Links only to what opens: the members page needs orgs.members, editing orgs.manage on that very row.
-        "can_members": request.actor.has_perm("orgs.members"),
+        # Links only to what opens: the members page needs orgs.members, editing orgs.manage, on that very row.
+        "with_members": selectors.organisations_permitted(
+            actor=request.actor, perm="orgs.members", org_ids=[o.pk for o in page.object_list]
+        ),
         "editable": selectors.organisations_permitted(
             actor=request.actor, perm="orgs.manage", org_ids=[o.pk for o in page.object_list]
         ),
