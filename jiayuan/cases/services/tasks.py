@@ -101,6 +101,17 @@ def case_task_assign(
     return task
 
 
+def _open_task_locked(task: CaseTask, expected_version: int | None, refused: str) -> CaseTask:
+    """The task locked for a change, still open and as the user read it (else a stale-edit or a workflow refusal
+    saying why: "该任务已完成，不能取消。")."""
+    task = CaseTask.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=task.pk)
+    if expected_version is not None and task.version != expected_version:
+        raise StaleEditError()
+    if task.status != TaskStatus.OPEN:
+        raise WorkflowError(f"该任务{task.get_status_display()}，{refused}。")
+    return task
+
+
 def case_task_done(*, actor: Actor, task: CaseTask, note: str, expected_version: int | None = None) -> CaseTask:
     """The assignee records the task as done, with what she found; whoever gave it is told."""
     if not actor.is_system and task.assignee_id != actor.user_id:
@@ -111,11 +122,7 @@ def case_task_done(*, actor: Actor, task: CaseTask, note: str, expected_version:
     if len(note) > 5000:
         raise ValidationFailed({"note": "完成情况最多 5000 字。"})
     with transaction.atomic():
-        task = CaseTask.objects.select_for_update().get(pk=task.pk)
-        if expected_version is not None and task.version != expected_version:
-            raise StaleEditError()
-        if task.status != TaskStatus.OPEN:
-            raise WorkflowError(f"该任务{task.get_status_display()}，不能再填写。")
+        task = _open_task_locked(task, expected_version, "不能再填写")
         task.status = TaskStatus.DONE
         task.done_at = timezone.now()
         task.done_note = note
@@ -149,11 +156,7 @@ def case_task_cancel(*, actor: Actor, task: CaseTask, reason: str, expected_vers
     if len(reason) > 500:
         raise ValidationFailed({"reason": "取消理由最多 500 字。"})
     with transaction.atomic():
-        task = CaseTask.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=task.pk)
-        if expected_version is not None and task.version != expected_version:
-            raise StaleEditError()
-        if task.status != TaskStatus.OPEN:
-            raise WorkflowError(f"该任务{task.get_status_display()}，不能取消。")
+        task = _open_task_locked(task, expected_version, "不能取消")
         task.status = TaskStatus.CANCELLED
         task.cancelled_at = timezone.now()
         task.cancel_reason = reason
