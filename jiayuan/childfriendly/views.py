@@ -10,20 +10,13 @@ from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.http import ActorRequest
-from jiayuan.core.actions import run_action
+from jiayuan.core.actions import posted_version, run_action
 from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 
 from . import selectors, services
 from .models import ActionStatus, AssessmentKind, ProjectLevel, ProjectStatus, ProjectType
-
-
-def _version(post) -> int:
-    try:
-        return int(post.get("version", "0"))
-    except ValueError:
-        return 0
 
 
 def _year_asked(get) -> int | None:
@@ -122,7 +115,7 @@ def project_advance(request: ActorRequest, project_id: int) -> HttpResponse:
             actor=request.actor,
             project=project,
             status=request.POST.get("status", ""),
-            expected_version=_version(request.POST),
+            expected_version=posted_version(request.POST) or 0,
             on=request.POST.get("on") or None,
         ),
         success="项目状态已更新。",
@@ -235,7 +228,7 @@ def proposal_answer(request: ActorRequest, proposal_id: int) -> HttpResponse:
             proposal=proposal,
             answer=request.POST.get("answer", ""),
             adopted=request.POST.get("adopted") == "1",
-            expected_version=_version(request.POST),
+            expected_version=posted_version(request.POST) or 0,
         ),
         success="答复已保存。",
     )

@@ -19,3 +19,10 @@ def run_action(request, action: Callable[[], object], *, success: str = "") -> b
     if success:
         messages.success(request, success)
     return True
+
+
+def posted_version(post) -> int | None:
+    """The version of the record a form showed (its "version" field), or None when the form sent none: a service
+    given it refuses an edit of a record changed since (StaleEditError)."""
+    raw = (post.get("version") or "").strip()
+    return int(raw) if raw.isdigit() else None

@@ -14,20 +14,13 @@ from jiayuan.access.decorators import require_perm
 from jiayuan.access.http import ActorRequest
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
-from jiayuan.core.actions import run_action
+from jiayuan.core.actions import posted_version, run_action
 from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 
 from . import exports, selectors, services
 from .models import AwardLevel, HolderType, NominationStatus
-
-
-def _version(post) -> int:
-    try:
-        return int(post.get("version", "0"))
-    except ValueError:
-        return 0
 
 
 def _year_asked(get) -> int | None:
@@ -205,7 +198,7 @@ def _nomination_action(
         nomination = selectors.nomination_get(actor=request.actor, nomination_id=nomination_id, perm=load_perm)
         values: dict[str, object] = {argument: request.POST.get(field, "") for argument, field in fields.items()}
         if versioned:
-            values["expected_version"] = _version(request.POST)
+            values["expected_version"] = posted_version(request.POST) or 0
         run_action(request, lambda: service(actor=request.actor, nomination=nomination, **values), success=success)
         return redirect("honours:nomination_detail", nomination_id=nomination_id)
 

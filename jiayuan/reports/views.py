@@ -14,6 +14,7 @@ from jiayuan.access.decorators import require_perm
 from jiayuan.access.selectors import reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
+from jiayuan.core.actions import posted_version
 from jiayuan.core.dates import query_date, query_int
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
@@ -333,14 +334,13 @@ def sentences(request):
     if request.method == "POST":
         code = request.POST.get("code", "")
         typed[code] = request.POST.get("text", "")
-        version = request.POST.get("version", "")
         try:
             services.sentence_update(
                 actor=request.actor,
                 division=scope.code,
                 code=code,
                 text=typed[code],
-                version=int(version) if version.isdigit() else None,
+                version=posted_version(request.POST),
             )
         except ApplicationError as exc:
             errors[code] = exc.message

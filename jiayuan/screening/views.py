@@ -14,6 +14,7 @@ from jiayuan.access.selectors import reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.care.eligibility import type_misfits
+from jiayuan.core.actions import posted_version
 from jiayuan.core.dates import parse_date, query_date, query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
@@ -25,13 +26,6 @@ from jiayuan.people.selectors import household_list, household_visible, people_v
 
 from . import selectors, services
 from .models import HazardLevel, HazardStatus
-
-
-def _version(post) -> int:
-    try:
-        return int(post.get("version", "0"))
-    except ValueError:
-        return 0
 
 
 @require_perm("screening.list")
@@ -265,7 +259,7 @@ def hazard_follow(request, hazard_id: int):
             entries = services.hazard_to_register(
                 actor=request.actor,
                 hazard=hazard,
-                expected_version=_version(request.POST),
+                expected_version=posted_version(request.POST) or 0,
                 care_level=request.POST.get("care_level", "general"),
                 types_by_person={
                     int(key.removeprefix("types_")): request.POST.getlist(key)
@@ -282,7 +276,7 @@ def hazard_follow(request, hazard_id: int):
                 if key.startswith("role_") and key.removeprefix("role_").isdigit()
             }
             case = services.hazard_to_case(
-                actor=request.actor, hazard=hazard, expected_version=_version(request.POST), roles=roles
+                actor=request.actor, hazard=hazard, expected_version=posted_version(request.POST) or 0, roles=roles
             )
             messages.success(request, "已转为个案。")
             try:
@@ -292,7 +286,7 @@ def hazard_follow(request, hazard_id: int):
         services.hazard_resolve(
             actor=request.actor,
             hazard=hazard,
-            expected_version=_version(request.POST),
+            expected_version=posted_version(request.POST) or 0,
             note=request.POST.get("note", ""),
         )
         messages.success(request, "已记录化解情况。")

@@ -5,12 +5,5 @@ from __future__ import annotations
 from jiayuan.access.selectors import division_choices_for
 
 
-def _version(post) -> int:
-    try:
-        return int(post.get("version", "0"))
-    except ValueError:
-        return 0
-
-
 def _communities(actor, perm="care.list"):
     return division_choices_for(actor=actor, perm=perm)

@@ -17,13 +17,11 @@ from jiayuan.care.models import (
     HelperKind,
     PairingStatus,
 )
-from jiayuan.core.actions import run_action
+from jiayuan.core.actions import posted_version, run_action
 from jiayuan.core.dates import parse_date, query_date
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
-
-from .common import _version
 
 
 @require_perm("care.pairing_view")
@@ -110,7 +108,7 @@ def pairing_end(request, pairing_id: int):
             actor=request.actor,
             pairing=pairing,
             reason=request.POST.get("reason", ""),
-            expected_version=_version(request.POST),
+            expected_version=posted_version(request.POST) or 0,
         ),
         success="结对已结束。",
     )

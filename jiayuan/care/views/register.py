@@ -21,13 +21,13 @@ from jiayuan.care.models import (
     EntryStatus,
     LedgerKind,
 )
-from jiayuan.core.actions import run_action
+from jiayuan.core.actions import posted_version, run_action
 from jiayuan.core.dates import parse_date, query_date
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
 
-from .common import _communities, _version
+from .common import _communities
 
 
 def _register_filters(get) -> selectors.RegisterFilters:
@@ -147,7 +147,7 @@ def entry_correct(request, entry_id: int):
             entry=entry,
             type_codes=request.POST.getlist("types"),
             reason=request.POST.get("reason", ""),
-            expected_version=_version(request.POST),
+            expected_version=posted_version(request.POST) or 0,
         ),
         success="困境类型已更正，更正记录已保存。",
     )
@@ -163,7 +163,7 @@ def entry_review(request, entry_id: int):
         lambda: services.register_review_record(
             actor=request.actor,
             entry=entry,
-            expected_version=_version(request.POST),
+            expected_version=posted_version(request.POST) or 0,
             summary=request.POST.get("summary", ""),
             care_level=request.POST.get("care_level") or None,
         ),
@@ -182,7 +182,7 @@ def entry_exit(request, entry_id: int):
             actor=request.actor,
             entry=entry,
             reason=request.POST.get("reason", ""),
-            expected_version=_version(request.POST),
+            expected_version=posted_version(request.POST) or 0,
         ),
         success="已退出困境妇女儿童数据库，记录保留。",
     )
@@ -254,7 +254,7 @@ def plan_page(request, person_id: int):
                     needs_found=request.POST.get("needs_found", ""),
                     goals=request.POST.get("goals", ""),
                     review_on=parse_date(request.POST.get("review_on")),
-                    expected_version=_version(request.POST) if plan else None,
+                    expected_version=(posted_version(request.POST) or 0) if plan else None,
                 )
                 messages.success(request, "帮扶计划已保存（旧版本已保留）。")
         except ApplicationError as exc:
@@ -291,7 +291,7 @@ def measure_done(request, measure_id: int):
     run_action(
         request,
         lambda: services.plan_measure_done(
-            actor=request.actor, measure=measure, expected_version=_version(request.POST)
+            actor=request.actor, measure=measure, expected_version=posted_version(request.POST) or 0
         ),
     )
     return redirect("care:plan", person_id=measure.plan.person_id)

@@ -22,15 +22,13 @@ from jiayuan.care.models import (
     PayMethod,
     ReliefStatus,
 )
-from jiayuan.core.actions import run_action
+from jiayuan.core.actions import posted_version, run_action
 from jiayuan.core.dates import parse_date, query_date, query_int
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
 from jiayuan.divisions.codes import self_and_ancestors
 from jiayuan.divisions.selectors import divisions_by_codes
-
-from .common import _version
 
 
 @require_perm("care.list")
@@ -198,7 +196,7 @@ def relief_pay(request, application_id: int):
             paid_on=parse_date(request.POST.get("paid_on")),
             method=request.POST.get("method", ""),
             voucher_no=request.POST.get("voucher_no", ""),
-            expected_version=_version(request.POST),
+            expected_version=posted_version(request.POST) or 0,
         ),
         success="发放已登记，并已记入帮扶台账。",
     )
@@ -216,7 +214,7 @@ def relief_decide(request, application_id: int):
             application=app,
             decision=request.POST.get("decision", ""),
             comment=request.POST.get("comment", ""),
-            expected_version=_version(request.POST),
+            expected_version=posted_version(request.POST) or 0,
         ),
         success="审批意见已提交。",
     )
@@ -233,7 +231,7 @@ def relief_resubmit(request, application_id: int):
             actor=request.actor,
             application=app,
             comment=request.POST.get("comment", ""),
-            expected_version=_version(request.POST),
+            expected_version=posted_version(request.POST) or 0,
             amount=request.POST.get("amount") or None,
         ),
         success="已重新提交。",

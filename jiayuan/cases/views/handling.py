@@ -14,6 +14,7 @@ from jiayuan.cases.models import (
     MoveKind,
     MoveReason,
 )
+from jiayuan.core.actions import posted_version
 from jiayuan.core.dates import parse_date
 from jiayuan.core.errors import ApplicationError
 
@@ -24,7 +25,6 @@ from .common import _back, _case, _error_text, _move, _run
 @require_perm("cases.view")
 def transition(request, case_id: int):
     case = _case(request, case_id)
-    version = request.POST.get("version", "")
     name = request.POST.get("name", "")
     label = services.TRANSITIONS[name].label if name in services.TRANSITIONS else "操作"
     return _run(
@@ -36,7 +36,7 @@ def transition(request, case_id: int):
             name=name,
             note=request.POST.get("note", ""),
             outcome=request.POST.get("outcome", ""),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=posted_version(request.POST),
         ),
         f"已{label}。" if name != "close" or not case.is_high_risk else "已提交结案申请，待上一级审批。",
     )
@@ -257,7 +257,6 @@ def task_assign(request, case_id: int):
 @require_perm("cases.view")
 def task_done(request, task_id: int):
     task = records.task_get(actor=request.actor, task_id=task_id)
-    version = request.POST.get("version", "")
     return _run(
         request,
         task.case_id,
@@ -265,7 +264,7 @@ def task_done(request, task_id: int):
             actor=request.actor,
             task=task,
             note=request.POST.get("note", ""),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=posted_version(request.POST),
         ),
         "已记录任务完成情况，派发人会收到通知。",
     )
@@ -275,7 +274,6 @@ def task_done(request, task_id: int):
 @require_perm("cases.view")
 def task_cancel(request, task_id: int):
     task = records.task_get(actor=request.actor, task_id=task_id)
-    version = request.POST.get("version", "")
     return _run(
         request,
         task.case_id,
@@ -283,7 +281,7 @@ def task_cancel(request, task_id: int):
             actor=request.actor,
             task=task,
             reason=request.POST.get("reason", ""),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=posted_version(request.POST),
         ),
         "跟进任务已取消，承担人会收到通知。",
     )

@@ -8,13 +8,9 @@ from django.views.decorators.http import require_POST
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.http import ActorRequest
 from jiayuan.cases import records, services
+from jiayuan.core.actions import posted_version
 
 from .common import _case, _run
-
-
-def _version(request: ActorRequest) -> int | None:
-    version = request.POST.get("version", "")
-    return int(version) if version.isdigit() else None
 
 
 @require_POST
@@ -33,7 +29,7 @@ def party_edit(request: ActorRequest, case_id: int, party_id: int):
             relation=post.get("relation", "")[:64],
             minor=post.get("minor") == "on",
             reason=post.get("reason", "")[:400],
-            expected_version=_version(request),
+            expected_version=posted_version(request.POST),
         ),
         "已更正当事人，更正记录已写入办理记录。",
     )
@@ -51,7 +47,7 @@ def party_remove(request: ActorRequest, case_id: int, party_id: int):
             actor=request.actor,
             party=party,
             reason=request.POST.get("reason", "")[:400],
-            expected_version=_version(request),
+            expected_version=posted_version(request.POST),
         ),
         "已移除当事人，移除记录已写入办理记录。",
     )

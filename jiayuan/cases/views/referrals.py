@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.http import ActorRequest
 from jiayuan.cases import services
+from jiayuan.core.actions import posted_version
 
 from .common import _move, _run
 
@@ -15,7 +16,6 @@ from .common import _move, _run
 @require_perm("cases.move")
 def referral_shares(request: ActorRequest, move_id: int):
     move = _move(request, move_id)
-    version = request.POST.get("version", "")
     return _run(
         request,
         move.case_id,
@@ -25,7 +25,7 @@ def referral_shares(request: ActorRequest, move_id: int):
             shares=request.POST.getlist("shares"),
             share_phone=request.POST.get("share_phone", "")[:32],
             reason=request.POST.get("reason", ""),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=posted_version(request.POST),
         ),
         "已更改转介共享内容，接收单位看到的是更改后的内容。",
     )
