@@ -210,3 +210,23 @@ def test_a_party_is_corrected_and_removed_on_the_record_against_the_version_read
     )
     assert CaseParty.objects.filter(case=case, person=him).count() == 2
     assert Notification.objects.count() == notices
+
+
+@pytest.mark.django_db
+def test_the_case_page_reads_its_forms_drafts_once_however_many_parties(world, client):
+    """Each party's correction form keeps its own draft; the page reads all of its drafts in one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = new_case(world)
+    client.force_login(world.worker)
+
+    def draft_reads() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(f"/cases/{case.pk}/").status_code == 200
+        return sum('"drafts_draft"' in q["sql"] for q in seen.captured_queries)
+
+    for name in ("邻居张阿姨", "邻居李阿姨", "邻居王阿姨"):
+        client.post(f"/cases/{case.pk}/parties/", {"role": "witness", "name": name, "relation": "邻居"})
+    assert CaseParty.objects.filter(case=case, role="witness").count() == 3
+    assert draft_reads() == 1

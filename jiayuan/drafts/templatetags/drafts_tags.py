@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
 
-from jiayuan.drafts.selectors import draft_get
+from jiayuan.drafts.selectors import draft_key, page_drafts
 
 register = template.Library()
 
@@ -24,7 +24,12 @@ def draft_form(context, name: str = "") -> SafeString | str:
         return ""
     key = f"{request.path}#{name}" if name else request.path
     marker = format_html('<input type="hidden" name="_draft" value="{}">', key)
-    draft = draft_get(user=request.user, key=key) if request.method == "GET" else None
+    draft = None
+    if request.method == "GET":
+        drafts = getattr(request, "_page_drafts", None)
+        if drafts is None:  # read once per page, whatever the number of forms on it
+            drafts = request._page_drafts = page_drafts(user=request.user, path=request.path)
+        draft = drafts.get(draft_key(key))
     if not draft:
         return marker
     payload = {"fields": draft["fields"], "saved_at": timezone.localtime(draft["saved_at"]).strftime("%m-%d %H:%M")}
