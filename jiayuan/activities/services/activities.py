@@ -160,9 +160,11 @@ def _session_row(activity: Activity, start: dt.datetime, end: dt.datetime) -> Se
 
 
 def _refresh_dates(activity: Activity) -> None:
-    days = list(activity.sessions.filter(cancelled=False).values_list("on", flat=True))
-    if days:
-        activity.starts_on, activity.ends_on = min(days), max(days)
+    """From the first session's day to the day the last one ends (a session past midnight ends the next day)."""
+    spans = list(activity.sessions.filter(cancelled=False).values_list("on", "ends_at"))
+    if spans:
+        activity.starts_on = min(on for on, _ in spans)
+        activity.ends_on = max(timezone.localtime(end).date() for _, end in spans)
 
 
 def activity_create(*, actor: Actor, data: ActivityInput, publish: bool = False) -> Activity:
@@ -173,7 +175,7 @@ def activity_create(*, actor: Actor, data: ActivityInput, publish: bool = False)
         activity = Activity.objects.create(
             **values,
             starts_on=min(days),
-            ends_on=max(days),
+            ends_on=max(timezone.localtime(end).date() for _, end in sessions),
             organiser=_user(actor),
             status=ActivityStatus.OPEN if publish else ActivityStatus.DRAFT,
         )

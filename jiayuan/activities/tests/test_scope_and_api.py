@@ -138,3 +138,17 @@ def test_staff_api_creates_signs_up_and_checks_in(scene):
     )
     assert present.status_code == 201
     assert len(client.get(f"/api/activities/sessions/{session_id}/attendance").json()) == 1
+
+
+def test_a_session_past_midnight_keeps_its_activity_open_the_next_day(scene):
+    """An evening session from 23:00 to 01:00 ends the next day: the activity is still open on that day (the
+    suite may well run just after midnight)."""
+    from django.utils import timezone
+
+    from jiayuan.access.actor import Actor
+
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    activity = make_activity(scene.home, start=midnight - dt.timedelta(hours=1), hours=2)
+    assert activity.ends_on == midnight.date() and activity.starts_on == midnight.date() - dt.timedelta(days=1)
+    volunteer = Actor.for_user(scene.users["volunteer"])
+    assert activity in selectors.open_activities(actor=volunteer)
