@@ -26,9 +26,10 @@ EVAL_FILES = {
     "verbatim": DATA_DIR / "eval_verbatim.yaml",  # near-verbatim restatements, generated (verbatim.py)
     "dev": DATA_DIR / "eval_dev.yaml",  # development questions of the second fusion round: tuning data
     "round6": DATA_DIR / "eval_round6.yaml",  # sixth round, written before the second fusion round: never tuned on
+    "round7": DATA_DIR / "eval_round7.yaml",  # seventh round, written before the third fusion round: never tuned on
 }
 # Sets that were written before the changes they measure and are never used for tuning.
-FROZEN_SETS = ("holdout2", "round5", "verbatim", "round6")
+FROZEN_SETS = ("holdout2", "round5", "verbatim", "round6", "round7")
 DEPTH = 10
 
 

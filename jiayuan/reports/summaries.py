@@ -31,14 +31,14 @@ from typing import Any
 
 from django.db import connections, transaction
 from django.db.models import Count, Min, Model, QuerySet, Sum, Value
-from django.db.models.functions import TruncMonth
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
+from django.db.models.signals import post_save, pre_delete, pre_save
 
 from jiayuan.divisions.codes import in_subtree
 from jiayuan.divisions.models import Division, Level, subtree_q
 
 from . import figures as catalogue
-from .figures.base import PLACE_ONLY, Dimension, FigureDef, Period, Query, to_date
+from .figures.base import PLACE_ONLY, Dimension, FigureDef, Period, Query, date_range_q, to_date
 from .figures.common import FirstDay
 from .models import FigureDirty, FigureFirstUse, FigureMonthly, FigureRollup
 
@@ -50,6 +50,8 @@ MAX_MARKED_DIVISIONS = 400
 LOCK_KEY = 1_301_301
 
 Key = tuple[str, dt.date]  # (division code, first day of the month)
+# The `dim` of the rows that count a figure counted once per period over a quarter or a year.
+QUARTER, YEAR = "@quarter", "@year"
 
 
 # ------------------------------------------------------------------------------------------- what is summarised
@@ -127,14 +129,25 @@ def _keys(division: str | None, dates: Iterable) -> set[Key]:
 
 
 def _keys_from_db(root: type[Model], pk: object, using: str) -> set[Key]:
+    """The divisions and months a stored root record counts in (one row per related dated row, if any)."""
     division, dates = root_fields(root)
-    row = root._base_manager.using(using).filter(pk=pk).values_list(division, *dates).first()
-    return _keys(row[0], row[1:]) if row else set()
+    keys: set[Key] = set()
+    for row in root._base_manager.using(using).filter(pk=pk).values_list(division, *dates):
+        keys |= _keys(row[0], row[1:])
+    return keys
 
 
-def _keys_of(root: type[Model], instance: Model) -> set[Key]:
+def _keys_of(root: type[Model], instance: Model, using: str) -> set[Key]:
+    """The divisions and months a root record being written counts in: its own dates as it stands, and the
+    dates of its related rows (a case's actions) as stored."""
     division, dates = root_fields(root)
-    return _keys(getattr(instance, division), [getattr(instance, d) for d in dates])
+    own = [d for d in dates if "__" not in d]
+    keys = _keys(getattr(instance, division), [getattr(instance, d) for d in own])
+    related = [d for d in dates if "__" in d]
+    if related and instance.pk is not None:
+        for row in root._base_manager.using(using).filter(pk=instance.pk).values_list(*related):
+            keys |= _keys(getattr(instance, division), row)
+    return keys
 
 
 def mark(keys: set[Key], using: str = DB) -> None:
@@ -152,31 +165,53 @@ def _root_pre_save(sender: type[Model], instance: Any, raw: bool = False, using:
 def _root_post_save(sender: type[Model], instance: Any, raw: bool = False, using: str = DB, **kwargs: Any) -> None:
     if raw:
         return
-    mark(getattr(instance, "_summary_keys_before", set()) | _keys_of(sender, instance), using)
+    mark(getattr(instance, "_summary_keys_before", set()) | _keys_of(sender, instance, using), using)
 
 
-def _root_post_delete(sender: type[Model], instance: Any, using: str = DB, **kwargs: Any) -> None:
-    mark(_keys_of(sender, instance), using)
+def _root_pre_delete(sender: type[Model], instance: Any, using: str = DB, **kwargs: Any) -> None:
+    mark(_keys_of(sender, instance, using), using)
 
 
-def _child_changed(sender: type[Model], instance: Any, raw: bool = False, using: str = DB, **kwargs: Any) -> None:
+def _child_keys(sender: type[Model], instance: Any, using: str) -> set[Key]:
+    root, path = sources()[sender]
+    root_id = getattr(instance, _column(path))
+    return _keys_from_db(root, root_id, using) if root_id is not None else set()
+
+
+def _child_pre_save(sender: type[Model], instance: Any, raw: bool = False, using: str = DB, **kwargs: Any) -> None:
+    """Before a related row changes: the months it counted in as stored (its root may have moved, its date
+    changed)."""
+    old: set[Key] = set()
+    if not raw and not instance._state.adding and instance.pk is not None:
+        stored = sender._base_manager.using(using).filter(pk=instance.pk).first()
+        if stored is not None:
+            old = _child_keys(sender, stored, using)
+    instance._summary_keys_before = old
+
+
+def _child_post_save(sender: type[Model], instance: Any, raw: bool = False, using: str = DB, **kwargs: Any) -> None:
     if raw:
         return
-    root, path = sources()[sender]
-    mark(_keys_from_db(root, getattr(instance, _column(path)), using), using)
+    mark(getattr(instance, "_summary_keys_before", set()) | _child_keys(sender, instance, using), using)
+
+
+def _child_pre_delete(sender: type[Model], instance: Any, using: str = DB, **kwargs: Any) -> None:
+    mark(_child_keys(sender, instance, using), using)
 
 
 def connect() -> None:
-    """Called from the app's ready(): writes to the source models mark what they change."""
+    """Called from the app's ready(): writes to the source models mark what they change (before a delete, while
+    the rows it counted in can still be read)."""
     for model, (_root, path) in sources().items():
         uid = f"reports-summary-{model._meta.label}"
         if path:
-            post_save.connect(_child_changed, sender=model, dispatch_uid=uid + "-save", weak=False)
-            post_delete.connect(_child_changed, sender=model, dispatch_uid=uid + "-delete", weak=False)
+            pre_save.connect(_child_pre_save, sender=model, dispatch_uid=uid + "-pre", weak=False)
+            post_save.connect(_child_post_save, sender=model, dispatch_uid=uid + "-save", weak=False)
+            pre_delete.connect(_child_pre_delete, sender=model, dispatch_uid=uid + "-delete", weak=False)
         else:
             pre_save.connect(_root_pre_save, sender=model, dispatch_uid=uid + "-pre", weak=False)
             post_save.connect(_root_post_save, sender=model, dispatch_uid=uid + "-save", weak=False)
-            post_delete.connect(_root_post_delete, sender=model, dispatch_uid=uid + "-delete", weak=False)
+            pre_delete.connect(_root_pre_delete, sender=model, dispatch_uid=uid + "-delete", weak=False)
 
 
 # ------------------------------------------------------------------------------------------- counting
@@ -224,23 +259,51 @@ def fresh_rows(
     divisions: set[str] | None = None,
     using: str = DB,
 ) -> dict[Row, int]:
-    """The figure's summary rows counted now from its records, for a place, whole months and divisions."""
+    """The figure's summary rows counted now from its records, for a place, whole months (whole years for a
+    figure counted once per period) and divisions."""
     assert fig.records is not None
+    start, end = span(fig, start, end)
     column = _column(fig.division_path)
     qs = fig.records(PLACE_ONLY, Query(prefix, Period(start, end))).using(using).order_by()
     if divisions is not None:
         qs = qs.filter(**{f"{column}__in": sorted(divisions)})
-    qs = qs.annotate(_month=TruncMonth(fig.date_path))
+    qs = dated(fig, qs, start, end)
     rows: dict[Row, int] = {}
     dims: list[Dimension | None] = [None, *(d for d in fig.dimensions if d.code != "division")]
-    for dim in dims:
-        cols = [column, "_month"] + ([dim.path] if dim else [])
-        for values in qs.values_list(*cols).annotate(_n=Count("pk", distinct=True)):
-            month = month_of(values[1])
-            assert month is not None
-            key = (fig.code, values[0], month, dim.code if dim else "", _norm(values[2]) if dim else "")
-            rows[key] = rows.get(key, 0) + values[-1]
+    grains = GRAINS if fig.per_period else GRAINS[:1]
+    if fig.per_period and len(dims) > 1:
+        raise ValueError(f"{fig.code}: a figure counted once per period is broken down by place only")
+    for grain, trunc in grains:
+        by = qs.annotate(_month=trunc(fig.date_path))
+        for dim in dims:
+            cols = [column, "_month"] + ([dim.path] if dim else [])
+            for values in by.values_list(*cols).annotate(_n=Count("pk", distinct=True)):
+                month = month_of(values[1])
+                assert month is not None
+                key = (fig.code, values[0], month, dim.code if dim else grain, _norm(values[2]) if dim else "")
+                rows[key] = rows.get(key, 0) + values[-1]
     return rows
+
+
+# The periods a figure counted once per period keeps apart: (the rows' `dim`, the month function). A month's
+# rows carry no `dim`; a quarter's and a year's are dated by their first month.
+GRAINS = (("", TruncMonth), (QUARTER, TruncQuarter), (YEAR, TruncYear))
+
+
+def span(fig: FigureDef, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The months a recount of [start, end] covers: whole years for a figure counted once per period (a month's
+    change changes its quarter's and year's counts)."""
+    if not fig.per_period:
+        return start, end
+    return start.replace(month=1, day=1), end.replace(month=12, day=31)
+
+
+def dated(fig: FigureDef, qs: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
+    """The records with the dated rows that place them in [start, end] joined, for a date on related rows: a
+    case's actions of the figure's kind in the period (so that the month of each is counted)."""
+    if fig.date_join is None:
+        return qs
+    return qs.filter(fig.date_join & date_range_q(fig.date_path, start, end, is_datetime=fig.date_is_datetime))
 
 
 def stored_rows(
@@ -261,6 +324,7 @@ def stored_rows(
 def _stored(
     fig: FigureDef, *, prefix: str, start: dt.date, end: dt.date, divisions: set[str] | None, using: str
 ) -> QuerySet:
+    start, end = span(fig, start, end)
     qs = FigureMonthly.objects.using(using).filter(figure=fig.code, month__gte=start.replace(day=1), month__lte=end)
     if prefix:
         qs = qs.filter(subtree_q(prefix, "division"))

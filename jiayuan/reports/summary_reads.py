@@ -28,7 +28,7 @@ from jiayuan.divisions.models import subtree_q
 
 from .figures.base import Dimension, FigureDef, Period, Query
 from .models import FigureMonthly, FigureRollup
-from .summaries import _column, _norm, model_of, month_of, split, summarised
+from .summaries import QUARTER, YEAR, _column, _norm, dated, model_of, month_end, month_of, split, summarised
 
 # None: the figure's total; ("division", child prefixes): by child place; a Dimension: by its values.
 Group = tuple[str, tuple[str, ...]] | Dimension | None
@@ -119,14 +119,16 @@ class Reader:
             months[code][month] = n
         self._months.setdefault(fig.perm, []).append((start, end, months))
 
-    def _by_child(self, fig: FigureDef, whole: Period, children: tuple[str, ...], rolled: bool) -> dict[str, int]:
+    def _by_child(
+        self, fig: FigureDef, whole: Period, children: tuple[str, ...], rolled: bool, grain: str = ""
+    ) -> dict[str, int]:
         """The figure's whole months per child place (keyed by the child's scope prefix)."""
         if rolled and self.covers(fig.perm, self.code):
             rows = FigureRollup.objects.filter(
-                place__in=children, month__gte=whole.start, month__lte=whole.end, figure=fig.code, dim=""
+                place__in=children, month__gte=whole.start, month__lte=whole.end, figure=fig.code, dim=grain
             )
             return dict(rows.order_by().values_list("place").annotate(_n=Sum("n")))
-        qs = self._monthly_rows(fig.perm, whole).filter(figure=fig.code, dim="").order_by()
+        qs = self._monthly_rows(fig.perm, whole).filter(figure=fig.code, dim=grain).order_by()
         return _to_children(qs.values_list("division_id").annotate(_n=Sum("n")), children)
 
     def _remainder(self, fig: FigureDef, query: Query) -> QuerySet | None:
@@ -153,12 +155,21 @@ class Reader:
         `children_rolled`: every child place has roll-up rows of its own."""
         assert query.prefix == self.prefix
         whole, edges = split(query.period)
+        grain = ""
+        if fig.per_period:
+            # Counted once per period: kept for a calendar month, quarter or year; any other period is counted
+            # from the records.
+            grain_of = kept_grain(query.period)
+            if grain_of is None:
+                assert fig.records is not None
+                return _live(fig.records(self.actor, query), fig, group)
+            grain = grain_of
         result: dict[str, int] = defaultdict(int)
         if whole is not None:
             if group is None:
-                result[""] += self._cube_of(fig, whole).get((fig.code, ""), {}).get("", 0)
+                result[""] += self._cube_of(fig, whole).get((fig.code, grain), {}).get("", 0)
             elif isinstance(group, tuple):
-                for k, n in self._by_child(fig, whole, group[1], children_rolled).items():
+                for k, n in self._by_child(fig, whole, group[1], children_rolled, grain).items():
                     result[k] += n
             else:
                 for k, n in self._cube_of(fig, whole).get((fig.code, group.code), {}).items():
@@ -182,8 +193,13 @@ class Reader:
         stored = self._months_of(fig, whole) if whole is not None else {}
         rest = self._remainder(fig, Query(self.prefix, whole)) if whole is not None else None
         rest_by_month: dict[dt.date, int] = {}
-        if rest is not None:
-            rows = rest.order_by().annotate(_m=TruncMonth(fig.date_path)).values_list("_m")
+        if rest is not None and whole is not None:
+            rows = (
+                dated(fig, rest, whole.start, whole.end)
+                .order_by()
+                .annotate(_m=TruncMonth(fig.date_path))
+                .values_list("_m")
+            )
             for m, n in rows.annotate(_n=Count("pk", distinct=True)):
                 month = month_of(m)
                 if month is not None:
@@ -197,6 +213,21 @@ class Reader:
             else:
                 values.append(fig.records(self.actor, Query(self.prefix, Period(s, e))).order_by().count())
         return values
+
+
+def kept_grain(period: Period) -> str | None:
+    """The summary rows that hold a figure counted once per period for this period: a calendar month's (""), a
+    quarter's or a year's; None for any other period."""
+    if period.start.day != 1 or period.end != month_end(period.end.replace(day=1)):
+        return None
+    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+    if months == 1:
+        return ""
+    if months == 3 and period.start.month in (1, 4, 7, 10):
+        return QUARTER
+    if months == 12 and period.start.month == 1:
+        return YEAR
+    return None
 
 
 def _to_children(rows: Iterable[tuple[Any, int]], children: tuple[str, ...]) -> dict[str, int]:

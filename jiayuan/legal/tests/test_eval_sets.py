@@ -1,4 +1,4 @@
-"""The frozen evaluation sets: the fifth and sixth held-out rounds and the near-verbatim restatements."""
+"""The frozen evaluation sets: the fifth, sixth and seventh held-out rounds and the near-verbatim restatements."""
 
 import yaml
 
@@ -34,10 +34,34 @@ def test_round6_is_frozen_apart_and_every_gold_article_exists():
         assert civil & set(span), label
 
 
+def test_round7_is_frozen_apart_and_spans_every_statute():
+    from jiayuan.legal.evaluation import FROZEN_SETS
+
+    questions = load_eval("round7")  # raises KeyError on an expected article that does not exist
+    assert "round7" in FROZEN_SETS
+    assert len(questions) >= 220
+    assert len({q.question for q in questions}) == len(questions), "duplicate questions"
+    others = {q.question for name in EVAL_FILES if name != "round7" for q in load_eval(name)}
+    assert not {q.question for q in questions} & others, "round7 repeats a question of another set"
+    cited = {key for q in questions for key in q.expected}
+    assert {law for law, _ in cited} == set(get_corpus().counts), "every statute has questions"
+    civil = {n for law, n in cited if law == "民法典"}
+    for label, span in (
+        ("guardianship", range(26, 40)),
+        ("marriage", range(1046, 1055)),
+        ("divorce", range(1076, 1093)),
+        ("adoption", range(1093, 1119)),
+        ("wills", range(1133, 1145)),
+        ("estate administrator", range(1145, 1150)),
+        ("estate debts", range(1159, 1164)),
+    ):
+        assert civil & set(span), label
+
+
 def test_development_set_is_apart_from_the_frozen_rounds():
     questions = load_eval("dev")  # raises KeyError on an expected article that does not exist
     assert len(questions) >= 40
-    frozen = {q.question for name in ("holdout2", "round5", "round6") for q in load_eval(name)}
+    frozen = {q.question for name in ("holdout2", "round5", "round6", "round7") for q in load_eval(name)}
     assert not {q.question for q in questions} & frozen
 
 

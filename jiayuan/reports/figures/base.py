@@ -125,9 +125,11 @@ class FigureDef:
     divide: int = 1
     numerator: str = ""
     denominator: str = ""
-    # Path of the date that places a record in a period (for the monthly trend); empty for stock figures.
+    # Path of the date that places a record in a period (for the monthly trend); empty for stock figures. It may
+    # cross to related rows (a case's actions): `date_join` then says which of them date the record.
     date_path: str = ""
     date_is_datetime: bool = False
+    date_join: Q | None = None
     # Path of the division on the records (for the breakdown by street / community).
     division_path: str = "division"
     dimensions: tuple[Dimension, ...] = ()
@@ -137,6 +139,10 @@ class FigureDef:
     # Counted per division, month and dimension in the summary table (`reports.summaries`); only for figures
     # whose records carry one division and one date, so monthly counts add up to any run of whole months.
     summary: bool = False
+    # A record counts once per period however many dated rows it has in it (a case with two protection-order
+    # applications in a year is one case that year): the summary keeps its count per month, quarter and year,
+    # which do not add up, and any other run of months is counted from the records.
+    per_period: bool = False
 
     @property
     def recorded(self) -> bool:

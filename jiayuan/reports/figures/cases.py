@@ -103,9 +103,10 @@ def teamed(actor: Actor, query: Query) -> QuerySet:
 
 def _fig(code, label, records, definition, *, unit="宗", date="受理日期", dims=RECEIVED_DIMS, **kw) -> FigureDef:
     date_path = {"受理日期": "received_at", "结案日期": "closed_at"}.get(date, "")
-    # A case has one division and one received (closing) date: such figures add up month by month. Figures
-    # by an action's date count a case once however many actions it had, so they are counted from the records.
-    kw.setdefault("summary", bool(date_path))
+    # A case has one division and one received (closing) date: such figures add up month by month. A figure
+    # by an action's date counts a case once however many such actions it had in the period, so its summary
+    # keeps months, quarters and years apart (`per_period`).
+    kw.setdefault("summary", bool(date_path) or "date_join" in kw)
     return FigureDef(
         code=f"cases.{code}",
         label=label,
@@ -115,11 +116,16 @@ def _fig(code, label, records, definition, *, unit="宗", date="受理日期", d
         date_basis=date,
         perm=PERM,
         records=records,
-        date_path=date_path,
-        date_is_datetime=True,
+        date_path=kw.pop("date_path", date_path),
+        date_is_datetime="date_join" not in kw,
         dimensions=dims,
         **kw,
     )
+
+
+def _by_action(kind: str) -> dict:
+    """The summary of a figure by an action's date: the dates of the case's actions of that kind."""
+    return {"date_path": "actions__occurred_on", "date_join": Q(actions__kind=kind), "per_period": True}
 
 
 FIGURES = [
@@ -210,6 +216,7 @@ FIGURES = [
         "期内记录了“人身安全保护令申请”行动的个案（按行动日期）。",
         date="行动日期",
         dims=(DIVISION,),
+        **_by_action(ActionKind.PROTECTION_ORDER),
     ),
     _fig(
         "warning_letter",
@@ -218,6 +225,7 @@ FIGURES = [
         "期内记录了“公安告诫书”行动的个案（按行动日期）。",
         date="行动日期",
         dims=(DIVISION,),
+        **_by_action(ActionKind.WARNING_LETTER),
     ),
     _fig(
         "legal_aid",
@@ -226,6 +234,7 @@ FIGURES = [
         "期内记录了“法律援助”行动的个案（按行动日期）。",
         date="行动日期",
         dims=(DIVISION,),
+        **_by_action(ActionKind.LEGAL_AID),
     ),
     _fig(
         "litigation",
@@ -234,5 +243,6 @@ FIGURES = [
         "期内记录了“公益诉讼（与检察院）”行动的个案（按行动日期）。",
         date="行动日期",
         dims=(DIVISION,),
+        **_by_action(ActionKind.LITIGATION),
     ),
 ]

@@ -42,7 +42,7 @@ def _assert_summaries_exact() -> None:
 
 OPS = st.lists(
     st.tuples(
-        st.sampled_from(["intake", "transfer", "assess", "mediate", "close", "follow_up"]),
+        st.sampled_from(["intake", "transfer", "assess", "mediate", "order", "close", "follow_up"]),
         st.integers(min_value=0, max_value=5),  # which case (modulo the cases made so far)
         st.integers(min_value=0, max_value=3),  # which community (the last one in another district) / channel
         st.integers(min_value=0, max_value=13),  # which month (2025-01 … 2026-02)
@@ -101,6 +101,10 @@ def _apply(op: str, case: Case, choice: int, world, communities: list[str]) -> N
         cases.risk_assess(actor=district, case=case, answers=ALL_NO)
     elif op == "mediate":
         cases.case_action_add(actor=district, case=case, kind="mediation", success=True, data={"participants": "双方"})
+    elif op == "order":  # counted once per month, quarter and year by the action's date, not the case's
+        kind = ["protection_order", "warning_letter", "legal_aid"][choice]
+        day = dt.date(2025, 1 + (case.pk * 5 + choice * 4) % 12, 1 + choice * 9)
+        cases.case_action_add(actor=district, case=case, kind=kind, occurred_on=day, data={"court": "福田区人民法院"})
     elif op == "follow_up":
         cases.case_action_add(actor=district, case=case, kind="follow_up", satisfaction=5, note="好")
     elif op == "close":
@@ -196,3 +200,65 @@ def test_dashboard_query_count_does_not_grow_with_the_records(world, client):
         new_case(world, division=division, received_at=dt.datetime(2025, 1 + i, 3, 9, tzinfo=CST))
     client.get(url)
     assert queries() == few
+
+
+@pytest.mark.django_db
+def test_a_case_counts_once_per_period_by_its_actions_dates(world, client):
+    """A case with protection-order applications in January and twice in March 2025 is one case that year and that
+    first quarter, one in each of those months; any other run of months is counted from the records."""
+    district = actor_of(world.district)
+    leader = actor_of(make_user(Role.LEADER, FUTIAN))
+    scope = selectors.scope_resolve(actor=leader, division=FUTIAN)
+    first = new_case(world, division=world.c1, received_at=dt.datetime(2024, 12, 20, 9, tzinfo=CST))
+    second = new_case(world, division=world.c2, consent=True, received_at=dt.datetime(2025, 2, 3, 9, tzinfo=CST))
+    for case in (first, second):
+        cases.risk_assess(actor=district, case=case, answers=ALL_NO)
+    days = [(first, dt.date(2025, 1, 10)), (first, dt.date(2025, 3, 5)), (first, dt.date(2025, 3, 20))]
+    days += [(second, dt.date(2025, 3, 28)), (second, dt.date(2025, 5, 6))]
+    for case, day in days:
+        case.refresh_from_db()
+        cases.case_action_add(
+            actor=district, case=case, kind="protection_order", occurred_on=day, data={"court": "福田区人民法院"}
+        )
+    code = "cases.protection_order"
+
+    def shown(period: Period) -> int:
+        (value,) = selectors.figure_values(actor=leader, scope=scope, period=period, codes=[code])
+        _, records = drilldown.figure_records(actor=leader, scope=scope, period=period, code=code)
+        assert value.value == records.count(), period
+        return value.value
+
+    months = [len({c.pk for c, d in days if d.month == m}) for m in range(1, 13)]
+    assert shown(Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31), "year")) == 2
+    assert shown(Period(dt.date(2025, 1, 1), dt.date(2025, 3, 31), "quarter")) == 2
+    assert shown(Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31), "month")) == months[2] == 2
+    assert shown(Period(dt.date(2025, 2, 1), dt.date(2025, 5, 31))) == 2  # not a kept period: from the records
+    assert shown(Period(dt.date(2025, 4, 1), dt.date(2025, 6, 30), "quarter")) == 1
+    # the kept rows: months add up to 4 (one case counted in January and March), the quarter and the year do not
+    rows = FigureMonthly.objects.filter(figure=code)
+    assert sum(rows.filter(dim="").values_list("n", flat=True)) == sum(months) == 4
+    assert dict(rows.filter(dim=summaries.YEAR).values_list("division_id", "n")) == {world.c1: 1, world.c2: 1}
+    # the trend and the breakdown by street read the same kept rows
+    year = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31), "year")
+    trend = selectors.trend(actor=leader, scope=scope, period=year, code=code)
+    assert trend is not None and trend.current == months
+    bars = selectors.breakdown(actor=leader, scope=scope, period=year, code=code, dimension="division").bars
+    assert sum(b.value for b in bars) == 2
+    _assert_summaries_exact()
+    # a transfer to another district moves every month, quarter and year the case counts in
+    move = cases.case_move_create(
+        actor=district, case=second, kind=MoveKind.TRANSFER, reason="relocated", to_division_code=NANSHAN_STREET
+    )
+    cases.case_move_answer(actor=system_actor(), move=move, accept=True, note="接收")
+    assert shown(year) == 1
+    _assert_summaries_exact()
+    # a made-up quarter row is reported in words and repaired
+    FigureMonthly.objects.filter(figure=code, dim=summaries.QUARTER, division_id=world.c1).update(n=5)
+    _compared, differences = summary_verify.verify(prefix=FUTIAN, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    text = " ".join(d.describe({}) for d in differences)
+    assert (
+        "协助申请人身安全保护令（cases.protection_order）" in text and "2025年第一季度：汇总表 5，按记录重算 1" in text
+    )
+    assert "@" not in text
+    summaries.repair(prefix=FUTIAN, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    _assert_summaries_exact()
