@@ -192,6 +192,9 @@ def test_export_keeps_the_list_filters_and_scope_and_is_logged(scene, settings):
     client.force_login(scene["users"]["street"])
     url = "/imports/exports/new/venues/"
     assert f"{url}?type=comfort_station" in client.get("/venues/?type=comfort_station").content.decode()
+    # Filtering in place (HTMX) re-renders the button with the new filters.
+    filtered = client.get("/venues/?type=happiness_harbour&active=all", headers={"HX-Request": "true"})
+    assert f"{url}?type=happiness_harbour&amp;active=all" in filtered.content.decode()
     content, run = export_now(client, url)
     street = Venue.objects.filter(division__code__startswith=XIANGMIHU, is_active=True)
     assert {(r[1], r[3]) for r in sheet_rows(content)} == {(v.name, v.division.name) for v in street}
