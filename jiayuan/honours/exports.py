@@ -1,11 +1,19 @@
-"""Honours to Excel: holder names masked (a person's name only; units and family names are public)."""
+"""Honours as export rows: holder names masked (a person's name only; units and family names are public). The
+workbook is written by the export machinery (数据导出); the list's filters are read here, the same for the list and
+its export."""
 
 from __future__ import annotations
 
-from jiayuan.access.fields import mask_name
-from jiayuan.core.excel import SafeBook
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from .models import HolderType
+from django.db.models import QuerySet
+
+from jiayuan.access.fields import mask_name
+from jiayuan.core.dates import query_int
+
+from .models import HolderType, Honour
+from .selectors import HonourFilters
 
 HEADERS = ["年度", "荣誉类别", "级别", "对象类型", "对象", "所属区划", "授予日期", "授予机关", "文号"]
 
@@ -14,28 +22,26 @@ def holder_shown(holder_type: str, name: str) -> str:
     return mask_name(name) if holder_type == HolderType.PERSON else name
 
 
-def honours_xlsx(qs) -> tuple[bytes, int]:
-    # Text stays text: a holder, an authority or a document number typed as "=..." is a quoted string cell.
-    book = SafeBook(constant_memory=True)
-    sheet = book.sheet("荣誉")
-    book.header(sheet, HEADERS)
-    count = 0
-    for count, h in enumerate(qs.iterator(chunk_size=2000), start=1):
-        book.write_cells(
-            sheet,
-            count,
-            0,
-            [
-                h.year,
-                h.kind.name,
-                h.get_level_display(),
-                h.get_holder_type_display(),
-                holder_shown(h.holder_type, h.holder_name),
-                h.division.name,
-                h.granted_on.isoformat() if h.granted_on else "",
-                h.granted_by,
-                h.document_no,
-            ],
-        )
-    sheet.set_column(0, len(HEADERS) - 1, 16)
-    return book.close(), count
+def honour_filters(params: Mapping[str, str]) -> HonourFilters:
+    return HonourFilters(
+        kind=params.get("kind", "")[:32],
+        level=params.get("level", "")[:16],
+        year=query_int(params, "year", label="年度", minimum=1949, maximum=2100),
+        division=params.get("division", "")[:12],
+        holder_type=params.get("holder_type", "")[:16],
+    )
+
+
+def honour_cells(queryset: QuerySet[Honour]) -> Iterator[list[Any]]:
+    for h in queryset.iterator(chunk_size=2000):
+        yield [
+            h.year,
+            h.kind.name,
+            h.get_level_display(),
+            h.get_holder_type_display(),
+            holder_shown(h.holder_type, h.holder_name),
+            h.division.name,
+            h.granted_on.isoformat() if h.granted_on else "",
+            h.granted_by,
+            h.document_no,
+        ]

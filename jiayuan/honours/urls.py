@@ -6,7 +6,6 @@ app_name = "honours"
 urlpatterns = [
     path("", views.honour_list, name="list"),
     path("new/", views.honour_new, name="new"),
-    path("export/", views.honour_export, name="export"),
     path("counts/", views.honour_counts, name="counts"),
     path("kinds/", views.kind_list, name="kinds"),
     path("<int:honour_id>/", views.honour_detail, name="detail"),

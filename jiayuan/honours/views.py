@@ -12,8 +12,6 @@ from django.views.decorators.http import require_POST
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.http import ActorRequest
-from jiayuan.audit.models import Action
-from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import posted_version, run_action
 from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError
@@ -28,13 +26,7 @@ def _year_asked(get) -> int | None:
 
 
 def _filters(get) -> selectors.HonourFilters:
-    return selectors.HonourFilters(
-        kind=get.get("kind", "")[:32],
-        level=get.get("level", "")[:16],
-        year=_year_asked(get),
-        division=get.get("division", "")[:12],
-        holder_type=get.get("holder_type", "")[:16],
-    )
+    return exports.honour_filters(get)  # the same filters as the list's export (数据导出)
 
 
 def _choices() -> dict:
@@ -100,23 +92,6 @@ def holder_history(request: ActorRequest, holder_type: str, holder_id: int) -> H
         "honours/pages/holder.html",
         {"history": history, "holder_type": holder_type, "holder_label": HolderType(holder_type).label},
     )
-
-
-@require_perm("honours.export")
-def honour_export(request: ActorRequest) -> HttpResponse:
-    qs = selectors.honour_list(actor=request.actor, filters=_filters(request.GET), perm="honours.export")
-    content, count = exports.honours_xlsx(qs)
-    access_log_write(
-        actor=request.actor,
-        request=request,
-        action=Action.EXPORT,
-        object_type="honours.honour",
-        field_classes=["personal"],
-        detail={"rows": count, "masked": True},
-    )
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename=honours.xlsx"
-    return response
 
 
 # ---------------------------------------------------------------- nominations

@@ -14,3 +14,8 @@ class ImportsConfig(AppConfig):
         # A run belongs to the division of the posting its user imported (or exported) through.
         policy.register(ImportRun, policy.ScopeSpec(division="division"))
         policy.register(ExportRun, policy.ScopeSpec(division="division"))
+
+        # The federation-work registers' exports (the people and approval kinds register in `exports`).
+        from . import work_exports
+
+        work_exports.register()

@@ -10,7 +10,9 @@ are written to the access log with a Chinese summary. More rows than `REPORTS_EX
 bulk-export right (`reports.bulk_export`): otherwise a Chinese message and nothing is queued or written.
 
 Kinds register themselves (`export_kind_register`): the approval history and the people registry here, the
-records behind a figure (cases, the register and its ledgers, pairings, screening, relief…) from `reports`."""
+federation-work registers (volunteers, teams, service records, venues, activities and their sign-in lists, honours,
+the plans' monitoring reports) from `work_exports`, the records behind a figure (cases, the register and its
+ledgers, pairings, screening, relief…) from `reports`."""
 
 from __future__ import annotations
 
@@ -45,6 +47,15 @@ PROGRESS_EVERY = 1000
 
 
 @dataclass(frozen=True)
+class ExportSheet:
+    """A further sheet of the same workbook (a team list's members), written after the main one."""
+
+    name: str
+    headers: list[str]
+    rows: Callable[[], Iterable[list[Any]]]
+
+
+@dataclass(frozen=True)
 class ExportPlan:
     """One request's export: what it is, which rows (masked), and how the run and the log describe it."""
 
@@ -59,6 +70,7 @@ class ExportPlan:
     object_type: str = ""  # the records' model label for the access log
     field_classes: tuple[str, ...] = ()
     detail: Mapping[str, Any] = field(default_factory=dict)
+    more: tuple[ExportSheet, ...] = ()  # further sheets (not counted in `total`)
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,9 @@ class ExportKind:
     # The start page /imports/exports/new/<kind>/ (False: the owning app's page calls `export_flow` itself).
     start_page: bool = True
     back: str = "/imports/exports/"  # where a refused or confirmed export returns to
+    # The records' model label and field classes, written with every download of the kind to the access log.
+    records: str = ""
+    field_classes: tuple[str, ...] = ()
 
 
 _KINDS: dict[str, ExportKind] = {}
@@ -217,6 +232,7 @@ def _write(run: ExportRun, plan: ExportPlan, actor: Actor, *, request: HttpReque
             detail={
                 **plan.detail,
                 "export": run.kind,
+                "records": plan.object_type,
                 "rows": written,
                 "params": _logged(run),
                 "summary": f"生成导出文件：{plan.title}（{plan.scope_label}），共 {written:,} 行",
@@ -245,6 +261,11 @@ def export_write(run_id: int, plan: ExportPlan, run: ExportRun) -> int:
             row += 1
             if (row - 3) % PROGRESS_EVERY == 0:
                 ExportRun.objects.filter(pk=run_id).update(done=row - 3)
+        for extra in plan.more:
+            more = book.sheet(extra.name)
+            book.header(more, extra.headers)
+            for line, cells in enumerate(extra.rows(), start=1):
+                book.write_cells(more, line, 0, list(cells))
         book.close()
         handle.seek(0)
         run.file.save(f"export-{run_id}.xlsx", File(handle), save=False)
@@ -278,14 +299,17 @@ def export_download(
         raise ApplicationError(f"导出文件已超过保存期（{keep_days()} 天）并已删除，请重新导出。")
     if run.status != RunStatus.SUCCESS:
         raise ApplicationError("导出尚未完成。")
+    spec = _KINDS.get(run.kind)
     access_log_write(
         actor=actor,
         request=request,
         action=Action.EXPORT,
         obj=run,
         division_code=run.division_id,
+        field_classes=spec.field_classes if spec is not None else (),
         detail={
             "download": run.kind,
+            "records": spec.records if spec is not None else "",
             "rows": run.total,
             "params": _logged(run),
             "summary": f"下载导出文件：{run.title}（{run.scope_label}），共 {run.total:,} 行",
@@ -405,6 +429,7 @@ export_kind_register(
         plan=_approvals_plan,
         params=("start", "end"),
         start_page=False,  # the form on the 数据导出 page
+        records="workflows.approvalstep",
     )
 )
 
@@ -470,5 +495,7 @@ export_kind_register(
         params=("q", "division", "gender", "minor"),
         private=("q",),
         back="/people/",
+        records="people.person",
+        field_classes=("personal", "sensitive"),
     )
 )

@@ -9,19 +9,13 @@ from django.utils import timezone
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.http import ActorRequest
-from jiayuan.audit.models import Action
-from jiayuan.audit.services import access_log_write
-from jiayuan.core.dates import query_int
 from jiayuan.core.errors import ApplicationError
 
 from . import exports, selectors, services
 
 
 def _period(request: ActorRequest, plan) -> int:
-    years = selectors.plan_years(plan)
-    default = years[1] if len(years) > 1 else years[0]
-    asked = query_int(request.GET, "period", label="监测年度", minimum=min(years), maximum=max(years))
-    return default if asked is None else asked
+    return exports.report_period(plan, request.GET)  # the same year as the report's export (数据导出)
 
 
 @require_perm("indicators.view")
@@ -47,26 +41,6 @@ def plan_report(request: ActorRequest, plan_id: int) -> HttpResponse:
             "can_export": request.actor.has_perm("indicators.export"),
         },
     )
-
-
-@require_perm("indicators.export")
-def plan_export(request: ActorRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.plan_get(actor=request.actor, plan_id=plan_id)
-    period = _period(request, plan)
-    report = selectors.monitoring_report(actor=request.actor, plan=plan, period=period)
-    content = exports.report_xlsx(report)
-    access_log_write(
-        actor=request.actor,
-        request=request,
-        action=Action.EXPORT,
-        object_type="indicators.plan",
-        object_id=str(plan.pk),
-        division_code=plan.division_id,
-        detail={"period": period, "rows": report.total},
-    )
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename=plan-{plan.pk}-{period}.xlsx"
-    return response
 
 
 @require_perm("indicators.view")

@@ -32,7 +32,7 @@ from typing import Any
 from django.db import connections, transaction
 from django.db.models import Count, Min, Model, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
 from jiayuan.divisions.codes import in_subtree
 from jiayuan.divisions.models import Division, Level, subtree_q
@@ -81,10 +81,18 @@ def sources() -> dict[type[Model], tuple[type[Model], str]]:
     result: dict[type[Model], tuple[type[Model], str]] = {}
     for name in catalogue.MODULE_FILES:
         mapping = getattr(import_module(f"{catalogue.__name__}.{name}"), "SUMMARY_SOURCES", {})
-        roots = [m for m, path in mapping.items() if not path]
         for model, path in mapping.items():
-            result[model] = (roots[0], path)
+            root = model._meta.get_field(path).related_model if path else model
+            assert isinstance(root, type) and mapping.get(root) == "", f"{model.__name__}: {path} is not a root"
+            result[model] = (root, path)
     return result
+
+
+def _m2m_paths(root: type[Model]) -> list[str]:
+    """The many-to-many fields of a root record its summarised figures are broken down by (a register entry's
+    types): changing them changes the summaries as a save does."""
+    paths = {d.path.split("__")[0] for f in summarised() if model_of(f) is root for d in f.dimensions}
+    return sorted(p for p in paths if any(m.name == p for m in root._meta.many_to_many))
 
 
 @cache
@@ -199,11 +207,22 @@ def _child_pre_delete(sender: type[Model], instance: Any, using: str = DB, **kwa
     mark(_child_keys(sender, instance, using), using)
 
 
+def _m2m_changed(
+    sender: type[Model], instance: Any, action: str, reverse: bool, using: str = DB, **kwargs: Any
+) -> None:
+    if action in ("post_add", "post_remove", "post_clear") and not reverse:
+        mark(_keys_of(type(instance), instance, using), using)
+
+
 def connect() -> None:
     """Called from the app's ready(): writes to the source models mark what they change (before a delete, while
     the rows it counted in can still be read)."""
     for model, (_root, path) in sources().items():
         uid = f"reports-summary-{model._meta.label}"
+        if not path:
+            for name in _m2m_paths(model):
+                through = model._meta.get_field(name).remote_field.through  # type: ignore[union-attr]
+                m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}-{name}", weak=False)
         if path:
             pre_save.connect(_child_pre_save, sender=model, dispatch_uid=uid + "-pre", weak=False)
             post_save.connect(_child_post_save, sender=model, dispatch_uid=uid + "-save", weak=False)

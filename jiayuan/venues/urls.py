@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.venue_list, name="list"),
     path("new/", views.venue_create, name="create"),
     path("coverage/", views.venue_coverage, name="coverage"),
-    path("export.xlsx", views.venue_export, name="export"),
     path("<int:venue_id>/", views.venue_detail, name="detail"),
     path("<int:venue_id>/edit/", views.venue_edit, name="edit"),
 ]

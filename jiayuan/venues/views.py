@@ -1,4 +1,4 @@
-"""Venue pages: the list with filters, one venue, create and edit, coverage per place, the Excel export."""
+"""Venue pages: the list with filters (shared with its Excel export), one venue, create and edit, coverage."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from django.shortcuts import redirect, render
 
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.http import ActorRequest
-from jiayuan.audit.models import Action
-from jiayuan.audit.services import access_log_write
 from jiayuan.core.dates import parse_date
 from jiayuan.core.errors import ApplicationError
 from jiayuan.core.pagination import paginate
@@ -17,16 +15,9 @@ from jiayuan.core.pagination import paginate
 from . import exports, selectors, services
 from .models import VenueType
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _filters(get) -> selectors.VenueFilters:
-    return selectors.VenueFilters(
-        type=get.get("type", "")[:32],
-        division=get.get("division", "")[:12],
-        active=get.get("active", "1")[:1],
-        q=get.get("q", "").strip()[:50],
-    )
+    return exports.venue_filters(get)  # the same filters as the list's export (数据导出)
 
 
 @require_perm("venues.list")
@@ -142,19 +133,3 @@ def venue_coverage(request: ActorRequest) -> HttpResponse:
             "places": selectors.place_choices(actor=request.actor, perm="venues.stats").exclude(level="community"),
         },
     )
-
-
-@require_perm("venues.export")
-def venue_export(request: ActorRequest) -> HttpResponse:
-    qs = selectors.venue_list(actor=request.actor, filters=_filters(request.GET), perm="venues.export")
-    content, count = exports.venues_xlsx(qs)
-    access_log_write(
-        actor=request.actor,
-        request=request,
-        action=Action.EXPORT,
-        object_type="venues.venue",
-        detail={"rows": count, "masked": True},
-    )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename=venues.xlsx"
-    return response

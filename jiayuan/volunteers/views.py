@@ -17,7 +17,7 @@ from jiayuan.access.selectors import reach_of
 from jiayuan.audit.models import Action
 from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
-from jiayuan.core.dates import parse_date, query_int
+from jiayuan.core.dates import parse_date
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 from jiayuan.dictionaries.services import dictionary_items
@@ -29,7 +29,6 @@ from .certificate import certificate_docx
 from .models import SKILL_KIND, MemberRole, RecordSource, RecordStatus, TeamType
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(value) -> int:
@@ -45,12 +44,7 @@ def _communities(actor, perm: str):
 
 
 def _filters(get) -> selectors.VolunteerFilters:
-    return selectors.VolunteerFilters(
-        division=get.get("division", "")[:12],
-        skill=get.get("skill", "")[:48],
-        team_id=query_int(get, "team", label="队伍", minimum=1),
-        status=get.get("status", "active")[:16] if get.get("status") != "all" else "",
-    )
+    return exports.volunteer_filters(get)  # the same filters as the list's export (数据导出)
 
 
 @require_perm("volunteers.list")
@@ -327,57 +321,6 @@ def team_member_add(request: ActorRequest, team_id: int) -> HttpResponse:
 
     run_action(request, add, success="已编入队伍。")
     return redirect("volunteers:team_detail", team_id=team.pk)
-
-
-def _logged_xlsx(request: ActorRequest, content: bytes, *, object_type: str, rows: int, filename: str) -> HttpResponse:
-    """Hand out a masked workbook and write the export to the access log."""
-    access_log_write(
-        actor=request.actor,
-        request=request,
-        action=Action.EXPORT,
-        object_type=object_type,
-        field_classes=["personal"],
-        detail={"rows": rows, "masked": True},
-    )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename={filename}"
-    return response
-
-
-@require_perm("volunteers.export")
-def volunteer_export(request: ActorRequest) -> HttpResponse:
-    qs = selectors.volunteer_list(actor=request.actor, filters=_filters(request.GET), perm="volunteers.export")
-    content, count = exports.volunteers_xlsx(qs)
-    return _logged_xlsx(request, content, object_type="volunteers.volunteer", rows=count, filename="volunteers.xlsx")
-
-
-@require_perm("volunteers.export")
-def team_export(request: ActorRequest) -> HttpResponse:
-    """Teams in reach with their current members (names masked)."""
-    qs = selectors.team_list(
-        actor=request.actor,
-        division=request.GET.get("division", "")[:12],
-        type=request.GET.get("type", "")[:32],
-        perm="volunteers.export",
-    )
-    content, count = exports.teams_xlsx(qs)
-    return _logged_xlsx(request, content, object_type="volunteers.team", rows=count, filename="teams.xlsx")
-
-
-@require_perm("volunteers.export")
-def record_export(request: ActorRequest) -> HttpResponse:
-    """Service records in reach (all, or of one status), volunteers' names masked."""
-    status = request.GET.get("status", "all")[:16]
-    qs = selectors.record_list(
-        actor=request.actor,
-        status="" if status == "all" else status,
-        division=request.GET.get("division", "")[:12],
-        perm="volunteers.export",
-    )
-    content, count = exports.records_xlsx(qs)
-    return _logged_xlsx(
-        request, content, object_type="volunteers.servicerecord", rows=count, filename="service-records.xlsx"
-    )
 
 
 @require_perm("volunteers.edit")

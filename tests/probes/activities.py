@@ -59,7 +59,6 @@ def records(scope_user_division: str) -> dict[str, dict]:
         "activities:session": pair("session_id"),
         "activities:project_detail": pair("project_id"),
         "activities:project_edit": pair("project_id"),
-        "activities:attendance_export": pair("activity_id"),
         "activities:open_detail": pair("activity_id"),
         "activities:checkin": pair("session_id"),
         "GET /api/activities/{activity_id}": pair("activity_id"),

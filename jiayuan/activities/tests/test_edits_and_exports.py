@@ -91,12 +91,10 @@ def test_project_patch_over_the_api(scene):
     assert other.patch(url, {"version": 2, "budget": "1"}, content_type="application/json").status_code == 404
 
 
-def test_attendance_list_export_is_masked_and_logged(scene):
-    import io
-
-    import openpyxl
-
-    from jiayuan.audit.models import AccessLog, Action
+def test_attendance_list_export_is_masked_scoped_and_logged(scene, settings):
+    from jiayuan.access.fields import mask_name
+    from jiayuan.activities.models import Attendance
+    from jiayuan.imports.tests.export_helpers import download_logged, export_now, export_queued, run_rows, sheet_rows
     from tests.factories import make_person
 
     from .conftest import make_activity
@@ -111,10 +109,59 @@ def test_attendance_list_export_is_masked_and_logged(scene):
     far = make_activity(scene.far, start=past)
     client = Client()
     client.force_login(scene.users["street"])
-    response = client.get(f"/activities/{activity.pk}/attendance.xlsx")
-    assert response.status_code == 200
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=3, values_only=True))
-    assert sorted((r[2], r[3]) for r in rows) == [("王*英", 1), ("（现场计数）", 12)]
-    log = AccessLog.objects.get(action=Action.EXPORT, object_type="activities.attendance")
-    assert (log.object_id, log.detail["rows"]) == (str(activity.pk), 2)
-    assert client.get(f"/activities/{far.pk}/attendance.xlsx").status_code == 404
+    url = "/imports/exports/new/activity_attendance/"
+    assert f"{url}?activity={activity.pk}" in client.get(f"/activities/{activity.pk}/").content.decode()
+    content, run = export_now(client, url, {"activity": activity.pk})
+    expected = sorted(
+        (mask_name(a.person.name) if a.person_id else "（现场计数）", a.head_count)
+        for a in Attendance.objects.filter(activity=activity).select_related("person")
+    )
+    assert sorted((r[2], r[3]) for r in sheet_rows(content)) == expected and "王秀英" not in str(sheet_rows(content))
+    assert activity.title in run.title and run.params == {"activity": str(activity.pk)}
+    settings.EXPORT_IMMEDIATE_ROWS = 1
+    queued = export_queued(client, url, {"activity": activity.pk})
+    assert sorted((r[2], r[3]) for r in run_rows(queued)) == expected
+    log = download_logged(client, queued)
+    assert (log.detail["records"], log.detail["rows"]) == ("activities.attendance", len(expected))
+    assert client.get(url, {"activity": far.pk}).status_code == 404  # another street's activity
+
+
+def test_activity_list_export_keeps_filters_and_scope(scene, settings):
+    from jiayuan.activities.models import Activity
+    from jiayuan.imports.tests.export_helpers import (
+        download_logged,
+        export_now,
+        export_queued,
+        export_refused,
+        run_rows,
+        sheet_rows,
+    )
+
+    from .conftest import make_activity
+
+    lecture = make_activity(scene.home, sessions=2, hours=2, capacity=30)
+    make_activity(scene.sibling, title="亲子阅读", audience="women")
+    make_activity(scene.far, title="外街道活动")
+    client = Client()
+    client.force_login(scene.users["street"])
+    url = "/imports/exports/new/activities/"
+    assert f"{url}?audience=families" in client.get("/activities/?audience=families").content.decode()
+    content, run = export_now(client, url, {"audience": "families"})
+    rows = sheet_rows(content)
+    families = Activity.objects.filter(division__code__startswith=scene.home[:9], audience="families")
+    assert [r[0] for r in rows] == [a.pk for a in families]
+    row = next(r for r in rows if r[0] == lecture.pk)
+    assert (row[1], row[7], row[9], row[10]) == (lecture.title, lecture.capacity, lecture.sessions.count(), 4)
+    assert "家庭" in run.scope_label  # the audience asked for, in Chinese
+    other = Client()
+    other.force_login(scene.users["other_street"])
+    content, _ = export_now(other, url, {"division": scene.home})
+    assert sheet_rows(content) == []
+    settings.EXPORT_IMMEDIATE_ROWS = 1
+    queued = export_queued(client, url)
+    assert sorted(r[0] for r in run_rows(queued)) == sorted(
+        Activity.objects.filter(division__code__startswith=scene.home[:9]).values_list("pk", flat=True)
+    )
+    assert download_logged(client, queued).detail["records"] == "activities.activity"
+    settings.REPORTS_EXPORT_LIMIT = 1
+    export_refused(client, url)

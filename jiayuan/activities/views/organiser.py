@@ -15,10 +15,8 @@ from django.views.decorators.http import require_POST
 from jiayuan.access.decorators import require_perm
 from jiayuan.access.fields import mask_name
 from jiayuan.access.http import ActorRequest
-from jiayuan.audit.models import Action
-from jiayuan.audit.services import access_log_write
 from jiayuan.core.actions import run_action
-from jiayuan.core.dates import parse_date, query_date, query_int
+from jiayuan.core.dates import parse_date, query_date
 from jiayuan.core.errors import ApplicationError, NotFound
 from jiayuan.core.pagination import paginate
 from jiayuan.venues.selectors import VenueFilters, place_choices, venue_list
@@ -49,16 +47,7 @@ def _moment(day: str | None, clock: str | None) -> dt.datetime | None:
 
 
 def _filters(get) -> selectors.ActivityFilters:
-    return selectors.ActivityFilters(
-        division=get.get("division", "")[:12],
-        type=get.get("type", "")[:48],
-        audience=get.get("audience", "")[:16],
-        status=get.get("status", "")[:16],
-        project_id=query_int(get, "project", label="服务项目", minimum=1),
-        start=query_date(get, "start", label="开始日期"),
-        end=query_date(get, "end", label="结束日期"),
-        q=get.get("q", "").strip()[:50],
-    )
+    return exports.activity_filters(get)  # the same filters as the list's export (数据导出)
 
 
 @require_perm("activities.list")
@@ -417,39 +406,3 @@ def counts_page(request: ActorRequest) -> HttpResponse:
             "places": place_choices(actor=request.actor, perm="activities.stats").exclude(level="community"),
         },
     )
-
-
-@require_perm("activities.export")
-def activity_export(request: ActorRequest) -> HttpResponse:
-    qs = selectors.activity_list(actor=request.actor, filters=_filters(request.GET), perm="activities.export")
-    content, count = exports.activities_xlsx(qs, labels=selectors.type_labels())
-    access_log_write(
-        actor=request.actor,
-        request=request,
-        action=Action.EXPORT,
-        object_type="activities.activity",
-        detail={"rows": count, "masked": True},
-    )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename=activities.xlsx"
-    return response
-
-
-@require_perm("activities.export")
-def attendance_export(request: ActorRequest, activity_id: int) -> HttpResponse:
-    """The sign-in list of one activity, session by session: names masked, head counts as counted."""
-    activity = selectors.activity_get(actor=request.actor, activity_id=activity_id, perm="activities.export")
-    content, count = exports.attendance_xlsx(activity, selectors.activity_attendance(activity=activity))
-    access_log_write(
-        actor=request.actor,
-        request=request,
-        action=Action.EXPORT,
-        object_type="activities.attendance",
-        object_id=str(activity.pk),
-        division_code=activity.division_id,
-        field_classes=["personal"],
-        detail={"rows": count, "masked": True},
-    )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=activity-{activity.pk}-attendance.xlsx"
-    return response

@@ -80,8 +80,6 @@ def test_pages_render_and_api_flow(place, records, client):
     ):
         response = client.get(url)
         assert response.status_code == 200, url
-    response = client.get("/honours/export/")
-    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     client.force_login(place.users["street"])
     assert client.get("/honours/nominations/").status_code == 200
     body = client.post(
@@ -116,3 +114,43 @@ def test_pages_render_and_api_flow(place, records, client):
         content_type="application/json",
     )
     assert answer.status_code == 400 and answer.json()["detail"] == services.OUT_OF_SCOPE
+
+
+def test_export_is_masked_scoped_and_logged(place, records, client, settings):
+    from jiayuan.access.fields import mask_name
+    from jiayuan.honours.models import Honour
+    from jiayuan.imports.tests.export_helpers import (
+        download_logged,
+        export_now,
+        export_queued,
+        export_refused,
+        last_download,
+        run_rows,
+        sheet_rows,
+    )
+
+    mine, far, _n = records
+    url = "/imports/exports/new/honours/"
+    client.force_login(place.users["street"])
+    assert f"{url}?year=2024" in client.get("/honours/?year=2024").content.decode()
+    content, run = export_now(client, url, {"year": 2024})
+    in_street = Honour.objects.filter(division__code__startswith=place.home[:9], year=2024).select_related("kind")
+    expected = {(h.year, h.kind.name, mask_name(h.holder_name), h.division.name) for h in in_street}
+    assert {(r[0], r[1], r[4], r[5]) for r in sheet_rows(content)} == expected and mine in in_street
+    assert mine.holder_name not in str(sheet_rows(content)) and "2024 年" in run.scope_label
+    log = last_download(run)
+    assert (log.detail["records"], log.field_classes) == ("honours.honour", ["personal"])
+    # Another street's staff asking for this community get none of its honours.
+    client.force_login(place.users["other_street"])
+    content, _ = export_now(client, url, {"division": place.home})
+    assert sheet_rows(content) == []
+    client.force_login(place.users["district"])
+    settings.EXPORT_IMMEDIATE_ROWS = 1
+    queued = export_queued(client, url, {"year": 2024})
+    assert {r[4] for r in run_rows(queued)} == {mask_name(mine.holder_name), mask_name(far.holder_name)}
+    download_logged(client, queued)
+    settings.REPORTS_EXPORT_LIMIT = 0
+    client.force_login(place.users["street"])  # the street's staff hold no bulk-export right
+    export_refused(client, url)
+    client.force_login(place.users["community"])
+    assert client.get(url).status_code == 404

@@ -141,7 +141,6 @@ def test_scoped_pages_and_api(world, client):
         content_type="application/json",
     )
     assert answer.status_code == 400 and "来源" in answer.json()["detail"]
-    assert client.get(f"/indicators/plans/{plan.pk}/export/?period=2024").status_code == 200
 
 
 def test_the_staff_page_never_overwrites_a_value_saved_meanwhile(world, client):
@@ -169,3 +168,49 @@ def test_the_staff_page_never_overwrites_a_value_saved_meanwhile(world, client):
     fresh = {"action": "value", "period": str(year), "value": "20", "source": "我的来源", f"version_{year}": "2"}
     assert client.post(url, fresh).status_code == 302
     assert IndicatorValue.objects.get(indicator=indicator, period=year).value == Decimal("20")
+
+
+def test_the_monitoring_report_exports_through_the_export_page(world, client, settings):
+    from jiayuan.imports.tests.export_helpers import (
+        download_logged,
+        export_now,
+        export_queued,
+        export_refused,
+        last_download,
+        run_rows,
+        sheet_rows,
+    )
+
+    plan, actor = world["plan"], world["actors"]["district"]
+    year = dt.date.today().year - 1
+    indicator = Indicator.objects.filter(area__plan=plan, formula="").order_by("id").first()
+    services.indicator_value_enter(actor=actor, indicator=indicator, period=year, value=7, source="统计年鉴")
+    report = selectors.monitoring_report(actor=actor, plan=plan, period=year)
+    expected = [
+        (area, r.indicator.name, str(r.value.normalize()) if r.value is not None else "缺失")
+        for area, rows in report.areas
+        for r in rows
+    ]
+    url = "/imports/exports/new/indicator_report/"
+    client.force_login(world["users"]["district"])
+    page = client.get(f"/indicators/plans/{plan.pk}/?period={year}").content.decode()
+    assert f"{url}?plan={plan.pk}&amp;period={year}" in page
+    content, run = export_now(client, url, {"plan": plan.pk, "period": year})
+    assert [(r[0], r[1], r[6]) for r in sheet_rows(content)] == expected
+    title, summary = (row[0] for row in sheet_rows(content, first=1)[:2])
+    assert title == f"{plan.name} {year} 年监测报告（{report.division.name}）"
+    assert summary.startswith(f"指标 {report.total} 项，有监测值 {report.total - report.missing} 项，")
+    assert last_download(run).detail["records"] == "indicators.plan"
+    settings.EXPORT_IMMEDIATE_ROWS = 1
+    queued = export_queued(client, url, {"plan": plan.pk, "period": year})
+    assert [(r[0], r[1], r[6]) for r in run_rows(queued)] == expected
+    download_logged(client, queued)
+    # Another district's plan is missing to Nanshan's staff; a bad year is a Chinese refusal.
+    client.force_login(world["users"]["nanshan"])
+    assert client.get(url, {"plan": plan.pk, "period": year}).status_code == 404
+    client.force_login(world["users"]["district"])
+    bad = client.get(url, {"plan": plan.pk, "period": "1900"})
+    assert bad.status_code == 400 and "监测年度" in bad.content.decode()
+    settings.REPORTS_EXPORT_LIMIT = 1
+    client.force_login(make_user(Role.LEADER, FUTIAN))  # a leader exports but holds no bulk-export right
+    export_refused(client, url, {"plan": plan.pk, "period": year})

@@ -27,6 +27,10 @@ TYPE = Dimension("type", "困境类型", "types__code", _type_labels)
 LEDGER_KIND = Dimension("kind", "帮扶方式", "kind", choice_labels(LedgerEntry, "kind"))
 REGISTER_DIMS = (DIVISION, LEVEL, TYPE)
 
+# Entries, exits and ledger records are summarised (`reports.summaries`); who is on the register at a period's
+# end, and reviews (placed by their entry's community), are counted from the records.
+SUMMARY_SOURCES = {RegisterEntry: "", LedgerEntry: ""}
+
 
 def active_on_q(day) -> Q:
     """Entries on the register at the end of `day`."""
@@ -114,6 +118,7 @@ FIGURES = [
         "纳入日期在期内的登记（含期内又退出的）。",
         date="纳入日期",
         date_path="entered_on",
+        summary=True,
     ),
     _fig(
         "exited",
@@ -122,6 +127,7 @@ FIGURES = [
         "退出日期在期内的登记。",
         date="退出日期",
         date_path="exited_on",
+        summary=True,
     ),
     _fig(
         "with_plan",
@@ -149,5 +155,6 @@ FIGURES = [
         date="台账日期",
         date_path="on",
         dims=(DIVISION, LEDGER_KIND),
+        summary=True,
     ),
 ]

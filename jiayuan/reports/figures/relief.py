@@ -25,6 +25,9 @@ def _fund_labels() -> dict[str, str]:
 
 FUND = Dimension("fund", "基金", "fund_id", _fund_labels)
 
+# Counted figures are summarised (`reports.summaries`); the amount paid is summed from the records.
+SUMMARY_SOURCES = {ReliefApplication: "", LedgerEntry: ""}
+
 
 def applications(actor: Actor, query: Query) -> QuerySet:
     return in_period(in_place(actor, PERM, ReliefApplication, query), "created_at", query, is_datetime=True)
@@ -52,6 +55,7 @@ FIGURES = [
         date_path="created_at",
         date_is_datetime=True,
         dimensions=(DIVISION, STATUS, FUND),
+        summary=True,
     ),
     FigureDef(
         code="relief.disbursed",
@@ -65,6 +69,7 @@ FIGURES = [
         date_path="disbursed_on",
         dimensions=(DIVISION, FUND),
         headline=True,
+        summary=True,
     ),
     FigureDef(
         code="relief.amount",
@@ -91,5 +96,6 @@ FIGURES = [
         records=condolences,
         date_path="on",
         dimensions=(DIVISION,),
+        summary=True,
     ),
 ]

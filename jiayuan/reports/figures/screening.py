@@ -17,6 +17,10 @@ DIVISION = Dimension("division", "街道/社区", "division")
 LEVEL = Dimension("level", "隐患等级", "level", choice_labels(Hazard, "level"))
 STATUS = Dimension("status", "处置情况", "status", choice_labels(Hazard, "status"))
 
+# Visits and their hazards are summarised (`reports.summaries`); a hazard is dated by its visit, which is never
+# edited once recorded, and lies in the visit's community.
+SUMMARY_SOURCES = {Visit: "", Hazard: ""}
+
 
 def visits(actor: Actor, query: Query) -> QuerySet:
     return in_period(in_place(actor, PERM, Visit, query), "visited_on", query)
@@ -64,6 +68,7 @@ FIGURES = [
         unit="次",
         dims=(DIVISION,),
         headline=True,
+        summary=True,
     ),
     _fig(
         "hazards",
@@ -74,6 +79,7 @@ FIGURES = [
         dims=(DIVISION, LEVEL, STATUS),
         date_path="visit__visited_on",
         headline=True,
+        summary=True,
     ),
     _fig(
         "hazards_followed",
@@ -83,6 +89,7 @@ FIGURES = [
         unit="宗",
         dims=(DIVISION, LEVEL, STATUS),
         date_path="visit__visited_on",
+        summary=True,
     ),
     _fig(
         "hazards_to_case",
@@ -92,6 +99,7 @@ FIGURES = [
         unit="宗",
         dims=(DIVISION, LEVEL),
         date_path="visit__visited_on",
+        summary=True,
     ),
     _fig(
         "campaigns",

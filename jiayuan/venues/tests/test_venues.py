@@ -8,9 +8,17 @@ from django.test import Client
 from django.urls import reverse
 
 from jiayuan.access.roles import Role
-from jiayuan.audit.models import AccessLog, Action
 from jiayuan.core.errors import StaleEditError, ValidationFailed
 from jiayuan.divisions.models import Division, Level
+from jiayuan.imports.tests.export_helpers import (
+    download_logged,
+    export_now,
+    export_queued,
+    export_refused,
+    last_download,
+    run_rows,
+    sheet_rows,
+)
 from jiayuan.venues import selectors, services
 from jiayuan.venues.models import Venue, VenueType
 from jiayuan.venues.services import VenueInput
@@ -179,13 +187,49 @@ def test_coverage_equals_an_independent_count(scene):
     assert street_rows[VenueType.COMFORT_STATION].communities == communities.filter(parent_id=XIANGMIHU).count()
 
 
-def test_export_is_logged(scene):
+def test_export_keeps_the_list_filters_and_scope_and_is_logged(scene, settings):
     client = Client()
     client.force_login(scene["users"]["street"])
-    response = client.get(reverse("venues:export"))
-    assert response.status_code == 200
-    log = AccessLog.objects.filter(action=Action.EXPORT, object_type="venues.venue").get()
-    assert log.detail["rows"] == 3
+    url = "/imports/exports/new/venues/"
+    assert f"{url}?type=comfort_station" in client.get("/venues/?type=comfort_station").content.decode()
+    # Filtering in place (HTMX) re-renders the button with the new filters.
+    filtered = client.get("/venues/?type=happiness_harbour&active=all", headers={"HX-Request": "true"})
+    assert f"{url}?type=happiness_harbour&amp;active=all" in filtered.content.decode()
+    content, run = export_now(client, url)
+    street = Venue.objects.filter(division__code__startswith=XIANGMIHU, is_active=True)
+    assert {(r[1], r[3]) for r in sheet_rows(content)} == {(v.name, v.division.name) for v in street}
+    log = last_download(run)
+    assert (log.detail["records"], log.detail["rows"]) == ("venues.venue", street.count())
+    # The list's filters: one type, all statuses (the list's 全部 is kept by the export).
+    services.venue_update(
+        actor=system_actor(),
+        venue=scene["venues"]["sibling"],
+        data=VenueInput(
+            type=VenueType.COMFORT_STATION, name="乙社区舒心驿站", division_code=scene["sibling"], is_active=False
+        ),
+        expected_version=scene["venues"]["sibling"].version,
+    )
+    content, run = export_now(client, url, {"type": VenueType.COMFORT_STATION, "active": "all"})
+    stations = street.model.objects.filter(division__code__startswith=XIANGMIHU, type=VenueType.COMFORT_STATION)
+    assert sorted((r[1], r[13]) for r in sheet_rows(content)) == sorted(
+        (v.name, "在用" if v.is_active else "停用") for v in stations
+    )
+    assert "全部状态" in run.scope_label and "舒心驿站" in run.scope_label
+    # Another street's staff never get this street's venues, whatever they ask.
+    other = Client()
+    other.force_login(make_user(Role.STREET_STAFF, MEILIN))
+    content, _ = export_now(other, url, {"division": scene["home"]})
+    assert sheet_rows(content) == []
+    # Large: in the background, listed for its requester, its download logged.
+    settings.EXPORT_IMMEDIATE_ROWS = 1
+    run = export_queued(client, url)
+    assert sorted(r[1] for r in run_rows(run)) == sorted(v.name for v in street.filter(is_active=True))
+    download_logged(client, run)
+    settings.REPORTS_EXPORT_LIMIT = 1
+    export_refused(client, url)
+    community = Client()
+    community.force_login(scene["users"]["community"])
+    assert community.get(url).status_code == 404  # no export right
 
 
 def _inside(x: float, y: float, ring) -> bool:

@@ -9,13 +9,23 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from jiayuan.access.fields import mask_name
 from jiayuan.access.roles import Role
 from jiayuan.audit.models import AccessLog, Action
 from jiayuan.care import services as care_services
 from jiayuan.care.selectors import volunteer_pairings
 from jiayuan.core.errors import ValidationFailed, WorkflowError
+from jiayuan.imports.tests.export_helpers import (
+    download_logged,
+    export_now,
+    export_queued,
+    export_refused,
+    last_download,
+    run_rows,
+    sheet_rows,
+)
 from jiayuan.volunteers import selectors, services
-from jiayuan.volunteers.models import RecordStatus, Volunteer
+from jiayuan.volunteers.models import RecordStatus, ServiceRecord, Volunteer
 from tests.factories import FUTIAN, MEILIN, XIANGMIHU, actor_of, community_of, make_person, make_user, system_actor
 
 
@@ -127,17 +137,38 @@ def test_certificate_is_a_word_document_with_her_hours(scene):
     assert AccessLog.objects.filter(action=Action.EXPORT, object_id=str(scene["mine"].pk)).exists()
 
 
-def test_export_is_masked_and_logged(scene):
+def test_export_is_masked_scoped_and_logged(scene, settings):
     client = Client()
     client.force_login(scene["users"]["street"])
-    response = client.get("/volunteers/export.xlsx")
-    assert response.status_code == 200
-    import openpyxl
-
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert names == {"陈*心", "林*心"}
-    assert AccessLog.objects.filter(action=Action.EXPORT, object_type="volunteers.volunteer").get().detail["rows"] == 2
+    url = "/imports/exports/new/volunteers/"
+    assert url in client.get("/volunteers/").content.decode()  # the list's button
+    content, run = export_now(client, url)
+    street = Volunteer.objects.filter(division__code__startswith=XIANGMIHU, status="active").select_related("person")
+    expected = {(v.pk, mask_name(v.person.name), v.division.name) for v in street}
+    assert {r[:3] for r in sheet_rows(content)} == expected and len(expected) == street.count() > 0
+    assert not any(v.person.name in str(sheet_rows(content)) for v in street)
+    log = last_download(run)
+    assert (log.detail["records"], log.detail["rows"], log.field_classes) == (
+        "volunteers.volunteer",
+        len(expected),
+        ["personal"],
+    )
+    # Another street's staff asking for this community gets none of its volunteers.
+    other = Client()
+    other.force_login(make_user(Role.STREET_STAFF, MEILIN))
+    content, _ = export_now(other, url, {"division": scene["home"]})
+    assert sheet_rows(content) == []
+    # Large: confirmed, written in the background, listed for its requester, its download logged.
+    settings.EXPORT_IMMEDIATE_ROWS = 1
+    run = export_queued(client, url, {"division": scene["home"]})
+    assert {r[:3] for r in run_rows(run)} == {e for e in expected if e[0] in {scene["mine"].pk, scene["other"].pk}}
+    assert download_logged(client, run).user_id == scene["users"]["street"].pk
+    settings.REPORTS_EXPORT_LIMIT = 1  # street staff hold no bulk-export right
+    export_refused(client, url)
+    # A community worker may not export.
+    worker = Client()
+    worker.force_login(scene["users"]["community"])
+    assert worker.get(url).status_code == 404
 
 
 def test_a_caring_mother_stays_a_volunteer_with_her_pairing(scene):
@@ -210,7 +241,7 @@ def test_volunteer_page_queries_do_not_grow_with_her_records(scene, django_asser
         client.get(url)
 
 
-def test_team_and_record_exports_are_masked_logged_and_formula_safe(scene):
+def test_team_and_record_exports_are_masked_logged_and_formula_safe(scene, settings):
     import openpyxl
 
     home_team = services.team_create(
@@ -227,25 +258,32 @@ def test_team_and_record_exports_are_masked_logged_and_formula_safe(scene):
     _record(scene["far_one"], days=5, minutes=30, confirm=True)
     client = Client()
     client.force_login(scene["users"]["street"])
-    teams = client.get("/volunteers/teams/export.xlsx")
-    assert teams.status_code == 200
-    book = openpyxl.load_workbook(io.BytesIO(teams.content))
-    rows = list(book["服务队伍"].iter_rows(min_row=2, values_only=True))
-    assert [r[1] for r in rows] == ['=HYPERLINK("x")阅读中队']  # the other street's team is not in it
-    cell = book["服务队伍"]["B2"]
+    assert "/imports/exports/new/volunteer_teams/" in client.get("/volunteers/teams/").content.decode()
+    teams, run = export_now(client, "/imports/exports/new/volunteer_teams/")
+    rows = sheet_rows(teams, "服务队伍")
+    assert [r[1] for r in rows] == [home_team.name]  # the other street's team is not in it
+    book = openpyxl.load_workbook(io.BytesIO(teams))
+    cell = book["服务队伍"]["B4"]
     assert cell.data_type == "s" and cell.quotePrefix  # text, never a formula
-    members = list(book["队员名单"].iter_rows(min_row=2, values_only=True))
-    assert [m[2] for m in members] == ["陈*心"]
-    records = client.get("/volunteers/records/export.xlsx?status=all")
-    sheet = openpyxl.load_workbook(io.BytesIO(records.content)).active
-    found = sorted((r[1], r[7], r[8]) for r in sheet.iter_rows(min_row=2, values_only=True))
-    assert found == [("林*心", 1, "待确认"), ("陈*心", 1.5, "已确认")]
-    logged = {
-        row.object_type: row.detail["rows"]
-        for row in AccessLog.objects.filter(action=Action.EXPORT, object_type__startswith="volunteers.")
-    }
-    assert logged == {"volunteers.team": 1, "volunteers.servicerecord": 2}
+    members = sheet_rows(teams, "队员名单", first=2)
+    assert [m[:3] for m in members] == [(home_team.pk, home_team.name, mask_name(scene["mine"].person.name))]
+    assert last_download(run).detail["records"] == "volunteers.team"
+    assert (
+        "/imports/exports/new/volunteer_records/?status=pending" in client.get("/volunteers/records/").content.decode()
+    )
+    records, run = export_now(client, "/imports/exports/new/volunteer_records/", {"status": "all"})
+    found = sorted((r[1], r[7], r[8]) for r in sheet_rows(records))
+    in_street = ServiceRecord.objects.filter(division__code__startswith=XIANGMIHU).select_related("volunteer__person")
+    assert found == sorted(
+        (mask_name(r.volunteer.person.name), round(r.minutes / 60, 1), r.get_status_display()) for r in in_street
+    )
+    assert last_download(run).detail["records"] == "volunteers.servicerecord"
+    # Large: the team list goes to the background, members' sheet and all.
+    settings.EXPORT_IMMEDIATE_ROWS = 0
+    queued = export_queued(client, "/imports/exports/new/volunteer_teams/")
+    assert [r[1] for r in run_rows(queued)] == [home_team.name] and len(run_rows(queued, "队员名单", first=2)) == 1
+    download_logged(client, queued)
     # A community worker may not export.
     worker = Client()
     worker.force_login(scene["users"]["community"])
-    assert worker.get("/volunteers/teams/export.xlsx").status_code == 404
+    assert worker.get("/imports/exports/new/volunteer_teams/").status_code == 404

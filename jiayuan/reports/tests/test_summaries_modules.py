@@ -1,0 +1,86 @@
+"""The register, ledger, relief and screening figures are read from the summaries too: after the writes of those
+modules (entries, type corrections, exits, ledger records, relief paid, visits, hazards followed up) the summaries
+equal a recount from the records, and each figure equals its drill-down list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jiayuan.access.roles import Role
+from jiayuan.care import services as care
+from jiayuan.care.models import VULNERABILITY_KIND
+from jiayuan.dictionaries.models import DictionaryItem
+from jiayuan.reports import drilldown, selectors, summaries
+from jiayuan.reports.figures.base import Period
+from jiayuan.reports.models import FigureMonthly
+from jiayuan.screening import services as screening
+from jiayuan.screening.tests.test_screening import s, visit_with_hazard
+from tests.factories import FUTIAN, actor_of, make_user, system_actor
+
+from .test_stats_care import world
+from .test_summaries import _assert_summaries_exact
+
+__all__ = ["s", "world"]
+
+CARE = ["care.entered", "care.exited", "care.ledger", "relief.applications", "relief.disbursed", "relief.condolences"]
+SCREENING = ["screening.visits", "screening.hazards", "screening.hazards_followed", "screening.hazards_to_case"]
+
+
+def _same_as_records(codes: list[str], today: dt.date) -> dict[str, int]:
+    """Each figure over this month, this year and a custom run of days equals its drill-down list."""
+    leader = actor_of(make_user(Role.LEADER, FUTIAN))
+    scope = selectors.scope_resolve(actor=leader, division=FUTIAN)
+    year = Period(today.replace(month=1, day=1), today.replace(month=12, day=31), "year")
+    periods = [year, Period(today.replace(day=1), today, "custom"), Period(today - dt.timedelta(days=40), today)]
+    values: dict[str, int] = {}
+    for period in periods:
+        for value in selectors.figure_values(actor=leader, scope=scope, period=period, codes=codes):
+            _, records = drilldown.figure_records(actor=leader, scope=scope, period=period, code=value.code)
+            assert value.value == records.count(), (value.code, period)
+            if period is year:
+                values[value.code] = value.value
+    return values
+
+
+@pytest.mark.django_db
+def test_register_ledger_and_relief_figures_are_summarised(place, world):
+    assert set(CARE) <= {f.code for f in summaries.summarised()}
+    _assert_summaries_exact()
+    person, entry = world[5]
+    entry.refresh_from_db()
+    # a type correction (a many-to-many change) and an exit move the breakdown by type and the exits
+    types = [t.code for t in entry.types.all()]
+    care.register_entry_correct_types(
+        actor=place.actors["district"],
+        entry=entry,
+        type_codes=types[:1],
+        reason="录入有误",
+        expected_version=entry.version,
+    )
+    _assert_summaries_exact()
+    # a write through the model's own many-to-many manager (no save of the entry) marks it too
+    entry.refresh_from_db()
+    entry.types.add(*DictionaryItem.objects.filter(kind=VULNERABILITY_KIND).exclude(code__in=types[:1])[:1])
+    _assert_summaries_exact()
+    care.register_entry_exit(
+        actor=place.actors["district"], entry=entry, reason="情况好转", expected_version=entry.version
+    )
+    care.ledger_add(actor=system_actor(), person=person, kind="condolence", on=place.today, content="节日慰问")
+    _assert_summaries_exact()
+    values = _same_as_records(CARE, place.today)
+    assert values["care.exited"] >= 1 and values["relief.condolences"] >= 1
+    assert FigureMonthly.objects.filter(figure="care.entered", dim="type").exists()
+
+
+@pytest.mark.django_db
+def test_screening_figures_are_summarised(s):
+    assert set(SCREENING) <= {f.code for f in summaries.summarised()}
+    hazard = visit_with_hazard(s).hazard
+    _assert_summaries_exact()
+    screening.hazard_resolve(actor=s.a["community"], hazard=hazard, expected_version=hazard.version, note="已化解")
+    _assert_summaries_exact()
+    values = _same_as_records(SCREENING, s.today)
+    assert values["screening.visits"] >= 1 and values["screening.hazards_followed"] >= 1
+    assert FigureMonthly.objects.filter(figure="screening.hazards", dim="status", key="resolved").exists()
