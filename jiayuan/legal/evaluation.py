@@ -200,6 +200,10 @@ FIT_L2 = 1e-3  # ridge on the standardised weights
 FIT_ITERATIONS = 400
 FIT_RATE = 0.05
 FIT_DECIMALS = 6  # the weights file keeps this many decimals
+# Each set weighs the same in total, except the first evaluation set (302 hotline questions over every statute),
+# which weighs three: on the held-out folds that found as many articles at rank 1 over all the tuning questions
+# as equal weights (528 against 526 of 712) and kept every set's first five where it was.
+FIT_SET_WEIGHTS = {"eval": 3.0}
 
 
 @dataclass
@@ -315,8 +319,8 @@ def learn_weights(
 ) -> tuple[float, ...]:
     """The weights of retrieval.FEATURES that best rank each row's expected articles first: a listwise
     logistic model (softmax over the question's candidates, the expected ones the target), every set
-    weighing the same in total, standardised features with a small ridge, full-batch Adam from zero
-    (deterministic: the same rows give the same weights)."""
+    weighing the same in total (FIT_SET_WEIGHTS apart), standardised features with a small ridge, full-batch
+    Adam from zero (deterministic: the same rows give the same weights)."""
     import numpy as np
 
     used = [row for row in rows if row.expected]
@@ -331,7 +335,9 @@ def learn_weights(
     gold = np.zeros(len(x), dtype=bool)
     for start, row in zip(starts, used, strict=True):
         gold[start + np.fromiter(row.expected, dtype=np.int64)] = True
-    row_weight = np.array([1.0 / (sizes[row.set_name] * len(sizes)) for row in used])[segment]
+    share = {name: FIT_SET_WEIGHTS.get(name, 1.0) for name in sizes}
+    total = sum(share.values())
+    row_weight = np.array([share[row.set_name] / (sizes[row.set_name] * total) for row in used])[segment]
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     xn = (x - mean) / scale
     w = np.zeros(x.shape[1])

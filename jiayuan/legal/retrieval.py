@@ -99,6 +99,7 @@ RANKERS = ("mapped", "words", "phrasings", "chars", "topic", "phrasing_chars")
 # weighted reciprocal-rank fusion above (``Fusion.rrf()``). The protected direct word match and the
 # restatement rule apply after either.
 LEARNED_RR_K = 2  # rank features are 1 / (LEARNED_RR_K + 1 + position)
+INTERACTING_RANKERS = ("mapped", "phrasings", "phrasing_chars", "words")
 STATUTE_GROUPS = (
     "civil_general",  # 民法典 第一编 总则
     "civil_family",  # 民法典 第五编 婚姻家庭
@@ -119,6 +120,8 @@ FEATURES = (
     "direct_match",  # the leader of the plain-words ranker, by the share of the question's words it holds
     "log_prior",  # the statute prior (laws.yaml)
     *(f"statute_{group}" for group in STATUTE_GROUPS),
+    # A ranker's vote counts for more when the article also holds the question's own words.
+    *(f"own_coverage_x_rank_{name}" for name in INTERACTING_RANKERS),
 )
 WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "ranking_weights.json"
 
@@ -517,9 +520,14 @@ class LegalIndex:
             out[ev.strong, col + 2] = 1.0
         if ev.lead is not None:
             out[ev.lead, col + 3] = ev.lead_coverage
+        own_col = col
         out[:, col + 4] = self.log_priors[ids]
         col += 5
         out[np.arange(m), col + self.groups[ids]] = 1.0
+        col += len(STATUTE_GROUPS)
+        for name in INTERACTING_RANKERS:
+            out[:, col] = out[:, own_col] * out[:, RANKERS.index(name)]
+            col += 1
         ev.feature_cache = out
         return out
 
