@@ -22,14 +22,15 @@ EVAL_FILES = {
     "eval": DATA_DIR / "eval_questions.yaml",
     "holdout": DATA_DIR / "eval_holdout.yaml",  # third round; tuning data since the November 2026 round
     "holdout2": DATA_DIR / "eval_holdout2.yaml",  # fourth round: never used for tuning
-    "round5": DATA_DIR / "eval_round5.yaml",  # fifth round, 220+ questions over the whole domain: never tuned on
+    "round5": DATA_DIR / "eval_round5.yaml",  # fifth round, 261 questions: tuning data since the third fusion round
     "verbatim": DATA_DIR / "eval_verbatim.yaml",  # near-verbatim restatements, generated (verbatim.py)
     "dev": DATA_DIR / "eval_dev.yaml",  # development questions of the second fusion round: tuning data
-    "round6": DATA_DIR / "eval_round6.yaml",  # sixth round, written before the second fusion round: never tuned on
+    "round6": DATA_DIR / "eval_round6.yaml",  # sixth round, 59 questions: tuning data since the third fusion round
     "round7": DATA_DIR / "eval_round7.yaml",  # seventh round, written before the third fusion round: never tuned on
 }
 # Sets that were written before the changes they measure and are never used for tuning.
-FROZEN_SETS = ("holdout2", "round5", "verbatim", "round6", "round7")
+# round5 and round6 were frozen until their figures were reported (third fusion round); they are tuning data now.
+FROZEN_SETS = ("holdout2", "verbatim", "round7")
 DEPTH = 10
 
 
@@ -189,47 +190,46 @@ def run_all(names: tuple[str, ...] | None = None) -> dict[str, EvalReport]:
     return {name: run_eval(load_eval(name)) for name in (names or tuple(EVAL_FILES))}
 
 
-# --- fitting the fusion constants --------------------------------------------------------------------
+# --- fitting the learned combination of the rankers ----------------------------------------------------
 
-TUNING_SETS = ("eval", "holdout", "dev")
-# The values each constant of the fusion may take (``retrieval.Fusion``); W_MAPPED stays 1.0 (the scale),
-# PROTECT_RANK stays 5 (the rule: a direct word match is never pushed out of the first five).
-FIT_GRID: dict[str, tuple[float, ...]] = {
-    "words": (0.0, 0.1, 0.2, 0.4),
-    "phrasings": (0.0, 0.1, 0.2, 0.3, 0.5),
-    "phrasing_chars": (0.1, 0.2, 0.4, 0.6, 0.8, 1.2),
-    "chars": (0.0, 0.1, 0.2),
-    "topic": (0.0, 0.1, 0.2, 0.3, 0.5, 0.8),
-    "rrf_k": (1.0, 2.0, 3.0, 5.0, 10.0),
-    "rerank_weight": (0.0, 0.1, 0.2, 0.3, 0.5),
-    "rerank_expanded": (0.0, 0.15, 0.3, 0.5),
-    "protect_coverage": (0.6, 0.7, 0.8, 1.01),  # 1.01: no protection
-}
-FIT_SWEEPS = 2
-# How much better (objective per question) a setting must score on the tuning data to move a constant: with
-# a bare improvement the fit follows single questions and loses on the held-out folds.
-FIT_MARGIN = 0.006
+# The tuning data: every set that is not frozen, and the phrasings, each held out of the index in turn and asked
+# (training questions that come from no evaluation set).
+TUNING_SETS = ("eval", "holdout", "dev", "round5", "round6")
+FIT_FOLDS = 5
+FIT_L2 = 1e-3  # ridge on the standardised weights
+FIT_ITERATIONS = 400
+FIT_RATE = 0.05
+FIT_DECIMALS = 6  # the weights file keeps this many decimals
 
 
 @dataclass
 class FitRow:
-    evidence: object  # retrieval.Evidence
+    evidence: object  # retrieval.Evidence (its features computed; the rankers' full scores dropped)
     expected: frozenset[int]  # positions of the expected articles among the evidence's candidates
     set_name: str
+    group: int = 0  # rows of one group share a cross-validation fold (a phrasing row: its article)
+
+
+def _settle(index, ev) -> None:
+    """Compute what the fusion reads of the evidence and drop the rest (the rankers' scores over every
+    article), so thousands of rows fit in memory."""
+    ev.fill_coverage(index)
+    ev.rankers = {}
 
 
 def fit_rows(index, names: tuple[str, ...] = TUNING_SETS) -> list[FitRow]:
     """Each tuning question's evidence (the expensive part, computed once); the fusion is then recomputed
-    for every candidate setting of the constants."""
+    for every candidate setting."""
     rows = []
     for name in names:
         if name in FROZEN_SETS:
-            raise ValueError(f"{name} is frozen: the fusion is never fitted on it")
-        for q in load_eval(name):
+            raise ValueError(f"{name} is frozen: the ranking is never fitted on it")
+        for i, q in enumerate(load_eval(name)):
             ev = index.evidence(q.question)
+            _settle(index, ev)
             wanted = {index.corpus.by_key[key].idx for key in q.expected}
             expected = frozenset(j for j, a in enumerate(ev.ids) if int(a) in wanted)
-            rows.append(FitRow(ev, expected, name))
+            rows.append(FitRow(ev, expected, name, group=i))
     return rows
 
 
@@ -246,84 +246,20 @@ def fused_rank(index, row: FitRow, fusion) -> int | None:
     return None
 
 
-def _ranks_of(index, rows: list[FitRow], fusion) -> list[int | None]:
-    return [fused_rank(index, row, fusion) for row in rows]
-
-
-def _objective_of(rows: list[FitRow], ranks: list[int | None]) -> float:
-    per_set: dict[str, list[float]] = {}
-    for row, rank in zip(rows, ranks, strict=True):
-        per_set.setdefault(row.set_name, []).append(1.0 / rank + (1.0 if rank <= 5 else 0.0) if rank else 0.0)
-    if not per_set:
-        return 0.0
-    return sum(sum(s) / len(s) for s in per_set.values()) / len(per_set)
-
-
-def _found_in_five(rows: list[FitRow], ranks: list[int | None]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for row, rank in zip(rows, ranks, strict=True):
-        found[row.set_name] = found.get(row.set_name, 0) + bool(rank and rank <= 5)
-    return found
-
-
-def fit_objective(index, rows: list[FitRow], fusion) -> float:
-    """MRR plus hit@5 (both matter: the first answer, and a right article among those shown), averaged per
-    set and then over the sets, so the small later sets count as much as the large first one."""
-    return _objective_of(rows, _ranks_of(index, rows, fusion))
-
-
-def _with(fusion, name: str, value: float):
-    from dataclasses import replace
-
-    if name in fusion.weights:
-        return replace(fusion, weights={**fusion.weights, name: value})
-    return replace(fusion, **{name: value})
-
-
-def _value(fusion, name: str) -> float:
-    return fusion.weights[name] if name in fusion.weights else getattr(fusion, name)
-
-
-def fit_constants(index, rows: list[FitRow], start, sweeps: int = FIT_SWEEPS, margin: float = FIT_MARGIN):
-    """Coordinate ascent over FIT_GRID from `start`: each constant in turn takes its best value with the
-    others held, `sweeps` times over (a full grid of these nine constants would be millions of settings).
-
-    A setting is taken only when it scores `margin` better than the one held, and only when the tuning data
-    as a whole find no fewer questions' articles in the first five than with `start` (a right article among
-    those shown matters most; a gain at rank 1 never pays for a net loss from the list)."""
-    start_ranks = _ranks_of(index, rows, start)
-    floor = sum(_found_in_five(rows, start_ranks).values())
-    best, best_score = start, _objective_of(rows, start_ranks)
-    for _ in range(sweeps):
-        moved = False
-        for name, values in FIT_GRID.items():
-            for value in values:
-                if value == _value(best, name):
-                    continue
-                candidate = _with(best, name, value)
-                ranks = _ranks_of(index, rows, candidate)
-                score = _objective_of(rows, ranks)
-                if score <= best_score + margin:
-                    continue
-                if sum(_found_in_five(rows, ranks).values()) < floor:
-                    continue
-                best, best_score, moved = candidate, score, True
-        if not moved:
-            break
-    return best, best_score
-
-
 def _set_metrics(index, rows: list[FitRow], fusion) -> dict:
+    return _metrics_of(rows, [fused_rank(index, row, fusion) for row in rows])
+
+
+def _metrics_of(rows: list[FitRow], ranks: list[int | None]) -> dict:
     out: dict[str, list[float]] = {}
-    for row in rows:
-        rank = fused_rank(index, row, fusion)
+    for row, rank in zip(rows, ranks, strict=True):
         m = out.setdefault(row.set_name, [0, 0.0, 0.0, 0.0])
         m[0] += 1
         m[1] += rank == 1
         m[2] += bool(rank and rank <= 5)
         m[3] += 1.0 / rank if rank else 0.0
     return {
-        name: {"hit@1": round(h1 / n, 3), "hit@5": round(h5 / n, 3), "mrr": round(rr / n, 3)}
+        name: {"n": n, "hit@1": round(h1 / n, 3), "hit@5": round(h5 / n, 3), "mrr": round(rr / n, 3)}
         for name, (n, h1, h5, rr) in out.items()
     }
 
@@ -335,6 +271,7 @@ def restatement_rows(index) -> list[FitRow]:
     rows = []
     for item in build(index.corpus, tuning=True):
         ev = index.evidence(item["q"])
+        _settle(index, ev)
         wanted = {index.corpus.parse_ref(ref).idx for ref in item["expect"]}
         rows.append(FitRow(ev, frozenset(j for j, a in enumerate(ev.ids) if int(a) in wanted), "restatements"))
     return rows
@@ -342,8 +279,8 @@ def restatement_rows(index) -> list[FitRow]:
 
 def phrasing_rows(index, folds: int = 2, only: int | None = None) -> list[FitRow]:
     """The phrasing check as fitting rows: every `folds`-th phrasing of each article that has several is
-    taken out of the index in turn (only fold `only` when given) and asked as a question (no evaluation set
-    at all). The index's phrasings are restored afterwards."""
+    taken out of the index in turn (only fold `only` when given) and asked as a question, its own article
+    the answer (no evaluation set at all). The index's phrasings are restored afterwards."""
     from .retrieval import phrasings_from_data
 
     full = phrasings_from_data(index.corpus)
@@ -360,60 +297,132 @@ def phrasing_rows(index, folds: int = 2, only: int | None = None) -> list[FitRow
                     continue
                 for line in lines[fold::folds]:
                     ev = index.evidence(line)
-                    ev.fill_coverage(index)
+                    _settle(index, ev)
                     expected = frozenset(j for j, a in enumerate(ev.ids) if int(a) == idx)
-                    rows.append(FitRow(ev, expected, "phrasings"))
+                    rows.append(FitRow(ev, expected, "phrasings", group=idx))
     finally:
         index.set_phrasings(full)
     return rows
 
 
-def fit_fusion(folds: int = 4, *, phrasings: bool = True) -> dict:
-    """Fit the fusion constants on the tuning data only (never a frozen set), with k-fold cross-validation.
+def learn_weights(
+    index,
+    rows: list[FitRow],
+    *,
+    l2: float = FIT_L2,
+    iterations: int = FIT_ITERATIONS,
+    rate: float = FIT_RATE,
+) -> tuple[float, ...]:
+    """The weights of retrieval.FEATURES that best rank each row's expected articles first: a listwise
+    logistic model (softmax over the question's candidates, the expected ones the target), every set
+    weighing the same in total, standardised features with a small ridge, full-batch Adam from zero
+    (deterministic: the same rows give the same weights)."""
+    import numpy as np
 
-    The tuning data are the tuning sets and, with `phrasings`, the phrasing check (each phrasing held out of
-    the index and asked): the map was written from the first tuning set, so the phrasings are what tells a
-    setting that generalises from one that suits the map. Each fold is scored with the constants fitted on
-    the other folds, beside the current constants on the same fold, so the figure says whether fitting helps
-    on questions it did not see. The constants fitted on all the tuning data are returned with their per-set
-    figures and, as a check never fitted on, restatements of articles outside the frozen near-verbatim set."""
-    from .retrieval import Fusion, get_index
+    used = [row for row in rows if row.expected]
+    sizes: dict[str, int] = {}
+    for row in used:
+        sizes[row.set_name] = sizes.get(row.set_name, 0) + 1
+    feats = [index.features(row.evidence) for row in used]
+    lengths = np.array([len(f) for f in feats])
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    segment = np.repeat(np.arange(len(used)), lengths)
+    x = np.concatenate(feats)
+    gold = np.zeros(len(x), dtype=bool)
+    for start, row in zip(starts, used, strict=True):
+        gold[start + np.fromiter(row.expected, dtype=np.int64)] = True
+    row_weight = np.array([1.0 / (sizes[row.set_name] * len(sizes)) for row in used])[segment]
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    xn = (x - mean) / scale
+    w = np.zeros(x.shape[1])
+    m1, m2 = np.zeros_like(w), np.zeros_like(w)
+    for t in range(1, iterations + 1):
+        s = xn @ w
+        e = np.exp(s - np.maximum.reduceat(s, starts)[segment])
+        p = e / np.add.reduceat(e, starts)[segment]
+        eg = e * gold
+        pg = eg / np.add.reduceat(eg, starts)[segment]
+        grad = (row_weight * (p - pg)) @ xn + l2 * w
+        m1 = 0.9 * m1 + 0.1 * grad
+        m2 = 0.999 * m2 + 0.001 * grad**2
+        w -= rate * (m1 / (1 - 0.9**t)) / (np.sqrt(m2 / (1 - 0.999**t)) + 1e-8)
+    return tuple(round(float(v), FIT_DECIMALS) for v in w / scale)
+
+
+def _folds_of(rows: list[FitRow], folds: int) -> list[int]:
+    """A fold per row: within every set in turn, so each fold holds some of every set; a group (a
+    phrasing's article) stays in one fold."""
+    out = []
+    seen: dict[tuple[str, int], int] = {}
+    count: dict[str, int] = {}
+    for row in rows:
+        key = (row.set_name, row.group)
+        if key not in seen:
+            seen[key] = count.get(row.set_name, 0) % folds
+            count[row.set_name] = count.get(row.set_name, 0) + 1
+        out.append(seen[key])
+    return out
+
+
+def fit_learned(folds: int = FIT_FOLDS, *, write: bool = False) -> dict:
+    """Fit the learned combination on the tuning data only (never a frozen set), with k-fold
+    cross-validation, and report it per set beside the weights in use and the reciprocal-rank fusion.
+
+    Each held-out fold is ranked with weights fitted on the other folds, so the figures say how the method
+    does on questions it did not see. The weights fitted on all the tuning data are returned (and, with
+    `write`, stored in the weights file the product reads), with their in-sample figures and, as a check never
+    fitted on, restatements of articles outside the frozen near-verbatim set."""
+    from dataclasses import replace
+
+    from .retrieval import FEATURES, WEIGHTS_FILE, Fusion, get_index
 
     started, cpu = time.perf_counter(), time.process_time()
     index = get_index()
-    # Half the phrasings held out (one fold of the phrasing check) keep the fitting quick.
-    rows = fit_rows(index) + (phrasing_rows(index, only=0) if phrasings else [])
-    current = Fusion.current()
-    # Folds within each set, so every fold holds some of every set.
-    fold_of = {}
-    for name in dict.fromkeys(row.set_name for row in rows):
-        for i, row in enumerate(r for r in rows if r.set_name == name):
-            fold_of[id(row)] = i % folds
-    cv_fitted, cv_current = [], []
+    rows = fit_rows(index) + phrasing_rows(index)
+    current, rrf = Fusion.current(), Fusion.rrf()
+    fold_of = _folds_of(rows, folds)
+    cv_ranks: list[int | None] = [None] * len(rows)
     for f in range(folds):
-        train = [row for row in rows if fold_of[id(row)] != f]
-        test = [row for row in rows if fold_of[id(row)] == f]
-        fitted, _ = fit_constants(index, train, current)
-        cv_fitted.append(fit_objective(index, test, fitted))
-        cv_current.append(fit_objective(index, test, current))
-    fitted, score = fit_constants(index, rows, current)
+        weights = learn_weights(index, [row for row, k in zip(rows, fold_of, strict=True) if k != f])
+        fitted = replace(rrf, learned=weights)
+        for i, row in enumerate(rows):
+            if fold_of[i] == f:
+                cv_ranks[i] = fused_rank(index, row, fitted)
+    weights = learn_weights(index, rows)
+    fitted = replace(rrf, learned=weights)
     checks = restatement_rows(index)
-    cv_gain = sum(cv_fitted) / folds - sum(cv_current) / folds
-    return {
+    report = {
         "questions": len(rows),
-        "current": current.as_dict(),
-        "fitted": fitted.as_dict(),
-        "objective_current": round(fit_objective(index, rows, current), 4),
-        "objective_fitted": round(score, 4),
-        "cv_objective_current": round(sum(cv_current) / folds, 4),
-        "cv_objective_fitted": round(sum(cv_fitted) / folds, 4),
-        "cv_folds_fitted_better": sum(a > b + 1e-9 for a, b in zip(cv_fitted, cv_current, strict=True)),
-        "advice": "采用拟合常数" if cv_gain > FIT_MARGIN else "保留现用常数（拟合常数在留出折上没有明显更好）",
-        "sets_current": _set_metrics(index, rows + checks, current),
-        "sets_fitted": _set_metrics(index, rows + checks, fitted),
+        "folds": folds,
+        "weights": dict(zip(FEATURES, weights, strict=True)),
+        "cv_fitted": _metrics_of(rows, cv_ranks),
+        "in_sample_fitted": _set_metrics(index, rows + checks, fitted),
+        "current": _set_metrics(index, rows + checks, current),
+        "rrf": _set_metrics(index, rows + checks, rrf),
         "seconds": round(time.perf_counter() - started, 1),
         "cpu_seconds": round(time.process_time() - cpu, 1),
     }
+    if write:
+        write_weights(weights, report, WEIGHTS_FILE)
+    return report
+
+
+def write_weights(weights: tuple[float, ...], report: dict, path: Path) -> None:
+    import json
+
+    from .retrieval import FEATURES
+
+    data = {
+        "about": (
+            "Weights of the learned combination of the legal assistant's rankers (retrieval.FEATURES), "
+            "written by `manage.py legal_eval --fit --write` from the tuning sets and the held-out phrasings; "
+            "never edit by hand."
+        ),
+        "fitted_on": {name: m["n"] for name, m in report["in_sample_fitted"].items() if name != "restatements"},
+        "cross_validated": report["cv_fitted"],
+        "weights": dict(zip(FEATURES, weights, strict=True)),
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def phrasing_cv(folds: int = 2) -> dict:

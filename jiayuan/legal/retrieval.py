@@ -13,6 +13,11 @@
   that restate an article;
 - *topic*: the articles of the topics the question is recognised as (``data/topics.yaml``), core ones first.
 
+The rankers are combined by a *learned* linear score over features of each candidate (each ranker's reciprocal
+rank and relative score, the share of the question's words the article holds, the restatement and direct-match
+signals, the statute prior and part): its weights are fitted offline by ``legal_eval --fit --write`` and read
+from ``data/ranking_weights.json``; without that file, by weighted reciprocal rank (below).
+
 The topic map only adds candidates: a *strong lexical match* (the question restates an article: most of its
 character bigrams occur in it, and it leads the character ranker) is put first whatever the topics say.
 A *direct word match* (the leader of BM25 over
@@ -29,12 +34,14 @@ Both are built once per process (``get_index()`` / ``get_baseline()``).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -85,6 +92,76 @@ PROTECT_RANK = 5
 PROTECT_COVERAGE = 0.7
 RANKERS = ("mapped", "words", "phrasings", "chars", "topic", "phrasing_chars")
 
+# The learned combination (third fusion round): a linear score over FEATURES of each candidate article, its
+# weights fitted by `legal_eval --fit --write` (evaluation.fit_learned: a listwise logistic model with 5-fold
+# cross-validation over the tuning sets and the phrasings held out of the index) and stored as data in
+# WEIGHTS_FILE; nothing is trained when the index is built. Without the file the ranking falls back to the
+# weighted reciprocal-rank fusion above (``Fusion.rrf()``). The protected direct word match and the
+# restatement rule apply after either.
+LEARNED_RR_K = 2  # rank features are 1 / (LEARNED_RR_K + 1 + position)
+STATUTE_GROUPS = (
+    "civil_general",  # 民法典 第一编 总则
+    "civil_family",  # 民法典 第五编 婚姻家庭
+    "civil_succession",  # 民法典 第六编 继承
+    "civil_other",  # the rest of 民法典
+    "family_interpretations",  # 婚姻家庭编解释（一）（二）, 继承编解释（一）
+    "general_interpretation",  # 总则编解释
+    "court_rules",  # 人身安全保护令规定, 彩礼纠纷规定
+    "protective_laws",  # 反家庭暴力法, 妇女权益保障法, 未成年人保护法 and the other laws
+)
+FEATURES = (
+    *(f"rank_{name}" for name in RANKERS),  # reciprocal rank within the ranker's first FUSION_DEPTH
+    *(f"score_{name}" for name in RANKERS),  # the ranker's score over its best score for the question
+    *(f"first_{name}" for name in ("mapped", "words", "phrasing_chars", "phrasings", "chars")),  # its leader
+    "own_coverage",  # share of the question's own (rarity-weighted) words the article's text/phrasings hold
+    "added_coverage",  # share of the legal terms the map adds that it holds
+    "strong_match",  # the question restates this article
+    "direct_match",  # the leader of the plain-words ranker, by the share of the question's words it holds
+    "log_prior",  # the statute prior (laws.yaml)
+    *(f"statute_{group}" for group in STATUTE_GROUPS),
+)
+WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "ranking_weights.json"
+
+
+def statute_group(article: CorpusArticle) -> int:
+    """The index in STATUTE_GROUPS of the part of the statutes an article belongs to."""
+    if article.law == "民法典":
+        part = article.path[0] if article.path else ""
+        for i, prefix in enumerate(("第一编", "第五编", "第六编")):
+            if part.startswith(prefix):
+                return i
+        return 3
+    if article.law in ("婚姻家庭编解释（一）", "婚姻家庭编解释（二）", "继承编解释（一）"):
+        return 4
+    if article.law == "总则编解释":
+        return 5
+    if article.law in ("人身安全保护令规定", "彩礼纠纷规定"):
+        return 6
+    return 7
+
+
+def learned_weights(path: Path | None = None) -> tuple[float, ...] | None:
+    """The fitted weights of FEATURES from the weights file (None when it is missing or names other
+    features: the ranking then falls back to the reciprocal-rank fusion)."""
+    path = path or WEIGHTS_FILE
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    weights = data.get("weights", {})
+    if tuple(weights) != FEATURES:
+        return None
+    return tuple(float(w) for w in weights.values())
+
+
+_learned: tuple[tuple[float, ...] | None] | None = None
+
+
+def _current_learned() -> tuple[float, ...] | None:
+    global _learned
+    if _learned is None:
+        _learned = (learned_weights(),)
+    return _learned[0]
+
 
 @dataclass(frozen=True)
 class Fusion:
@@ -98,9 +175,16 @@ class Fusion:
     protect_coverage: float
     protect_rank: int = PROTECT_RANK
     rerank_depth: int = RERANK_DEPTH
+    learned: tuple[float, ...] | None = None  # weights of FEATURES: the learned combination replaces the RRF
 
     @classmethod
     def current(cls) -> Fusion:
+        """What the product ranks with: the learned combination when its weights file is there."""
+        return replace(cls.rrf(), learned=_current_learned())
+
+    @classmethod
+    def rrf(cls) -> Fusion:
+        """The weighted reciprocal-rank fusion with the module's constants (no learned weights)."""
         return cls(
             weights={
                 "mapped": W_MAPPED,
@@ -119,6 +203,9 @@ class Fusion:
         )
 
     def as_dict(self) -> dict:
+        if self.learned is not None:
+            learned = dict(zip(FEATURES, self.learned, strict=True))
+            return {"learned": learned, "PROTECT_COVERAGE": self.protect_coverage}
         return {
             **{f"W_{name.upper()}": w for name, w in self.weights.items()},
             "RRF_K": self.rrf_k,
@@ -143,6 +230,7 @@ class Evidence:
     lead_coverage: float  # the share of the question's own (rarity-weighted) words its text holds
     own_cache: dict[int, float] = field(default_factory=dict)  # article → share of the own words it holds
     added_cache: dict[int, float] = field(default_factory=dict)  # article → share of the map's words it holds
+    feature_cache: np.ndarray | None = None  # the candidates' FEATURES (LegalIndex.features)
 
     def own_coverage(self, index: LegalIndex, art: int) -> float:
         value = self.own_cache.get(art)
@@ -162,6 +250,7 @@ class Evidence:
         for art in self.ids:
             self.own_coverage(index, int(art))
             self.added_coverage(index, int(art))
+        index.features(self)
 
 
 @dataclass
@@ -283,6 +372,8 @@ class LegalIndex:
             share = np.array([CORE_LIFT if i in topic.core_idx else 1.0 for i in idx], dtype=np.float64)
             self.topic_arrays[topic.slug] = (idx, share)
         self.priors = priors
+        self.log_priors = np.log(priors)
+        self.groups = np.array([statute_group(a) for a in corpus.articles], dtype=np.int64)
         self.n = n
         # Character bigrams of the article texts.
         grams = [Counter(char_bigrams(a.text)) for a in corpus.articles]
@@ -397,19 +488,58 @@ class LegalIndex:
             lead_coverage=lead_coverage,
         )
 
-    def fuse(self, ev: Evidence, fusion: Fusion | None = None) -> np.ndarray:
-        """The final scores of the candidate articles (``ev.ids``): weighted reciprocal-rank fusion, then
-        specific over general, then the direct word match kept in the first five, then the restated article
-        first. The product and the fitting (``evaluation.fit_fusion``) both rank through here."""
-        fusion = fusion or Fusion.current()
-        fused = np.zeros(len(ev.ids), dtype=np.float64)
-        for name, weight in fusion.weights.items():
-            if weight <= 0:
-                continue
+    def features(self, ev: Evidence) -> np.ndarray:
+        """FEATURES of every candidate article (rows in the order of ``ev.ids``), computed once per evidence."""
+        if ev.feature_cache is not None:
+            return ev.feature_cache
+        ids = ev.ids
+        m = len(ids)
+        out = np.zeros((m, len(FEATURES)), dtype=np.float64)
+        col = 0
+        for name in RANKERS:
             pos = ev.positions[name]
-            fused[pos] += weight / (fusion.rrf_k + 1 + np.arange(len(pos)))
-        if (fusion.rerank_weight > 0 or fusion.rerank_expanded > 0) and fused.any():
-            self._rerank(fused, ev, fusion)
+            out[pos, col] = 1.0 / (LEARNED_RR_K + 1 + np.arange(len(pos)))
+            col += 1
+        for name in RANKERS:
+            full = ev.rankers[name]
+            best = float(full.max()) if len(full) else 0.0
+            if best > 0:
+                out[:, col] = full[ids] / best
+            col += 1
+        for name in ("mapped", "words", "phrasing_chars", "phrasings", "chars"):
+            pos = ev.positions[name]
+            if len(pos):
+                out[pos[0], col] = 1.0
+            col += 1
+        out[:, col] = [ev.own_coverage(self, int(a)) for a in ids]
+        out[:, col + 1] = [ev.added_coverage(self, int(a)) for a in ids]
+        if ev.strong is not None:
+            out[ev.strong, col + 2] = 1.0
+        if ev.lead is not None:
+            out[ev.lead, col + 3] = ev.lead_coverage
+        out[:, col + 4] = self.log_priors[ids]
+        col += 5
+        out[np.arange(m), col + self.groups[ids]] = 1.0
+        ev.feature_cache = out
+        return out
+
+    def fuse(self, ev: Evidence, fusion: Fusion | None = None) -> np.ndarray:
+        """The final scores of the candidate articles (``ev.ids``): the learned combination of the rankers'
+        features (or, without fitted weights, weighted reciprocal-rank fusion and then specific over
+        general), then the direct word match kept in the first five, then the restated article first. The
+        product and the fitting (``evaluation.fit_learned``) both rank through here."""
+        fusion = fusion or Fusion.current()
+        if fusion.learned is not None:
+            fused = self._learned_scores(ev, fusion.learned)
+        else:
+            fused = np.zeros(len(ev.ids), dtype=np.float64)
+            for name, weight in fusion.weights.items():
+                if weight <= 0:
+                    continue
+                pos = ev.positions[name]
+                fused[pos] += weight / (fusion.rrf_k + 1 + np.arange(len(pos)))
+            if (fusion.rerank_weight > 0 or fusion.rerank_expanded > 0) and fused.any():
+                self._rerank(fused, ev, fusion)
         if fusion.protect_rank and ev.lead is not None and ev.lead_coverage >= fusion.protect_coverage:
             order = _ranks(fused, fusion.protect_rank)
             if ev.lead not in order:
@@ -418,6 +548,13 @@ class LegalIndex:
         if ev.strong is not None:
             fused[ev.strong] = fused.max() + 1.0  # a restatement of an article comes first, whatever the topics
         return fused
+
+    def _learned_scores(self, ev: Evidence, weights: tuple[float, ...]) -> np.ndarray:
+        """The linear score of each candidate, made positive and order-preserving (every candidate ranks)."""
+        if not len(ev.ids):
+            return np.zeros(0, dtype=np.float64)
+        linear = self.features(ev) @ np.asarray(weights, dtype=np.float64)
+        return np.exp(np.maximum(linear - linear.max(), -700.0))
 
     def search(
         self,
@@ -433,7 +570,7 @@ class LegalIndex:
         fusion = Fusion.current()
         if weights is not None or rrf_k is not None:
             fusion = replace(
-                fusion,
+                Fusion.rrf(),
                 weights=weights if weights is not None else fusion.weights,
                 rrf_k=fusion.rrf_k if rrf_k is None else rrf_k,
             )

@@ -78,3 +78,17 @@ def test_more_rows_than_the_limit_need_the_bulk_export_right(client, approvals, 
     client.force_login(bulk)
     assert client.post(reverse("imports:exports"), {"start": "2026-01-01", "end": "2026-12-31"}).status_code == 302
     assert ExportRun.objects.get().total == 2
+
+
+def test_whoever_may_start_an_export_may_follow_it_on_the_exports_page():
+    """The export pages (数据导出, an export's progress and file) need `imports.export_approvals`: every role holding
+    the right of any export kind holds it too, so a queued export is never out of its requester's sight."""
+    from jiayuan.access.registry import permission_table
+    from jiayuan.imports.export_views import PAGE_PERM
+    from jiayuan.imports.exports import export_kinds
+
+    table = permission_table()
+    kinds = export_kinds()
+    assert {"volunteers", "venues", "activities", "honours", "indicator_report"} <= set(kinds)
+    missing = {kind: set(table[spec.perm]) - set(table[PAGE_PERM]) for kind, spec in kinds.items()}
+    assert not {kind: roles for kind, roles in missing.items() if roles}

@@ -1,4 +1,5 @@
-"""The frozen evaluation sets: the fifth, sixth and seventh held-out rounds and the near-verbatim restatements."""
+"""The later evaluation rounds (the fifth and sixth, tuning data since the third fusion round), the frozen seventh
+round and the frozen near-verbatim restatements."""
 
 import yaml
 

@@ -2,7 +2,8 @@
 
 ``legal_eval --all`` measures every set in one run (the tuning sets, the frozen held-out rounds and the
 near-verbatim restatements), each next to the rank-bm25 baseline, with the time per answer and the index
-build time. ``--make-verbatim`` regenerates the near-verbatim set from the statutes.
+build time. ``--fit`` fits the learned combination of the rankers with cross-validation (``--write`` stores
+its weights). ``--make-verbatim`` regenerates the near-verbatim set from the statutes.
 """
 
 import json
@@ -15,10 +16,10 @@ SET_NAMES = {
     "eval": "评测集（调优用）",
     "holdout": "旧留出集（已用于调优）",
     "holdout2": "第四轮留出集（冻结）",
-    "round5": "第五轮留出集（冻结）",
+    "round5": "第五轮留出集（第三轮融合起用于调优）",
     "verbatim": "条文近似复述",
     "dev": "开发集（调优用）",
-    "round6": "第六轮留出集（冻结）",
+    "round6": "第六轮留出集（第三轮融合起用于调优）",
     "round7": "第七轮留出集（冻结）",
 }
 
@@ -38,8 +39,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fit",
             action="store_true",
-            help="在调优集（eval、holdout、dev）上以交叉验证拟合融合常数（各排序器权重、重排、保护），并与现用常数对比",
+            help="在调优集（eval、holdout、dev、round5、round6）和留出的常见问法上"
+            "以 5 折交叉验证拟合各排序器的学习组合，逐集报告留出折成绩并与现用排序对比",
         )
+        parser.add_argument("--write", action="store_true", help="与 --fit 同用：把拟合的权重写入权重文件")
         parser.add_argument(
             "--phrasing-cv", action="store_true", help="轮流把一部分常见问法移出索引再用它们提问（不用任何评测集）"
         )
@@ -58,9 +61,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(phrasing_cv(), ensure_ascii=False, indent=2))
             return
         if options["fit"]:
-            from jiayuan.legal.evaluation import fit_fusion
+            from jiayuan.legal.evaluation import fit_learned
 
-            self.stdout.write(json.dumps(fit_fusion(), ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(fit_learned(write=options["write"]), ensure_ascii=False, indent=2))
             return
         names = tuple(EVAL_FILES) if options["all"] else (options["set"],)
         reports: dict[str, EvalReport] = {}
