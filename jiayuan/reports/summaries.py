@@ -571,4 +571,8 @@ def split(period: Period) -> tuple[Period | None, list[Period]]:
 
 
 def applies(fig: FigureDef) -> bool:
+    """Whether the figure is read through the summaries: its own rows, or (a stock) its two flows' rows."""
+    if fig.stock is not None:
+        flows = [catalogue.figure(code) for code in fig.stock]
+        return fig.records is not None and all(f is not None and applies(f) for f in flows)
     return fig.summary and fig.records is not None and bool(fig.date_path) and not fig.citywide

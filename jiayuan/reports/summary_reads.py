@@ -26,9 +26,10 @@ from jiayuan.access.roles import Scope
 from jiayuan.divisions.codes import in_subtree
 from jiayuan.divisions.models import subtree_q
 
+from . import figures as catalogue
 from .figures.base import Dimension, FigureDef, Period, Query
 from .models import FigureMonthly, FigureRollup
-from .summaries import QUARTER, YEAR, _column, _norm, dated, model_of, month_end, month_of, split, summarised
+from .summaries import EARLIEST, QUARTER, YEAR, _column, _norm, dated, model_of, month_end, month_of, split, summarised
 
 # None: the figure's total; ("division", child prefixes): by child place; a Dimension: by its values.
 Group = tuple[str, tuple[str, ...]] | Dimension | None
@@ -154,6 +155,8 @@ class Reader:
         """The figure's count (group None: {"": n}), by child place (keyed by prefix) or by a dimension's value.
         `children_rolled`: every child place has roll-up rows of its own."""
         assert query.prefix == self.prefix
+        if fig.stock is not None:
+            return self._stock(fig, query, group, children_rolled)
         whole, edges = split(query.period)
         grain = ""
         if fig.per_period:
@@ -183,6 +186,33 @@ class Reader:
             for k, n in _live(fig.records(self.actor, Query(query.prefix, edge)), fig, group).items():
                 result[k] += n
         return dict(result)
+
+    def _stock(self, fig: FigureDef, query: Query, group: Group, children_rolled: bool) -> dict[str, int]:
+        """A stock at the period's end: its inflow's rows up to then less its outflow's, by the same breakdown
+        (both flows count the same records by the same breakdowns), plus what the actor reaches beyond the place.
+        A period that does not end on a month's last day is counted from the records."""
+        assert fig.records is not None and fig.stock is not None
+        end = query.period.end
+        if end != month_end(end.replace(day=1)):
+            return _live(fig.records(self.actor, query), fig, group)
+        upto = Period(EARLIEST, end)
+        result: dict[str, int] = defaultdict(int)
+        for code, sign in zip(fig.stock, (1, -1), strict=True):
+            flow = catalogue.figure(code)
+            assert flow is not None
+            if group is None:
+                rows = self._cube_of(flow, upto).get((flow.code, ""), {})
+            elif isinstance(group, tuple):
+                rows = self._by_child(flow, upto, group[1], children_rolled)
+            else:
+                rows = self._cube_of(flow, upto).get((flow.code, group.code), {})
+            for k, n in rows.items():
+                result[k] += sign * n
+        rest = self._remainder(fig, query)
+        if rest is not None:
+            for k, n in _live(rest, fig, group).items():
+                result[k] += n
+        return {k: n for k, n in result.items() if n}
 
     def totals(self, figs: list[FigureDef], query: Query) -> dict[str, int]:
         return {f.code: self.counts(f, query).get("", 0) for f in figs}

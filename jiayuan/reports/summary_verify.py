@@ -23,6 +23,7 @@ from .summaries import (
     YEAR,
     Row,
     _Placer,
+    applies,
     first_days,
     fresh_rows,
     kept_first_days,
@@ -95,6 +96,20 @@ def verify(*, prefix: str = "", start: dt.date = EARLIEST, end: dt.date = LATEST
         compared_rollup, rollup_differences = _verify_rollup(fig, fresh, inside, placer, *span(fig, start, end), using)
         compared += compared_rollup
         differences.extend(rollup_differences)
+    for fig in catalogue.figures().values():
+        if fig.stock is None or not applies(fig):
+            continue
+        # A stock read from its flows: every inflow up to the end less every outflow equals the records then.
+        kept = 0
+        for code, sign in zip(fig.stock, (1, -1), strict=True):
+            flow = catalogue.figures()[code]
+            rows = stored_rows(flow, prefix=prefix, start=EARLIEST, end=end, using=using)
+            kept += sign * sum(n for (_f, _d, _m, dim, _k), n in rows.items() if dim == "")
+        assert fig.records is not None
+        held = fig.records(PLACE_ONLY, Query(prefix, Period(end, end))).using(using).order_by().count()
+        compared += 1
+        if kept != held:
+            differences.append(Difference(fig, "", end.replace(day=1), "", "", kept, held))
     for module, first in kept_first_days().items():
         counted_days = first_days(first, prefix=prefix, using=using)
         qs = FigureFirstUse.objects.using(using).filter(module=module)

@@ -71,12 +71,16 @@ def test_the_scheduled_tasks_run_on_an_rq_worker(make_stack, redis_env, tmp_path
         assert all(status == "succeeded" for _, status, _ in rows), rows
         assert any(job == "backup" and "已写出" in summary for job, _, summary in rows)
         # and the task framework reads the outcome back from Redis
-        statuses = stack.django(
+        read = stack.django(
+            "import django_rq\n"
             "from django_tasks import default_task_backend\n"
             f"ids = {json.dumps(list(ids.values()))}\n"
-            "print(json.dumps([default_task_backend.get_result(i).status for i in ids]))"
+            "ttls = [django_rq.get_connection().ttl(f'rq:job:{i}') for i in ids]\n"
+            "print(json.dumps({'statuses': [default_task_backend.get_result(i).status for i in ids], 'ttls': ttls}))"
         )
-        assert set(statuses) == {"SUCCESSFUL"}
+        assert set(read["statuses"]) == {"SUCCESSFUL"}
+        # kept a day, as long as the scheduler's heartbeat may still complete a run's record from it
+        assert all(3600 < ttl <= 24 * 3600 for ttl in read["ttls"]), read["ttls"]
     finally:
         stack.stop(honcho)
 

@@ -143,6 +143,9 @@ class FigureDef:
     # applications in a year is one case that year): the summary keeps its count per month, quarter and year,
     # which do not add up, and any other run of months is counted from the records.
     per_period: bool = False
+    # A stock at the period's end read from two summarised flows: (inflow, outflow) figure codes, e.g. who is on
+    # the register = every entry up to then less every exit up to then, by the same breakdowns.
+    stock: tuple[str, str] | None = None
 
     @property
     def recorded(self) -> bool:

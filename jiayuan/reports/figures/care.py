@@ -96,6 +96,7 @@ FIGURES = [
         on_register,
         "期末（统计期最后一天）仍在册的困境妇女儿童登记：纳入日期不晚于期末，且未退出或退出日期晚于期末。",
         headline=True,
+        stock=("care.entered", "care.exited"),
     ),
     _fig(
         "women",

@@ -13,6 +13,7 @@ from jiayuan.care import services as care
 from jiayuan.care.models import VULNERABILITY_KIND
 from jiayuan.dictionaries.models import DictionaryItem
 from jiayuan.reports import drilldown, selectors, summaries
+from jiayuan.reports import figures as catalogue
 from jiayuan.reports.figures.base import Period
 from jiayuan.reports.models import FigureMonthly
 from jiayuan.screening import services as screening
@@ -24,7 +25,15 @@ from .test_summaries import _assert_summaries_exact
 
 __all__ = ["s", "world"]
 
-CARE = ["care.entered", "care.exited", "care.ledger", "relief.applications", "relief.disbursed", "relief.condolences"]
+CARE = [
+    "care.on_register",
+    "care.entered",
+    "care.exited",
+    "care.ledger",
+    "relief.applications",
+    "relief.disbursed",
+    "relief.condolences",
+]
 SCREENING = ["screening.visits", "screening.hazards", "screening.hazards_followed", "screening.hazards_to_case"]
 
 
@@ -46,7 +55,7 @@ def _same_as_records(codes: list[str], today: dt.date) -> dict[str, int]:
 
 @pytest.mark.django_db
 def test_register_ledger_and_relief_figures_are_summarised(place, world):
-    assert set(CARE) <= {f.code for f in summaries.summarised()}
+    assert set(CARE[1:]) <= {f.code for f in summaries.summarised()}
     _assert_summaries_exact()
     person, entry = world[5]
     entry.refresh_from_db()
@@ -71,6 +80,24 @@ def test_register_ledger_and_relief_figures_are_summarised(place, world):
     _assert_summaries_exact()
     values = _same_as_records(CARE, place.today)
     assert values["care.exited"] >= 1 and values["relief.condolences"] >= 1
+    # who is on the register at a month's end is its entries up to then less its exits, bar by bar
+    assert summaries.applies(catalogue.figure("care.on_register"))
+    leader = actor_of(make_user(Role.LEADER, FUTIAN))
+    scope = selectors.scope_resolve(actor=leader, division=FUTIAN)
+    year = Period(place.today.replace(month=1, day=1), place.today.replace(month=12, day=31), "year")
+    for dim in ("division", "level", "type"):
+        bars = selectors.breakdown(actor=leader, scope=scope, period=year, code="care.on_register", dimension=dim).bars
+        assert bars, dim
+        for bar in bars:
+            kw = {"scope": selectors.scope_resolve(actor=leader, division=bar.key)} if dim == "division" else {}
+            _, records = drilldown.figure_records(
+                actor=leader,
+                scope=kw.get("scope", scope),
+                period=year,
+                code="care.on_register",
+                **({} if dim == "division" else {"dimension": dim, "key": bar.key}),
+            )
+            assert bar.value == records.count(), (dim, bar.label)
     assert FigureMonthly.objects.filter(figure="care.entered", dim="type").exists()
 
 

@@ -17,7 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.TASK_QUEUE == "rq":
-            rq_options: dict[str, Any] = {"job_class": "django_tasks_rq.Job", "with_scheduler": True}
+            rq_options: dict[str, Any] = {
+                "job_class": "django_tasks_rq.Job",
+                "worker_class": "jiayuan.ops.rqworker.Worker",  # keeps results a day
+                "with_scheduler": True,
+            }
             if options["burst"]:
                 rq_options["burst"] = True
             call_command("rqworker", "default", **rq_options)
