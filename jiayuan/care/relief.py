@@ -447,21 +447,19 @@ def condolence_batch_record(
             count=len(people),
             created_by=actor.user,
         )
-        LedgerEntry.objects.bulk_create(
-            [
-                LedgerEntry(
-                    person=p,
-                    division_id=p.division_id,
-                    kind=LedgerKind.CONDOLENCE,
-                    on=on,
-                    worker=actor.user,
-                    content=f"{title}{'：' + content.strip() if content.strip() else ''}",
-                    amount=amount if amount > 0 else None,
-                    source=f"condolence:{batch.pk}",
-                )
-                for p in people
-            ]
-        )
+        # One save per visit (not a bulk insert): every write to a ledger reaches what listens to it, as the
+        # figure summaries do.
+        for p in people:
+            LedgerEntry.objects.create(
+                person=p,
+                division_id=p.division_id,
+                kind=LedgerKind.CONDOLENCE,
+                on=on,
+                worker=actor.user,
+                content=f"{title}{'：' + content.strip() if content.strip() else ''}",
+                amount=amount if amount > 0 else None,
+                source=f"condolence:{batch.pk}",
+            )
     return batch
 
 

@@ -78,6 +78,21 @@ def test_register_ledger_and_relief_figures_are_summarised(place, world):
     )
     care.ledger_add(actor=system_actor(), person=person, kind="condolence", on=place.today, content="节日慰问")
     _assert_summaries_exact()
+    # a condolence batch writes one ledger record per person visited
+    fund = care.fund_create(
+        actor=place.actors["district"], name="慰问金", division_code=FUTIAN, year=place.today.year, budget="10000"
+    )
+    visited = [p for p, e in world if p.division_id == place.home and e.status == "active"][:2]
+    care.condolence_batch_record(
+        actor=place.actors["street"],
+        title="春节慰问",
+        division_code=place.home,
+        on=place.today,
+        person_ids=[p.pk for p in visited],
+        amount_each="200",
+        fund=fund,
+    )
+    _assert_summaries_exact()
     values = _same_as_records(CARE, place.today)
     assert values["care.exited"] >= 1 and values["relief.condolences"] >= 1
     # who is on the register at a month's end is its entries up to then less its exits, bar by bar
