@@ -201,9 +201,10 @@ FIT_ITERATIONS = 400
 FIT_RATE = 0.05
 FIT_DECIMALS = 6  # the weights file keeps this many decimals
 # Each set weighs the same in total, except the first evaluation set (302 hotline questions over every statute),
-# which weighs three: on the held-out folds that found as many articles at rank 1 over all the tuning questions
-# as equal weights (528 against 526 of 712) and kept every set's first five where it was.
-FIT_SET_WEIGHTS = {"eval": 3.0}
+# which weighs three, and the held-out phrasings (short FAQ lines, not callers' accounts), which weigh half. On the
+# held-out folds these weights put the right article first for 531 of the 712 tuning questions, against 528 with
+# the phrasings at full weight and 526 with every set equal, and kept eval and holdout at their earlier hit@5.
+FIT_SET_WEIGHTS = {"eval": 3.0, "phrasings": 0.5}
 
 
 @dataclass
