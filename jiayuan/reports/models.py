@@ -147,6 +147,17 @@ class FigureRollup(models.Model):
         ]
 
 
+class FigureSnapshotKept(models.Model):
+    """The last month whose end the summaries hold the snapshot figures for (who is on the register by age, with a
+    plan): kept through the current month, rolled on to each new month by the first refresh in it."""
+
+    through = models.DateField("已汇总至（月份 1 日）")
+
+    class Meta:
+        verbose_name = "期末存量汇总进度"
+        verbose_name_plural = "期末存量汇总进度"
+
+
 class FigureFirstUse(models.Model):
     """The day a module's first record was dated in a division (the earliest of all its records there, restricted
     ones too): whether a place used the module in a period is read from here, not from the records."""

@@ -33,6 +33,7 @@ from django.db import connections, transaction
 from django.db.models import Count, Min, Model, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+from django.utils import timezone
 
 from jiayuan.divisions.codes import in_subtree
 from jiayuan.divisions.models import Division, Level, subtree_q
@@ -40,7 +41,7 @@ from jiayuan.divisions.models import Division, Level, subtree_q
 from . import figures as catalogue
 from .figures.base import PLACE_ONLY, Dimension, FigureDef, Period, Query, date_range_q, to_date
 from .figures.common import FirstDay
-from .models import FigureDirty, FigureFirstUse, FigureMonthly, FigureRollup
+from .models import FigureDirty, FigureFirstUse, FigureMonthly, FigureRollup, FigureSnapshotKept
 
 DB = "default"
 EARLIEST = dt.date(1900, 1, 1)
@@ -58,7 +59,13 @@ QUARTER, YEAR = "@quarter", "@year"
 
 
 def summarised() -> list[FigureDef]:
-    return [f for f in catalogue.figures().values() if f.summary and f.records is not None and f.date_path]
+    return [
+        f for f in catalogue.figures().values() if f.summary and f.records is not None and (f.date_path or f.snapshot)
+    ]
+
+
+def snapshots() -> list[FigureDef]:
+    return [f for f in summarised() if f.snapshot]
 
 
 _MODELS: dict[str, type[Model]] = {}
@@ -80,7 +87,8 @@ def sources() -> dict[type[Model], tuple[type[Model], str]]:
     """Every model whose writes change a summary: model -> (the root record model, path from it to the root)."""
     result: dict[type[Model], tuple[type[Model], str]] = {}
     for name in catalogue.MODULE_FILES:
-        mapping = getattr(import_module(f"{catalogue.__name__}.{name}"), "SUMMARY_SOURCES", {})
+        module = import_module(f"{catalogue.__name__}.{name}")
+        mapping = getattr(module, "SUMMARY_SOURCES", {})
         for model, path in mapping.items():
             root = model._meta.get_field(path).related_model if path else model
             assert isinstance(root, type) and mapping.get(root) == "", f"{model.__name__}: {path} is not a root"
@@ -96,13 +104,23 @@ def _m2m_paths(root: type[Model]) -> list[str]:
 
 
 @cache
+def links() -> dict[type[Model], tuple[type[Model], str]]:
+    """Models whose writes change a root's figures without touching it: model -> (root, the root's field that
+    points at the written row or at what it points to), e.g. a person and her plan -> her register entries."""
+    result: dict[type[Model], tuple[type[Model], str]] = {}
+    for name in catalogue.MODULE_FILES:
+        result.update(getattr(import_module(f"{catalogue.__name__}.{name}"), "SUMMARY_LINKS", {}))
+    return result
+
+
+@cache
 def root_fields(root: type[Model]) -> tuple[str, tuple[str, ...]]:
     """The division column and the date columns of a root record that place it in the summaries."""
     figs = [f for f in summarised() if model_of(f) is root]
     division = {_column(f.division_path) for f in figs}
     if len(division) != 1:
         raise ValueError(f"summarised figures of {root.__name__} disagree on the division")
-    return division.pop(), tuple(sorted({f.date_path for f in figs}))
+    return division.pop(), tuple(sorted({f.date_path for f in figs if f.date_path}))
 
 
 def kept_first_days() -> dict[str, FirstDay]:
@@ -207,6 +225,25 @@ def _child_pre_delete(sender: type[Model], instance: Any, using: str = DB, **kwa
     mark(_child_keys(sender, instance, using), using)
 
 
+def _linked_keys(sender: type[Model], instance: Any, using: str) -> set[Key]:
+    """The months of every root record a linked row bears on (a person's register entries, for her or her plan)."""
+    root, field = links()[sender]
+    target = root._meta.get_field(field).related_model
+    value = instance.pk if isinstance(instance, target) else getattr(instance, _column(field))  # type: ignore[arg-type]
+    if value is None:
+        return set()
+    division, dates = root_fields(root)
+    keys: set[Key] = set()
+    for row in root._base_manager.using(using).filter(**{_column(field): value}).values_list(division, *dates):
+        keys |= _keys(row[0], row[1:])
+    return keys
+
+
+def _linked_changed(sender: type[Model], instance: Any, raw: bool = False, using: str = DB, **kwargs: Any) -> None:
+    if not raw:
+        mark(_linked_keys(sender, instance, using), using)
+
+
 def _m2m_changed(
     sender: type[Model], instance: Any, action: str, reverse: bool, using: str = DB, **kwargs: Any
 ) -> None:
@@ -217,6 +254,10 @@ def _m2m_changed(
 def connect() -> None:
     """Called from the app's ready(): writes to the source models mark what they change (before a delete, while
     the rows it counted in can still be read)."""
+    for model in links():
+        uid = f"reports-summary-link-{model._meta.label}"
+        post_save.connect(_linked_changed, sender=model, dispatch_uid=uid + "-save", weak=False)
+        pre_delete.connect(_linked_changed, sender=model, dispatch_uid=uid + "-delete", weak=False)
     for model, (_root, path) in sources().items():
         uid = f"reports-summary-{model._meta.label}"
         if not path:
@@ -282,6 +323,8 @@ def fresh_rows(
     figure counted once per period) and divisions."""
     assert fig.records is not None
     start, end = span(fig, start, end)
+    if fig.snapshot:
+        return _snapshot_rows(fig, prefix=prefix, start=start, end=end, divisions=divisions, using=using)
     column = _column(fig.division_path)
     qs = fig.records(PLACE_ONLY, Query(prefix, Period(start, end))).using(using).order_by()
     if divisions is not None:
@@ -311,10 +354,47 @@ GRAINS = (("", TruncMonth), (QUARTER, TruncQuarter), (YEAR, TruncYear))
 
 def span(fig: FigureDef, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """The months a recount of [start, end] covers: whole years for a figure counted once per period (a month's
-    change changes its quarter's and year's counts)."""
+    change changes its quarter's and year's counts); for a snapshot, every month's end from the start up to the
+    current month (a change stands at every month's end after it)."""
+    if fig.snapshot:
+        return start, month_end(current_month())
     if not fig.per_period:
         return start, end
     return start.replace(month=1, day=1), end.replace(month=12, day=31)
+
+
+def current_month() -> dt.date:
+    return timezone.localdate().replace(day=1)
+
+
+def _snapshot_rows(
+    fig: FigureDef, *, prefix: str, start: dt.date, end: dt.date, divisions: set[str] | None, using: str
+) -> dict[Row, int]:
+    """A snapshot figure's rows: its records at each month's end in [start, end] (from the month of the root's
+    first record), per division and breakdown value."""
+    assert fig.records is not None
+    root = model_of(fig)
+    column = _column(fig.division_path)
+    firsts = root._base_manager.using(using).aggregate(**{d: Min(d) for d in root_fields(root)[1]})
+    months = [m for m in (month_of(v) for v in firsts.values()) if m is not None]
+    first = min(months, default=None)
+    if first is None:
+        return {}
+    rows: dict[Row, int] = {}
+    month = max(start.replace(day=1), first)
+    dims: list[Dimension | None] = [None, *(d for d in fig.dimensions if d.code != "division")]
+    while month <= end:
+        last = month_end(month)
+        qs = fig.records(PLACE_ONLY, Query(prefix, Period(last, last))).using(using).order_by()
+        if divisions is not None:
+            qs = qs.filter(**{f"{column}__in": sorted(divisions)})
+        for dim in dims:
+            cols = [column] + ([dim.path] if dim else [])
+            for values in qs.values_list(*cols).annotate(_n=Count("pk", distinct=True)):
+                key = (fig.code, values[0], month, dim.code if dim else "", _norm(values[1]) if dim else "")
+                rows[key] = rows.get(key, 0) + values[-1]
+        month = last + dt.timedelta(days=1)
+    return rows
 
 
 def dated(fig: FigureDef, qs: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
@@ -360,6 +440,7 @@ def recount(
     divisions: set[str] | None = None,
     using: str = DB,
     roll: bool = True,
+    figures: list[FigureDef] | None = None,
 ) -> int:
     """Replace the summary rows of a place, a run of whole months and (optionally) some divisions by a fresh
     count from the records, and add the differences to the roll-ups of the places above them (`roll`).
@@ -367,7 +448,7 @@ def recount(
     written = 0
     changes: dict[Row, int] = defaultdict(int)
     with transaction.atomic(using=using):
-        for fig in summarised():
+        for fig in summarised() if figures is None else figures:
             rows = fresh_rows(fig, prefix=prefix, start=start, end=end, divisions=divisions, using=using)
             old = _stored(fig, prefix=prefix, start=start, end=end, divisions=divisions, using=using)
             if roll:
@@ -498,13 +579,32 @@ def _lock(using: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
+def snapshots_through(using: str = DB) -> dt.date | None:
+    """The last month whose end the snapshot rows hold (None: not counted yet)."""
+    return FigureSnapshotKept.objects.using(using).values_list("through", flat=True).first()
+
+
+def _roll_snapshots(using: str) -> None:
+    """Count the snapshot figures at the end of every month since the last one kept, up to the current month
+    (the first refresh of a new month; everything, the first time)."""
+    now, through = current_month(), snapshots_through(using)
+    if through is not None and through >= now:
+        return
+    start = EARLIEST if through is None else month_end(through) + dt.timedelta(days=1)
+    recount(start=start, using=using, figures=snapshots())
+    FigureSnapshotKept.objects.using(using).all().delete()
+    FigureSnapshotKept.objects.using(using).create(through=now)
+
+
 def refresh(using: str = DB) -> int:
     """Fold in every pending mark: recount the marked divisions' marked months (and their roll-ups and first
-    days of use). Returns the marks folded."""
-    if not FigureDirty.objects.using(using).exists():
+    days of use), and roll the snapshot figures on to a new month. Returns the marks folded."""
+    rolled = not snapshots() or (snapshots_through(using) or EARLIEST) >= current_month()
+    if rolled and not FigureDirty.objects.using(using).exists():
         return 0
     with transaction.atomic(using=using):
         _lock(using)
+        _roll_snapshots(using)
         marks = list(FigureDirty.objects.using(using).values_list("pk", "division_code", "month"))
         if not marks:
             return 0
@@ -532,7 +632,9 @@ def rebuild(using: str = DB) -> int:
         FigureMonthly.objects.using(using).all().delete()
         FigureRollup.objects.using(using).all().delete()
         FigureFirstUse.objects.using(using).all().delete()
+        FigureSnapshotKept.objects.using(using).all().delete()
         written = recount(using=using, roll=False)
+        FigureSnapshotKept.objects.using(using).create(through=current_month())
         rollup_recount(using=using)
         first_use_recount(using=using)
         return written
@@ -575,4 +677,4 @@ def applies(fig: FigureDef) -> bool:
     if fig.stock is not None:
         flows = [catalogue.figure(code) for code in fig.stock]
         return fig.records is not None and all(f is not None and applies(f) for f in flows)
-    return fig.summary and fig.records is not None and bool(fig.date_path) and not fig.citywide
+    return fig.summary and fig.records is not None and bool(fig.date_path or fig.snapshot) and not fig.citywide

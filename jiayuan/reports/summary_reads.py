@@ -29,7 +29,20 @@ from jiayuan.divisions.models import subtree_q
 from . import figures as catalogue
 from .figures.base import Dimension, FigureDef, Period, Query
 from .models import FigureMonthly, FigureRollup
-from .summaries import EARLIEST, QUARTER, YEAR, _column, _norm, dated, model_of, month_end, month_of, split, summarised
+from .summaries import (
+    EARLIEST,
+    QUARTER,
+    YEAR,
+    _column,
+    _norm,
+    dated,
+    model_of,
+    month_end,
+    month_of,
+    snapshots_through,
+    split,
+    summarised,
+)
 
 # None: the figure's total; ("division", child prefixes): by child place; a Dimension: by its values.
 Group = tuple[str, tuple[str, ...]] | Dimension | None
@@ -42,6 +55,7 @@ class Reader:
     def __init__(self, actor: Actor, *, prefix: str, code: str, rolled: bool) -> None:
         self.actor, self.prefix, self.code, self.rolled = actor, prefix, code, rolled
         self._covers: dict[str, bool] = {}
+        self._through: tuple[dt.date] | None = None  # the last month the snapshot rows hold
         self._beyond: dict[tuple[str, type[Model]], tuple[Q | None, Q | None]] = {}
         self._cube: dict[Span, dict[tuple[str, str], dict[str, int]]] = {}
         # per permission: (first month, last day, {figure: {month: n}}) of each run of months read
@@ -157,6 +171,8 @@ class Reader:
         assert query.prefix == self.prefix
         if fig.stock is not None:
             return self._stock(fig, query, group, children_rolled)
+        if fig.snapshot:
+            return self._snapshot(fig, query, group, children_rolled)
         whole, edges = split(query.period)
         grain = ""
         if fig.per_period:
@@ -186,6 +202,32 @@ class Reader:
             for k, n in _live(fig.records(self.actor, Query(query.prefix, edge)), fig, group).items():
                 result[k] += n
         return dict(result)
+
+    def _snapshot(self, fig: FigureDef, query: Query, group: Group, children_rolled: bool) -> dict[str, int]:
+        """A snapshot figure: its row at the end of the period's last month, plus what the actor reaches beyond the
+        place; a period that does not end on a month's last day, or ends after the last month kept, is counted from
+        the records."""
+        assert fig.records is not None
+        end = query.period.end
+        if self._through is None:
+            self._through = (snapshots_through() or EARLIEST,)
+        if end != month_end(end.replace(day=1)) or end.replace(day=1) > self._through[0]:
+            return _live(fig.records(self.actor, query), fig, group)
+        month = Period(end.replace(day=1), end)
+        result: dict[str, int] = defaultdict(int)
+        if group is None:
+            rows = self._cube_of(fig, month).get((fig.code, ""), {})
+        elif isinstance(group, tuple):
+            rows = self._by_child(fig, month, group[1], children_rolled)
+        else:
+            rows = self._cube_of(fig, month).get((fig.code, group.code), {})
+        for k, n in rows.items():
+            result[k] += n
+        rest = self._remainder(fig, query)
+        if rest is not None:
+            for k, n in _live(rest, fig, group).items():
+                result[k] += n
+        return {k: n for k, n in result.items() if n}
 
     def _stock(self, fig: FigureDef, query: Query, group: Group, children_rolled: bool) -> dict[str, int]:
         """A stock at the period's end: its inflow's rows up to then less its outflow's, by the same breakdown

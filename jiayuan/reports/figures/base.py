@@ -146,6 +146,9 @@ class FigureDef:
     # A stock at the period's end read from two summarised flows: (inflow, outflow) figure codes, e.g. who is on
     # the register = every entry up to then less every exit up to then, by the same breakdowns.
     stock: tuple[str, str] | None = None
+    # A stock that depends on more than the record's own dates (the person's age at the period's end, a plan that
+    # exists now): the summary keeps its value at each month's end up to the current month (`summary=True`).
+    snapshot: bool = False
 
     @property
     def recorded(self) -> bool:

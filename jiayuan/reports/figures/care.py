@@ -30,6 +30,9 @@ REGISTER_DIMS = (DIVISION, LEVEL, TYPE)
 # Entries, exits and ledger records are summarised (`reports.summaries`); who is on the register at a period's
 # end, and reviews (placed by their entry's community), are counted from the records.
 SUMMARY_SOURCES = {RegisterEntry: "", LedgerEntry: ""}
+# Writes that change a register entry's figures without touching the entry: its person (gender, birth date) and
+# the person's plan mark every entry of that person.
+SUMMARY_LINKS = {Person: (RegisterEntry, "person"), SupportPlan: (RegisterEntry, "person")}
 
 
 def active_on_q(day) -> Q:
@@ -104,6 +107,8 @@ FIGURES = [
         women_on_register,
         "期末在册人员中性别为女、期末已满 18 周岁（或出生日期未登记）的。",
         headline=True,
+        summary=True,
+        snapshot=True,
     ),
     _fig(
         "children",
@@ -111,6 +116,8 @@ FIGURES = [
         children_on_register,
         "期末在册人员中期末未满 18 周岁的。",
         headline=True,
+        summary=True,
+        snapshot=True,
     ),
     _fig(
         "entered",
@@ -135,6 +142,8 @@ FIGURES = [
         "已落实“一人一策”",
         with_plan,
         "期末在册人员中已制定帮扶计划的。",
+        summary=True,
+        snapshot=True,
     ),
     _fig(
         "reviews",

@@ -78,6 +78,17 @@ def test_register_ledger_and_relief_figures_are_summarised(place, world):
     )
     care.ledger_add(actor=system_actor(), person=person, kind="condolence", on=place.today, content="节日慰问")
     _assert_summaries_exact()
+    # a plan made for a person, and a person's birth date corrected (no write to her entry), move the snapshots of
+    # who is on the register with a plan, as a child, as a woman, at every month's end
+    other, _entry = world[4]
+    care.plan_save(
+        actor=place.actors["district"], person=other, needs_found="生活困难", goals="稳定就学", review_on=None
+    )
+    _assert_summaries_exact()
+    other.refresh_from_db()
+    other.birth_date = other.birth_date.replace(year=other.birth_date.year - 20)
+    other.save()
+    _assert_summaries_exact()
     # a condolence batch writes one ledger record per person visited
     fund = care.fund_create(
         actor=place.actors["district"], name="慰问金", division_code=FUTIAN, year=place.today.year, budget="10000"
@@ -114,6 +125,7 @@ def test_register_ledger_and_relief_figures_are_summarised(place, world):
             )
             assert bar.value == records.count(), (dim, bar.label)
     assert FigureMonthly.objects.filter(figure="care.entered", dim="type").exists()
+    assert FigureMonthly.objects.filter(figure="care.with_plan", month=place.today.replace(day=1)).exists()
 
 
 @pytest.mark.django_db
