@@ -214,20 +214,8 @@ class Reader:
         if end != month_end(end.replace(day=1)) or end.replace(day=1) > self._through[0]:
             return _live(fig.records(self.actor, query), fig, group)
         month = Period(end.replace(day=1), end)
-        result: dict[str, int] = defaultdict(int)
-        if group is None:
-            rows = self._cube_of(fig, month).get((fig.code, ""), {})
-        elif isinstance(group, tuple):
-            rows = self._by_child(fig, month, group[1], children_rolled)
-        else:
-            rows = self._cube_of(fig, month).get((fig.code, group.code), {})
-        for k, n in rows.items():
-            result[k] += n
-        rest = self._remainder(fig, query)
-        if rest is not None:
-            for k, n in _live(rest, fig, group).items():
-                result[k] += n
-        return {k: n for k, n in result.items() if n}
+        result = dict(self._kept(fig, month, group, children_rolled))  # a copy: the cube stays as read
+        return self._with_remainder(fig, query, group, result)
 
     def _stock(self, fig: FigureDef, query: Query, group: Group, children_rolled: bool) -> dict[str, int]:
         """A stock at the period's end: its inflow's rows up to then less its outflow's, by the same breakdown
@@ -242,18 +230,24 @@ class Reader:
         for code, sign in zip(fig.stock, (1, -1), strict=True):
             flow = catalogue.figure(code)
             assert flow is not None
-            if group is None:
-                rows = self._cube_of(flow, upto).get((flow.code, ""), {})
-            elif isinstance(group, tuple):
-                rows = self._by_child(flow, upto, group[1], children_rolled)
-            else:
-                rows = self._cube_of(flow, upto).get((flow.code, group.code), {})
-            for k, n in rows.items():
+            for k, n in self._kept(flow, upto, group, children_rolled).items():
                 result[k] += sign * n
+        return self._with_remainder(fig, query, group, result)
+
+    def _kept(self, fig: FigureDef, whole: Period, group: Group, children_rolled: bool) -> dict[str, int]:
+        """The figure's kept rows over the months, added up: its total, per child place or per breakdown value."""
+        if group is None:
+            return self._cube_of(fig, whole).get((fig.code, ""), {})
+        if isinstance(group, tuple):
+            return self._by_child(fig, whole, group[1], children_rolled)
+        return self._cube_of(fig, whole).get((fig.code, group.code), {})
+
+    def _with_remainder(self, fig: FigureDef, query: Query, group: Group, result: dict[str, int]) -> dict[str, int]:
+        """`result` plus the figure's records the actor reaches beyond the place, without the zeros."""
         rest = self._remainder(fig, query)
         if rest is not None:
             for k, n in _live(rest, fig, group).items():
-                result[k] += n
+                result[k] = result.get(k, 0) + n
         return {k: n for k, n in result.items() if n}
 
     def totals(self, figs: list[FigureDef], query: Query) -> dict[str, int]:
