@@ -648,7 +648,10 @@ def repair(*, prefix: str = "", start: dt.date = EARLIEST, end: dt.date = LATEST
         written = recount(prefix=prefix, start=start, end=end, using=using, roll=False)
         code = Division.objects.using(using).filter(prefix=prefix).values_list("code", flat=True).first() or ""
         places = [p for p, c in rollup_places(using).items() if in_subtree(code, p) or in_subtree(c, prefix)]
-        rollup_recount(places=places, start=start, end=end, using=using)
+        # the months recounted (whole years, or up to the current month, for some figures): so are their roll-ups
+        spans = [span(f, start, end) for f in summarised()]
+        first, last = min([start, *(a for a, _ in spans)]), max([end, *(b for _, b in spans)])
+        rollup_recount(places=places, start=first, end=last, using=using)
         first_use_recount(prefix=prefix, using=using)
     return written
 

@@ -15,7 +15,7 @@ from jiayuan.dictionaries.models import DictionaryItem
 from jiayuan.reports import drilldown, selectors, summaries
 from jiayuan.reports import figures as catalogue
 from jiayuan.reports.figures.base import Period
-from jiayuan.reports.models import FigureMonthly
+from jiayuan.reports.models import FigureMonthly, FigureRollup
 from jiayuan.screening import services as screening
 from jiayuan.screening.tests.test_screening import s, visit_with_hazard
 from tests.factories import FUTIAN, actor_of, make_user, system_actor
@@ -126,6 +126,13 @@ def test_register_ledger_and_relief_figures_are_summarised(place, world):
             assert bar.value == records.count(), (dim, bar.label)
     assert FigureMonthly.objects.filter(figure="care.entered", dim="type").exists()
     assert FigureMonthly.objects.filter(figure="care.with_plan", month=place.today.replace(day=1)).exists()
+    # a repair of an earlier month recounts the month-end values up to now, and their district roll-ups too
+    this_month = place.today.replace(day=1)
+    made_up = FigureRollup.objects.filter(figure="care.with_plan", place=FUTIAN, month=this_month, dim="")
+    assert made_up.update(n=999) == 1
+    earlier = (this_month - dt.timedelta(days=1)).replace(day=1)
+    summaries.repair(prefix=FUTIAN, start=earlier, end=this_month - dt.timedelta(days=1))
+    _assert_summaries_exact()
 
 
 @pytest.mark.django_db
