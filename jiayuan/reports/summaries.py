@@ -145,6 +145,10 @@ def month_end(month: dt.date) -> dt.date:
     return dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
+def month_last_day(day: dt.date) -> bool:
+    return day == month_end(day.replace(day=1))
+
+
 # ------------------------------------------------------------------------------------------- marks left by writes
 
 

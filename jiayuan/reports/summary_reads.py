@@ -37,7 +37,7 @@ from .summaries import (
     _norm,
     dated,
     model_of,
-    month_end,
+    month_last_day,
     month_of,
     snapshots_through,
     split,
@@ -211,7 +211,7 @@ class Reader:
         end = query.period.end
         if self._through is None:
             self._through = (snapshots_through() or EARLIEST,)
-        if end != month_end(end.replace(day=1)) or end.replace(day=1) > self._through[0]:
+        if not month_last_day(end) or end.replace(day=1) > self._through[0]:
             return _live(fig.records(self.actor, query), fig, group)
         month = Period(end.replace(day=1), end)
         result = dict(self._kept(fig, month, group, children_rolled))  # a copy: the cube stays as read
@@ -223,7 +223,7 @@ class Reader:
         A period that does not end on a month's last day is counted from the records."""
         assert fig.records is not None and fig.stock is not None
         end = query.period.end
-        if end != month_end(end.replace(day=1)):
+        if not month_last_day(end):
             return _live(fig.records(self.actor, query), fig, group)
         upto = Period(EARLIEST, end)
         result: dict[str, int] = defaultdict(int)
@@ -284,9 +284,9 @@ class Reader:
 def kept_grain(period: Period) -> str | None:
     """The summary rows that hold a figure counted once per period for this period: a calendar month's (""), a
     quarter's or a year's; None for any other period."""
-    if period.start.day != 1 or period.end != month_end(period.end.replace(day=1)):
+    if period.start.day != 1 or not month_last_day(period.end):
         return None
-    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+    months = len(period.months())
     if months == 1:
         return ""
     if months == 3 and period.start.month in (1, 4, 7, 10):
