@@ -628,6 +628,25 @@ def refresh(using: str = DB) -> int:
     return len(marks)
 
 
+def refreshed(using: str = DB) -> dt.date:
+    """`refresh()` before a read, returning the last month the snapshot rows hold (EARLIEST: none yet). When
+    nothing is pending (the usual case) this costs one statement."""
+    dirty, kept = FigureDirty._meta.db_table, FigureSnapshotKept._meta.db_table
+    conn = connections[using]
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT {conn.ops.quote_name('through')} FROM {kept} ORDER BY id LIMIT 1), "
+            f"EXISTS(SELECT 1 FROM {dirty})"
+        )
+        through, pending = cursor.fetchone()
+    if isinstance(through, str):  # SQLite returns the date as text
+        through = dt.date.fromisoformat(through)
+    if pending or (snapshots() and (through or EARLIEST) < current_month()):
+        refresh(using)
+        through = snapshots_through(using)
+    return through or EARLIEST
+
+
 def rebuild(using: str = DB) -> int:
     """Recount every summary from the records (after data was loaded around the models, e.g. a restore)."""
     with transaction.atomic(using=using):

@@ -52,10 +52,11 @@ Span = tuple[str, dt.date, dt.date]  # (permission, first month, last day)
 class Reader:
     """The summaries of one place as one actor reads them; remembers what it read."""
 
-    def __init__(self, actor: Actor, *, prefix: str, code: str, rolled: bool) -> None:
+    def __init__(self, actor: Actor, *, prefix: str, code: str, rolled: bool, through: dt.date | None = None) -> None:
         self.actor, self.prefix, self.code, self.rolled = actor, prefix, code, rolled
         self._covers: dict[str, bool] = {}
-        self._through: tuple[dt.date] | None = None  # the last month the snapshot rows hold
+        # the last month the snapshot rows hold (read when first needed, unless the caller knows it)
+        self._through: tuple[dt.date] | None = None if through is None else (through,)
         self._beyond: dict[tuple[str, type[Model]], tuple[Q | None, Q | None]] = {}
         self._cube: dict[Span, dict[tuple[str, str], dict[str, int]]] = {}
         # per permission: (first month, last day, {figure: {month: n}}) of each run of months read
@@ -102,14 +103,24 @@ class Reader:
     def _codes(perm: str) -> list[str]:
         return [f.code for f in summarised() if f.perm == perm]
 
+    def _together(self, perm: str) -> list[str]:
+        """The permissions whose figures are read in one statement with `perm`'s: every permission read from the
+        place's roll-up rows, when `perm`'s are (the same rows whatever the permission); else `perm` alone."""
+        if not self._from_rollup(perm):
+            return [perm]
+        return sorted({f.perm for f in summarised() if self._from_rollup(f.perm)})
+
     def _cube_of(self, fig: FigureDef, whole: Period) -> dict[tuple[str, str], dict[str, int]]:
         span = (fig.perm, whole.start, whole.end)
         if span not in self._cube:
             cube: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-            rows = self._rows(fig.perm, whole).filter(figure__in=self._codes(fig.perm)).order_by()
+            perms = self._together(fig.perm)
+            codes = [code for perm in perms for code in self._codes(perm)]
+            rows = self._rows(fig.perm, whole).filter(figure__in=codes).order_by()
             for code, dim, key, n in rows.values_list("figure", "dim", "key").annotate(_n=Sum("n")):
                 cube[(code, dim)][key] = n
-            self._cube[span] = cube
+            for perm in perms:
+                self._cube[(perm, whole.start, whole.end)] = cube
         return self._cube[span]
 
     def _months_of(self, fig: FigureDef, whole: Period) -> dict[dt.date, int]:
@@ -129,10 +140,13 @@ class Reader:
         if any(s <= start and end <= e for s, e, _m in self._months.get(fig.perm, [])):
             return
         months: dict[str, dict[dt.date, int]] = defaultdict(dict)
-        rows = self._rows(fig.perm, Period(start, end)).filter(figure__in=self._codes(fig.perm), dim="").order_by()
+        perms = self._together(fig.perm)
+        codes = [code for perm in perms for code in self._codes(perm)]
+        rows = self._rows(fig.perm, Period(start, end)).filter(figure__in=codes, dim="").order_by()
         for code, month, n in rows.values_list("figure", "month").annotate(_n=Sum("n")):
             months[code][month] = n
-        self._months.setdefault(fig.perm, []).append((start, end, months))
+        for perm in perms:
+            self._months.setdefault(perm, []).append((start, end, months))
 
     def _by_child(
         self, fig: FigureDef, whole: Period, children: tuple[str, ...], rolled: bool, grain: str = ""
