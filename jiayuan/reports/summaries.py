@@ -9,7 +9,7 @@
 - Reads: `refresh()` recounts every marked division and month from the records and removes the marks (one
   at a time, under a lock), and runs before every read of the figures and every few minutes on the scheduler;
   so the summaries read are always exactly the records, whatever wrote them through the models.
-- Roll-ups: the same rows added up over each whole district, the city and everything (`FigureRollup`, keyed by
+- Roll-ups: the same rows added up over each whole street, district, the city and everything (`FigureRollup`, keyed by
   the place's scope prefix). Every recount adds its differences to the places above the divisions it
   recounted, in the same transaction; a district's or the city's dashboard reads these few rows.
 - First use: the earliest dated record of a summarised module per division (`FigureFirstUse`), recounted for
@@ -283,7 +283,7 @@ def connect() -> None:
 
 Row = tuple[str, str, dt.date, str, str]  # (figure, division or place, month, dim, key)
 # The levels whose places are also kept whole (`FigureRollup`), besides everything ("").
-ROLLUP_LEVELS = (Level.PROVINCE, Level.CITY, Level.DISTRICT)
+ROLLUP_LEVELS = (Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.STREET)
 
 
 def _norm(value: object) -> str:

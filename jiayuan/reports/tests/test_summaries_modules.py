@@ -12,6 +12,7 @@ from jiayuan.access.roles import Role
 from jiayuan.care import services as care
 from jiayuan.care.models import VULNERABILITY_KIND, Helper, HelperKind, Pairing
 from jiayuan.dictionaries.models import DictionaryItem
+from jiayuan.divisions.models import Division, Level
 from jiayuan.reports import drilldown, selectors, summaries
 from jiayuan.reports import figures as catalogue
 from jiayuan.reports.figures.base import Period
@@ -185,6 +186,10 @@ def test_pairing_figures_are_summarised(place, world):
     leader = actor_of(make_user(Role.LEADER, FUTIAN))
     scope = selectors.scope_resolve(actor=leader, division=FUTIAN)
     year = Period(place.today.replace(month=1, day=1), place.today.replace(month=12, day=31), "year")
+    # the street is kept whole in the roll-ups, like the district (the district's bars per street read them)
+    street = Division.objects.get(code=place.home).parent
+    assert street is not None and street.level == Level.STREET
+    assert FigureRollup.objects.filter(place=street.prefix, figure="pairings.started").exists()
     bars = selectors.breakdown(
         actor=leader, scope=scope, period=year, code="pairings.active", dimension="helper_kind"
     ).bars
