@@ -11,12 +11,17 @@
   differently from the phrasing's still meet);
 - *chars*: BM25 over character bigrams of the article text, for words jieba splits badly and for questions
   that restate an article;
-- *topic*: the articles of the topics the question is recognised as (``data/topics.yaml``), core ones first.
+- *topic*: the articles of the topics the question is recognised as (``data/topics.yaml``), core ones first;
+- *clauses*: the mapped BM25 over each sentence or list item of the articles on its own, an article scoring as
+  its best clause (a specific rule beats a long article that spreads the question's words over other rules);
+- *phrasing_best*: character-bigram BM25 over each everyday phrasing on its own, an article scoring as its
+  nearest phrasing.
 
 The rankers are combined by a *learned* linear score over features of each candidate (each ranker's reciprocal
-rank and relative score, the share of the question's words the article holds, the restatement and direct-match
-signals, the statute prior and part): its weights are fitted offline by ``legal_eval --fit --write`` and read
-from ``data/ranking_weights.json``; without that file, by weighted reciprocal rank (below).
+rank and relative score, the share of the question's words the article, its text alone and its best clause hold,
+the restatement and direct-match signals, the statute prior and part, the article's length and number of
+phrasings) plus a fitted term per article: its weights are fitted offline by ``legal_eval --fit --write`` and
+read from ``data/ranking_weights.json``; without that file, by weighted reciprocal rank (below).
 
 The topic map only adds candidates: a *strong lexical match* (the question restates an article: most of its
 character bigrams occur in it, and it leads the character ranker) is put first whatever the topics say.
@@ -319,22 +324,35 @@ def _bm25_postings(doc_tfs: list[Counter], n: int) -> dict[str, tuple[np.ndarray
     lengths = np.array([sum(tf.values()) for tf in doc_tfs], dtype=np.float64)
     nonempty = lengths[lengths > 0]
     avgdl = float(nonempty.mean()) if len(nonempty) else 1.0
-    df: Counter = Counter()
-    for tf in doc_tfs:
-        df.update(tf.keys())
     docs_with_text = max(1, int((lengths > 0).sum()))
-    ids: dict[str, list[int]] = defaultdict(list)
-    vals: dict[str, list[float]] = defaultdict(list)
-    norm = K1 * (1 - B + B * lengths / avgdl)
+    return _postings(doc_tfs, K1 * (1 - B + B * lengths / avgdl), docs_with_text)
+
+
+def _postings(doc_tfs: list[Counter], norm: np.ndarray, docs: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each term's documents and BM25 weights (``norm``: each document's length normalisation; ``docs``: the
+    document count of the idf), built with array operations."""
+    vocab: dict[str, int] = {}
+    doc_ids: list[int] = []
+    term_ids: list[int] = []
+    freqs: list[int] = []
     for d, tf in enumerate(doc_tfs):
         for term, f in tf.items():
-            ids[term].append(d)
-            vals[term].append(f * (K1 + 1) / (f + norm[d]))
-    postings = {}
-    for term, d_list in ids.items():
-        idf = math.log(1 + (docs_with_text - df[term] + 0.5) / (df[term] + 0.5))
-        postings[term] = (np.asarray(d_list, dtype=np.int32), np.asarray(vals[term], dtype=np.float64) * idf)
-    return postings
+            term_ids.append(vocab.setdefault(term, len(vocab)))
+            doc_ids.append(d)
+            freqs.append(f)
+    if not vocab:
+        return {}
+    d_arr = np.asarray(doc_ids, dtype=np.int32)
+    t_arr = np.asarray(term_ids, dtype=np.int64)
+    f_arr = np.asarray(freqs, dtype=np.float64)
+    df = np.bincount(t_arr, minlength=len(vocab))
+    idf = np.log(1 + (docs - df + 0.5) / (df + 0.5))
+    vals = f_arr * (K1 + 1) / (f_arr + norm[d_arr]) * idf[t_arr]
+    order = np.argsort(t_arr, kind="stable")
+    bounds = np.cumsum(df)[:-1]
+    d_split = np.split(d_arr[order], bounds)
+    v_split = np.split(vals[order], bounds)
+    return {term: (d_split[i], v_split[i]) for term, i in vocab.items()}
 
 
 def char_bigrams(text: str) -> list[str]:
@@ -387,23 +405,7 @@ class LegalIndex:
             doc_tfs.append(tf)
             lengths[art.idx] = len(toks)
         avgdl = float(lengths.mean()) if n else 1.0
-        df: Counter = Counter()
-        for tf in doc_tfs:
-            df.update(tf.keys())
-        ids: dict[str, list[int]] = defaultdict(list)
-        vals: dict[str, list[float]] = defaultdict(list)
-        norm = K1 * (1 - B + B * lengths / avgdl)
-        for d, tf in enumerate(doc_tfs):
-            for term, f in tf.items():
-                ids[term].append(d)
-                vals[term].append(f * (K1 + 1) / (f + norm[d]))
-        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for term, d_list in ids.items():
-            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            self.postings[term] = (
-                np.asarray(d_list, dtype=np.int32),
-                np.asarray(vals[term], dtype=np.float64) * idf,
-            )
+        self.postings = _postings(doc_tfs, K1 * (1 - B + B * lengths / avgdl), n)
         self.doc_terms = [frozenset(tf) for tf in doc_tfs]
         self.log_lengths = np.log1p(lengths)
         # BM25 over single clauses: an article scores as its best clause (a specific rule beats a long
@@ -440,18 +442,16 @@ class LegalIndex:
         self.phrasing_postings = _bm25_postings(tfs, self.n)
         # The same phrasings as character bigrams: a caller's words that jieba cuts differently from the
         # phrasing's still meet.
+        # Each phrasing on its own too (character bigrams): an article scores as its nearest phrasing.
         grams: list[Counter[str]] = [Counter() for _ in range(self.n)]
-        for idx, lines in phrasings.items():
-            for line in lines:
-                grams[idx].update(char_bigrams(line))
-        self.phrasing_char_postings = _bm25_postings(grams, self.n)
-        # Each phrasing on its own (character bigrams): an article scores as its nearest phrasing.
         line_grams: list[Counter[str]] = []
         line_article: list[int] = []
         for idx, lines in phrasings.items():
             for line in lines:
                 line_grams.append(Counter(char_bigrams(line)))
                 line_article.append(idx)
+                grams[idx].update(line_grams[-1])
+        self.phrasing_char_postings = _bm25_postings(grams, self.n)
         self.line_postings = _bm25_postings(line_grams, len(line_grams)) if line_grams else {}
         self.line_article = np.asarray(line_article, dtype=np.int64)
         self.log_phrasing_counts = np.log1p(np.bincount(self.line_article, minlength=self.n).astype(np.float64))
