@@ -94,22 +94,57 @@ def grants_changed() -> None:
     _grant_generation += 1
 
 
-def _granted_id_list(actor: Actor, perm: str, grant_model: type[Model], grant_ids) -> list:
+def _granted_id_list(actor: Actor, perm: str, grant_model: type[Model]) -> list:
     """The ids of the actor's grants of this kind (read once per request for pages that check many things).
 
     A user holds few grants: reading their ids first lets the database combine the place index with a
     primary-key look-up, where "place OR id IN (subquery)" would scan the whole table.
     """
     cache = actor.grant_cache
-    key = (grant_model, is_read_permission(perm), perm.rsplit(".", 1)[-1] in BREAK_GLASS_ACTIONS)
+    read, glass = is_read_permission(perm), perm.rsplit(".", 1)[-1] in BREAK_GLASS_ACTIONS
+    key = (grant_model, read, glass)
     if cache is not None:
         hit = cache.get(key)
         if hit is not None and hit[0] == _grant_generation:
             return hit[1]
-    ids = list(grant_ids.values_list("object_id", flat=True)[: MAX_INLINE_GRANTS + 1])
+        held = _held_grants(actor, cache)
+        if held is not None:
+            kind = ContentType.objects.get_for_model(grant_model).pk
+            ids = [
+                object_id
+                for content_type, object_id, write, grant_kind in held
+                if content_type == kind and (read or write) and (glass or grant_kind != GrantKind.BREAK_GLASS)
+            ]
+            cache[key] = (_grant_generation, ids)
+            return ids
+    ids = list(_grant_ids(actor, perm, grant_model).values_list("object_id", flat=True)[: MAX_INLINE_GRANTS + 1])
     if cache is not None:
         cache[key] = (_grant_generation, ids)
     return ids
+
+
+# Up to this many grants held, a request reads all of them at once (pages that check several kinds of record).
+MAX_HELD_GRANTS = 2000
+
+
+def _held_grants(actor: Actor, cache: dict) -> list[tuple[int, int, bool, str]] | None:
+    """Every active grant the actor holds (content type, object, write, kind), read once per request; None when
+    there are too many to hold (each kind is then read on its own)."""
+    hit = cache.get("held")
+    if hit is not None and hit[0] == _grant_generation:
+        return hit[1]
+    who = Q(user_id=actor.user_id)
+    if actor.agency_ids:
+        who |= Q(agency_id__in=actor.agency_ids)
+    rows = list(
+        AccessGrant.objects.active()
+        .filter(who)
+        .order_by()
+        .values_list("content_type_id", "object_id", "write", "kind")[: MAX_HELD_GRANTS + 1]
+    )
+    held = rows if len(rows) <= MAX_HELD_GRANTS else None
+    cache["held"] = (_grant_generation, held)
+    return held
 
 
 def place_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
@@ -145,10 +180,9 @@ def beyond_place_q(actor: Actor, perm: str, model: type[Model]) -> Q | None:
     granted: Q | None = None
     if spec.grants:
         grant_model = spec.grant_model or model
-        grant_ids = _grant_ids(actor, perm, grant_model)
-        ids = _granted_id_list(actor, perm, grant_model, grant_ids)
+        ids = _granted_id_list(actor, perm, grant_model)
         if len(ids) > MAX_INLINE_GRANTS:
-            granted = Q(**{f"{spec.grant_path}__in": grant_ids})
+            granted = Q(**{f"{spec.grant_path}__in": _grant_ids(actor, perm, grant_model)})
         elif ids:
             granted = Q(**{f"{spec.grant_path}__in": ids})
     if spec.extra is not None:

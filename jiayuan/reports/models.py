@@ -126,11 +126,12 @@ class FigureDirty(models.Model):
 
 
 class FigureRollup(models.Model):
-    """A summarised figure per month and dimension over a whole district, the city or everything (`place` is
-    the place's scope prefix, "" for everything): the monthly rows of every division inside it, added up.
+    """A summarised figure per month and dimension over a whole street, district, the city or everything
+    (`place` is the place's scope prefix, "" for everything): the monthly rows of every division inside it, added
+    up.
 
     Kept by the same refresh as `FigureMonthly` (each recount adds its differences to the places above it), so
-    a district's or the city's dashboard reads a few hundred rows instead of every community's."""
+    a street's, a district's or the city's dashboard reads a few hundred rows instead of every community's."""
 
     figure = models.CharField("指标代码", max_length=48)
     place = models.CharField("区划范围（代码前缀）", max_length=12, blank=True, default="")
@@ -140,11 +141,13 @@ class FigureRollup(models.Model):
     n = models.PositiveIntegerField("计数", default=0)
 
     class Meta:
-        verbose_name = "指标区县以上月汇总"
-        verbose_name_plural = "指标区县以上月汇总"
+        verbose_name = "指标街道以上月汇总"
+        verbose_name_plural = "指标街道以上月汇总"
         constraints = [
             models.UniqueConstraint(fields=["place", "month", "figure", "dim", "key"], name="uniq_figrollup_row")
         ]
+        # one figure's rows of several places (a district's streets) over a run of months
+        indexes = [models.Index(fields=["figure", "dim", "place", "month"], name="figrollup_fig_dim_place_month")]
 
 
 class FigureSnapshotKept(models.Model):

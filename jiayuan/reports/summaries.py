@@ -9,7 +9,7 @@
 - Reads: `refresh()` recounts every marked division and month from the records and removes the marks (one
   at a time, under a lock), and runs before every read of the figures and every few minutes on the scheduler;
   so the summaries read are always exactly the records, whatever wrote them through the models.
-- Roll-ups: the same rows added up over each whole district, the city and everything (`FigureRollup`, keyed by
+- Roll-ups: the same rows added up over each whole street, district, the city and everything (`FigureRollup`, keyed by
   the place's scope prefix). Every recount adds its differences to the places above the divisions it
   recounted, in the same transaction; a district's or the city's dashboard reads these few rows.
 - First use: the earliest dated record of a summarised module per division (`FigureFirstUse`), recounted for
@@ -283,7 +283,7 @@ def connect() -> None:
 
 Row = tuple[str, str, dt.date, str, str]  # (figure, division or place, month, dim, key)
 # The levels whose places are also kept whole (`FigureRollup`), besides everything ("").
-ROLLUP_LEVELS = (Level.PROVINCE, Level.CITY, Level.DISTRICT)
+ROLLUP_LEVELS = (Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.STREET)
 
 
 def _norm(value: object) -> str:
@@ -626,6 +626,25 @@ def refresh(using: str = DB) -> int:
         for i in range(0, len(ids), 900):
             FigureDirty.objects.using(using).filter(pk__in=ids[i : i + 900]).delete()
     return len(marks)
+
+
+def refreshed(using: str = DB) -> dt.date:
+    """`refresh()` before a read, returning the last month the snapshot rows hold (EARLIEST: none yet). When
+    nothing is pending (the usual case) this costs one statement."""
+    dirty, kept = FigureDirty._meta.db_table, FigureSnapshotKept._meta.db_table
+    conn = connections[using]
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT {conn.ops.quote_name('through')} FROM {kept} ORDER BY id LIMIT 1), "
+            f"EXISTS(SELECT 1 FROM {dirty})"
+        )
+        through, pending = cursor.fetchone()
+    if isinstance(through, str):  # SQLite returns the date as text
+        through = dt.date.fromisoformat(through)
+    if pending or (snapshots() and (through or EARLIEST) < current_month()):
+        refresh(using)
+        through = snapshots_through(using)
+    return through or EARLIEST
 
 
 def rebuild(using: str = DB) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from django.db.models import Count, Model, Q, QuerySet, Sum
@@ -46,18 +47,18 @@ from .summaries import (
 
 # None: the figure's total; ("division", child prefixes): by child place; a Dimension: by its values.
 Group = tuple[str, tuple[str, ...]] | Dimension | None
-Span = tuple[str, dt.date, dt.date]  # (permission, first month, last day)
 
 
 class Reader:
     """The summaries of one place as one actor reads them; remembers what it read."""
 
-    def __init__(self, actor: Actor, *, prefix: str, code: str, rolled: bool) -> None:
+    def __init__(self, actor: Actor, *, prefix: str, code: str, rolled: bool, through: dt.date | None = None) -> None:
         self.actor, self.prefix, self.code, self.rolled = actor, prefix, code, rolled
         self._covers: dict[str, bool] = {}
-        self._through: tuple[dt.date] | None = None  # the last month the snapshot rows hold
+        # the last month the snapshot rows hold (read when first needed, unless the caller knows it)
+        self._through: tuple[dt.date] | None = None if through is None else (through,)
         self._beyond: dict[tuple[str, type[Model]], tuple[Q | None, Q | None]] = {}
-        self._cube: dict[Span, dict[tuple[str, str], dict[str, int]]] = {}
+        self._cube: dict[tuple[str, dt.date, dt.date, bool], dict[tuple[str, str], dict[str, int]]] = {}
         # per permission: (first month, last day, {figure: {month: n}}) of each run of months read
         self._months: dict[str, list[tuple[dt.date, dt.date, dict[str, dict[dt.date, int]]]]] = {}
 
@@ -102,14 +103,28 @@ class Reader:
     def _codes(perm: str) -> list[str]:
         return [f.code for f in summarised() if f.perm == perm]
 
-    def _cube_of(self, fig: FigureDef, whole: Period) -> dict[tuple[str, str], dict[str, int]]:
-        span = (fig.perm, whole.start, whole.end)
+    def _together(self, perm: str) -> list[str]:
+        """The permissions whose figures are read in one statement with `perm`'s: every permission read from the
+        place's roll-up rows, when `perm`'s are (the same rows whatever the permission); else `perm` alone."""
+        if not self._from_rollup(perm):
+            return [perm]
+        return sorted({f.perm for f in summarised() if self._from_rollup(f.perm)})
+
+    def _cube_of(self, fig: FigureDef, whole: Period, *, flows: bool = False) -> dict[tuple[str, str], dict[str, int]]:
+        """Every breakdown of the summarised figures read together with `fig`'s over the months, in one statement;
+        `flows`: only the flows of the stocks (read from the first month on)."""
+        span = (fig.perm, whole.start, whole.end, flows)
         if span not in self._cube:
             cube: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-            rows = self._rows(fig.perm, whole).filter(figure__in=self._codes(fig.perm)).order_by()
+            perms = self._together(fig.perm)
+            codes = [code for perm in perms for code in self._codes(perm)]
+            if flows:
+                codes = [code for code in codes if code in stock_flows()]
+            rows = self._rows(fig.perm, whole).filter(figure__in=codes).order_by()
             for code, dim, key, n in rows.values_list("figure", "dim", "key").annotate(_n=Sum("n")):
                 cube[(code, dim)][key] = n
-            self._cube[span] = cube
+            for perm in perms:
+                self._cube[(perm, whole.start, whole.end, flows)] = cube
         return self._cube[span]
 
     def _months_of(self, fig: FigureDef, whole: Period) -> dict[dt.date, int]:
@@ -129,10 +144,13 @@ class Reader:
         if any(s <= start and end <= e for s, e, _m in self._months.get(fig.perm, [])):
             return
         months: dict[str, dict[dt.date, int]] = defaultdict(dict)
-        rows = self._rows(fig.perm, Period(start, end)).filter(figure__in=self._codes(fig.perm), dim="").order_by()
+        perms = self._together(fig.perm)
+        codes = [code for perm in perms for code in self._codes(perm)]
+        rows = self._rows(fig.perm, Period(start, end)).filter(figure__in=codes, dim="").order_by()
         for code, month, n in rows.values_list("figure", "month").annotate(_n=Sum("n")):
             months[code][month] = n
-        self._months.setdefault(fig.perm, []).append((start, end, months))
+        for perm in perms:
+            self._months.setdefault(perm, []).append((start, end, months))
 
     def _by_child(
         self, fig: FigureDef, whole: Period, children: tuple[str, ...], rolled: bool, grain: str = ""
@@ -230,17 +248,19 @@ class Reader:
         for code, sign in zip(fig.stock, (1, -1), strict=True):
             flow = catalogue.figure(code)
             assert flow is not None
-            for k, n in self._kept(flow, upto, group, children_rolled).items():
+            for k, n in self._kept(flow, upto, group, children_rolled, flows=True).items():
                 result[k] += sign * n
         return self._with_remainder(fig, query, group, result)
 
-    def _kept(self, fig: FigureDef, whole: Period, group: Group, children_rolled: bool) -> dict[str, int]:
+    def _kept(
+        self, fig: FigureDef, whole: Period, group: Group, children_rolled: bool, *, flows: bool = False
+    ) -> dict[str, int]:
         """The figure's kept rows over the months, added up: its total, per child place or per breakdown value."""
         if group is None:
-            return self._cube_of(fig, whole).get((fig.code, ""), {})
+            return self._cube_of(fig, whole, flows=flows).get((fig.code, ""), {})
         if isinstance(group, tuple):
             return self._by_child(fig, whole, group[1], children_rolled)
-        return self._cube_of(fig, whole).get((fig.code, group.code), {})
+        return self._cube_of(fig, whole, flows=flows).get((fig.code, group.code), {})
 
     def _with_remainder(self, fig: FigureDef, query: Query, group: Group, result: dict[str, int]) -> dict[str, int]:
         """`result` plus the figure's records the actor reaches beyond the place, without the zeros."""
@@ -279,6 +299,12 @@ class Reader:
             else:
                 values.append(fig.records(self.actor, Query(self.prefix, Period(s, e))).order_by().count())
         return values
+
+
+@cache
+def stock_flows() -> frozenset[str]:
+    """The codes of the flows the stocks are read from."""
+    return frozenset(code for f in catalogue.figures().values() if f.stock for code in f.stock)
 
 
 def kept_grain(period: Period) -> str | None:

@@ -37,3 +37,19 @@ def test_actors_outside_a_request_never_cache():
     person = make_person(community_of(MEILIN))
     policy.allows(actor, "people.view", person)
     assert actor.grant_cache is None
+
+
+@pytest.mark.django_db
+def test_a_request_reads_every_grant_it_holds_in_one_statement_and_each_kind_keeps_its_limits():
+    mediator = make_user(Role.MEDIATOR, community_of(XIANGMIHU))
+    handled, emergency = make_person(community_of(MEILIN)), make_person(community_of(MEILIN))
+    grant_access(obj=handled, kind=GrantKind.HANDLER, user=mediator, source_key="test:handled")
+    grant_access(obj=emergency, kind=GrantKind.BREAK_GLASS, user=mediator, source_key="test:glass")
+    actor = Actor.for_request(mediator)
+    with CaptureQueriesContext(connection) as ctx:
+        assert policy.allows(actor, "people.view", handled)
+        assert policy.allows(actor, "people.view", emergency)
+        # an emergency grant opens the record to view, never to reveal
+        assert policy.allows(actor, "people.reveal", handled)
+        assert not policy.allows(actor, "people.reveal", emergency)
+    assert sum("access_accessgrant" in q["sql"] for q in ctx.captured_queries) == 1

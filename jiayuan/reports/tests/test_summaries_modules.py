@@ -10,15 +10,16 @@ import pytest
 
 from jiayuan.access.roles import Role
 from jiayuan.care import services as care
-from jiayuan.care.models import VULNERABILITY_KIND
+from jiayuan.care.models import VULNERABILITY_KIND, Helper, HelperKind, Pairing
 from jiayuan.dictionaries.models import DictionaryItem
+from jiayuan.divisions.models import Division, Level
 from jiayuan.reports import drilldown, selectors, summaries
 from jiayuan.reports import figures as catalogue
 from jiayuan.reports.figures.base import Period
 from jiayuan.reports.models import FigureMonthly, FigureRollup
 from jiayuan.screening import services as screening
 from jiayuan.screening.tests.test_screening import s, visit_with_hazard
-from tests.factories import FUTIAN, actor_of, make_user, system_actor
+from tests.factories import FUTIAN, actor_of, make_person, make_user, system_actor
 
 from .test_stats_care import world
 from .test_summaries import _assert_summaries_exact
@@ -34,6 +35,7 @@ CARE = [
     "relief.disbursed",
     "relief.condolences",
 ]
+PAIRINGS = ["pairings.active", "pairings.started", "pairings.ended", "pairings.children_paired"]
 SCREENING = ["screening.visits", "screening.hazards", "screening.hazards_followed", "screening.hazards_to_case"]
 
 
@@ -133,6 +135,70 @@ def test_register_ledger_and_relief_figures_are_summarised(place, world):
     earlier = (this_month - dt.timedelta(days=1)).replace(day=1)
     summaries.repair(prefix=FUTIAN, start=earlier, end=this_month - dt.timedelta(days=1))
     _assert_summaries_exact()
+
+
+@pytest.mark.django_db
+def test_pairing_figures_are_summarised(place, world):
+    """Pairings started and ended are summarised, those under way are read as their stock, and the children paired
+    at each month's end are kept: a pairing made, a pairing ended and a helper's kind corrected (no write to her
+    pairings) each leave the summaries equal to a recount, and each figure and bar equal to its drill-down."""
+    assert {"pairings.started", "pairings.ended", "pairings.children_paired"} <= {
+        f.code for f in summaries.summarised()
+    }
+    active = catalogue.figure("pairings.active")
+    assert active is not None and active.stock is not None and summaries.applies(active)
+    _assert_summaries_exact()
+    before = _same_as_records(PAIRINGS, place.today)
+    helper = Helper.objects.get()
+    paired = set(Pairing.objects.values_list("person_id", flat=True))
+    child, _entry = next(
+        (p, e)
+        for p, e in world
+        if p.division_id == place.home
+        and e.status == "active"
+        and p.pk not in paired
+        and p.birth_date > place.today.replace(year=place.today.year - 18)
+    )
+    # she has moved to the next community, her register entry not yet transferred: the pairing is kept where she
+    # lives now, and she counts as paired where she is on the register
+    child.division_id = place.sibling
+    child.save()
+    _assert_summaries_exact()
+    newcomer = care.helper_create(actor=system_actor(), person=make_person(place.sibling), capacity=2)
+    made = care.pairing_create(
+        actor=place.actors["district"], helper=newcomer, person=child, started_on=place.today - dt.timedelta(days=3)
+    )
+    assert made.division_id != _entry.division_id
+    _assert_summaries_exact()
+    after = _same_as_records(PAIRINGS, place.today)
+    assert after["pairings.children_paired"] == before["pairings.children_paired"] + 1
+    assert after["pairings.started"] == before["pairings.started"] + 1
+    made.refresh_from_db()
+    care.pairing_end(actor=place.actors["district"], pairing=made, reason="已就学", expected_version=made.version)
+    _assert_summaries_exact()
+    # the helper's kind is a breakdown of her pairings: correcting it moves them from one bar to the other
+    helper.kind = HelperKind.EXECUTIVE
+    helper.save()
+    _assert_summaries_exact()
+    values = _same_as_records(PAIRINGS, place.today)
+    assert values["pairings.ended"] == 1 and values["pairings.active"] == before["pairings.active"]
+    assert values["pairings.children_paired"] == before["pairings.children_paired"]
+    leader = actor_of(make_user(Role.LEADER, FUTIAN))
+    scope = selectors.scope_resolve(actor=leader, division=FUTIAN)
+    year = Period(place.today.replace(month=1, day=1), place.today.replace(month=12, day=31), "year")
+    # the street is kept whole in the roll-ups, like the district (the district's bars per street read them)
+    street = Division.objects.get(code=place.home).parent
+    assert street is not None and street.level == Level.STREET
+    assert FigureRollup.objects.filter(place=street.prefix, figure="pairings.started").exists()
+    bars = selectors.breakdown(
+        actor=leader, scope=scope, period=year, code="pairings.active", dimension="helper_kind"
+    ).bars
+    assert [b.key for b in bars] == [HelperKind.EXECUTIVE]
+    for bar in bars:
+        _, records = drilldown.figure_records(
+            actor=leader, scope=scope, period=year, code="pairings.active", dimension="helper_kind", key=bar.key
+        )
+        assert bar.value == records.count() == values["pairings.active"]
 
 
 @pytest.mark.django_db

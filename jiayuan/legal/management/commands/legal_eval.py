@@ -21,6 +21,7 @@ SET_NAMES = {
     "dev": "开发集（调优用）",
     "round6": "第六轮留出集（第三轮融合起用于调优）",
     "round7": "第七轮留出集（第四轮融合起用于调优）",
+    "round8": "第八轮留出集（冻结）",
 }
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--set",
             default="eval",
-            help="eval（默认）、holdout、holdout2、round5、verbatim、dev、round6、round7 或 YAML 文件路径",
+            help="eval（默认）、holdout、holdout2、round5、verbatim、dev、round6、round7、round8 或 YAML 文件路径",
         )
         parser.add_argument("--all", action="store_true", help="一次评测全部评测集")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
