@@ -22,7 +22,7 @@ from django.db.models.functions import Substr
 from jiayuan.access import policy
 from jiayuan.access.actor import Actor
 from jiayuan.core.errors import ApplicationError, NotFound
-from jiayuan.core.replica import replica_reads
+from jiayuan.core.replica import replica_configured, replica_reads
 from jiayuan.divisions.codes import moved_units
 from jiayuan.divisions.models import Division, Level
 
@@ -260,7 +260,8 @@ class FigureContext:
             prefix=scope.prefix,
             code=scope.code,
             rolled=summaries.rolled_up(scope.level, scope.prefix),
-            through=through,
+            # with a replica, the Reader asks the replica how far its month-end rows go
+            through=None if replica_configured() else through,
         )
 
     def children(self) -> list[Division]:

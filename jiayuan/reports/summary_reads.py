@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+from django.db import router
 from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
@@ -29,7 +30,7 @@ from jiayuan.divisions.models import subtree_q
 
 from . import figures as catalogue
 from .figures.base import Dimension, FigureDef, Period, Query
-from .models import FigureMonthly, FigureRollup
+from .models import FigureMonthly, FigureRollup, FigureSnapshotKept
 from .summaries import (
     EARLIEST,
     QUARTER,
@@ -228,7 +229,8 @@ class Reader:
         assert fig.records is not None
         end = query.period.end
         if self._through is None:
-            self._through = (snapshots_through() or EARLIEST,)
+            # read where the rows are read (a replica may not hold the new month's rows yet)
+            self._through = (snapshots_through(router.db_for_read(FigureSnapshotKept)) or EARLIEST,)
         if not month_last_day(end) or end.replace(day=1) > self._through[0]:
             return _live(fig.records(self.actor, query), fig, group)
         month = Period(end.replace(day=1), end)
