@@ -11,12 +11,17 @@
   differently from the phrasing's still meet);
 - *chars*: BM25 over character bigrams of the article text, for words jieba splits badly and for questions
   that restate an article;
-- *topic*: the articles of the topics the question is recognised as (``data/topics.yaml``), core ones first.
+- *topic*: the articles of the topics the question is recognised as (``data/topics.yaml``), core ones first;
+- *clauses*: the mapped BM25 over each sentence or list item of the articles on its own, an article scoring as
+  its best clause (a specific rule beats a long article that spreads the question's words over other rules);
+- *phrasing_best*: character-bigram BM25 over each everyday phrasing on its own, an article scoring as its
+  nearest phrasing.
 
 The rankers are combined by a *learned* linear score over features of each candidate (each ranker's reciprocal
-rank and relative score, the share of the question's words the article holds, the restatement and direct-match
-signals, the statute prior and part): its weights are fitted offline by ``legal_eval --fit --write`` and read
-from ``data/ranking_weights.json``; without that file, by weighted reciprocal rank (below).
+rank and relative score, the share of the question's words the article, its text alone and its best clause hold,
+the restatement and direct-match signals, the statute prior and part, the article's length and number of
+phrasings) plus a fitted term per article: its weights are fitted offline by ``legal_eval --fit --write`` and
+read from ``data/ranking_weights.json``; without that file, by weighted reciprocal rank (below).
 
 The topic map only adds candidates: a *strong lexical match* (the question restates an article: most of its
 character bigrams occur in it, and it leads the character ranker) is put first whatever the topics say.
@@ -56,6 +61,8 @@ _FRAME_RE = re.compile(
     r"是不是|能不能|可不可以|有没有|我想问一下|我想问|想问一下|想问"
 )
 _RUN_RE = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
+# An article's clauses: its sentences and the items of its lists (a clause rules one situation).
+_CLAUSE_RE = re.compile(r"[。；;！？!?\n]")
 K1 = 1.2
 B = 0.75  # length normalisation: the usual value (0.5 fitted the tuned set better but not the old holdout)
 TOPIC_LIFT = 0.35  # share of the best BM25 score added to the articles of a recognised topic
@@ -90,7 +97,7 @@ RERANK_EXPANDED = 0.3
 # this share of the question's rarity-weighted words.
 PROTECT_RANK = 5
 PROTECT_COVERAGE = 0.7
-RANKERS = ("mapped", "words", "phrasings", "chars", "topic", "phrasing_chars")
+RANKERS = ("mapped", "words", "phrasings", "chars", "topic", "phrasing_chars", "clauses", "phrasing_best")
 
 # The learned combination (third fusion round): a linear score over FEATURES of each candidate article, its
 # weights fitted by `legal_eval --fit --write` (evaluation.fit_learned: a listwise logistic model with 5-fold
@@ -122,6 +129,10 @@ FEATURES = (
     *(f"statute_{group}" for group in STATUTE_GROUPS),
     # A ranker's vote counts for more when the article also holds the question's own words.
     *(f"own_coverage_x_rank_{name}" for name in INTERACTING_RANKERS),
+    "text_coverage",  # share of the question's own (rarity-weighted) words the article's text alone holds
+    "clause_coverage",  # the same share held by the article's best single clause
+    "log_length",  # how long the article is (log of its words): a general article is often a long one
+    "log_phrasings",  # how many everyday phrasings it has (log of one more)
 )
 WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "ranking_weights.json"
 
@@ -156,14 +167,32 @@ def learned_weights(path: Path | None = None) -> tuple[float, ...] | None:
     return tuple(float(w) for w in weights.values())
 
 
-_learned: tuple[tuple[float, ...] | None] | None = None
+def learned_bias(corpus: Corpus, path: Path | None = None) -> np.ndarray | None:
+    """The fitted per-article term of the learned combination, over the corpus's articles (zero for the
+    articles the file does not name; None without a file). It carries what the rankers' features do not: how
+    often an article answers the callers' questions it is a candidate for, against its neighbours."""
+    path = path or WEIGHTS_FILE
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    bias = np.zeros(len(corpus.articles), dtype=np.float64)
+    for ref, value in data.get("article_bias", {}).items():
+        law, _, number = ref.rpartition(":")
+        article = corpus.get(law, int(number))
+        if article is not None:  # an article no longer in the statutes is left out
+            bias[article.idx] = float(value)
+    return bias
 
 
-def _current_learned() -> tuple[float, ...] | None:
+_learned: tuple[tuple[float, ...] | None, np.ndarray | None] | None = None
+
+
+def _current_learned() -> tuple[tuple[float, ...] | None, np.ndarray | None]:
     global _learned
     if _learned is None:
-        _learned = (learned_weights(),)
-    return _learned[0]
+        weights = learned_weights()
+        _learned = (weights, learned_bias(get_corpus()) if weights is not None else None)
+    return _learned
 
 
 @dataclass(frozen=True)
@@ -179,11 +208,14 @@ class Fusion:
     protect_rank: int = PROTECT_RANK
     rerank_depth: int = RERANK_DEPTH
     learned: tuple[float, ...] | None = None  # weights of FEATURES: the learned combination replaces the RRF
+    # The learned per-article term (over the corpus's articles), added to the learned score.
+    bias: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def current(cls) -> Fusion:
         """What the product ranks with: the learned combination when its weights file is there."""
-        return replace(cls.rrf(), learned=_current_learned())
+        weights, bias = _current_learned()
+        return replace(cls.rrf(), learned=weights, bias=bias)
 
     @classmethod
     def rrf(cls) -> Fusion:
@@ -292,22 +324,35 @@ def _bm25_postings(doc_tfs: list[Counter], n: int) -> dict[str, tuple[np.ndarray
     lengths = np.array([sum(tf.values()) for tf in doc_tfs], dtype=np.float64)
     nonempty = lengths[lengths > 0]
     avgdl = float(nonempty.mean()) if len(nonempty) else 1.0
-    df: Counter = Counter()
-    for tf in doc_tfs:
-        df.update(tf.keys())
     docs_with_text = max(1, int((lengths > 0).sum()))
-    ids: dict[str, list[int]] = defaultdict(list)
-    vals: dict[str, list[float]] = defaultdict(list)
-    norm = K1 * (1 - B + B * lengths / avgdl)
+    return _postings(doc_tfs, K1 * (1 - B + B * lengths / avgdl), docs_with_text)
+
+
+def _postings(doc_tfs: list[Counter], norm: np.ndarray, docs: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each term's documents and BM25 weights (``norm``: each document's length normalisation; ``docs``: the
+    document count of the idf), built with array operations."""
+    vocab: dict[str, int] = {}
+    doc_ids: list[int] = []
+    term_ids: list[int] = []
+    freqs: list[int] = []
     for d, tf in enumerate(doc_tfs):
         for term, f in tf.items():
-            ids[term].append(d)
-            vals[term].append(f * (K1 + 1) / (f + norm[d]))
-    postings = {}
-    for term, d_list in ids.items():
-        idf = math.log(1 + (docs_with_text - df[term] + 0.5) / (df[term] + 0.5))
-        postings[term] = (np.asarray(d_list, dtype=np.int32), np.asarray(vals[term], dtype=np.float64) * idf)
-    return postings
+            term_ids.append(vocab.setdefault(term, len(vocab)))
+            doc_ids.append(d)
+            freqs.append(f)
+    if not vocab:
+        return {}
+    d_arr = np.asarray(doc_ids, dtype=np.int32)
+    t_arr = np.asarray(term_ids, dtype=np.int64)
+    f_arr = np.asarray(freqs, dtype=np.float64)
+    df = np.bincount(t_arr, minlength=len(vocab))
+    idf = np.log(1 + (docs - df + 0.5) / (df + 0.5))
+    vals = f_arr * (K1 + 1) / (f_arr + norm[d_arr]) * idf[t_arr]
+    order = np.argsort(t_arr, kind="stable")
+    bounds = np.cumsum(df)[:-1]
+    d_split = np.split(d_arr[order], bounds)
+    v_split = np.split(vals[order], bounds)
+    return {term: (d_split[i], v_split[i]) for term, i in vocab.items()}
 
 
 def char_bigrams(text: str) -> list[str]:
@@ -339,10 +384,19 @@ class LegalIndex:
         doc_tfs: list[Counter] = []
         lengths = np.zeros(n, dtype=np.float64)
         heading_tokens: dict[str, list[str]] = {}  # headings and law names repeat: tokenized once each
+        clause_tfs: list[Counter] = []
+        clause_article: list[int] = []
         for art in corpus.articles:
             entry = entries[art.law_slug]
             priors[art.idx] = _prior(entry.prior, entry.part_priors, art.path)
-            toks = tokens(art.text)
+            # The text clause by clause (the tokenizer breaks at these marks anyway: the tokens are the same).
+            toks = []
+            for clause in _CLAUSE_RE.split(art.text):
+                clause_toks = tokens(clause) if clause.strip() else []
+                if clause_toks:
+                    clause_tfs.append(Counter(clause_toks))
+                    clause_article.append(art.idx)
+                    toks.extend(clause_toks)
             for heading in (*art.path, art.law):
                 if heading not in heading_tokens:
                     heading_tokens[heading] = tokens(heading)
@@ -351,24 +405,17 @@ class LegalIndex:
             doc_tfs.append(tf)
             lengths[art.idx] = len(toks)
         avgdl = float(lengths.mean()) if n else 1.0
-        df: Counter = Counter()
-        for tf in doc_tfs:
-            df.update(tf.keys())
-        ids: dict[str, list[int]] = defaultdict(list)
-        vals: dict[str, list[float]] = defaultdict(list)
-        norm = K1 * (1 - B + B * lengths / avgdl)
-        for d, tf in enumerate(doc_tfs):
-            for term, f in tf.items():
-                ids[term].append(d)
-                vals[term].append(f * (K1 + 1) / (f + norm[d]))
-        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for term, d_list in ids.items():
-            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            self.postings[term] = (
-                np.asarray(d_list, dtype=np.int32),
-                np.asarray(vals[term], dtype=np.float64) * idf,
-            )
+        self.postings = _postings(doc_tfs, K1 * (1 - B + B * lengths / avgdl), n)
         self.doc_terms = [frozenset(tf) for tf in doc_tfs]
+        self.log_lengths = np.log1p(lengths)
+        # BM25 over single clauses: an article scores as its best clause (a specific rule beats a long
+        # article that spreads the question's words over unrelated sentences).
+        self.clause_postings = _bm25_postings(clause_tfs, len(clause_tfs))
+        self.clause_article = np.asarray(clause_article, dtype=np.int64)
+        self.clause_terms = [frozenset(tf) for tf in clause_tfs]
+        self.article_clauses: list[list[int]] = [[] for _ in range(n)]
+        for c, a in enumerate(clause_article):
+            self.article_clauses[a].append(c)
         self.topic_arrays = {}
         for topic in topics.topics:
             idx = np.fromiter(sorted(topic.article_idx), dtype=np.int32)
@@ -395,11 +442,19 @@ class LegalIndex:
         self.phrasing_postings = _bm25_postings(tfs, self.n)
         # The same phrasings as character bigrams: a caller's words that jieba cuts differently from the
         # phrasing's still meet.
+        # Each phrasing on its own too (character bigrams): an article scores as its nearest phrasing.
         grams: list[Counter[str]] = [Counter() for _ in range(self.n)]
+        line_grams: list[Counter[str]] = []
+        line_article: list[int] = []
         for idx, lines in phrasings.items():
             for line in lines:
-                grams[idx].update(char_bigrams(line))
+                line_grams.append(Counter(char_bigrams(line)))
+                line_article.append(idx)
+                grams[idx].update(line_grams[-1])
         self.phrasing_char_postings = _bm25_postings(grams, self.n)
+        self.line_postings = _bm25_postings(line_grams, len(line_grams)) if line_grams else {}
+        self.line_article = np.asarray(line_article, dtype=np.int64)
+        self.log_phrasing_counts = np.log1p(np.bincount(self.line_article, minlength=self.n).astype(np.float64))
         self.phrasing_terms = [frozenset(tf) for tf in tfs]
         self.phrasing_count = sum(len(v) for v in phrasings.values())
         # What each article "holds" (its text, headings and phrasings) and how rare each word is across them.
@@ -450,7 +505,16 @@ class LegalIndex:
             "chars": self._score(self.char_postings, char_bigrams(question), self.n),
             "phrasing_chars": self._score(self.phrasing_char_postings, char_bigrams(question), self.n),
             "topic": self._topic_scores(topics, mapped),
+            "clauses": self._best_of(self.clause_postings, self.clause_article, terms),
+            "phrasing_best": self._best_of(self.line_postings, self.line_article, char_bigrams(question)),
         }
+
+    def _best_of(self, postings: dict, owner: np.ndarray, terms: dict[str, float] | list[str]) -> np.ndarray:
+        """BM25 over the parts of the articles (clauses, single phrasings): each article's best part."""
+        scores = np.zeros(self.n, dtype=np.float64)
+        if len(owner):
+            np.maximum.at(scores, owner, self._score(postings, terms, len(owner)))
+        return scores
 
     def _topic_scores(self, topics: list, mapped: np.ndarray) -> np.ndarray:
         """The topic ranker: the articles of the recognised topics (core ones first, stronger topics first),
@@ -528,6 +592,13 @@ class LegalIndex:
         for name in INTERACTING_RANKERS:
             out[:, col] = out[:, own_col] * out[:, RANKERS.index(name)]
             col += 1
+        out[:, col] = [self.coverage_in(self.doc_terms[int(a)], ev.own) for a in ids]
+        out[:, col + 1] = [
+            max((self.coverage_in(self.clause_terms[c], ev.own) for c in self.article_clauses[int(a)]), default=0.0)
+            for a in ids
+        ]
+        out[:, col + 2] = self.log_lengths[ids]
+        out[:, col + 3] = self.log_phrasing_counts[ids]
         ev.feature_cache = out
         return out
 
@@ -538,7 +609,7 @@ class LegalIndex:
         product and the fitting (``evaluation.fit_learned``) both rank through here."""
         fusion = fusion or Fusion.current()
         if fusion.learned is not None:
-            fused = self._learned_scores(ev, fusion.learned)
+            fused = self._learned_scores(ev, fusion.learned, fusion.bias)
         else:
             fused = np.zeros(len(ev.ids), dtype=np.float64)
             for name, weight in fusion.weights.items():
@@ -557,11 +628,13 @@ class LegalIndex:
             fused[ev.strong] = fused.max() + 1.0  # a restatement of an article comes first, whatever the topics
         return fused
 
-    def _learned_scores(self, ev: Evidence, weights: tuple[float, ...]) -> np.ndarray:
+    def _learned_scores(self, ev: Evidence, weights: tuple[float, ...], bias: np.ndarray | None) -> np.ndarray:
         """The linear score of each candidate, made positive and order-preserving (every candidate ranks)."""
         if not len(ev.ids):
             return np.zeros(0, dtype=np.float64)
         linear = self.features(ev) @ np.asarray(weights, dtype=np.float64)
+        if bias is not None:
+            linear = linear + bias[ev.ids]
         return np.exp(np.maximum(linear - linear.max(), -700.0))
 
     def search(

@@ -193,9 +193,13 @@ def test_the_product_ranks_with_the_stored_weights_and_they_are_what_the_fit_wri
     assert Fusion.current().learned == stored
     # Refitting on the same tuning data gives the stored weights (the fit is deterministic); when the
     # phrasings, the map or a tuning set change, `legal_eval --fit --write` brings the file up to date.
-    refit = learn_weights(legal_index, fit_rows(legal_index) + phrasing_rows(legal_index))
+    refit, refit_bias = learn_weights(legal_index, fit_rows(legal_index) + phrasing_rows(legal_index))
     for name, old, new in zip(FEATURES, stored, refit, strict=True):
         assert abs(old - new) <= 1e-3 * max(1.0, abs(old)), (name, old, new, "run legal_eval --fit --write")
+    # The per-article terms too, and the product adds them.
+    stored_bias = Fusion.current().bias
+    assert stored_bias is not None and stored_bias.any()
+    assert abs(stored_bias - refit_bias).max() <= 1e-3, "run legal_eval --fit --write"
 
 
 def test_without_a_weights_file_the_ranking_falls_back_to_the_reciprocal_rank_fusion(tmp_path):

@@ -20,7 +20,7 @@ SET_NAMES = {
     "verbatim": "条文近似复述",
     "dev": "开发集（调优用）",
     "round6": "第六轮留出集（第三轮融合起用于调优）",
-    "round7": "第七轮留出集（冻结）",
+    "round7": "第七轮留出集（第四轮融合起用于调优）",
     "round8": "第八轮留出集（冻结）",
 }
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fit",
             action="store_true",
-            help="在调优集（eval、holdout、dev、round5、round6）和留出的常见问法上"
+            help="在调优集（eval、holdout、dev、round5、round6、round7）和留出的常见问法上"
             "以 5 折交叉验证拟合各排序器的学习组合，逐集报告留出折成绩并与现用排序对比",
         )
         parser.add_argument("--write", action="store_true", help="与 --fit 同用：把拟合的权重写入权重文件")
