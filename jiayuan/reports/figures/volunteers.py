@@ -26,12 +26,21 @@ def volunteers(actor: Actor, query: Query) -> QuerySet:
     )
 
 
+def registered(actor: Actor, query: Query) -> QuerySet:
+    return in_period(in_place(actor, PERM, Volunteer, query), "registered_on", query)
+
+
+def left(actor: Actor, query: Query) -> QuerySet:
+    return in_period(in_place(actor, PERM, Volunteer, query), "left_on", query)
+
+
 def teams(actor: Actor, query: Query) -> QuerySet:
     return in_place(actor, PERM, Team, query).filter(is_active=True)
 
 
-# Confirmed service is summarised (minutes per division, month and source; `reports.summaries`).
-SUMMARY_SOURCES = {ServiceRecord: ""}
+# Confirmed service (minutes per division, month and source) and the volunteers registered and leaving are
+# summarised (`reports.summaries`); the volunteers at a period's end are read from those two as a stock.
+SUMMARY_SOURCES = {ServiceRecord: "", Volunteer: ""}
 
 
 def confirmed_hours(actor: Actor, query: Query) -> QuerySet:
@@ -51,6 +60,33 @@ FIGURES = [
         records=volunteers,
         dimensions=(DIVISION,),
         headline=True,
+        stock=("volunteers.registered", "volunteers.left"),
+    ),
+    FigureDef(
+        code="volunteers.registered",
+        label="期内新注册巾帼志愿者",
+        unit="人",
+        module="volunteers",
+        definition="注册日期在期内的巾帼志愿者（含期内又退出的）。",
+        date_basis="注册日期",
+        perm=PERM,
+        records=registered,
+        date_path="registered_on",
+        dimensions=(DIVISION,),
+        summary=True,
+    ),
+    FigureDef(
+        code="volunteers.left",
+        label="期内退出巾帼志愿者",
+        unit="人",
+        module="volunteers",
+        definition="退出日期在期内的巾帼志愿者（本人撤回同意或退出）。",
+        date_basis="退出日期",
+        perm=PERM,
+        records=left,
+        date_path="left_on",
+        dimensions=(DIVISION,),
+        summary=True,
     ),
     FigureDef(
         code="volunteers.teams",

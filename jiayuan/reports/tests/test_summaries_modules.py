@@ -225,6 +225,8 @@ def test_activity_and_volunteer_sums_are_summarised(scene):
     sum or count of its drill-down records for the year, this month and a run of days, and so does each bar."""
     codes = ["activities.sessions", "activities.attendance", "activities.family_education", "volunteers.hours"]
     assert set(codes) <= {f.code for f in summaries.summarised()}
+    codes += ["volunteers.volunteers", "volunteers.registered", "volunteers.left"]
+    assert summaries.applies(catalogue.figure("volunteers.volunteers"))
     past = scene.now - dt.timedelta(days=2)
     lecture = make_activity(scene.home, type="family_lecture", start=past, hours=2, sessions=2)
     fair = make_activity(scene.far, type="job_fair", start=past, hours=3, records_names=False)
@@ -244,6 +246,10 @@ def test_activity_and_volunteer_sums_are_summarised(scene):
         )
     _assert_summaries_exact()
     activities.session_cancel(actor=system_actor(), session=second)
+    _assert_summaries_exact()
+    # a second volunteer registers and withdraws her consent: the volunteers at the end are entries less exits
+    other = volunteers.volunteer_register(actor=system_actor(), person=make_person(scene.sibling), consent=True)
+    volunteers.volunteer_withdraw_consent(actor=system_actor(), volunteer=other, expected_version=other.version)
     _assert_summaries_exact()
     assert FigureMonthly.objects.filter(figure="volunteers.hours").exists()
     leader = scene.actors["leader"]
@@ -267,6 +273,8 @@ def test_activity_and_volunteer_sums_are_summarised(scene):
             values.setdefault(value.code, value.value)
     assert values["activities.attendance"] == 32 and values["activities.sessions"] == 2
     assert values["volunteers.hours"] == round((90 + 45) / 60, 1)
+    assert values["volunteers.left"] == 1 and values["volunteers.registered"] == 2
+    assert values["volunteers.volunteers"] == 1
     for dim in ("division", "type", "audience"):
         bars = selectors.breakdown(actor=leader, scope=scope, period=year, code="activities.attendance", dimension=dim)
         assert bars.bars, dim
