@@ -293,7 +293,8 @@ class FigureContext:
             for f in visible_figures(self.actor)
             if summaries.applies(f) and f.code not in self._values and self.in_use(f.module)
         ]
-        self._values.update(self.reader.totals(figs, self.query))
+        totals = self.reader.totals(figs, self.query)
+        self._values.update({f.code: scaled(f, totals[f.code]) if f.kind == "sum" else totals[f.code] for f in figs})
 
     def in_use(self, module: str) -> bool:
         if not self._in_use:
@@ -471,8 +472,7 @@ class Breakdown:
     bars: list[Bar] = field(default_factory=list)
 
 
-def _measure(fig: FigureDef):
-    return Sum(fig.amount) if fig.kind == "sum" else Count("pk", distinct=True)
+_measure = summaries.measure
 
 
 def child_divisions(scope: Scope) -> list[Division]:
@@ -578,7 +578,8 @@ def trend(*, actor: Actor, scope: Scope, period: Period, code: str, ctx: FigureC
 
     def monthly(p: Period) -> list:
         if summaries.applies(fig):
-            return ctx.reader.by_month(fig, p)
+            kept = ctx.reader.by_month(fig, p)
+            return [scaled(fig, v) for v in kept] if fig.kind == "sum" else kept
         shifted = p.months()
         q = Query(scope.prefix, p)
         conditions = {

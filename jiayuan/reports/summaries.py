@@ -343,12 +343,20 @@ def fresh_rows(
         by = qs.annotate(_month=trunc(fig.date_path))
         for dim in dims:
             cols = [column, "_month"] + ([dim.path] if dim else [])
-            for values in by.values_list(*cols).annotate(_n=Count("pk", distinct=True)):
+            for values in by.values_list(*cols).annotate(_n=measure(fig)):
+                if not values[-1]:
+                    continue
                 month = month_of(values[1])
                 assert month is not None
                 key = (fig.code, values[0], month, dim.code if dim else grain, _norm(values[2]) if dim else "")
                 rows[key] = rows.get(key, 0) + values[-1]
     return rows
+
+
+def measure(fig: FigureDef) -> Any:
+    """What a summary row holds for the figure: its records counted, or (a sum) their amount added up (whole
+    numbers: minutes, 人次, shown divided by the figure's `divide`)."""
+    return Sum(fig.amount) if fig.kind == "sum" else Count("pk", distinct=True)
 
 
 # The periods a figure counted once per period keeps apart: (the rows' `dim`, the month function). A month's

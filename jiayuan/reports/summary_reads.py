@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from django.db import router
-from django.db.models import Count, Model, Q, QuerySet, Sum
+from django.db.models import Model, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from jiayuan.access import policy
@@ -38,6 +38,7 @@ from .summaries import (
     _column,
     _norm,
     dated,
+    measure,
     model_of,
     month_last_day,
     month_of,
@@ -288,10 +289,10 @@ class Reader:
                 .annotate(_m=TruncMonth(fig.date_path))
                 .values_list("_m")
             )
-            for m, n in rows.annotate(_n=Count("pk", distinct=True)):
+            for m, n in rows.annotate(_n=measure(fig)):
                 month = month_of(m)
                 if month is not None:
-                    rest_by_month[month] = rest_by_month.get(month, 0) + n
+                    rest_by_month[month] = rest_by_month.get(month, 0) + (n or 0)
         assert fig.records is not None
         values = []
         for _label, s, e in period.months():
@@ -299,7 +300,7 @@ class Reader:
             if whole is not None and whole.start <= s and e <= whole.end:
                 values.append(stored.get(month, 0) + rest_by_month.get(month, 0))
             else:
-                values.append(fig.records(self.actor, Query(self.prefix, Period(s, e))).order_by().count())
+                values.append(_live(fig.records(self.actor, Query(self.prefix, Period(s, e))), fig, None)[""])
         return values
 
 
@@ -330,19 +331,22 @@ def _to_children(rows: Iterable[tuple[Any, int]], children: tuple[str, ...]) -> 
     for division, n in rows:
         for child in children:
             if in_subtree(_norm(division), child):
-                result[child] += n
+                result[child] += n or 0
                 break
     return dict(result)
 
 
 def _live(qs: QuerySet, fig: FigureDef, group: Group) -> dict[str, int]:
+    """The figure counted (or its amount added up) from its records, in the summary rows' terms."""
     qs = qs.order_by()
     if group is None:
+        if fig.kind == "sum":
+            return {"": qs.aggregate(_n=measure(fig))["_n"] or 0}
         return {"": qs.count()}
     if isinstance(group, tuple):
         column = _column(fig.division_path)
-        return _to_children(qs.values_list(column).annotate(_n=Count("pk", distinct=True)), group[1])
+        return _to_children(qs.values_list(column).annotate(_n=measure(fig)), group[1])
     result: dict[str, int] = defaultdict(int)
-    for k, n in qs.values_list(group.path).annotate(_n=Count("pk", distinct=True)):
-        result[_norm(k)] += n
+    for k, n in qs.values_list(group.path).annotate(_n=measure(fig)):
+        result[_norm(k)] += n or 0
     return result

@@ -27,6 +27,7 @@ from .summaries import (
     first_days,
     fresh_rows,
     kept_first_days,
+    measure,
     month_end,
     rollup_places,
     span,
@@ -133,7 +134,10 @@ def _verify_totals(
     assert records is not None
 
     def counted(first: dt.date, last: dt.date) -> int:
-        return records(PLACE_ONLY, Query(prefix, Period(first, last))).using(using).order_by().count()
+        qs = records(PLACE_ONLY, Query(prefix, Period(first, last))).using(using).order_by()
+        if fig.kind == "sum":  # the amount added up (minutes, 人次)
+            return qs.aggregate(_n=measure(fig))["_n"] or 0
+        return qs.count()
 
     if fig.snapshot:  # its rows are counts at each month's end, compared row by row above
         return []

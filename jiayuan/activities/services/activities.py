@@ -179,7 +179,10 @@ def activity_create(*, actor: Actor, data: ActivityInput, publish: bool = False)
             organiser=_user(actor),
             status=ActivityStatus.OPEN if publish else ActivityStatus.DRAFT,
         )
-        Session.objects.bulk_create([_session_row(activity, start, end) for start, end in sessions])
+        # one save per session (not a bulk insert), so that whatever follows the model's writes (the report
+        # figures' summaries) sees them
+        for start, end in sessions:
+            _session_row(activity, start, end).save()
     return activity
 
 
@@ -196,20 +199,22 @@ def activity_update(*, actor: Actor, activity: Activity, data: ActivityInput, ex
         for key, value in values.items():
             setattr(activity, key, value)
         activity.save_versioned(expected_version=expected_version)
-        activity.sessions.update(
-            division_id=activity.division_id,
-            type=activity.type,
-            audience=activity.audience,
-            project_id_ref=activity.project_id,
-        )
-        Attendance.objects.filter(activity=activity).update(
-            division_id=activity.division_id,
-            type=activity.type,
-            audience=activity.audience,
-            project_id_ref=activity.project_id,
-        )
-        SignUp.objects.filter(activity=activity).update(division_id=activity.division_id)
         after = (activity.division_id, activity.type, activity.audience, activity.project_id)
+        if after != before:
+            # each session and check-in saved on its own (not a bulk update), so that whatever follows the
+            # model's writes (the report figures' summaries) sees the place or group it left and joined
+            carried = {
+                "division_id": activity.division_id,
+                "type": activity.type,
+                "audience": activity.audience,
+                "project_id_ref": activity.project_id,
+            }
+            for rows in (activity.sessions.all(), Attendance.objects.filter(activity=activity)):
+                for row in rows.iterator():
+                    for field_name, value in carried.items():
+                        setattr(row, field_name, value)
+                    row.save(update_fields=list(carried))
+        SignUp.objects.filter(activity=activity).update(division_id=activity.division_id)
         if after != before:
             # Attendance moved to another place or group: recount the places it left and the ones it joined.
             years = {day.year for day in Attendance.objects.filter(activity=activity).values_list("on", flat=True)}

@@ -15,6 +15,9 @@ PERM = "activities.stats"
 MODULE = ModuleDef("activities", "项目与活动", first_day(Session, "on"))
 FAMILY_EDUCATION = ("family_lecture", "parent_school", "parent_child")
 
+# Sessions and attendance are summarised (per division, month, type and audience; `reports.summaries`).
+SUMMARY_SOURCES = {Session: "", Attendance: ""}
+
 DIVISION = Dimension("division", "街道/社区", "division")
 TYPE = Dimension("type", "活动类型", "type", type_labels)
 AUDIENCE = Dimension("audience", "服务对象", "audience", lambda: {str(k): str(v) for k, v in Audience.choices})
@@ -45,6 +48,7 @@ FIGURES = [
         date_path="on",
         dimensions=(DIVISION, TYPE, AUDIENCE),
         headline=True,
+        summary=True,
     ),
     FigureDef(
         code="activities.attendance",
@@ -60,6 +64,7 @@ FIGURES = [
         date_path="on",
         dimensions=(DIVISION, TYPE, AUDIENCE),
         headline=True,
+        summary=True,
     ),
     FigureDef(
         code="activities.family_education",
@@ -72,5 +77,6 @@ FIGURES = [
         records=family_education,
         date_path="on",
         dimensions=(DIVISION,),
+        summary=True,
     ),
 ]

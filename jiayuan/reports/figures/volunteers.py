@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 
 from jiayuan.access.actor import Actor
 from jiayuan.volunteers.models import RecordStatus, ServiceRecord, Team, Volunteer
@@ -30,10 +30,13 @@ def teams(actor: Actor, query: Query) -> QuerySet:
     return in_place(actor, PERM, Team, query).filter(is_active=True)
 
 
+# Confirmed service is summarised (minutes per division, month and source; `reports.summaries`).
+SUMMARY_SOURCES = {ServiceRecord: ""}
+
+
 def confirmed_hours(actor: Actor, query: Query) -> QuerySet:
-    hours = ExpressionWrapper(F("minutes") / Value(60.0), output_field=DecimalField(max_digits=12, decimal_places=2))
     records = in_period(in_place(actor, PERM, ServiceRecord, query), "on", query)
-    return records.filter(status=RecordStatus.CONFIRMED).annotate(hours=hours)
+    return records.filter(status=RecordStatus.CONFIRMED)
 
 
 FIGURES = [
@@ -65,13 +68,15 @@ FIGURES = [
         label="志愿服务时长",
         unit="小时",
         module="volunteers",
-        definition="服务日期在期内、经组织者确认的服务时长合计（本人申报未确认的不计）。",
+        definition="服务日期在期内、经组织者确认的服务时长合计（本人申报未确认的不计），按分钟合计后折算为小时，保留一位小数。",
         date_basis="服务日期",
         perm=PERM,
         records=confirmed_hours,
         kind="sum",
-        amount="hours",
+        amount="minutes",
+        divide=60,
         date_path="on",
         dimensions=(DIVISION, SOURCE),
+        summary=True,
     ),
 ]

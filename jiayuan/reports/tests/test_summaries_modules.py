@@ -7,8 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from jiayuan.access.roles import Role
+from jiayuan.activities import services as activities
+from jiayuan.activities.tests.conftest import make_activity, scene
 from jiayuan.care import services as care
 from jiayuan.care.models import VULNERABILITY_KIND, Helper, HelperKind, Pairing
 from jiayuan.dictionaries.models import DictionaryItem
@@ -17,14 +20,16 @@ from jiayuan.reports import drilldown, selectors, summaries
 from jiayuan.reports import figures as catalogue
 from jiayuan.reports.figures.base import Period
 from jiayuan.reports.models import FigureMonthly, FigureRollup
+from jiayuan.reports.selectors import scaled
 from jiayuan.screening import services as screening
 from jiayuan.screening.tests.test_screening import s, visit_with_hazard
+from jiayuan.volunteers import services as volunteers
 from tests.factories import FUTIAN, actor_of, make_person, make_user, system_actor
 
 from .test_stats_care import world
 from .test_summaries import _assert_summaries_exact
 
-__all__ = ["s", "world"]
+__all__ = ["s", "scene", "world"]
 
 CARE = [
     "care.on_register",
@@ -211,3 +216,69 @@ def test_screening_figures_are_summarised(s):
     values = _same_as_records(SCREENING, s.today)
     assert values["screening.visits"] >= 1 and values["screening.hazards_followed"] >= 1
     assert FigureMonthly.objects.filter(figure="screening.hazards", dim="status", key="resolved").exists()
+
+
+@pytest.mark.django_db
+def test_activity_and_volunteer_sums_are_summarised(scene):
+    """Sessions, attendance (人次, a sum of head counts) and confirmed service (minutes summed, hours shown) are
+    read from the summaries: after check-ins, a session called off and service confirmed, each figure equals the
+    sum or count of its drill-down records for the year, this month and a run of days, and so does each bar."""
+    codes = ["activities.sessions", "activities.attendance", "activities.family_education", "volunteers.hours"]
+    assert set(codes) <= {f.code for f in summaries.summarised()}
+    past = scene.now - dt.timedelta(days=2)
+    lecture = make_activity(scene.home, type="family_lecture", start=past, hours=2, sessions=2)
+    fair = make_activity(scene.far, type="job_fair", start=past, hours=3, records_names=False)
+    first, second = lecture.sessions.order_by("starts_at")
+    for person in (make_person(scene.home), make_person(scene.home)):
+        activities.attendance_record(actor=system_actor(), session=first, person=person, at=first.starts_at)
+    activities.attendance_record(actor=system_actor(), session=fair.sessions.get(), head_count=30, at=past)
+    for i, (minutes, confirm) in enumerate(((90, True), (45, True), (60, False))):
+        volunteers.service_record_create(
+            actor=system_actor(),
+            volunteer=scene.me,
+            title="讲座引导",
+            started_at=past - dt.timedelta(hours=2 * i),
+            minutes=minutes,
+            division_code=scene.home,
+            confirm=confirm,
+        )
+    _assert_summaries_exact()
+    activities.session_cancel(actor=system_actor(), session=second)
+    _assert_summaries_exact()
+    assert FigureMonthly.objects.filter(figure="volunteers.hours").exists()
+    leader = scene.actors["leader"]
+    scope = selectors.scope_resolve(actor=leader, division=FUTIAN)
+    today = timezone.localdate()
+    year = Period(today.replace(month=1, day=1), today.replace(month=12, day=31), "year")
+    periods = [year, Period(today.replace(day=1), today, "custom"), Period(today - dt.timedelta(days=40), today)]
+
+    def from_records(code: str, period: Period, **bar) -> object:
+        fig, records = drilldown.figure_records(
+            actor=leader, scope=bar.pop("scope", scope), period=period, code=code, **bar
+        )
+        if fig.kind == "sum":
+            return scaled(fig, sum(getattr(r, fig.amount) for r in records))
+        return records.count()
+
+    values = {}
+    for period in periods:
+        for value in selectors.figure_values(actor=leader, scope=scope, period=period, codes=codes):
+            assert value.value == from_records(value.code, period), (value.code, period)
+            values.setdefault(value.code, value.value)
+    assert values["activities.attendance"] == 32 and values["activities.sessions"] == 2
+    assert values["volunteers.hours"] == round((90 + 45) / 60, 1)
+    for dim in ("division", "type", "audience"):
+        bars = selectors.breakdown(actor=leader, scope=scope, period=year, code="activities.attendance", dimension=dim)
+        assert bars.bars, dim
+        for bar in bars.bars:
+            where = (
+                {"scope": selectors.scope_resolve(actor=leader, division=bar.key)}
+                if dim == "division"
+                else {"dimension": dim, "key": bar.key}
+            )
+            assert bar.value == from_records("activities.attendance", year, **where), (dim, bar.label)
+    # the monthly trend reads the same rows, each month scaled on its own
+    trend = selectors.trend(actor=leader, scope=scope, period=year, code="volunteers.hours")
+    assert trend is not None
+    for (_label, start, end), shown in zip(year.months(), trend.current, strict=True):
+        assert shown == from_records("volunteers.hours", Period(start, end, "month"))
