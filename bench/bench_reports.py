@@ -3,7 +3,9 @@
 Uses the case data set of `bench_cases.py` (cases spread over Shenzhen's communities, 2024 to 2026, written with
 raw SQL around the models, so the figure summaries are rebuilt from the records once, and that time is reported);
 the district's cases also carry handling actions (mediation, follow-up, protection orders, legal aid…), so the
-figures counted by an action's date read real rows.
+figures counted by an action's date read real rows; the district's register, ledgers, pairings and screening
+visits (`care_data.py`) and the city's activities, check-ins, volunteers and service records (`bench_activities.py`)
+are loaded too.
 For each page it reports the server time through the whole stack, the number of queries the page runs, and two
 baselines measured in the same run:
 
@@ -14,7 +16,7 @@ baselines measured in the same run:
 
 The queries per page are counted on every database connection of the request (a replica too).
 
-    python bench/bench_reports.py [--cases 500000] [--repeat 20]
+    python bench/bench_reports.py [--cases 500000] [--register 100000] [--activities 20000] [--repeat 20]
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def add_actions(prefix: str, rng: random.Random) -> int:
     return len(rows)
 
 
-def run(total: int, repeat: int, register: int = 0) -> list[dict]:
+def run(total: int, repeat: int, register: int = 0, activities: int = 0) -> list[dict]:
     setup_django("reports")
     from django.db import connection
     from django.test import Client
@@ -120,10 +122,19 @@ def run(total: int, repeat: int, register: int = 0) -> list[dict]:
     had = RegisterEntry.objects.count()
     care_generate(register, register * 2, register // 10, random.Random(11))
     added = RegisterEntry.objects.count() - had
+    # The activity and volunteer data set of `bench_activities.py` (20,000 activities with 1,000,000 check-ins,
+    # 50,000 volunteers with 500,000 service records across the city), so that those figures read real rows too.
+    from bench.bench_activities import generate as activities_generate
+    from jiayuan.activities.models import Activity
+
+    had_activities = Activity.objects.count()
+    if activities:
+        activities_generate(activities, activities * 50, activities * 5 // 2, activities * 25, random.Random(38))
+    new_activities = Activity.objects.count() - had_activities
     # The data set is written around the models: its summaries are counted from the records once (kept
     # between runs of the same data set, as the data is).
     rows, rebuild_s = 0, 0.0
-    if not FigureMonthly.objects.exists():
+    if not FigureMonthly.objects.exists() or new_activities:
         started = time.perf_counter()
         rows = summaries.rebuild()
         rebuild_s = time.perf_counter() - started
@@ -288,10 +299,16 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--cases", type=int, default=500_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--register", type=int, default=100_000, help="register entries in the district")
+    parser.add_argument(
+        "--activities",
+        type=int,
+        default=20_000,
+        help="activities city-wide, with check-ins and volunteers (0: none)",
+    )
     args = parser.parse_args(argv)
     print(f"== reports, {args.cases:,} cases, {args.register:,} register entries ==", flush=True)
     before = os.getloadavg()[0]
-    results = run(args.cases, args.repeat, args.register)
+    results = run(args.cases, args.repeat, args.register, args.activities)
     after = os.getloadavg()[0]
     # The issue's goals on a 2-core machine; a busy machine (load well above its cores) slows every figure.
     print(f"machine load average: {before:.1f} at the start, {after:.1f} at the end ({os.cpu_count()} cores)")
