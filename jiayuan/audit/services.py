@@ -207,11 +207,23 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _without_nul(value: Any) -> Any:
+    """The value with NUL characters taken out of every string (PostgreSQL's JSON refuses them; a request may carry
+    them in a parameter's name or value)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(str(k)): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 def _clean_detail(detail: dict | None) -> dict:
     if not detail:
         return {}
     # Round-trip through JSON so the stored value hashes the same as the one read back.
-    text = scrub(json.dumps(detail, ensure_ascii=False, default=str))
+    text = scrub(json.dumps(_without_nul(detail), ensure_ascii=False, default=str))
     return json.loads(text)
 
 
