@@ -32,32 +32,51 @@ class SecurityHeadersMiddleware:
         return response
 
 
+NUL_MESSAGE = "请求中含有无效的空字符，请检查链接或输入后重试。"
+
+
+def _carries_nul(request) -> bool:
+    """Whether the address or a query parameter (its name or a value) carries a NUL character, which no field
+    takes and PostgreSQL refuses."""
+    if "\x00" in request.path:
+        return True
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists())
+
+
+def bad_request(request, message: str):
+    """A Chinese 400: `{"detail": ...}` for the API, a short page for the site."""
+    from django.http import HttpResponse, JsonResponse
+    from django.utils.html import escape
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponse(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>请求有误</title></head>'
+        f"<body><main><h1>请求有误</h1><p>{escape(message)}</p>"
+        '<p><a href="/">返回首页</a></p></main></body></html>',
+        status=400,
+    )
+
+
 class BadParameterMiddleware:
     """A `BadParameter` raised by a page becomes a Chinese 400 page naming the problem (never a 500, whatever
-    DEBUG says); the API turns it into `{"detail": ...}` through its own handler."""
+    DEBUG says); the API turns it into `{"detail": ...}` through its own handler. A request whose address or query
+    parameters carry a NUL character is refused the same way before any page runs."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if _carries_nul(request):
+            return bad_request(request, NUL_MESSAGE)
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.http import HttpResponse, JsonResponse
-        from django.utils.html import escape
-
         from .errors import BadParameter
 
         if not isinstance(exception, BadParameter):
             return None
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": exception.message}, status=400)
-        return HttpResponse(
-            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>请求有误</title></head>'
-            f"<body><main><h1>请求有误</h1><p>{escape(exception.message)}</p>"
-            '<p><a href="/">返回首页</a></p></main></body></html>',
-            status=400,
-        )
+        return bad_request(request, exception.message)
 
 
 def client_address(request) -> str:
