@@ -35,12 +35,27 @@ class SecurityHeadersMiddleware:
 NUL_MESSAGE = "请求中含有无效的空字符，请检查链接或输入后重试。"
 
 
+def _nul_in(params) -> bool:
+    return any(
+        "\x00" in key or any(isinstance(v, str) and "\x00" in v for v in values) for key, values in params.lists()
+    )
+
+
 def _carries_nul(request) -> bool:
-    """Whether the address or a query parameter (its name or a value) carries a NUL character, which no field
-    takes and PostgreSQL refuses."""
-    if "\x00" in request.path:
+    """Whether the address, a query parameter, a page's posted form field (its name or a value) or a JSON body
+    carries a NUL character, which no field takes and PostgreSQL refuses. (A body is read here only when it is a
+    page's plain form or JSON, whose size `BodyLimitMiddleware` has already bounded; uploads are not looked into.)"""
+    if "\x00" in request.path or _nul_in(request.GET):
         return True
-    return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists())
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return False
+    if request.content_type == "application/json":
+        body = request.body
+        return b"\x00" in body or b"\\u0000" in body
+    if request.content_type == "application/x-www-form-urlencoded" and not request.path.startswith("/api/"):
+        # a page's form (already read for its CSRF token); the API reads its own bodies and answers in JSON
+        return _nul_in(request.POST)
+    return False
 
 
 def bad_request(request, message: str):

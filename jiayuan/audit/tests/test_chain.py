@@ -309,8 +309,8 @@ def test_nul_characters_are_taken_out_of_the_logged_detail(db):
 
 
 def test_a_request_carrying_nul_characters_is_refused_in_chinese(client, db):
-    """A NUL character in a query parameter's name or value is refused with a Chinese 400 before any page runs,
-    on the site and on the API, never a server error."""
+    """A NUL character in a query parameter's name or value, a posted form field or a JSON body is refused with a
+    Chinese 400 before any page runs, on the site and on the API, never a server error."""
     staff = make_user(Role.STREET_STAFF, XIANGMIHU)
     client.force_login(staff)
     for params in ({"fil\x00ter": "a"}, {"q": "a\x00b"}):
@@ -319,3 +319,8 @@ def test_a_request_carrying_nul_characters_is_refused_in_chinese(client, db):
         api = client.get("/api/people/", params)
         assert api.status_code == 400 and "无效的空字符" in api.json()["detail"]
     assert client.get("/people/", {"q": "王"}).status_code == 200
+    # a posted form field and a JSON body the same
+    form = client.post("/people/new/", "name=%E7%8E%8B%00%E8%8A%B3", content_type="application/x-www-form-urlencoded")
+    assert form.status_code == 400 and "无效的空字符" in form.content.decode()
+    body = client.post("/api/people/", data='{"name": "王\\u0000芳"}', content_type="application/json")
+    assert body.status_code == 400 and "无效的空字符" in body.json()["detail"]
