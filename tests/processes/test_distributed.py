@@ -1,6 +1,6 @@
 """The distributed configuration: the same tasks on RQ with Redis, one scheduler across hosts, sessions,
 rate limits and caches on the shared Redis. Runs when REDIS_URL names a Redis to use (CI starts one);
-the database number in it is emptied first, so give these tests a number of their own.
+the database number in it and the two below it are emptied, one per test, so give these tests numbers of their own.
 """
 
 from __future__ import annotations
@@ -21,13 +21,29 @@ pytestmark = [
 ]
 
 
+# Each test empties and uses a Redis database of its own (REDIS_URL's number and the ones below it), so that one
+# test's emptying can never take the locks, queue or results from under another's running stack.
+OWN_DATABASE = {
+    "test_the_scheduled_tasks_run_on_an_rq_worker": 0,
+    "test_only_one_scheduler_runs_across_hosts": 1,
+    "test_sessions_rate_limits_and_caches_are_shared_through_redis": 2,
+}
+
+
+def _own_url(test_name: str) -> str:
+    base, _, number = REDIS_URL.rpartition("/")
+    first = int(number) if number.isdigit() else 15
+    return f"{base}/{max(first - OWN_DATABASE[test_name], 0)}"
+
+
 @pytest.fixture
-def redis_env():
+def redis_env(request):
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL)
+    url = _own_url(request.node.name)
+    client = redis.Redis.from_url(url)
     client.flushdb()
-    yield {"REDIS_URL": REDIS_URL, "JIAYUAN_TASK_QUEUE": "rq"}
+    yield {"REDIS_URL": url, "JIAYUAN_TASK_QUEUE": "rq"}
     client.flushdb()
 
 
@@ -130,8 +146,9 @@ def test_sessions_rate_limits_and_caches_are_shared_through_redis(make_stack, re
         "                  'session': cache.get('django.contrib.sessions.cached_db' + key) is not None,\n"
         "                  'over': _hit('shared-test', 3, 60)}))"
     )
-    keys = sorted(k.decode() for k in redis.Redis.from_url(REDIS_URL).keys("*"))
+    own = redis.Redis.from_url(redis_env["REDIS_URL"])
+    keys = sorted(k.decode() for k in own.keys("*"))
     assert second["value"] == "from the first process", f"keys in Redis now: {keys}"
     assert second["session"] is True, f"keys in Redis now: {keys}"
     assert second["over"] is not None  # the fourth hit, from another process, is over the budget
-    assert redis.Redis.from_url(REDIS_URL).keys("jiayuan:*")
+    assert own.keys("jiayuan:*")
