@@ -47,3 +47,11 @@ def test_legal_eval_reports_both_systems(legal_index):
     assert report["assistant"]["questions"] >= 40
     assert report["assistant"]["mrr"] > report["baseline"]["mrr"]
     assert set(report) == {"assistant", "baseline", "index_build_s", "baseline_build_s", "index_build_cpu_s"}
+
+
+def test_a_whole_run_leaves_the_frozen_sets_out_unless_a_round_is_reported():
+    from jiayuan.legal.evaluation import EVAL_FILES, FROZEN_SETS, measured_sets
+
+    assert FROZEN_SETS and not set(measured_sets()) & set(FROZEN_SETS)
+    assert set(measured_sets()) | set(FROZEN_SETS) == set(EVAL_FILES)
+    assert measured_sets(frozen=True) == tuple(EVAL_FILES)

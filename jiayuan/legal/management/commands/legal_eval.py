@@ -1,7 +1,7 @@
 """Evaluate the legal assistant against the plain BM25 baseline on the evaluation questions.
 
-``legal_eval --all`` measures every set in one run (the tuning sets, the frozen held-out rounds and the
-near-verbatim restatements), each next to the rank-bm25 baseline, with the time per answer and the index
+``legal_eval --all`` measures every tuning set in one run, ``--report`` every set (the tuning sets, the frozen
+held-out rounds and the near-verbatim restatements: only when a ranking round is reported), each next to the rank-bm25 baseline, with the time per answer and the index
 build time. ``--fit`` fits the learned combination of the rankers with cross-validation (``--write`` stores
 its weights). ``--make-verbatim`` regenerates the near-verbatim set from the statutes.
 """
@@ -10,7 +10,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jiayuan.legal.evaluation import EVAL_FILES, FROZEN_SETS, EvalReport, load_eval, run_eval
+from jiayuan.legal.evaluation import FROZEN_SETS, EvalReport, load_eval, measured_sets, run_eval
 
 SET_NAMES = {
     "eval": "评测集（调优用）",
@@ -21,7 +21,7 @@ SET_NAMES = {
     "dev": "开发集（调优用）",
     "round6": "第六轮留出集（第三轮融合起用于调优）",
     "round7": "第七轮留出集（第四轮融合起用于调优）",
-    "round8": "第八轮留出集（冻结）",
+    "round8": "第八轮留出集（第五轮融合起用于调优）",
 }
 
 
@@ -34,13 +34,16 @@ class Command(BaseCommand):
             default="eval",
             help="eval（默认）、holdout、holdout2、round5、verbatim、dev、round6、round7、round8 或 YAML 文件路径",
         )
-        parser.add_argument("--all", action="store_true", help="一次评测全部评测集")
+        parser.add_argument("--all", action="store_true", help="一次评测全部调优集（不含冻结的评测集）")
+        parser.add_argument(
+            "--report", action="store_true", help="一次评测全部评测集，含冻结的评测集（仅在一轮排序改进结束报告时使用）"
+        )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
         parser.add_argument("--misses", action="store_true", help="列出前 5 名未命中的问题（冻结的评测集不列出）")
         parser.add_argument(
             "--fit",
             action="store_true",
-            help="在调优集（eval、holdout、dev、round5、round6、round7）和留出的常见问法上"
+            help="在调优集（eval、holdout、dev、round5、round6、round7、round8）和留出的常见问法上"
             "以 5 折交叉验证拟合各排序器的学习组合，逐集报告留出折成绩并与现用排序对比",
         )
         parser.add_argument("--write", action="store_true", help="与 --fit 同用：把拟合的权重写入权重文件")
@@ -66,7 +69,10 @@ class Command(BaseCommand):
 
             self.stdout.write(json.dumps(fit_learned(write=options["write"]), ensure_ascii=False, indent=2))
             return
-        names = tuple(EVAL_FILES) if options["all"] else (options["set"],)
+        if options["all"] or options["report"]:
+            names = measured_sets(frozen=options["report"])
+        else:
+            names = (options["set"],)
         reports: dict[str, EvalReport] = {}
         for name in names:
             try:
@@ -76,7 +82,8 @@ class Command(BaseCommand):
             reports[name] = run_eval(questions)
         if options["json"]:
             data = {name: r.as_dict() for name, r in reports.items()}
-            self.stdout.write(json.dumps(data if options["all"] else data[names[0]], ensure_ascii=False, indent=2))
+            many = options["all"] or options["report"]
+            self.stdout.write(json.dumps(data if many else data[names[0]], ensure_ascii=False, indent=2))
         else:
             self._table(reports)
         if options["misses"]:
