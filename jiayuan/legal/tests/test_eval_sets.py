@@ -1,5 +1,5 @@
 """The later evaluation rounds (the fifth and sixth, tuning data since the third fusion round; the seventh, tuning
-data since the fourth), the frozen eighth round and the frozen near-verbatim restatements."""
+data since the fourth), the frozen eighth and ninth rounds and the frozen near-verbatim restatements."""
 
 import yaml
 
@@ -86,10 +86,40 @@ def test_round8_is_tuning_data_apart_and_spans_every_statute():
         assert civil & set(span), label
 
 
+def test_round9_is_frozen_apart_and_spans_every_statute():
+    from jiayuan.legal.evaluation import FROZEN_SETS, TUNING_SETS
+
+    questions = load_eval("round9")  # raises KeyError on an expected article that does not exist
+    assert "round9" in FROZEN_SETS and "round9" not in TUNING_SETS
+    assert len(questions) >= 300
+    assert len({q.question for q in questions}) == len(questions), "duplicate questions"
+    assert all(1 <= len(q.expected) <= 3 for q in questions)
+    others = {q.question for name in EVAL_FILES if name != "round9" for q in load_eval(name)}
+    assert not {q.question for q in questions} & others, "round9 repeats a question of another set"
+    cited = {key for q in questions for key in q.expected}
+    assert {law for law, _ in cited} == set(get_corpus().counts), "every statute has questions"
+    assert len(cited) >= 250, "spread over many articles"
+    civil = {n for law, n in cited if law == "民法典"}
+    for label, span in (
+        ("guardianship", range(26, 40)),
+        ("marriage validity", range(1046, 1055)),
+        ("marital property and debts", range(1062, 1067)),
+        ("divorce", range(1076, 1093)),
+        ("adoption", range(1093, 1119)),
+        ("statutory succession", range(1127, 1133)),
+        ("wills", range(1133, 1145)),
+        ("estate administrator", range(1145, 1150)),
+        ("estate debts", range(1159, 1164)),
+    ):
+        assert civil & set(span), label
+
+
 def test_development_set_is_apart_from_the_frozen_rounds():
     questions = load_eval("dev")  # raises KeyError on an expected article that does not exist
     assert len(questions) >= 40
-    frozen = {q.question for name in ("holdout2", "round5", "round6", "round7", "round8") for q in load_eval(name)}
+    frozen = {
+        q.question for name in ("holdout2", "round5", "round6", "round7", "round8", "round9") for q in load_eval(name)
+    }
     assert not {q.question for q in questions} & frozen
 
 

@@ -22,6 +22,7 @@ SET_NAMES = {
     "round6": "第六轮留出集（第三轮融合起用于调优）",
     "round7": "第七轮留出集（第四轮融合起用于调优）",
     "round8": "第八轮留出集（第五轮融合起用于调优）",
+    "round9": "第九轮留出集（冻结）",
 }
 
 
@@ -32,7 +33,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--set",
             default="eval",
-            help="eval（默认）、holdout、holdout2、round5、verbatim、dev、round6、round7、round8 或 YAML 文件路径",
+            help="eval（默认）、holdout、holdout2、round5、verbatim、dev、round6、round7、round8、round9"
+            " 或 YAML 文件路径",
         )
         parser.add_argument("--all", action="store_true", help="一次评测全部调优集（不含冻结的评测集）")
         parser.add_argument(
