@@ -1,14 +1,14 @@
-"""Legal assistant: index build time, time per answer on every evaluation set, and the ratio to a plain
-BM25 baseline measured in the same run.
+"""Legal assistant: index build time, time per answer on every evaluation set, and the ratio to a plain BM25
+baseline measured in the same run.
 
 Builds the retrieval index (timed, wall clock and CPU) next to the plain baseline (rank-bm25 over plain jieba
 tokens), then for every tuning set (``--frozen`` adds the frozen held-out rounds and the near-verbatim
-restatements, measured only when a ranking round is reported) answers each question two ways in the same run: the assistant's full answer in-process
-(emergency check, ranking, topic guidance and curated answers read from the database) and the baseline's
-ranking. Reports per set hit@1/hit@5/MRR of both, p50/p95 per answer (wall clock and CPU time of this
-process: on a shared machine the wall clock also counts other jobs' turns) and the ratio to the baseline;
-then the whole Django stack (``POST /api/legal/ask``) on the first set. The targets (p95 ≤ 20 ms per answer,
-index build ≤ 2 s) are judged on both clocks, each stated.
+restatements, measured only when a ranking round is reported) answers each question two ways in the same run:
+the assistant's full answer in-process (emergency check, ranking, topic guidance and curated answers read from
+the database) and the baseline's ranking. Reports per set hit@1/hit@5/MRR of both, p50/p95 per answer (wall
+clock and CPU time of this process: on a shared machine the wall clock also counts other jobs' turns) and the
+ratio to the baseline; then the whole Django stack (``POST /api/legal/ask``) on the first set. The targets (p95
+≤ 20 ms per answer, index build ≤ 2 s) are judged on both clocks, each stated.
 
     python bench/bench_legal.py [--repeat 3] [--sets eval,round6] [--frozen]
 """

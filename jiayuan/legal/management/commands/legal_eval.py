@@ -1,9 +1,10 @@
 """Evaluate the legal assistant against the plain BM25 baseline on the evaluation questions.
 
 ``legal_eval --all`` measures every tuning set in one run, ``--report`` every set (the tuning sets, the frozen
-held-out rounds and the near-verbatim restatements: only when a ranking round is reported), each next to the rank-bm25 baseline, with the time per answer and the index
-build time. ``--fit`` fits the learned combination of the rankers with cross-validation (``--write`` stores
-its weights). ``--make-verbatim`` regenerates the near-verbatim set from the statutes.
+held-out rounds and the near-verbatim restatements: only when a ranking round is reported), each next to the
+rank-bm25 baseline, with the time per answer and the index build time. ``--fit`` fits the learned combination of
+the rankers with cross-validation (``--write`` stores its weights). ``--make-verbatim`` regenerates the
+near-verbatim set from the statutes.
 """
 
 import json
