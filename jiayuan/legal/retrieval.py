@@ -319,7 +319,33 @@ def confidence_from(top_score: float, matched: float, has_topic: bool) -> float:
     return round(max(0.0, min(1.0, conf)), 3)
 
 
-def _bm25_postings(doc_tfs: list[Counter], n: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+class Postings:
+    """Each term's documents and BM25 weights, kept as two arrays sorted by term and sliced on lookup (a view
+    per term looked up, not an array per term of the vocabulary built up front)."""
+
+    __slots__ = ("_bounds", "_docs", "_vals", "_where")
+
+    def __init__(self, where: dict[str, int], bounds: np.ndarray, docs: np.ndarray, vals: np.ndarray):
+        self._where, self._bounds, self._docs, self._vals = where, bounds, docs, vals
+
+    def get(self, term: str, default: tuple[np.ndarray, np.ndarray] | None = None):
+        i = self._where.get(term)
+        if i is None:
+            return default
+        start, end = self._bounds[i], self._bounds[i + 1]
+        return self._docs[start:end], self._vals[start:end]
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._where
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+EMPTY_POSTINGS = Postings({}, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0))
+
+
+def _bm25_postings(doc_tfs: list[Counter], n: int) -> Postings:
     """Postings with the BM25 weight (idf × saturated tf, length-normalised) precomputed per document."""
     lengths = np.array([sum(tf.values()) for tf in doc_tfs], dtype=np.float64)
     nonempty = lengths[lengths > 0]
@@ -328,7 +354,7 @@ def _bm25_postings(doc_tfs: list[Counter], n: int) -> dict[str, tuple[np.ndarray
     return _postings(doc_tfs, K1 * (1 - B + B * lengths / avgdl), docs_with_text)
 
 
-def _postings(doc_tfs: list[Counter], norm: np.ndarray, docs: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _postings(doc_tfs: list[Counter], norm: np.ndarray, docs: int) -> Postings:
     """Each term's documents and BM25 weights (``norm``: each document's length normalisation; ``docs``: the
     document count of the idf), built with array operations."""
     vocab: dict[str, int] = {}
@@ -341,7 +367,7 @@ def _postings(doc_tfs: list[Counter], norm: np.ndarray, docs: int) -> dict[str, 
             doc_ids.append(d)
             freqs.append(f)
     if not vocab:
-        return {}
+        return EMPTY_POSTINGS
     d_arr = np.asarray(doc_ids, dtype=np.int32)
     t_arr = np.asarray(term_ids, dtype=np.int64)
     f_arr = np.asarray(freqs, dtype=np.float64)
@@ -349,10 +375,8 @@ def _postings(doc_tfs: list[Counter], norm: np.ndarray, docs: int) -> dict[str, 
     idf = np.log(1 + (docs - df + 0.5) / (df + 0.5))
     vals = f_arr * (K1 + 1) / (f_arr + norm[d_arr]) * idf[t_arr]
     order = np.argsort(t_arr, kind="stable")
-    bounds = np.cumsum(df)[:-1]
-    d_split = np.split(d_arr[order], bounds)
-    v_split = np.split(vals[order], bounds)
-    return {term: (d_split[i], v_split[i]) for term, i in vocab.items()}
+    bounds = np.concatenate([[0], np.cumsum(df)])
+    return Postings(vocab, bounds, d_arr[order], vals[order])
 
 
 def char_bigrams(text: str) -> list[str]:
@@ -452,7 +476,7 @@ class LegalIndex:
                 line_article.append(idx)
                 grams[idx].update(line_grams[-1])
         self.phrasing_char_postings = _bm25_postings(grams, self.n)
-        self.line_postings = _bm25_postings(line_grams, len(line_grams)) if line_grams else {}
+        self.line_postings = _bm25_postings(line_grams, len(line_grams)) if line_grams else EMPTY_POSTINGS
         self.line_article = np.asarray(line_article, dtype=np.int64)
         self.log_phrasing_counts = np.log1p(np.bincount(self.line_article, minlength=self.n).astype(np.float64))
         self.phrasing_terms = [frozenset(tf) for tf in tfs]
@@ -465,7 +489,7 @@ class LegalIndex:
         self.held_idf = {t: math.log(1 + (self.n - f + 0.5) / (f + 0.5)) for t, f in held_df.items()}
 
     @staticmethod
-    def _score(postings: dict, terms: dict[str, float] | list[str], n: int) -> np.ndarray:
+    def _score(postings: Postings, terms: dict[str, float] | list[str], n: int) -> np.ndarray:
         scores = np.zeros(n, dtype=np.float64)
         items = terms.items() if isinstance(terms, dict) else Counter(terms).items()
         for term, weight in items:
@@ -509,7 +533,7 @@ class LegalIndex:
             "phrasing_best": self._best_of(self.line_postings, self.line_article, char_bigrams(question)),
         }
 
-    def _best_of(self, postings: dict, owner: np.ndarray, terms: dict[str, float] | list[str]) -> np.ndarray:
+    def _best_of(self, postings: Postings, owner: np.ndarray, terms: dict[str, float] | list[str]) -> np.ndarray:
         """BM25 over the parts of the articles (clauses, single phrasings): each article's best part."""
         scores = np.zeros(self.n, dtype=np.float64)
         if len(owner):
