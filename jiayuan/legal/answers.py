@@ -236,24 +236,35 @@ def _merge(first: list[Citation], rest: list[Citation]) -> list[Citation]:
 
 def _choose_topic(result: SearchResult, ranked: list[Citation]) -> Topic | None:
     """Among the recognised topics: the strongest match, then the one with most articles among the
-    top five, then the more specific (earlier in topics.yaml). With none recognised but a confident
-    ranking, the topic holding at least two of the top three articles."""
+    top five, then the more specific (earlier in topics.yaml). When no recognised topic holds any of the top
+    five articles but another topic holds two of the top three, that one: the guidance follows the articles
+    cited ("房子" recognises property at divorce, but a question about a late father's house cites succession);
+    a violence topic, whose guidance starts with calling 110, is never replaced.
+    With none recognised but a confident ranking, the topic holding at least two of the top three articles.
+    The ranking is not touched: only which guidance goes with it."""
     corpus = get_corpus()
     top_idx = [corpus.by_key[c.key].idx for c in ranked[:5] if c.key in corpus.by_key]
     if result.topics:
-        return min(
+        chosen = min(
             result.topics,
             key=lambda ts: (-ts[1], -sum(1 for i in top_idx if i in ts[0].article_idx), ts[0].order),
         )[0]
+        if chosen.help[:1] == ("110",) or any(i in t.article_idx for t, _ in result.topics for i in top_idx):
+            return chosen  # a violence topic's guidance (call 110 first) stays whatever the articles
+        return _topic_holding(top_idx[:3]) or chosen
     if result.confidence >= LOW_CONFIDENCE and top_idx:
-        best, best_hits = None, 0
-        for topic in topic_data().topics:
-            hits = sum(1 for i in top_idx[:3] if i in topic.article_idx)
-            if hits > best_hits:
-                best, best_hits = topic, hits
-        if best_hits >= 2:
-            return best
+        return _topic_holding(top_idx[:3])
     return None
+
+
+def _topic_holding(top3: list[int]) -> Topic | None:
+    """The topic holding at least two of the top three articles (the first in topics.yaml on a tie)."""
+    best, best_hits = None, 0
+    for topic in topic_data().topics:
+        hits = sum(1 for i in top3 if i in topic.article_idx)
+        if hits > best_hits:
+            best, best_hits = topic, hits
+    return best if best_hits >= 2 else None
 
 
 def _contact_lines(keys) -> list[str]:

@@ -188,3 +188,35 @@ def test_topic_map_knows_remarriage_online_luring_family_estates_and_money_contr
 )
 def test_new_topic_triggers_need_their_context(question, slug):
     assert slug not in {t.slug for t, _ in match_topics(question)}
+
+
+def _citations(*refs: str):
+    from jiayuan.legal.answers import Citation
+
+    corpus = get_corpus()
+    return [Citation.of(corpus.by_key[corpus.parse_ref(ref).key]) for ref in refs]
+
+
+def test_the_guidance_follows_the_articles_cited_when_the_words_recognise_another_topic():
+    from jiayuan.legal.answers import _choose_topic
+    from jiayuan.legal.retrieval import SearchResult
+
+    topics = topic_data()
+    # "房子" recognises property at divorce; the articles cited are about succession.
+    result = SearchResult(hits=[], top_score=1.0, matched_weight=1.0, topics=[(topics.by_slug("divorce-property"), 1)])
+    chosen = _choose_topic(result, _citations("民法典:1127", "民法典:1126", "民法典:1128"))
+    assert chosen is not None and chosen.slug == "inheritance"
+    # A recognised topic holding one of the articles cited stays.
+    chosen = _choose_topic(result, _citations("民法典:1127", "民法典:1126", "民法典:1062"))
+    assert chosen is not None and chosen.slug == "divorce-property"
+    # A violence topic (its guidance starts with calling 110) is never replaced, whatever the articles.
+    result.topics = [(topics.by_slug("domestic-violence"), 1)]
+    chosen = _choose_topic(result, _citations("民法典:1082", "民法典:1079", "民法典:1084"))
+    assert chosen is not None and chosen.slug == "domestic-violence"
+
+
+def test_choosing_the_guidance_leaves_the_ranking_as_it_is(legal_index):
+    question = "我爸去年走了，老家的房子哥哥说归他，我嫁出去的闺女有没有份"
+    answer = compose_answer(question, index=legal_index, db=False, llm=False, k=5)
+    assert answer.topic == "inheritance"
+    assert [c.key for c in answer.ranked[:5]] == [h.article.key for h in legal_index.search(question, k=5).hits]
