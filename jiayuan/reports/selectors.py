@@ -472,9 +472,6 @@ class Breakdown:
     bars: list[Bar] = field(default_factory=list)
 
 
-_measure = summaries.measure
-
-
 def child_divisions(scope: Scope) -> list[Division]:
     if not scope.code:
         return list(Division.objects.filter(level=Level.CITY).order_by("code"))
@@ -494,7 +491,10 @@ def _move_units(rows: dict[Any, Any], qs: QuerySet, fig: FigureDef, column: str,
         return
     wide = len(next(iter(moved)))
     counted = (
-        qs.annotate(u=Substr(column, 1, wide)).filter(u__in=list(moved)).values_list("u").annotate(n=_measure(fig))
+        qs.annotate(u=Substr(column, 1, wide))
+        .filter(u__in=list(moved))
+        .values_list("u")
+        .annotate(n=summaries.measure(fig))
     )
     for unit, n in counted:
         if unit in moved and n:
@@ -529,7 +529,7 @@ def breakdown(
             rows = ctx.reader.counts(fig, ctx.query, ("division", prefixes), children_rolled=rolled)
         else:
             qs = _records(fig)(actor, ctx.query).order_by()
-            rows = dict(qs.annotate(k=Substr(column, 1, width)).values_list("k").annotate(n=_measure(fig)))
+            rows = dict(qs.annotate(k=Substr(column, 1, width)).values_list("k").annotate(n=summaries.measure(fig)))
             _move_units(rows, qs, fig, column, {c.prefix for c in children})
         for child in children:
             got = scaled(fig, rows.get(child.prefix)) if fig.kind == "sum" else rows.get(child.prefix) or 0
@@ -540,7 +540,7 @@ def breakdown(
     if summaries.applies(fig):
         rows = ctx.reader.counts(fig, ctx.query, dim)
     else:
-        rows = dict(_records(fig)(actor, ctx.query).order_by().values_list(dim.path).annotate(n=_measure(fig)))
+        rows = dict(_records(fig)(actor, ctx.query).order_by().values_list(dim.path).annotate(n=summaries.measure(fig)))
     order = list(labels) + sorted(str(k) for k in rows if str(k) not in labels and k is not None)
     for key in order:
         n: int | Decimal | float | None = rows.get(key)

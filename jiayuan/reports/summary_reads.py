@@ -105,12 +105,14 @@ class Reader:
     def _codes(perm: str) -> list[str]:
         return [f.code for f in summarised() if f.perm == perm]
 
-    def _together(self, perm: str) -> list[str]:
-        """The permissions whose figures are read in one statement with `perm`'s: every permission read from the
-        place's roll-up rows, when `perm`'s are (the same rows whatever the permission); else `perm` alone."""
-        if not self._from_rollup(perm):
-            return [perm]
-        return sorted({f.perm for f in summarised() if self._from_rollup(f.perm)})
+    def _together(self, perm: str) -> tuple[list[str], list[str]]:
+        """The permissions whose figures are read in one statement with `perm`'s, and those figures' codes: every
+        permission read from the place's roll-up rows, when `perm`'s are (the same rows whatever the
+        permission); else `perm` alone."""
+        perms = [perm]
+        if self._from_rollup(perm):
+            perms = sorted({f.perm for f in summarised() if self._from_rollup(f.perm)})
+        return perms, [code for p in perms for code in self._codes(p)]
 
     def _cube_of(self, fig: FigureDef, whole: Period, *, flows: bool = False) -> dict[tuple[str, str], dict[str, int]]:
         """Every breakdown of the summarised figures read together with `fig`'s over the months, in one statement;
@@ -118,8 +120,7 @@ class Reader:
         span = (fig.perm, whole.start, whole.end, flows)
         if span not in self._cube:
             cube: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-            perms = self._together(fig.perm)
-            codes = [code for perm in perms for code in self._codes(perm)]
+            perms, codes = self._together(fig.perm)
             if flows:
                 codes = [code for code in codes if code in stock_flows()]
             rows = self._rows(fig.perm, whole).filter(figure__in=codes).order_by()
@@ -146,8 +147,7 @@ class Reader:
         if any(s <= start and end <= e for s, e, _m in self._months.get(fig.perm, [])):
             return
         months: dict[str, dict[dt.date, int]] = defaultdict(dict)
-        perms = self._together(fig.perm)
-        codes = [code for perm in perms for code in self._codes(perm)]
+        perms, codes = self._together(fig.perm)
         rows = self._rows(fig.perm, Period(start, end)).filter(figure__in=codes, dim="").order_by()
         for code, month, n in rows.values_list("figure", "month").annotate(_n=Sum("n")):
             months[code][month] = n

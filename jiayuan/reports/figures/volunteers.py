@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 
 from jiayuan.access.actor import Actor
@@ -48,6 +50,23 @@ def confirmed_hours(actor: Actor, query: Query) -> QuerySet:
     return records.filter(status=RecordStatus.CONFIRMED)
 
 
+def _flow(code: str, label: str, definition: str, basis: str, records: Callable[[Actor, Query], QuerySet]) -> FigureDef:
+    """A flow of the volunteers' stock: volunteers counted by the date they registered or left."""
+    return FigureDef(
+        code=f"volunteers.{code}",
+        label=label,
+        unit="人",
+        module="volunteers",
+        definition=definition,
+        date_basis=basis,
+        perm=PERM,
+        records=records,
+        date_path=f"{code}_on",
+        dimensions=(DIVISION,),
+        summary=True,
+    )
+
+
 FIGURES = [
     FigureDef(
         code="volunteers.volunteers",
@@ -62,32 +81,10 @@ FIGURES = [
         headline=True,
         stock=("volunteers.registered", "volunteers.left"),
     ),
-    FigureDef(
-        code="volunteers.registered",
-        label="期内新注册巾帼志愿者",
-        unit="人",
-        module="volunteers",
-        definition="注册日期在期内的巾帼志愿者（含期内又退出的）。",
-        date_basis="注册日期",
-        perm=PERM,
-        records=registered,
-        date_path="registered_on",
-        dimensions=(DIVISION,),
-        summary=True,
+    _flow(
+        "registered", "期内新注册巾帼志愿者", "注册日期在期内的巾帼志愿者（含期内又退出的）。", "注册日期", registered
     ),
-    FigureDef(
-        code="volunteers.left",
-        label="期内退出巾帼志愿者",
-        unit="人",
-        module="volunteers",
-        definition="退出日期在期内的巾帼志愿者（本人撤回同意或退出）。",
-        date_basis="退出日期",
-        perm=PERM,
-        records=left,
-        date_path="left_on",
-        dimensions=(DIVISION,),
-        summary=True,
-    ),
+    _flow("left", "期内退出巾帼志愿者", "退出日期在期内的巾帼志愿者（本人撤回同意或退出）。", "退出日期", left),
     FigureDef(
         code="volunteers.teams",
         label="志愿服务队伍",
