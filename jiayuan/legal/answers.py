@@ -239,7 +239,7 @@ def _choose_topic(result: SearchResult, ranked: list[Citation]) -> Topic | None:
     top five, then the more specific (earlier in topics.yaml). When no recognised topic holds any of the top
     five articles but another topic holds two of the top three, that one: the guidance follows the articles
     cited ("房子" recognises property at divorce, but a question about a late father's house cites succession);
-    a violence topic, whose guidance starts with calling 110, is never replaced.
+    a safety topic (violence, abuse, harassment: `safety` in topics.yaml) is never replaced.
     With none recognised but a confident ranking, the topic holding at least two of the top three articles.
     The ranking is not touched: only which guidance goes with it."""
     corpus = get_corpus()
@@ -249,8 +249,8 @@ def _choose_topic(result: SearchResult, ranked: list[Citation]) -> Topic | None:
             result.topics,
             key=lambda ts: (-ts[1], -sum(1 for i in top_idx if i in ts[0].article_idx), ts[0].order),
         )[0]
-        if chosen.help[:1] == ("110",) or any(i in t.article_idx for t, _ in result.topics for i in top_idx):
-            return chosen  # a violence topic's guidance (call 110 first) stays whatever the articles
+        if chosen.safety or any(i in t.article_idx for t, _ in result.topics for i in top_idx):
+            return chosen
         return _topic_holding(top_idx[:3]) or chosen
     if result.confidence >= LOW_CONFIDENCE and top_idx:
         return _topic_holding(top_idx[:3])

@@ -26,6 +26,7 @@ class Topic:
     guidance: tuple[str, ...]
     help: tuple[str, ...]
     order: int
+    safety: bool = False  # about someone's safety: its guidance is never swapped for the articles' topic
 
     def match_strength(self, normalized_question: str) -> int:
         """How many distinct trigger phrases occur (0 when `also_any` is set and none of it occurs)."""
@@ -68,6 +69,7 @@ def topic_data() -> TopicData:
                 guidance=tuple(item.get("guidance", [])),
                 help=tuple(str(h) for h in item.get("help", [])),
                 order=i,
+                safety=bool(item.get("safety", False)),
             )
         )
     contacts = {str(k): v for k, v in raw.get("contacts", {}).items()}

@@ -209,7 +209,7 @@ def test_the_guidance_follows_the_articles_cited_when_the_words_recognise_anothe
     # A recognised topic holding one of the articles cited stays.
     chosen = _choose_topic(result, _citations("民法典:1127", "民法典:1126", "民法典:1062"))
     assert chosen is not None and chosen.slug == "divorce-property"
-    # A violence topic (its guidance starts with calling 110) is never replaced, whatever the articles.
+    # A safety topic (violence) is never replaced, whatever the articles.
     result.topics = [(topics.by_slug("domestic-violence"), 1)]
     chosen = _choose_topic(result, _citations("民法典:1082", "民法典:1079", "民法典:1084"))
     assert chosen is not None and chosen.slug == "domestic-violence"
